@@ -1,0 +1,116 @@
+import type { Decider } from '../shared/decider.js';
+import { isSlug } from '../shared/decider.js';
+import { assertCalendarDate } from '../shared/calendar.js';
+import { conflict, invalid, notFound, ruleBroken } from '../shared/domain-error.js';
+import { parsePeriod } from '../shared/period.js';
+import { ENJEUX } from '../sheet/sheet.events.js';
+import type { RoadmapCommand } from './roadmap.commands.js';
+import type { Enjeu, RoadmapEvent } from './roadmap.events.js';
+
+export interface VersionState {
+  version: string;
+  status: 'draft' | 'adopted';
+  basedOn: string | null;
+  draftedOn: string;
+  adoptedOn: string | null;
+  adoptedBy: string | null;
+  facts: string | null;
+}
+
+export interface RoadmapState {
+  exists: boolean;
+  roadmapId: string;
+  title: string;
+  region: { code: string; name: string };
+  enjeux: Enjeu[];
+  versions: Map<string, VersionState>;
+}
+
+export const initialRoadmapState = (): RoadmapState => ({
+  exists: false, roadmapId: '', title: '', region: { code: '', name: '' }, enjeux: [], versions: new Map(),
+});
+
+const VERSION = /^V\d{1,3}$/;
+
+export function evolveRoadmap(state: RoadmapState, event: RoadmapEvent): RoadmapState {
+  switch (event.type) {
+    case 'RoadmapCreated':
+      return { ...event.data, exists: true, versions: new Map() };
+    case 'RoadmapVersionDrafted': {
+      const versions = new Map(state.versions);
+      const d = event.data;
+      versions.set(d.version, { version: d.version, status: 'draft', basedOn: d.basedOn, draftedOn: d.draftedOn, adoptedOn: null, adoptedBy: null, facts: null });
+      return { ...state, versions };
+    }
+    case 'RoadmapVersionAdopted': {
+      const versions = new Map(state.versions);
+      const d = event.data;
+      const v = versions.get(d.version)!;
+      versions.set(d.version, { ...v, status: 'adopted', adoptedOn: d.adoptedOn, adoptedBy: d.adoptedBy, facts: d.facts });
+      return { ...state, versions };
+    }
+  }
+}
+
+/** Versions in order of their number (V2 before V10). */
+export const versionNumber = (version: string) => Number(version.slice(1));
+
+export function latestAdopted(state: RoadmapState): VersionState | null {
+  let best: VersionState | null = null;
+  for (const v of state.versions.values()) if (v.status === 'adopted' && (!best || versionNumber(v.version) > versionNumber(best.version))) best = v;
+  return best;
+}
+
+export function decideRoadmap(command: RoadmapCommand, state: RoadmapState): RoadmapEvent[] {
+  if (command.type === 'CreateRoadmap') {
+    const d = command.data;
+    if (state.exists) throw conflict('roadmap_exists', `roadmap ${d.roadmapId} already exists`);
+    if (!isSlug(d.roadmapId)) throw invalid('invalid_id', 'roadmapId must be a kebab-case slug', { field: 'roadmapId' });
+    if (d.enjeux.some((e) => !ENJEUX.includes(e.enjeuId))) throw invalid('invalid_enjeu', `enjeux must be among ${ENJEUX.join(', ')}`, { field: 'enjeux' });
+    return [{ type: 'RoadmapCreated', data: d }];
+  }
+  if (!state.exists) throw notFound('roadmap_not_found', 'no such roadmap');
+  switch (command.type) {
+    case 'DraftVersion': {
+      const d = command.data;
+      if (!VERSION.test(d.version)) throw invalid('invalid_version', 'version must look like V5', { field: 'version' });
+      if (state.versions.has(d.version)) throw conflict('version_exists', `version ${d.version} already exists`, { version: d.version });
+      const draft = [...state.versions.values()].find((v) => v.status === 'draft');
+      if (draft) throw ruleBroken('draft_in_progress', `version ${draft.version} is still a draft: adopt it before drafting another`, { version: draft.version });
+      if (d.basedOn !== null) {
+        const base = state.versions.get(d.basedOn);
+        if (!base) throw notFound('version_not_found', `no version ${d.basedOn}`, { version: d.basedOn });
+        const latest = latestAdopted(state);
+        if (latest && latest.version !== d.basedOn) throw ruleBroken('not_latest_version', `a new version is drafted from the latest adopted one (${latest.version})`, { version: d.basedOn });
+      } else if (state.versions.size > 0) {
+        throw ruleBroken('base_version_required', 'a new version is drafted from the latest adopted one', { field: 'basedOn' });
+      }
+      const latest = latestAdopted(state);
+      if (latest && versionNumber(d.version) <= versionNumber(latest.version)) {
+        throw ruleBroken('version_order', `version ${d.version} must come after ${latest.version}`, { version: d.version });
+      }
+      const draftedOn = d.draftedOn ?? command.today;
+      assertCalendarDate('draftedOn', draftedOn);
+      return [{ type: 'RoadmapVersionDrafted', data: { roadmapId: state.roadmapId, version: d.version, basedOn: d.basedOn, draftedOn } }];
+    }
+    case 'AdoptVersion': {
+      const d = command.data;
+      const v = state.versions.get(d.version);
+      if (!v) throw notFound('version_not_found', `no version ${d.version}`, { version: d.version });
+      if (v.status === 'adopted') throw conflict('version_already_adopted', `version ${d.version} was adopted on ${v.adoptedOn}`, { version: d.version });
+      const period = parsePeriod(d.adoptedOn, 'adoptedOn');
+      if (period.start > command.today) throw ruleBroken('date_in_future', `adoptedOn ${d.adoptedOn} is after today`, { field: 'adoptedOn' });
+      const base = v.basedOn ? state.versions.get(v.basedOn) : null;
+      if (base?.adoptedOn && parsePeriod(base.adoptedOn).start > period.end) {
+        throw ruleBroken('version_order', `${d.version} cannot be adopted before ${base.version} (${base.adoptedOn})`, { field: 'adoptedOn' });
+      }
+      return [{ type: 'RoadmapVersionAdopted', data: { roadmapId: state.roadmapId, version: d.version, adoptedOn: d.adoptedOn, adoptedBy: d.adoptedBy ?? null, facts: d.facts ?? null } }];
+    }
+  }
+}
+
+export const roadmapDecider: Decider<RoadmapCommand, RoadmapEvent, RoadmapState> = {
+  initialState: initialRoadmapState,
+  evolve: evolveRoadmap,
+  decide: decideRoadmap,
+};

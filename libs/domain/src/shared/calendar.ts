@@ -1,0 +1,30 @@
+import { invalid } from './domain-error.js';
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True for a real calendar date written YYYY-MM-DD (2023-02-30 is not one). */
+export function isCalendarDate(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const match = ISO_DATE.exec(value);
+  if (!match) return false;
+  const [, y, m, d] = match.map(Number) as [number, number, number, number];
+  if (m < 1 || m > 12 || d < 1) return false;
+  return d <= daysInMonth(y, m);
+}
+
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+export function assertCalendarDate(field: string, value: unknown): string {
+  if (!isCalendarDate(value)) throw invalid('invalid_date', `${field} must be a real calendar date (YYYY-MM-DD)`, { field });
+  return value;
+}
+
+/** The calendar day (UTC) of an ISO timestamp. */
+export function dayOf(timestamp: string): string {
+  return timestamp.slice(0, 10);
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+export const ymd = (y: number, m: number, d: number) => `${y}-${pad(m)}-${pad(d)}`;

@@ -1,0 +1,368 @@
+import { assertCalendarDate } from '../shared/calendar.js';
+import type { Decider } from '../shared/decider.js';
+import { isSlug } from '../shared/decider.js';
+import { conflict, invalid, notFound, ruleBroken } from '../shared/domain-error.js';
+import { parsePeriod } from '../shared/period.js';
+import { isTerritory } from '../shared/territory.js';
+import { assertFitsUnit, UNITS, type Unit } from '../shared/units.js';
+import type { SheetCommand } from './sheet.commands.js';
+import {
+  ABANDON_REASONS,
+  ENJEUX,
+  RETIRE_REASONS,
+  SHEET_KINDS,
+  type IndicatorDefinition,
+  type MilestoneDefinition,
+  type SheetEvent,
+  type SheetFields,
+  type Target,
+} from './sheet.events.js';
+
+export type SheetStatus = 'none' | 'active' | 'completed' | 'abandoned' | 'retired';
+
+export interface ReportState {
+  value: number;
+  observedOn: string;
+  territory: string | null;
+}
+
+export interface IndicatorState {
+  indicatorId: string;
+  name: string;
+  unit: Unit;
+  targets: Target[];
+  reports: Map<string, ReportState>;
+}
+
+export interface MilestoneState {
+  milestoneId: string;
+  title: string;
+  due: string | null;
+  reachedOn: string | null;
+}
+
+export interface SheetState {
+  status: SheetStatus;
+  sheetId: string;
+  roadmapId: string;
+  /** The roadmap version the sheet currently belongs to. */
+  version: string;
+  fields: SheetFields;
+  indicators: Map<string, IndicatorState>;
+  milestones: Map<string, MilestoneState>;
+  /** Every version the sheet has belonged to, with its number there. */
+  versions: { version: string; number: string }[];
+  retired: { version: string; reason: string } | null;
+}
+
+const EMPTY_FIELDS: SheetFields = {
+  number: '', kind: 'projet', enjeu: 'transversal', title: '', objective: null, theme: null, context: null, objectives: null, pilots: [], partners: [],
+};
+
+export const initialSheetState = (): SheetState => ({
+  status: 'none', sheetId: '', roadmapId: '', version: '', fields: EMPTY_FIELDS,
+  indicators: new Map(), milestones: new Map(), versions: [], retired: null,
+});
+
+const NUMBER = /^\d{1,2}(\.\d{1,3}){0,2}$/;
+const TEXT_MAX = 20000;
+
+function indicatorState(def: IndicatorDefinition): IndicatorState {
+  return { indicatorId: def.indicatorId, name: def.name, unit: def.unit, targets: [...def.targets], reports: new Map() };
+}
+function milestoneState(def: MilestoneDefinition): MilestoneState {
+  return { milestoneId: def.milestoneId, title: def.title, due: def.due, reachedOn: null };
+}
+
+/**
+ * evolve mutates a copy-on-write clone only at the top level: maps are shared with the previous
+ * state on purpose, because folding 100 000 events must stay cheap. States are never reused after
+ * being evolved, so nothing observes the sharing.
+ */
+export function evolveSheet(state: SheetState, event: SheetEvent): SheetState {
+  switch (event.type) {
+    case 'SheetCreated': {
+      const d = event.data;
+      return {
+        status: 'active', sheetId: d.sheetId, roadmapId: d.roadmapId, version: d.version,
+        fields: { number: d.number, kind: d.kind, enjeu: d.enjeu, title: d.title, objective: d.objective, theme: d.theme, context: d.context, objectives: d.objectives, pilots: d.pilots, partners: d.partners },
+        indicators: new Map(d.indicators.map((i) => [i.indicatorId, indicatorState(i)])),
+        milestones: new Map(d.milestones.map((m) => [m.milestoneId, milestoneState(m)])),
+        versions: [{ version: d.version, number: d.number }],
+        retired: null,
+      };
+    }
+    case 'SheetRevised':
+      return { ...state, fields: { ...state.fields, ...event.data.changes }, versions: renumber(state, event.data.changes.number) };
+    case 'IndicatorAdded':
+      state.indicators.set(event.data.indicator.indicatorId, indicatorState(event.data.indicator));
+      return state;
+    case 'MilestoneAdded':
+      state.milestones.set(event.data.milestone.milestoneId, milestoneState(event.data.milestone));
+      return state;
+    case 'IndicatorTargetSet': {
+      const ind = state.indicators.get(event.data.indicatorId);
+      if (ind) ind.targets = [...ind.targets.filter((t) => t.by !== event.data.target.by), event.data.target].sort((a, b) => a.by.localeCompare(b.by));
+      return state;
+    }
+    case 'IndicatorReported': {
+      const d = event.data;
+      state.indicators.get(d.indicatorId)?.reports.set(d.reportId, { value: d.value, observedOn: d.observedOn, territory: d.territory });
+      return state;
+    }
+    case 'IndicatorReportCorrected': {
+      const d = event.data;
+      const report = state.indicators.get(d.indicatorId)?.reports.get(d.reportId);
+      if (report) {
+        report.value = d.value;
+        report.observedOn = d.observedOn;
+      }
+      return state;
+    }
+    case 'MilestoneReached': {
+      const m = state.milestones.get(event.data.milestoneId);
+      if (m) m.reachedOn = event.data.reachedOn;
+      return state;
+    }
+    case 'MilestoneRescheduled': {
+      const m = state.milestones.get(event.data.milestoneId);
+      if (m) m.due = event.data.due;
+      return state;
+    }
+    case 'ProjectCompleted':
+      return { ...state, status: 'completed' };
+    case 'ProjectAbandoned':
+      return { ...state, status: 'abandoned' };
+    case 'SheetRetired':
+      return { ...state, status: state.status === 'active' ? 'retired' : state.status, retired: { version: event.data.version, reason: event.data.reason } };
+    case 'SheetCarriedOver': {
+      const d = event.data;
+      const fields = { ...state.fields, ...d.changes };
+      for (const i of d.addedIndicators) state.indicators.set(i.indicatorId, indicatorState(i));
+      for (const m of d.addedMilestones) state.milestones.set(m.milestoneId, milestoneState(m));
+      return { ...state, version: d.toVersion, fields, versions: [...state.versions, { version: d.toVersion, number: fields.number }] };
+    }
+  }
+}
+
+function renumber(state: SheetState, number: string | undefined) {
+  if (number === undefined) return state.versions;
+  return state.versions.map((v) => (v.version === state.version ? { ...v, number } : v));
+}
+
+// ---------------------------------------------------------------- validation helpers
+
+function requireText(field: string, value: unknown, max = TEXT_MAX): string {
+  if (typeof value !== 'string' || value.trim() === '') throw invalid('missing_text', `${field} must be a non-empty text`, { field });
+  if (value.length > max) throw invalid('text_too_long', `${field} is longer than ${max} characters`, { field });
+  return value;
+}
+
+function checkIndicator(def: IndicatorDefinition, field: string): void {
+  if (!isSlug(def.indicatorId)) throw invalid('invalid_id', `${field}.indicatorId must be a kebab-case slug`, { field: `${field}.indicatorId` });
+  requireText(`${field}.name`, def.name, 500);
+  if (!UNITS.includes(def.unit)) throw invalid('invalid_unit', `${field}.unit must be one of ${UNITS.join(', ')}`, { field: `${field}.unit` });
+  def.targets.forEach((t, k) => checkTarget(def.unit, t, `${field}.targets[${k}]`));
+}
+
+function checkTarget(unit: Unit, target: Target, field: string): void {
+  assertFitsUnit(unit, target.value, `${field}.value`);
+  assertCalendarDate(`${field}.by`, target.by);
+}
+
+function checkMilestone(def: MilestoneDefinition, field: string): void {
+  if (!isSlug(def.milestoneId)) throw invalid('invalid_id', `${field}.milestoneId must be a kebab-case slug`, { field: `${field}.milestoneId` });
+  requireText(`${field}.title`, def.title, 500);
+  if (def.due !== null) parsePeriod(def.due, `${field}.due`);
+}
+
+function checkFields(changes: Partial<SheetFields>): void {
+  if (changes.number !== undefined && !NUMBER.test(changes.number)) throw invalid('invalid_number', 'number must look like 4.13', { field: 'number' });
+  if (changes.kind !== undefined && !SHEET_KINDS.includes(changes.kind)) throw invalid('invalid_kind', `kind must be one of ${SHEET_KINDS.join(', ')}`, { field: 'kind' });
+  if (changes.enjeu !== undefined && !ENJEUX.includes(changes.enjeu)) throw invalid('invalid_enjeu', `enjeu must be one of ${ENJEUX.join(', ')}`, { field: 'enjeu' });
+  if (changes.title !== undefined) requireText('title', changes.title, 300);
+  if (changes.pilots !== undefined) {
+    if (changes.pilots.length === 0) throw ruleBroken('pilot_required', 'a sheet needs at least one pilot organisation', { field: 'pilots' });
+    changes.pilots.forEach((p, k) => { if (!isSlug(p)) throw invalid('invalid_id', `pilots[${k}] must be an organisation id (kebab-case)`, { field: `pilots[${k}]` }); });
+  }
+  changes.partners?.forEach((p, k) => { if (!isSlug(p)) throw invalid('invalid_id', `partners[${k}] must be an organisation id (kebab-case)`, { field: `partners[${k}]` }); });
+}
+
+function unique(ids: string[], what: string): void {
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) throw conflict(`duplicate_${what}`, `${what} ${id} is defined twice`, { [`${what}Id`]: id });
+    seen.add(id);
+  }
+}
+
+function notInFuture(field: string, day: string, today: string): void {
+  assertCalendarDate(field, day);
+  if (day > today) throw ruleBroken('date_in_future', `${field} ${day} is after today (${today})`, { field });
+}
+
+function requireOpen(state: SheetState): void {
+  if (state.status === 'none') throw notFound('sheet_not_found', 'no such sheet');
+  if (state.status !== 'active') {
+    throw ruleBroken('sheet_closed', `the sheet is ${state.status}: it accepts no further writes`, { status: state.status });
+  }
+}
+
+function requireIndicator(state: SheetState, indicatorId: string): IndicatorState {
+  const ind = state.indicators.get(indicatorId);
+  if (!ind) throw notFound('indicator_not_found', `the sheet has no indicator ${indicatorId}`, { indicatorId });
+  return ind;
+}
+
+function requireMilestone(state: SheetState, milestoneId: string): MilestoneState {
+  const m = state.milestones.get(milestoneId);
+  if (!m) throw notFound('milestone_not_found', `the sheet has no milestone ${milestoneId}`, { milestoneId });
+  return m;
+}
+
+// ---------------------------------------------------------------- decide
+
+export function decideSheet(command: SheetCommand, state: SheetState): SheetEvent[] {
+  if (command.type === 'CreateSheet') {
+    const d = command.data;
+    if (state.status !== 'none') throw conflict('sheet_exists', `sheet ${d.sheetId} already exists`, { sheetId: d.sheetId });
+    if (!isSlug(d.sheetId)) throw invalid('invalid_id', 'sheetId must be a kebab-case slug', { field: 'sheetId' });
+    checkFields(d);
+    d.indicators.forEach((i, k) => checkIndicator(i, `indicators[${k}]`));
+    d.milestones.forEach((m, k) => checkMilestone(m, `milestones[${k}]`));
+    unique(d.indicators.map((i) => i.indicatorId), 'indicator');
+    unique(d.milestones.map((m) => m.milestoneId), 'milestone');
+    return [{
+      type: 'SheetCreated',
+      data: {
+        sheetId: d.sheetId, roadmapId: d.roadmapId, version: d.version, number: d.number, kind: d.kind, enjeu: d.enjeu, title: d.title,
+        objective: d.objective ?? null, theme: d.theme ?? null, context: d.context ?? null, objectives: d.objectives ?? null,
+        pilots: d.pilots, partners: d.partners ?? [], indicators: d.indicators.map((i) => ({ ...i, targets: i.targets ?? [] })),
+        milestones: d.milestones.map((m) => ({ ...m, due: m.due ?? null })), continues: d.continues ?? [],
+      },
+    }];
+  }
+
+  const sheetId = state.sheetId;
+  switch (command.type) {
+    case 'ReviseSheet': {
+      requireOpen(state);
+      const changes = command.data.changes;
+      if (Object.keys(changes).length === 0) throw invalid('no_change', 'a revision needs at least one changed field');
+      checkFields(changes);
+      return [{ type: 'SheetRevised', data: { sheetId, changes, reason: command.data.reason ?? null } }];
+    }
+    case 'AddIndicator': {
+      requireOpen(state);
+      const def = { ...command.data.indicator, targets: command.data.indicator.targets ?? [] };
+      checkIndicator(def, 'indicator');
+      if (state.indicators.has(def.indicatorId)) throw conflict('indicator_exists', `indicator ${def.indicatorId} already exists`, { indicatorId: def.indicatorId });
+      return [{ type: 'IndicatorAdded', data: { sheetId, indicator: def } }];
+    }
+    case 'AddMilestone': {
+      requireOpen(state);
+      const def = { ...command.data.milestone, due: command.data.milestone.due ?? null };
+      checkMilestone(def, 'milestone');
+      if (state.milestones.has(def.milestoneId)) throw conflict('milestone_exists', `milestone ${def.milestoneId} already exists`, { milestoneId: def.milestoneId });
+      return [{ type: 'MilestoneAdded', data: { sheetId, milestone: def } }];
+    }
+    case 'SetIndicatorTarget': {
+      requireOpen(state);
+      const ind = requireIndicator(state, command.data.indicatorId);
+      checkTarget(ind.unit, command.data.target, 'target');
+      return [{ type: 'IndicatorTargetSet', data: { sheetId, indicatorId: ind.indicatorId, target: { ...command.data.target, label: command.data.target.label ?? null } } }];
+    }
+    case 'ReportIndicator': {
+      requireOpen(state);
+      const d = command.data;
+      const ind = requireIndicator(state, d.indicatorId);
+      assertFitsUnit(ind.unit, d.value);
+      notInFuture('observedOn', d.observedOn, command.today);
+      if (d.territory != null && !isTerritory(d.territory)) {
+        throw invalid('invalid_territory', 'territory must be the region (24) or one of its departments (18, 28, 36, 37, 41, 45)', { field: 'territory' });
+      }
+      if (ind.reports.has(d.reportId)) throw conflict('report_exists', `report ${d.reportId} already exists`, { reportId: d.reportId });
+      return [{
+        type: 'IndicatorReported',
+        data: {
+          sheetId, indicatorId: ind.indicatorId, reportId: d.reportId, value: d.value, observedOn: d.observedOn,
+          territory: d.territory ?? null, source: d.source ?? null, comment: d.comment ?? null, ...(d.zone ? { zone: d.zone } : {}),
+        },
+      }];
+    }
+    case 'CorrectIndicatorReport': {
+      // A correction fixes what was recorded; it is allowed on a closed sheet, since the record must stay true.
+      if (state.status === 'none') throw notFound('sheet_not_found', 'no such sheet');
+      const d = command.data;
+      const ind = requireIndicator(state, d.indicatorId);
+      const report = ind.reports.get(d.reportId);
+      if (!report) throw notFound('report_not_found', `indicator ${d.indicatorId} has no report ${d.reportId}`, { reportId: d.reportId });
+      assertFitsUnit(ind.unit, d.value);
+      const observedOn = d.observedOn ?? report.observedOn;
+      notInFuture('observedOn', observedOn, command.today);
+      requireText('reason', d.reason, 2000);
+      if (report.value === d.value && report.observedOn === observedOn) throw ruleBroken('correction_changes_nothing', 'the correction gives the same value and date as the report');
+      return [{ type: 'IndicatorReportCorrected', data: { sheetId, indicatorId: d.indicatorId, reportId: d.reportId, value: d.value, observedOn, reason: d.reason } }];
+    }
+    case 'ReachMilestone': {
+      requireOpen(state);
+      const m = requireMilestone(state, command.data.milestoneId);
+      notInFuture('reachedOn', command.data.reachedOn, command.today);
+      if (m.reachedOn) throw conflict('milestone_already_reached', `milestone ${m.milestoneId} was already reached on ${m.reachedOn}`, { milestoneId: m.milestoneId, reachedOn: m.reachedOn });
+      return [{ type: 'MilestoneReached', data: { sheetId, milestoneId: m.milestoneId, reachedOn: command.data.reachedOn, evidence: command.data.evidence ?? null } }];
+    }
+    case 'RescheduleMilestone': {
+      requireOpen(state);
+      const m = requireMilestone(state, command.data.milestoneId);
+      if (m.reachedOn) throw ruleBroken('milestone_already_reached', `milestone ${m.milestoneId} was reached on ${m.reachedOn}: it cannot be rescheduled`, { milestoneId: m.milestoneId });
+      parsePeriod(command.data.due, 'due');
+      if (m.due === command.data.due) throw ruleBroken('same_due', `milestone ${m.milestoneId} is already due ${m.due}`);
+      return [{ type: 'MilestoneRescheduled', data: { sheetId, milestoneId: m.milestoneId, due: command.data.due, previousDue: m.due, reason: command.data.reason ?? null } }];
+    }
+    case 'CompleteProject': {
+      requireOpen(state);
+      notInFuture('completedOn', command.data.completedOn, command.today);
+      return [{ type: 'ProjectCompleted', data: { sheetId, completedOn: command.data.completedOn, summary: command.data.summary ?? null } }];
+    }
+    case 'AbandonProject': {
+      requireOpen(state);
+      const d = command.data;
+      if (!ABANDON_REASONS.includes(d.reason)) throw invalid('invalid_reason', `reason must be one of ${ABANDON_REASONS.join(', ')}`, { field: 'reason' });
+      requireText('explanation', d.explanation, 5000);
+      assertCalendarDate('effectiveOn', d.effectiveOn);
+      return [{ type: 'ProjectAbandoned', data: { sheetId, reason: d.reason, explanation: d.explanation, effectiveOn: d.effectiveOn } }];
+    }
+    case 'RetireSheet': {
+      if (state.status === 'none') throw notFound('sheet_not_found', 'no such sheet');
+      if (state.retired) throw ruleBroken('sheet_closed', `the sheet was already retired from ${state.retired.version}`);
+      const d = command.data;
+      if (!RETIRE_REASONS.includes(d.reason)) throw invalid('invalid_reason', `reason must be one of ${RETIRE_REASONS.join(', ')}`, { field: 'reason' });
+      requireText('explanation', d.explanation, 5000);
+      if (d.effectiveOn != null) assertCalendarDate('effectiveOn', d.effectiveOn);
+      if (d.reason === 'merged' && !d.mergedInto) throw ruleBroken('merged_into_required', 'a sheet retired as merged names the sheet it was merged into', { field: 'mergedInto' });
+      return [{ type: 'SheetRetired', data: { sheetId, version: state.version, reason: d.reason, explanation: d.explanation, effectiveOn: d.effectiveOn ?? null, mergedInto: d.mergedInto ?? null } }];
+    }
+    case 'CarryOverSheet': {
+      requireOpen(state);
+      const d = command.data;
+      if (d.toVersion === state.version || state.versions.some((v) => v.version === d.toVersion)) {
+        throw conflict('already_in_version', `the sheet already belongs to ${d.toVersion}`, { version: d.toVersion });
+      }
+      const changes = d.changes ?? {};
+      checkFields(changes);
+      const addedIndicators = (d.addedIndicators ?? []).map((i) => ({ ...i, targets: i.targets ?? [] }));
+      const addedMilestones = (d.addedMilestones ?? []).map((m) => ({ ...m, due: m.due ?? null }));
+      addedIndicators.forEach((i, k) => checkIndicator(i, `addedIndicators[${k}]`));
+      addedMilestones.forEach((m, k) => checkMilestone(m, `addedMilestones[${k}]`));
+      unique([...state.indicators.keys(), ...addedIndicators.map((i) => i.indicatorId)], 'indicator');
+      unique([...state.milestones.keys(), ...addedMilestones.map((m) => m.milestoneId)], 'milestone');
+      return [{ type: 'SheetCarriedOver', data: { sheetId, fromVersion: state.version, toVersion: d.toVersion, changes, addedIndicators, addedMilestones } }];
+    }
+  }
+}
+
+export const sheetDecider: Decider<SheetCommand, SheetEvent, SheetState> = {
+  initialState: initialSheetState,
+  evolve: evolveSheet,
+  decide: decideSheet,
+};

@@ -1,0 +1,121 @@
+import type { Unit } from '../shared/units.js';
+
+export type SheetKind = 'animation' | 'projet';
+export type EnjeuId = 'transversal' | 'inclusion' | 'performance' | 'avenir';
+export const ENJEUX: readonly EnjeuId[] = ['transversal', 'inclusion', 'performance', 'avenir'];
+export const SHEET_KINDS: readonly SheetKind[] = ['animation', 'projet'];
+
+export const ABANDON_REASONS = ['insufficient_partners', 'merged', 'out_of_scope', 'no_funding', 'other'] as const;
+export type AbandonReason = (typeof ABANDON_REASONS)[number];
+export const RETIRE_REASONS = ['completed', 'not_renewed', 'insufficient_partners', 'merged', 'out_of_scope', 'other'] as const;
+export type RetireReason = (typeof RETIRE_REASONS)[number];
+
+export interface Target {
+  value: number;
+  /** Calendar day by which the value is to be reached. */
+  by: string;
+  label?: string | null;
+}
+
+export interface IndicatorDefinition {
+  indicatorId: string;
+  name: string;
+  unit: Unit;
+  targets: Target[];
+}
+
+export interface MilestoneDefinition {
+  milestoneId: string;
+  title: string;
+  /** A period label (see shared/period.ts) or null when the source gives no date. */
+  due: string | null;
+}
+
+/** Fields a revision or a carry-over may change. */
+export interface SheetFields {
+  number: string;
+  kind: SheetKind;
+  enjeu: EnjeuId;
+  title: string;
+  objective: string | null;
+  theme: string | null;
+  context: string | null;
+  objectives: string | null;
+  pilots: string[];
+  partners: string[];
+}
+
+export type SheetCreated = {
+  type: 'SheetCreated';
+  data: SheetFields & {
+    sheetId: string;
+    roadmapId: string;
+    version: string;
+    indicators: IndicatorDefinition[];
+    milestones: MilestoneDefinition[];
+    /** Sheets of earlier versions this one continues, when they kept another id. */
+    continues: string[];
+  };
+};
+export type SheetRevised = { type: 'SheetRevised'; data: { sheetId: string; changes: Partial<SheetFields>; reason: string | null } };
+export type IndicatorAdded = { type: 'IndicatorAdded'; data: { sheetId: string; indicator: IndicatorDefinition } };
+export type MilestoneAdded = { type: 'MilestoneAdded'; data: { sheetId: string; milestone: MilestoneDefinition } };
+export type IndicatorTargetSet = { type: 'IndicatorTargetSet'; data: { sheetId: string; indicatorId: string; target: Target } };
+export type IndicatorReported = {
+  type: 'IndicatorReported';
+  data: {
+    sheetId: string;
+    indicatorId: string;
+    reportId: string;
+    value: number;
+    /** Valid time: the day the value was true in the world. */
+    observedOn: string;
+    territory: string | null;
+    source: string | null;
+    comment: string | null;
+    /** Free dimension when a figure splits further than territory (e.g. a fibre zone). */
+    zone?: string | null;
+  };
+};
+export type IndicatorReportCorrected = {
+  type: 'IndicatorReportCorrected';
+  data: { sheetId: string; indicatorId: string; reportId: string; value: number; observedOn: string; reason: string };
+};
+export type MilestoneReached = { type: 'MilestoneReached'; data: { sheetId: string; milestoneId: string; reachedOn: string; evidence: string | null } };
+export type MilestoneRescheduled = { type: 'MilestoneRescheduled'; data: { sheetId: string; milestoneId: string; due: string; previousDue: string | null; reason: string | null } };
+export type ProjectCompleted = { type: 'ProjectCompleted'; data: { sheetId: string; completedOn: string; summary: string | null } };
+export type ProjectAbandoned = { type: 'ProjectAbandoned'; data: { sheetId: string; reason: AbandonReason; explanation: string; effectiveOn: string } };
+/** The sheet leaves the roadmap after `version`, its last version: it is not carried over. */
+export type SheetRetired = {
+  type: 'SheetRetired';
+  data: { sheetId: string; version: string; reason: RetireReason; explanation: string; effectiveOn: string | null; mergedInto: string | null };
+};
+/** The sheet moves into the next version, possibly renumbered and changed. */
+export type SheetCarriedOver = {
+  type: 'SheetCarriedOver';
+  data: { sheetId: string; fromVersion: string; toVersion: string; changes: Partial<SheetFields>; addedIndicators: IndicatorDefinition[]; addedMilestones: MilestoneDefinition[] };
+};
+
+export type SheetEvent =
+  | SheetCreated
+  | SheetRevised
+  | IndicatorAdded
+  | MilestoneAdded
+  | IndicatorTargetSet
+  | IndicatorReported
+  | IndicatorReportCorrected
+  | MilestoneReached
+  | MilestoneRescheduled
+  | ProjectCompleted
+  | ProjectAbandoned
+  | SheetRetired
+  | SheetCarriedOver;
+
+export type SheetEventType = SheetEvent['type'];
+export const SHEET_EVENT_TYPES: readonly SheetEventType[] = [
+  'SheetCreated', 'SheetRevised', 'IndicatorAdded', 'MilestoneAdded', 'IndicatorTargetSet', 'IndicatorReported',
+  'IndicatorReportCorrected', 'MilestoneReached', 'MilestoneRescheduled', 'ProjectCompleted', 'ProjectAbandoned',
+  'SheetRetired', 'SheetCarriedOver',
+];
+
+export const sheetStream = (sheetId: string) => `sheet-${sheetId}`;

@@ -1,0 +1,143 @@
+/**
+ * The event-store port. Every adapter (SQLite, EventStoreDB) implements it and passes the same
+ * contract suite (tests/contract/event-store.contract.ts).
+ */
+
+/** Metadata recorded with every event. `recordedAt` is the record-time axis (ISO 8601, UTC). */
+export interface EventMetadata {
+  recordedAt: string;
+  actor: string;
+  correlationId: string;
+  causationId: string | null;
+  source: string;
+  schemaVersion: number;
+  [key: string]: unknown;
+}
+
+/** What a caller appends: the store assigns id (unless given), revision, position and recordedAt. */
+export interface NewEvent<Type extends string = string, Data = unknown> {
+  id?: string;
+  type: Type;
+  data: Data;
+  metadata: Omit<EventMetadata, 'recordedAt' | 'schemaVersion'> & { schemaVersion?: number; recordedAt?: string };
+}
+
+/** The envelope of a stored event. */
+export interface StoredEvent<Type extends string = string, Data = unknown> {
+  id: string;
+  type: Type;
+  stream: string;
+  /** 0-based index of the event in its stream. */
+  revision: number;
+  /** Global position, strictly increasing in commit order across all streams (1-based). */
+  position: number;
+  data: Data;
+  metadata: EventMetadata;
+}
+
+/** `no_stream`: the stream must not exist; `stream_exists`: it must; `any`: no check; a number: the stream's current revision. */
+export type ExpectedRevision = 'no_stream' | 'stream_exists' | 'any' | number;
+
+export interface AppendResult {
+  /** Revision of the last event written (the stream's new revision). */
+  nextExpectedRevision: number;
+  /** Global position of the last event written. */
+  position: number;
+  events: StoredEvent[];
+}
+
+export interface ReadStreamOptions {
+  fromRevision?: number;
+  /** Inclusive. */
+  toRevision?: number;
+  /** Only events recorded at or before this instant (record time, ISO 8601). */
+  recordedUntil?: string;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events with position > fromPosition. Default 0 (from the start). */
+  fromPosition?: number;
+  limit?: number;
+  recordedUntil?: string;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive, like readAll. */
+  fromPosition?: number;
+  /** Batch size for catch-up reads. */
+  batchSize?: number;
+  /**
+   * Called when the handler throws: the subscription then stops (the failed batch is not marked
+   * delivered, so resuming from the last delivered position retries it) and pending waitFor calls reject.
+   */
+  onError?: (error: unknown) => void;
+}
+
+export interface Subscription {
+  /** Stops the subscription; resolves once no handler runs any more. */
+  stop(): Promise<void>;
+  /** Resolves once the subscription has delivered every event up to `position`. */
+  waitFor(position: number, timeoutMs?: number): Promise<void>;
+}
+
+/** Called with events in position order; the next batch is delivered only after the promise resolves. */
+export type SubscriptionHandler = (events: StoredEvent[]) => Promise<void> | void;
+
+export interface EventStore {
+  readonly name: string;
+  /**
+   * Appends atomically: all events or none. Resolves only once the events are durable.
+   * Rejects with WrongExpectedRevisionError when the expectation does not hold.
+   */
+  appendToStream(stream: string, events: NewEvent[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
+  /** Events of one stream in revision order; [] when the stream does not exist. */
+  readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  /** Current revision of a stream, or -1 when it does not exist. */
+  streamRevision(stream: string): Promise<number>;
+  readAll(options?: ReadAllOptions): Promise<StoredEvent[]>;
+  /** Position of the last stored event (0 when the store is empty). */
+  headPosition(): Promise<number>;
+  /** Catch-up subscription to all events after `fromPosition`, then live ones. */
+  subscribeToAll(handler: SubscriptionHandler, options?: SubscribeOptions): Subscription;
+  close(): Promise<void>;
+}
+
+export class WrongExpectedRevisionError extends Error {
+  readonly code = 'wrong_expected_revision';
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: number,
+  ) {
+    super(`Stream ${stream}: expected revision ${String(expected)}, actual ${actual === -1 ? 'no stream' : actual}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+/** Thrown when an append carries an event id already stored (or twice in the same append): nothing is written. */
+export class DuplicateEventIdError extends Error {
+  readonly code = 'duplicate_event_id';
+  constructor(
+    readonly stream: string,
+    readonly eventId: string,
+  ) {
+    super(`Stream ${stream}: an event with id ${eventId} is already stored`);
+    this.name = 'DuplicateEventIdError';
+  }
+}
+
+/** An event as stored, its data and metadata left as the JSON text written (for exports and hash chains). */
+export interface RawStoredEvent {
+  position: number;
+  id: string;
+  stream: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+/** Turns the data of an old schema version into the current shape, on read; stored events are never rewritten. */
+export type Upcaster = (type: string, schemaVersion: number, data: unknown) => unknown;
+
+export const EVENT_STORE = Symbol('EVENT_STORE');

@@ -1,0 +1,25 @@
+// Builds dist/ when it is missing or older than any TypeScript source, so that `npm start` works on a fresh clone.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const stamp = join(root, 'dist', '.build-stamp');
+
+function newest(dir) {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === 'dist') continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) latest = Math.max(latest, newest(path));
+    else if (entry.name.endsWith('.ts')) latest = Math.max(latest, statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+const sources = Math.max(...['apps', 'libs', 'tests/bench'].map((d) => (existsSync(join(root, d)) ? newest(join(root, d)) : 0)));
+if (!existsSync(stamp) || statSync(stamp).mtimeMs < sources) {
+  process.stderr.write('Building scoran-tracker…\n');
+  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  execFileSync('touch', [stamp]);
+}
