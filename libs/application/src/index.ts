@@ -1,0 +1,3 @@
+export * from './command-context.js';
+export * from './aggregate-repository.js';
+export * from './sheet-commands.service.js';

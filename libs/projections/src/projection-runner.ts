@@ -1,0 +1,116 @@
+import type { Database } from 'better-sqlite3';
+import type { EventStore, StoredEvent, Subscription } from '../../event-store/src/index.js';
+import type { Projection } from './projection.js';
+
+export interface ProjectionStatus {
+  name: string;
+  version: number;
+  position: number;
+}
+
+/**
+ * Feeds projections from a catch-up subscription. Each batch is applied to every projection that has
+ * not seen it, and the checkpoints move, in ONE read-model transaction.
+ */
+export class ProjectionRunner {
+  private subscription: Subscription | null = null;
+  private position = 0;
+  private readonly waiters = new Set<{ position: number; resolve: () => void }>();
+  private failure: Error | null = null;
+  private readonly getCheckpoint;
+  private readonly putCheckpoint;
+
+  constructor(
+    private readonly db: Database,
+    private readonly projections: readonly Projection[],
+    private readonly batchSize = 2000,
+  ) {
+    this.getCheckpoint = db.prepare<[string], { version: number; position: number }>('SELECT version, position FROM projection_checkpoints WHERE name = ?');
+    this.putCheckpoint = db.prepare(
+      `INSERT INTO projection_checkpoints (name, version, position, updated_at) VALUES (@name, @version, @position, @updatedAt)
+       ON CONFLICT(name) DO UPDATE SET version = excluded.version, position = excluded.position, updated_at = excluded.updated_at`,
+    );
+    this.prepare();
+  }
+
+  /** Creates tables; a projection whose stored version differs is dropped and starts again from 0. */
+  private prepare(): void {
+    this.db.transaction(() => {
+      for (const p of this.projections) {
+        const cp = this.getCheckpoint.get(p.name);
+        if (cp && cp.version !== p.version) {
+          for (const t of p.tables) this.db.exec(`DROP TABLE IF EXISTS ${t}`);
+          this.putCheckpoint.run({ name: p.name, version: p.version, position: 0, updatedAt: new Date().toISOString() });
+        }
+        p.setup(this.db);
+        if (!cp) this.putCheckpoint.run({ name: p.name, version: p.version, position: 0, updatedAt: new Date().toISOString() });
+      }
+    })();
+    this.position = Math.min(...this.statuses().map((s) => s.position));
+  }
+
+  statuses(): ProjectionStatus[] {
+    return this.projections.map((p) => ({ name: p.name, version: p.version, position: this.getCheckpoint.get(p.name)?.position ?? 0 }));
+  }
+
+  /** Lowest checkpoint: everything up to it is visible in every read model. */
+  get checkpoint(): number {
+    return this.position;
+  }
+
+  get error(): Error | null {
+    return this.failure;
+  }
+
+  /** Applies one batch synchronously (used by the subscription and by rebuilds). */
+  applyBatch(events: readonly StoredEvent[]): void {
+    if (events.length === 0) return;
+    const last = events[events.length - 1]!.position;
+    this.db.transaction(() => {
+      const updatedAt = new Date().toISOString();
+      for (const p of this.projections) {
+        const from = this.getCheckpoint.get(p.name)?.position ?? 0;
+        if (from >= last) continue;
+        const fresh = from < events[0]!.position ? events : events.filter((e) => e.position > from);
+        p.apply(this.db, fresh);
+        this.putCheckpoint.run({ name: p.name, version: p.version, position: last, updatedAt });
+      }
+    })();
+    this.position = last;
+    for (const w of this.waiters) if (w.position <= last) { this.waiters.delete(w); w.resolve(); }
+  }
+
+  start(store: EventStore): void {
+    if (this.subscription) return;
+    this.subscription = store.subscribeToAll(
+      (events) => {
+        try {
+          this.applyBatch(events);
+        } catch (error) {
+          // A projection bug must not be skipped over silently: stop here, report it in health and lag.
+          this.failure = error as Error;
+          throw error;
+        }
+      },
+      { fromPosition: this.position, batchSize: this.batchSize },
+    );
+  }
+
+  /** Read-your-writes: resolves once every projection has applied `position`. */
+  waitFor(position: number, timeoutMs = 5000): Promise<void> {
+    if (position <= this.position) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter = { position, resolve: () => { clearTimeout(timer); resolve(); } };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new Error(`read models did not reach position ${position} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+    this.subscription = null;
+  }
+}

@@ -1,0 +1,270 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { DomainEvent, SheetEvent } from '../../domain/src/index.js';
+import { parsePeriod, REGION_CODE } from '../../domain/src/index.js';
+import type { StoredEvent } from '../../event-store/src/index.js';
+import type { Projection } from './projection.js';
+import { newSheetView, type IndicatorView, type LatestValue, type SheetView } from './sheet-view.js';
+
+const isRegional = (territory: string | null) => territory === null || territory === REGION_CODE;
+
+/**
+ * Sheets read models: the summary document per sheet, its membership of each version (with how it
+ * ended there), every indicator report with its corrections (the series), and the roll-up per enjeu.
+ * One projection because they change together; each table answers one kind of query.
+ */
+export class SheetsProjection implements Projection {
+  readonly name = 'sheets';
+  readonly version = 1;
+  readonly tables = ['sheet_summary', 'sheet_versions', 'indicator_reports', 'indicator_report_corrections', 'enjeu_rollup'] as const;
+
+  private stmts: Record<string, Statement> | null = null;
+
+  setup(db: Database): void {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS sheet_summary (
+        sheetId TEXT PRIMARY KEY, roadmapId TEXT NOT NULL, version TEXT NOT NULL, number TEXT NOT NULL, kind TEXT NOT NULL,
+        enjeu TEXT NOT NULL, title TEXT NOT NULL, status TEXT NOT NULL, pilots TEXT NOT NULL, revision INTEGER NOT NULL,
+        position INTEGER NOT NULL, doc TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS sheet_versions (
+        sheetId TEXT NOT NULL, roadmapId TEXT NOT NULL, version TEXT NOT NULL, number TEXT NOT NULL, enjeu TEXT NOT NULL,
+        kind TEXT NOT NULL, title TEXT NOT NULL,
+        outcome TEXT NOT NULL, outcomeReason TEXT, outcomeExplanation TEXT, outcomeOn TEXT, nextVersion TEXT, mergedInto TEXT,
+        PRIMARY KEY (sheetId, version)
+      );
+      CREATE INDEX IF NOT EXISTS sheet_versions_by_version ON sheet_versions (roadmapId, version, enjeu);
+      CREATE TABLE IF NOT EXISTS indicator_reports (
+        reportId TEXT PRIMARY KEY, sheetId TEXT NOT NULL, indicatorId TEXT NOT NULL, observedOn TEXT NOT NULL,
+        territory TEXT, zone TEXT, value REAL NOT NULL, originalValue REAL NOT NULL, originalObservedOn TEXT NOT NULL,
+        source TEXT, comment TEXT, eventId TEXT NOT NULL, position INTEGER NOT NULL, recordedAt TEXT NOT NULL, actor TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS indicator_reports_series ON indicator_reports (sheetId, indicatorId, observedOn);
+      CREATE TABLE IF NOT EXISTS indicator_report_corrections (
+        eventId TEXT PRIMARY KEY, reportId TEXT NOT NULL, sheetId TEXT NOT NULL, indicatorId TEXT NOT NULL, value REAL NOT NULL,
+        observedOn TEXT NOT NULL, reason TEXT NOT NULL, position INTEGER NOT NULL, recordedAt TEXT NOT NULL, actor TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS indicator_report_corrections_by_report ON indicator_report_corrections (reportId, position);
+      CREATE TABLE IF NOT EXISTS enjeu_rollup (
+        roadmapId TEXT NOT NULL, version TEXT NOT NULL, enjeu TEXT NOT NULL, sheets INTEGER NOT NULL, active INTEGER NOT NULL,
+        completed INTEGER NOT NULL, abandoned INTEGER NOT NULL, retired INTEGER NOT NULL, carriedOver INTEGER NOT NULL,
+        milestonesPlanned INTEGER NOT NULL, milestonesReached INTEGER NOT NULL, indicators INTEGER NOT NULL,
+        indicatorsReported INTEGER NOT NULL, indicatorsOnTarget INTEGER NOT NULL,
+        PRIMARY KEY (roadmapId, version, enjeu)
+      );
+    `);
+    this.stmts = null;
+  }
+
+  private statements(db: Database): Record<string, Statement> {
+    if (this.stmts) return this.stmts;
+    this.stmts = {
+      getDoc: db.prepare('SELECT doc FROM sheet_summary WHERE sheetId = ?'),
+      putDoc: db.prepare(`INSERT INTO sheet_summary (sheetId, roadmapId, version, number, kind, enjeu, title, status, pilots, revision, position, doc)
+        VALUES (@sheetId, @roadmapId, @version, @number, @kind, @enjeu, @title, @status, @pilots, @revision, @position, @doc)
+        ON CONFLICT(sheetId) DO UPDATE SET roadmapId=excluded.roadmapId, version=excluded.version, number=excluded.number, kind=excluded.kind,
+        enjeu=excluded.enjeu, title=excluded.title, status=excluded.status, pilots=excluded.pilots, revision=excluded.revision,
+        position=excluded.position, doc=excluded.doc`),
+      putVersion: db.prepare(`INSERT INTO sheet_versions (sheetId, roadmapId, version, number, enjeu, kind, title, outcome, outcomeReason, outcomeExplanation, outcomeOn, nextVersion, mergedInto)
+        VALUES (@sheetId, @roadmapId, @version, @number, @enjeu, @kind, @title, @outcome, @outcomeReason, @outcomeExplanation, @outcomeOn, @nextVersion, @mergedInto)
+        ON CONFLICT(sheetId, version) DO UPDATE SET number=excluded.number, enjeu=excluded.enjeu, kind=excluded.kind, title=excluded.title,
+        outcome=excluded.outcome, outcomeReason=excluded.outcomeReason, outcomeExplanation=excluded.outcomeExplanation, outcomeOn=excluded.outcomeOn,
+        nextVersion=excluded.nextVersion, mergedInto=excluded.mergedInto`),
+      insertReport: db.prepare(`INSERT INTO indicator_reports (reportId, sheetId, indicatorId, observedOn, territory, zone, value, originalValue, originalObservedOn, source, comment, eventId, position, recordedAt, actor)
+        VALUES (@reportId, @sheetId, @indicatorId, @observedOn, @territory, @zone, @value, @value, @observedOn, @source, @comment, @eventId, @position, @recordedAt, @actor)`),
+      correctReport: db.prepare('UPDATE indicator_reports SET value = ?, observedOn = ? WHERE reportId = ?'),
+      insertCorrection: db.prepare(`INSERT INTO indicator_report_corrections (eventId, reportId, sheetId, indicatorId, value, observedOn, reason, position, recordedAt, actor)
+        VALUES (@eventId, @reportId, @sheetId, @indicatorId, @value, @observedOn, @reason, @position, @recordedAt, @actor)`),
+      latestRegional: db.prepare(`SELECT reportId, value, observedOn, territory FROM indicator_reports
+        WHERE sheetId = ? AND indicatorId = ? AND (territory IS NULL OR territory = '24') ORDER BY observedOn DESC, position DESC LIMIT 1`),
+      countReports: db.prepare('SELECT COUNT(*) AS n FROM indicator_reports WHERE sheetId = ? AND indicatorId = ?'),
+      rollupInputs: db.prepare(`SELECT v.sheetId, v.outcome, s.doc FROM sheet_versions v JOIN sheet_summary s ON s.sheetId = v.sheetId
+        WHERE v.roadmapId = ? AND v.version = ? AND v.enjeu = ?`),
+      deleteRollup: db.prepare('DELETE FROM enjeu_rollup WHERE roadmapId = ? AND version = ? AND enjeu = ?'),
+      putRollup: db.prepare(`INSERT INTO enjeu_rollup VALUES (@roadmapId, @version, @enjeu, @sheets, @active, @completed, @abandoned, @retired, @carriedOver,
+        @milestonesPlanned, @milestonesReached, @indicators, @indicatorsReported, @indicatorsOnTarget)`),
+    };
+    return this.stmts;
+  }
+
+  apply(db: Database, events: readonly StoredEvent[]): void {
+    const st = this.statements(db);
+    // Batch cache: a document is parsed once and written once per batch, however many events touch it.
+    const docs = new Map<string, SheetView>();
+    const dirtyLatest = new Set<string>();
+    const touchedGroups = new Set<string>();
+    const load = (sheetId: string): SheetView | null => {
+      const cached = docs.get(sheetId);
+      if (cached) return cached;
+      const row = st.getDoc.get(sheetId) as { doc: string } | undefined;
+      if (!row) return null;
+      const doc = JSON.parse(row.doc) as SheetView;
+      docs.set(sheetId, doc);
+      return doc;
+    };
+
+    for (const stored of events) {
+      if (!stored.stream.startsWith('sheet-')) continue;
+      const event = { type: stored.type, data: stored.data } as DomainEvent as SheetEvent;
+      if (event.type === 'SheetCreated') {
+        const doc = newSheetView(event.data, { revision: stored.revision, position: stored.position, recordedAt: stored.metadata.recordedAt });
+        docs.set(doc.sheetId, doc);
+        this.putVersionRow(st, doc, doc.version, { outcome: 'active' });
+        touchedGroups.add(`${doc.roadmapId}|${doc.version}|${doc.enjeu}`);
+        continue;
+      }
+      const doc = load(event.data.sheetId);
+      if (!doc) continue;
+      doc.revision = stored.revision;
+      doc.position = stored.position;
+      doc.updatedAt = stored.metadata.recordedAt;
+      const indicator = (id: string): IndicatorView | undefined => doc.indicators.find((i) => i.indicatorId === id);
+      switch (event.type) {
+        case 'SheetRevised': {
+          const before = `${doc.roadmapId}|${doc.version}|${doc.enjeu}`;
+          Object.assign(doc, event.data.changes);
+          if (event.data.changes.number) doc.versions = doc.versions.map((v) => (v.version === doc.version ? { ...v, number: doc.number } : v));
+          touchedGroups.add(before);
+          this.putVersionRow(st, doc, doc.version, { outcome: doc.status });
+          break;
+        }
+        case 'IndicatorAdded':
+          doc.indicators.push({ ...event.data.indicator, latest: null, reportCount: 0 });
+          break;
+        case 'MilestoneAdded':
+          doc.milestones.push({ ...event.data.milestone, reachedOn: null, evidence: null, rescheduled: [] });
+          break;
+        case 'IndicatorTargetSet': {
+          const ind = indicator(event.data.indicatorId);
+          if (ind) ind.targets = [...ind.targets.filter((t) => t.by !== event.data.target.by), event.data.target].sort((a, b) => a.by.localeCompare(b.by));
+          break;
+        }
+        case 'IndicatorReported': {
+          const d = event.data;
+          st.insertReport.run({
+            reportId: d.reportId, sheetId: d.sheetId, indicatorId: d.indicatorId, observedOn: d.observedOn, territory: d.territory, zone: d.zone ?? null,
+            value: d.value, source: d.source, comment: d.comment, eventId: stored.id, position: stored.position,
+            recordedAt: stored.metadata.recordedAt, actor: stored.metadata.actor,
+          });
+          const ind = indicator(d.indicatorId);
+          if (ind) {
+            ind.reportCount++;
+            if (isRegional(d.territory) && (!ind.latest || d.observedOn >= ind.latest.observedOn)) {
+              ind.latest = { reportId: d.reportId, value: d.value, observedOn: d.observedOn, territory: d.territory };
+            }
+          }
+          break;
+        }
+        case 'IndicatorReportCorrected': {
+          const d = event.data;
+          st.correctReport.run(d.value, d.observedOn, d.reportId);
+          st.insertCorrection.run({
+            eventId: stored.id, reportId: d.reportId, sheetId: d.sheetId, indicatorId: d.indicatorId, value: d.value, observedOn: d.observedOn,
+            reason: d.reason, position: stored.position, recordedAt: stored.metadata.recordedAt, actor: stored.metadata.actor,
+          });
+          // A corrected date can change which report is the latest: recompute from the table.
+          dirtyLatest.add(`${d.sheetId}|${d.indicatorId}`);
+          break;
+        }
+        case 'MilestoneReached': {
+          const m = doc.milestones.find((x) => x.milestoneId === event.data.milestoneId);
+          if (m) { m.reachedOn = event.data.reachedOn; m.evidence = event.data.evidence; }
+          break;
+        }
+        case 'MilestoneRescheduled': {
+          const m = doc.milestones.find((x) => x.milestoneId === event.data.milestoneId);
+          if (m) { m.rescheduled.push({ from: m.due, to: event.data.due, reason: event.data.reason }); m.due = event.data.due; }
+          break;
+        }
+        case 'ProjectCompleted':
+          doc.status = 'completed';
+          doc.closure = { kind: 'completed', on: event.data.completedOn, summary: event.data.summary };
+          this.putVersionRow(st, doc, doc.version, { outcome: 'completed', on: event.data.completedOn, explanation: event.data.summary });
+          break;
+        case 'ProjectAbandoned':
+          doc.status = 'abandoned';
+          doc.closure = { kind: 'abandoned', on: event.data.effectiveOn, reason: event.data.reason, explanation: event.data.explanation };
+          this.putVersionRow(st, doc, doc.version, { outcome: 'abandoned', reason: event.data.reason, explanation: event.data.explanation, on: event.data.effectiveOn });
+          break;
+        case 'SheetRetired': {
+          const d = event.data;
+          if (doc.status === 'active') doc.status = 'retired';
+          doc.retired = { version: d.version, reason: d.reason, explanation: d.explanation, effectiveOn: d.effectiveOn, mergedInto: d.mergedInto };
+          const outcome = doc.closure ? doc.closure.kind : 'retired';
+          this.putVersionRow(st, doc, d.version, { outcome, reason: d.reason, explanation: d.explanation, on: d.effectiveOn, mergedInto: d.mergedInto });
+          break;
+        }
+        case 'SheetCarriedOver': {
+          const d = event.data;
+          const previous = { version: doc.version, number: doc.number, enjeu: doc.enjeu, kind: doc.kind, title: doc.title };
+          this.putVersionRow(st, { ...doc, ...previous }, d.fromVersion, { outcome: 'carried_over', nextVersion: d.toVersion });
+          touchedGroups.add(`${doc.roadmapId}|${d.fromVersion}|${previous.enjeu}`);
+          Object.assign(doc, d.changes);
+          doc.version = d.toVersion;
+          doc.versions = [...doc.versions, { version: d.toVersion, number: doc.number }];
+          for (const i of d.addedIndicators) doc.indicators.push({ ...i, latest: null, reportCount: 0 });
+          for (const m of d.addedMilestones) doc.milestones.push({ ...m, reachedOn: null, evidence: null, rescheduled: [] });
+          this.putVersionRow(st, doc, d.toVersion, { outcome: 'active' });
+          break;
+        }
+      }
+      touchedGroups.add(`${doc.roadmapId}|${doc.version}|${doc.enjeu}`);
+    }
+
+    for (const key of dirtyLatest) {
+      const [sheetId, indicatorId] = key.split('|') as [string, string];
+      const doc = load(sheetId);
+      const ind = doc?.indicators.find((i) => i.indicatorId === indicatorId);
+      if (ind) ind.latest = (st.latestRegional.get(sheetId, indicatorId) as LatestValue | undefined) ?? null;
+    }
+    for (const doc of docs.values()) {
+      st.putDoc.run({
+        sheetId: doc.sheetId, roadmapId: doc.roadmapId, version: doc.version, number: doc.number, kind: doc.kind, enjeu: doc.enjeu,
+        title: doc.title, status: doc.status, pilots: JSON.stringify(doc.pilots), revision: doc.revision, position: doc.position, doc: JSON.stringify(doc),
+      });
+    }
+    for (const group of touchedGroups) this.rollup(st, ...(group.split('|') as [string, string, string]));
+  }
+
+  private putVersionRow(
+    st: Record<string, Statement>,
+    doc: Pick<SheetView, 'sheetId' | 'roadmapId' | 'number' | 'enjeu' | 'kind' | 'title'>,
+    version: string,
+    o: { outcome: string; reason?: string | null; explanation?: string | null; on?: string | null; nextVersion?: string | null; mergedInto?: string | null },
+  ): void {
+    st.putVersion.run({
+      sheetId: doc.sheetId, roadmapId: doc.roadmapId, version, number: doc.number, enjeu: doc.enjeu, kind: doc.kind, title: doc.title,
+      outcome: o.outcome, outcomeReason: o.reason ?? null, outcomeExplanation: o.explanation ?? null, outcomeOn: o.on ?? null,
+      nextVersion: o.nextVersion ?? null, mergedInto: o.mergedInto ?? null,
+    });
+  }
+
+  private rollup(st: Record<string, Statement>, roadmapId: string, version: string, enjeu: string): void {
+    const rows = st.rollupInputs.all(roadmapId, version, enjeu) as { sheetId: string; outcome: string; doc: string }[];
+    const r = { roadmapId, version, enjeu, sheets: rows.length, active: 0, completed: 0, abandoned: 0, retired: 0, carriedOver: 0, milestonesPlanned: 0, milestonesReached: 0, indicators: 0, indicatorsReported: 0, indicatorsOnTarget: 0 };
+    for (const row of rows) {
+      if (row.outcome === 'active') r.active++;
+      else if (row.outcome === 'completed') r.completed++;
+      else if (row.outcome === 'abandoned') r.abandoned++;
+      else if (row.outcome === 'carried_over') r.carriedOver++;
+      else r.retired++;
+      const doc = JSON.parse(row.doc) as SheetView;
+      r.milestonesPlanned += doc.milestones.length;
+      r.milestonesReached += doc.milestones.filter((m) => m.reachedOn).length;
+      r.indicators += doc.indicators.length;
+      for (const ind of doc.indicators) {
+        if (ind.reportCount > 0) r.indicatorsReported++;
+        const target = ind.targets.length ? ind.targets[ind.targets.length - 1]! : null;
+        if (target && ind.latest && ind.latest.value >= target.value) r.indicatorsOnTarget++;
+      }
+    }
+    st.deleteRollup.run(roadmapId, version, enjeu);
+    if (rows.length) st.putRollup.run(r);
+  }
+}
+
+/** For milestone views: the period bounds of a due label, or null. */
+export function dueBounds(due: string | null): { start: string; end: string } | null {
+  if (!due) return null;
+  const p = parsePeriod(due);
+  return { start: p.start, end: p.end };
+}
