@@ -1,1 +1,4 @@
 export * from './event-store.port.js';
+export * from './event-envelope.js';
+export * from './polling-subscription.js';
+export * from './sqlite/sqlite-event-store.js';

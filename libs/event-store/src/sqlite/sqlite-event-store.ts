@@ -1,0 +1,358 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import Database from 'better-sqlite3';
+import { checkExpectedRevision, completeMetadata, normalizeInstant } from '../event-envelope.js';
+import {
+  DuplicateEventIdError,
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type RawStoredEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type StoredEvent,
+  type SubscribeOptions,
+  type Subscription,
+  type SubscriptionHandler,
+  type Upcaster,
+} from '../event-store.port.js';
+import { PollingSubscription } from '../polling-subscription.js';
+
+export interface SqliteEventStoreOptions {
+  /** A file path, or ':memory:' (a private in-memory database, nothing shared or durable). */
+  path: string;
+  /** How often idle subscriptions look for events written by another process (ms). Default 250. */
+  pollIntervalMs?: number;
+  /** Applied to every event read back; stored events are never rewritten. */
+  upcast?: Upcaster;
+  /** How long a writer waits for another process's write lock (ms). Default 5000. */
+  busyTimeoutMs?: number;
+}
+
+/** Counters that show the group commit at work (one commit = one transaction = one fsync of the WAL). */
+export interface SqliteEventStoreStats {
+  commits: number;
+  appends: number;
+  events: number;
+}
+
+/** Row as selected in raw (array) mode: the column order of SELECT_COLUMNS. */
+type Row = [position: number, id: string, stream: string, revision: number, type: string, data: string, metadata: string];
+
+const SELECT_COLUMNS = 'position, id, stream, revision, type, data, metadata';
+
+interface PendingAppend {
+  stream: string;
+  events: NewEvent[];
+  expectedRevision: ExpectedRevision;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The embedded event store: one SQLite file in WAL mode with `synchronous = FULL`, so an append
+ * resolves only once it is on disk. Appends issued together are written by one transaction
+ * (group commit): each keeps its own expected-revision check and its own all-or-nothing effect
+ * through a savepoint, while the batch pays a single fsync.
+ */
+export class SqliteEventStore implements EventStore {
+  readonly name = 'sqlite';
+  private readonly db: Database.Database;
+  private readonly pollIntervalMs: number;
+  private readonly upcast: Upcaster | undefined;
+  private readonly appended = new EventEmitter();
+  private readonly subscriptions = new Set<PollingSubscription>();
+  private readonly counters: SqliteEventStoreStats = { commits: 0, appends: 0, events: 0 };
+  private queue: PendingAppend[] = [];
+  private flushScheduled = false;
+  private closed = false;
+
+  private readonly insertEvent: Database.Statement;
+  private readonly selectStreamHead: Database.Statement;
+  private readonly selectStreamHeadPosition: Database.Statement;
+  private readonly selectHead: Database.Statement;
+  private readonly selectIdExists: Database.Statement;
+  private readonly selectStream: Database.Statement;
+  private readonly selectStreamUntil: Database.Statement;
+  private readonly selectAll: Database.Statement;
+  private readonly selectAllUntil: Database.Statement;
+  private readonly writeBatch: (batch: PendingAppend[]) => Array<AppendResult | Error>;
+  private readonly writeOne: (append: PendingAppend) => AppendResult;
+
+  constructor(options: SqliteEventStoreOptions) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.upcast = options.upcast;
+    this.appended.setMaxListeners(0);
+    this.db = new Database(options.path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+    // AUTOINCREMENT: a position once handed out is never reused, even if the tail were removed by hand,
+    // so a consumer's checkpoint can never point past a different event.
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS events (
+        position    INTEGER PRIMARY KEY AUTOINCREMENT,
+        id          TEXT    NOT NULL UNIQUE,
+        stream      TEXT    NOT NULL,
+        revision    INTEGER NOT NULL,
+        type        TEXT    NOT NULL,
+        data        TEXT    NOT NULL,
+        metadata    TEXT    NOT NULL,
+        recorded_at TEXT    NOT NULL,
+        UNIQUE (stream, revision)
+      );
+    `);
+
+    this.insertEvent = this.db.prepare(
+      'INSERT INTO events (id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.selectStreamHead = this.db.prepare('SELECT MAX(revision) FROM events WHERE stream = ?').pluck();
+    this.selectStreamHeadPosition = this.db
+      .prepare('SELECT position FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1')
+      .pluck();
+    this.selectHead = this.db.prepare('SELECT MAX(position) FROM events').pluck();
+    this.selectIdExists = this.db.prepare('SELECT 1 FROM events WHERE id = ?').pluck();
+    this.selectStream = this.db
+      .prepare(`SELECT ${SELECT_COLUMNS} FROM events WHERE stream = ? AND revision BETWEEN ? AND ? ORDER BY revision`)
+      .raw();
+    this.selectStreamUntil = this.db
+      .prepare(
+        `SELECT ${SELECT_COLUMNS} FROM events WHERE stream = ? AND revision BETWEEN ? AND ? AND recorded_at <= ? ORDER BY revision`,
+      )
+      .raw();
+    this.selectAll = this.db
+      .prepare(`SELECT ${SELECT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`)
+      .raw();
+    this.selectAllUntil = this.db
+      .prepare(`SELECT ${SELECT_COLUMNS} FROM events WHERE position > ? AND recorded_at <= ? ORDER BY position LIMIT ?`)
+      .raw();
+
+    // Nested inside writeBatch, better-sqlite3 runs this as a SAVEPOINT: a failing append rolls back alone.
+    this.writeOne = this.db.transaction((append: PendingAppend) => this.writeAppend(append));
+    const batchTransaction = this.db.transaction((batch: PendingAppend[]) =>
+      batch.map((append) => {
+        try {
+          return this.writeOne(append);
+        } catch (error) {
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      }),
+    );
+    // IMMEDIATE takes the write lock up front, so the revision checks read what the commit will follow.
+    this.writeBatch = (batch) => batchTransaction.immediate(batch);
+  }
+
+  /** Transactions committed, appends and events written since this store was opened. */
+  get stats(): Readonly<SqliteEventStoreStats> {
+    return { ...this.counters };
+  }
+
+  /** The settings that make a resolved append durable, as this connection reports them. */
+  durabilitySettings(): { journalMode: string; synchronous: 'off' | 'normal' | 'full' | 'extra' } {
+    const journalMode = this.db.pragma('journal_mode', { simple: true }) as string;
+    const level = this.db.pragma('synchronous', { simple: true }) as number;
+    return { journalMode, synchronous: (['off', 'normal', 'full', 'extra'] as const)[level] ?? 'off' };
+  }
+
+  appendToStream(
+    stream: string,
+    events: NewEvent[],
+    options: { expectedRevision?: ExpectedRevision } = {},
+  ): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new Error('The event store is closed'));
+    if (typeof stream !== 'string' || stream.length === 0) {
+      return Promise.reject(new TypeError('A stream name must be a non-empty string'));
+    }
+    if (!Array.isArray(events)) return Promise.reject(new TypeError('events must be an array'));
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ stream, events, expectedRevision: options.expectedRevision ?? 'any', resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    this.assertOpen();
+    const from = options.fromRevision ?? 0;
+    const to = options.toRevision ?? Number.MAX_SAFE_INTEGER;
+    const rows = (
+      options.recordedUntil === undefined
+        ? this.selectStream.all(stream, from, to)
+        : this.selectStreamUntil.all(stream, from, to, normalizeInstant(options.recordedUntil, 'recordedUntil'))
+    ) as Row[];
+    return rows.map((row) => this.toStoredEvent(row));
+  }
+
+  async streamRevision(stream: string): Promise<number> {
+    this.assertOpen();
+    return this.currentRevision(stream);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    this.assertOpen();
+    return this.readAllRows(options).map((row) => this.toStoredEvent(row));
+  }
+
+  /**
+   * The stored text of events, unparsed and not upcast: what an export or a hash chain needs,
+   * byte for byte as written.
+   */
+  async readAllRaw(options: ReadAllOptions = {}): Promise<RawStoredEvent[]> {
+    this.assertOpen();
+    return this.readAllRows(options).map(([position, id, stream, revision, type, data, metadata]) => ({
+      position,
+      id,
+      stream,
+      revision,
+      type,
+      data,
+      metadata,
+    }));
+  }
+
+  async headPosition(): Promise<number> {
+    this.assertOpen();
+    return this.currentHead();
+  }
+
+  subscribeToAll(handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
+    this.assertOpen();
+    const batchSize = options.batchSize ?? 500;
+    const subscription = new PollingSubscription({
+      handler,
+      fromPosition: options.fromPosition ?? 0,
+      pollIntervalMs: this.pollIntervalMs,
+      onError: options.onError,
+      readBatch: async (after) => this.readAll({ fromPosition: after, limit: batchSize }),
+      onAppended: (wake) => {
+        this.appended.on('appended', wake);
+        return () => this.appended.off('appended', wake);
+      },
+      onStopped: () => this.subscriptions.delete(subscription),
+    });
+    this.subscriptions.add(subscription);
+    subscription.start();
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    // Appends already accepted are written before the file is closed.
+    if (this.queue.length > 0) this.flush();
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    this.db.close();
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    let outcomes: Array<AppendResult | Error>;
+    try {
+      outcomes = this.writeBatch(batch);
+    } catch (error) {
+      // The whole transaction failed (I/O error, lock timeout): nothing was written.
+      for (const append of batch) append.reject(error);
+      return;
+    }
+    this.counters.commits += 1;
+    let written = false;
+    batch.forEach((append, index) => {
+      const outcome = outcomes[index];
+      if (outcome instanceof Error) {
+        append.reject(outcome);
+        return;
+      }
+      if (outcome.events.length > 0) written = true;
+      this.counters.appends += 1;
+      this.counters.events += outcome.events.length;
+      append.resolve(outcome);
+    });
+    if (written) this.appended.emit('appended');
+  }
+
+  /** Runs inside a savepoint of the batch transaction; throwing rolls back this append only. */
+  private writeAppend(append: PendingAppend): AppendResult {
+    const { stream, events, expectedRevision } = append;
+    const current = this.currentRevision(stream);
+    checkExpectedRevision(stream, expectedRevision, current);
+    if (events.length === 0) {
+      return {
+        nextExpectedRevision: current,
+        position: current === -1 ? 0 : (this.selectStreamHeadPosition.get(stream) as number),
+        events: [],
+      };
+    }
+    const stored: StoredEvent[] = [];
+    const seen = new Set<string>();
+    let revision = current;
+    let position = 0;
+    for (const event of events) {
+      const id = event.id ?? randomUUID();
+      if (seen.has(id) || this.selectIdExists.get(id) !== undefined) throw new DuplicateEventIdError(stream, id);
+      seen.add(id);
+      revision += 1;
+      const metadata = completeMetadata(event.metadata);
+      const data = JSON.stringify(event.data ?? null);
+      const info = this.insertEvent.run(id, stream, revision, event.type, data, JSON.stringify(metadata), metadata.recordedAt);
+      position = Number(info.lastInsertRowid);
+      stored.push({
+        id,
+        type: event.type,
+        stream,
+        revision,
+        position,
+        // Hand back what a reader would get: a fresh copy, upcast like any read.
+        data: this.applyUpcast(event.type, metadata.schemaVersion, JSON.parse(data)),
+        metadata,
+      });
+    }
+    return { nextExpectedRevision: revision, position, events: stored };
+  }
+
+  private readAllRows(options: ReadAllOptions): Row[] {
+    const from = options.fromPosition ?? 0;
+    const limit = options.limit ?? -1; // SQLite: a negative LIMIT means no limit
+    return (
+      options.recordedUntil === undefined
+        ? this.selectAll.all(from, limit)
+        : this.selectAllUntil.all(from, normalizeInstant(options.recordedUntil, 'recordedUntil'), limit)
+    ) as Row[];
+  }
+
+  private currentRevision(stream: string): number {
+    const revision = this.selectStreamHead.get(stream) as number | null;
+    return revision ?? -1;
+  }
+
+  private currentHead(): number {
+    return (this.selectHead.get() as number | null) ?? 0;
+  }
+
+  private toStoredEvent(row: Row): StoredEvent {
+    const metadata = JSON.parse(row[6]) as EventMetadata;
+    return {
+      id: row[1],
+      type: row[4],
+      stream: row[2],
+      revision: row[3],
+      position: row[0],
+      data: this.applyUpcast(row[4], metadata.schemaVersion, JSON.parse(row[5])),
+      metadata,
+    };
+  }
+
+  private applyUpcast(type: string, schemaVersion: number, data: unknown): unknown {
+    return this.upcast === undefined ? data : this.upcast(type, schemaVersion, data);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('The event store is closed');
+  }
+}

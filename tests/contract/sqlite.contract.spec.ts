@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import {
+  DuplicateEventIdError,
+  SqliteEventStore,
+  WrongExpectedRevisionError,
+  type NewEvent,
+  type StoredEvent,
+} from '../../libs/event-store/src/index.js';
+import { eventStoreContract } from './event-store.contract.js';
+
+async function sqliteFixture() {
+  const dir = await mkdtemp(join(tmpdir(), 'scoran-events-'));
+  const path = join(dir, 'events.sqlite');
+  const opened: SqliteEventStore[] = [];
+  const open = (): SqliteEventStore => {
+    const store = new SqliteEventStore({ path, pollIntervalMs: 50 });
+    opened.push(store);
+    return store;
+  };
+  return {
+    dir,
+    path,
+    open,
+    store: open(),
+    reopen: async () => open(),
+    cleanup: async () => {
+      for (const store of opened) await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+eventStoreContract('SQLite (file)', sqliteFixture, { gaplessPositions: true, liveTimeoutMs: 3000 });
+
+function event(type: string, data: unknown = {}, id?: string): NewEvent {
+  return {
+    ...(id === undefined ? {} : { id }),
+    type,
+    data,
+    metadata: { actor: 'secretariat', correlationId: randomUUID(), causationId: null, source: 'sqlite-test' },
+  };
+}
+
+describe('SqliteEventStore', () => {
+  let fixture: Awaited<ReturnType<typeof sqliteFixture>>;
+  let store: SqliteEventStore;
+
+  beforeEach(async () => {
+    fixture = await sqliteFixture();
+    store = fixture.store;
+  });
+
+  afterEach(async () => {
+    await fixture.cleanup();
+  });
+
+  it('runs in WAL mode with synchronous = FULL', () => {
+    expect(store.durabilitySettings()).toEqual({ journalMode: 'wal', synchronous: 'full' });
+  });
+
+  describe('group commit', () => {
+    it('writes appends issued together in one transaction', async () => {
+      const before = store.stats.commits;
+      await Promise.all(Array.from({ length: 200 }, (_, i) => store.appendToStream(`sheet-${i % 20}`, [event('Tick', { i })])));
+      expect(store.stats.commits - before).toBe(1);
+      expect(store.stats.appends).toBe(200);
+      expect(await store.headPosition()).toBe(200);
+
+      // Appends issued one after the other each get their own commit.
+      for (let i = 0; i < 3; i += 1) await store.appendToStream('sheet-0', [event('Tick')]);
+      expect(store.stats.commits - before).toBe(4);
+    });
+
+    it('checks each append of a batch on its own: a conflict rejects only that append', async () => {
+      const before = store.stats.commits;
+      const outcomes = await Promise.allSettled([
+        store.appendToStream('sheet-a', [event('A1')], { expectedRevision: 'no_stream' }),
+        store.appendToStream('sheet-a', [event('A2'), event('A3')], { expectedRevision: 'no_stream' }),
+        store.appendToStream('sheet-b', [event('B1')], { expectedRevision: 'no_stream' }),
+        store.appendToStream('sheet-b', [event('B2')], { expectedRevision: 0 }),
+        store.appendToStream('sheet-a', [event('A4')], { expectedRevision: 0 }),
+      ]);
+      expect(store.stats.commits - before).toBe(1);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+      const conflict = (outcomes[1] as PromiseRejectedResult).reason as WrongExpectedRevisionError;
+      expect(conflict).toBeInstanceOf(WrongExpectedRevisionError);
+      expect(conflict.actual).toBe(0);
+      expect((await store.readStream('sheet-a')).map((e) => e.type)).toEqual(['A1', 'A4']);
+      expect((await store.readStream('sheet-b')).map((e) => e.type)).toEqual(['B1', 'B2']);
+      // The rolled-back append consumed no position.
+      expect((await store.readAll()).map((e) => e.position)).toEqual([1, 2, 3, 4]);
+    });
+  });
+
+  describe('event ids', () => {
+    it('rejects a whole append that repeats a stored id', async () => {
+      const id = randomUUID();
+      await store.appendToStream('sheet-a', [event('A', {}, id)]);
+      const error = await store.appendToStream('sheet-a', [event('New'), event('Again', {}, id)]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DuplicateEventIdError);
+      expect((error as DuplicateEventIdError).eventId).toBe(id);
+      expect((await store.readAll()).map((e) => e.type)).toEqual(['A']);
+    });
+
+    it('rejects an append that carries the same id twice, and the second of two appends racing with one id', async () => {
+      const id = randomUUID();
+      await expect(store.appendToStream('sheet-a', [event('A', {}, id), event('B', {}, id)])).rejects.toBeInstanceOf(
+        DuplicateEventIdError,
+      );
+      const other = randomUUID();
+      const outcomes = await Promise.allSettled([
+        store.appendToStream('sheet-a', [event('First', {}, other)]),
+        store.appendToStream('sheet-b', [event('Second', {}, other)]),
+      ]);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected']);
+      expect((await store.readAll()).map((e) => e.type)).toEqual(['First']);
+    });
+  });
+
+  describe('other connections on the same file', () => {
+    it('a subscription sees events written by another connection, through polling', async () => {
+      const other = new SqliteEventStore({ path: fixture.path, pollIntervalMs: 50 });
+      const delivered: StoredEvent[] = [];
+      const subscription = store.subscribeToAll((events) => {
+        delivered.push(...events);
+      });
+      try {
+        await store.appendToStream('sheet-local', [event('Local')]);
+        const remote = await other.appendToStream('sheet-remote', [event('Remote1'), event('Remote2')]);
+        await subscription.waitFor(remote.position, 2000);
+        expect(delivered.map((e) => e.type)).toEqual(['Local', 'Remote1', 'Remote2']);
+      } finally {
+        await subscription.stop();
+        await other.close();
+      }
+    });
+
+    it('keeps optimistic concurrency across connections', async () => {
+      const other = new SqliteEventStore({ path: fixture.path });
+      try {
+        await store.appendToStream('sheet-shared', [event('Created')], { expectedRevision: 'no_stream' });
+        const outcomes = await Promise.allSettled([
+          store.appendToStream('sheet-shared', [event('Here')], { expectedRevision: 0 }),
+          other.appendToStream('sheet-shared', [event('There')], { expectedRevision: 0 }),
+        ]);
+        expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+        expect(await other.streamRevision('sheet-shared')).toBe(1);
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
+  it('upcasts old schema versions on read and leaves the stored text unchanged', async () => {
+    await store.appendToStream('sheet-old', [
+      { ...event('IndicatorDefined', { kpi: 'datasets' }), metadata: { ...event('x').metadata, schemaVersion: 1 } },
+      { ...event('IndicatorDefined', { indicatorId: 'services' }), metadata: { ...event('x').metadata, schemaVersion: 2 } },
+    ]);
+    await store.close();
+    const upcasting = new SqliteEventStore({
+      path: fixture.path,
+      upcast: (type, schemaVersion, data) =>
+        type === 'IndicatorDefined' && schemaVersion === 1 ? { indicatorId: (data as { kpi: string }).kpi } : data,
+    });
+    try {
+      expect((await upcasting.readStream('sheet-old')).map((e) => e.data)).toEqual([
+        { indicatorId: 'datasets' },
+        { indicatorId: 'services' },
+      ]);
+      const raw = await upcasting.readAllRaw();
+      expect(raw.map((e) => e.data)).toEqual(['{"kpi":"datasets"}', '{"indicatorId":"services"}']);
+      expect(JSON.parse(raw[0]!.metadata)).toMatchObject({ schemaVersion: 1, actor: 'secretariat' });
+    } finally {
+      await upcasting.close();
+    }
+  });
+
+  it('writes appends still queued when closed, and refuses new ones', async () => {
+    const pending = store.appendToStream('sheet-a', [event('Queued')]);
+    await store.close();
+    await expect(pending).resolves.toMatchObject({ position: 1 });
+    await expect(store.appendToStream('sheet-a', [event('Late')])).rejects.toThrow('closed');
+    const reopened = await fixture.reopen();
+    expect((await reopened.readAll()).map((e) => e.type)).toEqual(['Queued']);
+  });
+
+  it('stops its subscriptions on close', async () => {
+    const subscription = store.subscribeToAll(() => undefined);
+    await store.close();
+    await expect(subscription.waitFor(1, 100)).rejects.toThrow('stopped');
+    await delay(120);
+  });
+});
