@@ -73,7 +73,6 @@ export class SqliteEventStore implements EventStore {
   private readonly selectStreamHead: Database.Statement;
   private readonly selectStreamHeadPosition: Database.Statement;
   private readonly selectHead: Database.Statement;
-  private readonly selectIdExists: Database.Statement;
   private readonly selectStream: Database.Statement;
   private readonly selectStreamUntil: Database.Statement;
   private readonly selectAll: Database.Statement;
@@ -113,7 +112,6 @@ export class SqliteEventStore implements EventStore {
       .prepare('SELECT position FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1')
       .pluck();
     this.selectHead = this.db.prepare('SELECT MAX(position) FROM events').pluck();
-    this.selectIdExists = this.db.prepare('SELECT 1 FROM events WHERE id = ?').pluck();
     this.selectStream = this.db
       .prepare(`SELECT ${SELECT_COLUMNS} FROM events WHERE stream = ? AND revision BETWEEN ? AND ? ORDER BY revision`)
       .raw();
@@ -130,7 +128,9 @@ export class SqliteEventStore implements EventStore {
       .raw();
 
     // Nested inside writeBatch, better-sqlite3 runs this as a SAVEPOINT: a failing append rolls back alone.
-    this.writeOne = this.db.transaction((append: PendingAppend) => this.writeAppend(append));
+    // A single-event append needs none: its checks run before its one INSERT, which is atomic by itself.
+    const inSavepoint = this.db.transaction((append: PendingAppend) => this.writeAppend(append));
+    this.writeOne = (append) => (append.events.length > 1 ? inSavepoint(append) : this.writeAppend(append));
     const batchTransaction = this.db.transaction((batch: PendingAppend[]) =>
       batch.map((append) => {
         try {
@@ -295,12 +295,18 @@ export class SqliteEventStore implements EventStore {
     let position = 0;
     for (const event of events) {
       const id = event.id ?? randomUUID();
-      if (seen.has(id) || this.selectIdExists.get(id) !== undefined) throw new DuplicateEventIdError(stream, id);
+      if (seen.has(id)) throw new DuplicateEventIdError(stream, id);
       seen.add(id);
       revision += 1;
       const metadata = completeMetadata(event.metadata);
       const data = JSON.stringify(event.data ?? null);
-      const info = this.insertEvent.run(id, stream, revision, event.type, data, JSON.stringify(metadata), metadata.recordedAt);
+      let info: Database.RunResult;
+      try {
+        info = this.insertEvent.run(id, stream, revision, event.type, data, JSON.stringify(metadata), metadata.recordedAt);
+      } catch (error) {
+        if (isUniqueIdViolation(error)) throw new DuplicateEventIdError(stream, id);
+        throw error;
+      }
       position = Number(info.lastInsertRowid);
       stored.push({
         id,
@@ -355,4 +361,12 @@ export class SqliteEventStore implements EventStore {
   private assertOpen(): void {
     if (this.closed) throw new Error('The event store is closed');
   }
+}
+
+function isUniqueIdViolation(error: unknown): boolean {
+  return (
+    error instanceof Database.SqliteError &&
+    error.code === 'SQLITE_CONSTRAINT_UNIQUE' &&
+    error.message.includes('events.id')
+  );
 }
