@@ -12,8 +12,12 @@ export function isCalendarDate(value: unknown): value is string {
   return d <= daysInMonth(y, m);
 }
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeapYear = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
+/** Computed by hand: Date.UTC reads years 0–99 as 1900–1999, which would make 0000-02-29 unknown. */
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month === 2 && isLeapYear(year) ? 29 : DAYS[month - 1]!;
 }
 
 export function assertCalendarDate(field: string, value: unknown): string {
