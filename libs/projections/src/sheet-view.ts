@@ -56,3 +56,122 @@ export function newSheetView(data: SheetFields & { sheetId: string; roadmapId: s
     revision: at.revision, position: at.position, createdAt: at.recordedAt, updatedAt: at.recordedAt,
   };
 }
+
+import type { SheetEvent } from '../../domain/src/index.js';
+import type { StoredEvent } from '../../event-store/src/index.js';
+
+const regional = (territory: string | null) => territory === null || territory === '24';
+
+/**
+ * The pure fold from events to the sheet document, shared by the sheet-summary projection and by
+ * time-travel queries (which fold a filtered stream in memory). `reports`, when given, tracks every
+ * regional report so that a correction moving a date can recompute the latest value exactly; the
+ * projection recomputes from its table instead.
+ */
+export function applySheetEvent(doc: SheetView | null, stored: StoredEvent, reports?: Map<string, Map<string, LatestValue>>): SheetView | null {
+  const event = { type: stored.type, data: stored.data } as SheetEvent;
+  const at = { revision: stored.revision, position: stored.position, recordedAt: stored.metadata.recordedAt };
+  if (event.type === 'SheetCreated') return newSheetView(event.data, at);
+  if (!doc) return null;
+  doc.revision = at.revision;
+  doc.position = at.position;
+  doc.updatedAt = at.recordedAt;
+  const indicator = (id: string) => doc.indicators.find((i) => i.indicatorId === id);
+  switch (event.type) {
+    case 'SheetRevised':
+      Object.assign(doc, event.data.changes);
+      if (event.data.changes.number) doc.versions = doc.versions.map((v) => (v.version === doc.version ? { ...v, number: doc.number } : v));
+      break;
+    case 'IndicatorAdded':
+      doc.indicators.push({ ...event.data.indicator, latest: null, reportCount: 0 });
+      break;
+    case 'MilestoneAdded':
+      doc.milestones.push({ ...event.data.milestone, reachedOn: null, evidence: null, rescheduled: [] });
+      break;
+    case 'IndicatorTargetSet': {
+      const ind = indicator(event.data.indicatorId);
+      if (ind) ind.targets = [...ind.targets.filter((t) => t.by !== event.data.target.by), event.data.target].sort((a, b) => a.by.localeCompare(b.by));
+      break;
+    }
+    case 'IndicatorReported': {
+      const d = event.data;
+      const ind = indicator(d.indicatorId);
+      if (!ind) break;
+      ind.reportCount++;
+      if (!regional(d.territory)) break;
+      const value = { reportId: d.reportId, value: d.value, observedOn: d.observedOn, territory: d.territory };
+      if (reports) {
+        if (!reports.has(d.indicatorId)) reports.set(d.indicatorId, new Map());
+        reports.get(d.indicatorId)!.set(d.reportId, value);
+      }
+      if (!ind.latest || d.observedOn >= ind.latest.observedOn) ind.latest = value;
+      break;
+    }
+    case 'IndicatorReportCorrected': {
+      const d = event.data;
+      const ind = indicator(d.indicatorId);
+      const tracked = reports?.get(d.indicatorId);
+      if (!ind || !tracked) break;
+      const r = tracked.get(d.reportId);
+      if (!r) break;
+      tracked.set(d.reportId, { ...r, value: d.value, observedOn: d.observedOn });
+      ind.latest = null;
+      for (const candidate of tracked.values()) if (!ind.latest || candidate.observedOn >= ind.latest.observedOn) ind.latest = candidate;
+      break;
+    }
+    case 'MilestoneReached': {
+      const m = doc.milestones.find((x) => x.milestoneId === event.data.milestoneId);
+      if (m) { m.reachedOn = event.data.reachedOn; m.evidence = event.data.evidence; }
+      break;
+    }
+    case 'MilestoneRescheduled': {
+      const m = doc.milestones.find((x) => x.milestoneId === event.data.milestoneId);
+      if (m) { m.rescheduled.push({ from: m.due, to: event.data.due, reason: event.data.reason }); m.due = event.data.due; }
+      break;
+    }
+    case 'ProjectCompleted':
+      doc.status = 'completed';
+      doc.closure = { kind: 'completed', on: event.data.completedOn, summary: event.data.summary };
+      break;
+    case 'ProjectAbandoned':
+      doc.status = 'abandoned';
+      doc.closure = { kind: 'abandoned', on: event.data.effectiveOn, reason: event.data.reason, explanation: event.data.explanation };
+      break;
+    case 'SheetRetired': {
+      const d = event.data;
+      if (doc.status === 'active') doc.status = 'retired';
+      doc.retired = { version: d.version, reason: d.reason, explanation: d.explanation, effectiveOn: d.effectiveOn, mergedInto: d.mergedInto };
+      break;
+    }
+    case 'SheetCarriedOver': {
+      const d = event.data;
+      Object.assign(doc, d.changes);
+      doc.version = d.toVersion;
+      doc.versions = [...doc.versions, { version: d.toVersion, number: doc.number }];
+      for (const i of d.addedIndicators) doc.indicators.push({ ...i, latest: null, reportCount: 0 });
+      for (const m of d.addedMilestones) doc.milestones.push({ ...m, reachedOn: null, evidence: null, rescheduled: [] });
+      break;
+    }
+  }
+  return doc;
+}
+
+/** The calendar day on which an event's fact was true in the world, or null for plan/definition events. */
+export function validDayOf(stored: StoredEvent): string | null {
+  const d = stored.data as Record<string, unknown>;
+  switch (stored.type) {
+    case 'IndicatorReported':
+    case 'IndicatorReportCorrected':
+      return d.observedOn as string;
+    case 'MilestoneReached':
+      return d.reachedOn as string;
+    case 'ProjectCompleted':
+      return d.completedOn as string;
+    case 'ProjectAbandoned':
+      return d.effectiveOn as string;
+    case 'SheetRetired':
+      return (d.effectiveOn as string | null) ?? null;
+    default:
+      return null;
+  }
+}

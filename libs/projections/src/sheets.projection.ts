@@ -1,11 +1,10 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { DomainEvent, SheetEvent } from '../../domain/src/index.js';
-import { parsePeriod, REGION_CODE } from '../../domain/src/index.js';
+import { parsePeriod } from '../../domain/src/index.js';
 import type { StoredEvent } from '../../event-store/src/index.js';
 import type { Projection } from './projection.js';
-import { newSheetView, type IndicatorView, type LatestValue, type SheetView } from './sheet-view.js';
+import { applySheetEvent, type LatestValue, type SheetView } from './sheet-view.js';
 
-const isRegional = (territory: string | null) => territory === null || territory === REGION_CODE;
 
 /**
  * Sheets read models: the summary document per sheet, its membership of each version (with how it
@@ -105,39 +104,19 @@ export class SheetsProjection implements Projection {
     for (const stored of events) {
       if (!stored.stream.startsWith('sheet-')) continue;
       const event = { type: stored.type, data: stored.data } as DomainEvent as SheetEvent;
-      if (event.type === 'SheetCreated') {
-        const doc = newSheetView(event.data, { revision: stored.revision, position: stored.position, recordedAt: stored.metadata.recordedAt });
-        docs.set(doc.sheetId, doc);
-        this.putVersionRow(st, doc, doc.version, { outcome: 'active' });
-        touchedGroups.add(`${doc.roadmapId}|${doc.version}|${doc.enjeu}`);
-        continue;
-      }
-      const doc = load(event.data.sheetId);
-      if (!doc) continue;
-      doc.revision = stored.revision;
-      doc.position = stored.position;
-      doc.updatedAt = stored.metadata.recordedAt;
-      const indicator = (id: string): IndicatorView | undefined => doc.indicators.find((i) => i.indicatorId === id);
+      const before = event.type === 'SheetCreated' ? null : load(event.data.sheetId);
+      if (!before && event.type !== 'SheetCreated') continue;
+      const previous = before ? { version: before.version, number: before.number, enjeu: before.enjeu, kind: before.kind, title: before.title } : null;
+      const doc = applySheetEvent(before, stored)!;
+      docs.set(doc.sheetId, doc);
+      if (previous) touchedGroups.add(`${doc.roadmapId}|${previous.version}|${previous.enjeu}`);
+      touchedGroups.add(`${doc.roadmapId}|${doc.version}|${doc.enjeu}`);
+      // Side tables: version membership and outcomes, the series, the corrections.
       switch (event.type) {
-        case 'SheetRevised': {
-          const before = `${doc.roadmapId}|${doc.version}|${doc.enjeu}`;
-          Object.assign(doc, event.data.changes);
-          if (event.data.changes.number) doc.versions = doc.versions.map((v) => (v.version === doc.version ? { ...v, number: doc.number } : v));
-          touchedGroups.add(before);
-          this.putVersionRow(st, doc, doc.version, { outcome: doc.status });
+        case 'SheetCreated':
+        case 'SheetRevised':
+          this.putVersionRow(st, doc, doc.version, { outcome: doc.status === 'active' ? 'active' : doc.status });
           break;
-        }
-        case 'IndicatorAdded':
-          doc.indicators.push({ ...event.data.indicator, latest: null, reportCount: 0 });
-          break;
-        case 'MilestoneAdded':
-          doc.milestones.push({ ...event.data.milestone, reachedOn: null, evidence: null, rescheduled: [] });
-          break;
-        case 'IndicatorTargetSet': {
-          const ind = indicator(event.data.indicatorId);
-          if (ind) ind.targets = [...ind.targets.filter((t) => t.by !== event.data.target.by), event.data.target].sort((a, b) => a.by.localeCompare(b.by));
-          break;
-        }
         case 'IndicatorReported': {
           const d = event.data;
           st.insertReport.run({
@@ -145,13 +124,6 @@ export class SheetsProjection implements Projection {
             value: d.value, source: d.source, comment: d.comment, eventId: stored.id, position: stored.position,
             recordedAt: stored.metadata.recordedAt, actor: stored.metadata.actor,
           });
-          const ind = indicator(d.indicatorId);
-          if (ind) {
-            ind.reportCount++;
-            if (isRegional(d.territory) && (!ind.latest || d.observedOn >= ind.latest.observedOn)) {
-              ind.latest = { reportId: d.reportId, value: d.value, observedOn: d.observedOn, territory: d.territory };
-            }
-          }
           break;
         }
         case 'IndicatorReportCorrected': {
@@ -165,49 +137,25 @@ export class SheetsProjection implements Projection {
           dirtyLatest.add(`${d.sheetId}|${d.indicatorId}`);
           break;
         }
-        case 'MilestoneReached': {
-          const m = doc.milestones.find((x) => x.milestoneId === event.data.milestoneId);
-          if (m) { m.reachedOn = event.data.reachedOn; m.evidence = event.data.evidence; }
-          break;
-        }
-        case 'MilestoneRescheduled': {
-          const m = doc.milestones.find((x) => x.milestoneId === event.data.milestoneId);
-          if (m) { m.rescheduled.push({ from: m.due, to: event.data.due, reason: event.data.reason }); m.due = event.data.due; }
-          break;
-        }
         case 'ProjectCompleted':
-          doc.status = 'completed';
-          doc.closure = { kind: 'completed', on: event.data.completedOn, summary: event.data.summary };
           this.putVersionRow(st, doc, doc.version, { outcome: 'completed', on: event.data.completedOn, explanation: event.data.summary });
           break;
         case 'ProjectAbandoned':
-          doc.status = 'abandoned';
-          doc.closure = { kind: 'abandoned', on: event.data.effectiveOn, reason: event.data.reason, explanation: event.data.explanation };
           this.putVersionRow(st, doc, doc.version, { outcome: 'abandoned', reason: event.data.reason, explanation: event.data.explanation, on: event.data.effectiveOn });
           break;
         case 'SheetRetired': {
           const d = event.data;
-          if (doc.status === 'active') doc.status = 'retired';
-          doc.retired = { version: d.version, reason: d.reason, explanation: d.explanation, effectiveOn: d.effectiveOn, mergedInto: d.mergedInto };
           const outcome = doc.closure ? doc.closure.kind : 'retired';
           this.putVersionRow(st, doc, d.version, { outcome, reason: d.reason, explanation: d.explanation, on: d.effectiveOn, mergedInto: d.mergedInto });
           break;
         }
-        case 'SheetCarriedOver': {
-          const d = event.data;
-          const previous = { version: doc.version, number: doc.number, enjeu: doc.enjeu, kind: doc.kind, title: doc.title };
-          this.putVersionRow(st, { ...doc, ...previous }, d.fromVersion, { outcome: 'carried_over', nextVersion: d.toVersion });
-          touchedGroups.add(`${doc.roadmapId}|${d.fromVersion}|${previous.enjeu}`);
-          Object.assign(doc, d.changes);
-          doc.version = d.toVersion;
-          doc.versions = [...doc.versions, { version: d.toVersion, number: doc.number }];
-          for (const i of d.addedIndicators) doc.indicators.push({ ...i, latest: null, reportCount: 0 });
-          for (const m of d.addedMilestones) doc.milestones.push({ ...m, reachedOn: null, evidence: null, rescheduled: [] });
-          this.putVersionRow(st, doc, d.toVersion, { outcome: 'active' });
+        case 'SheetCarriedOver':
+          this.putVersionRow(st, { ...doc, ...previous! }, event.data.fromVersion, { outcome: 'carried_over', nextVersion: event.data.toVersion });
+          this.putVersionRow(st, doc, event.data.toVersion, { outcome: 'active' });
           break;
-        }
+        default:
+          break;
       }
-      touchedGroups.add(`${doc.roadmapId}|${doc.version}|${doc.enjeu}`);
     }
 
     for (const key of dirtyLatest) {

@@ -1,0 +1,31 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { AppConfig } from '../../../libs/config/src/index.js';
+import { AuthGuard } from './auth/auth.guard.js';
+import { TokensController } from './auth/tokens.controller.js';
+import { EventsController } from './events/events.controller.js';
+import { HealthController } from './health/health.controller.js';
+import { ProblemFilter } from './http/exception.filter.js';
+import { TrackerModule, type StartupHook } from './infrastructure/tracker.module.js';
+import { RoadmapsController } from './roadmaps/roadmaps.controller.js';
+import { ExecuteSheetCommandHandler } from './sheets/commands/execute-sheet-command.js';
+import { SheetQueries } from './sheets/queries/sheet-queries.service.js';
+import { SheetsController } from './sheets/sheets.controller.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, hooks: StartupHook[] = []): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot(), TrackerModule.forRoot(config, hooks)],
+      controllers: [HealthController, SheetsController, RoadmapsController, EventsController, TokensController],
+      providers: [
+        ExecuteSheetCommandHandler,
+        SheetQueries,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,48 @@
+import { ForbiddenException, Inject, Injectable, Logger, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { TokenStore, type Principal } from '../../../../libs/auth/src/index.js';
+import { ACCESS, type Access } from './access.decorator.js';
+
+/**
+ * Resolves the bearer token on every request, then applies the route's access rule. Refusals are
+ * logged with their reason (never with the token); they are not domain events.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  private readonly logger = new Logger('Access');
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(TokenStore) private readonly tokens: TokenStore,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest();
+    const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [context.getHandler(), context.getClass()]) ?? 'public';
+    const header: string | undefined = request.headers?.authorization;
+    let principal: Principal | null = null;
+    if (header) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      const result = match ? this.tokens.authenticate(match[1]!) : { refused: 'malformed' as const };
+      if ('refused' in result) {
+        this.refuse(request, `token ${result.refused}`);
+        throw new UnauthorizedException({ statusCode: 401, error: 'unauthorized', message: `the bearer token is ${result.refused}` });
+      }
+      principal = result;
+    }
+    request.principal = principal;
+    if (access === 'public') return true;
+    if (!principal) {
+      this.refuse(request, 'no token');
+      throw new UnauthorizedException({ statusCode: 401, error: 'unauthorized', message: 'this request needs an Authorization: Bearer <token> header' });
+    }
+    if (access !== 'authenticated' && !access.includes(principal.role)) {
+      this.refuse(request, `role ${principal.role} not in ${access.join(',')}`, principal);
+      throw new ForbiddenException({ statusCode: 403, error: 'forbidden', message: `this request needs one of the roles: ${access.join(', ')}` });
+    }
+    return true;
+  }
+
+  private refuse(request: { method?: string; url?: string; ip?: string }, reason: string, principal?: Principal): void {
+    this.logger.warn({ msg: 'access refused', reason, method: request.method, url: request.url, ip: request.ip, tokenId: principal?.tokenId });
+  }
+}

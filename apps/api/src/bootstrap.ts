@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from '@fastify/helmet';
+import type { AppConfig } from '../../../libs/config/src/index.js';
+import { AppModule } from './app.module.js';
+import { strictValidationPipe } from './http/validation.pipe.js';
+import type { StartupHook } from './infrastructure/tracker.module.js';
+import { createLogger, NestPinoLogger } from './http/logger.js';
+
+/** Builds the HTTP application (used by main.ts and by the end-to-end tests). */
+export async function createApp(config: AppConfig, hooks: StartupHook[] = []): Promise<NestFastifyApplication> {
+  const logger = createLogger(config.logLevel);
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, loggerInstance: logger, disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace', onProtoPoisoning: 'error', onConstructorPoisoning: 'error' });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, hooks), adapter, { logger: new NestPinoLogger(logger), bufferLogs: false });
+  await app.register(helmet as any, { contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } } });
+  if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins });
+  app.useGlobalPipes(strictValidationPipe());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle('scoran-tracker').setDescription('Suivi de la SCORAN Centre-Val de Loire: sheets, indicators, milestones, versions, assessments').setVersion('1').addBearerAuth().build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}

@@ -1,0 +1,75 @@
+import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { RoadmapCommands } from '../../../../libs/application/src/index.js';
+import { TokenStore } from '../../../../libs/auth/src/index.js';
+import type { AppConfig } from '../../../../libs/config/src/index.js';
+import { SqliteEventStore, type EventStore } from '../../../../libs/event-store/src/index.js';
+import { allProjections, openReadModelDb, ProjectionRunner } from '../../../../libs/projections/src/index.js';
+import { ReadModels } from './read-models.service.js';
+import { APP_CONFIG, EVENT_STORE, READ_DB } from './tokens.js';
+
+/** Builds the event store the configuration asks for. */
+export async function openEventStore(config: AppConfig): Promise<EventStore> {
+  if (config.eventStore === 'eventstoredb') {
+    const mod = await import('../../../../libs/event-store/src/index.js');
+    const factory = (mod as Record<string, unknown>).createEventStore as ((c: unknown) => EventStore) | undefined;
+    if (!factory) throw new Error('the EventStoreDB adapter is not available in this build');
+    return factory({ eventStore: 'eventstoredb', dataDir: config.dataDir, eventStoreConnectionString: config.eventStoreConnectionString });
+  }
+  return new SqliteEventStore({ path: join(config.dataDir, 'events.sqlite') });
+}
+
+/** Hooks run once the store and read models are up (seeding the real roadmap on first start). */
+export const STARTUP_HOOKS = Symbol('STARTUP_HOOKS');
+export type StartupHook = (deps: { store: EventStore; commands: RoadmapCommands; runner: ProjectionRunner; config: AppConfig }) => Promise<void>;
+
+class TrackerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Tracker');
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_DB) private readonly db: Database,
+    private readonly runner: ProjectionRunner,
+    private readonly commands: RoadmapCommands,
+    private readonly tokens: TokenStore,
+    @Inject(STARTUP_HOOKS) private readonly hooks: StartupHook[],
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.runner.start(this.store);
+    for (const hook of this.hooks) await hook({ store: this.store, commands: this.commands, runner: this.runner, config: this.config });
+    this.logger.log(`event store: ${this.store.name}; read models at position ${this.runner.checkpoint}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+    await this.store.close();
+    this.db.close();
+    this.tokens.close();
+  }
+}
+
+@Global()
+@Module({})
+export class TrackerModule {
+  static forRoot(config: AppConfig, hooks: StartupHook[] = []): DynamicModule {
+    mkdirSync(config.dataDir, { recursive: true });
+    return {
+      module: TrackerModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: STARTUP_HOOKS, useValue: hooks },
+        { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
+        { provide: READ_DB, useFactory: () => openReadModelDb(join(config.dataDir, 'read-models.sqlite')) },
+        { provide: ProjectionRunner, useFactory: (db: Database) => new ProjectionRunner(db, allProjections()), inject: [READ_DB] },
+        { provide: RoadmapCommands, useFactory: (store: EventStore) => new RoadmapCommands(store), inject: [EVENT_STORE] },
+        { provide: TokenStore, useFactory: () => new TokenStore(join(config.dataDir, 'auth.sqlite'), config.adminToken) },
+        ReadModels,
+        TrackerLifecycle,
+      ],
+      exports: [APP_CONFIG, EVENT_STORE, READ_DB, ProjectionRunner, RoadmapCommands, TokenStore, ReadModels],
+    };
+  }
+}

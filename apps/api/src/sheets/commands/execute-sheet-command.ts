@@ -1,0 +1,52 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { RoadmapCommands, type CommandOutcome, type SheetCommandInput } from '../../../../../libs/application/src/index.js';
+import type { Principal } from '../../../../../libs/auth/src/index.js';
+import { DomainError, notFound, sheetDecider, sheetStream } from '../../../../../libs/domain/src/index.js';
+import { ProjectionRunner } from '../../../../../libs/projections/src/index.js';
+import { actorOf } from '../../auth/access.decorator.js';
+
+export interface WriteResult {
+  eventIds: string[];
+  revision: number;
+  position: number;
+}
+
+/** Any write on a sheet, as the API receives it: who asks, on which sheet, what. */
+export class ExecuteSheetCommand extends Command<WriteResult> {
+  constructor(
+    readonly sheetId: string,
+    readonly input: SheetCommandInput,
+    readonly principal: Principal,
+    readonly correlationId: string,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(ExecuteSheetCommand)
+export class ExecuteSheetCommandHandler implements ICommandHandler<ExecuteSheetCommand> {
+  constructor(
+    @Inject(RoadmapCommands) private readonly commands: RoadmapCommands,
+    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+  ) {}
+
+  async execute({ sheetId, input, principal, correlationId }: ExecuteSheetCommand): Promise<WriteResult> {
+    if (principal.role === 'pilot') await this.authorisePilot(sheetId, principal);
+    const outcome: CommandOutcome = await this.commands.onSheet(sheetId, input, {
+      actor: actorOf(principal), correlationId, source: 'api',
+    });
+    // Read-your-writes: answer once every read model shows the new events.
+    await this.runner.waitFor(outcome.position);
+    return { eventIds: outcome.eventIds, revision: outcome.revision, position: outcome.position };
+  }
+
+  /** A pilot writes only on the sheets its organisation pilots (checked against the sheet's own stream). */
+  private async authorisePilot(sheetId: string, principal: Principal): Promise<void> {
+    const { state } = await this.commands.repository.load(sheetStream(sheetId), sheetDecider);
+    if (state.status === 'none') throw notFound('sheet_not_found', `no sheet ${sheetId}`, { sheetId });
+    if (!principal.organisationId || !state.fields.pilots.includes(principal.organisationId)) {
+      throw new DomainError('not_a_pilot', `organisation ${principal.organisationId ?? '(none)'} does not pilot sheet ${sheetId}`, 'forbidden', { sheetId });
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { invalid, isCalendarDate, isTerritory, notFound, sheetStream } from '../../../../../libs/domain/src/index.js';
+import type { EventStore, StoredEvent } from '../../../../../libs/event-store/src/index.js';
+import { applySheetEvent, validDayOf, type LatestValue, type SheetView } from '../../../../../libs/projections/src/index.js';
+import { ReadModels } from '../../infrastructure/read-models.service.js';
+import { EVENT_STORE } from '../../infrastructure/tokens.js';
+
+export interface TimeTravel {
+  /** Valid time: facts true on or before this day. */
+  asOf?: string;
+  /** Record time: what the tracker knew at this instant. */
+  knownAt?: string;
+}
+
+export function parseTimeTravel(query: Record<string, string | undefined>): TimeTravel {
+  const out: TimeTravel = {};
+  if (query.asOf !== undefined) {
+    if (!isCalendarDate(query.asOf)) throw invalid('invalid_date', 'asOf must be a real calendar date (YYYY-MM-DD)', { field: 'asOf' });
+    out.asOf = query.asOf;
+  }
+  if (query.knownAt !== undefined) {
+    const t = Date.parse(query.knownAt);
+    if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(query.knownAt) || Number.isNaN(t)) {
+      throw invalid('invalid_timestamp', 'knownAt must be an ISO 8601 timestamp (e.g. 2024-01-31T12:00:00Z)', { field: 'knownAt' });
+    }
+    out.knownAt = new Date(t).toISOString();
+  }
+  return out;
+}
+
+const HIDDEN = new Set(['revision', 'position', 'updatedAt']);
+
+/** What one event changed in the sheet document: top-level fields, and indicators/milestones by id. */
+export function diffViews(before: SheetView | null, after: SheetView): Array<{ path: string; before: unknown; after: unknown }> {
+  const changes: Array<{ path: string; before: unknown; after: unknown }> = [];
+  const b = (before ?? {}) as unknown as Record<string, unknown>;
+  const a = after as unknown as Record<string, unknown>;
+  for (const key of Object.keys(a)) {
+    if (HIDDEN.has(key)) continue;
+    if (key === 'indicators' || key === 'milestones') {
+      const idKey = key === 'indicators' ? 'indicatorId' : 'milestoneId';
+      const old = new Map(((b[key] as Array<Record<string, unknown>>) ?? []).map((x) => [x[idKey], x]));
+      for (const item of a[key] as Array<Record<string, unknown>>) {
+        const prev = old.get(item[idKey]);
+        for (const field of Object.keys(item)) {
+          if (JSON.stringify(prev?.[field]) !== JSON.stringify(item[field])) changes.push({ path: `${key}.${String(item[idKey])}.${field}`, before: prev?.[field] ?? null, after: item[field] });
+        }
+      }
+      continue;
+    }
+    if (JSON.stringify(b[key]) !== JSON.stringify(a[key])) changes.push({ path: key, before: b[key] ?? null, after: a[key] });
+  }
+  return changes;
+}
+
+@Injectable()
+export class SheetQueries {
+  constructor(
+    private readonly readModels: ReadModels,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  /** The sheet's events as known at `knownAt`, keeping only facts true by `asOf`. */
+  async events(sheetId: string, tt: TimeTravel): Promise<StoredEvent[]> {
+    const events = await this.store.readStream(sheetStream(sheetId), tt.knownAt ? { recordedUntil: tt.knownAt } : {});
+    if (!tt.asOf) return events;
+    const asOf = tt.asOf;
+    return events.filter((e) => {
+      const day = validDayOf(e);
+      return day === null || day <= asOf;
+    });
+  }
+
+  /** Folds the (filtered) stream in memory: the sheet as it stood, or as it was known. */
+  async sheetAt(sheetId: string, tt: TimeTravel): Promise<SheetView | null> {
+    const events = await this.events(sheetId, tt);
+    let doc: SheetView | null = null;
+    const reports = new Map<string, Map<string, LatestValue>>();
+    for (const e of events) doc = applySheetEvent(doc, e, reports);
+    return doc;
+  }
+
+  async sheet(sheetId: string, query: Record<string, string | undefined>): Promise<unknown> {
+    const tt = parseTimeTravel(query);
+    if (!tt.asOf && !tt.knownAt) return this.readModels.getSheet(sheetId);
+    const doc = await this.sheetAt(sheetId, tt);
+    if (!doc) throw notFound('sheet_not_found', `no sheet ${sheetId}${tt.knownAt ? ` known at ${tt.knownAt}` : ''}`, { sheetId });
+    return { ...doc, asOf: tt.asOf ?? null, knownAt: tt.knownAt ?? null };
+  }
+
+  async list(query: Record<string, string | undefined>): Promise<unknown> {
+    const tt = parseTimeTravel(query);
+    const filter = { version: query.version, enjeu: query.enjeu, status: query.status, pilot: query.pilot, roadmapId: query.roadmapId };
+    const items = this.readModels.listSheets(filter);
+    if (!tt.asOf && !tt.knownAt) return items;
+    // Time travel: each listed sheet folded as of the date; sheets unknown then drop out.
+    const out: unknown[] = [];
+    for (const item of items) {
+      const doc = await this.sheetAt(item.sheetId as string, tt);
+      if (!doc) continue;
+      if (filter.status && doc.status !== filter.status) continue;
+      out.push({
+        ...item, status: doc.status, currentVersion: doc.version, revision: doc.revision,
+        indicatorsReported: doc.indicators.filter((i) => i.reportCount > 0).length, milestonesReached: doc.milestones.filter((m) => m.reachedOn).length,
+      });
+    }
+    return out;
+  }
+
+  async history(sheetId: string, opts: { after?: number; limit?: number } = {}): Promise<unknown> {
+    const events = await this.store.readStream(sheetStream(sheetId));
+    if (events.length === 0) throw notFound('sheet_not_found', `no sheet ${sheetId}`, { sheetId });
+    let doc: SheetView | null = null;
+    const reports = new Map<string, Map<string, LatestValue>>();
+    const out = [];
+    for (const e of events) {
+      const before: SheetView | null = doc ? structuredClone(doc) : null;
+      doc = applySheetEvent(doc, e, reports);
+      if (opts.after !== undefined && e.revision <= opts.after) continue;
+      out.push({
+        id: e.id, type: e.type, revision: e.revision, position: e.position, recordedAt: e.metadata.recordedAt, validOn: validDayOf(e),
+        actor: e.metadata.actor, source: e.metadata.source, correlationId: e.metadata.correlationId, causationId: e.metadata.causationId,
+        data: e.data, changes: doc ? diffViews(before, doc) : [],
+      });
+      if (opts.limit && out.length >= opts.limit) break;
+    }
+    return { sheetId, events: out };
+  }
+
+  series(sheetId: string, indicatorId: string, query: Record<string, string | undefined>): unknown {
+    const tt = parseTimeTravel(query);
+    if (query.territory !== undefined && !isTerritory(query.territory)) throw invalid('invalid_territory', 'territory must be 24 or one of 18, 28, 36, 37, 41, 45', { field: 'territory' });
+    if (query.aggregate !== undefined && query.aggregate !== 'region') throw invalid('invalid_aggregate', 'aggregate must be "region"', { field: 'aggregate' });
+    const points = this.readModels.series(sheetId, indicatorId, { territory: query.territory, asOf: tt.asOf, knownAt: tt.knownAt });
+    const sheet = this.readModels.getSheet(sheetId);
+    const ind = sheet.indicators.find((i) => i.indicatorId === indicatorId)!;
+    return {
+      sheetId, indicatorId, name: ind.name, unit: ind.unit, targets: ind.targets, territory: query.territory ?? null, asOf: tt.asOf ?? null, knownAt: tt.knownAt ?? null,
+      points: query.aggregate === 'region' ? this.readModels.seriesByRegion(points) : points,
+    };
+  }
+}

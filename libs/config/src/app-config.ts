@@ -1,0 +1,69 @@
+import { resolve } from 'node:path';
+
+export interface AppConfig {
+  eventStore: 'sqlite' | 'eventstoredb';
+  dataDir: string;
+  port: number;
+  host: string;
+  eventStoreConnectionString?: string;
+  kafkaBrokers: string[];
+  kafkaTopic: string;
+  adminToken?: string;
+  /** Writes per minute and token; 0 turns rate limiting off. */
+  rateLimitPerMinute: number;
+  bodyLimitBytes: number;
+  corsOrigins: string[];
+  logLevel: string;
+  /** Seed the real roadmap into an empty store at start. */
+  seedOnStart: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    problems.push(`${name} must be a whole number between ${min} and ${max} (got "${raw}")`);
+    return fallback;
+  }
+  return n;
+}
+
+/** Reads and checks the environment once, at start; every problem is reported at once, in words. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const eventStore = (env.EVENT_STORE ?? 'sqlite') as AppConfig['eventStore'];
+  if (eventStore !== 'sqlite' && eventStore !== 'eventstoredb') problems.push(`EVENT_STORE must be "sqlite" or "eventstoredb" (got "${env.EVENT_STORE}")`);
+  const connection = env.EVENTSTORE_CONNECTION_STRING;
+  if (eventStore === 'eventstoredb' && !connection) problems.push('EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=eventstoredb (e.g. esdb://localhost:2113?tls=false)');
+  if (connection && !/^esdb(\+discover)?:\/\//.test(connection)) problems.push('EVENTSTORE_CONNECTION_STRING must start with esdb:// or esdb+discover://');
+  const brokers = (env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+  for (const b of brokers) if (!/^[\w.-]+:\d{1,5}$/.test(b)) problems.push(`KAFKA_BROKERS entries must be host:port (got "${b}")`);
+  const adminToken = env.SCORAN_ADMIN_TOKEN || undefined;
+  if (adminToken !== undefined && adminToken.length < 16) problems.push('SCORAN_ADMIN_TOKEN must be at least 16 characters long');
+  const config: AppConfig = {
+    eventStore,
+    dataDir: resolve(env.DATA_DIR ?? './data'),
+    port: integer(env, 'PORT', 3000, 0, 65535, problems),
+    host: env.HOST ?? '0.0.0.0',
+    eventStoreConnectionString: connection,
+    kafkaBrokers: brokers,
+    kafkaTopic: env.KAFKA_TOPIC ?? 'scoran.events',
+    adminToken,
+    rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 6000, 0, 10_000_000, problems),
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576, problems),
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    seedOnStart: (env.SEED_ON_START ?? 'true') !== 'false',
+  };
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`);
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
