@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from '../../../libs/config/src/index.js';
+import type { CliCommand } from './cli-command.js';
+import { rebuildCommand } from './commands/rebuild.command.js';
+import { openTracker } from './tracker-context.js';
+
+const commands: CliCommand[] = [rebuildCommand];
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    process.stderr.write(`usage: npm run cli -- <command> [args]\n\n${commands.map((c) => `  ${c.name.padEnd(12)} ${c.summary}${c.usage ? `\n  ${''.padEnd(12)} ${c.usage}` : ''}`).join('\n')}\n`);
+    return name ? 2 : 0;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) { process.stderr.write(`${error.message}\n`); return 2; }
+    throw error;
+  }
+  const ctx = await openTracker(config);
+  try {
+    return (await command.run(ctx, args)) ?? 0;
+  } finally {
+    await ctx.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => { process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`); process.exit(1); },
+);
