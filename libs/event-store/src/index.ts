@@ -2,3 +2,5 @@ export * from './event-store.port.js';
 export * from './event-envelope.js';
 export * from './polling-subscription.js';
 export * from './sqlite/sqlite-event-store.js';
+export * from './eventstoredb/eventstoredb-event-store.js';
+export * from './create-event-store.js';

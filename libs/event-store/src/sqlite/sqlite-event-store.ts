@@ -364,9 +364,8 @@ export class SqliteEventStore implements EventStore {
 }
 
 function isUniqueIdViolation(error: unknown): boolean {
-  return (
-    error instanceof Database.SqliteError &&
-    error.code === 'SQLITE_CONSTRAINT_UNIQUE' &&
-    error.message.includes('events.id')
-  );
+  // Duck-typed: the native addon keeps the SqliteError class of the first module instance that
+  // loaded it, so instanceof fails where modules are loaded more than once (test runners).
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof message === 'string' && message.includes('events.id');
 }

@@ -1,0 +1,38 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EventStore, Upcaster } from './event-store.port.js';
+import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
+import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
+
+export interface EventStoreConfig {
+  eventStore: 'sqlite' | 'eventstoredb';
+  /** SQLite keeps its file here, as `events.sqlite`. */
+  dataDir: string;
+  /** Required for `eventstoredb`, e.g. `esdb://localhost:2113?tls=false`. */
+  eventStoreConnectionString?: string;
+  upcast?: Upcaster;
+  /** Idle subscriptions look for writes made elsewhere this often (ms); each adapter has its default. */
+  pollIntervalMs?: number;
+}
+
+/** The event store the configuration asks for; the embedded SQLite one unless told otherwise. */
+export function createEventStore(config: EventStoreConfig): EventStore {
+  switch (config.eventStore) {
+    case 'sqlite': {
+      mkdirSync(config.dataDir, { recursive: true });
+      return new SqliteEventStore({
+        path: join(config.dataDir, 'events.sqlite'),
+        upcast: config.upcast,
+        pollIntervalMs: config.pollIntervalMs,
+      });
+    }
+    case 'eventstoredb':
+      return new EventStoreDbEventStore({
+        connectionString: config.eventStoreConnectionString ?? '',
+        upcast: config.upcast,
+        pollIntervalMs: config.pollIntervalMs,
+      });
+    default:
+      throw new Error(`Unknown event store "${String(config.eventStore)}": expected sqlite or eventstoredb`);
+  }
+}
