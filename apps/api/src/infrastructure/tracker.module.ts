@@ -5,20 +5,14 @@ import type { Database } from 'better-sqlite3';
 import { RoadmapCommands } from '../../../../libs/application/src/index.js';
 import { TokenStore } from '../../../../libs/auth/src/index.js';
 import type { AppConfig } from '../../../../libs/config/src/index.js';
-import { SqliteEventStore, type EventStore } from '../../../../libs/event-store/src/index.js';
+import { createEventStore, type EventStore } from '../../../../libs/event-store/src/index.js';
 import { allProjections, openReadModelDb, ProjectionRunner } from '../../../../libs/projections/src/index.js';
 import { ReadModels } from './read-models.service.js';
 import { APP_CONFIG, EVENT_STORE, READ_DB } from './tokens.js';
 
 /** Builds the event store the configuration asks for. */
 export async function openEventStore(config: AppConfig): Promise<EventStore> {
-  if (config.eventStore === 'eventstoredb') {
-    const mod = await import('../../../../libs/event-store/src/index.js');
-    const factory = (mod as Record<string, unknown>).createEventStore as ((c: unknown) => EventStore) | undefined;
-    if (!factory) throw new Error('the EventStoreDB adapter is not available in this build');
-    return factory({ eventStore: 'eventstoredb', dataDir: config.dataDir, eventStoreConnectionString: config.eventStoreConnectionString });
-  }
-  return new SqliteEventStore({ path: join(config.dataDir, 'events.sqlite') });
+  return createEventStore({ eventStore: config.eventStore, dataDir: config.dataDir, eventStoreConnectionString: config.eventStoreConnectionString });
 }
 
 /** Hooks run once the store and read models are up (seeding the real roadmap on first start). */
