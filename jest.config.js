@@ -1,9 +1,18 @@
 // Jest runs in native ESM mode (NestJS 12 ships ES modules only): see the "test" script.
-const tsJest = ['ts-jest', { useESM: true, isolatedModules: true, tsconfig: 'tsconfig.json' }];
+// A few CommonJS packages require ES-only dependencies (e.g. @fastify/static → content-disposition);
+// Node 20's require(esm) does not reach inside Jest's module system, so those few files are
+// compiled to CommonJS on the fly.
+const ESM_ONLY_REQUIRED_FROM_CJS = ['content-disposition'];
+const tsJest = ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }];
+const cjsFromEsm = ['ts-jest', { useESM: true, tsconfig: { allowJs: true, module: 'NodeNext', moduleResolution: 'NodeNext', isolatedModules: true } }];
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: { '^.+\\.ts$': tsJest },
+  transform: {
+    '^.+\\.ts$': tsJest,
+    [`node_modules/(${ESM_ONLY_REQUIRED_FROM_CJS.join('|')})/.+\\.js$`]: cjsFromEsm,
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY_REQUIRED_FROM_CJS.join('|')})/)`],
   testEnvironment: 'node',
 };
 export default {

@@ -1,6 +1,9 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ENJEUX } from '../../../../libs/domain/src/index.js';
+import { IsSlug } from '../http/validators.js';
 import { randomUUID } from 'node:crypto';
 import { RoadmapCommands } from '../../../../libs/application/src/index.js';
 import type { Principal } from '../../../../libs/auth/src/index.js';
@@ -9,9 +12,25 @@ import { actorOf, Allow, Caller } from '../auth/access.decorator.js';
 import { IsCalendarDate, IsPeriod } from '../http/validators.js';
 import { ReadModels } from '../infrastructure/read-models.service.js';
 
+export class RegionDto {
+  @ApiProperty({ example: '24' }) @Matches(/^\d{2,3}$/) code!: string;
+  @ApiProperty({ example: 'Centre-Val de Loire' }) @IsString() @MinLength(1) @MaxLength(200) name!: string;
+}
+export class EnjeuDto {
+  @ApiProperty({ enum: ENJEUX }) @IsIn(ENJEUX as unknown as string[]) enjeuId!: (typeof ENJEUX)[number];
+  @ApiProperty({ example: 1 }) @IsInt() @Min(1) @Max(9) number!: number;
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(500) title!: string;
+}
+export class CreateRoadmapDto {
+  @ApiProperty({ example: 'scoran-centre-val-de-loire' }) @IsSlug() roadmapId!: string;
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(300) title!: string;
+  @ApiProperty({ type: RegionDto }) @ValidateNested() @Type(() => RegionDto) region!: RegionDto;
+  @ApiProperty({ type: [EnjeuDto] }) @IsArray() @ArrayMaxSize(4) @ValidateNested({ each: true }) @Type(() => EnjeuDto) enjeux!: EnjeuDto[];
+}
+
 export class DraftVersionDto {
   @ApiProperty({ example: 'V5' }) @Matches(/^V\d{1,3}$/) version!: string;
-  @ApiProperty({ example: 'V4' }) @Matches(/^V\d{1,3}$/) basedOn!: string;
+  @ApiPropertyOptional({ example: 'V4', description: 'the latest adopted version; omitted only for the first version' }) @IsOptional() @Matches(/^V\d{1,3}$/) basedOn?: string;
   @ApiPropertyOptional() @IsOptional() @IsCalendarDate() draftedOn?: string;
 }
 
@@ -29,6 +48,16 @@ export class RoadmapsController {
     @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
     private readonly readModels: ReadModels,
   ) {}
+
+  @Post()
+  @HttpCode(201)
+  @Allow(['admin'])
+  @ApiBearerAuth()
+  async create(@Body() dto: CreateRoadmapDto, @Caller() p: Principal, @Req() req: any) {
+    const outcome = await this.commands.onRoadmap(dto.roadmapId, { type: 'CreateRoadmap', data: { roadmapId: dto.roadmapId, title: dto.title, region: { code: dto.region.code, name: dto.region.name }, enjeux: dto.enjeux.map((e) => ({ enjeuId: e.enjeuId, number: e.number, title: e.title })) } }, this.ctx(p, req));
+    await this.runner.waitFor(outcome.position);
+    return { eventIds: outcome.eventIds, revision: outcome.revision, position: outcome.position };
+  }
 
   @Get()
   list() {
@@ -51,7 +80,7 @@ export class RoadmapsController {
   @Allow(['admin'])
   @ApiBearerAuth()
   async draft(@Param('roadmapId') roadmapId: string, @Body() dto: DraftVersionDto, @Caller() p: Principal, @Req() req: any) {
-    const outcome = await this.commands.onRoadmap(roadmapId, { type: 'DraftVersion', data: { version: dto.version, basedOn: dto.basedOn, draftedOn: dto.draftedOn } }, this.ctx(p, req));
+    const outcome = await this.commands.onRoadmap(roadmapId, { type: 'DraftVersion', data: { version: dto.version, basedOn: dto.basedOn ?? null, draftedOn: dto.draftedOn } }, this.ctx(p, req));
     await this.runner.waitFor(outcome.position);
     return { eventIds: outcome.eventIds, revision: outcome.revision, position: outcome.position };
   }
