@@ -7,4 +7,6 @@ export interface CommandContext {
   source: string;
   /** Overrides the clock, for deterministic imports and tests. */
   now?: Date;
+  /** Where a seeded fact comes from: the document's section and a short quote. */
+  provenance?: { section: string; quote: string } | Array<{ section: string; quote: string }>;
 }
