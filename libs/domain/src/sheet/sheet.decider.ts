@@ -228,17 +228,19 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
     if (state.status !== 'none') throw conflict('sheet_exists', `sheet ${d.sheetId} already exists`, { sheetId: d.sheetId });
     if (!isSlug(d.sheetId)) throw invalid('invalid_id', 'sheetId must be a kebab-case slug', { field: 'sheetId' });
     checkFields(d);
-    d.indicators.forEach((i, k) => checkIndicator(i, `indicators[${k}]`));
-    d.milestones.forEach((m, k) => checkMilestone(m, `milestones[${k}]`));
-    unique(d.indicators.map((i) => i.indicatorId), 'indicator');
-    unique(d.milestones.map((m) => m.milestoneId), 'milestone');
+    // Normalised before checking, as AddIndicator and CarryOverSheet do: absent targets and due are allowed.
+    const indicators = (d.indicators ?? []).map((i) => ({ ...i, targets: i.targets ?? [] }));
+    const milestones = (d.milestones ?? []).map((m) => ({ ...m, due: m.due ?? null }));
+    indicators.forEach((i, k) => checkIndicator(i, `indicators[${k}]`));
+    milestones.forEach((m, k) => checkMilestone(m, `milestones[${k}]`));
+    unique(indicators.map((i) => i.indicatorId), 'indicator');
+    unique(milestones.map((m) => m.milestoneId), 'milestone');
     return [{
       type: 'SheetCreated',
       data: {
         sheetId: d.sheetId, roadmapId: d.roadmapId, version: d.version, number: d.number, kind: d.kind, enjeu: d.enjeu, title: d.title,
         objective: d.objective ?? null, theme: d.theme ?? null, context: d.context ?? null, objectives: d.objectives ?? null,
-        pilots: d.pilots, partners: d.partners ?? [], indicators: d.indicators.map((i) => ({ ...i, targets: i.targets ?? [] })),
-        milestones: d.milestones.map((m) => ({ ...m, due: m.due ?? null })), continues: d.continues ?? [],
+        pilots: d.pilots, partners: d.partners ?? [], indicators, milestones, continues: d.continues ?? [],
       },
     }];
   }
