@@ -65,6 +65,7 @@ export const initialSheetState = (): SheetState => ({
 });
 
 const NUMBER = /^\d{1,2}(\.\d{1,3}){0,2}$/;
+const VERSION = /^V\d{1,3}$/;
 const TEXT_MAX = 20000;
 
 function indicatorState(def: IndicatorDefinition): IndicatorState {
@@ -188,6 +189,17 @@ function checkFields(changes: Partial<SheetFields>): void {
   changes.partners?.forEach((p, k) => { if (!isSlug(p)) throw invalid('invalid_id', `partners[${k}] must be an organisation id (kebab-case)`, { field: `partners[${k}]` }); });
 }
 
+/** checkFields only looks at the fields it is given: a creation must give those a sheet cannot do without. */
+function requireCreationFields(d: { roadmapId: unknown; version: unknown } & Partial<Record<keyof SheetFields, unknown>>): void {
+  if (!isSlug(d.roadmapId)) throw invalid('invalid_id', 'roadmapId must be a kebab-case slug', { field: 'roadmapId' });
+  if (typeof d.version !== 'string' || !VERSION.test(d.version)) throw invalid('invalid_version', 'version must look like V4', { field: 'version' });
+  if (d.number === undefined) throw invalid('invalid_number', 'number must look like 4.13', { field: 'number' });
+  if (d.kind === undefined) throw invalid('invalid_kind', `kind must be one of ${SHEET_KINDS.join(', ')}`, { field: 'kind' });
+  if (d.enjeu === undefined) throw invalid('invalid_enjeu', `enjeu must be one of ${ENJEUX.join(', ')}`, { field: 'enjeu' });
+  if (d.title === undefined) throw invalid('missing_text', 'title must be a non-empty text', { field: 'title' });
+  if (!Array.isArray(d.pilots)) throw ruleBroken('pilot_required', 'a sheet needs at least one pilot organisation', { field: 'pilots' });
+}
+
 function unique(ids: string[], what: string): void {
   const seen = new Set<string>();
   for (const id of ids) {
@@ -227,6 +239,7 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
     const d = command.data;
     if (state.status !== 'none') throw conflict('sheet_exists', `sheet ${d.sheetId} already exists`, { sheetId: d.sheetId });
     if (!isSlug(d.sheetId)) throw invalid('invalid_id', 'sheetId must be a kebab-case slug', { field: 'sheetId' });
+    requireCreationFields(d);
     checkFields(d);
     // Normalised before checking, as AddIndicator and CarryOverSheet do: absent targets and due are allowed.
     const indicators = (d.indicators ?? []).map((i) => ({ ...i, targets: i.targets ?? [] }));

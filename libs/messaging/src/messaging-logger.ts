@@ -1,0 +1,28 @@
+import { logLevel, type logCreator } from 'kafkajs';
+import { pino } from 'pino';
+
+/** The subset of a pino logger the relay and the consumer use; a pino logger fits as is. */
+export interface MessagingLogger {
+  debug(context: object, message?: string): void;
+  info(context: object, message?: string): void;
+  warn(context: object, message?: string): void;
+  error(context: object, message?: string): void;
+}
+
+export function defaultLogger(name: string): MessagingLogger {
+  return pino({ name, level: process.env.LOG_LEVEL ?? 'info' });
+}
+
+/**
+ * Routes kafkajs's own log lines into our logger. Its ERROR lines are mostly transient broker
+ * errors that the relay and consumer retry and report themselves, hence one level lower.
+ */
+export function kafkajsLogCreator(logger: MessagingLogger): logCreator {
+  return () =>
+    ({ namespace, level, log }) => {
+      const { message, ...context } = log;
+      const entry = { kafkajs: namespace, ...context };
+      if (level === logLevel.ERROR || level === logLevel.WARN) logger.warn(entry, message);
+      else logger.debug(entry, message);
+    };
+}
