@@ -200,6 +200,25 @@ function requireCreationFields(d: { roadmapId: unknown; version: unknown } & Par
   if (!Array.isArray(d.pilots)) throw ruleBroken('pilot_required', 'a sheet needs at least one pilot organisation', { field: 'pilots' });
 }
 
+const FIELD_NAMES: readonly string[] = ['number', 'kind', 'enjeu', 'title', 'objective', 'theme', 'context', 'objectives', 'pilots', 'partners'] satisfies (keyof SheetFields)[];
+const sameValue = (a: unknown, b: unknown) =>
+  Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((x, k) => x === b[k]) : a === b;
+
+/**
+ * The fields a revision or a carry-over really changes. Evolve merges changes into the fields, so an
+ * undefined value would blank a field and an unknown name would add one; a field given with its
+ * current value changes nothing and is left out of the history.
+ */
+function effectiveChanges(state: SheetState, changes: Partial<SheetFields>): Partial<SheetFields> {
+  const effective: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(changes)) {
+    if (!FIELD_NAMES.includes(field)) throw invalid('unknown_field', `${field} is not a field of a sheet`, { field });
+    if (value === undefined || sameValue(state.fields[field as keyof SheetFields], value)) continue;
+    effective[field] = value;
+  }
+  return effective as Partial<SheetFields>;
+}
+
 function unique(ids: string[], what: string): void {
   const seen = new Set<string>();
   for (const id of ids) {
@@ -262,8 +281,8 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
   switch (command.type) {
     case 'ReviseSheet': {
       requireOpen(state);
-      const changes = command.data.changes;
-      if (Object.keys(changes).length === 0) throw invalid('no_change', 'a revision needs at least one changed field');
+      const changes = effectiveChanges(state, command.data.changes ?? {});
+      if (Object.keys(changes).length === 0) throw invalid('no_change', 'a revision needs at least one field that differs from the sheet');
       checkFields(changes);
       return [{ type: 'SheetRevised', data: { sheetId, changes, reason: command.data.reason ?? null } }];
     }
@@ -363,7 +382,7 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
       if (d.toVersion === state.version || state.versions.some((v) => v.version === d.toVersion)) {
         throw conflict('already_in_version', `the sheet already belongs to ${d.toVersion}`, { version: d.toVersion });
       }
-      const changes = d.changes ?? {};
+      const changes = effectiveChanges(state, d.changes ?? {});
       checkFields(changes);
       const addedIndicators = (d.addedIndicators ?? []).map((i) => ({ ...i, targets: i.targets ?? [] }));
       const addedMilestones = (d.addedMilestones ?? []).map((m) => ({ ...m, due: m.due ?? null }));
