@@ -348,7 +348,7 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
     case 'RescheduleMilestone': {
       requireOpen(state);
       const m = requireMilestone(state, command.data.milestoneId);
-      if (m.reachedOn) throw ruleBroken('milestone_already_reached', `milestone ${m.milestoneId} was reached on ${m.reachedOn}: it cannot be rescheduled`, { milestoneId: m.milestoneId });
+      if (m.reachedOn) throw conflict('milestone_already_reached', `milestone ${m.milestoneId} was reached on ${m.reachedOn}: it cannot be rescheduled`, { milestoneId: m.milestoneId });
       parsePeriod(command.data.due, 'due');
       if (m.due === command.data.due) throw ruleBroken('same_due', `milestone ${m.milestoneId} is already due ${m.due}`);
       return [{ type: 'MilestoneRescheduled', data: { sheetId, milestoneId: m.milestoneId, due: command.data.due, previousDue: m.due, reason: command.data.reason ?? null } }];
