@@ -374,6 +374,10 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
       requireText('explanation', d.explanation, 5000);
       if (d.effectiveOn != null) assertCalendarDate('effectiveOn', d.effectiveOn);
       if (d.reason === 'merged' && !d.mergedInto) throw ruleBroken('merged_into_required', 'a sheet retired as merged names the sheet it was merged into', { field: 'mergedInto' });
+      if (d.mergedInto != null) {
+        if (!isSlug(d.mergedInto)) throw invalid('invalid_id', 'mergedInto must be a sheet id (kebab-case)', { field: 'mergedInto' });
+        if (d.mergedInto === sheetId) throw ruleBroken('merged_into_self', 'a sheet cannot be merged into itself', { field: 'mergedInto' });
+      }
       return [{ type: 'SheetRetired', data: { sheetId, version: state.version, reason: d.reason, explanation: d.explanation, effectiveOn: d.effectiveOn ?? null, mergedInto: d.mergedInto ?? null } }];
     }
     case 'CarryOverSheet': {
