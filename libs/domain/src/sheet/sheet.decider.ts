@@ -383,8 +383,12 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
     case 'CarryOverSheet': {
       requireOpen(state);
       const d = command.data;
+      if (typeof d.toVersion !== 'string' || !VERSION.test(d.toVersion)) throw invalid('invalid_version', 'toVersion must look like V5', { field: 'toVersion' });
       if (d.toVersion === state.version || state.versions.some((v) => v.version === d.toVersion)) {
         throw conflict('already_in_version', `the sheet already belongs to ${d.toVersion}`, { version: d.toVersion });
+      }
+      if (Number(d.toVersion.slice(1)) <= Number(state.version.slice(1))) {
+        throw ruleBroken('version_order', `a sheet is carried over from ${state.version} to a later version, not ${d.toVersion}`, { version: d.toVersion });
       }
       const changes = effectiveChanges(state, d.changes ?? {});
       checkFields(changes);
