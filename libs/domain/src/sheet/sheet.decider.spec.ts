@@ -1,0 +1,692 @@
+import { describe, expect, it } from '@jest/globals';
+import { given } from '../shared/decider.spec-helper.js';
+import type { SheetCommand } from './sheet.commands.js';
+import { sheetDecider } from './sheet.decider.js';
+import {
+  ABANDON_REASONS,
+  RETIRE_REASONS,
+  type IndicatorDefinition,
+  type MilestoneDefinition,
+  type SheetCreated,
+  type SheetEvent,
+  type SheetFields,
+} from './sheet.events.js';
+
+const TODAY = '2024-06-30';
+const SHEET = 'open-data-challenge';
+
+const indicators: IndicatorDefinition[] = [
+  { indicatorId: 'datasets-published', name: 'Jeux de données publiés', unit: 'count', targets: [{ value: 40, by: '2025-12-31', label: null }] },
+  { indicatorId: 'communes-covered', name: 'Part des communes couvertes', unit: 'percent', targets: [] },
+  { indicatorId: 'budget-spent', name: 'Budget engagé', unit: 'amount', targets: [] },
+  { indicatorId: 'reuse-ratio', name: 'Réutilisations par jeu publié', unit: 'ratio', targets: [] },
+  { indicatorId: 'net-balance', name: 'Solde des inscriptions', unit: 'number', targets: [] },
+];
+const milestones: MilestoneDefinition[] = [
+  { milestoneId: 'launch', title: 'Lancement du défi', due: '2024-S1' },
+  { milestoneId: 'first-edition', title: 'Première édition', due: '2024-S2' },
+  { milestoneId: 'jury', title: 'Jury régional', due: null },
+];
+const fields: SheetFields = {
+  number: '3.10', kind: 'projet', enjeu: 'performance', title: 'Défi open data', objective: 'Ouvrir les données publiques',
+  theme: 'Données', context: null, objectives: null, pilots: ['region-centre-val-de-loire'], partners: ['gip-recia'],
+};
+
+type CreateData = Extract<SheetCommand, { type: 'CreateSheet' }>['data'];
+const createSheet = (over: Partial<CreateData> = {}): SheetCommand => ({
+  type: 'CreateSheet', today: TODAY,
+  data: { sheetId: SHEET, roadmapId: 'scoran-centre-val-de-loire', version: 'V4', ...fields, indicators, milestones, ...over },
+});
+const sheetCreated = (over: Partial<SheetCreated['data']> = {}): SheetCreated => ({
+  type: 'SheetCreated',
+  data: { sheetId: SHEET, roadmapId: 'scoran-centre-val-de-loire', version: 'V4', ...fields, indicators, milestones, continues: [], ...over },
+});
+/** A command on an existing sheet, with today's date. */
+const cmd = <T extends SheetCommand['type']>(type: T, data: Extract<SheetCommand, { type: T }>['data']) =>
+  ({ type, data, today: TODAY }) as SheetCommand;
+
+const reported = (reportId: string, value: number, observedOn = '2024-03-31', indicatorId = 'datasets-published'): SheetEvent => ({
+  type: 'IndicatorReported', data: { sheetId: SHEET, indicatorId, reportId, value, observedOn, territory: '24', source: null, comment: null },
+});
+const completed: SheetEvent = { type: 'ProjectCompleted', data: { sheetId: SHEET, completedOn: '2024-05-31', summary: null } };
+const abandoned: SheetEvent = { type: 'ProjectAbandoned', data: { sheetId: SHEET, reason: 'no_funding', explanation: 'Pas de financement', effectiveOn: '2024-05-31' } };
+const retired: SheetEvent = {
+  type: 'SheetRetired', data: { sheetId: SHEET, version: 'V4', reason: 'not_renewed', explanation: 'Non reconduite en V5', effectiveOn: null, mergedInto: null },
+};
+const reached = (milestoneId: string, reachedOn = '2024-04-15'): SheetEvent => ({ type: 'MilestoneReached', data: { sheetId: SHEET, milestoneId, reachedOn, evidence: null } });
+
+const aSheet = (...more: SheetEvent[]) => given(sheetDecider, [sheetCreated(), ...more]);
+
+/** One valid command of each kind that writes to an existing sheet. */
+const writes: SheetCommand[] = [
+  cmd('ReviseSheet', { changes: { title: 'Défi open data régional' } }),
+  cmd('AddIndicator', { indicator: { indicatorId: 'reuses', name: 'Réutilisations', unit: 'count', targets: [] } }),
+  cmd('AddMilestone', { milestone: { milestoneId: 'awards', title: 'Remise des prix', due: '2025' } }),
+  cmd('SetIndicatorTarget', { indicatorId: 'datasets-published', target: { value: 60, by: '2026-12-31' } }),
+  cmd('ReportIndicator', { indicatorId: 'datasets-published', reportId: 'r-new', value: 12, observedOn: '2024-06-01' }),
+  cmd('ReachMilestone', { milestoneId: 'first-edition', reachedOn: '2024-06-15' }),
+  cmd('RescheduleMilestone', { milestoneId: 'first-edition', due: '2025-S1' }),
+  cmd('CompleteProject', { completedOn: '2024-06-30' }),
+  cmd('AbandonProject', { reason: 'out_of_scope', explanation: 'Hors périmètre', effectiveOn: '2024-06-30' }),
+  cmd('CarryOverSheet', { toVersion: 'V5' }),
+];
+
+describe('creating a sheet', () => {
+  it('records its fields, indicators and milestones under a stable id in a roadmap version', () => {
+    const state = given(sheetDecider).when(createSheet()).then([sheetCreated()]);
+    expect(state).toMatchObject({ status: 'active', sheetId: SHEET, roadmapId: 'scoran-centre-val-de-loire', version: 'V4', fields });
+    expect(state.versions).toEqual([{ version: 'V4', number: '3.10' }]);
+    expect([...state.indicators.keys()]).toEqual(indicators.map((i) => i.indicatorId));
+    expect(state.indicators.get('datasets-published')).toMatchObject({ unit: 'count', targets: indicators[0]!.targets, reports: new Map() });
+    expect(state.milestones.get('launch')).toEqual({ milestoneId: 'launch', title: 'Lancement du défi', due: '2024-S1', reachedOn: null });
+    expect(state.retired).toBeNull();
+  });
+
+  it('fills absent optional texts with null, absent partners and continuations with empty lists', () => {
+    const bare = createSheet({ objective: undefined, theme: undefined, partners: undefined, indicators: [], milestones: [] } as Partial<CreateData>);
+    given(sheetDecider).when(bare).then([sheetCreated({ objective: null, theme: null, partners: [], indicators: [], milestones: [] })]);
+  });
+
+  it('records the sheets of earlier versions it continues', () => {
+    given(sheetDecider).when(createSheet({ continues: ['defi-donnees'] })).then([sheetCreated({ continues: ['defi-donnees'] })]);
+  });
+
+  it('creates an indicator given without targets with no targets', () => {
+    const noTargets = { indicatorId: 'reuses', name: 'Réutilisations', unit: 'count' } as IndicatorDefinition;
+    given(sheetDecider).when(createSheet({ indicators: [noTargets] }))
+      .then([sheetCreated({ indicators: [{ ...noTargets, targets: [] }] })]);
+  });
+
+  it('a milestone without a date is due null', () => {
+    const undated = { milestoneId: 'jury', title: 'Jury' } as MilestoneDefinition;
+    given(sheetDecider).when(createSheet({ milestones: [undated] })).then([sheetCreated({ milestones: [{ ...undated, due: null }] })]);
+  });
+
+  it.each(['Open-Data', 'open_data', 'open--data', '-open', '', 'a'.repeat(81)])('the sheet id must be a kebab-case slug (not %j)', (sheetId) => {
+    given(sheetDecider).when(createSheet({ sheetId })).thenThrows('invalid_id', 'invalid');
+  });
+
+  it('the roadmap id must be a kebab-case slug', () => {
+    given(sheetDecider).when(createSheet({ roadmapId: 'SCORAN CVL' })).thenThrows('invalid_id', 'invalid');
+  });
+
+  it.each(['4', 'v4', 'V', 'V4.1', ''])('the version must look like V4 (not %j)', (version) => {
+    given(sheetDecider).when(createSheet({ version })).thenThrows('invalid_version', 'invalid');
+  });
+
+  it.each(['1', '3.10', '4.13', '2.1.3', '12.100'])('accepts the sheet number %s', (number) => {
+    given(sheetDecider).when(createSheet({ number })).then([sheetCreated({ number })]);
+  });
+
+  it.each(['3.', '.1', 'A.1', '123.1', '3.1234', '1.2.3.4', '3,10', ''])('rejects the sheet number %j', (number) => {
+    given(sheetDecider).when(createSheet({ number })).thenThrows('invalid_number', 'invalid');
+  });
+
+  it('the kind is animation or projet', () => {
+    given(sheetDecider).when(createSheet({ kind: 'animation' })).then([sheetCreated({ kind: 'animation' })]);
+    given(sheetDecider).when(createSheet({ kind: 'programme' as never })).thenThrows('invalid_kind', 'invalid');
+  });
+
+  it.each(['transversal', 'inclusion', 'performance', 'avenir'] as const)('the enjeu %s is accepted', (enjeu) => {
+    given(sheetDecider).when(createSheet({ enjeu })).then([sheetCreated({ enjeu })]);
+  });
+
+  it('an enjeu outside the four of the roadmap is rejected', () => {
+    given(sheetDecider).when(createSheet({ enjeu: 'securite' as never })).thenThrows('invalid_enjeu', 'invalid');
+  });
+
+  it('the title is a non-empty text of at most 300 characters', () => {
+    given(sheetDecider).when(createSheet({ title: '   ' })).thenThrows('missing_text', 'invalid');
+    given(sheetDecider).when(createSheet({ title: 'x'.repeat(301) })).thenThrows('text_too_long', 'invalid');
+  });
+
+  it('a sheet needs at least one pilot', () => {
+    given(sheetDecider).when(createSheet({ pilots: [] })).thenThrows('pilot_required', 'rule');
+  });
+
+  it.each([['number', 'invalid_number', 'invalid'], ['kind', 'invalid_kind', 'invalid'], ['enjeu', 'invalid_enjeu', 'invalid'], ['title', 'missing_text', 'invalid'], ['pilots', 'pilot_required', 'rule']] as const)(
+    'a sheet cannot be created without its %s',
+    (field, code, kind) => {
+      given(sheetDecider).when(createSheet({ [field]: undefined })).thenThrows(code, kind);
+    },
+  );
+
+  it('pilots and partners are organisation ids', () => {
+    given(sheetDecider).when(createSheet({ pilots: ['Région CVL'] })).thenThrows('invalid_id', 'invalid');
+    given(sheetDecider).when(createSheet({ partners: ['gip-recia', 'GIP RECIA'] })).thenThrows('invalid_id', 'invalid');
+  });
+
+  it('indicator and milestone ids are kebab-case slugs', () => {
+    given(sheetDecider).when(createSheet({ indicators: [{ ...indicators[0]!, indicatorId: 'Datasets' }] })).thenThrows('invalid_id', 'invalid');
+    given(sheetDecider).when(createSheet({ milestones: [{ ...milestones[0]!, milestoneId: 'launch day' }] })).thenThrows('invalid_id', 'invalid');
+  });
+
+  it('an indicator has a name and a milestone a title', () => {
+    given(sheetDecider).when(createSheet({ indicators: [{ ...indicators[0]!, name: '' }] })).thenThrows('missing_text', 'invalid');
+    given(sheetDecider).when(createSheet({ milestones: [{ ...milestones[0]!, title: ' ' }] })).thenThrows('missing_text', 'invalid');
+  });
+
+  it('an indicator id is defined once', () => {
+    given(sheetDecider).when(createSheet({ indicators: [indicators[0]!, { ...indicators[1]!, indicatorId: 'datasets-published' }] }))
+      .thenThrows('duplicate_indicator', 'conflict');
+  });
+
+  it('a milestone id is defined once', () => {
+    given(sheetDecider).when(createSheet({ milestones: [milestones[0]!, { ...milestones[1]!, milestoneId: 'launch' }] }))
+      .thenThrows('duplicate_milestone', 'conflict');
+  });
+
+  it('an indicator is measured in a known unit', () => {
+    given(sheetDecider).when(createSheet({ indicators: [{ ...indicators[0]!, unit: 'euros' as never }] })).thenThrows('invalid_unit', 'invalid');
+  });
+
+  it('a target value fits the indicator unit', () => {
+    const withTarget = (unit: IndicatorDefinition['unit'], value: number) => createSheet({ indicators: [{ ...indicators[0]!, unit, targets: [{ value, by: '2025-12-31' }] }] });
+    given(sheetDecider).when(withTarget('percent', 120)).thenThrows('value_does_not_fit_unit', 'rule');
+    given(sheetDecider).when(withTarget('count', 2.5)).thenThrows('value_does_not_fit_unit', 'rule');
+    given(sheetDecider).when(withTarget('amount', Number.NaN)).thenThrows('value_not_finite', 'rule');
+  });
+
+  it('a target is due by a real calendar day', () => {
+    given(sheetDecider).when(createSheet({ indicators: [{ ...indicators[0]!, targets: [{ value: 1, by: '2025-02-30' }] }] })).thenThrows('invalid_date', 'invalid');
+    given(sheetDecider).when(createSheet({ indicators: [{ ...indicators[0]!, targets: [{ value: 1, by: '2025-S2' }] }] })).thenThrows('invalid_date', 'invalid');
+  });
+
+  it('a milestone is due in a period', () => {
+    given(sheetDecider).when(createSheet({ milestones: [{ ...milestones[0]!, due: '2024-S3' }] })).thenThrows('invalid_period', 'invalid');
+    given(sheetDecider).when(createSheet({ milestones: [{ ...milestones[0]!, due: '2023-S2/2024-S1' }] }))
+      .then([sheetCreated({ milestones: [{ ...milestones[0]!, due: '2023-S2/2024-S1' }] })]);
+  });
+
+  it('a sheet is created once', () => {
+    aSheet().when(createSheet()).thenThrows('sheet_exists', 'conflict');
+    aSheet(completed).when(createSheet()).thenThrows('sheet_exists', 'conflict');
+  });
+});
+
+describe('a sheet that does not exist', () => {
+  const others: SheetCommand[] = [
+    ...writes,
+    cmd('CorrectIndicatorReport', { indicatorId: 'datasets-published', reportId: 'r1', value: 3, reason: 'typo' }),
+    cmd('RetireSheet', { reason: 'not_renewed', explanation: 'Non reconduite' }),
+  ];
+  it.each(others.map((c) => [c.type, c] as const))('refuses %s with sheet_not_found', (_type, command) => {
+    given(sheetDecider).when(command).thenThrows('sheet_not_found', 'not_found');
+  });
+});
+
+describe('a closed sheet accepts no further writes', () => {
+  const closures = { completed: [completed], abandoned: [abandoned], retired: [retired] } as const;
+  const cases = Object.entries(closures).flatMap(([status, events]) => writes.map((c) => [c.type, status, events, c] as const));
+  it.each(cases)('%s on a %s sheet is refused with sheet_closed', (_type, status, events, command) => {
+    const error = aSheet(...events).when(command).thenThrows('sheet_closed', 'rule');
+    expect(error.details).toEqual({ status });
+  });
+
+  it('a retired sheet cannot be retired again', () => {
+    aSheet(retired).when(cmd('RetireSheet', { reason: 'other', explanation: 'Encore' })).thenThrows('sheet_closed', 'rule');
+  });
+});
+
+describe('revising a sheet', () => {
+  it('changes the given fields and keeps the reason', () => {
+    const state = aSheet().when(cmd('ReviseSheet', { changes: { title: 'Défi open data régional', partners: [] }, reason: 'Comité du 12 mars' }))
+      .then([{ type: 'SheetRevised', data: { sheetId: SHEET, changes: { title: 'Défi open data régional', partners: [] }, reason: 'Comité du 12 mars' } }]);
+    expect(state.fields).toEqual({ ...fields, title: 'Défi open data régional', partners: [] });
+  });
+
+  it('without a reason, the reason is null', () => {
+    expect(aSheet().when(cmd('ReviseSheet', { changes: { enjeu: 'avenir' } })).events()[0]).toMatchObject({ data: { reason: null } });
+  });
+
+  it('a new number renumbers the sheet in its current version only', () => {
+    const state = aSheet().when(cmd('ReviseSheet', { changes: { number: '3.11' } }))
+      .then([{ type: 'SheetRevised', data: { sheetId: SHEET, changes: { number: '3.11' }, reason: null } }]);
+    expect(state.fields.number).toBe('3.11');
+    expect(state.versions).toEqual([{ version: 'V4', number: '3.11' }]);
+  });
+
+  it('a revision changes at least one field', () => {
+    aSheet().when(cmd('ReviseSheet', { changes: {} })).thenThrows('no_change', 'invalid');
+  });
+
+  it('fields given with their current value are no change', () => {
+    aSheet().when(cmd('ReviseSheet', { changes: { title: fields.title, pilots: [...fields.pilots] } })).thenThrows('no_change', 'invalid');
+  });
+
+  it('only the fields that differ are recorded; absent (undefined) fields change nothing', () => {
+    const changes = { title: fields.title, number: undefined, objective: 'Publier 40 jeux' } as Partial<SheetFields>;
+    const state = aSheet().when(cmd('ReviseSheet', { changes }))
+      .then([{ type: 'SheetRevised', data: { sheetId: SHEET, changes: { objective: 'Publier 40 jeux' }, reason: null } }]);
+    expect(state.fields).toEqual({ ...fields, objective: 'Publier 40 jeux' });
+  });
+
+  it('a field the sheet does not have cannot be revised', () => {
+    aSheet().when(cmd('ReviseSheet', { changes: { status: 'completed' } as never })).thenThrows('unknown_field', 'invalid');
+  });
+
+  it('revised fields obey the creation rules', () => {
+    aSheet().when(cmd('ReviseSheet', { changes: { number: '3.x' } })).thenThrows('invalid_number', 'invalid');
+    aSheet().when(cmd('ReviseSheet', { changes: { kind: 'plan' as never } })).thenThrows('invalid_kind', 'invalid');
+    aSheet().when(cmd('ReviseSheet', { changes: { enjeu: 'x' as never } })).thenThrows('invalid_enjeu', 'invalid');
+    aSheet().when(cmd('ReviseSheet', { changes: { title: '' } })).thenThrows('missing_text', 'invalid');
+    aSheet().when(cmd('ReviseSheet', { changes: { partners: ['Not An Id'] } })).thenThrows('invalid_id', 'invalid');
+  });
+
+  it('a revision cannot remove the last pilot', () => {
+    aSheet().when(cmd('ReviseSheet', { changes: { pilots: [] } })).thenThrows('pilot_required', 'rule');
+  });
+});
+
+describe('indicators', () => {
+  const reuses: IndicatorDefinition = { indicatorId: 'reuses', name: 'Réutilisations', unit: 'count', targets: [{ value: 10, by: '2025-06-30' }] };
+
+  it('an indicator can be added to an open sheet', () => {
+    const state = aSheet().when(cmd('AddIndicator', { indicator: reuses })).then([{ type: 'IndicatorAdded', data: { sheetId: SHEET, indicator: reuses } }]);
+    expect(state.indicators.get('reuses')).toEqual({ ...reuses, reports: new Map() });
+  });
+
+  it('an added indicator without targets has none', () => {
+    const bare = { indicatorId: 'reuses', name: 'Réutilisations', unit: 'count' } as IndicatorDefinition;
+    aSheet().when(cmd('AddIndicator', { indicator: bare })).then([{ type: 'IndicatorAdded', data: { sheetId: SHEET, indicator: { ...bare, targets: [] } } }]);
+  });
+
+  it('an indicator id is used once per sheet', () => {
+    aSheet().when(cmd('AddIndicator', { indicator: { ...reuses, indicatorId: 'datasets-published' } })).thenThrows('indicator_exists', 'conflict');
+  });
+
+  it('an added indicator obeys the creation rules', () => {
+    aSheet().when(cmd('AddIndicator', { indicator: { ...reuses, indicatorId: 'Reuses' } })).thenThrows('invalid_id', 'invalid');
+    aSheet().when(cmd('AddIndicator', { indicator: { ...reuses, unit: 'kg' as never } })).thenThrows('invalid_unit', 'invalid');
+    aSheet().when(cmd('AddIndicator', { indicator: { ...reuses, targets: [{ value: -1, by: '2025-06-30' }] } })).thenThrows('value_does_not_fit_unit', 'rule');
+  });
+
+  it('a target is set with its label, null when absent, and replaces the target of the same day', () => {
+    const state = aSheet().when(cmd('SetIndicatorTarget', { indicatorId: 'datasets-published', target: { value: 55, by: '2025-12-31' } }))
+      .then([{ type: 'IndicatorTargetSet', data: { sheetId: SHEET, indicatorId: 'datasets-published', target: { value: 55, by: '2025-12-31', label: null } } }]);
+    expect(state.indicators.get('datasets-published')!.targets).toEqual([{ value: 55, by: '2025-12-31', label: null }]);
+  });
+
+  it('targets are kept in date order', () => {
+    const state = aSheet().when(cmd('SetIndicatorTarget', { indicatorId: 'datasets-published', target: { value: 20, by: '2024-12-31', label: 'mi-parcours' } }))
+      .then([{ type: 'IndicatorTargetSet', data: { sheetId: SHEET, indicatorId: 'datasets-published', target: { value: 20, by: '2024-12-31', label: 'mi-parcours' } } }]);
+    expect(state.indicators.get('datasets-published')!.targets.map((t) => t.by)).toEqual(['2024-12-31', '2025-12-31']);
+  });
+
+  it('a target is set on an indicator the sheet has', () => {
+    aSheet().when(cmd('SetIndicatorTarget', { indicatorId: 'unknown', target: { value: 1, by: '2025-01-01' } })).thenThrows('indicator_not_found', 'not_found');
+  });
+
+  it('a target fits the unit and falls on a real day', () => {
+    aSheet().when(cmd('SetIndicatorTarget', { indicatorId: 'communes-covered', target: { value: 101, by: '2025-01-01' } })).thenThrows('value_does_not_fit_unit', 'rule');
+    aSheet().when(cmd('SetIndicatorTarget', { indicatorId: 'communes-covered', target: { value: 80, by: '2025-02-29' } })).thenThrows('invalid_date', 'invalid');
+  });
+});
+
+describe('milestones', () => {
+  it('a milestone can be added, with or without a due period', () => {
+    const state = aSheet().when(cmd('AddMilestone', { milestone: { milestoneId: 'awards', title: 'Remise des prix', due: '2025-Q2' } }))
+      .then([{ type: 'MilestoneAdded', data: { sheetId: SHEET, milestone: { milestoneId: 'awards', title: 'Remise des prix', due: '2025-Q2' } } }]);
+    expect(state.milestones.get('awards')).toEqual({ milestoneId: 'awards', title: 'Remise des prix', due: '2025-Q2', reachedOn: null });
+    aSheet().when(cmd('AddMilestone', { milestone: { milestoneId: 'awards', title: 'Remise des prix' } as MilestoneDefinition }))
+      .then([{ type: 'MilestoneAdded', data: { sheetId: SHEET, milestone: { milestoneId: 'awards', title: 'Remise des prix', due: null } } }]);
+  });
+
+  it('a milestone id is used once per sheet', () => {
+    aSheet().when(cmd('AddMilestone', { milestone: { milestoneId: 'launch', title: 'Autre', due: null } })).thenThrows('milestone_exists', 'conflict');
+  });
+
+  it('an added milestone is due in a period', () => {
+    aSheet().when(cmd('AddMilestone', { milestone: { milestoneId: 'awards', title: 'Prix', due: 'bientôt' } })).thenThrows('invalid_period', 'invalid');
+  });
+
+  it('reaching a milestone records the day', () => {
+    const state = aSheet().when(cmd('ReachMilestone', { milestoneId: 'launch', reachedOn: '2024-03-15', evidence: 'Communiqué' }))
+      .then([{ type: 'MilestoneReached', data: { sheetId: SHEET, milestoneId: 'launch', reachedOn: '2024-03-15', evidence: 'Communiqué' } }]);
+    expect(state.milestones.get('launch')!.reachedOn).toBe('2024-03-15');
+    expect(state.milestones.get('first-edition')!.reachedOn).toBeNull();
+  });
+
+  it('a milestone can be reached today but not after', () => {
+    aSheet().when(cmd('ReachMilestone', { milestoneId: 'launch', reachedOn: TODAY })).events();
+    aSheet().when(cmd('ReachMilestone', { milestoneId: 'launch', reachedOn: '2024-07-01' })).thenThrows('date_in_future', 'rule');
+  });
+
+  it('a milestone is reached on a real calendar day', () => {
+    aSheet().when(cmd('ReachMilestone', { milestoneId: 'launch', reachedOn: '2023-02-30' })).thenThrows('invalid_date', 'invalid');
+  });
+
+  it('a milestone is reached once', () => {
+    const error = aSheet(reached('launch')).when(cmd('ReachMilestone', { milestoneId: 'launch', reachedOn: '2024-05-01' })).thenThrows('milestone_already_reached', 'conflict');
+    expect(error.details).toMatchObject({ reachedOn: '2024-04-15' });
+  });
+
+  it('only a milestone the sheet has can be reached', () => {
+    aSheet().when(cmd('ReachMilestone', { milestoneId: 'unknown', reachedOn: '2024-05-01' })).thenThrows('milestone_not_found', 'not_found');
+  });
+
+  it('rescheduling moves the due period and remembers the previous one', () => {
+    const state = aSheet().when(cmd('RescheduleMilestone', { milestoneId: 'first-edition', due: '2025-S1', reason: 'Report du jury' }))
+      .then([{ type: 'MilestoneRescheduled', data: { sheetId: SHEET, milestoneId: 'first-edition', due: '2025-S1', previousDue: '2024-S2', reason: 'Report du jury' } }]);
+    expect(state.milestones.get('first-edition')).toEqual({ milestoneId: 'first-edition', title: 'Première édition', due: '2025-S1', reachedOn: null });
+  });
+
+  it('a milestone without a date gets one, its previous due being null', () => {
+    aSheet().when(cmd('RescheduleMilestone', { milestoneId: 'jury', due: '2024-11' }))
+      .then([{ type: 'MilestoneRescheduled', data: { sheetId: SHEET, milestoneId: 'jury', due: '2024-11', previousDue: null, reason: null } }]);
+  });
+
+  it('a reached milestone cannot be rescheduled', () => {
+    aSheet(reached('launch')).when(cmd('RescheduleMilestone', { milestoneId: 'launch', due: '2024-S2' })).thenThrows('milestone_already_reached', 'conflict');
+  });
+
+  it('a milestone is rescheduled to a period', () => {
+    aSheet().when(cmd('RescheduleMilestone', { milestoneId: 'launch', due: '2024-13' })).thenThrows('invalid_period', 'invalid');
+  });
+
+  it('rescheduling to the same period changes nothing and is refused', () => {
+    aSheet().when(cmd('RescheduleMilestone', { milestoneId: 'launch', due: '2024-S1' })).thenThrows('same_due', 'rule');
+  });
+
+  it('only a milestone the sheet has can be rescheduled', () => {
+    aSheet().when(cmd('RescheduleMilestone', { milestoneId: 'unknown', due: '2025' })).thenThrows('milestone_not_found', 'not_found');
+  });
+});
+
+describe('reporting an indicator value', () => {
+  const report = (value: number, over: Partial<Extract<SheetCommand, { type: 'ReportIndicator' }>['data']> = {}) =>
+    cmd('ReportIndicator', { indicatorId: 'datasets-published', reportId: 'r1', value, observedOn: '2024-03-31', ...over });
+
+  it('records the value, the day it was observed, the territory, the source and the comment', () => {
+    const state = aSheet().when(report(12, { territory: '37', source: 'data.centrevaldeloire.fr', comment: 'T1' }))
+      .then([{ type: 'IndicatorReported', data: { sheetId: SHEET, indicatorId: 'datasets-published', reportId: 'r1', value: 12, observedOn: '2024-03-31', territory: '37', source: 'data.centrevaldeloire.fr', comment: 'T1' } }]);
+    expect(state.indicators.get('datasets-published')!.reports).toEqual(new Map([['r1', { value: 12, observedOn: '2024-03-31', territory: '37' }]]));
+  });
+
+  it('absent territory, source and comment are null; a zone is kept when given', () => {
+    aSheet().when(report(12)).then([{ type: 'IndicatorReported', data: { sheetId: SHEET, indicatorId: 'datasets-published', reportId: 'r1', value: 12, observedOn: '2024-03-31', territory: null, source: null, comment: null } }]);
+    expect(aSheet().when(report(12, { zone: 'zone-amii' })).events()[0]!.data).toMatchObject({ zone: 'zone-amii' });
+  });
+
+  it('only an indicator the sheet has can be reported', () => {
+    aSheet().when(report(1, { indicatorId: 'unknown' })).thenThrows('indicator_not_found', 'not_found');
+  });
+
+  it('a count is a whole number, zero or more', () => {
+    aSheet().when(report(0)).events();
+    aSheet().when(report(2.5)).thenThrows('value_does_not_fit_unit', 'rule');
+    aSheet().when(report(-1)).thenThrows('value_does_not_fit_unit', 'rule');
+  });
+
+  it('a percentage lies between 0 and 100', () => {
+    aSheet().when(report(100, { indicatorId: 'communes-covered' })).events();
+    aSheet().when(report(0, { indicatorId: 'communes-covered' })).events();
+    aSheet().when(report(100.5, { indicatorId: 'communes-covered' })).thenThrows('value_does_not_fit_unit', 'rule');
+    aSheet().when(report(-0.1, { indicatorId: 'communes-covered' })).thenThrows('value_does_not_fit_unit', 'rule');
+  });
+
+  it('an amount is zero or more', () => {
+    aSheet().when(report(15000.5, { indicatorId: 'budget-spent' })).events();
+    aSheet().when(report(-1, { indicatorId: 'budget-spent' })).thenThrows('value_does_not_fit_unit', 'rule');
+  });
+
+  it('a ratio is zero or more', () => {
+    aSheet().when(report(1.75, { indicatorId: 'reuse-ratio' })).events();
+    aSheet().when(report(-0.5, { indicatorId: 'reuse-ratio' })).thenThrows('value_does_not_fit_unit', 'rule');
+  });
+
+  it('a plain number is any finite number, negative included', () => {
+    aSheet().when(report(-42.5, { indicatorId: 'net-balance' })).events();
+  });
+
+  it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])('%s is no value, whatever the unit', (value) => {
+    for (const i of indicators) aSheet().when(report(value, { indicatorId: i.indicatorId })).thenThrows('value_not_finite', 'rule');
+  });
+
+  it('a value is observed today at the latest', () => {
+    aSheet().when(report(1, { observedOn: TODAY })).events();
+    aSheet().when(report(1, { observedOn: '2024-07-01' })).thenThrows('date_in_future', 'rule');
+  });
+
+  it('a value is observed on a real calendar day', () => {
+    aSheet().when(report(1, { observedOn: '2023-02-30' })).thenThrows('invalid_date', 'invalid');
+    aSheet().when(report(1, { observedOn: '2024-Q1' })).thenThrows('invalid_date', 'invalid');
+  });
+
+  it.each(['24', '18', '28', '36', '37', '41', '45'])('the territory %s (region or one of its departments) is accepted', (territory) => {
+    aSheet().when(report(1, { territory })).events();
+  });
+
+  it.each(['75', '2A', '037', 'FR', ''])('the territory %j is refused', (territory) => {
+    aSheet().when(report(1, { territory })).thenThrows('invalid_territory', 'invalid');
+  });
+
+  it('a report id is used once per indicator', () => {
+    aSheet(reported('r1', 5)).when(report(6)).thenThrows('report_exists', 'conflict');
+  });
+
+  it('a report id can be reused on another indicator', () => {
+    aSheet(reported('r1', 5)).when(report(6, { indicatorId: 'budget-spent' })).events();
+  });
+});
+
+describe('correcting a reported value', () => {
+  const correct = (value: number, over: Partial<Extract<SheetCommand, { type: 'CorrectIndicatorReport' }>['data']> = {}) =>
+    cmd('CorrectIndicatorReport', { indicatorId: 'datasets-published', reportId: 'r1', value, reason: 'Erreur de saisie', ...over });
+
+  it('replaces the value, keeping the observation day unless one is given', () => {
+    const state = aSheet(reported('r1', 5), reported('r2', 7, '2024-04-30')).when(correct(6))
+      .then([{ type: 'IndicatorReportCorrected', data: { sheetId: SHEET, indicatorId: 'datasets-published', reportId: 'r1', value: 6, observedOn: '2024-03-31', reason: 'Erreur de saisie' } }]);
+    expect(state.indicators.get('datasets-published')!.reports).toEqual(new Map([
+      ['r1', { value: 6, observedOn: '2024-03-31', territory: '24' }],
+      ['r2', { value: 7, observedOn: '2024-04-30', territory: '24' }],
+    ]));
+  });
+
+  it('can move the observation day alone', () => {
+    const state = aSheet(reported('r1', 5)).when(correct(5, { observedOn: '2024-02-29' }))
+      .then([{ type: 'IndicatorReportCorrected', data: { sheetId: SHEET, indicatorId: 'datasets-published', reportId: 'r1', value: 5, observedOn: '2024-02-29', reason: 'Erreur de saisie' } }]);
+    expect(state.indicators.get('datasets-published')!.reports.get('r1')).toEqual({ value: 5, observedOn: '2024-02-29', territory: '24' });
+  });
+
+  it.each([['completed', completed], ['abandoned', abandoned], ['retired', retired]] as const)('is allowed on a %s sheet, since the record must stay true', (_status, closure) => {
+    aSheet(reported('r1', 5), closure).when(correct(6)).events();
+  });
+
+  it('corrects a report that exists, of an indicator that exists', () => {
+    aSheet(reported('r1', 5)).when(correct(6, { indicatorId: 'unknown' })).thenThrows('indicator_not_found', 'not_found');
+    aSheet(reported('r1', 5)).when(correct(6, { reportId: 'r9' })).thenThrows('report_not_found', 'not_found');
+  });
+
+  it('the corrected value fits the unit', () => {
+    aSheet(reported('r1', 5)).when(correct(-3)).thenThrows('value_does_not_fit_unit', 'rule');
+    aSheet(reported('r1', 5)).when(correct(Number.NaN)).thenThrows('value_not_finite', 'rule');
+  });
+
+  it('the corrected observation day is a real day, not after today', () => {
+    aSheet(reported('r1', 5)).when(correct(5, { observedOn: '2024-12-01' })).thenThrows('date_in_future', 'rule');
+    aSheet(reported('r1', 5)).when(correct(5, { observedOn: '2024-04-31' })).thenThrows('invalid_date', 'invalid');
+  });
+
+  it('a correction gives its reason', () => {
+    aSheet(reported('r1', 5)).when(correct(6, { reason: ' ' })).thenThrows('missing_text', 'invalid');
+  });
+
+  it('a correction must change the value or the day', () => {
+    aSheet(reported('r1', 5)).when(correct(5)).thenThrows('correction_changes_nothing', 'rule');
+    aSheet(reported('r1', 5)).when(correct(5, { observedOn: '2024-03-31' })).thenThrows('correction_changes_nothing', 'rule');
+  });
+
+  it('a second correction applies to the corrected report', () => {
+    aSheet(reported('r1', 5), { type: 'IndicatorReportCorrected', data: { sheetId: SHEET, indicatorId: 'datasets-published', reportId: 'r1', value: 6, observedOn: '2024-03-31', reason: 'x' } })
+      .when(correct(6)).thenThrows('correction_changes_nothing', 'rule');
+  });
+});
+
+describe('completing a project', () => {
+  it('records the day and closes the sheet', () => {
+    const state = aSheet().when(cmd('CompleteProject', { completedOn: '2024-06-28', summary: '40 jeux publiés' }))
+      .then([{ type: 'ProjectCompleted', data: { sheetId: SHEET, completedOn: '2024-06-28', summary: '40 jeux publiés' } }]);
+    expect(state.status).toBe('completed');
+  });
+
+  it('a project is completed today at the latest, on a real day', () => {
+    aSheet().when(cmd('CompleteProject', { completedOn: '2024-07-01' })).thenThrows('date_in_future', 'rule');
+    aSheet().when(cmd('CompleteProject', { completedOn: '2024-06-31' })).thenThrows('invalid_date', 'invalid');
+  });
+});
+
+describe('abandoning a project', () => {
+  const abandon = (over: Partial<Extract<SheetCommand, { type: 'AbandonProject' }>['data']> = {}) =>
+    cmd('AbandonProject', { reason: 'insufficient_partners', explanation: 'Trop peu de partenaires', effectiveOn: '2024-06-01', ...over });
+
+  it('records the reason and the explanation and closes the sheet', () => {
+    const state = aSheet().when(abandon())
+      .then([{ type: 'ProjectAbandoned', data: { sheetId: SHEET, reason: 'insufficient_partners', explanation: 'Trop peu de partenaires', effectiveOn: '2024-06-01' } }]);
+    expect(state.status).toBe('abandoned');
+  });
+
+  it.each([...ABANDON_REASONS])('%s is an allowed reason', (reason) => {
+    aSheet().when(abandon({ reason })).events();
+  });
+
+  it('a reason outside the allowed ones is refused', () => {
+    aSheet().when(abandon({ reason: 'bored' as never })).thenThrows('invalid_reason', 'invalid');
+    aSheet().when(abandon({ reason: 'completed' as never })).thenThrows('invalid_reason', 'invalid');
+  });
+
+  it('the explanation is not empty', () => {
+    aSheet().when(abandon({ explanation: '' })).thenThrows('missing_text', 'invalid');
+    aSheet().when(abandon({ explanation: '  \n ' })).thenThrows('missing_text', 'invalid');
+  });
+
+  it('the abandonment takes effect on a real day', () => {
+    aSheet().when(abandon({ effectiveOn: '2024-02-30' })).thenThrows('invalid_date', 'invalid');
+  });
+});
+
+describe('retiring a sheet from the roadmap', () => {
+  const retire = (over: Partial<Extract<SheetCommand, { type: 'RetireSheet' }>['data']> = {}) =>
+    cmd('RetireSheet', { reason: 'not_renewed', explanation: 'Non reconduite en V5', ...over });
+
+  it('records the version the sheet leaves after, and closes it', () => {
+    const state = aSheet().when(retire())
+      .then([{ type: 'SheetRetired', data: { sheetId: SHEET, version: 'V4', reason: 'not_renewed', explanation: 'Non reconduite en V5', effectiveOn: null, mergedInto: null } }]);
+    expect(state.status).toBe('retired');
+    expect(state.retired).toEqual({ version: 'V4', reason: 'not_renewed' });
+  });
+
+  it('records the current version after a carry-over', () => {
+    const carried: SheetEvent = { type: 'SheetCarriedOver', data: { sheetId: SHEET, fromVersion: 'V4', toVersion: 'V5', changes: {}, addedIndicators: [], addedMilestones: [] } };
+    expect(aSheet(carried).when(retire()).events()[0]!.data).toMatchObject({ version: 'V5' });
+  });
+
+  it.each([...RETIRE_REASONS].filter((r) => r !== 'merged'))('%s is an allowed reason', (reason) => {
+    aSheet().when(retire({ reason })).events();
+  });
+
+  it('a sheet retired as merged names the sheet it was merged into', () => {
+    aSheet().when(retire({ reason: 'merged' })).thenThrows('merged_into_required', 'rule');
+    aSheet().when(retire({ reason: 'merged', mergedInto: 'donnees-territoriales' }))
+      .then([{ type: 'SheetRetired', data: { sheetId: SHEET, version: 'V4', reason: 'merged', explanation: 'Non reconduite en V5', effectiveOn: null, mergedInto: 'donnees-territoriales' } }]);
+  });
+
+  it('the sheet it was merged into is another sheet, named by its id', () => {
+    aSheet().when(retire({ reason: 'merged', mergedInto: 'Données territoriales' })).thenThrows('invalid_id', 'invalid');
+    aSheet().when(retire({ reason: 'merged', mergedInto: SHEET })).thenThrows('merged_into_self', 'rule');
+  });
+
+  it('a reason outside the allowed ones is refused', () => {
+    aSheet().when(retire({ reason: 'no_funding' as never })).thenThrows('invalid_reason', 'invalid');
+  });
+
+  it('the explanation is not empty', () => {
+    aSheet().when(retire({ explanation: '' })).thenThrows('missing_text', 'invalid');
+  });
+
+  it('the effective day is optional, and a real day when given', () => {
+    expect(aSheet().when(retire({ effectiveOn: '2024-06-26' })).events()[0]!.data).toMatchObject({ effectiveOn: '2024-06-26' });
+    aSheet().when(retire({ effectiveOn: '2024-06-31' })).thenThrows('invalid_date', 'invalid');
+  });
+
+  it('a completed project leaves the roadmap and stays completed', () => {
+    const state = aSheet(completed).when(retire({ reason: 'completed', explanation: 'Projet achevé' })).then([
+      { type: 'SheetRetired', data: { sheetId: SHEET, version: 'V4', reason: 'completed', explanation: 'Projet achevé', effectiveOn: null, mergedInto: null } },
+    ]);
+    expect(state.status).toBe('completed');
+    expect(state.retired).toEqual({ version: 'V4', reason: 'completed' });
+  });
+
+  it('an abandoned project leaves the roadmap and stays abandoned', () => {
+    const state = aSheet(abandoned).when(retire({ reason: 'other', explanation: 'Abandonnée' })).events().reduce(sheetDecider.evolve, aSheet(abandoned).state());
+    expect(state.status).toBe('abandoned');
+    expect(state.retired).toEqual({ version: 'V4', reason: 'other' });
+  });
+});
+
+describe('carrying a sheet over to the next version', () => {
+  it('keeps the stable sheet id, moves it into the new version and records its number in both', () => {
+    const state = aSheet().when(cmd('CarryOverSheet', { toVersion: 'V5', changes: { number: '3.12', enjeu: 'avenir' } }))
+      .then([{ type: 'SheetCarriedOver', data: { sheetId: SHEET, fromVersion: 'V4', toVersion: 'V5', changes: { number: '3.12', enjeu: 'avenir' }, addedIndicators: [], addedMilestones: [] } }]);
+    expect(state).toMatchObject({ sheetId: SHEET, version: 'V5', status: 'active' });
+    expect(state.fields).toEqual({ ...fields, number: '3.12', enjeu: 'avenir' });
+    expect(state.versions).toEqual([{ version: 'V4', number: '3.10' }, { version: 'V5', number: '3.12' }]);
+  });
+
+  it('without changes the sheet keeps its number', () => {
+    const state = aSheet().when(cmd('CarryOverSheet', { toVersion: 'V5' }))
+      .then([{ type: 'SheetCarriedOver', data: { sheetId: SHEET, fromVersion: 'V4', toVersion: 'V5', changes: {}, addedIndicators: [], addedMilestones: [] } }]);
+    expect(state.versions).toEqual([{ version: 'V4', number: '3.10' }, { version: 'V5', number: '3.10' }]);
+  });
+
+  it('keeps the reports and reached milestones, and adds new indicators and milestones', () => {
+    const added = { indicatorId: 'reuses', name: 'Réutilisations', unit: 'count' } as IndicatorDefinition;
+    const addedMilestone = { milestoneId: 'second-edition', title: 'Deuxième édition' } as MilestoneDefinition;
+    const state = aSheet(reported('r1', 5), reached('launch')).when(cmd('CarryOverSheet', { toVersion: 'V5', addedIndicators: [added], addedMilestones: [addedMilestone] }))
+      .then([{ type: 'SheetCarriedOver', data: { sheetId: SHEET, fromVersion: 'V4', toVersion: 'V5', changes: {}, addedIndicators: [{ ...added, targets: [] }], addedMilestones: [{ ...addedMilestone, due: null }] } }]);
+    expect(state.indicators.get('datasets-published')!.reports.get('r1')).toMatchObject({ value: 5 });
+    expect(state.indicators.get('reuses')).toMatchObject({ targets: [], reports: new Map() });
+    expect(state.milestones.get('launch')!.reachedOn).toBe('2024-04-15');
+    expect(state.milestones.get('second-edition')).toEqual({ milestoneId: 'second-edition', title: 'Deuxième édition', due: null, reachedOn: null });
+  });
+
+  it('a sheet is carried into a version once', () => {
+    aSheet().when(cmd('CarryOverSheet', { toVersion: 'V4' })).thenThrows('already_in_version', 'conflict');
+    const carried: SheetEvent = { type: 'SheetCarriedOver', data: { sheetId: SHEET, fromVersion: 'V4', toVersion: 'V5', changes: {}, addedIndicators: [], addedMilestones: [] } };
+    aSheet(carried).when(cmd('CarryOverSheet', { toVersion: 'V5' })).thenThrows('already_in_version', 'conflict');
+  });
+
+  it('a sheet is carried over to a later version', () => {
+    aSheet().when(cmd('CarryOverSheet', { toVersion: 'V3' })).thenThrows('version_order', 'rule');
+  });
+
+  it('the new version is named like V5', () => {
+    aSheet().when(cmd('CarryOverSheet', { toVersion: 'next' })).thenThrows('invalid_version', 'invalid');
+  });
+
+  it('the changes obey the creation rules', () => {
+    aSheet().when(cmd('CarryOverSheet', { toVersion: 'V5', changes: { number: 'five' } })).thenThrows('invalid_number', 'invalid');
+    aSheet().when(cmd('CarryOverSheet', { toVersion: 'V5', changes: { pilots: [] } })).thenThrows('pilot_required', 'rule');
+    aSheet().when(cmd('CarryOverSheet', { toVersion: 'V5', changes: { owner: 'x' } as never })).thenThrows('unknown_field', 'invalid');
+  });
+
+  it('changes given as undefined leave the fields as they were', () => {
+    const state = aSheet().when(cmd('CarryOverSheet', { toVersion: 'V5', changes: { number: '3.12', title: undefined } as Partial<SheetFields> }))
+      .then([{ type: 'SheetCarriedOver', data: { sheetId: SHEET, fromVersion: 'V4', toVersion: 'V5', changes: { number: '3.12' }, addedIndicators: [], addedMilestones: [] } }]);
+    expect(state.fields.title).toBe(fields.title);
+  });
+
+  it('added indicators and milestones obey the creation rules and do not reuse an id', () => {
+    aSheet().when(cmd('CarryOverSheet', { toVersion: 'V5', addedIndicators: [{ ...indicators[1]! }] })).thenThrows('duplicate_indicator', 'conflict');
+    aSheet().when(cmd('CarryOverSheet', { toVersion: 'V5', addedMilestones: [{ ...milestones[0]! }] })).thenThrows('duplicate_milestone', 'conflict');
+    aSheet().when(cmd('CarryOverSheet', { toVersion: 'V5', addedIndicators: [{ indicatorId: 'x', name: 'X', unit: 'kg' as never, targets: [] }] })).thenThrows('invalid_unit', 'invalid');
+    aSheet().when(cmd('CarryOverSheet', { toVersion: 'V5', addedMilestones: [{ milestoneId: 'x', title: 'X', due: '2025-S9' }] })).thenThrows('invalid_period', 'invalid');
+  });
+
+  it('a revision after a carry-over renumbers the sheet in the new version only', () => {
+    const carried: SheetEvent = { type: 'SheetCarriedOver', data: { sheetId: SHEET, fromVersion: 'V4', toVersion: 'V5', changes: { number: '3.12' }, addedIndicators: [], addedMilestones: [] } };
+    const state = aSheet(carried).when(cmd('ReviseSheet', { changes: { number: '3.13' } }))
+      .then([{ type: 'SheetRevised', data: { sheetId: SHEET, changes: { number: '3.13' }, reason: null } }]);
+    expect(state.versions).toEqual([{ version: 'V4', number: '3.10' }, { version: 'V5', number: '3.13' }]);
+  });
+});
