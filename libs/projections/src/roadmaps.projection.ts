@@ -10,7 +10,7 @@ export class RoadmapsProjection implements Projection {
   private st: Record<string, Statement> | null = null;
 
   setup(db: Database): void {
-    db.exec(`CREATE TABLE IF NOT EXISTS roadmaps (roadmapId TEXT PRIMARY KEY, title TEXT NOT NULL, region TEXT NOT NULL, enjeux TEXT NOT NULL);
+    db.exec(`CREATE TABLE IF NOT EXISTS roadmaps (roadmapId TEXT PRIMARY KEY, title TEXT NOT NULL, region TEXT NOT NULL, enjeux TEXT NOT NULL, organisations TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS roadmap_versions (roadmapId TEXT NOT NULL, version TEXT NOT NULL, status TEXT NOT NULL, basedOn TEXT,
         draftedOn TEXT NOT NULL, adoptedOn TEXT, adoptedBy TEXT, facts TEXT, PRIMARY KEY (roadmapId, version));`);
     this.st = null;
@@ -18,13 +18,13 @@ export class RoadmapsProjection implements Projection {
 
   apply(db: Database, events: readonly StoredEvent[]): void {
     this.st ??= {
-      roadmap: db.prepare('INSERT OR REPLACE INTO roadmaps VALUES (@roadmapId, @title, @region, @enjeux)'),
+      roadmap: db.prepare('INSERT OR REPLACE INTO roadmaps VALUES (@roadmapId, @title, @region, @enjeux, @organisations)'),
       draft: db.prepare('INSERT OR REPLACE INTO roadmap_versions VALUES (@roadmapId, @version, \'draft\', @basedOn, @draftedOn, NULL, NULL, NULL)'),
       adopt: db.prepare("UPDATE roadmap_versions SET status = 'adopted', adoptedOn = @adoptedOn, adoptedBy = @adoptedBy, facts = @facts WHERE roadmapId = @roadmapId AND version = @version"),
     };
     for (const e of events) {
       const d = e.data as any;
-      if (e.type === 'RoadmapCreated') this.st.roadmap!.run({ roadmapId: d.roadmapId, title: d.title, region: JSON.stringify(d.region), enjeux: JSON.stringify(d.enjeux) });
+      if (e.type === 'RoadmapCreated') this.st.roadmap!.run({ roadmapId: d.roadmapId, title: d.title, region: JSON.stringify(d.region), enjeux: JSON.stringify(d.enjeux), organisations: JSON.stringify(d.organisations ?? []) });
       else if (e.type === 'RoadmapVersionDrafted') this.st.draft!.run(d);
       else if (e.type === 'RoadmapVersionAdopted') this.st.adopt!.run(d);
     }

@@ -21,13 +21,13 @@ export class SheetsProjection implements Projection {
   setup(db: Database): void {
     db.exec(`
       CREATE TABLE IF NOT EXISTS sheet_summary (
-        sheetId TEXT PRIMARY KEY, roadmapId TEXT NOT NULL, version TEXT NOT NULL, number TEXT NOT NULL, kind TEXT NOT NULL,
-        enjeu TEXT NOT NULL, title TEXT NOT NULL, status TEXT NOT NULL, pilots TEXT NOT NULL, revision INTEGER NOT NULL,
+        sheetId TEXT PRIMARY KEY, roadmapId TEXT NOT NULL, version TEXT NOT NULL, number TEXT NOT NULL, kind TEXT,
+        enjeu TEXT, title TEXT NOT NULL, status TEXT NOT NULL, pilots TEXT NOT NULL, revision INTEGER NOT NULL,
         position INTEGER NOT NULL, doc TEXT NOT NULL
       );
       CREATE TABLE IF NOT EXISTS sheet_versions (
-        sheetId TEXT NOT NULL, roadmapId TEXT NOT NULL, version TEXT NOT NULL, number TEXT NOT NULL, enjeu TEXT NOT NULL,
-        kind TEXT NOT NULL, title TEXT NOT NULL,
+        sheetId TEXT NOT NULL, roadmapId TEXT NOT NULL, version TEXT NOT NULL, number TEXT NOT NULL, enjeu TEXT,
+        kind TEXT, title TEXT NOT NULL,
         outcome TEXT NOT NULL, outcomeReason TEXT, outcomeExplanation TEXT, outcomeOn TEXT, nextVersion TEXT, mergedInto TEXT,
         PRIMARY KEY (sheetId, version)
       );
@@ -44,7 +44,7 @@ export class SheetsProjection implements Projection {
       );
       CREATE INDEX IF NOT EXISTS indicator_report_corrections_by_report ON indicator_report_corrections (reportId, position);
       CREATE TABLE IF NOT EXISTS enjeu_rollup (
-        roadmapId TEXT NOT NULL, version TEXT NOT NULL, enjeu TEXT NOT NULL, sheets INTEGER NOT NULL, active INTEGER NOT NULL,
+        roadmapId TEXT NOT NULL, version TEXT NOT NULL, enjeu TEXT, sheets INTEGER NOT NULL, active INTEGER NOT NULL,
         completed INTEGER NOT NULL, abandoned INTEGER NOT NULL, retired INTEGER NOT NULL, carriedOver INTEGER NOT NULL,
         milestonesPlanned INTEGER NOT NULL, milestonesReached INTEGER NOT NULL, indicators INTEGER NOT NULL,
         indicatorsReported INTEGER NOT NULL, indicatorsOnTarget INTEGER NOT NULL,
@@ -77,8 +77,8 @@ export class SheetsProjection implements Projection {
         WHERE sheetId = ? AND indicatorId = ? AND (territory IS NULL OR territory = '24') ORDER BY observedOn DESC, position DESC LIMIT 1`),
       countReports: db.prepare('SELECT COUNT(*) AS n FROM indicator_reports WHERE sheetId = ? AND indicatorId = ?'),
       rollupInputs: db.prepare(`SELECT v.sheetId, v.outcome, s.doc FROM sheet_versions v JOIN sheet_summary s ON s.sheetId = v.sheetId
-        WHERE v.roadmapId = ? AND v.version = ? AND v.enjeu = ?`),
-      deleteRollup: db.prepare('DELETE FROM enjeu_rollup WHERE roadmapId = ? AND version = ? AND enjeu = ?'),
+        WHERE v.roadmapId = ? AND v.version = ? AND v.enjeu IS ?`),
+      deleteRollup: db.prepare('DELETE FROM enjeu_rollup WHERE roadmapId = ? AND version = ? AND enjeu IS ?'),
       putRollup: db.prepare(`INSERT INTO enjeu_rollup VALUES (@roadmapId, @version, @enjeu, @sheets, @active, @completed, @abandoned, @retired, @carriedOver,
         @milestonesPlanned, @milestonesReached, @indicators, @indicatorsReported, @indicatorsOnTarget)`),
     };
@@ -170,7 +170,10 @@ export class SheetsProjection implements Projection {
         title: doc.title, status: doc.status, pilots: JSON.stringify(doc.pilots), revision: doc.revision, position: doc.position, doc: JSON.stringify(doc),
       });
     }
-    for (const group of touchedGroups) this.rollup(st, ...(group.split('|') as [string, string, string]));
+    for (const group of touchedGroups) {
+      const [roadmapId, version, enjeu] = group.split('|') as [string, string, string];
+      this.rollup(st, roadmapId, version, enjeu === 'null' || enjeu === '' ? null : enjeu);
+    }
   }
 
   private putVersionRow(
@@ -186,7 +189,7 @@ export class SheetsProjection implements Projection {
     });
   }
 
-  private rollup(st: Record<string, Statement>, roadmapId: string, version: string, enjeu: string): void {
+  private rollup(st: Record<string, Statement>, roadmapId: string, version: string, enjeu: string | null): void {
     const rows = st.rollupInputs.all(roadmapId, version, enjeu) as { sheetId: string; outcome: string; doc: string }[];
     const r = { roadmapId, version, enjeu, sheets: rows.length, active: 0, completed: 0, abandoned: 0, retired: 0, carriedOver: 0, milestonesPlanned: 0, milestonesReached: 0, indicators: 0, indicatorsReported: 0, indicatorsOnTarget: 0 };
     for (const row of rows) {

@@ -125,7 +125,7 @@ export class ReadModels {
     const roadmaps = this.db.prepare('SELECT * FROM roadmaps ORDER BY roadmapId').all() as Array<Record<string, any>>;
     const versions = this.db.prepare('SELECT * FROM roadmap_versions WHERE roadmapId = ?');
     return roadmaps.map((r) => ({
-      roadmapId: r.roadmapId, title: r.title, region: JSON.parse(r.region), enjeux: JSON.parse(r.enjeux),
+      roadmapId: r.roadmapId, title: r.title, region: JSON.parse(r.region), enjeux: JSON.parse(r.enjeux), organisations: JSON.parse(r.organisations),
       versions: (versions.all(r.roadmapId) as Array<Record<string, any>>).sort((a, b) => Number(a.version.slice(1)) - Number(b.version.slice(1))),
     }));
   }

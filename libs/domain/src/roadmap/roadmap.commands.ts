@@ -1,9 +1,9 @@
-import type { Enjeu } from './roadmap.events.js';
+import type { Enjeu, Organisation } from './roadmap.events.js';
 
 interface Ctx {
   today: string;
 }
-export type CreateRoadmap = { type: 'CreateRoadmap'; data: { roadmapId: string; title: string; region: { code: string; name: string }; enjeux: Enjeu[] } } & Ctx;
+export type CreateRoadmap = { type: 'CreateRoadmap'; data: { roadmapId: string; title: string; region: { code: string; name: string }; enjeux: Enjeu[]; organisations?: Organisation[] } } & Ctx;
 export type DraftVersion = { type: 'DraftVersion'; data: { version: string; basedOn: string | null; draftedOn?: string } } & Ctx;
 export type AdoptVersion = { type: 'AdoptVersion'; data: { version: string; adoptedOn: string; adoptedBy?: string | null; facts?: string | null } } & Ctx;
 

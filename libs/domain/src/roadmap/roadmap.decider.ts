@@ -35,7 +35,7 @@ const VERSION = /^V\d{1,3}$/;
 export function evolveRoadmap(state: RoadmapState, event: RoadmapEvent): RoadmapState {
   switch (event.type) {
     case 'RoadmapCreated':
-      return { ...event.data, exists: true, versions: new Map() };
+      return { roadmapId: event.data.roadmapId, title: event.data.title, region: event.data.region, enjeux: event.data.enjeux, exists: true, versions: new Map() };
     case 'RoadmapVersionDrafted': {
       const versions = new Map(state.versions);
       const d = event.data;

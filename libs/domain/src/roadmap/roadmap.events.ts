@@ -9,8 +9,13 @@ export interface Enjeu {
 
 export type RoadmapCreated = {
   type: 'RoadmapCreated';
-  data: { roadmapId: string; title: string; region: { code: string; name: string }; enjeux: Enjeu[] };
+  data: { roadmapId: string; title: string; region: { code: string; name: string }; enjeux: Enjeu[]; organisations?: Organisation[] };
 };
+
+export interface Organisation {
+  organisationId: string;
+  name: string;
+}
 export type RoadmapVersionDrafted = { type: 'RoadmapVersionDrafted'; data: { roadmapId: string; version: string; basedOn: string | null; draftedOn: string } };
 export type RoadmapVersionAdopted = {
   type: 'RoadmapVersionAdopted';

@@ -8,7 +8,7 @@ interface Ctx {
 
 export type CreateSheet = {
   type: 'CreateSheet';
-  data: SheetFields & { sheetId: string; roadmapId: string; version: string; indicators: IndicatorDefinition[]; milestones: MilestoneDefinition[]; continues?: string[] };
+  data: SheetFields & { sheetId: string; roadmapId: string; version: string; indicators: IndicatorDefinition[]; milestones: MilestoneDefinition[]; continues?: string[]; historic?: boolean };
 } & Ctx;
 export type ReviseSheet = { type: 'ReviseSheet'; data: { changes: Partial<SheetFields>; reason?: string | null } } & Ctx;
 export type AddIndicator = { type: 'AddIndicator'; data: { indicator: IndicatorDefinition } } & Ctx;

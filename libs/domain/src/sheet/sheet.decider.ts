@@ -177,13 +177,14 @@ function checkMilestone(def: MilestoneDefinition, field: string): void {
   if (def.due !== null) parsePeriod(def.due, `${field}.due`);
 }
 
-function checkFields(changes: Partial<SheetFields>): void {
+function checkFields(changes: Partial<SheetFields>, historic = false): void {
   if (changes.number !== undefined && !NUMBER.test(changes.number)) throw invalid('invalid_number', 'number must look like 4.13', { field: 'number' });
-  if (changes.kind !== undefined && !SHEET_KINDS.includes(changes.kind)) throw invalid('invalid_kind', `kind must be one of ${SHEET_KINDS.join(', ')}`, { field: 'kind' });
-  if (changes.enjeu !== undefined && !ENJEUX.includes(changes.enjeu)) throw invalid('invalid_enjeu', `enjeu must be one of ${ENJEUX.join(', ')}`, { field: 'enjeu' });
+  const unknownAllowed = (v: unknown) => historic && v === null;
+  if (changes.kind !== undefined && !unknownAllowed(changes.kind) && !SHEET_KINDS.includes(changes.kind!)) throw invalid('invalid_kind', `kind must be one of ${SHEET_KINDS.join(', ')}`, { field: 'kind' });
+  if (changes.enjeu !== undefined && !unknownAllowed(changes.enjeu) && !ENJEUX.includes(changes.enjeu!)) throw invalid('invalid_enjeu', `enjeu must be one of ${ENJEUX.join(', ')}`, { field: 'enjeu' });
   if (changes.title !== undefined) requireText('title', changes.title, 300);
   if (changes.pilots !== undefined) {
-    if (changes.pilots.length === 0) throw ruleBroken('pilot_required', 'a sheet needs at least one pilot organisation', { field: 'pilots' });
+    if (changes.pilots.length === 0 && !historic) throw ruleBroken('pilot_required', 'a sheet needs at least one pilot organisation', { field: 'pilots' });
     changes.pilots.forEach((p, k) => { if (!isSlug(p)) throw invalid('invalid_id', `pilots[${k}] must be an organisation id (kebab-case)`, { field: `pilots[${k}]` }); });
   }
   changes.partners?.forEach((p, k) => { if (!isSlug(p)) throw invalid('invalid_id', `partners[${k}] must be an organisation id (kebab-case)`, { field: `partners[${k}]` }); });
@@ -259,7 +260,7 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
     if (state.status !== 'none') throw conflict('sheet_exists', `sheet ${d.sheetId} already exists`, { sheetId: d.sheetId });
     if (!isSlug(d.sheetId)) throw invalid('invalid_id', 'sheetId must be a kebab-case slug', { field: 'sheetId' });
     requireCreationFields(d);
-    checkFields(d);
+    checkFields(d, d.historic === true);
     // Normalised before checking, as AddIndicator and CarryOverSheet do: absent targets and due are allowed.
     const indicators = (d.indicators ?? []).map((i) => ({ ...i, targets: i.targets ?? [] }));
     const milestones = (d.milestones ?? []).map((m) => ({ ...m, due: m.due ?? null }));
@@ -273,6 +274,7 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
         sheetId: d.sheetId, roadmapId: d.roadmapId, version: d.version, number: d.number, kind: d.kind, enjeu: d.enjeu, title: d.title,
         objective: d.objective ?? null, theme: d.theme ?? null, context: d.context ?? null, objectives: d.objectives ?? null,
         pilots: d.pilots, partners: d.partners ?? [], indicators, milestones, continues: d.continues ?? [],
+        ...(d.historic ? { historic: true } : {}),
       },
     }];
   }

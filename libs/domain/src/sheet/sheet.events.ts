@@ -34,8 +34,10 @@ export interface MilestoneDefinition {
 /** Fields a revision or a carry-over may change. */
 export interface SheetFields {
   number: string;
-  kind: SheetKind;
-  enjeu: EnjeuId;
+  /** null only for a historic sheet whose kind the sources do not give. */
+  kind: SheetKind | null;
+  /** null only for a historic sheet whose enjeu the sources do not give. */
+  enjeu: EnjeuId | null;
   title: string;
   objective: string | null;
   theme: string | null;
@@ -55,6 +57,11 @@ export type SheetCreated = {
     milestones: MilestoneDefinition[];
     /** Sheets of earlier versions this one continues, when they kept another id. */
     continues: string[];
+    /**
+     * Recorded after the fact from an assessment (e.g. a V3 sheet known only from the V4 bilan):
+     * kind, enjeu and pilots may then be unknown.
+     */
+    historic?: boolean;
   };
 };
 export type SheetRevised = { type: 'SheetRevised'; data: { sheetId: string; changes: Partial<SheetFields>; reason: string | null } };

@@ -1,0 +1,85 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import formatsModule from 'ajv-formats';
+
+// ajv-formats is CommonJS: depending on the loader its default import is the function or the module.
+const addFormats = ((formatsModule as unknown as { default?: unknown }).default ?? formatsModule) as unknown as (ajv: Ajv2020) => Ajv2020;
+
+export interface Provenance { section: string; quote: string }
+export interface SeedTarget { value: number; by: string | null; label?: string | null; territory?: string | null; provenance: Provenance }
+export interface SeedReport { value: number; observedOn: string; territory: string | null; zone?: string; qualifier?: string; provenance: Provenance }
+export interface SeedIndicator { indicatorId: string; name: string; unit: 'count' | 'percent' | 'amount' | 'ratio' | 'number'; targets?: SeedTarget[]; reports?: SeedReport[]; sheetId?: string }
+export interface SeedMilestone { milestoneId: string; title: string; due: string | null; provenance?: Provenance; reached?: { reachedOn: string; provenance?: Provenance } }
+export interface SeedSheetV4 {
+  sheetId: string; number: string; kind: 'animation' | 'projet'; enjeu: 'transversal' | 'inclusion' | 'performance' | 'avenir'; title: string; objective: string | null;
+  theme: string | null; context: string | null; objectives: string | null; pilots: string[]; partners: string[]; indicators: SeedIndicator[];
+  milestones: SeedMilestone[]; continues?: string[]; provenance: Provenance;
+}
+export interface SeedSheetV3 {
+  sheetId: string; number: string | null; title: string; enjeu: SeedSheetV4['enjeu'] | null; kind: SeedSheetV4['kind'] | null;
+  outcome: 'completed' | 'not_renewed' | 'abandoned' | 'carried_over'; reasonCode: string | null; explanation: string; continuedBy: string | null; provenance: Provenance;
+}
+export interface SeedRoadmap {
+  roadmapId: string; title: string; region: { code: string; name: string };
+  enjeux: Array<{ enjeuId: SeedSheetV4['enjeu']; number: number; title: string }>;
+  versions: Array<{ version: string; year: number; adoptedOn: string | null; adoptedOnPrecision: 'day' | 'month' | 'year' | null; adoptedBy: string | null; facts: string; provenance: Provenance }>;
+  organisations: Array<{ organisationId: string; name: string }>;
+}
+export interface SeedSet {
+  roadmap: SeedRoadmap;
+  sheetsV4: SeedSheetV4[];
+  sheetsV3: SeedSheetV3[];
+  infrastructure: { sheetId: string; indicators: SeedIndicator[]; tables: unknown[] };
+  v3Figures: Array<SeedIndicator & { sheetId: string }>;
+  discrepancies: Array<{ id: string; description: string; figures: Record<string, unknown>; provenance: unknown }>;
+}
+
+/** The repository root, found from this file whether it runs from sources or from dist/. */
+function repositoryRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'seeds')) || !existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the seeds/ folder above ' + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+  return dir;
+}
+
+export const DEFAULT_SEED_DIR = join(repositoryRoot(), 'seeds', 'scoran-centre-val-de-loire');
+
+const FILES = {
+  roadmap: 'roadmap',
+  sheetsV4: 'sheets-v4',
+  sheetsV3: 'sheets-v3',
+  infrastructure: 'infrastructure',
+  v3Figures: 'v3-figures',
+  discrepancies: 'discrepancies',
+} as const;
+
+export class SeedValidationError extends Error {
+  constructor(readonly file: string, readonly problems: string[]) {
+    super(`seed file ${file} does not match its schema:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads the seed files and checks each against its JSON Schema before anything is written. */
+export function loadSeed(dir = DEFAULT_SEED_DIR): SeedSet {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  addFormats(ajv);
+  const schemaDir = join(dir, 'schema');
+  for (const file of readdirSync(schemaDir).filter((f) => f.endsWith('.schema.json')).sort((a) => (a.startsWith('common') ? -1 : 1))) {
+    const schema = JSON.parse(readFileSync(join(schemaDir, file), 'utf8'));
+    if (!ajv.getSchema(schema.$id ?? file)) ajv.addSchema(schema, schema.$id ? undefined : file);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(FILES)) {
+    const data = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8'));
+    const schema = JSON.parse(readFileSync(join(schemaDir, `${name}.schema.json`), 'utf8'));
+    const validate = ajv.getSchema(schema.$id ?? `${name}.schema.json`) ?? ajv.compile(schema);
+    if (!validate(data)) throw new SeedValidationError(`${name}.json`, (validate.errors ?? []).slice(0, 20).map((e) => `${e.instancePath || '/'} ${e.message}`));
+    out[key] = data;
+  }
+  return out as unknown as SeedSet;
+}

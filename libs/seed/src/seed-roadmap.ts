@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import { RoadmapCommands, type CommandContext, type SheetCommandInput } from '../../application/src/index.js';
+import { DomainError, parsePeriod, roadmapDecider, roadmapStream, sheetDecider, sheetStream, type IndicatorDefinition, type SheetState } from '../../domain/src/index.js';
+import { loadSeed, type Provenance, type SeedIndicator, type SeedSet } from './seed-files.js';
+
+export const SEED_ACTOR = 'secretariat';
+
+export interface SeedResult {
+  commands: number;
+  written: number;
+  skipped: number;
+}
+
+const ALREADY_DONE = new Set(['roadmap_exists', 'version_exists', 'version_already_adopted', 'sheet_exists', 'report_exists', 'milestone_already_reached', 'already_in_version', 'indicator_exists']);
+
+/** A report id that is the same on every run, so that a second import recognises what it wrote. */
+const reportIdOf = (...parts: unknown[]) => `seed-${createHash('sha256').update(parts.map(String).join('|')).digest('hex').slice(0, 24)}`;
+
+const adoptionLabel = (v: SeedSet['roadmap']['versions'][number]): string => {
+  if (!v.adoptedOn) return String(v.year);
+  if (v.adoptedOnPrecision === 'month') return v.adoptedOn.slice(0, 7);
+  if (v.adoptedOnPrecision === 'year') return v.adoptedOn.slice(0, 4);
+  return v.adoptedOn;
+};
+
+const toDefinition = (i: SeedIndicator): IndicatorDefinition => ({
+  indicatorId: i.indicatorId, name: i.name, unit: i.unit,
+  // A target without a date cannot be checked against anything: the sources give none for a few.
+  targets: (i.targets ?? []).filter((t) => t.by !== null).map((t) => ({ value: t.value, by: t.by!, label: t.label ?? null })),
+});
+
+/**
+ * Turns the seed files into commands that go through the same deciders as users' commands. Every
+ * command is decided against the current state; what was already written by an earlier run is
+ * recognised (conflict codes, deterministic report ids) and skipped, so a second run writes nothing.
+ */
+export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: string; seed?: SeedSet } = {}): Promise<SeedResult> {
+  const seed = options.seed ?? loadSeed(options.dir);
+  const result: SeedResult = { commands: 0, written: 0, skipped: 0 };
+  const roadmapId = seed.roadmap.roadmapId;
+  const ctx = (provenance?: Provenance | Provenance[]): CommandContext => ({ actor: SEED_ACTOR, source: 'seed', correlationId: `seed-${roadmapId}`, ...(provenance ? { provenance } : {}) });
+
+  const run = async (write: () => Promise<{ eventIds: string[] }>) => {
+    result.commands++;
+    try {
+      const outcome = await write();
+      if (outcome.eventIds.length) result.written += outcome.eventIds.length;
+      else result.skipped++;
+    } catch (error) {
+      if (error instanceof DomainError && ALREADY_DONE.has(error.code)) { result.skipped++; return; }
+      throw error;
+    }
+  };
+  const onSheet = (sheetId: string, input: SheetCommandInput, provenance?: Provenance | Provenance[]) => run(() => commands.onSheet(sheetId, input, ctx(provenance)));
+  const sheetState = async (sheetId: string): Promise<SheetState> => (await commands.repository.load(sheetStream(sheetId), sheetDecider)).state;
+  const versionsOf = async () => (await commands.repository.load(roadmapStream(roadmapId), roadmapDecider)).state.versions;
+
+  // 1. The roadmap, its enjeux and organisations.
+  await run(() => commands.onRoadmap(roadmapId, {
+    type: 'CreateRoadmap',
+    data: { roadmapId, title: seed.roadmap.title, region: seed.roadmap.region, enjeux: seed.roadmap.enjeux.map((e) => ({ enjeuId: e.enjeuId, number: e.number, title: e.title })), organisations: seed.roadmap.organisations.map((o) => ({ organisationId: o.organisationId, name: o.name })) },
+  }, ctx()));
+
+  // 2. Versions before V4 are drafted and adopted in turn; the draft date is unknown, so it is the adoption period's first day.
+  const versions = [...seed.roadmap.versions].sort((a, b) => Number(a.version.slice(1)) - Number(b.version.slice(1)));
+  const adopt = async (v: (typeof versions)[number], basedOn: string | null) => {
+    const label = adoptionLabel(v);
+    const existing = (await versionsOf()).get(v.version);
+    if (!existing) await run(() => commands.onRoadmap(roadmapId, { type: 'DraftVersion', data: { version: v.version, basedOn, draftedOn: parsePeriod(label).start } }, ctx(v.provenance)));
+    if (existing?.status !== 'adopted') await run(() => commands.onRoadmap(roadmapId, { type: 'AdoptVersion', data: { version: v.version, adoptedOn: label, adoptedBy: v.adoptedBy, facts: v.facts } }, ctx(v.provenance)));
+  };
+  const v4 = versions.find((v) => v.version === 'V4')!;
+  let previous: string | null = null;
+  for (const v of versions.filter((x) => x.version !== 'V4')) { await adopt(v, previous); previous = v.version; }
+
+  // 3. The V3 sheets Annexe 3 names, known only from the assessment.
+  const v4ById = new Map(seed.sheetsV4.map((s) => [s.sheetId, s]));
+  for (const s of seed.sheetsV3) {
+    const successor = s.continuedBy ? v4ById.get(s.continuedBy) : undefined;
+    await onSheet(s.sheetId, {
+      type: 'CreateSheet',
+      data: {
+        sheetId: s.sheetId, roadmapId, version: 'V3', number: s.number ?? '0', kind: s.kind, enjeu: s.enjeu ?? (successor && successor.sheetId === s.sheetId ? successor.enjeu : null),
+        title: s.title, objective: null, theme: null, context: null, objectives: null, pilots: [], partners: [], indicators: [], milestones: [], historic: true,
+      },
+    }, s.provenance);
+  }
+
+  // 4. V3-era figures (before the V3 sheets end).
+  await importIndicators(seed.v3Figures, onSheet, sheetState);
+
+  // 5. V4: drafted from V3; sheets carried over or created; ended V3 sheets retired when V4 replaces V3.
+  if (!(await versionsOf()).get('V4')) await run(() => commands.onRoadmap(roadmapId, { type: 'DraftVersion', data: { version: 'V4', basedOn: previous, draftedOn: parsePeriod(adoptionLabel(v4)).start } }, ctx(v4.provenance)));
+  for (const s of seed.sheetsV4) {
+    const fields = { number: s.number, kind: s.kind, enjeu: s.enjeu, title: s.title, objective: s.objective, theme: s.theme, context: s.context, objectives: s.objectives, pilots: s.pilots, partners: s.partners };
+    const state = await sheetState(s.sheetId);
+    if (state.status !== 'none' && !state.versions.some((v) => v.version === 'V4')) {
+      const known = new Set(state.indicators.keys());
+      await onSheet(s.sheetId, {
+        type: 'CarryOverSheet',
+        data: { toVersion: 'V4', changes: fields, addedIndicators: s.indicators.filter((i) => !known.has(i.indicatorId)).map(toDefinition), addedMilestones: s.milestones.map((m) => ({ milestoneId: m.milestoneId, title: m.title, due: m.due })) },
+      }, s.provenance);
+      for (const i of s.indicators.filter((x) => known.has(x.indicatorId))) await importIndicators([{ ...i, sheetId: s.sheetId, reports: [] }], onSheet, sheetState);
+    } else {
+      await onSheet(s.sheetId, {
+        type: 'CreateSheet',
+        data: { sheetId: s.sheetId, roadmapId, version: 'V4', ...fields, indicators: s.indicators.map(toDefinition), milestones: s.milestones.map((m) => ({ milestoneId: m.milestoneId, title: m.title, due: m.due })), continues: (s.continues ?? []).filter((c) => c !== s.sheetId) },
+      }, s.provenance);
+    }
+    await importReports(s.sheetId, s.indicators, onSheet, sheetState);
+    for (const m of s.milestones) {
+      if (m.reached) await onSheet(s.sheetId, { type: 'ReachMilestone', data: { milestoneId: m.milestoneId, reachedOn: m.reached.reachedOn, evidence: m.reached.provenance?.quote ?? null } }, m.reached.provenance ?? m.provenance);
+    }
+  }
+
+  // 6. Annexe 2: infrastructure figures on the infrastructure sheet, per territory.
+  await importIndicators(seed.infrastructure.indicators.map((i) => ({ ...i, sheetId: seed.infrastructure.sheetId })), onSheet, sheetState);
+
+  // 7. V3 sheets that ended: they leave the roadmap when V4 is adopted.
+  const reasonOf = { completed: 'completed', not_renewed: 'not_renewed', abandoned: 'insufficient_partners' } as const;
+  for (const s of seed.sheetsV3.filter((x) => x.outcome !== 'carried_over')) {
+    const state = await sheetState(s.sheetId);
+    if (state.retired) { result.commands++; result.skipped++; continue; }
+    const reason = (s.reasonCode as 'completed' | 'not_renewed' | 'insufficient_partners' | 'merged' | 'out_of_scope' | 'other' | null) ?? reasonOf[s.outcome as keyof typeof reasonOf] ?? 'other';
+    await onSheet(s.sheetId, { type: 'RetireSheet', data: { reason, explanation: s.explanation, effectiveOn: v4.adoptedOn, mergedInto: null } }, s.provenance);
+  }
+
+  // 8. The commission adopts V4.
+  await adopt(v4, previous);
+  return result;
+}
+
+type OnSheet = (sheetId: string, input: SheetCommandInput, provenance?: Provenance | Provenance[]) => Promise<void>;
+
+async function importIndicators(indicators: Array<SeedIndicator & { sheetId: string }>, onSheet: OnSheet, sheetState: (id: string) => Promise<SheetState>): Promise<void> {
+  for (const i of indicators) {
+    const state = await sheetState(i.sheetId);
+    if (state.status !== 'active') continue; // written before the sheet closed, on an earlier run
+    const existing = state.indicators.get(i.indicatorId);
+    if (!existing) await onSheet(i.sheetId, { type: 'AddIndicator', data: { indicator: toDefinition(i) } }, i.targets?.[0]?.provenance ?? i.reports?.[0]?.provenance);
+    else {
+      for (const t of toDefinition(i).targets) {
+        if (!existing.targets.some((x) => x.by === t.by && x.value === t.value)) await onSheet(i.sheetId, { type: 'SetIndicatorTarget', data: { indicatorId: i.indicatorId, target: t } });
+      }
+    }
+    await importReports(i.sheetId, [i], onSheet, sheetState);
+  }
+}
+
+async function importReports(sheetId: string, indicators: SeedIndicator[], onSheet: OnSheet, sheetState: (id: string) => Promise<SheetState>): Promise<void> {
+  if ((await sheetState(sheetId)).status !== 'active') return;
+  const writes: Promise<void>[] = [];
+  for (const i of indicators) {
+    for (const r of i.reports ?? []) {
+      const reportId = reportIdOf(sheetId, i.indicatorId, r.observedOn, r.territory, r.zone ?? '', r.value);
+      writes.push(onSheet(sheetId, {
+        type: 'ReportIndicator',
+        data: { indicatorId: i.indicatorId, reportId, value: r.value, observedOn: r.observedOn, territory: r.territory, zone: r.zone ?? null, source: `${r.provenance.section} — « ${r.provenance.quote} »`, comment: r.qualifier ?? null },
+      }, r.provenance));
+    }
+  }
+  // Reports on one sheet are decided in turn and appended together (see AggregateRepository).
+  await Promise.all(writes);
+}

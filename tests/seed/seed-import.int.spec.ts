@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { RoadmapCommands } from '../../libs/application/src/index.js';
+import { SqliteEventStore } from '../../libs/event-store/src/index.js';
+import { allProjections, openReadModelDb, ProjectionRunner, type SheetView } from '../../libs/projections/src/index.js';
+import { loadSeed, seedRoadmap, type SeedSet } from '../../libs/seed/src/index.js';
+
+describe('importing the SCORAN Centre-Val de Loire seed through the deciders', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let db: Database;
+  let seed: SeedSet;
+  let firstRun: { written: number };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'scoran-seed-'));
+    store = new SqliteEventStore({ path: join(dir, 'events.sqlite') });
+    seed = loadSeed();
+    firstRun = await seedRoadmap(new RoadmapCommands(store), { seed });
+    db = openReadModelDb(join(dir, 'read.sqlite'));
+    new ProjectionRunner(db, allProjections()).applyBatch(await store.readAll());
+  });
+  afterAll(async () => {
+    db.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const sheet = (id: string) => JSON.parse((db.prepare('SELECT doc FROM sheet_summary WHERE sheetId = ?').get(id) as { doc: string }).doc) as SheetView;
+
+  it('writes ordinary events, from the secretariat, marked as seed', async () => {
+    const events = await store.readAll();
+    expect(firstRun.written).toBe(events.length);
+    const count = (type: string) => events.filter((e) => e.type === type).length;
+    const carried = seed.sheetsV3.filter((s) => s.outcome === 'carried_over').length;
+    expect(count('SheetCreated')).toBe(33 - carried + seed.sheetsV3.length);
+    expect(count('SheetCarriedOver')).toBe(carried);
+    expect(count('SheetRetired')).toBe(seed.sheetsV3.length - carried);
+    expect(count('RoadmapVersionAdopted')).toBe(4);
+    expect(events.every((e) => e.metadata.source === 'seed' && e.metadata.actor === 'secretariat')).toBe(true);
+    const report = events.find((e) => e.type === 'IndicatorReported')!;
+    expect(report.metadata.provenance).toMatchObject({ section: expect.any(String), quote: expect.any(String) });
+  });
+
+  it('a second run writes nothing', async () => {
+    const head = await store.headPosition();
+    const again = await seedRoadmap(new RoadmapCommands(store), { seed });
+    expect(again.written).toBe(0);
+    expect(await store.headPosition()).toBe(head);
+  });
+
+  it('holds the 33 V4 sheets with the document’s numbers, kinds, enjeux, titles and pilots', () => {
+    const rows = db.prepare("SELECT sheetId, number, kind, enjeu, title FROM sheet_versions WHERE version = 'V4'").all() as Array<Record<string, string>>;
+    expect(rows).toHaveLength(33);
+    for (const s of seed.sheetsV4) {
+      const doc = sheet(s.sheetId);
+      expect({ number: doc.number, kind: doc.kind, enjeu: doc.enjeu, title: doc.title, pilots: doc.pilots, version: doc.version }).toEqual({ number: s.number, kind: s.kind, enjeu: s.enjeu, title: s.title, pilots: s.pilots, version: 'V4' });
+    }
+    expect(rows.filter((r) => r.kind === 'animation')).toHaveLength(13);
+    expect(sheet('csirt-cyberreponse').number).toBe('4.13');
+    expect(sheet('open-data-challenge').versions).toEqual([{ version: 'V3', number: '0' }, { version: 'V4', number: '3.10' }]);
+  });
+
+  it('holds every dated target and every measured figure with its date', () => {
+    for (const s of seed.sheetsV4) {
+      const doc = sheet(s.sheetId);
+      for (const i of s.indicators) {
+        const ind = doc.indicators.find((x) => x.indicatorId === i.indicatorId)!;
+        for (const t of (i.targets ?? []).filter((x) => x.by)) expect(ind.targets).toContainEqual(expect.objectContaining({ value: t.value, by: t.by }));
+        for (const r of i.reports ?? []) {
+          const row = db.prepare('SELECT value FROM indicator_reports WHERE sheetId = ? AND indicatorId = ? AND observedOn = ? AND territory IS ?').get(s.sheetId, i.indicatorId, r.observedOn, r.territory);
+          expect(row).toEqual({ value: r.value });
+        }
+      }
+    }
+    const netIrrig = sheet('net-irrig');
+    expect(netIrrig.indicators.some((i) => i.targets.some((t) => t.value === 2000 && t.by === '2026-06-30'))).toBe(true);
+  });
+
+  it('puts Annexe 2 on the infrastructure sheet, per department, and the department rows reconcile with the table', () => {
+    const infra = seed.infrastructure;
+    const rows = db.prepare("SELECT territory, zone, value FROM indicator_reports WHERE sheetId = ? AND indicatorId = 'prises-ftth-construites' AND observedOn = '2023-03-31'").all(infra.sheetId) as Array<{ territory: string; zone: string; value: number }>;
+    const departments = new Set(rows.map((r) => r.territory));
+    for (const code of ['18', '28', '36', '37', '41', '45']) expect(departments.has(code)).toBe(true);
+    const expected = infra.indicators.find((i) => i.indicatorId === 'prises-ftth-construites')!.reports!;
+    expect(rows).toHaveLength(expected.length);
+    const sum = (zone: string) => rows.filter((r) => r.zone === zone && r.territory !== '24').reduce((s, r) => s + r.value, 0);
+    const printed = (zone: string) => expected.find((r) => r.zone === zone && r.territory === '24')?.value;
+    if (printed('privee') !== undefined) expect(sum('privee')).toBe(printed('privee'));
+  });
+
+  it('lists the V3 sheets with how each ended', () => {
+    const rows = db.prepare("SELECT sheetId, outcome, outcomeReason, nextVersion FROM sheet_versions WHERE version = 'V3'").all() as Array<Record<string, string | null>>;
+    expect(rows).toHaveLength(seed.sheetsV3.length);
+    const byId = new Map(rows.map((r) => [r.sheetId, r]));
+    for (const s of seed.sheetsV3) {
+      const row = byId.get(s.sheetId)!;
+      if (s.outcome === 'carried_over') expect(row).toMatchObject({ outcome: 'carried_over', nextVersion: 'V4' });
+      else if (s.outcome === 'abandoned') expect(row).toMatchObject({ outcome: 'retired', outcomeReason: 'insufficient_partners' });
+      else expect(row).toMatchObject({ outcome: 'retired', outcomeReason: s.reasonCode ?? 'not_renewed' });
+    }
+    expect(byId.get('pass-numerique')).toMatchObject({ outcomeReason: 'insufficient_partners' });
+  });
+
+  it('records the versions with their adoption dates', () => {
+    const versions = db.prepare('SELECT version, status, adoptedOn FROM roadmap_versions ORDER BY version').all();
+    expect(versions).toEqual([
+      { version: 'V1', status: 'adopted', adoptedOn: '2010' },
+      { version: 'V2', status: 'adopted', adoptedOn: '2014' },
+      { version: 'V3', status: 'adopted', adoptedOn: '2019-03' },
+      { version: 'V4', status: 'adopted', adoptedOn: '2023-06-26' },
+    ]);
+  });
+});
