@@ -8,6 +8,11 @@ import { AppModule } from './app.module.js';
 import { strictValidationPipe } from './http/validation.pipe.js';
 import type { StartupHook } from './infrastructure/tracker.module.js';
 import { createLogger, NestPinoLogger } from './http/logger.js';
+import { join } from 'node:path';
+import { TokenStore } from '../../../libs/auth/src/index.js';
+import { IdempotencyStore } from './idempotency/idempotency-store.js';
+import { registerIdempotency } from './idempotency/idempotency.hooks.js';
+import { registerRateLimit } from './rate-limit/rate-limit.hooks.js';
 
 /** Builds the HTTP application (used by main.ts and by the end-to-end tests). */
 export async function createApp(config: AppConfig, hooks: StartupHook[] = []): Promise<NestFastifyApplication> {
@@ -15,6 +20,13 @@ export async function createApp(config: AppConfig, hooks: StartupHook[] = []): P
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, loggerInstance: logger, disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace', onProtoPoisoning: 'error', onConstructorPoisoning: 'error' });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, hooks), adapter, { logger: new NestPinoLogger(logger), bufferLogs: false });
   await app.register(helmet as any, { contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } } });
+  // Before any route runs: the rate limit first, so that a refused write never claims its idempotency key.
+  const fastify = app.getHttpAdapter().getInstance();
+  const tokens = app.get(TokenStore);
+  registerRateLimit(fastify, config.rateLimitPerMinute, tokens);
+  const idempotency = new IdempotencyStore(join(config.dataDir, 'idempotency.sqlite'));
+  registerIdempotency(fastify, idempotency, tokens);
+  fastify.addHook('onClose', async () => idempotency.close());
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins });
   app.useGlobalPipes(strictValidationPipe());
   app.enableShutdownHooks();

@@ -1,6 +1,7 @@
 import { ForbiddenException, Inject, Injectable, Logger, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { TokenStore, type Principal } from '../../../../libs/auth/src/index.js';
+import { authenticate } from './request-principal.js';
 import { ACCESS, type Access } from './access.decorator.js';
 
 /**
@@ -18,17 +19,12 @@ export class AuthGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest();
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [context.getHandler(), context.getClass()]) ?? 'public';
-    const header: string | undefined = request.headers?.authorization;
-    let principal: Principal | null = null;
-    if (header) {
-      const match = /^Bearer\s+(\S+)$/i.exec(header);
-      const result = match ? this.tokens.authenticate(match[1]!) : { refused: 'malformed' as const };
-      if ('refused' in result) {
-        this.refuse(request, `token ${result.refused}`);
-        throw new UnauthorizedException({ statusCode: 401, error: 'unauthorized', message: `the bearer token is ${result.refused}` });
-      }
-      principal = result;
+    const authentication = authenticate(request, this.tokens);
+    if ('refused' in authentication) {
+      this.refuse(request, `token ${authentication.refused}`);
+      throw new UnauthorizedException({ statusCode: 401, error: 'unauthorized', message: `the bearer token is ${authentication.refused}` });
     }
+    const principal = authentication.principal;
     request.principal = principal;
     if (access === 'public') return true;
     if (!principal) {

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../../../libs/auth/src/index.js';
 import { isSlug, invalid, type SheetFields } from '../../../../libs/domain/src/index.js';
 import { Allow, Caller } from '../auth/access.decorator.js';
+import { assertPilotOf } from '../auth/pilot-access.js';
 import { ReadModels } from '../infrastructure/read-models.service.js';
 import { ExecuteSheetCommand, type WriteResult } from './commands/execute-sheet-command.js';
 import {
@@ -80,11 +81,13 @@ export class SheetsController {
   }
 
   @Get(':sheetId/history')
-  @Allow('authenticated')
+  @Allow(['admin', 'auditor', 'pilot'])
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Every event of the sheet with actor, record time, correlation and what it changed' })
-  async history(@Param('sheetId') sheetId: string): Promise<unknown> {
-    return this.queries.history(checkId('sheetId', sheetId));
+  @ApiOperation({ summary: 'Every event of the sheet with actor, record time, correlation and what it changed (admin, auditor, the sheet\'s pilots)' })
+  async history(@Param('sheetId') sheetId: string, @Caller() caller: Principal): Promise<unknown> {
+    checkId('sheetId', sheetId);
+    if (caller.role === 'pilot') assertPilotOf(caller, this.readModels.getSheet(sheetId).pilots, sheetId);
+    return this.queries.history(sheetId);
   }
 
   @Get(':sheetId/indicators/:indicatorId/series')

@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TokenStore } from '../../../../libs/auth/src/index.js';
+import { authenticate } from '../auth/request-principal.js';
+import type { IdempotencyStore } from './idempotency-store.js';
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const KEY = /^[\x21-\x7e]{1,200}$/;
+/** Answers about the caller's standing rather than about the request: a retry must be judged afresh. */
+/** How long a duplicate waits for the first request before being told to retry. */
+const WAIT_MS = 30_000;
+const NOT_KEPT = new Set([401, 403, 408, 429]);
+
+interface Claim {
+  scope: string;
+  key: string;
+  fingerprint: string;
+  release: () => void;
+}
+const CLAIM = Symbol('scoran:idempotency');
+
+/** Key order does not make two bodies different. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'undefined';
+}
+
+function problem(reply: FastifyReply, statusCode: number, error: string, message: string) {
+  return reply.code(statusCode).type('application/json').send({ statusCode, error, message });
+}
+
+/**
+ * Idempotent writes: a write sent again with the same Idempotency-Key and the same body gets the
+ * first answer back, byte for byte, and does nothing; with another body it is refused (422).
+ * Concurrent duplicates queue behind the first and then replay its answer. Only finished answers
+ * are kept (never a 5xx), so a request that failed or was cut short may be retried for real.
+ *
+ * Runs as Fastify hooks rather than a Nest interceptor because a replay must reproduce the status
+ * and the exact bytes of any earlier answer, error bodies included, which only onSend sees.
+ */
+export function registerIdempotency(fastify: FastifyInstance, store: IdempotencyStore, tokens: TokenStore): void {
+  const inFlight = new Map<string, Promise<void>>();
+
+  fastify.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!WRITES.has(request.method)) return;
+    const raw = request.headers[IDEMPOTENCY_HEADER];
+    if (raw === undefined) return;
+    if (typeof raw !== 'string' || !KEY.test(raw)) return problem(reply, 400, 'invalid_idempotency_key', 'Idempotency-Key must be 1 to 200 printable ASCII characters');
+    const auth = authenticate(request as unknown as Parameters<typeof authenticate>[0], tokens);
+    // Refused callers get their 401 from the guard; nothing of theirs is kept or replayed.
+    if ('refused' in auth) return;
+    const scope = auth.principal ? `token:${auth.principal.tokenId}` : `ip:${request.ip}`;
+    const path = request.url.split('?')[0];
+    const fingerprint = createHash('sha256').update(`${request.method} ${path}\n${canonical(request.body ?? null)}`).digest('hex');
+    const slot = `${scope}\u0000${raw}`;
+    for (;;) {
+      const stored = store.get(scope, raw);
+      if (stored) {
+        if (stored.fingerprint !== fingerprint) {
+          return problem(reply, 422, 'idempotency_key_reused', 'this Idempotency-Key was already used for another request; use a new key for a new request');
+        }
+        return reply.code(stored.statusCode).header('idempotent-replayed', 'true').type(stored.contentType).send(stored.body);
+      }
+      const running = inFlight.get(slot);
+      if (!running) break;
+      const finished = await Promise.race([running.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), WAIT_MS).unref())]);
+      if (!finished) return problem(reply, 409, 'idempotent_request_in_progress', 'a request with this Idempotency-Key is still being processed; retry later');
+    }
+    let release!: () => void;
+    inFlight.set(slot, new Promise<void>((resolve) => { release = () => { inFlight.delete(slot); resolve(); }; }));
+    (request as unknown as Record<symbol, Claim>)[CLAIM] = { scope, key: raw, fingerprint, release };
+  });
+
+  fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    const claim = (request as unknown as Record<symbol, Claim | undefined>)[CLAIM];
+    if (!claim) return payload;
+    (request as unknown as Record<symbol, Claim | undefined>)[CLAIM] = undefined;
+    try {
+      const status = reply.statusCode;
+      if (status < 500 && !NOT_KEPT.has(status) && (typeof payload === 'string' || payload === null || payload === undefined || Buffer.isBuffer(payload))) {
+        const body = payload == null ? '' : payload.toString();
+        store.put(claim.scope, claim.key, { fingerprint: claim.fingerprint, statusCode: status, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'), body });
+      }
+    } finally {
+      claim.release();
+    }
+    return payload;
+  });
+
+  // A request whose answer could not be sent frees its key once the exchange is over (never on the
+  // client's abort alone: the write may still be running, and a retry must wait for it).
+  fastify.addHook('onResponse', async (request: FastifyRequest) => {
+    const claim = (request as unknown as Record<symbol, Claim | undefined>)[CLAIM];
+    if (claim) {
+      (request as unknown as Record<symbol, Claim | undefined>)[CLAIM] = undefined;
+      claim.release();
+    }
+  });
+}
