@@ -690,3 +690,28 @@ describe('carrying a sheet over to the next version', () => {
     expect(state.versions).toEqual([{ version: 'V4', number: '3.10' }, { version: 'V5', number: '3.13' }]);
   });
 });
+
+describe('a historic sheet, known only from a later assessment', () => {
+  const historic = (over: Partial<CreateData> = {}) => createSheet({ version: 'V3', kind: null, enjeu: null, pilots: [], historic: true, ...over });
+
+  it('may leave its kind, enjeu and pilots unknown, and is marked historic', () => {
+    const state = given(sheetDecider).when(historic())
+      .then([sheetCreated({ version: 'V3', kind: null, enjeu: null, pilots: [], historic: true })]);
+    expect(state.fields).toMatchObject({ kind: null, enjeu: null, pilots: [] });
+  });
+
+  it('still names known values correctly', () => {
+    given(sheetDecider).when(historic({ kind: 'plan' as never })).thenThrows('invalid_kind', 'invalid');
+    given(sheetDecider).when(historic({ pilots: ['Région'] })).thenThrows('invalid_id', 'invalid');
+  });
+
+  it('a sheet that is not historic cannot leave them unknown', () => {
+    given(sheetDecider).when(createSheet({ kind: null })).thenThrows('invalid_kind', 'invalid');
+    given(sheetDecider).when(createSheet({ enjeu: null })).thenThrows('invalid_enjeu', 'invalid');
+    given(sheetDecider).when(createSheet({ pilots: [], historic: false })).thenThrows('pilot_required', 'rule');
+  });
+
+  it('a revision cannot make a kind unknown', () => {
+    aSheet().when(cmd('ReviseSheet', { changes: { kind: null } })).thenThrows('invalid_kind', 'invalid');
+  });
+});
