@@ -17,7 +17,9 @@ import { registerRateLimit } from './rate-limit/rate-limit.hooks.js';
 /** Builds the HTTP application (used by main.ts and by the end-to-end tests). */
 export async function createApp(config: AppConfig, hooks: StartupHook[] = []): Promise<NestFastifyApplication> {
   const logger = createLogger(config.logLevel);
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, loggerInstance: logger, disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace', onProtoPoisoning: 'error', onConstructorPoisoning: 'error' });
+  // Per-request lines only at debug/trace: at info they would double the cost of every report.
+  const requestLogger = ['debug', 'trace'].includes(config.logLevel) ? logger : logger.child({}, { level: config.logLevel === 'silent' ? 'silent' : 'warn' });
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, loggerInstance: requestLogger, onProtoPoisoning: 'error', onConstructorPoisoning: 'error' });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, hooks), adapter, { logger: new NestPinoLogger(logger), bufferLogs: false });
   await app.register(helmet as any, { contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } } });
   // Before any route runs: the rate limit first, so that a refused write never claims its idempotency key.

@@ -2,9 +2,10 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../../../libs/config/src/index.js';
 import type { CliCommand } from './cli-command.js';
 import { rebuildCommand } from './commands/rebuild.command.js';
+import { seedCommand } from './commands/seed.command.js';
 import { openTracker } from './tracker-context.js';
 
-const commands: CliCommand[] = [rebuildCommand];
+const commands: CliCommand[] = [seedCommand, rebuildCommand];
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;

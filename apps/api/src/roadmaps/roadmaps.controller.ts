@@ -75,6 +75,15 @@ export class RoadmapsController {
     return this.readModels.rollup(roadmapId, version);
   }
 
+  @Get(':roadmapId/data-quality')
+  async dataQuality(@Param('roadmapId') roadmapId: string) {
+    this.readModels.roadmap(roadmapId);
+    const { loadSeed } = await import('../../../../libs/seed/src/index.js');
+    const seed = loadSeed();
+    // Where the source document disagrees with itself: its figures are kept as printed, and listed here.
+    return { roadmapId, source: 'seeds/scoran-centre-val-de-loire', discrepancies: seed.roadmap.roadmapId === roadmapId ? seed.discrepancies : [] };
+  }
+
   @Post(':roadmapId/versions')
   @HttpCode(201)
   @Allow(['admin'])
