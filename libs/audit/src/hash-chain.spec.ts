@@ -1,0 +1,79 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore } from '../../event-store/src/index.js';
+import { chainHash, GENESIS_HASH, HashChainer, HashChainStore, verifyChain } from './hash-chain.js';
+
+const meta = { actor: 'test', correlationId: 'c-1', causationId: null, source: 'test' };
+
+describe('hash chain over a SQLite log', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let chain: HashChainStore;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'scoran-chain-'));
+    store = new SqliteEventStore({ path: join(dir, 'events.sqlite') });
+    chain = new HashChainStore(join(dir, 'event-hashes.sqlite'));
+    for (let k = 0; k < 5; k++) {
+      await store.appendToStream(`sheet-s${k % 2}`, [{ type: 'Noted', data: { k, text: `note ${k}` }, metadata: meta }]);
+    }
+    await new HashChainer(store, chain).catchUp();
+  });
+
+  afterEach(async () => {
+    await store.close();
+    chain.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Edits the events file behind the store's back, as an intruder with file access would. */
+  async function editEventsFile(sql: string[]): Promise<void> {
+    await store.close();
+    const db = new Database(join(dir, 'events.sqlite'));
+    for (const statement of sql) db.exec(statement);
+    db.close();
+    store = new SqliteEventStore({ path: join(dir, 'events.sqlite') });
+  }
+
+  it('links each event to the previous hash', async () => {
+    const events = await store.readAllRaw();
+    const first = { ...events[0]!, data: JSON.parse(events[0]!.data), metadata: JSON.parse(events[0]!.metadata) };
+    const links = [...chain.links()];
+    expect(links).toHaveLength(5);
+    expect(links[0]!.hash).toBe(chainHash(GENESIS_HASH, first));
+    expect(new Set(links.map((l) => l.hash)).size).toBe(5);
+    const report = await verifyChain(store, chain);
+    expect(report).toMatchObject({ ok: true, checked: 5, unchained: 0, logHead: 5, problem: null });
+  });
+
+  it('counts events appended after the last link as unchained, not as a break', async () => {
+    await store.appendToStream('sheet-s9', [{ type: 'Noted', data: {}, metadata: meta }]);
+    expect(await verifyChain(store, chain)).toMatchObject({ ok: true, checked: 5, unchained: 1 });
+  });
+
+  it('finds a changed event', async () => {
+    await editEventsFile([`UPDATE events SET data = '{"k":2,"text":"rewritten"}' WHERE position = 3`]);
+    expect((await verifyChain(store, chain)).problem).toMatchObject({ kind: 'tampered', position: 3 });
+  });
+
+  it('finds a removed event', async () => {
+    await editEventsFile(['DELETE FROM events WHERE position = 2']);
+    expect((await verifyChain(store, chain)).problem).toMatchObject({ kind: 'removed', position: 2 });
+  });
+
+  it('finds two swapped events', async () => {
+    await editEventsFile(['UPDATE events SET position = -4 WHERE position = 4', 'UPDATE events SET position = 4 WHERE position = 2', 'UPDATE events SET position = 2 WHERE position = -4']);
+    expect((await verifyChain(store, chain)).problem).toMatchObject({ kind: 'reordered', position: 2 });
+  });
+
+  it('finds an unknown event put in the place of a chained one', async () => {
+    await editEventsFile([
+      'UPDATE events SET position = position + 10 WHERE position >= 3',
+      `INSERT INTO events (position, id, stream, revision, type, data, metadata, recorded_at) VALUES (3, 'intruder', 'sheet-x', 0, 'Noted', '{}', '{"recordedAt":"2020-01-01T00:00:00.000Z"}', '2020-01-01T00:00:00.000Z')`,
+    ]);
+    expect((await verifyChain(store, chain)).problem).toMatchObject({ kind: 'tampered', position: 3, foundEventId: 'intruder' });
+  });
+});
