@@ -7,3 +7,4 @@ export * from './kafka-envelope.js';
 export * from './messaging-logger.js';
 export * from './kafka-relay.js';
 export * from './kafka-event-consumer.js';
+export * from './kafka-topic.js';

@@ -2,6 +2,7 @@ import { Kafka, logLevel, type Consumer, type EachBatchPayload } from 'kafkajs';
 import type { StoredEvent } from '../../event-store/src/event-store.port.js';
 import { DEFAULT_BACKOFF, InterruptibleSleep, backoffDelay, type BackoffOptions } from './backoff.js';
 import { DEFAULT_EVENTS_TOPIC, InvalidEventMessageError, fromKafkaMessage } from './kafka-envelope.js';
+import { ensureTopic } from './kafka-topic.js';
 import { splitBrokers } from './kafka-relay.js';
 import { defaultLogger, kafkajsLogCreator, type MessagingLogger } from './messaging-logger.js';
 import type { ProcessedEvents } from './processed-events.port.js';
@@ -31,6 +32,8 @@ export interface KafkaEventConsumerOptions {
   recordProcessed?: boolean;
   /** Key of this consumer's ids in ProcessedEvents; default the group id. */
   consumerName?: string;
+  /** Partitions if the consumer is first to need the topic and creates it. Default 1, as the relay. */
+  numPartitions?: number;
   /** Where a group without committed offsets starts. Default true (the whole topic). */
   fromBeginning?: boolean;
   clientId?: string;
@@ -148,6 +151,7 @@ export class KafkaEventConsumer {
     });
     this.consumer = consumer;
     try {
+      await ensureTopic(this.kafka, this.topic, this.options.numPartitions ?? 1, this.logger);
       await consumer.connect();
       await consumer.subscribe({ topics: [this.topic], fromBeginning: this.options.fromBeginning ?? true });
       await consumer.run({

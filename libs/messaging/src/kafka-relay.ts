@@ -1,8 +1,9 @@
-import { Kafka, Partitioners, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Message, type Producer } from 'kafkajs';
 import type { EventStore, StoredEvent, Subscription } from '../../event-store/src/event-store.port.js';
 import { DEFAULT_BACKOFF, InterruptibleSleep, backoffDelay, type BackoffOptions } from './backoff.js';
 import type { CheckpointStore } from './checkpoint-store.port.js';
 import { DEFAULT_EVENTS_TOPIC, toKafkaMessage } from './kafka-envelope.js';
+import { ensureTopic } from './kafka-topic.js';
 import { defaultLogger, kafkajsLogCreator, type MessagingLogger } from './messaging-logger.js';
 
 export interface KafkaRelayOptions {
@@ -265,7 +266,10 @@ export class KafkaRelay {
 
   private async connectedProducer(): Promise<Producer> {
     if (this.producer !== undefined) return this.producer;
-    if (!this.topicReady) await this.ensureTopic();
+    if (!this.topicReady) {
+      await ensureTopic(this.kafka, this.topic, this.numPartitions, this.logger);
+      this.topicReady = true;
+    }
     const producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -283,22 +287,6 @@ export class KafkaRelay {
     }
     this.producer = producer;
     return producer;
-  }
-
-  /** Creates the topic with the configured partitions; brokers that forbid it fall back on auto-creation. */
-  private async ensureTopic(): Promise<void> {
-    const admin: Admin = this.kafka.admin();
-    try {
-      await admin.connect();
-      const existing = await admin.listTopics();
-      if (!existing.includes(this.topic)) {
-        await admin.createTopics({ topics: [{ topic: this.topic, numPartitions: this.numPartitions }], waitForLeaders: true });
-        this.logger.info({ relay: this.name, topic: this.topic, partitions: this.numPartitions }, 'topic created');
-      }
-      this.topicReady = true;
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
   }
 
   private async dropProducer(): Promise<void> {
