@@ -1,16 +1,24 @@
+import { join } from 'node:path';
 import type { AppConfig } from '../../../libs/config/src/index.js';
+import { KafkaRelay, SqliteCheckpointStore } from '../../../libs/messaging/src/index.js';
+import { seedHook } from '../../../libs/seed/src/index.js';
 import type { StartupHook } from './infrastructure/tracker.module.js';
 
-/** What the one-process default does once the store is open: seed the real roadmap (first start). */
+/** Relays every stored event to Kafka from inside this process (the one-process default with KAFKA_BROKERS). */
+export const relayHook: StartupHook = async ({ store, config }) => {
+  const checkpoints = new SqliteCheckpointStore({ path: join(config.dataDir, 'relay.sqlite') });
+  const relay = new KafkaRelay({ eventStore: store, checkpoints, brokers: config.kafkaBrokers, topic: config.kafkaTopic });
+  await relay.start();
+  return async () => {
+    await relay.stop();
+    await checkpoints.close();
+  };
+};
+
+/** What the one-process default does once the store is open: seed the real roadmap (first start), relay to Kafka if asked. */
 export async function defaultStartupHooks(config: AppConfig): Promise<StartupHook[]> {
   const hooks: StartupHook[] = [];
-  if (config.seedOnStart) {
-    try {
-      const { seedHook } = await import('../../../libs/seed/src/index.js');
-      hooks.push(seedHook);
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    }
-  }
+  if (config.seedOnStart) hooks.push(seedHook);
+  if (config.kafkaBrokers.length) hooks.push(relayHook);
   return hooks;
 }

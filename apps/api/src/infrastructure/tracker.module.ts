@@ -17,10 +17,12 @@ export async function openEventStore(config: AppConfig): Promise<EventStore> {
 
 /** Hooks run once the store and read models are up (seeding the real roadmap on first start). */
 export const STARTUP_HOOKS = Symbol('STARTUP_HOOKS');
-export type StartupHook = (deps: { store: EventStore; commands: RoadmapCommands; runner: ProjectionRunner; config: AppConfig }) => Promise<void>;
+/** A hook may return a function that undoes what it started (called on shutdown, in reverse order). */
+export type StartupHook = (deps: { store: EventStore; commands: RoadmapCommands; runner: ProjectionRunner; config: AppConfig }) => Promise<void | (() => Promise<void>)>;
 
 class TrackerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Tracker');
+  private readonly disposers: Array<() => Promise<void>> = [];
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -33,11 +35,15 @@ class TrackerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
 
   async onApplicationBootstrap(): Promise<void> {
     this.runner.start(this.store);
-    for (const hook of this.hooks) await hook({ store: this.store, commands: this.commands, runner: this.runner, config: this.config });
+    for (const hook of this.hooks) {
+      const dispose = await hook({ store: this.store, commands: this.commands, runner: this.runner, config: this.config });
+      if (dispose) this.disposers.unshift(dispose);
+    }
     this.logger.log(`event store: ${this.store.name}; read models at position ${this.runner.checkpoint}`);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    for (const dispose of this.disposers) await dispose();
     await this.runner.stop();
     await this.store.close();
     this.db.close();

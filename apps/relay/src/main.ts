@@ -1,0 +1,28 @@
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../../../libs/config/src/index.js';
+import { KafkaRelay, SqliteCheckpointStore } from '../../../libs/messaging/src/index.js';
+import { openEventStore } from '../../api/src/infrastructure/tracker.module.js';
+
+/** The relay as its own service: every stored event to Kafka, at least once, in order per stream. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!config.kafkaBrokers.length) throw new ConfigError(['KAFKA_BROKERS is required for the relay (host:port,…)']);
+  const store = await openEventStore(config);
+  const checkpoints = new SqliteCheckpointStore({ path: join(config.dataDir, 'relay.sqlite') });
+  const relay = new KafkaRelay({ eventStore: store, checkpoints, brokers: config.kafkaBrokers, topic: config.kafkaTopic });
+  await relay.start();
+  process.stderr.write(`relay: ${store.name} → ${config.kafkaBrokers.join(',')} topic ${config.kafkaTopic}\n`);
+  const stop = async () => {
+    await relay.stop();
+    await checkpoints.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(error instanceof ConfigError ? 2 : 1);
+});
