@@ -6,6 +6,7 @@ import { AuthGuard } from './auth/auth.guard.js';
 import { TokensController } from './auth/tokens.controller.js';
 import { EventsController } from './events/events.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { HistoryModule } from './history/history.module.js';
 import { ProblemFilter } from './http/exception.filter.js';
 import { TrackerModule, type StartupHook } from './infrastructure/tracker.module.js';
 import { RoadmapsController } from './roadmaps/roadmaps.controller.js';
@@ -18,7 +19,7 @@ export class AppModule {
   static forRoot(config: AppConfig, hooks: StartupHook[] = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), TrackerModule.forRoot(config, hooks)],
+      imports: [CqrsModule.forRoot(), TrackerModule.forRoot(config, hooks), HistoryModule],
       controllers: [HealthController, SheetsController, RoadmapsController, EventsController, TokensController],
       providers: [
         ExecuteSheetCommandHandler,

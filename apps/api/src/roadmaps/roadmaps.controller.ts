@@ -11,6 +11,8 @@ import { ProjectionRunner } from '../../../../libs/projections/src/index.js';
 import { actorOf, Allow, Caller } from '../auth/access.decorator.js';
 import { IsCalendarDate, IsPeriod } from '../http/validators.js';
 import { ReadModels } from '../infrastructure/read-models.service.js';
+import { RollupAt } from '../history/rollup-at.service.js';
+import { parseTimeTravel } from '../sheets/queries/sheet-queries.service.js';
 
 export class RegionDto {
   @ApiProperty({ example: '24' }) @Matches(/^\d{2,3}$/) code!: string;
@@ -47,6 +49,7 @@ export class RoadmapsController {
     @Inject(RoadmapCommands) private readonly commands: RoadmapCommands,
     @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
     private readonly readModels: ReadModels,
+    private readonly rollupAt: RollupAt,
   ) {}
 
   @Post()
@@ -70,9 +73,12 @@ export class RoadmapsController {
   }
 
   @Get(':roadmapId/rollup')
-  rollup(@Param('roadmapId') roadmapId: string, @Query('version') version?: string) {
+  rollup(@Param('roadmapId') roadmapId: string, @Query() query: Record<string, string | undefined>) {
     this.readModels.roadmap(roadmapId);
-    return this.readModels.rollup(roadmapId, version);
+    const tt = parseTimeTravel(query);
+    // In time, the roll-up is folded from the log; otherwise the read model answers.
+    if (tt.asOf || tt.knownAt) return this.rollupAt.rollup(roadmapId, query.version, tt);
+    return this.readModels.rollup(roadmapId, query.version);
   }
 
   @Get(':roadmapId/data-quality')

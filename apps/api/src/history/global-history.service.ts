@@ -1,0 +1,96 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Database } from 'better-sqlite3';
+import { evolveRoadmap, initialRoadmapState, invalid, type RoadmapEvent, type RoadmapState } from '../../../../libs/domain/src/index.js';
+import type { EventStore, StoredEvent } from '../../../../libs/event-store/src/index.js';
+import { applySheetEvent, validDayOf, type LatestValue, type SheetView } from '../../../../libs/projections/src/index.js';
+import { READ_DB, EVENT_STORE } from '../infrastructure/tokens.js';
+import { diffViews } from '../sheets/queries/sheet-queries.service.js';
+
+export interface HistoryQuery {
+  after: number;
+  limit: number;
+  actor?: string;
+  type?: string;
+}
+
+type Change = { path: string; before: unknown; after: unknown };
+
+const roadmapSnapshot = (s: RoadmapState) => ({ title: s.title, region: s.region, enjeux: s.enjeux, versions: Object.fromEntries(s.versions) });
+
+/**
+ * The audit trail across every stream. The event feed (a read model) finds the positions that match
+ * the filters; each matching event's envelope and what it changed come from folding its stream, once
+ * per stream on the page.
+ */
+@Injectable()
+export class GlobalHistory {
+  constructor(
+    @Inject(READ_DB) private readonly db: Database,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async list(q: HistoryQuery): Promise<{ events: unknown[]; next: number; head: number }> {
+    if (q.type !== undefined && !/^[A-Z][A-Za-z]{1,60}$/.test(q.type)) throw invalid('invalid_query', 'type must be an event type such as IndicatorReported', { field: 'type' });
+    const where = ['position > @after'];
+    if (q.actor !== undefined) where.push('actor = @actor');
+    if (q.type !== undefined) where.push('type = @type');
+    const rows = this.db.prepare(`SELECT position, stream, revision FROM event_feed WHERE ${where.join(' AND ')} ORDER BY position LIMIT @limit`)
+      .all({ after: q.after, actor: q.actor ?? null, type: q.type ?? null, limit: q.limit }) as Array<{ position: number; stream: string; revision: number }>;
+    const wanted = new Map<string, Set<number>>();
+    for (const r of rows) {
+      if (!wanted.has(r.stream)) wanted.set(r.stream, new Set());
+      wanted.get(r.stream)!.add(r.revision);
+    }
+    const found = new Map<number, unknown>();
+    for (const [stream, revisions] of wanted) {
+      const events = await this.store.readStream(stream, { toRevision: Math.max(...revisions) });
+      for (const item of stream.startsWith('sheet-') ? this.sheetChanges(events, revisions) : this.roadmapChanges(events, revisions)) found.set(item.position, item);
+    }
+    const events = rows.map((r) => found.get(r.position)).filter((e) => e !== undefined);
+    return { events, next: rows.length ? rows[rows.length - 1]!.position : q.after, head: await this.store.headPosition() };
+  }
+
+  private entry(e: StoredEvent, changes: Change[]) {
+    return {
+      id: e.id, type: e.type, stream: e.stream, sheetId: e.stream.startsWith('sheet-') ? e.stream.slice(6) : null, revision: e.revision, position: e.position,
+      recordedAt: e.metadata.recordedAt, validOn: validDayOf(e), actor: e.metadata.actor, source: e.metadata.source,
+      correlationId: e.metadata.correlationId, causationId: e.metadata.causationId, data: e.data, changes,
+    };
+  }
+
+  private sheetChanges(events: StoredEvent[], revisions: Set<number>) {
+    let doc: SheetView | null = null;
+    const reports = new Map<string, Map<string, LatestValue>>();
+    const out = [];
+    for (const e of events) {
+      const keep = revisions.has(e.revision);
+      const before: SheetView | null = keep && doc ? structuredClone(doc) : null;
+      doc = applySheetEvent(doc, e, reports);
+      if (keep) out.push(this.entry(e, doc ? diffViews(before, doc) : []));
+    }
+    return out;
+  }
+
+  private roadmapChanges(events: StoredEvent[], revisions: Set<number>) {
+    let state = initialRoadmapState();
+    const out = [];
+    for (const e of events) {
+      const before = roadmapSnapshot(state) as Record<string, unknown>;
+      state = evolveRoadmap(state, { type: e.type, data: e.data } as RoadmapEvent);
+      if (!revisions.has(e.revision)) continue;
+      const after = roadmapSnapshot(state) as Record<string, unknown>;
+      const changes: Change[] = [];
+      for (const key of Object.keys(after)) {
+        if (key === 'versions') {
+          const b = before.versions as Record<string, unknown>;
+          const a = after.versions as Record<string, unknown>;
+          for (const v of Object.keys(a)) if (JSON.stringify(b[v]) !== JSON.stringify(a[v])) changes.push({ path: `versions.${v}`, before: b[v] ?? null, after: a[v] });
+        } else if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+          changes.push({ path: key, before: before[key] ?? null, after: after[key] });
+        }
+      }
+      out.push(this.entry(e, changes));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,116 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Database } from 'better-sqlite3';
+import { sheetStream } from '../../../../libs/domain/src/index.js';
+import type { EventStore } from '../../../../libs/event-store/src/index.js';
+import { applySheetEvent, validDayOf, type LatestValue, type SheetView } from '../../../../libs/projections/src/index.js';
+import { EVENT_STORE, READ_DB } from '../infrastructure/tokens.js';
+import type { TimeTravel } from '../sheets/queries/sheet-queries.service.js';
+
+export interface RollupRow {
+  roadmapId: string;
+  version: string;
+  enjeu: string | null;
+  sheets: number;
+  active: number;
+  completed: number;
+  abandoned: number;
+  retired: number;
+  carriedOver: number;
+  milestonesPlanned: number;
+  milestonesReached: number;
+  indicators: number;
+  indicatorsReported: number;
+  indicatorsOnTarget: number;
+}
+
+interface Membership {
+  enjeu: string | null;
+  outcome: string;
+}
+
+/**
+ * The roll-up per enjeu as it stood (asOf) or as it was known (knownAt): each sheet of the roadmap is
+ * folded from its filtered stream, with the same membership and counting rules as the enjeu_rollup
+ * read model, so that without filters both give the same rows.
+ */
+@Injectable()
+export class RollupAt {
+  constructor(
+    @Inject(READ_DB) private readonly db: Database,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async rollup(roadmapId: string, version: string | undefined, tt: TimeTravel): Promise<RollupRow[]> {
+    const sheetIds = (this.db.prepare('SELECT sheetId FROM sheet_summary WHERE roadmapId = ? ORDER BY sheetId').pluck().all(roadmapId) as string[]);
+    const groups = new Map<string, RollupRow>();
+    for (const sheetId of sheetIds) {
+      const folded = await this.fold(sheetId, tt);
+      if (!folded) continue;
+      for (const [v, m] of folded.memberships) {
+        if (version !== undefined && v !== version) continue;
+        const key = `${v}|${m.enjeu ?? ''}`;
+        let r = groups.get(key);
+        if (!r) {
+          r = { roadmapId, version: v, enjeu: m.enjeu, sheets: 0, active: 0, completed: 0, abandoned: 0, retired: 0, carriedOver: 0, milestonesPlanned: 0, milestonesReached: 0, indicators: 0, indicatorsReported: 0, indicatorsOnTarget: 0 };
+          groups.set(key, r);
+        }
+        count(r, m.outcome, folded.doc);
+      }
+    }
+    // The read model's order: version, then enjeu with the unknown one first.
+    return [...groups.values()].sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : (a.enjeu ?? '') < (b.enjeu ?? '') ? -1 : (a.enjeu ?? '') > (b.enjeu ?? '') ? 1 : 0));
+  }
+
+  private async fold(sheetId: string, tt: TimeTravel): Promise<{ doc: SheetView; memberships: Map<string, Membership> } | null> {
+    const events = (await this.store.readStream(sheetStream(sheetId), tt.knownAt ? { recordedUntil: tt.knownAt } : {}))
+      .filter((e) => { const day = tt.asOf ? validDayOf(e) : null; return day === null || day <= tt.asOf!; });
+    let doc: SheetView | null = null;
+    const reports = new Map<string, Map<string, LatestValue>>();
+    const memberships = new Map<string, Membership>();
+    for (const e of events) {
+      const previous: Membership & { version: string } | null = doc ? { version: doc.version, enjeu: doc.enjeu, outcome: '' } : null;
+      doc = applySheetEvent(doc, e, reports);
+      if (!doc) continue;
+      const d = e.data as Record<string, any>;
+      switch (e.type) {
+        case 'SheetCreated':
+        case 'SheetRevised':
+          memberships.set(doc.version, { enjeu: doc.enjeu, outcome: doc.status === 'active' ? 'active' : doc.status });
+          break;
+        case 'ProjectCompleted':
+          memberships.set(doc.version, { enjeu: doc.enjeu, outcome: 'completed' });
+          break;
+        case 'ProjectAbandoned':
+          memberships.set(doc.version, { enjeu: doc.enjeu, outcome: 'abandoned' });
+          break;
+        case 'SheetRetired':
+          memberships.set(d.version as string, { enjeu: doc.enjeu, outcome: doc.closure ? doc.closure.kind : 'retired' });
+          break;
+        case 'SheetCarriedOver':
+          memberships.set(d.fromVersion as string, { enjeu: previous!.enjeu, outcome: 'carried_over' });
+          memberships.set(d.toVersion as string, { enjeu: doc.enjeu, outcome: 'active' });
+          break;
+        default:
+          break;
+      }
+    }
+    return doc ? { doc, memberships } : null;
+  }
+}
+
+function count(r: RollupRow, outcome: string, doc: SheetView): void {
+  r.sheets++;
+  if (outcome === 'active') r.active++;
+  else if (outcome === 'completed') r.completed++;
+  else if (outcome === 'abandoned') r.abandoned++;
+  else if (outcome === 'carried_over') r.carriedOver++;
+  else r.retired++;
+  r.milestonesPlanned += doc.milestones.length;
+  r.milestonesReached += doc.milestones.filter((m) => m.reachedOn).length;
+  r.indicators += doc.indicators.length;
+  for (const ind of doc.indicators) {
+    if (ind.reportCount > 0) r.indicatorsReported++;
+    const target = ind.targets.length ? ind.targets[ind.targets.length - 1]! : null;
+    if (target && ind.latest && ind.latest.value >= target.value) r.indicatorsOnTarget++;
+  }
+}
