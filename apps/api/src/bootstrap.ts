@@ -13,6 +13,7 @@ import { TokenStore } from '../../../libs/auth/src/index.js';
 import { IdempotencyStore } from './idempotency/idempotency-store.js';
 import { registerIdempotency } from './idempotency/idempotency.hooks.js';
 import { registerRateLimit } from './rate-limit/rate-limit.hooks.js';
+import { registerInputGuards } from './http/input-guard.hooks.js';
 
 /** Builds the HTTP application (used by main.ts and by the end-to-end tests). */
 export async function createApp(config: AppConfig, hooks: StartupHook[] = []): Promise<NestFastifyApplication> {
@@ -25,6 +26,7 @@ export async function createApp(config: AppConfig, hooks: StartupHook[] = []): P
   // Before any route runs: the rate limit first, so that a refused write never claims its idempotency key.
   const fastify = app.getHttpAdapter().getInstance();
   const tokens = app.get(TokenStore);
+  registerInputGuards(fastify);
   registerRateLimit(fastify, config.rateLimitPerMinute, tokens);
   const idempotency = new IdempotencyStore(join(config.dataDir, 'idempotency.sqlite'));
   registerIdempotency(fastify, idempotency, tokens);
