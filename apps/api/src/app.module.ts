@@ -1,12 +1,18 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { TerminusModule } from '@nestjs/terminus';
 import type { AppConfig } from '../../../libs/config/src/index.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { TokensController } from './auth/tokens.controller.js';
 import { EventsController } from './events/events.controller.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
+import { ExportsModule } from './exports/exports.module.js';
 import { HealthController } from './health/health.controller.js';
+import { ReadinessIndicators } from './health/readiness.indicators.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { HistoryModule } from './history/history.module.js';
+import { VersionsModule } from './versions/versions.module.js';
 import { ProblemFilter } from './http/exception.filter.js';
 import { TrackerModule, type StartupHook } from './infrastructure/tracker.module.js';
 import { RoadmapsController } from './roadmaps/roadmaps.controller.js';
@@ -19,11 +25,12 @@ export class AppModule {
   static forRoot(config: AppConfig, hooks: StartupHook[] = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), TrackerModule.forRoot(config, hooks), HistoryModule],
+      imports: [CqrsModule.forRoot(), TrackerModule.forRoot(config, hooks), HistoryModule, VersionsModule, TerminusModule.forRoot({ logger: false }), MetricsModule, ExportsModule, DashboardModule],
       controllers: [HealthController, SheetsController, RoadmapsController, EventsController, TokensController],
       providers: [
         ExecuteSheetCommandHandler,
         SheetQueries,
+        ReadinessIndicators,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
