@@ -2,6 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Deeper than any DTO of the API; a deeper body is an attack on recursive validators, not data. */
 export const MAX_BODY_DEPTH = 32;
+/**
+ * Keys that name an object's machinery rather than data. The JSON parser already refuses `__proto__`
+ * and `constructor.prototype`; a bare `constructor` or `prototype` slipped past the whitelist of the
+ * validation pipe (they exist on every object), so they are refused here, at any depth.
+ */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function refuse(reply: FastifyReply, error: string, message: string, field?: string) {
@@ -9,7 +15,7 @@ function refuse(reply: FastifyReply, error: string, message: string, field?: str
 }
 
 /** Walks a parsed body without recursion: the first problem found, or null. */
-export function inspectBody(body: unknown): { error: 'body_too_deep' | 'invalid_unicode'; path: string } | null {
+export function inspectBody(body: unknown): { error: 'body_too_deep' | 'invalid_unicode' | 'forbidden_key'; path: string } | null {
   const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: body, path: '', depth: 0 }];
   while (stack.length) {
     const { value, path, depth } = stack.pop()!;
@@ -22,6 +28,7 @@ export function inspectBody(body: unknown): { error: 'body_too_deep' | 'invalid_
     for (const [key, child] of Object.entries(value)) {
       const childPath = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
       if (LONE_SURROGATE.test(key)) return { error: 'invalid_unicode', path: childPath };
+      if (FORBIDDEN_KEYS.has(key)) return { error: 'forbidden_key', path: childPath };
       stack.push({ value: child, path: childPath, depth: depth + 1 });
     }
   }
@@ -44,6 +51,7 @@ export function registerInputGuards(fastify: FastifyInstance): void {
     }
     const problem = inspectBody(request.body);
     if (problem?.error === 'body_too_deep') return refuse(reply, 'body_too_deep', `the body nests deeper than ${MAX_BODY_DEPTH} levels`, problem.path || undefined);
+    if (problem?.error === 'forbidden_key') return refuse(reply, 'forbidden_key', `${problem.path} is not an accepted field name`, problem.path);
     if (problem?.error === 'invalid_unicode') return refuse(reply, 'invalid_unicode', `${problem.path || 'the body'} holds a lone surrogate: text must be well-formed Unicode`, problem.path || undefined);
   });
 }
