@@ -75,6 +75,8 @@ describeKafka(kafkaBrokers === '' ? SKIP_TITLE : `Kafka relay and consumer again
         processedEvents,
         logger: testLogger,
         backoff: fastBackoff,
+        // The broker's minimum: after a broker restart the group waits this long for members that are gone.
+        sessionTimeoutMs: 6000,
       });
       consumers.push(created);
       cleanups.push(() => processedEvents.close());

@@ -22,7 +22,9 @@ export function kafkajsLogCreator(logger: MessagingLogger): logCreator {
     ({ namespace, level, log }) => {
       const { message, ...context } = log;
       const entry = { kafkajs: namespace, ...context };
-      if (level === logLevel.ERROR || level === logLevel.WARN) logger.warn(entry, message);
+      // The relay limits producer retries on purpose (see KafkaRelay); this warning would repeat at every reconnect.
+      if (message.startsWith('Limiting retries for the idempotent producer')) logger.debug(entry, message);
+      else if (level === logLevel.ERROR || level === logLevel.WARN) logger.warn(entry, message);
       else logger.debug(entry, message);
     };
 }
