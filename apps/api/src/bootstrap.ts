@@ -8,6 +8,8 @@ import { AppModule } from './app.module.js';
 import { strictValidationPipe } from './http/validation.pipe.js';
 import type { StartupHook } from './infrastructure/tracker.module.js';
 import { createLogger, NestPinoLogger } from './http/logger.js';
+import { registerDashboardAssets } from './dashboard/dashboard-assets.js';
+import { instrumentHttp } from './metrics/http-metrics.hook.js';
 import { join } from 'node:path';
 import { TokenStore } from '../../../libs/auth/src/index.js';
 import { IdempotencyStore } from './idempotency/idempotency-store.js';
@@ -31,6 +33,8 @@ export async function createApp(config: AppConfig, hooks: StartupHook[] = []): P
   const idempotency = new IdempotencyStore(join(config.dataDir, 'idempotency.sqlite'));
   registerIdempotency(fastify, idempotency, tokens);
   fastify.addHook('onClose', async () => idempotency.close());
+  instrumentHttp(app);
+  await registerDashboardAssets(app);
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins });
   app.useGlobalPipes(strictValidationPipe());
   app.enableShutdownHooks();

@@ -1,8 +1,10 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, type HealthIndicatorFunction } from '@nestjs/terminus';
 import type { EventStore } from '../../../../libs/event-store/src/index.js';
 import { ProjectionRunner } from '../../../../libs/projections/src/index.js';
 import { EVENT_STORE } from '../infrastructure/tokens.js';
+import { ReadinessIndicators } from './readiness.indicators.js';
 
 @ApiTags('operations')
 @Controller()
@@ -10,7 +12,39 @@ export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(HealthCheckService) private readonly checks: HealthCheckService,
+    @Inject(ReadinessIndicators) private readonly indicators: ReadinessIndicators,
   ) {}
+
+  /** Liveness: the process answers HTTP. Restarting cannot cure a stale store, so nothing else counts here. */
+  @Get('health/live')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Liveness probe' })
+  live() {
+    return this.run([]);
+  }
+
+  /** Readiness: the store answers, the read models are running and close to the head, Kafka answers when configured. */
+  @Get('health/ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness probe: event store, projections (lag and errors), Kafka when KAFKA_BROKERS is set' })
+  ready() {
+    const checks: HealthIndicatorFunction[] = [() => this.indicators.eventStore(), () => this.indicators.projections()];
+    if (this.indicators.kafkaConfigured) checks.push(() => this.indicators.kafka());
+    return this.run(checks);
+  }
+
+  /** Terminus reports failure as a bare 503; keep its per-check details inside the usual error body. */
+  private async run(checks: HealthIndicatorFunction[]) {
+    try {
+      return await this.checks.check(checks);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const result = error.getResponse() as { error?: Record<string, unknown> };
+      const down = Object.keys(result.error ?? {});
+      throw new ServiceUnavailableException({ statusCode: 503, error: 'not_ready', message: `not ready: ${down.join(', ') || 'unknown'}`, details: result });
+    }
+  }
 
   /** Liveness and readiness in one: the store answers and the projections are running. */
   @Get('health')

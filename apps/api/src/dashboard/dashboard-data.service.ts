@@ -1,0 +1,81 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Database } from 'better-sqlite3';
+import { REGION_CODE } from '../../../../libs/domain/src/index.js';
+import type { SheetView } from '../../../../libs/projections/src/index.js';
+import { ReadModels, type SeriesPoint } from '../infrastructure/read-models.service.js';
+import { READ_DB } from '../infrastructure/tokens.js';
+import { SheetQueries } from '../sheets/queries/sheet-queries.service.js';
+
+export interface RoadmapInfo {
+  roadmapId: string;
+  title: string;
+  enjeux: { enjeuId: string; number: number; title: string }[];
+  versions: { version: string; status: string; basedOn: string | null; draftedOn: string; adoptedOn: string | null; adoptedBy: string | null }[];
+}
+
+export interface SheetListItem {
+  sheetId: string; version: string; number: string; kind: string | null; enjeu: string | null; title: string; objective: string | null;
+  pilots: string[]; status: string; indicators: number; indicatorsReported: number; milestones: number; milestonesReached: number;
+  outcome?: { outcome: string; reason: string | null; explanation: string | null; on: string | null; nextVersion: string | null; mergedInto: string | null };
+}
+
+export interface TerritorialFigure { sheetId: string; sheetTitle: string; indicatorId: string; name: string; unit: string; date: string; rows: { territory: string | null; zone: string | null; value: number }[] }
+
+/** What the dashboard pages read: the same queries as the public API (time travel included). */
+@Injectable()
+export class DashboardData {
+  constructor(
+    private readonly readModels: ReadModels,
+    private readonly queries: SheetQueries,
+    @Inject(READ_DB) private readonly db: Database,
+  ) {}
+
+  /** The requested roadmap, else the SCORAN one, else the first known. */
+  roadmap(roadmapId?: string): RoadmapInfo | null {
+    const all = this.readModels.roadmaps() as unknown as RoadmapInfo[];
+    return all.find((r) => r.roadmapId === roadmapId) ?? all.find((r) => r.roadmapId === 'scoran-centre-val-de-loire') ?? all[0] ?? null;
+  }
+
+  /** The latest adopted version (else the latest drafted): what "the roadmap" means today. */
+  currentVersion(roadmap: RoadmapInfo): string | null {
+    const adopted = roadmap.versions.filter((v) => v.status === 'adopted');
+    return (adopted.at(-1) ?? roadmap.versions.at(-1))?.version ?? null;
+  }
+
+  async sheets(roadmapId: string, version: string, asOf: string | null): Promise<SheetListItem[]> {
+    return (await this.queries.list({ roadmapId, version, ...(asOf ? { asOf } : {}) })) as SheetListItem[];
+  }
+
+  async sheet(sheetId: string, asOf: string | null): Promise<SheetView> {
+    return (await this.queries.sheet(sheetId, asOf ? { asOf } : {})) as SheetView;
+  }
+
+  series(sheetId: string, indicatorId: string, asOf: string | null): SeriesPoint[] {
+    return this.readModels.series(sheetId, indicatorId, asOf ? { asOf } : {});
+  }
+
+  async history(sheetId: string): Promise<Array<{ type: string; recordedAt: string; validOn: string | null; data: Record<string, unknown> }>> {
+    const h = (await this.queries.history(sheetId)) as { events: Array<{ type: string; recordedAt: string; validOn: string | null; data: Record<string, unknown> }> };
+    // Public page: the actor, correlation and causation of each event stay in the audited log.
+    return h.events.map((e) => ({ type: e.type, recordedAt: e.recordedAt, validOn: e.validOn, data: e.data }));
+  }
+
+  /** Indicators reported per department: for each, the latest date (by asOf) and every value on it. */
+  territorialFigures(roadmapId: string, asOf: string | null): TerritorialFigure[] {
+    const groups = this.db.prepare(`SELECT r.sheetId, r.indicatorId, MAX(r.observedOn) AS date FROM indicator_reports r JOIN sheet_summary s ON s.sheetId = r.sheetId
+      WHERE s.roadmapId = @roadmapId AND r.territory IS NOT NULL AND r.territory <> @region AND (@asOf IS NULL OR r.observedOn <= @asOf)
+      GROUP BY r.sheetId, r.indicatorId`).all({ roadmapId, region: REGION_CODE, asOf }) as { sheetId: string; indicatorId: string; date: string }[];
+    const rows = this.db.prepare(`SELECT territory, zone, value FROM indicator_reports WHERE sheetId = ? AND indicatorId = ? AND observedOn = ? ORDER BY position`);
+    const out: TerritorialFigure[] = [];
+    for (const g of groups) {
+      const doc = this.readModels.getSheet(g.sheetId);
+      const ind = doc.indicators.find((i) => i.indicatorId === g.indicatorId);
+      if (!ind) continue;
+      // A value reported twice for the same day, territory and zone: the later report wins.
+      const latest = new Map<string, { territory: string | null; zone: string | null; value: number }>();
+      for (const r of rows.all(g.sheetId, g.indicatorId, g.date) as { territory: string | null; zone: string | null; value: number }[]) latest.set(`${r.territory}|${r.zone}`, r);
+      out.push({ sheetId: g.sheetId, sheetTitle: doc.title, indicatorId: g.indicatorId, name: ind.name, unit: ind.unit, date: g.date, rows: [...latest.values()] });
+    }
+    return out.sort((a, b) => `${a.sheetTitle}|${a.indicatorId}`.localeCompare(`${b.sheetTitle}|${b.indicatorId}`));
+  }
+}

@@ -1,0 +1,116 @@
+import { Controller, Get, Header, HttpStatus, Param, Query, Res } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { DomainError, isCalendarDate, isSlug } from '../../../../libs/domain/src/index.js';
+import type { SeriesPoint } from '../infrastructure/read-models.service.js';
+import { Allow } from '../auth/access.decorator.js';
+import { DashboardData, type RoadmapInfo } from './dashboard-data.service.js';
+import { infrastructurePage, messagePage, overviewPage, sheetPage, versionsPage } from './dashboard-pages.js';
+import type { SafeHtml } from './html.js';
+import { layout, type PageContext } from './page-layout.js';
+
+const today = () => new Date().toISOString().slice(0, 10);
+const HTML = 'text/html; charset=utf-8';
+
+/** The public dashboard, rendered on the server: every page works without JavaScript. */
+@ApiExcludeController()
+@Controller()
+export class DashboardController {
+  constructor(
+    private readonly data: DashboardData,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  private context(path: string, query: Record<string, string | undefined>, roadmap: RoadmapInfo | null, version?: string | null): PageContext {
+    const asOf = query.asOf && query.asOf !== '' ? query.asOf : null;
+    if (asOf !== null && !isCalendarDate(asOf)) throw new BadPage(HttpStatus.BAD_REQUEST, 'Date invalide', 'La date demandée n’est pas une date du calendrier (format AAAA-MM-JJ).');
+    return { path, asOf, roadmapId: roadmap?.roadmapId ?? null, version: version ?? null, assessmentVersion: roadmap ? this.data.currentVersion(roadmap) : null, today: today() };
+  }
+
+  private async page(reply: FastifyReply, path: string, query: Record<string, string | undefined>, render: (roadmap: RoadmapInfo | null) => Promise<{ title: string; active: string | null; body: SafeHtml; version?: string | null }>): Promise<string> {
+    const roadmap = this.data.roadmap(query.roadmapId);
+    try {
+      const baseCtx = this.context(path, query, roadmap);
+      const page = await render(roadmap);
+      return layout({ title: page.title, active: page.active, ctx: { ...baseCtx, version: page.version ?? null }, body: page.body });
+    } catch (error) {
+      const bad = error instanceof BadPage ? error
+        : error instanceof DomainError && error.kind === 'not_found' ? new BadPage(HttpStatus.NOT_FOUND, 'Page introuvable', error.message)
+        : null;
+      if (!bad) throw error;
+      void reply.status(bad.status);
+      const ctx = { path, asOf: null, roadmapId: roadmap?.roadmapId ?? null, today: today() };
+      return layout({ title: bad.title, active: null, ctx, body: messagePage(bad.title, bad.message) });
+    }
+  }
+
+  @Get()
+  @Allow('public')
+  @Header('content-type', HTML)
+  overview(@Query() query: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    return this.page(reply, '/', query, async (roadmap) => {
+      if (!roadmap) return { title: 'Feuille de route', active: 'overview', body: messagePage('Feuille de route', 'Aucune feuille de route n’est encore enregistrée.') };
+      const version = query.version && roadmap.versions.some((v) => v.version === query.version) ? query.version : this.data.currentVersion(roadmap);
+      if (!version) return { title: 'Feuille de route', active: 'overview', body: messagePage(roadmap.title, 'Aucune version n’est encore enregistrée.') };
+      const sheets = await this.data.sheets(roadmap.roadmapId, version, this.asOf(query));
+      return { title: `Feuille de route ${version}`, active: 'overview', version, body: overviewPage(roadmap, version, sheets, this.context('/', query, roadmap, version)) };
+    });
+  }
+
+  @Get('fiches/:sheetId')
+  @Allow('public')
+  @Header('content-type', HTML)
+  sheet(@Param('sheetId') sheetId: string, @Query() query: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const path = `/fiches/${encodeURIComponent(sheetId)}`;
+    return this.page(reply, path, query, async (roadmap) => {
+      if (!isSlug(sheetId)) throw new BadPage(HttpStatus.NOT_FOUND, 'Fiche introuvable', 'Cet identifiant de fiche n’existe pas.');
+      const asOf = this.asOf(query);
+      const doc = await this.data.sheet(sheetId, asOf);
+      const series = new Map<string, SeriesPoint[]>(doc.indicators.map((i) => [i.indicatorId, this.data.series(sheetId, i.indicatorId, asOf)]));
+      const history = await this.data.history(sheetId);
+      return { title: `Fiche ${doc.number} — ${doc.title}`, active: null, body: sheetPage(doc, roadmap, series, history, this.context(path, query, roadmap)) };
+    });
+  }
+
+  @Get('infrastructures')
+  @Allow('public')
+  @Header('content-type', HTML)
+  infrastructures(@Query() query: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    return this.page(reply, '/infrastructures', query, async (roadmap) => ({
+      title: 'Infrastructures par département', active: 'infrastructures',
+      body: roadmap ? infrastructurePage(this.data.territorialFigures(roadmap.roadmapId, this.asOf(query)), this.context('/infrastructures', query, roadmap)) : messagePage('Infrastructures', 'Aucune feuille de route n’est encore enregistrée.'),
+    }));
+  }
+
+  @Get('versions')
+  @Allow('public')
+  @Header('content-type', HTML)
+  versions(@Query() query: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    return this.page(reply, '/versions', query, async (roadmap) => {
+      const to = roadmap ? (roadmap.versions.find((v) => v.version === query.to)?.version ?? this.data.currentVersion(roadmap)) : null;
+      const from = roadmap && to ? (roadmap.versions.find((v) => v.version === query.from)?.version ?? roadmap.versions.find((v) => v.version === to)?.basedOn ?? null) : null;
+      if (!roadmap || !to || !from) return { title: 'Évolutions entre versions', active: 'versions', body: messagePage('Évolutions entre versions', 'Il faut au moins deux versions de la feuille de route pour les comparer.') };
+      const asOf = this.asOf(query);
+      const [fromSheets, toSheets] = await Promise.all([this.data.sheets(roadmap.roadmapId, from, asOf), this.data.sheets(roadmap.roadmapId, to, asOf)]);
+      return { title: `Évolutions de ${from} à ${to}`, active: 'versions', body: versionsPage(roadmap, from, to, fromSheets, toSheets, await this.diff(roadmap.roadmapId, from, to), this.context('/versions', query, roadmap)) };
+    });
+  }
+
+  private asOf(query: Record<string, string | undefined>): string | null {
+    return query.asOf && isCalendarDate(query.asOf) ? query.asOf : null;
+  }
+
+  /** The field-level diff when the API offers it (it is optional for this page). */
+  private async diff(roadmapId: string, from: string, to: string): Promise<unknown> {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    const res = await fastify.inject({ method: 'GET', url: `/api/roadmaps/${encodeURIComponent(roadmapId)}/diff?from=${from}&to=${to}` });
+    return res.statusCode === 200 ? res.json() : null;
+  }
+}
+
+class BadPage extends Error {
+  constructor(readonly status: number, readonly title: string, message: string) {
+    super(message);
+  }
+}

@@ -1,0 +1,38 @@
+/** The French words the dashboard shows for the domain's identifiers. */
+export const STATUS_FR: Record<string, string> = {
+  active: 'En cours', completed: 'Terminée', abandoned: 'Abandonnée', retired: 'Retirée', carried_over: 'Reconduite',
+};
+export const KIND_FR: Record<string, string> = { animation: 'Animation', projet: 'Projet' };
+export const UNIT_FR: Record<string, string> = { count: 'nombre', percent: '%', amount: '€', ratio: 'ratio', number: 'valeur' };
+export const EVENT_FR: Record<string, string> = {
+  SheetCreated: 'Fiche créée', SheetRevised: 'Fiche révisée', IndicatorAdded: 'Indicateur ajouté', MilestoneAdded: 'Jalon ajouté',
+  IndicatorTargetSet: 'Cible fixée', IndicatorReported: 'Valeur publiée', IndicatorReportCorrected: 'Valeur corrigée',
+  MilestoneReached: 'Jalon atteint', MilestoneRescheduled: 'Jalon replanifié', ProjectCompleted: 'Projet terminé',
+  ProjectAbandoned: 'Projet abandonné', SheetRetired: 'Fiche retirée', SheetCarriedOver: 'Fiche reconduite',
+};
+export const REASON_FR: Record<string, string> = {
+  completed: 'achevée', not_renewed: 'non reconduite', insufficient_partners: 'partenaires insuffisants', merged: 'fusionnée',
+  out_of_scope: 'hors périmètre', no_funding: 'absence de financement', other: 'autre motif',
+};
+export const ZONE_FR: Record<string, string> = { privee: 'Zone privée', publique: 'Zone publique', amel: 'AMEL' };
+
+const numberFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
+export const formatNumber = (n: number) => numberFormat.format(n);
+export function formatValue(n: number, unit: string): string {
+  if (unit === 'percent') return `${formatNumber(n)} %`;
+  if (unit === 'amount') return `${formatNumber(n)} €`;
+  return formatNumber(n);
+}
+
+const dayFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+/** A calendar day in words (« 31 mars 2023 »); other labels (periods) are shown as given. */
+export function formatDay(day: string | null | undefined): string {
+  if (!day) return '—';
+  if (/^\d{4}-\d{2}-\d{2}$/.test(day)) return dayFormat.format(new Date(`${day}T00:00:00Z`));
+  const m = /^(\d{4})-(S|Q)(\d)$/.exec(day);
+  if (m) return m[2] === 'S' ? `${m[3] === '1' ? '1er' : '2e'} semestre ${m[1]}` : `T${m[3]} ${m[1]}`;
+  const month = /^(\d{4})-(\d{2})$/.exec(day);
+  if (month) return new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${day}-01T00:00:00Z`));
+  return day.replace('/', ' – ');
+}
+export const formatInstant = (iso: string) => new Intl.DateTimeFormat('fr-FR', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date(iso));

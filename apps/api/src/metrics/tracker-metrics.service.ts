@@ -1,0 +1,107 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { WrongExpectedRevisionError, type EventStore } from '../../../../libs/event-store/src/index.js';
+import { ProjectionRunner } from '../../../../libs/projections/src/index.js';
+import { EVENT_STORE } from '../infrastructure/tokens.js';
+import { processRegistry } from './metrics-registry.js';
+
+/** The metrics of one running application: HTTP traffic, appends, projection progress. */
+@Injectable()
+export class TrackerMetrics implements OnModuleInit {
+  readonly registry = new Registry();
+
+  readonly httpRequests = new Counter({
+    name: 'scoran_http_requests_total',
+    help: 'HTTP requests answered, by method, route pattern and status code',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly httpDuration = new Histogram({
+    name: 'scoran_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by method and route pattern',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly eventsAppended = new Counter({
+    name: 'scoran_events_appended_total',
+    help: 'Events appended to the event store by this process, by event type',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+
+  readonly appendConflicts = new Counter({
+    name: 'scoran_append_conflicts_total',
+    help: 'Appends refused because the stream had moved (wrong expected revision)',
+    registers: [this.registry],
+  });
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+  ) {
+    const self = this;
+    new Gauge({
+      name: 'scoran_event_store_head_position',
+      help: 'Global position of the last stored event',
+      registers: [this.registry],
+      async collect() { this.set(await self.store.headPosition()); },
+    });
+    new Gauge({
+      name: 'scoran_projection_lag_events',
+      help: 'Events stored but not yet applied to every read model (store head − lowest projection checkpoint)',
+      registers: [this.registry],
+      async collect() { this.set(Math.max(0, (await self.store.headPosition()) - self.runner.checkpoint)); },
+    });
+    new Gauge({
+      name: 'scoran_projection_checkpoint_position',
+      help: 'Checkpoint of each projection',
+      labelNames: ['projection'] as const,
+      registers: [this.registry],
+      collect() { for (const s of self.runner.statuses()) this.set({ projection: s.name }, s.position); },
+    });
+    new Gauge({
+      name: 'scoran_projection_failed',
+      help: '1 when the projections stopped on an error (see /health/ready)',
+      registers: [this.registry],
+      collect() { this.set(self.runner.error ? 1 : 0); },
+    });
+  }
+
+  /**
+   * Counts appends at the store itself, so that every writer in the process (API, seeding, CLI
+   * commands sharing the module) is seen, whichever command handler it went through.
+   */
+  onModuleInit(): void {
+    const store = this.store as EventStore & { __appendsCounted?: boolean };
+    if (store.__appendsCounted) return;
+    store.__appendsCounted = true;
+    const append = store.appendToStream.bind(store);
+    store.appendToStream = async (stream, events, options) => {
+      try {
+        const result = await append(stream, events, options);
+        for (const e of result.events) this.eventsAppended.inc({ type: e.type });
+        return result;
+      } catch (error) {
+        if (error instanceof WrongExpectedRevisionError) this.appendConflicts.inc();
+        throw error;
+      }
+    };
+  }
+
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    this.httpRequests.inc({ method, route, status: String(status) });
+    this.httpDuration.observe({ method, route }, seconds);
+  }
+
+  /** The exposition text: this application's metrics, then the process-wide ones. */
+  async exposition(): Promise<string> {
+    return `${await this.registry.metrics()}\n${await processRegistry.metrics()}`;
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

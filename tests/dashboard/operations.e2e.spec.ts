@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { reportRelayLag } from '../../apps/api/src/metrics/metrics-registry.js';
+import { createFixture, ROADMAP } from '../api/roadmap-fixture.js';
+import { startTestApp, type RunningApp } from '../support/test-app.js';
+
+/** The value of one sample in a Prometheus exposition, or undefined. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const m = /^([a-zA-Z_:][\w:]*)(\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = Object.fromEntries([...(m[3] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1], x[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[4]);
+  }
+  return undefined;
+}
+
+describe('operations: /metrics and health probes', () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+    await createFixture(app);
+  });
+  afterAll(async () => app?.close(true));
+
+  it('exposes Prometheus text with request counters that move after a request', async () => {
+    const before = await app.call('GET', '/metrics', { token: null });
+    expect(before.status).toBe(200);
+    expect(before.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const route = { method: 'GET', route: '/api/sheets/:sheetId', status: '200' };
+    const n0 = sample(before.text, 'scoran_http_requests_total', route) ?? 0;
+    for (let i = 0; i < 3; i++) expect((await app.call('GET', '/api/sheets/csirt-cyberreponse', { token: null })).status).toBe(200);
+    expect((await app.call('GET', '/api/sheets/no-such-sheet', { token: null })).status).toBe(404);
+    const after = (await app.call('GET', '/metrics', { token: null })).text;
+    expect(sample(after, 'scoran_http_requests_total', route)).toBe(n0 + 3);
+    expect(sample(after, 'scoran_http_requests_total', { ...route, status: '404' })).toBe(1);
+    expect(sample(after, 'scoran_http_request_duration_seconds_count', { method: 'GET', route: '/api/sheets/:sheetId' })).toBeGreaterThanOrEqual(4);
+  });
+
+  it('counts appended events by type and shows the projection lag and checkpoints', async () => {
+    const text0 = (await app.call('GET', '/metrics', { token: null })).text;
+    const reported0 = sample(text0, 'scoran_events_appended_total', { type: 'IndicatorReported' }) ?? 0;
+    expect(sample(text0, 'scoran_events_appended_total', { type: 'SheetCreated' })).toBe(1);
+    const r = await app.call('POST', '/api/sheets/csirt-cyberreponse/indicators/interventions/reports', { body: { value: 12, observedOn: '2024-03-31' } });
+    expect(r.status).toBe(201);
+    const text = (await app.call('GET', '/metrics', { token: null })).text;
+    expect(sample(text, 'scoran_events_appended_total', { type: 'IndicatorReported' })).toBe(reported0 + 1);
+    const head = (await app.call('GET', '/health', { token: null })).body.store.head as number;
+    expect(sample(text, 'scoran_event_store_head_position')).toBe(head);
+    // The write waited for its read models, so nothing is left to project.
+    expect(sample(text, 'scoran_projection_lag_events')).toBe(0);
+    expect(sample(text, 'scoran_projection_checkpoint_position', { projection: 'sheets' })).toBe(head);
+    expect(sample(text, 'scoran_projection_failed')).toBe(0);
+  });
+
+  it('shows the relay lag that the Kafka relay reports through reportRelayLag', async () => {
+    reportRelayLag({ topic: 'scoran.test-metrics', head: 120, checkpoint: 95 });
+    const text = (await app.call('GET', '/metrics', { token: null })).text;
+    expect(sample(text, 'scoran_relay_lag_events', { topic: 'scoran.test-metrics' })).toBe(25);
+    expect(sample(text, 'scoran_relay_checkpoint_position', { topic: 'scoran.test-metrics' })).toBe(95);
+  });
+
+  it('answers liveness and readiness (store and projections), and keeps GET /health', async () => {
+    const live = await app.call('GET', '/health/live', { token: null });
+    expect(live.status).toBe(200);
+    expect(live.body.status).toBe('ok');
+    const ready = await app.call('GET', '/health/ready', { token: null });
+    expect(ready.status).toBe(200);
+    expect(ready.body.info.eventStore).toMatchObject({ status: 'up', name: 'sqlite' });
+    expect(ready.body.info.projections).toMatchObject({ status: 'up', lag: 0 });
+    expect(ready.body.info.kafka).toBeUndefined();
+    const legacy = await app.call('GET', '/health', { token: null });
+    expect(legacy.status).toBe(200);
+    expect(legacy.body.projections.lag).toBe(0);
+    const roadmap = await app.call('GET', `/api/roadmaps/${ROADMAP}`, { token: null });
+    expect(roadmap.status).toBe(200);
+  });
+});
+
+describe('readiness with Kafka configured but unreachable', () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    // Port 1 on loopback: nothing listens there, so the admin client is refused at once.
+    app = await startTestApp({ env: { KAFKA_BROKERS: '127.0.0.1:1' } });
+  });
+  afterAll(async () => app?.close(true));
+
+  it('reports not ready (503) with kafka down, while liveness stays 200', async () => {
+    const ready = await app.call('GET', '/health/ready', { token: null });
+    expect(ready.status).toBe(503);
+    expect(ready.body).toMatchObject({ statusCode: 503, error: 'not_ready' });
+    expect(ready.body.message).toContain('kafka');
+    expect(ready.body.details.error.kafka.status).toBe('down');
+    expect(ready.body.details.info.eventStore.status).toBe('up');
+    expect((await app.call('GET', '/health/live', { token: null })).status).toBe(200);
+  });
+});
