@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { ENJEUX } from '../../../../libs/domain/src/index.js';
 import { IsSlug } from '../http/validators.js';
 import { randomUUID } from 'node:crypto';
@@ -26,7 +26,7 @@ export class EnjeuDto {
 export class CreateRoadmapDto {
   @ApiProperty({ example: 'scoran-centre-val-de-loire' }) @IsSlug() roadmapId!: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(300) title!: string;
-  @ApiProperty({ type: RegionDto }) @ValidateNested() @Type(() => RegionDto) region!: RegionDto;
+  @ApiProperty({ type: RegionDto }) @IsObject() @ValidateNested() @Type(() => RegionDto) region!: RegionDto;
   @ApiProperty({ type: [EnjeuDto] }) @IsArray() @ArrayMaxSize(4) @ValidateNested({ each: true }) @Type(() => EnjeuDto) enjeux!: EnjeuDto[];
 }
 
