@@ -11,6 +11,7 @@ import { ExportsModule } from './exports/exports.module.js';
 import { HealthController } from './health/health.controller.js';
 import { ReadinessIndicators } from './health/readiness.indicators.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { AssessmentModule } from './assessment/assessment.module.js';
 import { HistoryModule } from './history/history.module.js';
 import { VersionsModule } from './versions/versions.module.js';
 import { ProblemFilter } from './http/exception.filter.js';
@@ -25,7 +26,7 @@ export class AppModule {
   static forRoot(config: AppConfig, hooks: StartupHook[] = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), TrackerModule.forRoot(config, hooks), HistoryModule, VersionsModule, TerminusModule.forRoot({ logger: false }), MetricsModule, ExportsModule, DashboardModule],
+      imports: [CqrsModule.forRoot(), TrackerModule.forRoot(config, hooks), HistoryModule, VersionsModule, AssessmentModule, TerminusModule.forRoot({ logger: false }), MetricsModule, ExportsModule, DashboardModule],
       controllers: [HealthController, SheetsController, RoadmapsController, EventsController, TokensController],
       providers: [
         ExecuteSheetCommandHandler,

@@ -1,0 +1,30 @@
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Database } from 'better-sqlite3';
+import type { FastifyReply } from 'fastify';
+import { ASSESSMENT_FORMATS, buildAssessment, loadAssessmentInput, renderAssessment, type AssessmentFormat } from '../../../../libs/assessment/src/index.js';
+import { invalid, isCalendarDate } from '../../../../libs/domain/src/index.js';
+import { READ_DB } from '../infrastructure/tokens.js';
+
+const CONTENT_TYPES: Record<AssessmentFormat, string> = {
+  json: 'application/json; charset=utf-8', md: 'text/markdown; charset=utf-8', html: 'text/html; charset=utf-8',
+};
+
+@ApiTags('assessment')
+@Controller('api/roadmaps')
+export class AssessmentController {
+  constructor(@Inject(READ_DB) private readonly db: Database) {}
+
+  @Get(':roadmapId/versions/:version/assessment')
+  @ApiOperation({ summary: 'Assessment of a version over its period: outcome of each sheet per enjeu, milestones on time/late/missed, indicators against targets, what carries over' })
+  @ApiQuery({ name: 'format', required: false, enum: ASSESSMENT_FORMATS as unknown as string[] })
+  @ApiQuery({ name: 'until', required: false, description: 'closes the period on this day' })
+  async assessment(@Param('roadmapId') roadmapId: string, @Param('version') version: string, @Query() query: Record<string, string | undefined>, @Res() reply: FastifyReply): Promise<void> {
+    const format = (query.format ?? 'json') as AssessmentFormat;
+    if (!ASSESSMENT_FORMATS.includes(format)) throw invalid('invalid_query', `format must be one of ${ASSESSMENT_FORMATS.join(', ')}`, { field: 'format' });
+    if (query.until !== undefined && !isCalendarDate(query.until)) throw invalid('invalid_date', 'until must be a real calendar date (YYYY-MM-DD)', { field: 'until' });
+    if (!/^V\d{1,3}$/.test(version)) throw invalid('invalid_version', 'version must look like V4', { field: 'version' });
+    const model = buildAssessment(loadAssessmentInput(this.db, roadmapId, version, query.until ?? null));
+    await reply.header('content-type', CONTENT_TYPES[format]).send(renderAssessment(model, format));
+  }
+}

@@ -1,0 +1,111 @@
+import type { Assessment, Counts, IndicatorAssessment, MilestoneAssessment, SheetAssessment } from './assessment.model.js';
+
+const OUTCOME: Record<SheetAssessment['outcome'], string> = {
+  completed: 'achevée', in_progress: 'en cours', abandoned: 'abandonnée', not_carried_over: 'non reconduite',
+};
+const MILESTONE: Record<MilestoneAssessment['status'], string> = { on_time: 'atteint à temps', late: 'atteint en retard', missed: 'manqué', pending: 'à venir' };
+const TREND: Record<NonNullable<IndicatorAssessment['trend']>, string> = { up: 'en hausse', down: 'en baisse', flat: 'stable' };
+const REASON: Record<string, string> = {
+  insufficient_partners: 'partenaires insuffisants', merged: 'fusionnée', out_of_scope: 'hors périmètre', no_funding: 'sans financement',
+  not_renewed: 'non reconduite', completed: 'achevée', other: 'autre motif',
+};
+
+/** Numbers printed the same way on every machine: no locale. */
+const num = (n: number) => String(n);
+const unitSuffix = (unit: string) => (unit === 'percent' ? ' %' : '');
+const value = (v: { value: number }, unit: string) => `${num(v.value)}${unitSuffix(unit)}`;
+
+function periodText(a: Assessment): string {
+  const from = a.period.start ?? 'date d’adoption inconnue';
+  if (a.period.endsWith === 'open') return `depuis le ${from} (version en vigueur)`;
+  const why = a.period.endsWith === 'until' ? 'date demandée' : `veille de l’adoption de ${a.period.nextVersion}`;
+  return `du ${from} au ${a.period.end} (${why})`;
+}
+
+function countsLine(c: Counts): string {
+  return `${c.sheets} fiches : ${c.completed} achevées, ${c.inProgress} en cours, ${c.abandoned} abandonnées, ${c.notCarriedOver} non reconduites ; ${c.carriedOver} reconduites. `
+    + `Jalons : ${c.milestonesOnTime} à temps, ${c.milestonesLate} en retard, ${c.milestonesMissed} manqués, ${c.milestonesPending} à venir. `
+    + `Indicateurs : ${c.indicatorsReported} renseignés (${c.indicatorsMet} à la cible), ${c.indicatorsNeverReported} jamais renseignés.`;
+}
+
+function sheetOutcome(s: SheetAssessment): string {
+  let text = OUTCOME[s.outcome];
+  if (s.reason) text += ` (${REASON[s.reason] ?? s.reason})`;
+  if (s.on) text += ` le ${s.on}`;
+  if (s.carriedOverTo) text += ` ; reconduite en ${s.carriedOverTo.version}${s.carriedOverTo.number ? ` (fiche ${s.carriedOverTo.number})` : ''}`;
+  if (s.mergedInto) text += ` ; fusionnée dans ${s.mergedInto}`;
+  return text;
+}
+
+function indicatorText(i: IndicatorAssessment): string {
+  let text = `${i.name}${i.zone ? ` [${i.zone}]` : ''} : ${value(i.last, i.unit)} au ${i.last.observedOn}`;
+  if (i.target) text += ` ; cible ${value(i.target, i.unit)} au ${i.target.by} : ${i.againstTarget === 'met' ? 'atteinte' : 'non atteinte'}`;
+  if (i.trend && i.previous) text += ` ; ${TREND[i.trend]} (${value(i.previous, i.unit)} au ${i.previous.observedOn})`;
+  return text;
+}
+
+const md = (text: string) => text.replace(/([\\`*_[\]<>|#])/g, '\\$1');
+
+export function renderMarkdown(a: Assessment): string {
+  const out: string[] = [];
+  out.push(`# Bilan de la version ${a.version} — ${md(a.title)}`, '');
+  out.push(`Période : ${periodText(a)}.`, '', countsLine(a.totals), '');
+  for (const e of a.enjeux) {
+    out.push(`## ${e.number !== null ? `Enjeu ${e.number} — ` : ''}${md(e.title)}`, '', countsLine(e.totals), '');
+    for (const s of e.sheets) {
+      out.push(`### ${s.number !== '0' ? `${s.number} ` : ''}${md(s.title)}`, '', `- Issue : ${md(sheetOutcome(s))}`);
+      if (s.explanation) out.push(`- Motif : ${md(s.explanation)}`);
+      if (s.pilots.length) out.push(`- Pilotes : ${s.pilots.join(', ')}`);
+      for (const m of s.milestones) out.push(`- Jalon « ${md(m.title)} »${m.due ? ` (échéance ${m.due})` : ''} : ${MILESTONE[m.status]}${m.reachedOn ? ` le ${m.reachedOn}` : ''}${m.rescheduled ? `, reporté ${m.rescheduled} fois` : ''}`);
+      for (const i of s.indicators) out.push(`- Indicateur ${md(indicatorText(i))}`);
+      for (const n of s.neverReported) out.push(`- Indicateur jamais renseigné : ${md(n.name)}`);
+      out.push('');
+    }
+  }
+  out.push(`## Reconduit dans la version suivante`, '');
+  if (a.carriesOver.length === 0) out.push('Aucune fiche reconduite.', '');
+  else {
+    for (const c of a.carriesOver) out.push(`- ${c.number !== '0' ? `${c.number} ` : ''}${md(c.title)} → ${c.toVersion}${c.toNumber ? ` ${c.toNumber}` : ''}`);
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+export function renderHtml(a: Assessment): string {
+  const out: string[] = [];
+  out.push('<!DOCTYPE html>', '<html lang="fr">', '<head>', '<meta charset="utf-8">', `<title>Bilan ${esc(a.version)} — ${esc(a.title)}</title>`,
+    '<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}.outcome{font-weight:600}.missed,.not_met{color:#a40000}.on_time,.met{color:#1d6b1d}.late{color:#8a5a00}</style>',
+    '</head>', '<body>');
+  out.push(`<h1>Bilan de la version ${esc(a.version)} — ${esc(a.title)}</h1>`, `<p>Période : ${esc(periodText(a))}.</p>`, `<p>${esc(countsLine(a.totals))}</p>`);
+  for (const e of a.enjeux) {
+    out.push(`<section data-enjeu="${esc(e.enjeuId ?? 'unknown')}">`, `<h2>${e.number !== null ? `Enjeu ${e.number} — ` : ''}${esc(e.title)}</h2>`, `<p>${esc(countsLine(e.totals))}</p>`);
+    for (const s of e.sheets) {
+      out.push(`<article data-sheet="${esc(s.sheetId)}" data-outcome="${s.outcome}">`, `<h3>${s.number !== '0' ? `${esc(s.number)} ` : ''}${esc(s.title)}</h3>`, '<ul>');
+      out.push(`<li>Issue : <span class="outcome">${esc(sheetOutcome(s))}</span></li>`);
+      if (s.explanation) out.push(`<li>Motif : ${esc(s.explanation)}</li>`);
+      if (s.pilots.length) out.push(`<li>Pilotes : ${esc(s.pilots.join(', '))}</li>`);
+      for (const m of s.milestones) out.push(`<li class="${m.status}">Jalon « ${esc(m.title)} »${m.due ? ` (échéance ${esc(m.due)})` : ''} : ${MILESTONE[m.status]}${m.reachedOn ? ` le ${m.reachedOn}` : ''}${m.rescheduled ? `, reporté ${m.rescheduled} fois` : ''}</li>`);
+      for (const i of s.indicators) out.push(`<li class="${i.againstTarget ?? 'no-target'}">Indicateur ${esc(indicatorText(i))}</li>`);
+      for (const n of s.neverReported) out.push(`<li>Indicateur jamais renseigné : ${esc(n.name)}</li>`);
+      out.push('</ul>', '</article>');
+    }
+    out.push('</section>');
+  }
+  out.push('<h2>Reconduit dans la version suivante</h2>');
+  if (a.carriesOver.length === 0) out.push('<p>Aucune fiche reconduite.</p>');
+  else out.push('<ul>', ...a.carriesOver.map((c) => `<li>${c.number !== '0' ? `${esc(c.number)} ` : ''}${esc(c.title)} → ${esc(c.toVersion)}${c.toNumber ? ` ${esc(c.toNumber)}` : ''}</li>`), '</ul>');
+  out.push('</body>', '</html>', '');
+  return out.join('\n');
+}
+
+export type AssessmentFormat = 'json' | 'md' | 'html';
+export const ASSESSMENT_FORMATS: readonly AssessmentFormat[] = ['json', 'md', 'html'];
+
+/** The assessment in a format, as text; JSON keeps the model's fixed key order. */
+export function renderAssessment(a: Assessment, format: AssessmentFormat): string {
+  if (format === 'md') return renderMarkdown(a);
+  if (format === 'html') return renderHtml(a);
+  return `${JSON.stringify(a, null, 2)}\n`;
+}

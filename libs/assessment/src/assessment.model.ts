@@ -1,0 +1,114 @@
+/** What the generator needs, as read from the read models (or folded from events): plain data only. */
+export interface AssessmentInput {
+  roadmap: { roadmapId: string; title: string; enjeux: Array<{ enjeuId: string; number: number; title: string }> };
+  version: string;
+  versions: Array<{ version: string; status: string; adoptedOn: string | null }>;
+  /** Closes the period early (a calendar day), e.g. for an interim assessment. */
+  until: string | null;
+  sheets: SheetInput[];
+}
+
+export interface SheetInput {
+  sheetId: string;
+  number: string;
+  title: string;
+  enjeu: string | null;
+  pilots: string[];
+  /** The sheet_versions outcome of this version. */
+  outcome: { outcome: string; reason: string | null; explanation: string | null; on: string | null; nextVersion: string | null; mergedInto: string | null };
+  /** Its number in the next version, when carried over. */
+  nextNumber: string | null;
+  milestones: Array<{ milestoneId: string; title: string; due: string | null; reachedOn: string | null; rescheduled: number }>;
+  indicators: IndicatorInput[];
+}
+
+export interface ValueAt {
+  observedOn: string;
+  value: number;
+}
+
+export interface IndicatorInput {
+  indicatorId: string;
+  name: string;
+  unit: string;
+  target: { value: number; by: string; label: string | null } | null;
+  /** Reports observed within the period (any territory). */
+  reportCount: number;
+  /** Regional values per zone (null: no zone), the last two dates observed by the period's end. */
+  series: Array<{ zone: string | null; last: ValueAt; previous: ValueAt | null }>;
+}
+
+export type SheetOutcome = 'completed' | 'in_progress' | 'abandoned' | 'not_carried_over';
+export type MilestoneStatus = 'on_time' | 'late' | 'missed' | 'pending';
+export type Trend = 'up' | 'down' | 'flat';
+
+export interface AssessmentPeriod {
+  start: string | null;
+  /** Inclusive; null while the version is the current one and no `until` was given. */
+  end: string | null;
+  endsWith: 'next_adoption' | 'until' | 'open';
+  nextVersion: string | null;
+}
+
+export interface MilestoneAssessment {
+  milestoneId: string;
+  title: string;
+  due: string | null;
+  reachedOn: string | null;
+  rescheduled: number;
+  status: MilestoneStatus;
+}
+
+export interface IndicatorAssessment {
+  indicatorId: string;
+  name: string;
+  unit: string;
+  zone: string | null;
+  target: { value: number; by: string; label: string | null } | null;
+  last: ValueAt;
+  previous: ValueAt | null;
+  trend: Trend | null;
+  againstTarget: 'met' | 'not_met' | null;
+}
+
+export interface SheetAssessment {
+  sheetId: string;
+  number: string;
+  title: string;
+  pilots: string[];
+  outcome: SheetOutcome;
+  reason: string | null;
+  explanation: string | null;
+  on: string | null;
+  mergedInto: string | null;
+  carriedOverTo: { version: string; number: string | null } | null;
+  milestones: MilestoneAssessment[];
+  indicators: IndicatorAssessment[];
+  neverReported: Array<{ indicatorId: string; name: string }>;
+}
+
+export interface Counts {
+  sheets: number;
+  completed: number;
+  inProgress: number;
+  abandoned: number;
+  notCarriedOver: number;
+  carriedOver: number;
+  milestonesOnTime: number;
+  milestonesLate: number;
+  milestonesMissed: number;
+  milestonesPending: number;
+  indicatorsReported: number;
+  indicatorsNeverReported: number;
+  indicatorsMet: number;
+}
+
+export interface Assessment {
+  roadmapId: string;
+  title: string;
+  version: string;
+  period: AssessmentPeriod;
+  totals: Counts;
+  enjeux: Array<{ enjeuId: string | null; number: number | null; title: string; totals: Counts; sheets: SheetAssessment[] }>;
+  carriesOver: Array<{ sheetId: string; number: string; title: string; toVersion: string; toNumber: string | null }>;
+}
