@@ -81,7 +81,7 @@ fetch_kafka() {
 </project>
 EOF
   # shellcheck disable=SC2086 # KAFKA_MAVEN_ARGS is a list of arguments on purpose
-  if ! (cd "$work" && mvn -B -q ${KAFKA_MAVEN_ARGS:-} org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
+  if ! (cd "$work" && mvn -B -q -Dstyle.color=never ${KAFKA_MAVEN_ARGS:-} org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
       -DincludeScope=runtime -DoutputDirectory="$lib_dir") 1>&2; then
     die "Maven could not fetch org.apache.kafka:kafka_2.13:$version (is Maven Central reachable? does the version exist?)"
   fi
