@@ -1,11 +1,15 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../../../libs/config/src/index.js';
 import type { CliCommand } from './cli-command.js';
+import { assessmentCommand } from './commands/assessment.command.js';
+import { exportCommand } from './commands/export.command.js';
+import { importCommand } from './commands/import.command.js';
 import { rebuildCommand } from './commands/rebuild.command.js';
+import { verifyCommand } from './commands/verify.command.js';
 import { seedCommand } from './commands/seed.command.js';
 import { openTracker } from './tracker-context.js';
 
-const commands: CliCommand[] = [seedCommand, rebuildCommand];
+const commands: CliCommand[] = [seedCommand, rebuildCommand, exportCommand, importCommand, verifyCommand, assessmentCommand];
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
