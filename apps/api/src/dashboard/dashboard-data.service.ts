@@ -76,6 +76,8 @@ export class DashboardData {
       for (const r of rows.all(g.sheetId, g.indicatorId, g.date) as { territory: string | null; zone: string | null; value: number }[]) latest.set(`${r.territory}|${r.zone}`, r);
       out.push({ sheetId: g.sheetId, sheetTitle: doc.title, indicatorId: g.indicatorId, name: ind.name, unit: ind.unit, date: g.date, rows: [...latest.values()] });
     }
-    return out.sort((a, b) => `${a.sheetTitle}|${a.indicatorId}`.localeCompare(`${b.sheetTitle}|${b.indicatorId}`));
+    // Figures that cover the most departments first: the regional picture before single-department notes.
+    const reach = (f: TerritorialFigure) => new Set(f.rows.map((r) => r.territory)).size;
+    return out.sort((a, b) => reach(b) - reach(a) || `${a.sheetTitle}|${a.indicatorId}`.localeCompare(`${b.sheetTitle}|${b.indicatorId}`));
   }
 }

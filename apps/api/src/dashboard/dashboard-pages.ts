@@ -1,15 +1,17 @@
 import { DEPARTMENTS, REGION_CODE, TERRITORIES } from '../../../../libs/domain/src/index.js';
-import { finalTarget, type SheetView } from '../../../../libs/projections/src/index.js';
+import type { SheetView } from '../../../../libs/projections/src/index.js';
+import { regionalTarget } from '../exports/open-data.service.js';
 import type { SeriesPoint } from '../infrastructure/read-models.service.js';
 import type { RoadmapInfo, SheetListItem, TerritorialFigure } from './dashboard-data.service.js';
 import { html, type SafeHtml } from './html.js';
 import { EVENT_FR, formatDay, formatInstant, formatNumber, formatValue, KIND_FR, REASON_FR, STATUS_FR, UNIT_FR, ZONE_FR } from './labels-fr.js';
+import { organisationName } from './organisation-names.js';
 import { link, type PageContext } from './page-layout.js';
 import { barChart, lineChart, milestoneTimeline, type LineSeries } from './svg-charts.js';
 
 const pct = (n: number, d: number) => (d ? Math.round((n / d) * 100) : 0);
 const statusBadge = (status: string) => html`<span class="badge badge-${status}">${STATUS_FR[status] ?? status}</span>`;
-const orgs = (ids: string[]) => ids.map((id) => id.replace(/-/g, ' ')).join(', ');
+const orgs = (ids: string[]) => ids.map(organisationName).join(', ');
 
 function progress(label: string, done: number, total: number): SafeHtml {
   if (total === 0) return html`<span class="muted">aucun</span>`;
@@ -32,7 +34,7 @@ export function overviewPage(roadmap: RoadmapInfo, version: string, sheets: Shee
   const groups = [...roadmap.enjeux.map((e) => ({ key: e.enjeuId as string | null, title: `Enjeu ${e.number} — ${e.title}`, label: e.enjeuId })), { key: null, title: 'Enjeu non précisé', label: 'autre' }];
   return html`
     <h1>${roadmap.title}</h1>
-    <p class="lede">Version ${version}${v?.adoptedOn ? html`, adoptée le ${formatDay(v.adoptedOn)}${v.adoptedBy ? html` par ${v.adoptedBy}` : ''}` : ' (en préparation)'} — ${sheets.length} fiches.</p>
+    <p class="lede">Version ${version}${v?.adoptedOn ? html`, adoptée le ${formatDay(v.adoptedOn)}${v.adoptedBy ? html` par ${organisationName(v.adoptedBy)}` : ''}` : ' (en préparation)'} — ${sheets.length} fiches.</p>
     ${versionsNav(roadmap, version, ctx)}
     <section aria-labelledby="chiffres-cles">
       <h2 id="chiffres-cles" class="visually-hidden">Chiffres clés</h2>
@@ -66,7 +68,7 @@ export function overviewPage(roadmap: RoadmapInfo, version: string, sheets: Shee
 }
 
 function indicatorBlock(doc: SheetView, ind: SheetView['indicators'][number], points: SeriesPoint[], index: number): SafeHtml {
-  const target = finalTarget(ind);
+  const target = regionalTarget(ind);
   const regional = points.filter((p) => p.territory === null || p.territory === REGION_CODE);
   const byZone = new Map<string, SeriesPoint[]>();
   for (const p of regional) byZone.set(p.zone ?? '', [...(byZone.get(p.zone ?? '') ?? []), p]);
@@ -81,8 +83,8 @@ function indicatorBlock(doc: SheetView, ind: SheetView['indicators'][number], po
   const chart = series.length || (target && regional.length) ? lineChart({ title: `${ind.name} : valeurs publiées et cible`, description: describe, unit: ind.unit, series, target }) : null;
   return html`<section class="indicator" aria-labelledby="${id}">
     <h3 id="${id}">${ind.name}</h3>
-    <p class="meta">Unité : ${unit}. ${describe}${ind.targets.length > 1 ? html` Cibles intermédiaires : ${ind.targets.map((t) => `${formatValue(t.value, ind.unit)} au ${formatDay(t.by)}`).join(' ; ')}.` : ''}</p>
-    ${target && latest ? progress(`Avancement vers la cible`, Math.min(latest.value, target.value), target.value) : ''}
+    <p class="meta">Unité : ${unit}. ${describe}${ind.targets.some((t) => target && t.by < target.by) ? html` Cibles intermédiaires : ${ind.targets.filter((t) => target && t.by < target.by).map((t) => `${formatValue(t.value, ind.unit)} au ${formatDay(t.by)}`).join(' ; ')}.` : ''}</p>
+    ${target && latest && target.value > 0 ? html`<p class="progress-cell"><progress max="${target.value}" value="${Math.min(latest.value, target.value)}" aria-label="Avancement vers la cible : ${pct(latest.value, target.value)} %"></progress> <span>${pct(latest.value, target.value)} % de la cible</span></p>` : ''}
     ${chart ? html`<figure class="chart-figure">${chart}<figcaption>${ind.name} — ${describe}</figcaption></figure>` : ''}
     ${points.length ? html`<details${chart ? '' : html` open`}><summary>Tableau des valeurs (${points.length})</summary>
       <div class="table-scroll"><table class="values">
@@ -149,11 +151,11 @@ export function sheetPage(
 
     <section aria-labelledby="jalons">
       <h2 id="jalons">Jalons : prévus et atteints</h2>
-      ${timeline ? html`<figure class="chart-figure">${timeline}<figcaption>Bandes bleues : période prévue (rouge : échéance dépassée sans que le jalon soit atteint) ; points verts : date où le jalon a été atteint ; trait vertical : ${ctx.asOf ? 'date consultée' : 'aujourd’hui'}.</figcaption></figure>` : ''}
+      ${timeline ? html`<figure class="chart-figure">${timeline}<figcaption>Une ligne par jalon, numérotée comme dans le tableau. Bandes bleues : période prévue (rouge : échéance dépassée sans que le jalon soit atteint) ; points verts : date où le jalon a été atteint ; trait vertical : ${ctx.asOf ? 'date consultée' : 'aujourd’hui'}.</figcaption></figure>` : ''}
       ${doc.milestones.length ? html`<div class="table-scroll"><table class="milestones">
         <caption class="visually-hidden">Jalons de la fiche, dans l’ordre de la frise</caption>
-        <thead><tr><th scope="col">Jalon</th><th scope="col">Échéance prévue</th><th scope="col">Atteint le</th><th scope="col">Replanifications</th></tr></thead>
-        <tbody>${doc.milestones.map((m) => html`<tr><th scope="row">${m.title}</th><td>${formatDay(m.due)}</td><td>${m.reachedOn ? html`<span class="reached-text">${formatDay(m.reachedOn)}</span>` : html`<span class="muted">non atteint</span>`}</td><td>${m.rescheduled.length ? m.rescheduled.map((r) => `${formatDay(r.from)} → ${formatDay(r.to)}`).join(' ; ') : '—'}</td></tr>`)}</tbody>
+        <thead><tr><th scope="col">N°</th><th scope="col">Jalon</th><th scope="col">Échéance prévue</th><th scope="col">Atteint le</th><th scope="col">Replanifications</th></tr></thead>
+        <tbody>${doc.milestones.map((m, i) => html`<tr><td class="num">${i + 1}</td><th scope="row">${m.title}</th><td>${formatDay(m.due)}</td><td>${m.reachedOn ? html`<span class="reached-text">${formatDay(m.reachedOn)}</span>` : html`<span class="muted">non atteint</span>`}</td><td>${m.rescheduled.length ? m.rescheduled.map((r) => `${formatDay(r.from)} → ${formatDay(r.to)}`).join(' ; ') : '—'}</td></tr>`)}</tbody>
       </table></div>` : html`<p class="muted">Cette fiche n’a pas de jalon.</p>`}
     </section>
 
@@ -198,7 +200,7 @@ export function infrastructurePage(figures: TerritorialFigure[], ctx: PageContex
     })}`;
 }
 
-export function versionsPage(roadmap: RoadmapInfo, from: string, to: string, fromSheets: SheetListItem[], toSheets: SheetListItem[], diff: unknown, ctx: PageContext): SafeHtml {
+export function versionsPage(roadmap: RoadmapInfo, from: string, to: string, fromSheets: SheetListItem[], toSheets: SheetListItem[], ctx: PageContext): SafeHtml {
   const toById = new Map(toSheets.map((s) => [s.sheetId, s]));
   const fromIds = new Set(fromSheets.map((s) => s.sheetId));
   const added = toSheets.filter((s) => !fromIds.has(s.sheetId));
@@ -208,7 +210,7 @@ export function versionsPage(roadmap: RoadmapInfo, from: string, to: string, fro
   return html`
     <h1>Évolutions de ${from} à ${to}</h1>
     <p class="lede">Devenir des ${fromSheets.length} fiches de la version ${from} dans la version ${to} : ${tally('carried_over')} reconduites, ${tally('completed')} terminées, ${tally('abandoned')} abandonnées, ${tally('retired')} retirées${tally('active') ? html`, ${tally('active')} sans décision enregistrée` : ''} ; ${added.length} nouvelles fiches en ${to}.</p>
-    ${diff ? html`<p>Le détail champ par champ est disponible dans l’API : <a href="${diffUrl}">différences ${from} → ${to} (JSON)</a>.</p>` : ''}
+    <p>Le détail champ par champ (titres, pilotes, indicateurs et jalons modifiés) est publié par l’API : <a href="${diffUrl}">différences ${from} → ${to} (JSON)</a>.</p>
     <section aria-labelledby="devenir">
       <h2 id="devenir">Fiches de la version ${from}</h2>
       <div class="table-scroll"><table class="sheets">

@@ -1,7 +1,6 @@
 import { Controller, Get, Header, HttpStatus, Param, Query, Res } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { DomainError, isCalendarDate, isSlug } from '../../../../libs/domain/src/index.js';
 import type { SeriesPoint } from '../infrastructure/read-models.service.js';
 import { Allow } from '../auth/access.decorator.js';
@@ -17,10 +16,7 @@ const HTML = 'text/html; charset=utf-8';
 @ApiExcludeController()
 @Controller()
 export class DashboardController {
-  constructor(
-    private readonly data: DashboardData,
-    private readonly adapterHost: HttpAdapterHost,
-  ) {}
+  constructor(private readonly data: DashboardData) {}
 
   private context(path: string, query: Record<string, string | undefined>, roadmap: RoadmapInfo | null, version?: string | null): PageContext {
     const asOf = query.asOf && query.asOf !== '' ? query.asOf : null;
@@ -93,19 +89,12 @@ export class DashboardController {
       if (!roadmap || !to || !from) return { title: 'Évolutions entre versions', active: 'versions', body: messagePage('Évolutions entre versions', 'Il faut au moins deux versions de la feuille de route pour les comparer.') };
       const asOf = this.asOf(query);
       const [fromSheets, toSheets] = await Promise.all([this.data.sheets(roadmap.roadmapId, from, asOf), this.data.sheets(roadmap.roadmapId, to, asOf)]);
-      return { title: `Évolutions de ${from} à ${to}`, active: 'versions', body: versionsPage(roadmap, from, to, fromSheets, toSheets, await this.diff(roadmap.roadmapId, from, to), this.context('/versions', query, roadmap)) };
+      return { title: `Évolutions de ${from} à ${to}`, active: 'versions', body: versionsPage(roadmap, from, to, fromSheets, toSheets, this.context('/versions', query, roadmap)) };
     });
   }
 
   private asOf(query: Record<string, string | undefined>): string | null {
     return query.asOf && isCalendarDate(query.asOf) ? query.asOf : null;
-  }
-
-  /** The field-level diff when the API offers it (it is optional for this page). */
-  private async diff(roadmapId: string, from: string, to: string): Promise<unknown> {
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    const res = await fastify.inject({ method: 'GET', url: `/api/roadmaps/${encodeURIComponent(roadmapId)}/diff?from=${from}&to=${to}` });
-    return res.statusCode === 200 ? res.json() : null;
   }
 }
 

@@ -36,6 +36,7 @@ export function layout(opts: { title: string; active: string | null; ctx: PageCo
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${opts.title} — SCORAN Centre-Val de Loire</title>
+  <link rel="icon" href="data:,">
   <link rel="stylesheet" href="/assets/dashboard.css">
 </head>
 <body>

@@ -26,8 +26,9 @@ export function lineChart(opts: { title: string; description: string; unit: stri
   const dates = opts.series.flatMap((s) => s.points.map((p) => day(p.date)));
   if (opts.target) dates.push(day(opts.target.by));
   const values = opts.series.flatMap((s) => s.points.map((p) => p.value)).concat(opts.target ? [opts.target.value] : []);
-  let x0 = Math.min(...dates), x1 = Math.max(...dates);
-  if (x0 === x1) { x0 -= 180 * 864e5; x1 += 180 * 864e5; }
+  // The axis starts on 1 January of the first year so that its first tick is labelled.
+  let x0 = Date.UTC(new Date(Math.min(...dates)).getUTCFullYear(), 0, 1), x1 = Math.max(...dates);
+  if (x1 - x0 < 300 * 864e5) x1 = x0 + 365 * 864e5;
   const yMax = opts.unit === 'percent' ? 100 : niceMax(Math.max(...values) * 1.05);
   const x = (d: string) => L + ((day(d) - x0) / (x1 - x0)) * (W - L - R);
   const y = (v: number) => T + (1 - v / yMax) * (H - T - B);
@@ -35,7 +36,7 @@ export function lineChart(opts: { title: string; description: string; unit: stri
   const yTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * yMax);
   const firstYear = new Date(x0).getUTCFullYear(), lastYear = new Date(x1).getUTCFullYear();
   const years: number[] = [];
-  for (let yr = firstYear + 1; yr <= lastYear; yr++) years.push(yr);
+  for (let yr = firstYear; yr <= lastYear; yr++) years.push(yr);
   const yearTicks = years.length > 8 ? years.filter((_, i) => i % Math.ceil(years.length / 8) === 0) : years;
   return html`<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="${id}-t ${id}-d" focusable="false">
     <title id="${id}-t">${opts.title}</title><desc id="${id}-d">${opts.description}</desc>
@@ -82,13 +83,12 @@ export interface TimelineItem { title: string; due: string | null; reachedOn: st
 
 /** Milestones planned (the due period as a band) against reached (a dot), on one time axis. */
 export function milestoneTimeline(opts: { title: string; description: string; items: TimelineItem[]; today: string }): SafeHtml | null {
-  const dated = opts.items.filter((m) => m.due || m.reachedOn);
-  if (dated.length === 0) return null;
-  const spans = dated.map((m) => ({ ...m, period: m.due ? safePeriod(m.due) : null }));
+  if (!opts.items.some((m) => m.due || m.reachedOn)) return null;
+  const spans = opts.items.map((m) => ({ ...m, period: m.due ? safePeriod(m.due) : null }));
   const all = spans.flatMap((s) => [s.period?.start, s.period?.end, s.reachedOn].filter((d): d is string => Boolean(d)));
   const x0 = day(all.reduce((a, b) => (a < b ? a : b)).slice(0, 4) + '-01-01');
   const x1 = day(`${Number(all.reduce((a, b) => (a > b ? a : b)).slice(0, 4)) + 1}-01-01`);
-  const W = 680, L = 16, R = 16, rowH = 26, T = 8, axis = 26;
+  const W = 680, L = 34, R = 16, rowH = 26, T = 8, axis = 26;
   const H = T + rowH * spans.length + axis;
   const x = (d: string) => L + ((day(d) - x0) / (x1 - x0)) * (W - L - R);
   const id = nextId('timeline');
@@ -97,12 +97,12 @@ export function milestoneTimeline(opts: { title: string; description: string; it
   const todayX = day(opts.today) >= x0 && day(opts.today) <= x1 ? x(opts.today) : null;
   return html`<svg class="chart timeline" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="${id}-t ${id}-d" focusable="false">
     <title id="${id}-t">${opts.title}</title><desc id="${id}-d">${opts.description}</desc>
-    ${years.map((yr) => html`<line class="grid year" x1="${x(`${yr}-01-01`)}" x2="${x(`${yr}-01-01`)}" y1="${T}" y2="${H - axis}"/><text class="tick" x="${x(`${yr}-01-01`) + 4}" y="${H - 8}">${yr}</text>`)}
+    ${years.map((yr, i) => html`<line class="grid year" x1="${x(`${yr}-01-01`)}" x2="${x(`${yr}-01-01`)}" y1="${T}" y2="${H - axis}"/>${i < years.length - 1 ? html`<text class="tick" x="${x(`${yr}-01-01`) + 4}" y="${H - 8}">${yr}</text>` : ''}`)}
     ${todayX !== null ? html`<line class="today" x1="${todayX}" x2="${todayX}" y1="${T}" y2="${H - axis}"/>` : ''}
     ${spans.map((s, i) => {
       const yy = T + i * rowH;
       const late = s.period && !s.reachedOn && s.period.end < opts.today;
-      return html`${s.period ? html`<rect class="${late ? 'planned late' : 'planned'}" x="${x(s.period.start).toFixed(1)}" y="${yy + 7}" width="${Math.max(4, x(s.period.end) - x(s.period.start)).toFixed(1)}" height="${rowH - 14}" rx="3"/>` : ''}
+      return html`<text class="tick" x="${L - 8}" y="${yy + rowH / 2 + 4}" text-anchor="end">${i + 1}</text>${s.period ? html`<rect class="${late ? 'planned late' : 'planned'}" x="${x(s.period.start).toFixed(1)}" y="${yy + 7}" width="${Math.max(4, x(s.period.end) - x(s.period.start)).toFixed(1)}" height="${rowH - 14}" rx="3"/>` : ''}
         ${s.reachedOn ? html`<circle class="reached" cx="${x(s.reachedOn).toFixed(1)}" cy="${yy + rowH / 2}" r="6"/>` : ''}`;
     })}
   </svg>`;

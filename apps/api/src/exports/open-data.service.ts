@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
 import { invalid, isCalendarDate, REGION_CODE, TERRITORIES } from '../../../../libs/domain/src/index.js';
-import { finalTarget, type SheetView } from '../../../../libs/projections/src/index.js';
+import type { SheetView } from '../../../../libs/projections/src/index.js';
+import type { Target } from '../../../../libs/domain/src/index.js';
 import { READ_DB } from '../infrastructure/tokens.js';
 import type { CsvValue } from './csv-writer.js';
 
@@ -20,6 +21,23 @@ export function parseExportFilter(query: Record<string, string | undefined>): Ex
   if (query.asOf !== undefined && !isCalendarDate(query.asOf)) throw invalid('invalid_date', 'asOf must be a real calendar date (YYYY-MM-DD)', { field: 'asOf' });
   if (query.version !== undefined && !/^V\d{1,3}$/.test(query.version)) throw invalid('invalid_version', 'version must look like V4', { field: 'version' });
   return { roadmapId: query.roadmapId, sheetId: query.sheetId, version: query.version, asOf: query.asOf };
+}
+
+/**
+ * The target a regional figure is compared with: the one with the latest date. When several share
+ * that date (the sources give one per department and zone, and targets carry no territory), the
+ * largest is the regional total.
+ */
+export function regionalTarget(ind: { targets: Target[] }): Target | null {
+  if (ind.targets.length === 0) return null;
+  const last = ind.targets.reduce((a, b) => (b.by > a.by ? b : a)).by;
+  return ind.targets.filter((t) => t.by === last).reduce((a, b) => (b.value > a.value ? b : a));
+}
+
+/** The target in force on a day: the largest among those of the first date on or after it, else the final one. */
+export function targetOn(ind: { targets: Target[] }, day: string): Target | null {
+  const next = ind.targets.filter((t) => t.by >= day).map((t) => t.by).sort()[0];
+  return next ? regionalTarget({ targets: ind.targets.filter((t) => t.by === next) }) : regionalTarget(ind);
 }
 
 interface Enjeu { enjeuId: string; number: number; title: string }
@@ -79,7 +97,7 @@ export class OpenDataExports {
     const out: Row[] = [];
     for (const doc of this.docs(filter)) {
       for (const ind of doc.indicators) {
-        const target = finalTarget(ind);
+        const target = regionalTarget(ind);
         out.push({
           ...this.keys(enjeux, doc), sheetTitle: doc.title, indicatorId: ind.indicatorId, indicatorName: ind.name, unit: ind.unit,
           targetValue: target?.value ?? null, targetDate: target?.by ?? null, targetLabel: target?.label ?? null,
@@ -107,8 +125,7 @@ export class OpenDataExports {
       const code: string = r.territory ?? REGION_CODE;
       const regional = code === REGION_CODE;
       // Targets are set for the region; a department row has none to be compared with.
-      const targets = [...ind.targets].sort((a, b) => a.by.localeCompare(b.by));
-      const target = regional ? (targets.find((t) => t.by >= r.observedOn) ?? targets.at(-1) ?? null) : null;
+      const target = regional ? targetOn(ind, r.observedOn) : null;
       out.push({
         order: `${doc.roadmapId}|${numberKey(doc.number)}|${doc.indicators.indexOf(ind).toString().padStart(4, '0')}|${r.observedOn}|${regional ? '0' : code}|${r.zone ?? ''}`,
         ...this.keys(enjeux, doc), indicatorId: ind.indicatorId, indicatorName: ind.name, unit: ind.unit,

@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { seedHook } from '../../libs/seed/src/index.js';
+import { startTestApp, type RunningApp } from '../support/test-app.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = join(process.cwd(), 'tests/dashboard/screenshots');
+const INFRA_SHEET = 'suivi-regional-infrastructures-numeriques';
+const FTTH_BUILT = 'Prises FttH construites (cible : prises prévues)';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`dashboard browser test skipped: ${CHROMIUM} is missing (apt-get install chromium)`);
+const describeInBrowser = hasChromium ? describe : describe.skip;
+
+/** French number formatting uses narrow no-break spaces; compare text with plain spaces. */
+const plain = (s: string | null) => (s ?? '').replace(/[\u202f\u00a0]/g, ' ').replace(/\s+/g, ' ').trim();
+
+describeInBrowser('dashboard in headless Chromium, on the seeded SCORAN roadmap', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp({ hooks: [seedHook] });
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`); });
+    mkdirSync(SHOTS, { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close(true);
+  });
+
+  const sumOfProgress = async (label: string) =>
+    (await page.locator(`progress[aria-label^="${label}"]`).evaluateAll((els) => els.map((e) => e.getAttribute('value')))).reduce((sum, v) => sum + Number(v), 0);
+
+  /** Structural accessibility checks every page must pass. */
+  async function checkAccessibleBasics(): Promise<void> {
+    // Runs in the page (a string, since the test is compiled without the DOM library).
+    const report = await page.evaluate<Record<string, unknown>>(String.raw`(() => {
+      const named = (el) => {
+        const ids = el.getAttribute('aria-labelledby');
+        if (ids) return ids.split(/\s+/).every((id) => document.getElementById(id)?.textContent?.trim());
+        return Boolean(el.getAttribute('aria-label')?.trim());
+      };
+      return {
+        lang: document.documentElement.lang,
+        h1: document.querySelectorAll('h1').length,
+        main: document.querySelectorAll('main').length,
+        banner: document.querySelectorAll('body > header').length,
+        nav: document.querySelectorAll('nav[aria-label]').length,
+        unnamedImages: [...document.querySelectorAll('[role="img"], img')].filter((el) => (el.tagName === 'IMG' ? !el.getAttribute('alt') && el.getAttribute('alt') !== '' : !named(el))).length,
+        unlabelledInputs: [...document.querySelectorAll('input:not([type="hidden"]), select, textarea')].filter((el) => !el.labels?.length && !el.getAttribute('aria-label')).length,
+        unlabelledProgress: [...document.querySelectorAll('progress')].filter((el) => !el.getAttribute('aria-label')).length,
+        tablesWithoutHeaders: [...document.querySelectorAll('table')].filter((t) => t.querySelectorAll('th').length === 0).length,
+        firstLink: document.querySelector('body a')?.getAttribute('href'),
+      };
+    })()`);
+    expect(report).toMatchObject({ lang: 'fr', h1: 1, main: 1, banner: 1, unnamedImages: 0, unlabelledInputs: 0, unlabelledProgress: 0, tablesWithoutHeaders: 0, firstLink: '#contenu' });
+    expect(report.nav).toBeGreaterThanOrEqual(1);
+  }
+
+  it('shows the roadmap by enjeu with statuses and progress, reachable by keyboard', async () => {
+    await page.goto(`${app.baseUrl}/`);
+    expect(plain(await page.locator('h1').textContent())).toContain('SCORAN');
+    const enjeux = await page.locator('section.enjeu h2').allTextContents();
+    expect(enjeux.map(plain)).toEqual(expect.arrayContaining([expect.stringContaining('Favoriser la féminisation des métiers du numérique')]));
+    expect(enjeux.length).toBeGreaterThanOrEqual(4);
+    await expect(page.getByRole('link', { name: 'Féminisation des métiers du numérique' }).count()).resolves.toBe(1);
+    expect(await page.locator('table.sheets tbody tr').count()).toBeGreaterThan(20);
+    expect(await page.locator('progress').count()).toBeGreaterThan(20);
+    await checkAccessibleBasics();
+    await page.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: false });
+    await page.screenshot({ path: join(SHOTS, 'overview-full.png'), fullPage: true });
+    // The skip link is the first stop of the keyboard and takes focus to the content.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string>('document.activeElement?.textContent')).toBe('Aller au contenu');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate<string>('document.activeElement?.id')).toBe('contenu');
+  });
+
+  it('shows a sheet page: series against target as charts with tables, milestones planned vs reached, history', async () => {
+    await page.goto(`${app.baseUrl}/`);
+    await page.getByRole('link', { name: 'Féminisation des métiers du numérique' }).click();
+    await page.waitForURL(/\/fiches\/feminisation-metiers-numerique/);
+    expect(plain(await page.locator('h1').textContent())).toContain('Féminisation des métiers du numérique');
+    await checkAccessibleBasics();
+
+    await page.goto(`${app.baseUrl}/fiches/${INFRA_SHEET}`);
+    await checkAccessibleBasics();
+    const sheet = (await app.call('GET', `/api/sheets/${INFRA_SHEET}`, { token: null })).body;
+    expect(plain(await page.locator('h1').textContent())).toContain(sheet.title);
+    const charts = page.locator('section.indicator svg[role="img"]');
+    expect(await charts.count()).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('section.indicator h3').allTextContents()).toEqual(sheet.indicators.map((i: { name: string }) => i.name));
+    // The values table holds the seeded figure: 626 073 FttH lines built in the private zone of the region, Q1 2023.
+    const ftth = page.locator('section.indicator').filter({ has: page.getByRole('heading', { name: FTTH_BUILT }) });
+    expect(await ftth.locator('svg[role="img"]').count()).toBe(1);
+    const tableText = plain(await ftth.locator('table.values').textContent());
+    expect(tableText).toContain('626 073');
+    expect(tableText).toContain('31 mars 2023');
+    expect(await page.locator('#historique ~ ol.history li, section[aria-labelledby="historique"] ol.history li').count()).toBeGreaterThan(0);
+    await ftth.locator('details summary').click();
+    await page.screenshot({ path: join(SHOTS, 'sheet.png'), fullPage: false });
+    await ftth.screenshot({ path: join(SHOTS, 'sheet-indicator.png') });
+
+    // A sheet with milestones shows the planned-versus-reached timeline and its table.
+    const withMilestones = ((await app.call('GET', '/api/sheets?version=V4', { token: null })).body as Array<{ sheetId: string; milestones: number; milestonesReached: number }>)
+      .sort((a, b) => b.milestonesReached - a.milestonesReached || b.milestones - a.milestones)[0]!;
+    await page.goto(`${app.baseUrl}/fiches/${withMilestones.sheetId}`);
+    expect(await page.locator('table.milestones tbody tr').count()).toBe(withMilestones.milestones);
+    if (withMilestones.milestones > 0) expect(await page.locator('svg.timeline').count()).toBe(1);
+    await page.locator('section[aria-labelledby="jalons"]').screenshot({ path: join(SHOTS, 'sheet-milestones.png') });
+    await page.locator('section[aria-labelledby="historique"]').screenshot({ path: join(SHOTS, 'sheet-history.png') });
+  });
+
+  it('shows infrastructure figures per department as a chart and a table', async () => {
+    await page.goto(`${app.baseUrl}/infrastructures`);
+    await checkAccessibleBasics();
+    const first = page.locator('section.infra').filter({ has: page.getByRole('heading', { name: FTTH_BUILT }) });
+    expect(await first.locator('svg[role="img"]').count()).toBe(1);
+    const rows = plain(await first.locator('table.territories').textContent());
+    expect(rows).toContain('626 073');
+    for (const dep of ['Cher (18)', 'Eure-et-Loir (28)', 'Indre (36)', 'Indre-et-Loire (37)', 'Loir-et-Cher (41)', 'Loiret (45)', 'Centre-Val de Loire (24)']) expect(rows).toContain(dep);
+    await first.screenshot({ path: join(SHOTS, 'infrastructures.png') });
+  });
+
+  it('shows what became of the V3 sheets in V4', async () => {
+    await page.goto(`${app.baseUrl}/versions`);
+    await checkAccessibleBasics();
+    expect(plain(await page.locator('h1').textContent())).toBe('Évolutions de V3 à V4');
+    const v3 = (await app.call('GET', '/api/sheets?version=V3', { token: null })).body as unknown[];
+    expect(await page.locator('section[aria-labelledby="devenir"] tbody tr').count()).toBe(v3.length);
+    await page.screenshot({ path: join(SHOTS, 'versions.png'), fullPage: false });
+  });
+
+  it('shows the roadmap as it stood on a past date through the as-of picker', async () => {
+    await page.goto(`${app.baseUrl}/`);
+    const reachedToday = await sumOfProgress('Jalons');
+    await page.getByLabel('Situation au').fill('2019-01-01');
+    await page.getByRole('button', { name: 'Afficher' }).click();
+    await page.waitForURL(/asOf=2019-01-01/);
+    expect(plain(await page.locator('.time-travel').textContent())).toContain('1 janvier 2019');
+    const reachedThen = await sumOfProgress('Jalons');
+    expect(reachedThen).toBeLessThanOrEqual(reachedToday);
+    const expected = ((await app.call('GET', '/api/sheets?version=V4&asOf=2019-01-01', { token: null })).body as Array<{ milestonesReached: number }>).reduce((s, x) => s + x.milestonesReached, 0);
+    expect(reachedThen).toBe(expected);
+    // Links keep the date: the sheet page is shown as of the same day.
+    await page.getByRole('link', { name: 'Féminisation des métiers du numérique' }).click();
+    await page.waitForURL(/asOf=2019-01-01/);
+    await checkAccessibleBasics();
+  });
+
+  it('answers an unknown sheet with a French 404 page', async () => {
+    const before = problems.length;
+    const res = await page.goto(`${app.baseUrl}/fiches/nexiste-pas`);
+    expect(res?.status()).toBe(404);
+    expect(plain(await page.locator('h1').textContent())).toBe('Page introuvable');
+    // This 404 is the one asked for: the browser reports it, nothing else may have been logged.
+    const expected404 = problems.splice(before);
+    expect(expected404.every((p) => p.includes('404'))).toBe(true);
+  });
+
+  it('logged no console error, page error or failed request on any page', () => {
+    expect(problems).toEqual([]);
+    copyFileSync(join(SHOTS, 'overview.png'), join(process.cwd(), 'docs/screenshots/dashboard.png'));
+  });
+});
