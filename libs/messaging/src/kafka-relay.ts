@@ -285,6 +285,11 @@ export class KafkaRelay {
       await producer.disconnect().catch(() => undefined);
       throw error;
     }
+    if (this.stopping) {
+      // stop() already dropped the previous producer; this one would be left connected.
+      await producer.disconnect().catch(() => undefined);
+      throw new RelayStoppedError();
+    }
     this.producer = producer;
     return producer;
   }
