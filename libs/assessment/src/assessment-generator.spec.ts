@@ -1,0 +1,86 @@
+import { describe, expect, it } from '@jest/globals';
+import { assessmentPeriod, buildAssessment } from './assessment-generator.js';
+import { renderAssessment } from './assessment-renderers.js';
+import type { AssessmentInput, SheetInput } from './assessment.model.js';
+import { addDays } from './calendar-days.js';
+
+const sheet = (over: Partial<SheetInput>): SheetInput => ({
+  sheetId: 's', number: '1', title: 'Fiche', enjeu: 'avenir', pilots: ['b-org', 'a-org'],
+  outcome: { outcome: 'active', reason: null, explanation: null, on: null, nextVersion: null, mergedInto: null },
+  nextNumber: null, milestones: [], indicators: [], ...over,
+});
+
+const input = (sheets: SheetInput[], until: string | null = null): AssessmentInput => ({
+  roadmap: { roadmapId: 'r', title: 'Feuille de route', enjeux: [{ enjeuId: 'avenir', number: 4, title: 'Avenir' }, { enjeuId: 'inclusion', number: 2, title: 'Inclusion' }] },
+  version: 'V3',
+  versions: [{ version: 'V4', status: 'adopted', adoptedOn: '2023-06-26' }, { version: 'V3', status: 'adopted', adoptedOn: '2019-03' }],
+  until, sheets,
+});
+
+describe('assessment period', () => {
+  it('runs from the adoption to the day before the next one', () => {
+    expect(assessmentPeriod(input([]).versions, 'V3', null)).toEqual({ start: '2019-03-01', end: '2023-06-25', endsWith: 'next_adoption', nextVersion: 'V4' });
+  });
+  it('stops at until when given, and stays open for the current version', () => {
+    expect(assessmentPeriod(input([]).versions, 'V3', '2020-12-31')).toMatchObject({ end: '2020-12-31', endsWith: 'until' });
+    expect(assessmentPeriod(input([]).versions, 'V4', null)).toEqual({ start: '2023-06-26', end: null, endsWith: 'open', nextVersion: null });
+  });
+  it('moves across month and leap-year ends', () => {
+    expect(addDays('2024-03-01', -1)).toBe('2024-02-29');
+    expect(addDays('0001-01-01', -1)).toBe('0000-12-31');
+  });
+});
+
+describe('buildAssessment', () => {
+  it('classifies outcomes, milestones and indicators over the period', () => {
+    const a = buildAssessment(input([
+      sheet({
+        sheetId: 'kept', number: '4.2', outcome: { outcome: 'carried_over', reason: null, explanation: null, on: null, nextVersion: 'V4', mergedInto: null }, nextNumber: '4.10',
+        milestones: [
+          { milestoneId: 'a', title: 'A', due: '2020', reachedOn: '2020-12-31', rescheduled: 0 },
+          { milestoneId: 'b', title: 'B', due: '2020-S1', reachedOn: '2021-02-01', rescheduled: 1 },
+          { milestoneId: 'c', title: 'C', due: '2022-Q4', reachedOn: null, rescheduled: 0 },
+          { milestoneId: 'd', title: 'D', due: '2025', reachedOn: null, rescheduled: 0 },
+          { milestoneId: 'e', title: 'E', due: '2018', reachedOn: '2018-05-01', rescheduled: 0 },
+          { milestoneId: 'f', title: 'F', due: '2023', reachedOn: '2024-01-01', rescheduled: 0 },
+        ],
+        indicators: [
+          { indicatorId: 'fibre', name: 'Fibre', unit: 'percent', target: { value: 82, by: '2022-12-31', label: null }, reportCount: 2, series: [{ zone: null, last: { observedOn: '2022-12-31', value: 80 }, previous: { observedOn: '2018-12-31', value: 44 } }] },
+          { indicatorId: 'never', name: 'Jamais', unit: 'count', target: null, reportCount: 0, series: [] },
+        ],
+      }),
+      sheet({ sheetId: 'gone', number: '2.1', enjeu: 'inclusion', outcome: { outcome: 'retired', reason: 'insufficient_partners', explanation: 'peu de partenaires', on: '2023-06-26', nextVersion: null, mergedInto: null } }),
+      sheet({ sheetId: 'stopped', number: '4.1', outcome: { outcome: 'retired', reason: 'not_renewed', explanation: 'non reconduit', on: '2023-06-26', nextVersion: null, mergedInto: null } }),
+      sheet({ sheetId: 'done-late', number: '4.3', outcome: { outcome: 'completed', reason: null, explanation: null, on: '2024-01-01', nextVersion: null, mergedInto: null } }),
+      sheet({ sheetId: 'unknown', number: '0', enjeu: null }),
+    ]));
+    expect(a.enjeux.map((e) => e.enjeuId)).toEqual(['inclusion', 'avenir', null]);
+    const kept = a.enjeux[1]!.sheets.find((s) => s.sheetId === 'kept')!;
+    expect(kept).toMatchObject({ outcome: 'in_progress', carriedOverTo: { version: 'V4', number: '4.10' }, pilots: ['a-org', 'b-org'] });
+    expect(kept.milestones.map((m) => [m.milestoneId, m.status])).toEqual([['a', 'on_time'], ['b', 'late'], ['c', 'missed'], ['f', 'pending'], ['d', 'pending']]);
+    expect(kept.indicators[0]).toMatchObject({ trend: 'up', againstTarget: 'not_met' });
+    expect(kept.neverReported).toEqual([{ indicatorId: 'never', name: 'Jamais' }]);
+    expect(a.enjeux[0]!.sheets[0]).toMatchObject({ outcome: 'abandoned', reason: 'insufficient_partners' });
+    expect(a.enjeux[1]!.sheets.find((s) => s.sheetId === 'stopped')).toMatchObject({ outcome: 'not_carried_over', reason: 'not_renewed' });
+    // Completed after the period closed: still in progress within it.
+    expect(a.enjeux[1]!.sheets.find((s) => s.sheetId === 'done-late')!.outcome).toBe('in_progress');
+    expect(a.totals).toMatchObject({ sheets: 5, abandoned: 1, notCarriedOver: 1, inProgress: 3, carriedOver: 1, milestonesLate: 1, milestonesMissed: 1, milestonesPending: 2, indicatorsNeverReported: 1, indicatorsReported: 1 });
+    expect(a.carriesOver).toEqual([{ sheetId: 'kept', number: '4.2', title: 'Fiche', toVersion: 'V4', toNumber: '4.10' }]);
+  });
+
+  it('gives byte-identical output whatever the order of its input rows', () => {
+    const sheets = [sheet({ sheetId: 'x', number: '4.10' }), sheet({ sheetId: 'y', number: '4.9' }), sheet({ sheetId: 'z', number: '2.1', enjeu: 'inclusion' })];
+    for (const format of ['json', 'md', 'html'] as const) {
+      const one = renderAssessment(buildAssessment(input(sheets)), format);
+      const two = renderAssessment(buildAssessment(input([...sheets].reverse())), format);
+      expect(two).toBe(one);
+    }
+    expect(buildAssessment(input(sheets)).enjeux[1]!.sheets.map((s) => s.number)).toEqual(['4.9', '4.10']);
+  });
+
+  it('escapes text in Markdown and HTML', () => {
+    const a = buildAssessment(input([sheet({ title: '<script>alert(1)</script> *gras*' })]));
+    expect(renderAssessment(a, 'html')).not.toContain('<script>');
+    expect(renderAssessment(a, 'md')).toContain('\\*gras\\*');
+  });
+});
