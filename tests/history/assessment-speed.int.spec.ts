@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { buildAssessment, loadAssessmentInput, renderAssessment, addDays } from '../../libs/assessment/src/index.js';
+import { allProjections, openReadModelDb, ProjectionRunner, type SheetView } from '../../libs/projections/src/index.js';
+
+/**
+ * 33 sheets × 3 indicators × 10 years of weekly reports (about 51 000 rows), written straight into the
+ * read-model tables: the assessment must come from SQL over them, not from folding the log.
+ */
+describe('assessment over ten years of weekly reports', () => {
+  let dir: string;
+  let db: Database;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'scoran-assessment-speed-'));
+    db = openReadModelDb(join(dir, 'read-models.sqlite'));
+    new ProjectionRunner(db, allProjections());
+    db.prepare("INSERT INTO roadmaps (roadmapId, title, region, enjeux, organisations) VALUES (?, ?, ?, ?, '[]')").run('r', 'Feuille de route', '{"code":"24","name":"Centre-Val de Loire"}', JSON.stringify([{ enjeuId: 'avenir', number: 4, title: 'Avenir' }]));
+    db.prepare("INSERT INTO roadmap_versions (roadmapId, version, status, basedOn, draftedOn, adoptedOn, adoptedBy) VALUES ('r', 'V4', 'adopted', 'V3', '2015-01-01', '2015-01', 'CRSN')").run();
+    const summary = db.prepare('INSERT INTO sheet_summary (sheetId, roadmapId, version, number, kind, enjeu, title, status, pilots, revision, position, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const version = db.prepare("INSERT INTO sheet_versions (sheetId, roadmapId, version, number, enjeu, kind, title, outcome) VALUES (?, 'r', 'V4', ?, 'avenir', 'projet', ?, 'active')");
+    const report = db.prepare(`INSERT INTO indicator_reports (reportId, sheetId, indicatorId, observedOn, territory, zone, value, originalValue, originalObservedOn, source, comment, eventId, position, recordedAt, actor)
+      VALUES (?, ?, ?, ?, '24', NULL, ?, ?, ?, NULL, NULL, ?, ?, '2025-01-01T00:00:00.000Z', 'bench')`);
+    let position = 0;
+    db.transaction(() => {
+      for (let s = 1; s <= 33; s++) {
+        const sheetId = `sheet-${s}`;
+        const indicators = ['a', 'b', 'c'].map((id) => ({ indicatorId: id, name: `Indicateur ${id}`, unit: 'count', targets: [{ value: 400, by: '2024-12-31' }], latest: null, reportCount: 0 }));
+        const doc = { sheetId, roadmapId: 'r', version: 'V4', number: `4.${s}`, title: `Fiche ${s}`, pilots: ['org'], indicators, milestones: [{ milestoneId: 'm', title: 'Jalon', due: '2020', reachedOn: '2020-06-01', evidence: null, rescheduled: [] }] } as unknown as SheetView;
+        summary.run(sheetId, 'r', 'V4', `4.${s}`, 'projet', 'avenir', `Fiche ${s}`, 'active', '["org"]', 0, 0, JSON.stringify(doc));
+        version.run(sheetId, `4.${s}`, `Fiche ${s}`);
+        for (const ind of indicators) {
+          let day = '2015-01-05';
+          for (let w = 0; w < 520; w++) {
+            position++;
+            report.run(`rep-${position}`, sheetId, ind.indicatorId, day, w, w, day, `e-${position}`, position);
+            day = addDays(day, 7);
+          }
+        }
+      }
+    })();
+  });
+  afterAll(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is computed and rendered in well under a second', () => {
+    const started = performance.now();
+    const model = buildAssessment(loadAssessmentInput(db, 'r', 'V4', '2024-12-31'));
+    const md = renderAssessment(model, 'md');
+    const elapsed = performance.now() - started;
+    console.warn(`assessment of 33 sheets × 3 indicators × 520 weekly reports: ${elapsed.toFixed(0)} ms`);
+    expect(model.totals.sheets).toBe(33);
+    expect(model.enjeux[0]!.sheets[0]!.indicators[0]).toMatchObject({ last: { value: 519 }, previous: { value: 518 }, trend: 'up', againstTarget: 'met' });
+    expect(md.length).toBeGreaterThan(1000);
+    expect(elapsed).toBeLessThan(1000);
+  });
+});
