@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { reportRelayLag } from '../../apps/api/src/metrics/metrics-registry.js';
+import { registerRelayLagSource, reportRelayLag } from '../../apps/api/src/metrics/metrics-registry.js';
 import { createFixture, ROADMAP } from '../api/roadmap-fixture.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 
@@ -58,6 +58,18 @@ describe('operations: /metrics and health probes', () => {
     const text = (await app.call('GET', '/metrics', { token: null })).text;
     expect(sample(text, 'scoran_relay_lag_events', { topic: 'scoran.test-metrics' })).toBe(25);
     expect(sample(text, 'scoran_relay_checkpoint_position', { topic: 'scoran.test-metrics' })).toBe(95);
+  });
+
+  it('reads a registered relay at scrape time, and forgets it once unregistered', async () => {
+    let lag = 7;
+    const unregister = registerRelayLagSource({ topic: 'scoran.test-pull', lag: async () => lag, checkpoint: 42 });
+    expect(sample((await app.call('GET', '/metrics', { token: null })).text, 'scoran_relay_lag_events', { topic: 'scoran.test-pull' })).toBe(7);
+    lag = 0;
+    const text = (await app.call('GET', '/metrics', { token: null })).text;
+    expect(sample(text, 'scoran_relay_lag_events', { topic: 'scoran.test-pull' })).toBe(0);
+    expect(sample(text, 'scoran_relay_checkpoint_position', { topic: 'scoran.test-pull' })).toBe(42);
+    unregister();
+    expect(sample((await app.call('GET', '/metrics', { token: null })).text, 'scoran_relay_lag_events', { topic: 'scoran.test-pull' })).toBeUndefined();
   });
 
   it('answers liveness and readiness (store and projections), and keeps GET /health', async () => {
