@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import { RoadmapCommands } from '../../../libs/application/src/index.js';
+import { RoadmapCommands, SqliteSnapshotStore } from '../../../libs/application/src/index.js';
 import type { AppConfig } from '../../../libs/config/src/index.js';
 import type { EventStore } from '../../../libs/event-store/src/index.js';
 import { allProjections, openReadModelDb, ProjectionRunner } from '../../../libs/projections/src/index.js';
@@ -24,7 +24,7 @@ export async function openTracker(config: AppConfig): Promise<TrackerContext> {
   const store = await openEventStore(config);
   const readDb = openReadModelDb(join(config.dataDir, 'read-models.sqlite'));
   const runner = new ProjectionRunner(readDb, allProjections());
-  const commands = new RoadmapCommands(store);
+  const commands = new RoadmapCommands(store, { snapshots: new SqliteSnapshotStore(join(config.dataDir, 'snapshots.sqlite')) });
   let started = false;
   return {
     config, store, readDb, runner, commands,
@@ -35,6 +35,7 @@ export async function openTracker(config: AppConfig): Promise<TrackerContext> {
     async close() {
       await runner.stop();
       await store.close();
+      commands.repository.close();
       readDb.close();
     },
   };

@@ -1,6 +1,7 @@
 import { DomainError, type Decider } from '../../domain/src/index.js';
 import { WrongExpectedRevisionError, type EventStore, type NewEvent, type StoredEvent } from '../../event-store/src/index.js';
 import type { CommandContext } from './command-context.js';
+import { foldKind, type SnapshotStore } from './snapshot-store.js';
 
 export interface CommandOutcome {
   eventIds: string[];
@@ -20,8 +21,27 @@ interface Pending {
   decider: Decider<any, DomainEventShape, any>;
   command: { type: string };
   ctx: CommandContext;
+  guard?: (state: any) => void;
   resolve: (outcome: CommandOutcome) => void;
   reject: (error: unknown) => void;
+}
+
+type Fold<S, E> = Pick<Decider<never, E, S>, 'initialState' | 'evolve'>;
+
+/** A folded state as committed at `revision`, and the revision of the last snapshot saved for it. */
+interface Folded {
+  state: unknown;
+  revision: number;
+  snapshotRevision: number;
+}
+
+export interface AggregateRepositoryOptions {
+  maxAttempts?: number;
+  /** Where folded states are saved every `snapshotEvery` events; none: every cold load folds the whole stream. */
+  snapshots?: SnapshotStore;
+  snapshotEvery?: number;
+  /** Committed states kept in memory (the most recently used streams). */
+  cachedStreams?: number;
 }
 
 /**
@@ -35,29 +55,106 @@ interface Pending {
  */
 export class AggregateRepository {
   private readonly queues = new Map<string, Pending[]>();
+  /**
+   * Committed states of recently used streams. A command takes its stream's entry out while it is
+   * decided (evolve mutates states in place) and puts it back only once its events are stored, so
+   * an entry is always exactly the fold of the stream up to its revision. Writers elsewhere are
+   * caught up by reading the events after that revision.
+   */
+  private readonly folded = new Map<string, Folded>();
+  private readonly kinds = new WeakMap<object, string>();
+  private readonly maxAttempts: number;
+  private readonly snapshots: SnapshotStore | undefined;
+  private readonly snapshotEvery: number;
+  private readonly cachedStreams: number;
 
   constructor(
     private readonly store: EventStore,
-    private readonly maxAttempts = 8,
-  ) {}
-
-  async load<S, E extends DomainEventShape>(stream: string, decider: Pick<Decider<never, E, S>, 'initialState' | 'evolve'>): Promise<{ state: S; revision: number }> {
-    const events = await this.store.readStream(stream);
-    let state = decider.initialState();
-    for (const e of events) state = decider.evolve(state, e as unknown as E);
-    return { state, revision: events.length ? events[events.length - 1]!.revision : -1 };
+    options: AggregateRepositoryOptions | number = {},
+  ) {
+    const o = typeof options === 'number' ? { maxAttempts: options } : options;
+    this.maxAttempts = o.maxAttempts ?? 8;
+    this.snapshots = o.snapshots;
+    this.snapshotEvery = o.snapshotEvery ?? 1000;
+    this.cachedStreams = o.cachedStreams ?? 256;
   }
 
+  /**
+   * The state of a stream as stored now, folded afresh (from the latest snapshot when there is one):
+   * the caller may keep or change it without touching what commands are decided on.
+   */
+  async load<S, E extends DomainEventShape>(stream: string, decider: Fold<S, E>): Promise<{ state: S; revision: number }> {
+    const { state, revision } = await this.foldFromStore(stream, decider);
+    return { state: state as S, revision };
+  }
+
+  close(): void {
+    this.snapshots?.close();
+  }
+
+  private kindOf(decider: Fold<unknown, never>): string {
+    let kind = this.kinds.get(decider);
+    if (!kind) {
+      kind = foldKind('aggregate', decider.evolve as (...args: never[]) => unknown);
+      this.kinds.set(decider, kind);
+    }
+    return kind;
+  }
+
+  private async foldFromStore<S, E extends DomainEventShape>(stream: string, decider: Fold<S, E>): Promise<Folded> {
+    const snapshot = this.snapshots?.load(stream, this.kindOf(decider as Fold<unknown, never>)) ?? null;
+    const start: Folded = snapshot
+      ? { state: snapshot.state, revision: snapshot.revision, snapshotRevision: snapshot.revision }
+      : { state: decider.initialState(), revision: -1, snapshotRevision: -1 };
+    return this.catchUp(stream, decider, start);
+  }
+
+  /** Folds the events stored after `folded.revision` into it. */
+  private async catchUp<S, E extends DomainEventShape>(stream: string, decider: Fold<S, E>, folded: Folded): Promise<Folded> {
+    const events = await this.store.readStream(stream, { fromRevision: folded.revision + 1 });
+    let state = folded.state as S;
+    for (const e of events) state = decider.evolve(state, e as unknown as E);
+    return { state, revision: events.length ? events[events.length - 1]!.revision : folded.revision, snapshotRevision: folded.snapshotRevision };
+  }
+
+  /** Takes the stream's committed state out of the cache (or folds it), brought up to the store's revision. */
+  private async take<S, E extends DomainEventShape>(stream: string, decider: Fold<S, E>): Promise<Folded> {
+    const cached = this.folded.get(stream);
+    if (!cached) return this.foldFromStore(stream, decider);
+    this.folded.delete(stream);
+    return this.catchUp(stream, decider, cached);
+  }
+
+  /** Puts a committed state back, saving a snapshot when enough events were folded since the last one. */
+  private keep(stream: string, decider: Fold<unknown, never>, folded: Folded): void {
+    if (this.snapshots && folded.revision - folded.snapshotRevision >= this.snapshotEvery) {
+      try {
+        this.snapshots.save(stream, this.kindOf(decider), folded.revision, folded.state);
+        folded = { ...folded, snapshotRevision: folded.revision };
+      } catch {
+        // A snapshot is an optimisation: failing to write one never fails a stored command.
+      }
+    }
+    this.folded.set(stream, folded);
+    if (this.folded.size > this.cachedStreams) this.folded.delete(this.folded.keys().next().value as string);
+  }
+
+  /**
+   * `guard` runs against the state the command is decided on, just before `decide`: an access rule
+   * that depends on the aggregate (a pilot writes only on its own sheets) is then checked without a
+   * second load, and against exactly the state the command sees.
+   */
   handle<C extends { type: string }, E extends DomainEventShape, S>(
     stream: string,
     decider: Decider<C, E, S>,
     makeCommand: (today: string) => C,
     ctx: CommandContext,
+    options: { guard?: (state: S) => void } = {},
   ): Promise<CommandOutcome> {
     const now = ctx.now ?? new Date();
     const command = makeCommand(now.toISOString().slice(0, 10));
     return new Promise((resolve, reject) => {
-      const pending: Pending = { decider: decider as unknown as Pending['decider'], command, ctx, resolve, reject };
+      const pending: Pending = { decider: decider as unknown as Pending['decider'], command, ctx, guard: options.guard, resolve, reject };
       const queue = this.queues.get(stream);
       if (queue) {
         queue.push(pending);
@@ -84,10 +181,13 @@ export class AggregateRepository {
   private async process(stream: string, batch: Pending[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const decider = batch[0]!.decider;
-      let { state, revision } = await this.load(stream, decider);
+      const folded = await this.take(stream, decider);
+      let state = folded.state;
+      const revision = folded.revision;
       const decided: Array<{ p: Pending; events: DomainEventShape[] } | { p: Pending; error: unknown }> = [];
       for (const p of batch) {
         try {
+          p.guard?.(state);
           const events = p.decider.decide(p.command, state);
           for (const e of events) state = p.decider.evolve(state, e);
           decided.push({ p, events });
@@ -101,6 +201,8 @@ export class AggregateRepository {
         for (const e of d.events) toAppend.push(this.envelope(e, d.p.ctx));
       }
       if (toAppend.length === 0) {
+        // Nothing was evolved: the state is still the committed one.
+        this.keep(stream, decider, { ...folded, state });
         const head = await this.store.headPosition();
         for (const d of decided) {
           if ('error' in d) d.p.reject(d.error);
@@ -110,6 +212,7 @@ export class AggregateRepository {
       }
       try {
         const result = await this.store.appendToStream(stream, toAppend, { expectedRevision: revision === -1 ? 'no_stream' : revision });
+        this.keep(stream, decider, { state, revision: result.nextExpectedRevision, snapshotRevision: folded.snapshotRevision });
         let offset = 0;
         for (const d of decided) {
           if ('error' in d) { d.p.reject(d.error); continue; }

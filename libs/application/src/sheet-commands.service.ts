@@ -7,9 +7,10 @@ import {
   ruleBroken,
   type RoadmapCommand,
   type SheetCommand,
+  type SheetState,
 } from '../../domain/src/index.js';
 import type { EventStore } from '../../event-store/src/index.js';
-import { AggregateRepository, type CommandOutcome } from './aggregate-repository.js';
+import { AggregateRepository, type AggregateRepositoryOptions, type CommandOutcome } from './aggregate-repository.js';
 import type { CommandContext } from './command-context.js';
 
 type Without<C> = C extends { today: string } ? Omit<C, 'today'> : never;
@@ -23,17 +24,18 @@ export type RoadmapCommandInput = Without<RoadmapCommand>;
 export class RoadmapCommands {
   readonly repository: AggregateRepository;
 
-  constructor(readonly store: EventStore) {
-    this.repository = new AggregateRepository(store);
+  constructor(readonly store: EventStore, options: AggregateRepositoryOptions = {}) {
+    this.repository = new AggregateRepository(store, options);
   }
 
-  async onSheet(sheetId: string, input: SheetCommandInput, ctx: CommandContext): Promise<CommandOutcome> {
+  /** `guard` is checked against the very state the command is decided on (see AggregateRepository.handle). */
+  async onSheet(sheetId: string, input: SheetCommandInput, ctx: CommandContext, guard?: (state: SheetState) => void): Promise<CommandOutcome> {
     if (input.type === 'CreateSheet') await this.requireVersion(input.data.roadmapId, input.data.version, 'any');
     if (input.type === 'CarryOverSheet') {
       const { state } = await this.repository.load(sheetStream(sheetId), sheetDecider);
       if (state.status !== 'none') await this.requireVersion(state.roadmapId, input.data.toVersion, 'draft');
     }
-    return this.repository.handle(sheetStream(sheetId), sheetDecider, (today) => ({ ...input, today }) as SheetCommand, ctx);
+    return this.repository.handle(sheetStream(sheetId), sheetDecider, (today) => ({ ...input, today }) as SheetCommand, ctx, { guard });
   }
 
   onRoadmap(roadmapId: string, input: RoadmapCommandInput, ctx: CommandContext): Promise<CommandOutcome> {

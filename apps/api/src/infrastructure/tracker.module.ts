@@ -2,7 +2,7 @@ import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationB
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import { RoadmapCommands } from '../../../../libs/application/src/index.js';
+import { RoadmapCommands, SqliteSnapshotStore } from '../../../../libs/application/src/index.js';
 import { TokenStore } from '../../../../libs/auth/src/index.js';
 import type { AppConfig } from '../../../../libs/config/src/index.js';
 import { createEventStore, type EventStore } from '../../../../libs/event-store/src/index.js';
@@ -46,6 +46,7 @@ class TrackerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     for (const dispose of this.disposers) await dispose();
     await this.runner.stop();
     await this.store.close();
+    this.commands.repository.close();
     this.db.close();
     this.tokens.close();
   }
@@ -64,7 +65,11 @@ export class TrackerModule {
         { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
         { provide: READ_DB, useFactory: () => openReadModelDb(join(config.dataDir, 'read-models.sqlite')) },
         { provide: ProjectionRunner, useFactory: (db: Database) => new ProjectionRunner(db, allProjections()), inject: [READ_DB] },
-        { provide: RoadmapCommands, useFactory: (store: EventStore) => new RoadmapCommands(store), inject: [EVENT_STORE] },
+        {
+          provide: RoadmapCommands,
+          useFactory: (store: EventStore) => new RoadmapCommands(store, { snapshots: new SqliteSnapshotStore(join(config.dataDir, 'snapshots.sqlite')) }),
+          inject: [EVENT_STORE],
+        },
         { provide: TokenStore, useFactory: () => new TokenStore(join(config.dataDir, 'auth.sqlite'), config.adminToken) },
         ReadModels,
         TrackerLifecycle,

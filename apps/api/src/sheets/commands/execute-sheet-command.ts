@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { RoadmapCommands, type CommandOutcome, type SheetCommandInput } from '../../../../../libs/application/src/index.js';
 import type { Principal } from '../../../../../libs/auth/src/index.js';
-import { DomainError, notFound, sheetDecider, sheetStream } from '../../../../../libs/domain/src/index.js';
+import { DomainError, notFound, type SheetState } from '../../../../../libs/domain/src/index.js';
 import { ProjectionRunner } from '../../../../../libs/projections/src/index.js';
 import { actorOf } from '../../auth/access.decorator.js';
 
@@ -32,21 +32,23 @@ export class ExecuteSheetCommandHandler implements ICommandHandler<ExecuteSheetC
   ) {}
 
   async execute({ sheetId, input, principal, correlationId }: ExecuteSheetCommand): Promise<WriteResult> {
-    if (principal.role === 'pilot') await this.authorisePilot(sheetId, principal);
+    const guard = principal.role === 'pilot' ? (state: SheetState) => authorisePilot(sheetId, principal, state) : undefined;
     const outcome: CommandOutcome = await this.commands.onSheet(sheetId, input, {
       actor: actorOf(principal), correlationId, source: 'api',
-    });
+    }, guard);
     // Read-your-writes: answer once every read model shows the new events.
     await this.runner.waitFor(outcome.position);
     return { eventIds: outcome.eventIds, revision: outcome.revision, position: outcome.position };
   }
+}
 
-  /** A pilot writes only on the sheets its organisation pilots (checked against the sheet's own stream). */
-  private async authorisePilot(sheetId: string, principal: Principal): Promise<void> {
-    const { state } = await this.commands.repository.load(sheetStream(sheetId), sheetDecider);
-    if (state.status === 'none') throw notFound('sheet_not_found', `no sheet ${sheetId}`, { sheetId });
-    if (!principal.organisationId || !state.fields.pilots.includes(principal.organisationId)) {
-      throw new DomainError('not_a_pilot', `organisation ${principal.organisationId ?? '(none)'} does not pilot sheet ${sheetId}`, 'forbidden', { sheetId });
-    }
+/**
+ * A pilot writes only on the sheets its organisation pilots, checked against the state the command
+ * is decided on (so a change of pilots and a report cannot cross each other).
+ */
+function authorisePilot(sheetId: string, principal: Principal, state: SheetState): void {
+  if (state.status === 'none') throw notFound('sheet_not_found', `no sheet ${sheetId}`, { sheetId });
+  if (!principal.organisationId || !state.fields.pilots.includes(principal.organisationId)) {
+    throw new DomainError('not_a_pilot', `organisation ${principal.organisationId ?? '(none)'} does not pilot sheet ${sheetId}`, 'forbidden', { sheetId });
   }
 }

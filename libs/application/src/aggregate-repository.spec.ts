@@ -1,0 +1,88 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sheetDecider, sheetStream, type SheetState } from '../../domain/src/index.js';
+import { SqliteEventStore } from '../../event-store/src/index.js';
+import { RoadmapCommands } from './sheet-commands.service.js';
+import { SqliteSnapshotStore } from './snapshot-store.js';
+
+const ctx = { actor: 'test', correlationId: 'c-1', source: 'test' };
+const created = {
+  type: 'SheetCreated',
+  data: {
+    sheetId: 's1', roadmapId: 'r', version: 'V4', number: '1.1', kind: 'projet', enjeu: 'inclusion', title: 'T', objective: null, theme: null,
+    context: null, objectives: null, pilots: ['org-a'], partners: [], continues: [],
+    indicators: [{ indicatorId: 'i1', name: 'I', unit: 'count', targets: [] }], milestones: [],
+  },
+};
+const reported = (n: number) => ({
+  type: 'IndicatorReported',
+  data: { sheetId: 's1', indicatorId: 'i1', reportId: `r${n}`, value: n, observedOn: '2024-01-01', territory: null, source: null, comment: null },
+});
+const report = (n: number) => ({ type: 'ReportIndicator' as const, data: { indicatorId: 'i1', reportId: `x${n}`, value: n, observedOn: '2024-02-01' } });
+const reportsOf = (state: SheetState) => [...state.indicators.get('i1')!.reports.keys()];
+
+describe('AggregateRepository with cached states and snapshots', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scoran-repo-'));
+  const path = join(dir, 'events.sqlite');
+
+  it('decides on the same state as a full fold, saves snapshots, and catches up with writers elsewhere', async () => {
+    const store = new SqliteEventStore({ path });
+    await store.appendToStream(sheetStream('s1'), [{ ...created, metadata: ctx }]);
+    await store.appendToStream(sheetStream('s1'), Array.from({ length: 30 }, (_, n) => ({ ...reported(n), metadata: ctx })));
+    const snapshots = new SqliteSnapshotStore(join(dir, 'snapshots.sqlite'));
+    const commands = new RoadmapCommands(store, { snapshots, snapshotEvery: 10 });
+
+    await commands.onSheet('s1', report(1), ctx);
+    expect(snapshots.load(sheetStream('s1'), [...listKinds(dir)][0]!)?.revision).toBe(31);
+
+    // Another process appends to the stream: the cached state must not miss it.
+    const other = new SqliteEventStore({ path });
+    await other.appendToStream(sheetStream('s1'), [{ ...reported(100), metadata: ctx }], { expectedRevision: 31 });
+    await other.close();
+    const outcome = await commands.onSheet('s1', report(2), ctx);
+    expect(outcome.revision).toBe(33);
+    // A duplicate report id is refused by the decider: the cached state knows x2.
+    await expect(commands.onSheet('s1', report(2), ctx)).rejects.toMatchObject({ code: 'report_exists' });
+
+    const fromRepository = await commands.repository.load(sheetStream('s1'), sheetDecider);
+    const plain = new RoadmapCommands(store);
+    const fromFullFold = await plain.repository.load(sheetStream('s1'), sheetDecider);
+    expect(fromRepository.revision).toBe(fromFullFold.revision);
+    expect(reportsOf(fromRepository.state)).toEqual(reportsOf(fromFullFold.state));
+    expect(reportsOf(fromFullFold.state)).toHaveLength(33);
+
+    // A new repository on the same files starts from the snapshot and folds only the tail.
+    const restarted = new RoadmapCommands(store, { snapshots: new SqliteSnapshotStore(join(dir, 'snapshots.sqlite')), snapshotEvery: 10 });
+    const again = await restarted.repository.load(sheetStream('s1'), sheetDecider);
+    expect(reportsOf(again.state)).toEqual(reportsOf(fromFullFold.state));
+    restarted.repository.close();
+    commands.repository.close();
+    await store.close();
+  });
+
+  it('checks a guard against the state the command is decided on, without storing anything when it refuses', async () => {
+    const store = new SqliteEventStore({ path: join(dir, 'guard.sqlite') });
+    await store.appendToStream(sheetStream('s1'), [{ ...created, metadata: ctx }]);
+    const commands = new RoadmapCommands(store);
+    const onlyOrgB = (state: SheetState) => {
+      if (!state.fields.pilots.includes('org-b')) throw Object.assign(new Error('not a pilot'), { code: 'not_a_pilot' });
+    };
+    await expect(commands.onSheet('s1', report(1), ctx, onlyOrgB)).rejects.toMatchObject({ code: 'not_a_pilot' });
+    expect(await store.streamRevision(sheetStream('s1'))).toBe(0);
+    await commands.onSheet('s1', report(1), ctx, (state) => expect(state.fields.pilots).toEqual(['org-a']));
+    expect(await store.streamRevision(sheetStream('s1'))).toBe(1);
+    await store.close();
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+});
+
+function listKinds(dir: string): Set<string> {
+  const db = new Database(join(dir, 'snapshots.sqlite'), { readonly: true });
+  const kinds = new Set<string>((db.prepare('SELECT DISTINCT kind FROM snapshots').all() as { kind: string }[]).map((r) => r.kind));
+  db.close();
+  return kinds;
+}
