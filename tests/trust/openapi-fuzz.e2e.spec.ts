@@ -112,7 +112,7 @@ describe('fuzzing every operation of the OpenAPI description', () => {
       });
       await fc.assert(fc.asyncProperty(request, async (r) => {
         const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeSegment(String((r.path as Record<string, string>)[name] ?? 'x')));
-        const qs = new URLSearchParams(Object.entries(r.query as Record<string, unknown>).map(([k, v]) => [k, (typeof v === 'string' ? v : JSON.stringify(v) ?? 'null').replace(/[\ud800-\udfff]/g, '\ufffd')])).toString();
+        const qs = new URLSearchParams(Object.entries(r.query as Record<string, unknown>).map(([k, v]): [string, string] => [k, (typeof v === 'string' ? v : JSON.stringify(v) ?? 'null').replace(/[\ud800-\udfff]/g, '\ufffd')])).toString();
         const token = r.token === 'admin' ? undefined : r.token === 'pilot' ? pilot : r.token === 'auditor' ? auditor : null;
         const before = await head();
         const res = await app.call(op.method, `${path}${qs ? `?${qs}` : ''}`, { token, body: r.body === undefined ? undefined : JSON.stringify(r.body) ?? 'null' });
