@@ -3,7 +3,10 @@ import type { DomainEvent, SheetEvent } from '../../domain/src/index.js';
 import { parsePeriod } from '../../domain/src/index.js';
 import type { StoredEvent } from '../../event-store/src/index.js';
 import type { Projection } from './projection.js';
-import { applySheetEvent, type LatestValue, type SheetView } from './sheet-view.js';
+import { applySheetEvent, validDayOf, type LatestValue, type SheetView } from './sheet-view.js';
+
+/** A time-travel snapshot of each sheet's document is kept every this many events of its stream. */
+export const SHEET_SNAPSHOT_EVERY = 500;
 
 
 /**
@@ -13,8 +16,11 @@ import { applySheetEvent, type LatestValue, type SheetView } from './sheet-view.
  */
 export class SheetsProjection implements Projection {
   readonly name = 'sheets';
-  readonly version = 1;
-  readonly tables = ['sheet_summary', 'sheet_versions', 'indicator_reports', 'indicator_report_corrections', 'enjeu_rollup'] as const;
+  readonly version = 2;
+  readonly tables = [
+    'sheet_summary', 'sheet_versions', 'indicator_reports', 'indicator_report_corrections', 'enjeu_rollup',
+    'sheet_snapshots', 'sheet_timeline', 'sheet_timeline_exceptions',
+  ] as const;
 
   private stmts: Record<string, Statement> | null = null;
 
@@ -50,6 +56,22 @@ export class SheetsProjection implements Projection {
         indicatorsReported INTEGER NOT NULL, indicatorsOnTarget INTEGER NOT NULL,
         PRIMARY KEY (roadmapId, version, enjeu)
       );
+      -- Time travel (see SheetQueries.sheetAt): the document every SHEET_SNAPSHOT_EVERY events, with the
+      -- latest valid day of the events folded into it; an asOf query starts from the last snapshot whose
+      -- events all fall on or before asOf. Events that do not move a stream's valid time forward (no
+      -- valid day, or an earlier one) are listed as exceptions: after the next snapshot, only they can
+      -- still be on or before asOf.
+      CREATE TABLE IF NOT EXISTS sheet_snapshots (
+        sheetId TEXT NOT NULL, revision INTEGER NOT NULL, position INTEGER NOT NULL, maxValidDay TEXT NOT NULL, doc TEXT NOT NULL,
+        PRIMARY KEY (sheetId, revision)
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS sheet_snapshots_by_valid_day ON sheet_snapshots (sheetId, maxValidDay, revision);
+      CREATE TABLE IF NOT EXISTS sheet_timeline (
+        sheetId TEXT PRIMARY KEY, maxValidDay TEXT NOT NULL, snapshotRevision INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS sheet_timeline_exceptions (
+        sheetId TEXT NOT NULL, revision INTEGER NOT NULL, validDay TEXT, PRIMARY KEY (sheetId, revision)
+      ) WITHOUT ROWID;
     `);
     this.stmts = null;
   }
@@ -78,6 +100,10 @@ export class SheetsProjection implements Projection {
       countReports: db.prepare('SELECT COUNT(*) AS n FROM indicator_reports WHERE sheetId = ? AND indicatorId = ?'),
       rollupInputs: db.prepare(`SELECT v.sheetId, v.outcome, s.doc FROM sheet_versions v JOIN sheet_summary s ON s.sheetId = v.sheetId
         WHERE v.roadmapId = ? AND v.version = ? AND v.enjeu IS ?`),
+      getTimeline: db.prepare('SELECT maxValidDay, snapshotRevision FROM sheet_timeline WHERE sheetId = ?'),
+      putTimeline: db.prepare('INSERT OR REPLACE INTO sheet_timeline (sheetId, maxValidDay, snapshotRevision) VALUES (?, ?, ?)'),
+      putSnapshot: db.prepare('INSERT OR REPLACE INTO sheet_snapshots (sheetId, revision, position, maxValidDay, doc) VALUES (?, ?, ?, ?, ?)'),
+      putException: db.prepare('INSERT OR REPLACE INTO sheet_timeline_exceptions (sheetId, revision, validDay) VALUES (?, ?, ?)'),
       deleteRollup: db.prepare('DELETE FROM enjeu_rollup WHERE roadmapId = ? AND version = ? AND enjeu IS ?'),
       putRollup: db.prepare(`INSERT INTO enjeu_rollup VALUES (@roadmapId, @version, @enjeu, @sheets, @active, @completed, @abandoned, @retired, @carriedOver,
         @milestonesPlanned, @milestonesReached, @indicators, @indicatorsReported, @indicatorsOnTarget)`),
@@ -91,6 +117,21 @@ export class SheetsProjection implements Projection {
     const docs = new Map<string, SheetView>();
     const dirtyLatest = new Set<string>();
     const touchedGroups = new Set<string>();
+    const timelines = new Map<string, { maxValidDay: string; snapshotRevision: number }>();
+    const timeline = (sheetId: string) => {
+      let t = timelines.get(sheetId);
+      if (!t) {
+        t = (st.getTimeline.get(sheetId) as { maxValidDay: string; snapshotRevision: number } | undefined) ?? { maxValidDay: '', snapshotRevision: -1 };
+        timelines.set(sheetId, t);
+      }
+      return t;
+    };
+    const recomputeLatest = (key: string) => {
+      const [sheetId, indicatorId] = key.split('|') as [string, string];
+      const doc = load(sheetId);
+      const ind = doc?.indicators.find((i) => i.indicatorId === indicatorId);
+      if (ind) ind.latest = (st.latestRegional.get(sheetId, indicatorId) as LatestValue | undefined) ?? null;
+    };
     const load = (sheetId: string): SheetView | null => {
       const cached = docs.get(sheetId);
       if (cached) return cached;
@@ -156,14 +197,20 @@ export class SheetsProjection implements Projection {
         default:
           break;
       }
+      const t = timeline(doc.sheetId);
+      const day = validDayOf(stored);
+      if (day === null || day < t.maxValidDay) st.putException.run(doc.sheetId, stored.revision, day);
+      else t.maxValidDay = day;
+      if (stored.revision - t.snapshotRevision >= SHEET_SNAPSHOT_EVERY) {
+        // The document must be exact at this revision: latest values a correction made stale are recomputed now.
+        for (const key of dirtyLatest) if (key.startsWith(`${doc.sheetId}|`)) recomputeLatest(key);
+        st.putSnapshot.run(doc.sheetId, stored.revision, stored.position, t.maxValidDay, JSON.stringify(doc));
+        t.snapshotRevision = stored.revision;
+      }
     }
+    for (const [sheetId, t] of timelines) st.putTimeline.run(sheetId, t.maxValidDay, t.snapshotRevision);
 
-    for (const key of dirtyLatest) {
-      const [sheetId, indicatorId] = key.split('|') as [string, string];
-      const doc = load(sheetId);
-      const ind = doc?.indicators.find((i) => i.indicatorId === indicatorId);
-      if (ind) ind.latest = (st.latestRegional.get(sheetId, indicatorId) as LatestValue | undefined) ?? null;
-    }
+    for (const key of dirtyLatest) recomputeLatest(key);
     for (const doc of docs.values()) {
       st.putDoc.run({
         sheetId: doc.sheetId, roadmapId: doc.roadmapId, version: doc.version, number: doc.number, kind: doc.kind, enjeu: doc.enjeu,

@@ -3,7 +3,8 @@ import { invalid, isCalendarDate, isTerritory, notFound, sheetStream } from '../
 import type { EventStore, StoredEvent } from '../../../../../libs/event-store/src/index.js';
 import { applySheetEvent, validDayOf, type LatestValue, type SheetView } from '../../../../../libs/projections/src/index.js';
 import { ReadModels } from '../../infrastructure/read-models.service.js';
-import { EVENT_STORE } from '../../infrastructure/tokens.js';
+import { EVENT_STORE, READ_DB } from '../../infrastructure/tokens.js';
+import type { Database } from 'better-sqlite3';
 
 export interface TimeTravel {
   /** Valid time: facts true on or before this day. */
@@ -58,6 +59,7 @@ export class SheetQueries {
   constructor(
     private readonly readModels: ReadModels,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_DB) private readonly db: Database,
   ) {}
 
   /** The sheet's events as known at `knownAt`, keeping only facts true by `asOf`. */
@@ -73,11 +75,78 @@ export class SheetQueries {
 
   /** Folds the (filtered) stream in memory: the sheet as it stood, or as it was known. */
   async sheetAt(sheetId: string, tt: TimeTravel): Promise<SheetView | null> {
+    if (tt.asOf && !tt.knownAt) return this.sheetAsOf(sheetId, tt.asOf);
     const events = await this.events(sheetId, tt);
     let doc: SheetView | null = null;
     const reports = new Map<string, Map<string, LatestValue>>();
     for (const e of events) doc = applySheetEvent(doc, e, reports);
     return doc;
+  }
+
+  /**
+   * The same fold as sheetAt, started from the sheets projection's time-travel snapshots: the last
+   * snapshot whose events all have a valid day on or before asOf is exactly the filtered fold up to
+   * its revision. After it come the events up to the next snapshot (read and filtered), then only the
+   * exceptions the projection listed (events that did not move valid time forward), then whatever
+   * the projection has not seen yet. A correction in that tail needs the regional reports already
+   * folded into the snapshot: they are read from the reports table as they stood at its position.
+   */
+  private async sheetAsOf(sheetId: string, asOf: string): Promise<SheetView | null> {
+    const stream = sheetStream(sheetId);
+    const plan = this.db.transaction(() => {
+      const snap = this.db.prepare(`SELECT revision, position, doc FROM sheet_snapshots WHERE sheetId = ? AND maxValidDay <= ?
+        ORDER BY maxValidDay DESC, revision DESC LIMIT 1`).get(sheetId, asOf) as { revision: number; position: number; doc: string } | undefined;
+      const from = snap?.revision ?? -1;
+      const next = this.db.prepare('SELECT MIN(revision) FROM sheet_snapshots WHERE sheetId = ? AND revision > ?').pluck().get(sheetId, from) as number | null;
+      const projected = (this.db.prepare('SELECT revision FROM sheet_summary WHERE sheetId = ?').pluck().get(sheetId) as number | undefined) ?? -1;
+      const exceptions = next === null ? [] : (this.db.prepare(`SELECT revision FROM sheet_timeline_exceptions WHERE sheetId = ? AND revision > ? AND revision <= ?
+        AND (validDay IS NULL OR validDay <= ?) ORDER BY revision`).pluck().all(sheetId, next, projected, asOf) as number[]);
+      return { snap, from, next, projected, exceptions };
+    })();
+    const ranges: Array<[number, number]> = [];
+    if (plan.next === null) ranges.push([plan.from + 1, Number.MAX_SAFE_INTEGER]);
+    else {
+      ranges.push([plan.from + 1, plan.next]);
+      for (const r of plan.exceptions) {
+        const last = ranges[ranges.length - 1]!;
+        if (r === last[1] + 1) last[1] = r;
+        else ranges.push([r, r]);
+      }
+      ranges.push([Math.max(plan.next, plan.projected) + 1, Number.MAX_SAFE_INTEGER]);
+    }
+    const tail: StoredEvent[] = [];
+    for (const [fromRevision, toRevision] of ranges) {
+      for (const e of await this.store.readStream(stream, { fromRevision, toRevision })) {
+        const day = validDayOf(e);
+        if (day === null || day <= asOf) tail.push(e);
+      }
+    }
+    let doc: SheetView | null = plan.snap ? (JSON.parse(plan.snap.doc) as SheetView) : null;
+    const reports = new Map<string, Map<string, LatestValue>>();
+    const seeded = new Set<string>();
+    for (const e of tail) {
+      if (plan.snap && e.type === 'IndicatorReportCorrected') {
+        const indicatorId = (e.data as { indicatorId: string }).indicatorId;
+        if (!seeded.has(indicatorId)) {
+          seeded.add(indicatorId);
+          reports.set(indicatorId, this.regionalReportsAt(sheetId, indicatorId, plan.snap.position, reports.get(indicatorId)));
+        }
+      }
+      doc = applySheetEvent(doc, e, reports);
+    }
+    return doc;
+  }
+
+  /** Regional reports of an indicator as folded up to `position` (first in report order), then those already folded after it. */
+  private regionalReportsAt(sheetId: string, indicatorId: string, position: number, after?: Map<string, LatestValue>): Map<string, LatestValue> {
+    const lastCorrection = (column: string) => `(SELECT c.${column} FROM indicator_report_corrections c WHERE c.reportId = r.reportId AND c.position <= @position ORDER BY c.position DESC LIMIT 1)`;
+    const rows = this.db.prepare(`SELECT r.reportId, COALESCE(${lastCorrection('value')}, r.originalValue) AS value,
+        COALESCE(${lastCorrection('observedOn')}, r.originalObservedOn) AS observedOn, r.territory
+      FROM indicator_reports r WHERE r.sheetId = @sheetId AND r.indicatorId = @indicatorId AND r.position <= @position
+        AND (r.territory IS NULL OR r.territory = '24') ORDER BY r.position`).all({ sheetId, indicatorId, position }) as LatestValue[];
+    const out = new Map<string, LatestValue>(rows.map((r) => [r.reportId, { reportId: r.reportId, value: r.value, observedOn: r.observedOn, territory: r.territory }]));
+    for (const [id, v] of after ?? []) out.set(id, v);
+    return out;
   }
 
   async sheet(sheetId: string, query: Record<string, string | undefined>): Promise<unknown> {
