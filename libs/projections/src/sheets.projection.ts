@@ -16,7 +16,7 @@ export const SHEET_SNAPSHOT_EVERY = 500;
  */
 export class SheetsProjection implements Projection {
   readonly name = 'sheets';
-  readonly version = 2;
+  readonly version = 3;
   readonly tables = [
     'sheet_summary', 'sheet_versions', 'indicator_reports', 'indicator_report_corrections', 'enjeu_rollup',
     'sheet_snapshots', 'sheet_timeline', 'sheet_timeline_exceptions',
@@ -98,13 +98,13 @@ export class SheetsProjection implements Projection {
       latestRegional: db.prepare(`SELECT reportId, value, observedOn, territory FROM indicator_reports
         WHERE sheetId = ? AND indicatorId = ? AND (territory IS NULL OR territory = '24') ORDER BY observedOn DESC, position DESC LIMIT 1`),
       countReports: db.prepare('SELECT COUNT(*) AS n FROM indicator_reports WHERE sheetId = ? AND indicatorId = ?'),
-      rollupInputs: db.prepare(`SELECT v.sheetId, v.outcome, s.doc FROM sheet_versions v JOIN sheet_summary s ON s.sheetId = v.sheetId
-        WHERE v.roadmapId = ? AND v.version = ? AND v.enjeu IS ?`),
+      rollupInputs: db.prepare(`SELECT v.sheetId, v.enjeu, v.outcome, s.doc FROM sheet_versions v JOIN sheet_summary s ON s.sheetId = v.sheetId
+        WHERE v.roadmapId = ? AND v.version = ? ORDER BY v.sheetId`),
       getTimeline: db.prepare('SELECT maxValidDay, snapshotRevision FROM sheet_timeline WHERE sheetId = ?'),
       putTimeline: db.prepare('INSERT OR REPLACE INTO sheet_timeline (sheetId, maxValidDay, snapshotRevision) VALUES (?, ?, ?)'),
       putSnapshot: db.prepare('INSERT OR REPLACE INTO sheet_snapshots (sheetId, revision, position, maxValidDay, doc) VALUES (?, ?, ?, ?, ?)'),
       putException: db.prepare('INSERT OR REPLACE INTO sheet_timeline_exceptions (sheetId, revision, validDay) VALUES (?, ?, ?)'),
-      deleteRollup: db.prepare('DELETE FROM enjeu_rollup WHERE roadmapId = ? AND version = ? AND enjeu IS ?'),
+      deleteRollup: db.prepare('DELETE FROM enjeu_rollup WHERE roadmapId = ? AND version = ?'),
       putRollup: db.prepare(`INSERT INTO enjeu_rollup VALUES (@roadmapId, @version, @enjeu, @sheets, @active, @completed, @abandoned, @retired, @carriedOver,
         @milestonesPlanned, @milestonesReached, @indicators, @indicatorsReported, @indicatorsOnTarget)`),
     };
@@ -150,8 +150,9 @@ export class SheetsProjection implements Projection {
       const previous = before ? { version: before.version, number: before.number, enjeu: before.enjeu, kind: before.kind, title: before.title } : null;
       const doc = applySheetEvent(before, stored)!;
       docs.set(doc.sheetId, doc);
-      if (previous) touchedGroups.add(`${doc.roadmapId}|${previous.version}|${previous.enjeu}`);
-      touchedGroups.add(`${doc.roadmapId}|${doc.version}|${doc.enjeu}`);
+      // The roll-up of every version the sheet belongs to reads its current document: recompute them
+      // all, so that the table does not depend on how the log was cut into batches.
+      for (const v of doc.versions) touchedGroups.add(`${doc.roadmapId}|${v.version}`);
       // Side tables: version membership and outcomes, the series, the corrections.
       switch (event.type) {
         case 'SheetCreated':
@@ -218,8 +219,8 @@ export class SheetsProjection implements Projection {
       });
     }
     for (const group of touchedGroups) {
-      const [roadmapId, version, enjeu] = group.split('|') as [string, string, string];
-      this.rollup(st, roadmapId, version, enjeu === 'null' || enjeu === '' ? null : enjeu);
+      const [roadmapId, version] = group.split('|') as [string, string];
+      this.rollup(st, roadmapId, version);
     }
   }
 
@@ -236,10 +237,14 @@ export class SheetsProjection implements Projection {
     });
   }
 
-  private rollup(st: Record<string, Statement>, roadmapId: string, version: string, enjeu: string | null): void {
-    const rows = st.rollupInputs.all(roadmapId, version, enjeu) as { sheetId: string; outcome: string; doc: string }[];
-    const r = { roadmapId, version, enjeu, sheets: rows.length, active: 0, completed: 0, abandoned: 0, retired: 0, carriedOver: 0, milestonesPlanned: 0, milestonesReached: 0, indicators: 0, indicatorsReported: 0, indicatorsOnTarget: 0 };
+  /** Recomputes the roll-up rows of one version, one row per enjeu. */
+  private rollup(st: Record<string, Statement>, roadmapId: string, version: string): void {
+    const rows = st.rollupInputs.all(roadmapId, version) as { sheetId: string; enjeu: string | null; outcome: string; doc: string }[];
+    const byEnjeu = new Map<string | null, ReturnType<typeof emptyRollup>>();
     for (const row of rows) {
+      let r = byEnjeu.get(row.enjeu);
+      if (!r) byEnjeu.set(row.enjeu, (r = emptyRollup(roadmapId, version, row.enjeu)));
+      r.sheets++;
       if (row.outcome === 'active') r.active++;
       else if (row.outcome === 'completed') r.completed++;
       else if (row.outcome === 'abandoned') r.abandoned++;
@@ -255,10 +260,15 @@ export class SheetsProjection implements Projection {
         if (target && ind.latest && ind.latest.value >= target.value) r.indicatorsOnTarget++;
       }
     }
-    st.deleteRollup.run(roadmapId, version, enjeu);
-    if (rows.length) st.putRollup.run(r);
+    st.deleteRollup.run(roadmapId, version);
+    for (const r of byEnjeu.values()) st.putRollup.run(r);
   }
 }
+
+const emptyRollup = (roadmapId: string, version: string, enjeu: string | null) => ({
+  roadmapId, version, enjeu, sheets: 0, active: 0, completed: 0, abandoned: 0, retired: 0, carriedOver: 0,
+  milestonesPlanned: 0, milestonesReached: 0, indicators: 0, indicatorsReported: 0, indicatorsOnTarget: 0,
+});
 
 /** For milestone views: the period bounds of a due label, or null. */
 export function dueBounds(due: string | null): { start: string; end: string } | null {
