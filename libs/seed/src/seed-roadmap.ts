@@ -34,7 +34,7 @@ const toDefinition = (i: SeedIndicator): IndicatorDefinition => ({
  * command is decided against the current state; what was already written by an earlier run is
  * recognised (conflict codes, deterministic report ids) and skipped, so a second run writes nothing.
  */
-export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: string; seed?: SeedSet } = {}): Promise<SeedResult> {
+export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: string; seed?: SeedSet; onProgress?: (sheetsDone: number, sheets: number) => void } = {}): Promise<SeedResult> {
   const seed = options.seed ?? loadSeed(options.dir);
   const result: SeedResult = { commands: 0, written: 0, skipped: 0 };
   const roadmapId = seed.roadmap.roadmapId;
@@ -91,7 +91,9 @@ export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: st
 
   // 5. V4: drafted from V3; sheets carried over or created; ended V3 sheets retired when V4 replaces V3.
   if (!(await versionsOf()).get('V4')) await run(() => commands.onRoadmap(roadmapId, { type: 'DraftVersion', data: { version: 'V4', basedOn: previous, draftedOn: parsePeriod(adoptionLabel(v4)).start } }, ctx(v4.provenance)));
+  let sheetsDone = 0;
   for (const s of seed.sheetsV4) {
+    options.onProgress?.(sheetsDone++, seed.sheetsV4.length);
     const fields = { number: s.number, kind: s.kind, enjeu: s.enjeu, title: s.title, objective: s.objective, theme: s.theme, context: s.context, objectives: s.objectives, pilots: s.pilots, partners: s.partners };
     const state = await sheetState(s.sheetId);
     if (state.status !== 'none' && !state.versions.some((v) => v.version === 'V4')) {
@@ -127,6 +129,7 @@ export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: st
 
   // 8. The commission adopts V4.
   await adopt(v4, previous);
+  options.onProgress?.(seed.sheetsV4.length, seed.sheetsV4.length);
   return result;
 }
 

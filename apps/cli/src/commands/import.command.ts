@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { HashChainer, HashChainStore, ImportError, importEnvelopes, parseNdjson, type ExportedEnvelope } from '../../../../libs/audit/src/index.js';
-import type { CliCommand } from '../cli-command.js';
+import { progress, type CliCommand } from '../cli-command.js';
 
 async function readLines(file: string): Promise<string[]> {
   const lines: string[] = [];
@@ -34,7 +34,10 @@ export const importCommand: CliCommand = {
     }
     const started = Date.now();
     try {
-      const report = await importEnvelopes(ctx.store, envelopes);
+      const bar = progress('import', envelopes.length);
+      const report = await importEnvelopes(ctx.store, envelopes, (done) => bar.tick(done));
+      bar.tick(envelopes.length);
+      bar.end();
       await ctx.catchUp();
       const chain = new HashChainStore(join(ctx.config.dataDir, 'event-hashes.sqlite'));
       try {

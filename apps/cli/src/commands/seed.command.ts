@@ -1,5 +1,5 @@
 import { seedRoadmap } from '../../../../libs/seed/src/index.js';
-import type { CliCommand } from '../cli-command.js';
+import { progress, type CliCommand } from '../cli-command.js';
 
 export const seedCommand: CliCommand = {
   name: 'seed',
@@ -7,7 +7,9 @@ export const seedCommand: CliCommand = {
   usage: 'seed [seed-dir]',
   async run(ctx, args) {
     const started = Date.now();
-    const result = await seedRoadmap(ctx.commands, { dir: args[0] });
+    let bar: ReturnType<typeof progress> | undefined;
+    const result = await seedRoadmap(ctx.commands, { dir: args[0], onProgress: (done, total) => (bar ??= progress('seed (V4 sheets)', total)).tick(done) });
+    bar?.end();
     await ctx.catchUp();
     process.stderr.write(`seed: ${result.commands} commands, ${result.written} events written, ${result.skipped} already there (${Date.now() - started} ms)\n`);
   },
