@@ -3,6 +3,7 @@ export * from './read-model-db.js';
 export * from './projection-runner.js';
 export * from './sheet-view.js';
 export * from './sheets.projection.js';
+export * from './enjeu-rollup.js';
 export * from './event-feed.projection.js';
 export * from './roadmaps.projection.js';
 

@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { DomainEvent, SheetEvent } from '../../domain/src/index.js';
 import { parsePeriod } from '../../domain/src/index.js';
 import type { StoredEvent } from '../../event-store/src/index.js';
+import { countIntoRollup, emptyRollup, type RollupRow } from './enjeu-rollup.js';
 import type { Projection } from './projection.js';
 import { applySheetEvent, validDayOf, type LatestValue, type SheetView } from './sheet-view.js';
 
@@ -240,35 +241,16 @@ export class SheetsProjection implements Projection {
   /** Recomputes the roll-up rows of one version, one row per enjeu. */
   private rollup(st: Record<string, Statement>, roadmapId: string, version: string): void {
     const rows = st.rollupInputs.all(roadmapId, version) as { sheetId: string; enjeu: string | null; outcome: string; doc: string }[];
-    const byEnjeu = new Map<string | null, ReturnType<typeof emptyRollup>>();
+    const byEnjeu = new Map<string | null, RollupRow>();
     for (const row of rows) {
       let r = byEnjeu.get(row.enjeu);
       if (!r) byEnjeu.set(row.enjeu, (r = emptyRollup(roadmapId, version, row.enjeu)));
-      r.sheets++;
-      if (row.outcome === 'active') r.active++;
-      else if (row.outcome === 'completed') r.completed++;
-      else if (row.outcome === 'abandoned') r.abandoned++;
-      else if (row.outcome === 'carried_over') r.carriedOver++;
-      else r.retired++;
-      const doc = JSON.parse(row.doc) as SheetView;
-      r.milestonesPlanned += doc.milestones.length;
-      r.milestonesReached += doc.milestones.filter((m) => m.reachedOn).length;
-      r.indicators += doc.indicators.length;
-      for (const ind of doc.indicators) {
-        if (ind.reportCount > 0) r.indicatorsReported++;
-        const target = ind.targets.length ? ind.targets[ind.targets.length - 1]! : null;
-        if (target && ind.latest && ind.latest.value >= target.value) r.indicatorsOnTarget++;
-      }
+      countIntoRollup(r, row.outcome, JSON.parse(row.doc) as SheetView);
     }
     st.deleteRollup.run(roadmapId, version);
     for (const r of byEnjeu.values()) st.putRollup.run(r);
   }
 }
-
-const emptyRollup = (roadmapId: string, version: string, enjeu: string | null) => ({
-  roadmapId, version, enjeu, sheets: 0, active: 0, completed: 0, abandoned: 0, retired: 0, carriedOver: 0,
-  milestonesPlanned: 0, milestonesReached: 0, indicators: 0, indicatorsReported: 0, indicatorsOnTarget: 0,
-});
 
 /** For milestone views: the period bounds of a due label, or null. */
 export function dueBounds(due: string | null): { start: string; end: string } | null {

@@ -2,26 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
 import { sheetStream } from '../../../../libs/domain/src/index.js';
 import type { EventStore } from '../../../../libs/event-store/src/index.js';
-import { applySheetEvent, validDayOf, type LatestValue, type SheetView } from '../../../../libs/projections/src/index.js';
+import { applySheetEvent, countIntoRollup, emptyRollup, validDayOf, type LatestValue, type RollupRow, type SheetView } from '../../../../libs/projections/src/index.js';
 import { EVENT_STORE, READ_DB } from '../infrastructure/tokens.js';
 import type { TimeTravel } from '../sheets/queries/sheet-queries.service.js';
 
-export interface RollupRow {
-  roadmapId: string;
-  version: string;
-  enjeu: string | null;
-  sheets: number;
-  active: number;
-  completed: number;
-  abandoned: number;
-  retired: number;
-  carriedOver: number;
-  milestonesPlanned: number;
-  milestonesReached: number;
-  indicators: number;
-  indicatorsReported: number;
-  indicatorsOnTarget: number;
-}
+export type { RollupRow };
 
 interface Membership {
   enjeu: string | null;
@@ -50,11 +35,8 @@ export class RollupAt {
         if (version !== undefined && v !== version) continue;
         const key = `${v}|${m.enjeu ?? ''}`;
         let r = groups.get(key);
-        if (!r) {
-          r = { roadmapId, version: v, enjeu: m.enjeu, sheets: 0, active: 0, completed: 0, abandoned: 0, retired: 0, carriedOver: 0, milestonesPlanned: 0, milestonesReached: 0, indicators: 0, indicatorsReported: 0, indicatorsOnTarget: 0 };
-          groups.set(key, r);
-        }
-        count(r, m.outcome, folded.doc);
+        if (!r) groups.set(key, (r = emptyRollup(roadmapId, v, m.enjeu)));
+        countIntoRollup(r, m.outcome, folded.doc);
       }
     }
     // The read model's order: version, then enjeu with the unknown one first.
@@ -95,22 +77,5 @@ export class RollupAt {
       }
     }
     return doc ? { doc, memberships } : null;
-  }
-}
-
-function count(r: RollupRow, outcome: string, doc: SheetView): void {
-  r.sheets++;
-  if (outcome === 'active') r.active++;
-  else if (outcome === 'completed') r.completed++;
-  else if (outcome === 'abandoned') r.abandoned++;
-  else if (outcome === 'carried_over') r.carriedOver++;
-  else r.retired++;
-  r.milestonesPlanned += doc.milestones.length;
-  r.milestonesReached += doc.milestones.filter((m) => m.reachedOn).length;
-  r.indicators += doc.indicators.length;
-  for (const ind of doc.indicators) {
-    if (ind.reportCount > 0) r.indicatorsReported++;
-    const target = ind.targets.length ? ind.targets[ind.targets.length - 1]! : null;
-    if (target && ind.latest && ind.latest.value >= target.value) r.indicatorsOnTarget++;
   }
 }
