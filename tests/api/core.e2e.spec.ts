@@ -134,6 +134,16 @@ describe('core API over real HTTP, on a real SQLite store', () => {
     expect((await app.call('GET', '/api/sheets?enjeu=inclusion')).body).toHaveLength(0);
   });
 
+  it('a revision changes only the fields sent', async () => {
+    const r = await app.call('POST', `${SHEET}/revise`, { body: { title: 'CSIRT régional cyberRéponse', reason: 'nom officiel' } });
+    expect(r.status).toBe(201);
+    const sheet = (await app.call('GET', SHEET)).body;
+    expect(sheet.title).toBe('CSIRT régional cyberRéponse');
+    expect(sheet.objective).toBe('Sécuriser les collectivités');
+    expect(sheet.pilots).toEqual(['pilot-org']);
+    expect((await app.call('POST', `${SHEET}/revise`, { body: { title: 'CSIRT régional cyberRéponse' } })).status).toBe(400);
+  });
+
   it('completes a sheet', async () => {
     await app.call('POST', '/api/sheets', { body: sheetBody({ sheetId: 'to-complete', number: '4.15', title: 'À achever' }) });
     const r = await app.call('POST', '/api/sheets/to-complete/complete', { body: { completedOn: '2024-12-31', summary: 'Fait' } });

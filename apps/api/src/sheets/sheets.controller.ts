@@ -182,8 +182,10 @@ export class SheetsController {
   @Allow(['admin'])
   @ApiBearerAuth()
   revise(@Param('sheetId') sheetId: string, @Body() dto: ReviseSheetDto, @Caller() p: Principal, @Req() req: any) {
-    const { reason, ...changes } = dto;
-    return this.write(req, p, sheetId, { type: 'ReviseSheet', data: { changes: changes as Partial<SheetFields>, reason: reason ?? null } });
+    const { reason, ...fields } = dto;
+    // Only the fields the client sent: a DTO instance also carries its undeclared ones as undefined.
+    const changes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<SheetFields>;
+    return this.write(req, p, sheetId, { type: 'ReviseSheet', data: { changes, reason: reason ?? null } });
   }
 
   @Post(':sheetId/retire')
