@@ -1,0 +1,113 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import autocannon from 'autocannon';
+
+export const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resident set size of a process, in MB (Linux /proc). */
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+/** Samples a process's RSS until stopped; returns the peak. */
+export function rssSampler(pid: number, everyMs = 100): { stop(): number; peak(): number } {
+  let peak = 0;
+  const sample = () => { try { peak = Math.max(peak, rssMb(pid)); } catch { /* exited */ } };
+  sample();
+  const timer = setInterval(sample, everyMs);
+  return { stop: () => { clearInterval(timer); sample(); return peak; }, peak: () => peak };
+}
+
+export interface Child {
+  process: ChildProcess;
+  port: number;
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+export function spawnNode(script: string, args: string[], env: Record<string, string>, logPath: string): ChildProcess {
+  const log = openSync(logPath, 'a');
+  return spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', log] });
+}
+
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => { clearTimeout(timer); resolve(); });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Polls `url` until it answers 200; returns the milliseconds since `since`. */
+export async function waitForAnswer(url: string, since: number, timeoutMs = 60_000, headers: Record<string, string> = {}): Promise<number> {
+  for (;;) {
+    try {
+      const res = await fetch(url, { headers });
+      await res.arrayBuffer();
+      if (res.status === 200) return performance.now() - since;
+    } catch {
+      /* not listening yet */
+    }
+    if (performance.now() - since > timeoutMs) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export async function call(baseUrl: string, method: string, path: string, body?: unknown, token: string | null = ADMIN_TOKEN): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let parsed: any = text;
+  try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  return { status: res.status, body: parsed };
+}
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  total: number;
+  latencyP50: number;
+  latencyP99: number;
+  latencyMax: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+
+export async function load(url: string, requests: autocannon.Request[], connections: number, durationSeconds: number): Promise<LoadResult> {
+  const result = await autocannon({ url, connections, duration: durationSeconds, requests, timeout: 10 });
+  return {
+    requestsPerSecond: result.requests.average,
+    total: result.requests.total,
+    latencyP50: result.latency.p50,
+    latencyP99: result.latency.p99,
+    latencyMax: result.latency.max,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
