@@ -194,7 +194,12 @@ async function main(): Promise<void> {
   log(`rebuild: ${Math.round(rebuilt.eventsPerSecond)} events/s (read+parse alone: ${Math.round(readRate)} events/s)`);
   targets.push({ name: 'Rebuild of all projections', target: '≥ 150 000 events/s', measured: `${Math.round(rebuilt.eventsPerSecond)} events/s (read+parse alone ${Math.round(readRate)}/s)`, met: rebuilt.eventsPerSecond >= 150_000 });
 
-  // 3. Start on a million events, persistent read models
+  // 3. Start on a million events, persistent read models. The first start on a fresh data directory
+  // also builds the audit hash chain over the whole log (once); the figure that counts is a restart.
+  const prime = await startApi(await freePort(), 'api-first-start.log');
+  log(`first start (builds the audit hash chain once): first answer after ${Math.round(prime.firstAnswerMs)} ms`);
+  await stopChild(prime.child);
+  results.firstStartMs = prime.firstAnswerMs;
   const port = await freePort();
   const api = await startApi(port, 'api.log');
   const sampler = rssSampler(api.child.pid!);
