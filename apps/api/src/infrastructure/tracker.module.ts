@@ -2,7 +2,7 @@ import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationB
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import { RoadmapCommands, SqliteSnapshotStore } from '../../../../libs/application/src/index.js';
+import { RoadmapCommands, SqliteSnapshotStore, type StartupHook } from '../../../../libs/application/src/index.js';
 import { TokenStore } from '../../../../libs/auth/src/index.js';
 import type { AppConfig } from '../../../../libs/config/src/index.js';
 import { createEventStore, type EventStore } from '../../../../libs/event-store/src/index.js';
@@ -17,8 +17,7 @@ export async function openEventStore(config: AppConfig): Promise<EventStore> {
 
 /** Hooks run once the store and read models are up (seeding the real roadmap on first start). */
 export const STARTUP_HOOKS = Symbol('STARTUP_HOOKS');
-/** A hook may return a function that undoes what it started (called on shutdown, in reverse order). */
-export type StartupHook = (deps: { store: EventStore; commands: RoadmapCommands; runner: ProjectionRunner; config: AppConfig }) => Promise<void | (() => Promise<void>)>;
+export type { StartupHook };
 
 class TrackerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Tracker');
