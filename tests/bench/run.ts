@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type autocannon from 'autocannon';
 import { SqliteEventStore } from '../../libs/event-store/src/index.js';
-import { allProjections, openReadModelDb, ProjectionRunner } from '../../libs/projections/src/index.js';
+import { rebuildReadModels } from '../../libs/projections/src/index.js';
 import {
   ADMIN_TOKEN, call, freePort, load, percentile, round, rssMb, rssSampler, spawnNode, stopChild, waitForAnswer, type LoadResult,
 } from './bench-support.js';
@@ -55,27 +55,15 @@ async function readAndParseRate(): Promise<number> {
   return rate;
 }
 
-/** The CLI's blue/green rebuild loop, timed: every projection from position 0 into a fresh file. */
+/** The CLI's blue/green rebuild (rebuildReadModels), timed: every projection from position 0 into a fresh file. */
 async function rebuild(): Promise<{ events: number; seconds: number; eventsPerSecond: number }> {
   const store = new SqliteEventStore({ path: join(dataDir, 'events.sqlite') });
   const target = join(dataDir, 'read-models.sqlite');
   const fresh = `${target}.rebuild`;
   for (const p of [fresh, `${fresh}-wal`, `${fresh}-shm`]) rmSync(p, { force: true });
-  const db = openReadModelDb(fresh);
-  const runner = new ProjectionRunner(db, allProjections());
   const started = performance.now();
-  let from = 0;
-  let n = 0;
-  for (;;) {
-    const batch = await store.readAll({ fromPosition: from, limit: 5000 });
-    if (batch.length === 0) break;
-    runner.applyBatch(batch);
-    n += batch.length;
-    from = batch[batch.length - 1]!.position;
-  }
+  const { events: n } = await rebuildReadModels(store, fresh);
   const elapsed = (performance.now() - started) / 1000;
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.close();
   await store.close();
   for (const p of [target, `${target}-wal`, `${target}-shm`]) rmSync(p, { force: true });
   renameSync(fresh, target);

@@ -26,29 +26,39 @@ export function describeEvent(e: StoredEvent): string {
   }
 }
 
+const FEED_INDEXES = 'CREATE INDEX IF NOT EXISTS event_feed_by_sheet ON event_feed (sheetId, position);';
+
 export class EventFeedProjection implements Projection {
   readonly name = 'event-feed';
   readonly version = 1;
   readonly tables = ['event_feed'] as const;
   private insert: Statement | null = null;
+  private bulk = false;
 
-  setup(db: Database): void {
+  setup(db: Database, options: { bulk?: boolean } = {}): void {
     db.exec(`CREATE TABLE IF NOT EXISTS event_feed (
       position INTEGER PRIMARY KEY, eventId TEXT NOT NULL, type TEXT NOT NULL, stream TEXT NOT NULL, sheetId TEXT,
       revision INTEGER NOT NULL, recordedAt TEXT NOT NULL, actor TEXT NOT NULL, source TEXT NOT NULL, correlationId TEXT NOT NULL, summary TEXT NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS event_feed_by_sheet ON event_feed (sheetId, position);`);
+    );`);
+    this.bulk = options.bulk === true;
+    if (!this.bulk) db.exec(FEED_INDEXES);
     this.insert = null;
   }
 
+  endBulk(db: Database): void {
+    if (this.bulk) db.exec(FEED_INDEXES);
+    this.bulk = false;
+  }
+
   apply(db: Database, events: readonly StoredEvent[]): void {
-    this.insert ??= db.prepare(`INSERT INTO event_feed VALUES (@position, @eventId, @type, @stream, @sheetId, @revision, @recordedAt, @actor, @source, @correlationId, @summary)`);
+    // Positional parameters: binding by name costs about twice as much per row.
+    this.insert ??= db.prepare('INSERT INTO event_feed VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     for (const e of events) {
-      this.insert.run({
-        position: e.position, eventId: e.id, type: e.type, stream: e.stream, sheetId: e.stream.startsWith('sheet-') ? e.stream.slice(6) : null,
-        revision: e.revision, recordedAt: e.metadata.recordedAt, actor: e.metadata.actor, source: e.metadata.source,
-        correlationId: e.metadata.correlationId, summary: describeEvent(e),
-      });
+      const m = e.metadata;
+      this.insert.run(
+        e.position, e.id, e.type, e.stream, e.stream.startsWith('sheet-') ? e.stream.slice(6) : null,
+        e.revision, m.recordedAt, m.actor, m.source, m.correlationId, describeEvent(e),
+      );
     }
   }
 }

@@ -24,6 +24,8 @@ export class ProjectionRunner {
     private readonly db: Database,
     private readonly projections: readonly Projection[],
     private readonly batchSize = 2000,
+    /** A rebuild into a fresh file: tables without secondary indexes until `endBulk` (see Projection.setup). */
+    private readonly options: { bulk?: boolean } = {},
   ) {
     this.getCheckpoint = db.prepare<[string], { version: number; position: number }>('SELECT version, position FROM projection_checkpoints WHERE name = ?');
     this.putCheckpoint = db.prepare(
@@ -42,7 +44,7 @@ export class ProjectionRunner {
           for (const t of p.tables) this.db.exec(`DROP TABLE IF EXISTS ${t}`);
           this.putCheckpoint.run({ name: p.name, version: p.version, position: 0, updatedAt: new Date().toISOString() });
         }
-        p.setup(this.db);
+        p.setup(this.db, { bulk: this.options.bulk === true });
         if (!cp) this.putCheckpoint.run({ name: p.name, version: p.version, position: 0, updatedAt: new Date().toISOString() });
       }
     })();
@@ -78,6 +80,13 @@ export class ProjectionRunner {
     })();
     this.position = last;
     for (const w of this.waiters) if (w.position <= last) { this.waiters.delete(w); w.resolve(); }
+  }
+
+  /** Ends a bulk replay: each projection builds its indexes and applies what it deferred, in one transaction. */
+  endBulk(): void {
+    this.db.transaction(() => {
+      for (const p of this.projections) p.endBulk?.(this.db);
+    })();
   }
 
   start(store: EventStore): void {

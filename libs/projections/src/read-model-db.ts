@@ -11,8 +11,25 @@ export function openReadModelDb(path: string): Database.Database {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('cache_size = -65536');
-  db.exec(`CREATE TABLE IF NOT EXISTS projection_checkpoints (
-    name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL, updated_at TEXT NOT NULL
-  )`);
+  db.exec(CHECKPOINTS_DDL);
+  return db;
+}
+
+const CHECKPOINTS_DDL = `CREATE TABLE IF NOT EXISTS projection_checkpoints (
+  name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL, updated_at TEXT NOT NULL
+)`;
+
+/**
+ * A fresh read-model file for a rebuild: no journal and no fsync while it is written, since it is
+ * switched in only once complete (a crash leaves a file that is simply discarded). `finish` turns it
+ * into an ordinary WAL file.
+ */
+export function openFreshReadModelDb(path: string): Database.Database {
+  const db = new Database(path);
+  db.pragma('journal_mode = OFF');
+  db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -131072');
+  db.pragma('temp_store = MEMORY');
+  db.exec(CHECKPOINTS_DDL);
   return db;
 }

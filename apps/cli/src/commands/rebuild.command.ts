@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { allProjections, openReadModelDb, ProjectionRunner } from '../../../../libs/projections/src/index.js';
+import { openReadModelDb, rebuildReadModels } from '../../../../libs/projections/src/index.js';
 import { progress, type CliCommand } from '../cli-command.js';
 
 /**
@@ -13,22 +13,11 @@ export const rebuildCommand: CliCommand = {
   async run(ctx) {
     const target = join(ctx.config.dataDir, 'read-models.sqlite');
     const fresh = `${target}.rebuild-${Date.now()}`;
-    const db = openReadModelDb(fresh);
-    const runner = new ProjectionRunner(db, allProjections());
     const head = await ctx.store.headPosition();
     const bar = progress('rebuild', head);
     const started = Date.now();
-    let from = 0;
-    for (;;) {
-      const batch = await ctx.store.readAll({ fromPosition: from, limit: 5000 });
-      if (batch.length === 0) break;
-      runner.applyBatch(batch);
-      from = batch[batch.length - 1]!.position;
-      bar.tick(from);
-    }
+    const { position: from } = await rebuildReadModels(ctx.store, fresh, { onProgress: (position) => bar.tick(position) });
     bar.end();
-    db.pragma('wal_checkpoint(TRUNCATE)');
-    db.close();
     ctx.readDb.close();
     const { renameSync } = await import('node:fs');
     for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
