@@ -31,6 +31,16 @@ const hash = (token: string) => createHash('sha256').update(token).digest('hex')
 export class TokenStore {
   private readonly db: Database.Database;
   private readonly bootstrapHash: Buffer | null;
+  private readonly byHash: Database.Statement;
+  private readonly dataVersion: Database.Statement;
+  /**
+   * Tokens already looked up, by hash: a request then costs a hash and a map look-up instead of a
+   * query. Writes through this store update it at once; writes by any other connection (another
+   * process sharing the file) change SQLite's data_version, which empties it before the next answer.
+   * Expiry is checked on every request against the cached row. Unknown tokens are never cached.
+   */
+  private readonly cache = new Map<string, TokenInfo>();
+  private seenVersion = -1;
 
   constructor(path: string, adminToken?: string) {
     this.db = new Database(path);
@@ -41,6 +51,23 @@ export class TokenStore {
       createdAt TEXT NOT NULL, createdBy TEXT NOT NULL, expiresAt TEXT, revokedAt TEXT
     )`);
     this.bootstrapHash = adminToken ? Buffer.from(hash(adminToken), 'hex') : null;
+    this.byHash = this.db.prepare('SELECT * FROM tokens WHERE hash = ?');
+    this.dataVersion = this.db.prepare('PRAGMA data_version').pluck();
+  }
+
+  private lookUp(h: string): TokenInfo | undefined {
+    const version = this.dataVersion.get() as number;
+    if (version !== this.seenVersion) {
+      this.cache.clear();
+      this.seenVersion = version;
+    }
+    const cached = this.cache.get(h);
+    if (cached) return cached;
+    const row = this.byHash.get(h) as (TokenInfo & { hash: string }) | undefined;
+    if (!row) return undefined;
+    if (this.cache.size >= 10_000) this.cache.clear();
+    this.cache.set(h, row);
+    return row;
   }
 
   create(input: { role: Role; organisationId?: string | null; label?: string | null; expiresAt?: string | null }, createdBy: string): { id: string; token: string; info: TokenInfo } {
@@ -58,7 +85,7 @@ export class TokenStore {
   authenticate(token: string, now = new Date()): Principal | { refused: 'unknown' | 'revoked' | 'expired' } {
     const h = hash(token);
     if (this.bootstrapHash && timingSafeEqual(Buffer.from(h, 'hex'), this.bootstrapHash)) return { tokenId: 'bootstrap-admin', role: 'admin', organisationId: null };
-    const row = this.db.prepare('SELECT * FROM tokens WHERE hash = ?').get(h) as TokenInfo | undefined;
+    const row = this.lookUp(h);
     if (!row) return { refused: 'unknown' };
     if (row.revokedAt) return { refused: 'revoked' };
     if (row.expiresAt && row.expiresAt <= now.toISOString()) return { refused: 'expired' };
@@ -70,7 +97,10 @@ export class TokenStore {
   }
 
   revoke(id: string): boolean {
-    return this.db.prepare('UPDATE tokens SET revokedAt = ? WHERE id = ? AND revokedAt IS NULL').run(new Date().toISOString(), id).changes > 0;
+    const revoked = this.db.prepare('UPDATE tokens SET revokedAt = ? WHERE id = ? AND revokedAt IS NULL').run(new Date().toISOString(), id).changes > 0;
+    // Refused from the very next request: forget every cached row (revocations are rare).
+    if (revoked) this.cache.clear();
+    return revoked;
   }
 
   get(id: string): TokenInfo | null {
