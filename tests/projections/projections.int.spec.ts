@@ -1,19 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import type { Database } from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RoadmapCommands } from '../../libs/application/src/index.js';
 import { SqliteEventStore } from '../../libs/event-store/src/index.js';
 import { allProjections, openReadModelDb, ProjectionRunner, type Projection } from '../../libs/projections/src/index.js';
+import { dumpReadModels } from '../support/read-model-dump.js';
 
 const ctx = { actor: 'admin:test', correlationId: 'c-1', source: 'test' };
-
-/** Every read-model table, row by row, in a stable order. */
-export function dumpReadModels(db: Database): Record<string, unknown[]> {
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'projection_checkpoints' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-  return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all()]));
-}
 
 async function writeHistory(commands: RoadmapCommands): Promise<void> {
   await commands.onRoadmap('r', { type: 'CreateRoadmap', data: { roadmapId: 'r', title: 'R', region: { code: '24', name: 'CVL' }, enjeux: [{ enjeuId: 'avenir', number: 4, title: 'Avenir' }] } }, ctx);
