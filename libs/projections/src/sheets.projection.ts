@@ -7,7 +7,7 @@ import type { Projection } from './projection.js';
 import { applySheetEvent, validDayOf, type LatestValue, type SheetView } from './sheet-view.js';
 
 /** A time-travel snapshot of each sheet's document is kept every this many events of its stream. */
-export const SHEET_SNAPSHOT_EVERY = 500;
+export const SHEET_SNAPSHOT_EVERY = 250;
 
 
 /** Secondary indexes: created with the tables, or after the replay in a bulk rebuild. */
@@ -16,6 +16,11 @@ const SHEETS_INDEXES = `
   CREATE UNIQUE INDEX IF NOT EXISTS indicator_reports_by_report ON indicator_reports (reportId);
   CREATE INDEX IF NOT EXISTS indicator_reports_series ON indicator_reports (sheetId, indicatorId, observedOn);
   CREATE INDEX IF NOT EXISTS indicator_report_corrections_by_report ON indicator_report_corrections (reportId, position);
+  CREATE INDEX IF NOT EXISTS indicator_report_corrections_by_series ON indicator_report_corrections (sheetId, indicatorId, position);
+  -- Time travel after a snapshot needs the latest regional reports of an indicator as first written:
+  -- a covering index over those rows only, by original date.
+  CREATE INDEX IF NOT EXISTS indicator_reports_regional ON indicator_reports (sheetId, indicatorId, originalObservedOn, position, reportId, originalValue, territory)
+    WHERE territory IS NULL OR territory = '24';
   CREATE INDEX IF NOT EXISTS sheet_snapshots_by_valid_day ON sheet_snapshots (sheetId, maxValidDay, revision);
 `;
 

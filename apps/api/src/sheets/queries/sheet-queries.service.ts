@@ -122,6 +122,14 @@ export class SheetQueries {
       }
     }
     let doc: SheetView | null = plan.snap ? (JSON.parse(plan.snap.doc) as SheetView) : null;
+    // Reports corrected in the tail, per indicator: what the regional reports seeded below must cover.
+    const correctedInTail = new Map<string, Set<string>>();
+    for (const e of tail) {
+      if (e.type !== 'IndicatorReportCorrected') continue;
+      const d = e.data as { indicatorId: string; reportId: string };
+      if (!correctedInTail.has(d.indicatorId)) correctedInTail.set(d.indicatorId, new Set());
+      correctedInTail.get(d.indicatorId)!.add(d.reportId);
+    }
     const reports = new Map<string, Map<string, LatestValue>>();
     const seeded = new Set<string>();
     for (const e of tail) {
@@ -129,7 +137,7 @@ export class SheetQueries {
         const indicatorId = (e.data as { indicatorId: string }).indicatorId;
         if (!seeded.has(indicatorId)) {
           seeded.add(indicatorId);
-          reports.set(indicatorId, this.regionalReportsAt(sheetId, indicatorId, plan.snap.position, reports.get(indicatorId)));
+          reports.set(indicatorId, this.regionalReportsAt(sheetId, indicatorId, plan.snap.position, correctedInTail.get(indicatorId)!, reports.get(indicatorId)));
         }
       }
       doc = applySheetEvent(doc, e, reports);
@@ -137,14 +145,42 @@ export class SheetQueries {
     return doc;
   }
 
-  /** Regional reports of an indicator as folded up to `position` (first in report order), then those already folded after it. */
-  private regionalReportsAt(sheetId: string, indicatorId: string, position: number, after?: Map<string, LatestValue>): Map<string, LatestValue> {
-    const lastCorrection = (column: string) => `(SELECT c.${column} FROM indicator_report_corrections c WHERE c.reportId = r.reportId AND c.position <= @position ORDER BY c.position DESC LIMIT 1)`;
-    const rows = this.db.prepare(`SELECT r.reportId, COALESCE(${lastCorrection('value')}, r.originalValue) AS value,
-        COALESCE(${lastCorrection('observedOn')}, r.originalObservedOn) AS observedOn, r.territory
-      FROM indicator_reports r WHERE r.sheetId = @sheetId AND r.indicatorId = @indicatorId AND r.position <= @position
-        AND (r.territory IS NULL OR r.territory = '24') ORDER BY r.position`).all({ sheetId, indicatorId, position }) as LatestValue[];
-    const out = new Map<string, LatestValue>(rows.map((r) => [r.reportId, { reportId: r.reportId, value: r.value, observedOn: r.observedOn, territory: r.territory }]));
+  /**
+   * The regional reports of an indicator as folded up to `position` (in log order, then those already
+   * folded after it) that a correction in the tail can need: the fold keeps as latest the last report
+   * in log order with the greatest date. Only the reports corrected up to `position` or in the tail
+   * change date, so with k of them corrected in the tail, the latest is always among those corrected
+   * ones, the reports added in the tail, and the k + 1 greatest (date, position) of the others: the
+   * rest can never come first, and leaving them out changes no answer.
+   */
+  private regionalReportsAt(sheetId: string, indicatorId: string, position: number, tailCorrected: Set<string>, after?: Map<string, LatestValue>): Map<string, LatestValue> {
+    type Row = LatestValue & { position: number };
+    const corrections = this.db.prepare(`SELECT reportId, value, observedOn FROM indicator_report_corrections
+      WHERE sheetId = ? AND indicatorId = ? AND position <= ? ORDER BY position`).all(sheetId, indicatorId, position) as Array<{ reportId: string; value: number; observedOn: string }>;
+    const corrected = new Set([...corrections.map((c) => c.reportId), ...tailCorrected]);
+    const rows = new Map<string, Row>();
+    const byId = this.db.prepare(`SELECT reportId, originalValue AS value, originalObservedOn AS observedOn, territory, position FROM indicator_reports
+      WHERE reportId = ? AND sheetId = ? AND indicatorId = ? AND position <= ? AND (territory IS NULL OR territory = '24')`);
+    for (const id of corrected) {
+      const row = byId.get(id, sheetId, indicatorId, position) as Row | undefined;
+      if (row) rows.set(id, row);
+    }
+    const top = this.db.prepare(`SELECT reportId, originalValue AS value, originalObservedOn AS observedOn, territory, position FROM indicator_reports
+      WHERE sheetId = ? AND indicatorId = ? AND position <= ? AND (territory IS NULL OR territory = '24')
+      ORDER BY originalObservedOn DESC, position DESC LIMIT ?`).all(sheetId, indicatorId, position, corrected.size + tailCorrected.size + 1) as Row[];
+    let kept = 0;
+    for (const row of top) {
+      if (kept > tailCorrected.size) break;
+      if (corrected.has(row.reportId)) continue;
+      rows.set(row.reportId, row);
+      kept++;
+    }
+    for (const c of corrections) {
+      const r = rows.get(c.reportId);
+      if (r) { r.value = c.value; r.observedOn = c.observedOn; }
+    }
+    const out = new Map<string, LatestValue>([...rows.values()].sort((a, b) => a.position - b.position)
+      .map((r) => [r.reportId, { reportId: r.reportId, value: r.value, observedOn: r.observedOn, territory: r.territory }]));
     for (const [id, v] of after ?? []) out.set(id, v);
     return out;
   }
