@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
 import { sheetStream } from '../../../../libs/domain/src/index.js';
-import type { EventStore } from '../../../../libs/event-store/src/index.js';
+import type { EventStore, StoredEvent } from '../../../../libs/event-store/src/index.js';
 import { applySheetEvent, countIntoRollup, emptyRollup, validDayOf, type LatestValue, type RollupRow, type SheetView } from '../../../../libs/projections/src/index.js';
 import { EVENT_STORE, READ_DB } from '../infrastructure/tokens.js';
 import type { TimeTravel } from '../sheets/queries/sheet-queries.service.js';
@@ -12,6 +12,9 @@ interface Membership {
   enjeu: string | null;
   outcome: string;
 }
+
+/** Events read at a time when a sheet's stream is folded. */
+const FOLD_CHUNK = 2000;
 
 /**
  * The roll-up per enjeu as it stood (asOf) or as it was known (knownAt): each sheet of the roadmap is
@@ -44,38 +47,49 @@ export class RollupAt {
   }
 
   private async fold(sheetId: string, tt: TimeTravel): Promise<{ doc: SheetView; memberships: Map<string, Membership> } | null> {
-    const events = (await this.store.readStream(sheetStream(sheetId), tt.knownAt ? { recordedUntil: tt.knownAt } : {}))
-      .filter((e) => { const day = tt.asOf ? validDayOf(e) : null; return day === null || day <= tt.asOf!; });
+    const stream = sheetStream(sheetId);
+    const last = await this.store.streamRevision(stream);
     let doc: SheetView | null = null;
     const reports = new Map<string, Map<string, LatestValue>>();
     const memberships = new Map<string, Membership>();
-    for (const e of events) {
-      const previous: Membership & { version: string } | null = doc ? { version: doc.version, enjeu: doc.enjeu, outcome: '' } : null;
-      doc = applySheetEvent(doc, e, reports);
-      if (!doc) continue;
-      const d = e.data as Record<string, any>;
-      switch (e.type) {
-        case 'SheetCreated':
-        case 'SheetRevised':
-          memberships.set(doc.version, { enjeu: doc.enjeu, outcome: doc.status === 'active' ? 'active' : doc.status });
-          break;
-        case 'ProjectCompleted':
-          memberships.set(doc.version, { enjeu: doc.enjeu, outcome: 'completed' });
-          break;
-        case 'ProjectAbandoned':
-          memberships.set(doc.version, { enjeu: doc.enjeu, outcome: 'abandoned' });
-          break;
-        case 'SheetRetired':
-          memberships.set(d.version as string, { enjeu: doc.enjeu, outcome: doc.closure ? doc.closure.kind : 'retired' });
-          break;
-        case 'SheetCarriedOver':
-          memberships.set(d.fromVersion as string, { enjeu: previous!.enjeu, outcome: 'carried_over' });
-          memberships.set(d.toVersion as string, { enjeu: doc.enjeu, outcome: 'active' });
-          break;
-        default:
-          break;
+    // Read in chunks of revisions: only the fold's state stays in memory, never a whole long stream.
+    for (let fromRevision = 0; fromRevision <= last; fromRevision += FOLD_CHUNK) {
+      const chunk = await this.store.readStream(stream, { fromRevision, toRevision: Math.min(last, fromRevision + FOLD_CHUNK - 1), ...(tt.knownAt ? { recordedUntil: tt.knownAt } : {}) });
+      for (const e of chunk) {
+        const day = tt.asOf ? validDayOf(e) : null;
+        if (day !== null && day > tt.asOf!) continue;
+        doc = this.step(doc, e, reports, memberships);
       }
     }
     return doc ? { doc, memberships } : null;
+  }
+
+  private step(doc: SheetView | null, e: StoredEvent, reports: Map<string, Map<string, LatestValue>>, memberships: Map<string, Membership>): SheetView | null {
+    const previous: Membership & { version: string } | null = doc ? { version: doc.version, enjeu: doc.enjeu, outcome: '' } : null;
+    doc = applySheetEvent(doc, e, reports);
+    if (!doc) return doc;
+    const d = e.data as Record<string, any>;
+    switch (e.type) {
+      case 'SheetCreated':
+      case 'SheetRevised':
+        memberships.set(doc.version, { enjeu: doc.enjeu, outcome: doc.status === 'active' ? 'active' : doc.status });
+        break;
+      case 'ProjectCompleted':
+        memberships.set(doc.version, { enjeu: doc.enjeu, outcome: 'completed' });
+        break;
+      case 'ProjectAbandoned':
+        memberships.set(doc.version, { enjeu: doc.enjeu, outcome: 'abandoned' });
+        break;
+      case 'SheetRetired':
+        memberships.set(d.version as string, { enjeu: doc.enjeu, outcome: doc.closure ? doc.closure.kind : 'retired' });
+        break;
+      case 'SheetCarriedOver':
+        memberships.set(d.fromVersion as string, { enjeu: previous!.enjeu, outcome: 'carried_over' });
+        memberships.set(d.toVersion as string, { enjeu: doc.enjeu, outcome: 'active' });
+        break;
+      default:
+        break;
+    }
+    return doc;
   }
 }

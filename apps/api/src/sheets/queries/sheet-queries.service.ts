@@ -54,6 +54,9 @@ export function diffViews(before: SheetView | null, after: SheetView): Array<{ p
   return changes;
 }
 
+/** Events read at a time when a query folds a whole stream. */
+const FOLD_CHUNK = 2000;
+
 @Injectable()
 export class SheetQueries {
   constructor(
@@ -73,13 +76,26 @@ export class SheetQueries {
     });
   }
 
-  /** Folds the (filtered) stream in memory: the sheet as it stood, or as it was known. */
+  /**
+   * Folds the (filtered) stream in memory: the sheet as it stood, or as it was known. Read in chunks
+   * of revisions, so that a long stream never sits in memory whole: only the fold's state does.
+   */
   async sheetAt(sheetId: string, tt: TimeTravel): Promise<SheetView | null> {
     if (tt.asOf && !tt.knownAt) return this.sheetAsOf(sheetId, tt.asOf);
-    const events = await this.events(sheetId, tt);
+    const stream = sheetStream(sheetId);
+    const last = await this.store.streamRevision(stream);
     let doc: SheetView | null = null;
     const reports = new Map<string, Map<string, LatestValue>>();
-    for (const e of events) doc = applySheetEvent(doc, e, reports);
+    for (let fromRevision = 0; fromRevision <= last; fromRevision += FOLD_CHUNK) {
+      const chunk = await this.store.readStream(stream, { fromRevision, toRevision: Math.min(last, fromRevision + FOLD_CHUNK - 1), ...(tt.knownAt ? { recordedUntil: tt.knownAt } : {}) });
+      for (const e of chunk) {
+        if (tt.asOf) {
+          const day = validDayOf(e);
+          if (day !== null && day > tt.asOf) continue;
+        }
+        doc = applySheetEvent(doc, e, reports);
+      }
+    }
     return doc;
   }
 
