@@ -153,6 +153,9 @@ describeKafka(kafkaBrokers === '' ? SKIP_TITLE : `npm start relays to Kafka (${k
     checkStreamOrder(relayed, stored);
     expect(new Set(relayed.map((e) => e.id))).toEqual(new Set(stored.map((e) => e.id)));
     expect(records.every((r) => r.key === r.event.stream)).toBe(true);
+    // The in-process relay reports its lag on /metrics; once everything is on the topic it is 0.
+    const lagLine = new RegExp(`^scoran_relay_lag_events\\{topic="${topic.replace(/[.]/g, '\\.')}"\\} 0$`, 'm');
+    await waitUntil(async () => lagLine.test(await (await fetch(`${base}/metrics`)).text()), 30_000, 'relay lag 0 on /metrics');
   }, 120_000);
 
   it('feeds a projector on another data dir that ends with the same sheet read model as the server', async () => {

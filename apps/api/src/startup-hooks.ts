@@ -3,13 +3,16 @@ import type { AppConfig } from '../../../libs/config/src/index.js';
 import { KafkaRelay, SqliteCheckpointStore } from '../../../libs/messaging/src/index.js';
 import { seedHook } from '../../../libs/seed/src/index.js';
 import type { StartupHook } from './infrastructure/tracker.module.js';
+import { registerRelayLagSource } from './metrics/metrics-registry.js';
 
 /** Relays every stored event to Kafka from inside this process (the one-process default with KAFKA_BROKERS). */
 export const relayHook: StartupHook = async ({ store, config }) => {
   const checkpoints = new SqliteCheckpointStore({ path: join(config.dataDir, 'relay.sqlite') });
   const relay = new KafkaRelay({ eventStore: store, checkpoints, brokers: config.kafkaBrokers, topic: config.kafkaTopic });
   await relay.start();
+  const unregister = registerRelayLagSource({ topic: config.kafkaTopic, lag: () => relay.lag(), get checkpoint() { return relay.checkpoint; } });
   return async () => {
+    unregister();
     await relay.stop();
     await checkpoints.close();
   };
