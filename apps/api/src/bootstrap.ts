@@ -13,6 +13,7 @@ import { instrumentHttp } from './metrics/http-metrics.hook.js';
 import { join } from 'node:path';
 import { TokenStore } from '../../../libs/auth/src/index.js';
 import { IdempotencyStore } from './idempotency/idempotency-store.js';
+import { EVENT_STORE } from './infrastructure/tokens.js';
 import { registerIdempotency } from './idempotency/idempotency.hooks.js';
 import { registerRateLimit } from './rate-limit/rate-limit.hooks.js';
 import { registerInputGuards } from './http/input-guard.hooks.js';
@@ -31,7 +32,7 @@ export async function createApp(config: AppConfig, hooks: StartupHook[] = []): P
   registerInputGuards(fastify);
   registerRateLimit(fastify, config.rateLimitPerMinute, tokens);
   const idempotency = new IdempotencyStore(join(config.dataDir, 'idempotency.sqlite'));
-  registerIdempotency(fastify, idempotency, tokens);
+  registerIdempotency(fastify, idempotency, tokens, app.get(EVENT_STORE));
   fastify.addHook('onClose', async () => idempotency.close());
   instrumentHttp(app);
   await registerDashboardAssets(app);

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenStore } from '../../../../libs/auth/src/index.js';
+import type { EventStore, StoredEvent } from '../../../../libs/event-store/src/index.js';
+import { setCommandId } from '../http/request-context.js';
 import { authenticate } from '../auth/request-principal.js';
-import type { IdempotencyStore } from './idempotency-store.js';
+import type { IdempotencyStore, PendingWrite } from './idempotency-store.js';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -29,6 +31,11 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'undefined';
 }
 
+/** What makes two requests "the same" for an Idempotency-Key: method, path and canonical body. */
+export const fingerprintOf = (method: string, path: string, body: unknown) => createHash('sha256').update(`${method} ${path}\n${canonical(body ?? null)}`).digest('hex');
+/** The command id an idempotent request's events carry: the same for every retry of it. */
+export const commandIdOf = (scope: string, key: string) => `idem-${createHash('sha256').update(`${scope}\u0000${key}`).digest('hex').slice(0, 32)}`;
+
 function problem(reply: FastifyReply, statusCode: number, error: string, message: string) {
   return reply.code(statusCode).type('application/json').send({ statusCode, error, message });
 }
@@ -42,7 +49,27 @@ function problem(reply: FastifyReply, statusCode: number, error: string, message
  * Runs as Fastify hooks rather than a Nest interceptor because a replay must reproduce the status
  * and the exact bytes of any earlier answer, error bodies included, which only onSend sees.
  */
-export function registerIdempotency(fastify: FastifyInstance, store: IdempotencyStore, tokens: TokenStore): void {
+/**
+ * After a crash between storing a write's events and storing its answer, the claim is still there:
+ * the events its command id produced are looked for in the log written since the claim, and the
+ * answer the write would have given is rebuilt from them. Null when the write never landed.
+ */
+async function recoverAnswer(events: EventStore, pending: PendingWrite, path: string): Promise<string | null> {
+  const found: StoredEvent[] = [];
+  for (let from = pending.headBefore; ;) {
+    const page = await events.readAll({ fromPosition: from, limit: 2000 });
+    if (page.length === 0) break;
+    for (const e of page) if (e.metadata.causationId === pending.commandId) found.push(e);
+    from = page[page.length - 1]!.position;
+  }
+  if (found.length === 0) return null;
+  const last = found[found.length - 1]!;
+  const result = { eventIds: found.map((e) => e.id), revision: last.revision, position: last.position };
+  // Same shape and key order as the controllers' answers.
+  return JSON.stringify(path === '/api/sheets' ? { sheetId: last.stream.replace(/^sheet-/, ''), ...result } : result);
+}
+
+export function registerIdempotency(fastify: FastifyInstance, store: IdempotencyStore, tokens: TokenStore, events: EventStore): void {
   const inFlight = new Map<string, Promise<void>>();
 
   fastify.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -55,7 +82,7 @@ export function registerIdempotency(fastify: FastifyInstance, store: Idempotency
     if ('refused' in auth) return;
     const scope = auth.principal ? `token:${auth.principal.tokenId}` : `ip:${request.ip}`;
     const path = request.url.split('?')[0];
-    const fingerprint = createHash('sha256').update(`${request.method} ${path}\n${canonical(request.body ?? null)}`).digest('hex');
+    const fingerprint = fingerprintOf(request.method, path ?? '', request.body);
     const slot = `${scope}\u0000${raw}`;
     for (;;) {
       const stored = store.get(scope, raw);
@@ -72,6 +99,27 @@ export function registerIdempotency(fastify: FastifyInstance, store: Idempotency
     }
     let release!: () => void;
     inFlight.set(slot, new Promise<void>((resolve) => { release = () => { inFlight.delete(slot); resolve(); }; }));
+    try {
+      const pending = store.claimed(scope, raw);
+      if (pending) {
+        if (pending.fingerprint !== fingerprint) {
+          release();
+          return problem(reply, 422, 'idempotency_key_reused', 'this Idempotency-Key was already used for another request; use a new key for a new request');
+        }
+        const recovered = await recoverAnswer(events, pending, path ?? '');
+        if (recovered !== null) {
+          store.put(scope, raw, { fingerprint, statusCode: 201, contentType: 'application/json; charset=utf-8', body: recovered });
+          release();
+          return reply.code(201).header('idempotent-replayed', 'true').type('application/json; charset=utf-8').send(recovered);
+        }
+      }
+      const commandId = commandIdOf(scope, raw);
+      store.claim(scope, raw, { fingerprint, commandId, headBefore: await events.headPosition() });
+      setCommandId(request, commandId);
+    } catch (error) {
+      release();
+      throw error;
+    }
     (request as unknown as Record<symbol, Claim>)[CLAIM] = { scope, key: raw, fingerprint, release };
   });
 
@@ -84,6 +132,8 @@ export function registerIdempotency(fastify: FastifyInstance, store: Idempotency
       if (status < 500 && !NOT_KEPT.has(status) && (typeof payload === 'string' || payload === null || payload === undefined || Buffer.isBuffer(payload))) {
         const body = payload == null ? '' : payload.toString();
         store.put(claim.scope, claim.key, { fingerprint: claim.fingerprint, statusCode: status, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'), body });
+      } else {
+        store.release(claim.scope, claim.key);
       }
     } finally {
       claim.release();

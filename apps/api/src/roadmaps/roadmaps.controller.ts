@@ -4,11 +4,11 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { ENJEUX } from '../../../../libs/domain/src/index.js';
 import { IsSlug } from '../http/validators.js';
-import { randomUUID } from 'node:crypto';
 import { RoadmapCommands } from '../../../../libs/application/src/index.js';
 import type { Principal } from '../../../../libs/auth/src/index.js';
 import { ProjectionRunner } from '../../../../libs/projections/src/index.js';
 import { actorOf, Allow, Caller } from '../auth/access.decorator.js';
+import { requestIds } from '../http/request-context.js';
 import { IsCalendarDate, IsPeriod } from '../http/validators.js';
 import { ReadModels } from '../infrastructure/read-models.service.js';
 import { RollupAt } from '../history/rollup-at.service.js';
@@ -111,7 +111,6 @@ export class RoadmapsController {
   }
 
   private ctx(p: Principal, req: any) {
-    const header = req.headers['x-correlation-id'];
-    return { actor: actorOf(p), correlationId: typeof header === 'string' && /^[\w.:-]{1,100}$/.test(header) ? header : randomUUID(), source: 'api' };
+    return { actor: actorOf(p), ...requestIds(req), source: 'api' };
   }
 }

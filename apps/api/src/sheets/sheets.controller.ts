@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../../../libs/auth/src/index.js';
 import { isSlug, invalid, type SheetFields } from '../../../../libs/domain/src/index.js';
 import { Allow, Caller } from '../auth/access.decorator.js';
+import { requestIds } from '../http/request-context.js';
 import { assertPilotOf } from '../auth/pilot-access.js';
 import { ReadModels } from '../infrastructure/read-models.service.js';
 import { ExecuteSheetCommand, type WriteResult } from './commands/execute-sheet-command.js';
@@ -14,10 +15,6 @@ import {
 } from './dto/sheet-write.dto.js';
 import { SheetQueries } from './queries/sheet-queries.service.js';
 
-const correlationOf = (req: { headers: Record<string, unknown> }) => {
-  const header = req.headers['x-correlation-id'];
-  return typeof header === 'string' && /^[\w.:-]{1,100}$/.test(header) ? header : randomUUID();
-};
 
 /** A stable id from a title: lower case, accents removed, words joined by dashes. */
 export function slugify(title: string): string {
@@ -44,7 +41,8 @@ export class SheetsController {
   ) {}
 
   private write(req: any, principal: Principal, sheetId: string, input: ExecuteSheetCommand['input']): Promise<WriteResult> {
-    return this.commandBus.execute(new ExecuteSheetCommand(checkId('sheetId', sheetId), input, principal, correlationOf(req)));
+    const { correlationId, causationId } = requestIds(req);
+    return this.commandBus.execute(new ExecuteSheetCommand(checkId('sheetId', sheetId), input, principal, correlationId, causationId));
   }
 
   @Post()

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../../../libs/auth/src/index.js';
 import { invalid, isSlug, type SheetFields } from '../../../../libs/domain/src/index.js';
 import { Allow, Caller } from '../auth/access.decorator.js';
+import { requestIds } from '../http/request-context.js';
 import { ExecuteSheetCommand, type WriteResult } from '../sheets/commands/execute-sheet-command.js';
 import { toIndicatorDefinition, toMilestoneDefinition } from '../sheets/sheets.controller.js';
 import { CarryOverDto } from './carry-over.dto.js';
@@ -29,8 +29,7 @@ export class VersionsController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Carry a sheet over into the draft version, with changes (e.g. a new number) and added indicators or milestones' })
   carryOver(@Param('sheetId') sheetId: string, @Body() dto: CarryOverDto, @Caller() principal: Principal, @Req() req: any): Promise<WriteResult> {
-    const header = req.headers['x-correlation-id'];
-    const correlationId = typeof header === 'string' && /^[\w.:-]{1,100}$/.test(header) ? header : randomUUID();
+    const { correlationId, causationId } = requestIds(req);
     const changes = Object.fromEntries(Object.entries(dto.changes ?? {}).filter(([, v]) => v !== undefined)) as Partial<SheetFields>;
     return this.commandBus.execute(new ExecuteSheetCommand(checkId('sheetId', sheetId), {
       type: 'CarryOverSheet',
@@ -38,7 +37,7 @@ export class VersionsController {
         toVersion: dto.toVersion, changes,
         addedIndicators: (dto.addedIndicators ?? []).map(toIndicatorDefinition), addedMilestones: (dto.addedMilestones ?? []).map(toMilestoneDefinition),
       },
-    }, principal, correlationId));
+    }, principal, correlationId, causationId));
   }
 
   @Get('sheets/:sheetId/lineage')

@@ -19,6 +19,7 @@ export class ExecuteSheetCommand extends Command<WriteResult> {
     readonly input: SheetCommandInput,
     readonly principal: Principal,
     readonly correlationId: string,
+    readonly causationId: string | null = null,
   ) {
     super();
   }
@@ -31,10 +32,10 @@ export class ExecuteSheetCommandHandler implements ICommandHandler<ExecuteSheetC
     @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
   ) {}
 
-  async execute({ sheetId, input, principal, correlationId }: ExecuteSheetCommand): Promise<WriteResult> {
+  async execute({ sheetId, input, principal, correlationId, causationId }: ExecuteSheetCommand): Promise<WriteResult> {
     const guard = principal.role === 'pilot' ? (state: SheetState) => authorisePilot(sheetId, principal, state) : undefined;
     const outcome: CommandOutcome = await this.commands.onSheet(sheetId, input, {
-      actor: actorOf(principal), correlationId, source: 'api',
+      actor: actorOf(principal), correlationId, causationId, source: 'api',
     }, guard);
     // Read-your-writes: answer once every read model shows the new events.
     await this.runner.waitFor(outcome.position);
