@@ -6,15 +6,10 @@ import { exportNdjson, HashChainStore, verifyChain, type VerifyReport } from '..
 import { invalid } from '../../../../libs/domain/src/index.js';
 import type { EventStore } from '../../../../libs/event-store/src/index.js';
 import { Allow } from '../auth/access.decorator.js';
+import { wholeNumberParam } from '../http/query-params.js';
 import { EVENT_STORE } from '../infrastructure/tokens.js';
 import { GlobalHistory } from './global-history.service.js';
 
-function int(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < min || n > max) throw invalid('invalid_query', `${name} must be a whole number between ${min} and ${max}`, { field: name });
-  return n;
-}
 
 @ApiTags('audit')
 @Controller('api')
@@ -33,7 +28,7 @@ export class HistoryController {
   @ApiQuery({ name: 'actor', required: false }) @ApiQuery({ name: 'type', required: false })
   list(@Query() query: Record<string, string | undefined>): Promise<unknown> {
     if (query.actor !== undefined && (query.actor.length === 0 || query.actor.length > 300)) throw invalid('invalid_query', 'actor must be 1 to 300 characters', { field: 'actor' });
-    return this.history.list({ after: int('after', query.after, 0, 0, Number.MAX_SAFE_INTEGER), limit: int('limit', query.limit, 100, 1, 1000), actor: query.actor, type: query.type });
+    return this.history.list({ after: wholeNumberParam('after', query.after, 0, 0, Number.MAX_SAFE_INTEGER), limit: wholeNumberParam('limit', query.limit, 100, 1, 1000), actor: query.actor, type: query.type });
   }
 
   @Get('export/events.ndjson')
