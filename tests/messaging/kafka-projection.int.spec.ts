@@ -8,11 +8,8 @@ import { KafkaEventConsumer, KafkaRelay, SqliteCheckpointStore, SqliteProcessedE
 import { allProjections, openReadModelDb, ProjectionRunner } from '../../libs/projections/src/index.js';
 import { seedRoadmap } from '../../libs/seed/src/index.js';
 import { dumpReadModels } from '../support/read-model-dump.js';
-import { checkStreamOrder, deleteTopics, kafkaBrokers, makeTempDir, readWholeTopic, testLogger, uniqueTopic, waitUntil } from './kafka-test-support.js';
+import { checkStreamOrder, deleteTopics, kafkaBrokers, makeTempDir, readWholeTopic, testLogger, uniqueTopic, waitUntil, describeKafka, kafkaTestResources } from './kafka-test-support.js';
 
-const SKIP_TITLE = 'Kafka-fed projections (set KAFKA_BROKERS, e.g. from infra/kafka/start.sh)';
-const describeKafka = kafkaBrokers === '' ? describe.skip : describe;
-if (kafkaBrokers === '') console.warn(`skipped: ${SKIP_TITLE}`);
 
 const fastBackoff = { initialMs: 100, maxMs: 1000 };
 const ctx = { actor: 'pilot:test', correlationId: 'kafka-projection', source: 'tests/messaging' };
@@ -26,16 +23,8 @@ interface KafkaFedReadModels {
   applied: () => number;
 }
 
-describeKafka(kafkaBrokers === '' ? SKIP_TITLE : `read models fed from Kafka (${kafkaBrokers})`, () => {
-  const topics: string[] = [];
-  const cleanups: Array<() => Promise<void> | void> = [];
-
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  afterAll(async () => {
-    await deleteTopics(kafkaBrokers, topics);
-  });
+describeKafka('Kafka-fed projections', 'read models fed from Kafka', () => {
+  const { topics, cleanups } = kafkaTestResources();
 
   it('equal the read models fed from the store, also with every event twice on the topic', async () => {
     const temp = makeTempDir();

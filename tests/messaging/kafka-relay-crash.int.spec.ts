@@ -16,10 +16,9 @@ import {
   testLogger,
   uniqueTopic,
   waitUntil,
+  describeKafka,
 } from './kafka-test-support.js';
 
-const SKIP_TITLE = 'Kafka tests (set KAFKA_BROKERS, e.g. from infra/kafka/start.sh)';
-const describeKafka = kafkaBrokers === '' ? describe.skip : describe;
 
 /** Compiles the relay and its dependencies to plain ES modules (no type check: tsc does that) for a child process. */
 function buildRelayProcess(outDir: string): string {
@@ -47,7 +46,7 @@ function buildRelayProcess(outDir: string): string {
   return join(outDir, 'tests/messaging/fixtures/relay-process.fixture.js');
 }
 
-describeKafka(kafkaBrokers === '' ? SKIP_TITLE : `Kafka relay killed with SIGKILL (${kafkaBrokers})`, () => {
+describeKafka('Kafka tests', 'Kafka relay killed with SIGKILL', () => {
   const topics: string[] = [];
   // Inside the checkout, so that the compiled modules resolve kafkajs and better-sqlite3 from its node_modules.
   const buildDir = join(repoRoot, '.cache', `messaging-test-build-${process.pid}`);

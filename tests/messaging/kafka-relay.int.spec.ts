@@ -27,24 +27,15 @@ import {
   testLogger,
   uniqueTopic,
   waitUntil,
+  describeKafka,
+  kafkaTestResources,
 } from './kafka-test-support.js';
 
-const SKIP_TITLE = 'Kafka tests (set KAFKA_BROKERS, e.g. from infra/kafka/start.sh)';
-const describeKafka = kafkaBrokers === '' ? describe.skip : describe;
-if (kafkaBrokers === '') console.warn(`skipped: ${SKIP_TITLE}`);
 
 const fastBackoff = { initialMs: 100, maxMs: 1000 };
 
-describeKafka(kafkaBrokers === '' ? SKIP_TITLE : `Kafka relay and consumer against ${kafkaBrokers}`, () => {
-  const topics: string[] = [];
-  const cleanups: Array<() => Promise<void> | void> = [];
-
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  afterAll(async () => {
-    await deleteTopics(kafkaBrokers, topics);
-  });
+describeKafka('Kafka tests', 'Kafka relay and consumer', () => {
+  const { topics, cleanups } = kafkaTestResources();
 
   function fixture(label: string) {
     const temp = makeTempDir();

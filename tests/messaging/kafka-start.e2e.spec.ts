@@ -8,11 +8,8 @@ import Database from 'better-sqlite3';
 import { Kafka, logLevel } from 'kafkajs';
 import type { StoredEvent } from '../../libs/event-store/src/event-store.port.js';
 import { splitBrokers } from '../../libs/messaging/src/index.js';
-import { checkStreamOrder, deleteTopics, kafkaBrokers, makeTempDir, readWholeTopic, repoRoot, uniqueTopic, waitUntil } from './kafka-test-support.js';
+import { checkStreamOrder, deleteTopics, kafkaBrokers, makeTempDir, readWholeTopic, repoRoot, uniqueTopic, waitUntil, describeKafka } from './kafka-test-support.js';
 
-const SKIP_TITLE = 'npm start with Kafka (set KAFKA_BROKERS, e.g. from infra/kafka/start.sh)';
-const describeKafka = kafkaBrokers === '' ? describe.skip : describe;
-if (kafkaBrokers === '') console.warn(`skipped: ${SKIP_TITLE}`);
 
 const ADMIN_TOKEN = `admin-${randomUUID()}`;
 
@@ -88,7 +85,7 @@ function reportCount(summary: unknown[]): number {
  * `npm start` with KAFKA_BROKERS: the one process seeds the real roadmap and relays the whole log to
  * the topic; a projector fed only from that topic builds the same sheet read model.
  */
-describeKafka(kafkaBrokers === '' ? SKIP_TITLE : `npm start relays to Kafka (${kafkaBrokers})`, () => {
+describeKafka('npm start with Kafka', 'npm start relays to Kafka', () => {
   const topic = uniqueTopic('start');
   const serverDir = makeTempDir();
   const projectorDir = makeTempDir();

@@ -1,3 +1,4 @@
+import { afterAll, afterEach, describe } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -194,4 +195,31 @@ export async function startBroker(cacheDir: string, port: string): Promise<strin
     env: { ...process.env, KAFKA_CACHE_DIR: cacheDir, KAFKA_PORT: port },
   });
   return stdout.trim().split('\n').at(-1)!;
+}
+
+/**
+ * A describe block that runs against the broker in KAFKA_BROKERS, or skips with one visible line
+ * saying how to get one.
+ */
+export function describeKafka(what: string, title: string, body: () => void): void {
+  const skipTitle = `${what} (set KAFKA_BROKERS, e.g. from infra/kafka/start.sh)`;
+  if (kafkaBrokers === '') {
+    console.warn(`skipped: ${skipTitle}`);
+    describe.skip(skipTitle, body);
+  } else {
+    describe(`${title} (${kafkaBrokers})`, body);
+  }
+}
+
+/** Topics to delete after the suite, and clean-ups to run after each test (last registered first). */
+export function kafkaTestResources(): { topics: string[]; cleanups: Array<() => Promise<void> | void> } {
+  const topics: string[] = [];
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  afterAll(async () => {
+    await deleteTopics(kafkaBrokers, topics);
+  });
+  return { topics, cleanups };
 }
