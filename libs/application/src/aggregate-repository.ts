@@ -53,6 +53,9 @@ export interface AggregateRepositoryOptions {
  * another process makes the append fail on the expected revision; the batch is then decided again
  * against the new state, a bounded number of times, so that no update is lost and no rule skipped.
  */
+/** Events read per step when folding a stream. */
+const FOLD_CHUNK = 2000;
+
 export class AggregateRepository {
   private readonly queues = new Map<string, Pending[]>();
   /**
@@ -111,10 +114,17 @@ export class AggregateRepository {
 
   /** Folds the events stored after `folded.revision` into it. */
   private async catchUp<S, E extends DomainEventShape>(stream: string, decider: Fold<S, E>, folded: Folded): Promise<Folded> {
-    const events = await this.store.readStream(stream, { fromRevision: folded.revision + 1 });
+    // In chunks: a long stream without a snapshot is never held in memory as a whole.
     let state = folded.state as S;
-    for (const e of events) state = decider.evolve(state, e as unknown as E);
-    return { state, revision: events.length ? events[events.length - 1]!.revision : folded.revision, snapshotRevision: folded.snapshotRevision };
+    let revision = folded.revision;
+    for (;;) {
+      const events = await this.store.readStream(stream, { fromRevision: revision + 1, toRevision: revision + FOLD_CHUNK });
+      for (const e of events) state = decider.evolve(state, e as unknown as E);
+      if (events.length === 0) break;
+      revision = events[events.length - 1]!.revision;
+      if (events.length < FOLD_CHUNK) break;
+    }
+    return { state, revision, snapshotRevision: folded.snapshotRevision };
   }
 
   /** Takes the stream's committed state out of the cache (or folds it), brought up to the store's revision. */
