@@ -1,5 +1,6 @@
 export * from './event-store.port.js';
 export * from './event-envelope.js';
+export * from './position-waiters.js';
 export * from './polling-subscription.js';
 export * from './sqlite/sqlite-event-store.js';
 export * from './eventstoredb/eventstoredb-event-store.js';

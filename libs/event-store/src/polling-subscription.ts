@@ -1,3 +1,4 @@
+import { PositionWaiters } from './position-waiters.js';
 import type { StoredEvent, Subscription, SubscriptionHandler } from './event-store.port.js';
 
 export interface PollingSubscriptionOptions {
@@ -19,13 +20,6 @@ export interface PollingSubscriptionOptions {
   retryReadErrors?: boolean;
 }
 
-interface Waiter {
-  position: number;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-  timer: NodeJS.Timeout | undefined;
-}
-
 /**
  * A catch-up subscription built on reads only: read a batch after the last delivered position,
  * hand it to the handler, repeat; when caught up, sleep until woken by an append or the poll timer.
@@ -41,7 +35,7 @@ export class PollingSubscription implements Subscription {
   private wakeUp: (() => void) | null = null;
   private unregister: (() => void) | undefined;
   private loop: Promise<void> | undefined;
-  private waiters: Waiter[] = [];
+  private readonly waiters = new PositionWaiters();
 
   constructor(private readonly options: PollingSubscriptionOptions) {
     this.position = options.fromPosition;
@@ -62,23 +56,14 @@ export class PollingSubscription implements Subscription {
     this.stopped = true;
     this.wake();
     await this.loop;
-    this.rejectWaiters(new Error(`Subscription stopped at position ${this.position}`));
+    this.waiters.rejectAll(new Error(`Subscription stopped at position ${this.position}`));
   }
 
   waitFor(position: number, timeoutMs?: number): Promise<void> {
     if (this.position >= position) return Promise.resolve();
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.stopped) return Promise.reject(new Error(`Subscription stopped at position ${this.position}`));
-    return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { position, resolve, reject, timer: undefined };
-      if (timeoutMs !== undefined) {
-        waiter.timer = setTimeout(() => {
-          this.waiters = this.waiters.filter((w) => w !== waiter);
-          reject(new Error(`Timed out after ${timeoutMs} ms waiting for position ${position} (delivered up to ${this.position})`));
-        }, timeoutMs);
-      }
-      this.waiters.push(waiter);
-    });
+    return this.waiters.wait(position, timeoutMs, () => `Timed out after ${timeoutMs} ms waiting for position ${position} (delivered up to ${this.position})`);
   }
 
   private wake(): void {
@@ -114,7 +99,7 @@ export class PollingSubscription implements Subscription {
           return;
         }
         this.position = events[events.length - 1]!.position;
-        this.settleWaiters();
+        this.waiters.reached(this.position);
       }
     } finally {
       this.unregister?.();
@@ -138,33 +123,10 @@ export class PollingSubscription implements Subscription {
     });
   }
 
-  private settleWaiters(): void {
-    if (this.waiters.length === 0) return;
-    const remaining: Waiter[] = [];
-    for (const waiter of this.waiters) {
-      if (waiter.position <= this.position) {
-        clearTimeout(waiter.timer);
-        waiter.resolve();
-      } else {
-        remaining.push(waiter);
-      }
-    }
-    this.waiters = remaining;
-  }
-
   private fail(error: unknown): void {
     this.failure = error;
     this.stopped = true;
-    this.rejectWaiters(error);
+    this.waiters.rejectAll(error);
     this.options.onError?.(error);
-  }
-
-  private rejectWaiters(error: unknown): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const waiter of waiters) {
-      clearTimeout(waiter.timer);
-      waiter.reject(error);
-    }
   }
 }

@@ -1,5 +1,6 @@
 import { Kafka, Partitioners, logLevel, type Message, type Producer } from 'kafkajs';
 import type { EventStore, StoredEvent, Subscription } from '../../event-store/src/event-store.port.js';
+import { PositionWaiters } from '../../event-store/src/position-waiters.js';
 import { DEFAULT_BACKOFF, InterruptibleSleep, backoffDelay, type BackoffOptions } from './backoff.js';
 import type { CheckpointStore } from './checkpoint-store.port.js';
 import { DEFAULT_EVENTS_TOPIC, toKafkaMessage } from './kafka-envelope.js';
@@ -50,13 +51,6 @@ class RelayStoppedError extends Error {
   }
 }
 
-interface CheckpointWaiter {
-  position: number;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-  timer: NodeJS.Timeout | undefined;
-}
-
 /**
  * Publishes every stored event to a Kafka topic, in global position order, at least once.
  *
@@ -87,7 +81,7 @@ export class KafkaRelay {
   private sendFailures = 0;
   private subscriptionFailures = 0;
   private lastError: string | undefined;
-  private waiters: CheckpointWaiter[] = [];
+  private readonly waiters = new PositionWaiters();
 
   constructor(private readonly options: KafkaRelayOptions) {
     this.topic = options.topic ?? DEFAULT_EVENTS_TOPIC;
@@ -134,7 +128,7 @@ export class KafkaRelay {
     await subscriptionStopped;
     this.subscription = undefined;
     this.running = false;
-    this.rejectWaiters(new Error(`Relay ${this.name} stopped at position ${this.position}`));
+    this.waiters.rejectAll(new Error(`Relay ${this.name} stopped at position ${this.position}`));
     this.logger.info({ relay: this.name, checkpoint: this.position }, 'relay stopped');
   }
 
@@ -162,16 +156,7 @@ export class KafkaRelay {
   waitForCheckpoint(position: number, timeoutMs?: number): Promise<void> {
     if (this.position >= position) return Promise.resolve();
     if (!this.running) return Promise.reject(new Error(`Relay ${this.name} is not running`));
-    return new Promise<void>((resolve, reject) => {
-      const waiter: CheckpointWaiter = { position, resolve, reject, timer: undefined };
-      if (timeoutMs !== undefined) {
-        waiter.timer = setTimeout(() => {
-          this.waiters = this.waiters.filter((w) => w !== waiter);
-          reject(new Error(`Relay ${this.name}: timed out after ${timeoutMs} ms waiting for position ${position} (checkpoint ${this.position})`));
-        }, timeoutMs);
-      }
-      this.waiters.push(waiter);
-    });
+    return this.waiters.wait(position, timeoutMs, () => `Relay ${this.name}: timed out after ${timeoutMs} ms waiting for position ${position} (checkpoint ${this.position})`);
   }
 
   private subscribe(): void {
@@ -202,7 +187,7 @@ export class KafkaRelay {
       this.published += chunk.messages.length;
       this.position = chunk.last;
       this.subscriptionFailures = 0;
-      this.settleWaiters();
+      this.waiters.reached(this.position);
     }
   }
 
@@ -298,29 +283,6 @@ export class KafkaRelay {
     const producer = this.producer;
     this.producer = undefined;
     if (producer !== undefined) await producer.disconnect().catch(() => undefined);
-  }
-
-  private settleWaiters(): void {
-    if (this.waiters.length === 0) return;
-    const remaining: CheckpointWaiter[] = [];
-    for (const waiter of this.waiters) {
-      if (waiter.position <= this.position) {
-        clearTimeout(waiter.timer);
-        waiter.resolve();
-      } else {
-        remaining.push(waiter);
-      }
-    }
-    this.waiters = remaining;
-  }
-
-  private rejectWaiters(error: Error): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const waiter of waiters) {
-      clearTimeout(waiter.timer);
-      waiter.reject(error);
-    }
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { EventStore, StoredEvent, Subscription } from '../../event-store/src/index.js';
+import { PositionWaiters, type EventStore, type StoredEvent, type Subscription } from '../../event-store/src/index.js';
 import type { Projection } from './projection.js';
 
 export interface ProjectionStatus {
@@ -15,7 +15,7 @@ export interface ProjectionStatus {
 export class ProjectionRunner {
   private subscription: Subscription | null = null;
   private position = 0;
-  private readonly waiters = new Set<{ position: number; resolve: () => void }>();
+  private readonly waiters = new PositionWaiters();
   private failure: Error | null = null;
   private readonly getCheckpoint;
   private readonly putCheckpoint;
@@ -79,7 +79,7 @@ export class ProjectionRunner {
       }
     })();
     this.position = last;
-    for (const w of this.waiters) if (w.position <= last) { this.waiters.delete(w); w.resolve(); }
+    this.waiters.reached(last);
   }
 
   /** Ends a bulk replay: each projection builds its indexes and applies what it deferred, in one transaction. */
@@ -108,14 +108,7 @@ export class ProjectionRunner {
   /** Read-your-writes: resolves once every projection has applied `position`. */
   waitFor(position: number, timeoutMs = 5000): Promise<void> {
     if (position <= this.position) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const waiter = { position, resolve: () => { clearTimeout(timer); resolve(); } };
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        reject(new Error(`read models did not reach position ${position} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.waiters.add(waiter);
-    });
+    return this.waiters.wait(position, timeoutMs, () => `read models did not reach position ${position} within ${timeoutMs} ms`);
   }
 
   async stop(): Promise<void> {
