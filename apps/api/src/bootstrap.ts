@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import helmet from '@fastify/helmet';
 import type { AppConfig } from '../../../libs/config/src/index.js';
 import { AppModule } from './app.module.js';
 import { strictValidationPipe } from './http/validation.pipe.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import type { StartupHook } from './infrastructure/tracker.module.js';
 import { createLogger, NestPinoLogger } from './http/logger.js';
 import { registerDashboardAssets } from './dashboard/dashboard-assets.js';
@@ -25,9 +25,9 @@ export async function createApp(config: AppConfig, hooks: StartupHook[] = []): P
   const requestLogger = ['debug', 'trace'].includes(config.logLevel) ? logger : logger.child({}, { level: config.logLevel === 'silent' ? 'silent' : 'warn' });
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, loggerInstance: requestLogger, onProtoPoisoning: 'error', onConstructorPoisoning: 'error' });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, hooks), adapter, { logger: new NestPinoLogger(logger), bufferLogs: false });
-  await app.register(helmet as any, { contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } } });
   // Before any route runs: the rate limit first, so that a refused write never claims its idempotency key.
   const fastify = app.getHttpAdapter().getInstance();
+  registerSecurityHeaders(fastify);
   const tokens = app.get(TokenStore);
   registerInputGuards(fastify);
   registerRateLimit(fastify, config.rateLimitPerMinute, tokens);

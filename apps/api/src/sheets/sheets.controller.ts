@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../../../libs/auth/src/index.js';
+import { timeOrderedId } from '../../../../libs/event-store/src/index.js';
 import { isSlug, invalid, type SheetFields } from '../../../../libs/domain/src/index.js';
 import { Allow, Caller } from '../auth/access.decorator.js';
 import { requestIds } from '../http/request-context.js';
@@ -104,7 +104,7 @@ export class SheetsController {
   report(@Param('sheetId') sheetId: string, @Param('indicatorId') indicatorId: string, @Body() dto: ReportIndicatorDto, @Caller() p: Principal, @Req() req: any) {
     return this.write(req, p, sheetId, {
       type: 'ReportIndicator',
-      data: { indicatorId: checkId('indicatorId', indicatorId), reportId: randomUUID(), value: dto.value, observedOn: dto.observedOn, territory: dto.territory ?? null, source: dto.source ?? null, comment: dto.comment ?? null },
+      data: { indicatorId: checkId('indicatorId', indicatorId), reportId: timeOrderedId(), value: dto.value, observedOn: dto.observedOn, territory: dto.territory ?? null, source: dto.source ?? null, comment: dto.comment ?? null },
     });
   }
 

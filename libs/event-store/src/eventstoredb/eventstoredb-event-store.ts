@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../time-ordered-id.js';
 import { EventEmitter } from 'node:events';
 import {
   ANY,
@@ -96,7 +96,7 @@ export class EventStoreDbEventStore implements EventStore {
     }
     const ids = new Set<string>();
     const prepared = events.map((event) => {
-      const id = event.id ?? randomUUID();
+      const id = event.id ?? timeOrderedId();
       if (ids.has(id)) throw new DuplicateEventIdError(stream, id);
       ids.add(id);
       return { id, type: event.type, data: event.data ?? null, metadata: completeMetadata(event.metadata) };

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../time-ordered-id.js';
 import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
 import { checkExpectedRevision, completeMetadata, normalizeInstant } from '../event-envelope.js';
@@ -294,7 +294,7 @@ export class SqliteEventStore implements EventStore {
     let revision = current;
     let position = 0;
     for (const event of events) {
-      const id = event.id ?? randomUUID();
+      const id = event.id ?? timeOrderedId();
       if (seen.has(id)) throw new DuplicateEventIdError(stream, id);
       seen.add(id);
       revision += 1;
