@@ -140,6 +140,24 @@ describe('SqliteEventStore', () => {
       }
     });
 
+    it('vouches for the revisions it wrote only until another connection writes (knownRevision)', async () => {
+      const other = new SqliteEventStore({ path: fixture.path });
+      try {
+        expect(store.knownRevision('sheet-mine')).toBeUndefined(); // never written here: read it
+        await store.appendToStream('sheet-mine', [event('A'), event('B')]);
+        expect(store.knownRevision('sheet-mine')).toBe(1);
+        await other.appendToStream('sheet-mine', [event('C')], { expectedRevision: 1 });
+        // Another connection committed: nothing written here can be vouched for any more.
+        expect(store.knownRevision('sheet-mine')).toBeUndefined();
+        expect(await store.streamRevision('sheet-mine')).toBe(2);
+        await store.appendToStream('sheet-mine', [event('D')], { expectedRevision: 2 });
+        expect(store.knownRevision('sheet-mine')).toBe(3);
+        expect(other.knownRevision('sheet-mine')).toBeUndefined();
+      } finally {
+        await other.close();
+      }
+    });
+
     it('keeps optimistic concurrency across connections', async () => {
       const other = new SqliteEventStore({ path: fixture.path });
       try {

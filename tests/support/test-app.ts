@@ -22,7 +22,7 @@ export interface RunningApp {
 /** A real HTTP server on a random port, on a real SQLite store in a temporary (or given) directory. */
 export async function startTestApp(options: { dataDir?: string; env?: Record<string, string>; hooks?: StartupHook[] } = {}): Promise<RunningApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'scoran-e2e-'));
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', SCORAN_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'silent', SEED_ON_START: 'false', HOST: '127.0.0.1', ...options.env });
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', SCORAN_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'silent', SEED_ON_START: 'false', HOST: '127.0.0.1', PROJECTION_THREAD: 'main', ...options.env });
   const app = await createApp(config, options.hooks ?? []);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();

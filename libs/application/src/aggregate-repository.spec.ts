@@ -63,6 +63,31 @@ describe('AggregateRepository with cached states and snapshots', () => {
     await store.close();
   });
 
+  it('reads nothing before deciding when the store vouches for the cached revision, and reads again once another connection wrote', async () => {
+    const store = new SqliteEventStore({ path: join(dir, 'known.sqlite') });
+    await store.appendToStream(sheetStream('s1'), [{ ...created, metadata: ctx }]);
+    const commands = new RoadmapCommands(store);
+    const reads: string[] = [];
+    const readStream = store.readStream.bind(store);
+    store.readStream = (stream, options) => { reads.push(stream); return readStream(stream, options); };
+    await commands.onSheet('s1', report(1), ctx); // first time: folds the stream
+    const afterFirst = reads.length;
+    expect(afterFirst).toBeGreaterThan(0);
+    await commands.onSheet('s1', report(2), ctx);
+    await commands.onSheet('s1', report(3), ctx);
+    expect(reads.length).toBe(afterFirst); // this store wrote the last events: nothing to read
+
+    const other = new SqliteEventStore({ path: join(dir, 'known.sqlite') });
+    await other.appendToStream(sheetStream('s1'), [{ ...reported(50), metadata: ctx }], { expectedRevision: 3 });
+    await other.close();
+    const outcome = await commands.onSheet('s1', report(4), ctx);
+    expect(reads.length).toBeGreaterThan(afterFirst); // caught up from the store
+    expect(outcome.revision).toBe(5);
+    const state = (await commands.repository.load(sheetStream('s1'), sheetDecider)).state;
+    expect(reportsOf(state)).toEqual(['x1', 'x2', 'x3', 'r50', 'x4']);
+    await store.close();
+  });
+
   it('checks a guard against the state the command is decided on, without storing anything when it refuses', async () => {
     const store = new SqliteEventStore({ path: join(dir, 'guard.sqlite') });
     await store.appendToStream(sheetStream('s1'), [{ ...created, metadata: ctx }]);

@@ -1,10 +1,10 @@
 import type { AppConfig } from '../../config/src/index.js';
 import type { EventStore } from '../../event-store/src/index.js';
-import type { ProjectionRunner } from '../../projections/src/index.js';
+import type { ProjectionHost } from '../../projections/src/index.js';
 import type { RoadmapCommands } from './sheet-commands.service.js';
 
 /**
  * Work a process does once its store and read models are open (seeding, relaying). It may return a
  * function that undoes what it started, called on shutdown in reverse order.
  */
-export type StartupHook = (deps: { store: EventStore; commands: RoadmapCommands; runner: ProjectionRunner; config: AppConfig }) => Promise<void | (() => Promise<void>)>;
+export type StartupHook = (deps: { store: EventStore; commands: RoadmapCommands; runner: ProjectionHost; config: AppConfig }) => Promise<void | (() => Promise<void>)>;

@@ -16,6 +16,11 @@ export interface AppConfig {
   logLevel: string;
   /** Seed the real roadmap into an empty store at start. */
   seedOnStart: boolean;
+  /**
+   * Where the API process runs its projections on the embedded store: on a worker thread (default:
+   * the read models' writes leave the request thread) or on the main thread. EventStoreDB: always main.
+   */
+  projectionThread: 'worker' | 'main';
 }
 
 export class ConfigError extends Error {
@@ -62,7 +67,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     logLevel: env.LOG_LEVEL ?? 'info',
     seedOnStart: (env.SEED_ON_START ?? 'true') !== 'false',
+    projectionThread: (env.PROJECTION_THREAD ?? 'worker') as AppConfig['projectionThread'],
   };
+  if (!['worker', 'main'].includes(config.projectionThread)) problems.push(`PROJECTION_THREAD must be "worker" or "main" (got "${env.PROJECTION_THREAD}")`);
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`);
   if (problems.length) throw new ConfigError(problems);
   return config;

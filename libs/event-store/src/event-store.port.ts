@@ -94,6 +94,12 @@ export interface EventStore {
   readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   /** Current revision of a stream, or -1 when it does not exist. */
   streamRevision(stream: string): Promise<number>;
+  /**
+   * Optional, and synchronous: the stream's revision when this store knows it without reading, i.e.
+   * it wrote the stream's last event itself and nothing else has written to the store since;
+   * undefined when it cannot vouch for it (then read).
+   */
+  knownRevision?(stream: string): number | undefined;
   readAll(options?: ReadAllOptions): Promise<StoredEvent[]>;
   /** Position of the last stored event (0 when the store is empty). */
   headPosition(): Promise<number>;

@@ -1,18 +1,25 @@
 import type { Database } from 'better-sqlite3';
 import { PositionWaiters, type EventStore, type StoredEvent, type Subscription } from '../../event-store/src/index.js';
 import type { Projection } from './projection.js';
+import { ProjectionHost, type ProjectionStatus } from './projection-host.js';
 
-export interface ProjectionStatus {
-  name: string;
-  version: number;
-  position: number;
+export type { ProjectionStatus } from './projection-host.js';
+
+export interface ProjectionRunnerOptions {
+  /** A rebuild into a fresh file: tables without secondary indexes until `endBulk` (see Projection.setup). */
+  bulk?: boolean;
+  /** Called after each batch is committed, with the position every projection has reached. */
+  onApplied?: (position: number) => void;
+  /** Called once when a projection fails (the runner stops there). */
+  onFailed?: (error: Error) => void;
 }
 
 /**
  * Feeds projections from a catch-up subscription. Each batch is applied to every projection that has
  * not seen it, and the checkpoints move, in ONE read-model transaction.
  */
-export class ProjectionRunner {
+export class ProjectionRunner extends ProjectionHost {
+  readonly thread = 'main';
   private subscription: Subscription | null = null;
   private position = 0;
   private readonly waiters = new PositionWaiters();
@@ -21,12 +28,12 @@ export class ProjectionRunner {
   private readonly putCheckpoint;
 
   constructor(
-    private readonly db: Database,
+    readonly db: Database,
     private readonly projections: readonly Projection[],
     private readonly batchSize = 2000,
-    /** A rebuild into a fresh file: tables without secondary indexes until `endBulk` (see Projection.setup). */
-    private readonly options: { bulk?: boolean } = {},
+    private readonly options: ProjectionRunnerOptions = {},
   ) {
+    super();
     this.getCheckpoint = db.prepare<[string], { version: number; position: number }>('SELECT version, position FROM projection_checkpoints WHERE name = ?');
     this.putCheckpoint = db.prepare(
       `INSERT INTO projection_checkpoints (name, version, position, updated_at) VALUES (@name, @version, @position, @updatedAt)
@@ -80,6 +87,7 @@ export class ProjectionRunner {
     })();
     this.position = last;
     this.waiters.reached(last);
+    this.options.onApplied?.(last);
   }
 
   /** Ends a bulk replay: each projection builds its indexes and applies what it deferred, in one transaction. */
@@ -97,7 +105,9 @@ export class ProjectionRunner {
           this.applyBatch(events);
         } catch (error) {
           // A projection bug must not be skipped over silently: stop here, report it in health and lag.
-          this.failure = error as Error;
+          this.failure = error instanceof Error ? error : new Error(String(error));
+          this.waiters.rejectAll(this.failure);
+          this.options.onFailed?.(this.failure);
           throw error;
         }
       },
@@ -108,6 +118,7 @@ export class ProjectionRunner {
   /** Read-your-writes: resolves once every projection has applied `position`. */
   waitFor(position: number, timeoutMs = 5000): Promise<void> {
     if (position <= this.position) return Promise.resolve();
+    if (this.failure) return Promise.reject(this.failure);
     return this.waiters.wait(position, timeoutMs, () => `read models did not reach position ${position} within ${timeoutMs} ms`);
   }
 

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/co
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthIndicatorFunction } from '@nestjs/terminus';
 import type { EventStore } from '../../../../libs/event-store/src/index.js';
-import { ProjectionRunner } from '../../../../libs/projections/src/index.js';
+import { ProjectionHost } from '../../../../libs/projections/src/index.js';
 import { EVENT_STORE } from '../infrastructure/tokens.js';
 import { ReadinessIndicators } from './readiness.indicators.js';
 
@@ -11,7 +11,7 @@ import { ReadinessIndicators } from './readiness.indicators.js';
 export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(ProjectionHost) private readonly runner: ProjectionHost,
     @Inject(HealthCheckService) private readonly checks: HealthCheckService,
     @Inject(ReadinessIndicators) private readonly indicators: ReadinessIndicators,
   ) {}
@@ -59,7 +59,7 @@ export class HealthController {
     const body = {
       status: this.runner.error ? 'error' : 'ok',
       store: { name: this.store.name, head },
-      projections: { checkpoint: this.runner.checkpoint, lag, statuses: this.runner.statuses(), error: this.runner.error?.message ?? null },
+      projections: { thread: this.runner.thread, checkpoint: this.runner.checkpoint, lag, statuses: this.runner.statuses(), error: this.runner.error?.message ?? null },
     };
     if (this.runner.error) throw new ServiceUnavailableException({ statusCode: 503, error: 'projection_failed', message: this.runner.error.message, details: body });
     return body;

@@ -3,7 +3,7 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import { Kafka, logLevel } from 'kafkajs';
 import type { AppConfig } from '../../../../libs/config/src/index.js';
 import type { EventStore } from '../../../../libs/event-store/src/index.js';
-import { ProjectionRunner } from '../../../../libs/projections/src/index.js';
+import { ProjectionHost } from '../../../../libs/projections/src/index.js';
 import { APP_CONFIG, EVENT_STORE } from '../infrastructure/tokens.js';
 
 /** Beyond this many unapplied events the read models are too stale to serve reads. */
@@ -17,7 +17,7 @@ export class ReadinessIndicators {
   constructor(
     @Inject(HealthIndicatorService) private readonly health: HealthIndicatorService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(ProjectionHost) private readonly runner: ProjectionHost,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { HashChainer, HashChainStore } from '../../../../libs/audit/src/index.js';
 import type { AppConfig } from '../../../../libs/config/src/index.js';
 import type { EventStore } from '../../../../libs/event-store/src/index.js';
+import { ProjectionHost, WorkerProjectionHost } from '../../../../libs/projections/src/index.js';
 import { APP_CONFIG, EVENT_STORE } from '../infrastructure/tokens.js';
 
 export const hashChainStoreProvider = {
@@ -20,11 +21,18 @@ export class HashChainLifecycle implements OnApplicationBootstrap, OnModuleDestr
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
     private readonly chain: HashChainStore,
+    @Inject(ProjectionHost) private readonly host: ProjectionHost,
   ) {
     this.chainer = new HashChainer(store, chain);
   }
 
+  /** The projection worker keeps the chain when it runs (openProjections gives it the chain's file). */
+  private get keptByWorker(): boolean {
+    return this.host instanceof WorkerProjectionHost && this.host.chainsHashes;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
+    if (this.keptByWorker) return;
     const added = await this.chainer.catchUp();
     if (added > 0) this.logger.log(`chained ${added} events written while the application was stopped`);
     this.chainer.start((error) => this.logger.error(`hash chain stopped: ${error instanceof Error ? error.message : String(error)}`));
@@ -32,7 +40,7 @@ export class HashChainLifecycle implements OnApplicationBootstrap, OnModuleDestr
 
   /** Before the store closes (that happens at application shutdown, after every module is destroyed). */
   async onModuleDestroy(): Promise<void> {
-    await this.chainer.stop();
+    if (!this.keptByWorker) await this.chainer.stop();
     this.chain.close();
   }
 }

@@ -6,13 +6,32 @@ import { RoadmapCommands, SqliteSnapshotStore, type StartupHook } from '../../..
 import { TokenStore } from '../../../../libs/auth/src/index.js';
 import type { AppConfig } from '../../../../libs/config/src/index.js';
 import { createEventStore, type EventStore } from '../../../../libs/event-store/src/index.js';
-import { allProjections, openReadModelDb, ProjectionRunner } from '../../../../libs/projections/src/index.js';
+import { allProjections, openReadModelDb, ProjectionHost, ProjectionRunner, WorkerProjectionHost } from '../../../../libs/projections/src/index.js';
 import { ReadModels } from './read-models.service.js';
 import { APP_CONFIG, EVENT_STORE, READ_DB } from './tokens.js';
 
 /** Builds the event store the configuration asks for. */
 export async function openEventStore(config: AppConfig): Promise<EventStore> {
   return createEventStore({ eventStore: config.eventStore, dataDir: config.dataDir, eventStoreConnectionString: config.eventStoreConnectionString });
+}
+
+/**
+ * The projections of this process: on a worker thread for the embedded store (unless configured
+ * otherwise), on this thread for EventStoreDB, whose subscription pushes events to this process.
+ */
+export async function openProjections(config: AppConfig): Promise<ProjectionHost> {
+  const readModelsPath = join(config.dataDir, 'read-models.sqlite');
+  if (config.eventStore === 'sqlite' && config.projectionThread === 'worker') {
+    const logger = new Logger('ProjectionWorker');
+    return WorkerProjectionHost.open({
+      eventsPath: join(config.dataDir, 'events.sqlite'),
+      readModelsPath,
+      // The audit chain follows the log on the same thread (HashChainLifecycle then leaves it alone).
+      hashChainPath: join(config.dataDir, 'event-hashes.sqlite'),
+      log: (level, message) => (level === 'error' ? logger.error(message) : logger.log(message)),
+    });
+  }
+  return new ProjectionRunner(openReadModelDb(readModelsPath), allProjections());
 }
 
 /** Hooks run once the store and read models are up (seeding the real roadmap on first start). */
@@ -26,7 +45,7 @@ class TrackerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_DB) private readonly db: Database,
-    private readonly runner: ProjectionRunner,
+    private readonly runner: ProjectionHost,
     private readonly commands: RoadmapCommands,
     private readonly tokens: TokenStore,
     @Inject(STARTUP_HOOKS) private readonly hooks: StartupHook[],
@@ -62,8 +81,9 @@ export class TrackerModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: STARTUP_HOOKS, useValue: hooks },
         { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
-        { provide: READ_DB, useFactory: () => openReadModelDb(join(config.dataDir, 'read-models.sqlite')) },
-        { provide: ProjectionRunner, useFactory: (db: Database) => new ProjectionRunner(db, allProjections()), inject: [READ_DB] },
+        { provide: ProjectionHost, useFactory: () => openProjections(config) },
+        // Queries read the read models through the host's connection of this thread.
+        { provide: READ_DB, useFactory: (host: ProjectionHost) => host.db, inject: [ProjectionHost] },
         {
           provide: RoadmapCommands,
           useFactory: (store: EventStore) => new RoadmapCommands(store, { snapshots: new SqliteSnapshotStore(join(config.dataDir, 'snapshots.sqlite')) }),
@@ -73,7 +93,7 @@ export class TrackerModule {
         ReadModels,
         TrackerLifecycle,
       ],
-      exports: [APP_CONFIG, EVENT_STORE, READ_DB, ProjectionRunner, RoadmapCommands, TokenStore, ReadModels],
+      exports: [APP_CONFIG, EVENT_STORE, READ_DB, ProjectionHost, RoadmapCommands, TokenStore, ReadModels],
     };
   }
 }

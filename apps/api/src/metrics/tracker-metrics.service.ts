@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { WrongExpectedRevisionError, type EventStore } from '../../../../libs/event-store/src/index.js';
-import { ProjectionRunner } from '../../../../libs/projections/src/index.js';
+import { ProjectionHost } from '../../../../libs/projections/src/index.js';
 import { EVENT_STORE } from '../infrastructure/tokens.js';
 import { processRegistry } from './metrics-registry.js';
 
@@ -40,7 +40,7 @@ export class TrackerMetrics implements OnModuleInit {
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(ProjectionHost) private readonly runner: ProjectionHost,
   ) {
     const self = this;
     new Gauge({

@@ -6,7 +6,7 @@ import { ENJEUX } from '../../../../libs/domain/src/index.js';
 import { IsSlug } from '../http/validators.js';
 import { RoadmapCommands } from '../../../../libs/application/src/index.js';
 import type { Principal } from '../../../../libs/auth/src/index.js';
-import { ProjectionRunner } from '../../../../libs/projections/src/index.js';
+import { ProjectionHost } from '../../../../libs/projections/src/index.js';
 import { actorOf, Allow, Caller } from '../auth/access.decorator.js';
 import { requestIds } from '../http/request-context.js';
 import { IsCalendarDate, IsPeriod } from '../http/validators.js';
@@ -47,7 +47,7 @@ export class AdoptVersionDto {
 export class RoadmapsController {
   constructor(
     @Inject(RoadmapCommands) private readonly commands: RoadmapCommands,
-    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(ProjectionHost) private readonly runner: ProjectionHost,
     private readonly readModels: ReadModels,
     private readonly rollupAt: RollupAt,
   ) {}

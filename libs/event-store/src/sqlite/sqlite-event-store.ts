@@ -66,6 +66,10 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new Set<PollingSubscription>();
   private readonly counters: SqliteEventStoreStats = { commits: 0, appends: 0, events: 0 };
   private queue: PendingAppend[] = [];
+  /** Revisions this connection wrote last, valid while no other connection writes (see knownRevision). */
+  private readonly written = new Map<string, number>();
+  private seenDataVersion = -1;
+  private readonly selectDataVersion: Database.Statement;
   private flushScheduled = false;
   private closed = false;
 
@@ -112,6 +116,8 @@ export class SqliteEventStore implements EventStore {
       .prepare('SELECT position FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1')
       .pluck();
     this.selectHead = this.db.prepare('SELECT MAX(position) FROM events').pluck();
+    this.selectDataVersion = this.db.prepare('PRAGMA data_version').pluck();
+    this.seenDataVersion = this.selectDataVersion.get() as number;
     this.selectStream = this.db
       .prepare(`SELECT ${SELECT_COLUMNS} FROM events WHERE stream = ? AND revision BETWEEN ? AND ? ORDER BY revision`)
       .raw();
@@ -187,6 +193,20 @@ export class SqliteEventStore implements EventStore {
     return rows.map((row) => this.toStoredEvent(row));
   }
 
+  /**
+   * SQLite's data_version changes whenever another connection (thread or process) commits to the
+   * file; while it has not, the revisions this connection wrote are still the streams' heads.
+   */
+  knownRevision(stream: string): number | undefined {
+    if (this.closed) return undefined;
+    const version = this.selectDataVersion.get() as number;
+    if (version !== this.seenDataVersion) {
+      this.written.clear();
+      this.seenDataVersion = version;
+    }
+    return this.written.get(stream);
+  }
+
   async streamRevision(stream: string): Promise<number> {
     this.assertOpen();
     return this.currentRevision(stream);
@@ -217,6 +237,21 @@ export class SqliteEventStore implements EventStore {
   async headPosition(): Promise<number> {
     this.assertOpen();
     return this.currentHead();
+  }
+
+  /**
+   * Calls `listener` after every commit that wrote events through this connection; returns the
+   * function that stops it. A reader in another thread or process is told this way instead of
+   * waiting for its next poll.
+   */
+  onAppended(listener: () => void): () => void {
+    this.appended.on('appended', listener);
+    return () => this.appended.off('appended', listener);
+  }
+
+  /** Wakes this store's subscriptions now: events were written through another connection. */
+  notifyAppended(): void {
+    this.appended.emit('appended');
   }
 
   subscribeToAll(handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
@@ -269,7 +304,11 @@ export class SqliteEventStore implements EventStore {
         append.reject(outcome);
         return;
       }
-      if (outcome.events.length > 0) written = true;
+      if (outcome.events.length > 0) {
+        written = true;
+        if (this.written.size >= 10_000) this.written.clear();
+        this.written.set(append.stream, outcome.nextExpectedRevision);
+      }
       this.counters.appends += 1;
       this.counters.events += outcome.events.length;
       append.resolve(outcome);

@@ -3,7 +3,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { RoadmapCommands, type CommandOutcome, type SheetCommandInput } from '../../../../../libs/application/src/index.js';
 import type { Principal } from '../../../../../libs/auth/src/index.js';
 import { DomainError, notFound, type SheetState } from '../../../../../libs/domain/src/index.js';
-import { ProjectionRunner } from '../../../../../libs/projections/src/index.js';
+import { ProjectionHost } from '../../../../../libs/projections/src/index.js';
 import { actorOf } from '../../auth/access.decorator.js';
 
 export interface WriteResult {
@@ -29,7 +29,7 @@ export class ExecuteSheetCommand extends Command<WriteResult> {
 export class ExecuteSheetCommandHandler implements ICommandHandler<ExecuteSheetCommand> {
   constructor(
     @Inject(RoadmapCommands) private readonly commands: RoadmapCommands,
-    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(ProjectionHost) private readonly runner: ProjectionHost,
   ) {}
 
   async execute({ sheetId, input, principal, correlationId, causationId }: ExecuteSheetCommand): Promise<WriteResult> {

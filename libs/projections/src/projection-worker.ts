@@ -1,0 +1,87 @@
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { HashChainer, HashChainStore } from '../../audit/src/index.js';
+import { SqliteEventStore } from '../../event-store/src/index.js';
+import { allProjections } from './all-projections.js';
+import { ProjectionRunner } from './projection-runner.js';
+import { openReadModelDb } from './read-model-db.js';
+
+/** What the worker is given: where the log and the read models are. */
+export interface ProjectionWorkerInput {
+  kind: 'scoran-projection-worker';
+  eventsPath: string;
+  readModelsPath: string;
+  pollIntervalMs?: number;
+  /** When given, the audit hash chain is also extended here, from the same log. */
+  hashChainPath?: string;
+}
+
+export type ToProjectionWorker = { type: 'start' } | { type: 'appended' } | { type: 'stop' };
+export type FromProjectionWorker =
+  | { type: 'ready'; position: number }
+  | { type: 'applied'; position: number }
+  | { type: 'failed'; message: string; stack?: string }
+  | { type: 'log'; level: 'info' | 'error'; message: string }
+  | { type: 'stopped' };
+
+/**
+ * The body of the projection worker thread: its own connection to the event store (to read the log)
+ * and to the read models (to write them), the same ProjectionRunner as on the main thread, and
+ * messages both ways: `appended` wakes its subscription, `applied` reports each checkpoint.
+ */
+async function runWorker(input: ProjectionWorkerInput): Promise<void> {
+  const port = parentPort!;
+  const post = (message: FromProjectionWorker) => port.postMessage(message);
+  let store: SqliteEventStore | undefined;
+  let runner: ProjectionRunner | undefined;
+  let chain: HashChainStore | undefined;
+  try {
+    store = new SqliteEventStore({ path: input.eventsPath, pollIntervalMs: input.pollIntervalMs });
+    const db = openReadModelDb(input.readModelsPath);
+    runner = new ProjectionRunner(db, allProjections(), undefined, {
+      onApplied: (position) => post({ type: 'applied', position }),
+      onFailed: (error) => post({ type: 'failed', message: error.message, stack: error.stack }),
+    });
+    chain = input.hashChainPath ? new HashChainStore(input.hashChainPath) : undefined;
+    const chainer = chain ? new HashChainer(store, chain) : undefined;
+    const started = { store, runner, db, chain, chainer };
+    port.on('message', (message: ToProjectionWorker) => {
+      switch (message.type) {
+        case 'start':
+          started.runner.start(started.store);
+          if (started.chainer) {
+            const chainer = started.chainer;
+            void chainer.catchUp().then((added) => {
+              if (added > 0) post({ type: 'log', level: 'info', message: `chained ${added} events written while the application was stopped` });
+              chainer.start((error) => post({ type: 'log', level: 'error', message: `hash chain stopped: ${error instanceof Error ? error.message : String(error)}` }));
+            }, (error: unknown) => post({ type: 'log', level: 'error', message: `hash chain stopped: ${error instanceof Error ? error.message : String(error)}` }));
+          }
+          break;
+        case 'appended':
+          started.store.notifyAppended();
+          break;
+        case 'stop':
+          void (async () => {
+            await started.runner.stop();
+            await started.chainer?.stop();
+            started.chain?.close();
+            await started.store.close();
+            started.db.close();
+            post({ type: 'stopped' });
+            port.close();
+          })();
+          break;
+      }
+    });
+    post({ type: 'ready', position: runner.checkpoint });
+  } catch (error) {
+    const e = error instanceof Error ? error : new Error(String(error));
+    post({ type: 'failed', message: e.message, stack: e.stack });
+    chain?.close();
+    await store?.close().catch(() => undefined);
+    port.close();
+  }
+}
+
+if (!isMainThread && (workerData as ProjectionWorkerInput | undefined)?.kind === 'scoran-projection-worker') {
+  void runWorker(workerData as ProjectionWorkerInput);
+}

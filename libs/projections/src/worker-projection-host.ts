@@ -1,0 +1,173 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Database, Statement } from 'better-sqlite3';
+import { PositionWaiters, SqliteEventStore, type EventStore } from '../../event-store/src/index.js';
+import { ProjectionHost, type ProjectionStatus } from './projection-host.js';
+import type { FromProjectionWorker, ProjectionWorkerInput, ToProjectionWorker } from './projection-worker.js';
+import { openReadModelDb } from './read-model-db.js';
+
+export interface WorkerProjectionHostOptions {
+  /** The SQLite event store's file. */
+  eventsPath: string;
+  readModelsPath: string;
+  /** How often the worker looks for writes it was not told about (other processes), in ms. */
+  pollIntervalMs?: number;
+  /** The audit hash chain's file: when given, the worker extends the chain too (off the request thread). */
+  hashChainPath?: string;
+  /** Where the worker's log lines go. */
+  log?: (level: 'info' | 'error', message: string) => void;
+  /** How long to wait for the worker to open its files and prepare the tables (a version change rebuilds there). */
+  readyTimeoutMs?: number;
+}
+
+const WORKER_URL = new URL('./projection-worker.js', import.meta.url);
+
+/**
+ * The projections on a worker thread of this process. The request thread appends and answers; the
+ * worker reads what was appended (its own connection, woken by a message after each commit), applies
+ * it to the read models and reports its checkpoint, which `waitFor` waits on (read-your-writes). The
+ * read models' commits, the parsing of the log and the projections' code leave the request thread,
+ * and a second core works for the API. Queries read the same file through `db`, a connection of
+ * this thread; WAL lets them read while the worker writes.
+ */
+export class WorkerProjectionHost extends ProjectionHost {
+  readonly thread = 'worker';
+  private position: number;
+  private failure: Error | null = null;
+  private readonly waiters = new PositionWaiters();
+  private readonly selectStatuses: Statement<[], { name: string; version: number; position: number }>;
+  private unsubscribe: (() => void) | undefined;
+  private stopping: Promise<void> | undefined;
+  private exited = false;
+
+  /** True when the compiled worker script is there (not when running from TypeScript sources). */
+  static available(): boolean {
+    return WORKER_URL.protocol === 'file:' && existsSync(fileURLToPath(WORKER_URL));
+  }
+
+  /** Starts the worker and resolves once it has prepared the read models (tables created, versions checked). */
+  static async open(options: WorkerProjectionHostOptions): Promise<WorkerProjectionHost> {
+    if (!WorkerProjectionHost.available()) {
+      throw new Error(`the projection worker script is missing (${fileURLToPath(WORKER_URL)}): build the project, or run the projections on the main thread`);
+    }
+    const input: ProjectionWorkerInput = {
+      kind: 'scoran-projection-worker', eventsPath: options.eventsPath, readModelsPath: options.readModelsPath, pollIntervalMs: options.pollIntervalMs,
+      hashChainPath: options.hashChainPath,
+    };
+    const worker = new Worker(WORKER_URL, { workerData: input });
+    const position = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => fail(new Error(`the projection worker was not ready within ${options.readyTimeoutMs ?? 600_000} ms`)), options.readyTimeoutMs ?? 600_000);
+      const cleanup = () => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('error', fail);
+        worker.off('exit', onExit);
+      };
+      const fail = (error: Error) => {
+        cleanup();
+        void worker.terminate();
+        reject(error);
+      };
+      const onMessage = (message: FromProjectionWorker) => {
+        if (message.type === 'ready') {
+          cleanup();
+          resolve(message.position);
+        } else if (message.type === 'failed') {
+          fail(Object.assign(new Error(`projection worker: ${message.message}`), { stack: message.stack }));
+        }
+      };
+      const onExit = (code: number) => fail(new Error(`the projection worker exited with code ${code} before it was ready`));
+      worker.on('message', onMessage);
+      worker.on('error', fail);
+      worker.on('exit', onExit);
+    });
+    return new WorkerProjectionHost(worker, openReadModelDb(options.readModelsPath), position, options.hashChainPath !== undefined, options.log);
+  }
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly db: Database,
+    position: number,
+    /** Whether the worker also keeps the audit hash chain. */
+    readonly chainsHashes: boolean,
+    private readonly log: WorkerProjectionHostOptions['log'],
+  ) {
+    super();
+    this.position = position;
+    this.selectStatuses = db.prepare('SELECT name, version, position FROM projection_checkpoints ORDER BY rowid');
+    worker.on('message', (message: FromProjectionWorker) => this.onMessage(message));
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => {
+      this.exited = true;
+      this.unsubscribe?.();
+      if (this.stopping === undefined) this.fail(new Error(`the projection worker exited with code ${code}`));
+    });
+  }
+
+  get checkpoint(): number {
+    return this.position;
+  }
+
+  get error(): Error | null {
+    return this.failure;
+  }
+
+  statuses(): ProjectionStatus[] {
+    return this.selectStatuses.all().map((row) => ({ name: row.name, version: row.version, position: row.position }));
+  }
+
+  waitFor(position: number, timeoutMs = 5000): Promise<void> {
+    if (position <= this.position) return Promise.resolve();
+    if (this.failure) return Promise.reject(this.failure);
+    return this.waiters.wait(position, timeoutMs, () => `read models did not reach position ${position} within ${timeoutMs} ms`);
+  }
+
+  start(store: EventStore): void {
+    if (this.unsubscribe !== undefined || this.exited) return;
+    // Appends through this process's store wake the worker at once; others are found by its poll.
+    this.unsubscribe = store instanceof SqliteEventStore ? store.onAppended(() => this.send({ type: 'appended' })) : () => undefined;
+    this.send({ type: 'start' });
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.unsubscribe?.();
+      if (this.exited) return;
+      const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+      this.send({ type: 'stop' });
+      const timer = setTimeout(() => void this.worker.terminate(), 10_000);
+      await exited;
+      clearTimeout(timer);
+      this.waiters.rejectAll(new Error(`projections stopped at position ${this.position}`));
+    })();
+    return this.stopping;
+  }
+
+  private send(message: ToProjectionWorker): void {
+    if (!this.exited) this.worker.postMessage(message);
+  }
+
+  private onMessage(message: FromProjectionWorker): void {
+    switch (message.type) {
+      case 'applied':
+        if (message.position > this.position) this.position = message.position;
+        this.waiters.reached(this.position);
+        break;
+      case 'failed':
+        this.fail(Object.assign(new Error(message.message), { stack: message.stack }));
+        break;
+      case 'log':
+        this.log?.(message.level, message.message);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = error;
+    this.waiters.rejectAll(error);
+  }
+}
