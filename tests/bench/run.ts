@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type autocannon from 'autocannon';
+import Database from 'better-sqlite3';
 import { SqliteEventStore } from '../../libs/event-store/src/index.js';
 import { rebuildReadModels } from '../../libs/projections/src/index.js';
 import {
@@ -82,6 +83,21 @@ async function startApi(port: number, logName: string) {
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the API exited with code ${code} before answering: see bench-results/${logName}`))));
   const firstAnswerMs = await Promise.race([waitForAnswer(`${baseUrl}/api/sheets/${v4SheetId(0)}`, started), exited]);
   return { child, baseUrl, firstAnswerMs };
+}
+
+/** Waits until the projection worker has chained every generated event (read from the chain's file). */
+async function waitForHashChain(events: number): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    try {
+      const db = new Database(join(dataDir, 'event-hashes.sqlite'), { readonly: true, fileMustExist: true });
+      const head = (db.prepare('SELECT MAX(position) FROM event_hashes').pluck().get() as number | null) ?? 0;
+      db.close();
+      if (head >= events) return performance.now() - started;
+    } catch { /* not created yet */ }
+    if (performance.now() - started > 600_000) throw new Error('the hash chain was not built within 10 minutes');
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 async function timeTravel(baseUrl: string, firstDay: string, lastDay: string) {
@@ -185,9 +201,12 @@ async function main(): Promise<void> {
   // 3. Start on a million events, persistent read models. The first start on a fresh data directory
   // also builds the audit hash chain over the whole log (once); the figure that counts is a restart.
   const prime = await startApi(await freePort(), 'api-first-start.log');
-  log(`first start (builds the audit hash chain once): first answer after ${Math.round(prime.firstAnswerMs)} ms`);
+  log(`first start: first answer after ${Math.round(prime.firstAnswerMs)} ms; the audit hash chain is built once, in the background…`);
+  const chainBuiltMs = await waitForHashChain(data.events);
+  log(`first start: hash chain over ${data.events} events built after ${round(chainBuiltMs / 1000)} s`);
   await stopChild(prime.child);
   results.firstStartMs = prime.firstAnswerMs;
+  results.firstStartHashChainMs = chainBuiltMs;
   const port = await freePort();
   const api = await startApi(port, 'api.log');
   const sampler = rssSampler(api.child.pid!);

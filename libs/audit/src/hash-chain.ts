@@ -109,6 +109,9 @@ export class HashChainer {
       this.chain.append(links);
       added += links.length;
       from = batch[batch.length - 1]!.position;
+      // A long catch-up (a first start on a large log) must not hold the thread: the projections
+      // and the messages of the worker it shares run between batches.
+      if (batch.length === 2000) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 
