@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { fstatSync, fsync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,8 +60,92 @@ describe('SqliteEventStore', () => {
     await fixture.cleanup();
   });
 
-  it('runs in WAL mode with synchronous = FULL', () => {
-    expect(store.durabilitySettings()).toEqual({ journalMode: 'wal', synchronous: 'full' });
+  it('runs in WAL mode and fsyncs the WAL itself before acknowledging (synchronous = NORMAL inside SQLite)', () => {
+    expect(store.durabilitySettings()).toEqual({ journalMode: 'wal', synchronous: 'normal', walFsyncBeforeAck: true });
+  });
+
+  describe('acknowledging only what is on disk', () => {
+    /** An fsync held until released: a slow disk, under the test's control. */
+    function slowDisk() {
+      const held: Array<{ fd: number; callback: (error: NodeJS.ErrnoException | null) => void }> = [];
+      return {
+        held,
+        fsync: (fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => { held.push({ fd, callback }); },
+        release: (error: NodeJS.ErrnoException | null = null) => { for (const h of held.splice(0)) h.callback(error); },
+      };
+    }
+
+    it('resolves an append, and wakes subscribers, only once the fsync of the WAL has returned', async () => {
+      const disk = slowDisk();
+      const slow = new SqliteEventStore({ path: join(fixture.dir, 'slow.sqlite'), fsync: disk.fsync, pollIntervalMs: 60_000 });
+      const delivered: StoredEvent[] = [];
+      const subscription = slow.subscribeToAll((events) => { delivered.push(...events); });
+      try {
+        let acknowledged = false;
+        const append = slow.appendToStream('sheet-a', [event('A')]).then((r) => { acknowledged = true; return r; });
+        await delay(30);
+        expect(disk.held).toHaveLength(1); // committed, fsync asked for
+        expect(acknowledged).toBe(false);
+        expect(delivered).toHaveLength(0);
+        // Commits made while that fsync runs wait for the next one, which covers them all.
+        const second = slow.appendToStream('sheet-b', [event('B')]);
+        const third = slow.appendToStream('sheet-c', [event('C')]);
+        await delay(30);
+        disk.release();
+        const first = await append;
+        expect(acknowledged).toBe(true);
+        await delay(30);
+        expect(disk.held).toHaveLength(1); // one fsync for the two commits made meanwhile
+        // B and C are committed but not yet on disk: the subscription has delivered A only.
+        expect(delivered.map((e) => e.type)).toEqual(['A']);
+        disk.release();
+        const [b, c] = await Promise.all([second, third]);
+        await subscription.waitFor(c.position, 2000);
+        expect(delivered.map((e) => e.type)).toEqual(['A', 'B', 'C']);
+        expect([first.position, b.position, c.position]).toEqual([1, 2, 3]);
+      } finally {
+        disk.release();
+        await subscription.stop();
+        await slow.close();
+      }
+    });
+
+    it('refuses to acknowledge when the fsync fails, and says so', async () => {
+      const disk = slowDisk();
+      const failing = new SqliteEventStore({ path: join(fixture.dir, 'failing.sqlite'), fsync: disk.fsync });
+      try {
+        const append = failing.appendToStream('sheet-a', [event('A')]);
+        await delay(20);
+        disk.release(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
+        await expect(append).rejects.toThrow(/disk did not confirm them.*EIO/);
+      } finally {
+        disk.release();
+        await failing.close();
+      }
+    });
+
+    it('acknowledges an empty append without waiting for the disk', async () => {
+      const disk = slowDisk();
+      const s = new SqliteEventStore({ path: join(fixture.dir, 'empty.sqlite'), fsync: disk.fsync });
+      try {
+        await expect(s.appendToStream('sheet-a', [], { expectedRevision: 'no_stream' })).resolves.toMatchObject({ nextExpectedRevision: -1 });
+        expect(disk.held).toHaveLength(0);
+      } finally {
+        await s.close();
+      }
+    });
+
+    it('fsyncs the live WAL file of the store', async () => {
+      const seen: number[] = [];
+      const s = new SqliteEventStore({ path: join(fixture.dir, 'real.sqlite'), fsync: (fd, cb) => { seen.push(fd); fsync(fd, cb); } });
+      try {
+        await s.appendToStream('sheet-a', [event('A')]);
+        expect(seen).toHaveLength(1);
+        expect(fstatSync(seen[0]!).ino).toBe(statSync(join(fixture.dir, 'real.sqlite-wal')).ino);
+      } finally {
+        await s.close();
+      }
+    });
   });
 
   describe('group commit', () => {

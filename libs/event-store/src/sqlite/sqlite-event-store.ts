@@ -1,5 +1,6 @@
 import { timeOrderedId } from '../time-ordered-id.js';
 import { EventEmitter } from 'node:events';
+import { closeSync, fstatSync, fsync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { checkExpectedRevision, completeMetadata, normalizeInstant } from '../event-envelope.js';
 import {
@@ -29,6 +30,8 @@ export interface SqliteEventStoreOptions {
   upcast?: Upcaster;
   /** How long a writer waits for another process's write lock (ms). Default 5000. */
   busyTimeoutMs?: number;
+  /** The fsync used on the WAL file (tests slow it down or make it fail); node:fs's by default. */
+  fsync?: (fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => void;
 }
 
 /** Counters that show the group commit at work (one commit = one transaction = one fsync of the WAL). */
@@ -43,6 +46,13 @@ type Row = [position: number, id: string, stream: string, revision: number, type
 
 const SELECT_COLUMNS = 'position, id, stream, revision, type, data, metadata';
 
+interface SyncWaiter {
+  /** First position the commit wrote: until it is synced, this store's subscriptions stop below it. */
+  firstPosition: number;
+  done: () => void;
+  fail: (error: unknown) => void;
+}
+
 interface PendingAppend {
   stream: string;
   events: NewEvent[];
@@ -52,10 +62,19 @@ interface PendingAppend {
 }
 
 /**
- * The embedded event store: one SQLite file in WAL mode with `synchronous = FULL`, so an append
- * resolves only once it is on disk. Appends issued together are written by one transaction
- * (group commit): each keeps its own expected-revision check and its own all-or-nothing effect
- * through a savepoint, while the batch pays a single fsync.
+ * The embedded event store: one SQLite file in WAL mode; an append resolves only once it is on disk.
+ * Appends issued together are written by one transaction (group commit): each keeps its own
+ * expected-revision check and its own all-or-nothing effect through a savepoint, while the batch
+ * pays a single fsync.
+ *
+ * Where the fsync happens: SQLite's `synchronous = FULL` would fsync the WAL inside the commit, on
+ * the calling thread, which in the API is the request thread (half of the commit's time under load).
+ * The connection runs with `synchronous = NORMAL` instead (SQLite then syncs only around checkpoints
+ * and when the WAL is reused), and after each commit the store fsyncs the WAL file itself on libuv's
+ * thread pool. Appends are resolved, and subscribers woken, only when that fsync has returned, so
+ * what is acknowledged is exactly as durable as with FULL: the commit frame is on disk, and recovery
+ * replays the WAL up to the last valid commit. Meanwhile the thread goes on parsing and deciding, and
+ * commits made while one fsync runs are covered by the next one (group sync).
  */
 export class SqliteEventStore implements EventStore {
   readonly name = 'sqlite';
@@ -72,6 +91,13 @@ export class SqliteEventStore implements EventStore {
   private readonly selectDataVersion: Database.Statement;
   private flushScheduled = false;
   private closed = false;
+  /** WAL durability (see the class comment). */
+  private readonly walPath: string | null;
+  private walFd: number | null = null;
+  private readonly fsyncWal: NonNullable<SqliteEventStoreOptions['fsync']>;
+  private syncing: Promise<void> | null = null;
+  private awaitingSync: SyncWaiter[] = [];
+  private syncingGroup: SyncWaiter[] = [];
 
   private readonly insertEvent: Database.Statement;
   private readonly selectStreamHead: Database.Statement;
@@ -81,6 +107,7 @@ export class SqliteEventStore implements EventStore {
   private readonly selectStreamUntil: Database.Statement;
   private readonly selectAll: Database.Statement;
   private readonly selectAllUntil: Database.Statement;
+  private readonly selectAllBelow: Database.Statement;
   private readonly writeBatch: (batch: PendingAppend[]) => Array<AppendResult | Error>;
   private readonly writeOne: (append: PendingAppend) => AppendResult;
 
@@ -90,7 +117,9 @@ export class SqliteEventStore implements EventStore {
     this.appended.setMaxListeners(0);
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    this.db.pragma('synchronous = NORMAL');
+    this.walPath = this.db.memory ? null : `${this.db.name}-wal`;
+    this.fsyncWal = options.fsync ?? fsync;
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
     // AUTOINCREMENT: a position once handed out is never reused, even if the tail were removed by hand,
     // so a consumer's checkpoint can never point past a different event.
@@ -129,6 +158,9 @@ export class SqliteEventStore implements EventStore {
     this.selectAll = this.db
       .prepare(`SELECT ${SELECT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`)
       .raw();
+    this.selectAllBelow = this.db
+      .prepare(`SELECT ${SELECT_COLUMNS} FROM events WHERE position > ? AND position < ? ORDER BY position LIMIT ?`)
+      .raw();
     this.selectAllUntil = this.db
       .prepare(`SELECT ${SELECT_COLUMNS} FROM events WHERE position > ? AND recorded_at <= ? ORDER BY position LIMIT ?`)
       .raw();
@@ -156,10 +188,10 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** The settings that make a resolved append durable, as this connection reports them. */
-  durabilitySettings(): { journalMode: string; synchronous: 'off' | 'normal' | 'full' | 'extra' } {
+  durabilitySettings(): { journalMode: string; synchronous: 'off' | 'normal' | 'full' | 'extra'; walFsyncBeforeAck: boolean } {
     const journalMode = this.db.pragma('journal_mode', { simple: true }) as string;
     const level = this.db.pragma('synchronous', { simple: true }) as number;
-    return { journalMode, synchronous: (['off', 'normal', 'full', 'extra'] as const)[level] ?? 'off' };
+    return { journalMode, synchronous: (['off', 'normal', 'full', 'extra'] as const)[level] ?? 'off', walFsyncBeforeAck: this.walPath !== null };
   }
 
   appendToStream(
@@ -262,7 +294,14 @@ export class SqliteEventStore implements EventStore {
       fromPosition: options.fromPosition ?? 0,
       pollIntervalMs: this.pollIntervalMs,
       onError: options.onError,
-      readBatch: async (after) => this.readAll({ fromPosition: after, limit: batchSize }),
+      readBatch: async (after) => {
+        this.assertOpen();
+        const ceiling = this.durableCeiling();
+        const rows = (ceiling === Number.MAX_SAFE_INTEGER
+          ? this.selectAll.all(after, batchSize)
+          : this.selectAllBelow.all(after, ceiling, batchSize)) as Row[];
+        return rows.map((row) => this.toStoredEvent(row));
+      },
       onAppended: (wake) => {
         this.appended.on('appended', wake);
         return () => this.appended.off('appended', wake);
@@ -279,8 +318,12 @@ export class SqliteEventStore implements EventStore {
     // Appends already accepted are written before the file is closed.
     if (this.queue.length > 0) this.flush();
     this.closed = true;
+    // ...and acknowledged once on disk.
+    while (this.syncing) await this.syncing;
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     this.db.close();
+    if (this.walFd !== null) closeSync(this.walFd);
+    this.walFd = null;
   }
 
   private flush(): void {
@@ -298,22 +341,80 @@ export class SqliteEventStore implements EventStore {
     }
     this.counters.commits += 1;
     let written = false;
+    let firstPosition = Number.MAX_SAFE_INTEGER;
     batch.forEach((append, index) => {
       const outcome = outcomes[index];
-      if (outcome instanceof Error) {
-        append.reject(outcome);
-        return;
-      }
+      if (outcome instanceof Error) return;
       if (outcome.events.length > 0) {
         written = true;
+        firstPosition = Math.min(firstPosition, outcome.events[0]!.position);
         if (this.written.size >= 10_000) this.written.clear();
         this.written.set(append.stream, outcome.nextExpectedRevision);
       }
-      this.counters.appends += 1;
-      this.counters.events += outcome.events.length;
-      append.resolve(outcome);
     });
-    if (written) this.appended.emit('appended');
+    const settle = (syncError?: unknown) => {
+      batch.forEach((append, index) => {
+        const outcome = outcomes[index]!;
+        if (outcome instanceof Error) append.reject(outcome);
+        else if (syncError !== undefined && outcome.events.length > 0) {
+          append.reject(new Error(`the events were written but the disk did not confirm them (fsync of the WAL failed: ${errorMessage(syncError)})`));
+        } else {
+          this.counters.appends += 1;
+          this.counters.events += outcome.events.length;
+          append.resolve(outcome);
+        }
+      });
+      if (written && syncError === undefined) this.appended.emit('appended');
+    };
+    if (!written || this.walPath === null) settle();
+    else this.afterWalSync({ firstPosition, done: () => settle(), fail: (error) => settle(error) });
+  }
+
+  /** Runs `done` once the WAL, as committed so far, is on disk: one fsync covers every commit made before it starts. */
+  private afterWalSync(waiter: SyncWaiter): void {
+    this.awaitingSync.push(waiter);
+    if (!this.syncing) this.syncing = this.syncWal();
+  }
+
+  /**
+   * Subscriptions of this store deliver only what is on disk: they stop below the first position of
+   * the oldest commit still waiting for its fsync (a Kafka topic or a read model must never hold an
+   * event that a power cut could take back from the log).
+   */
+  private durableCeiling(): number {
+    const first = this.syncingGroup[0] ?? this.awaitingSync[0];
+    return first === undefined ? Number.MAX_SAFE_INTEGER : first.firstPosition;
+  }
+
+  private async syncWal(): Promise<void> {
+    while (this.awaitingSync.length > 0) {
+      const group = this.awaitingSync;
+      this.awaitingSync = [];
+      this.syncingGroup = group;
+      let failure: unknown;
+      try {
+        const fd = this.openWal();
+        await new Promise<void>((resolve, reject) => this.fsyncWal(fd, (error) => (error ? reject(error) : resolve())));
+      } catch (error) {
+        failure = error;
+      }
+      this.syncingGroup = [];
+      for (const waiter of group) {
+        if (failure === undefined) waiter.done();
+        else waiter.fail(failure);
+      }
+    }
+    this.syncing = null;
+  }
+
+  /** The WAL file, opened once; opened again if it was ever removed and created anew (fsync must reach the live file). */
+  private openWal(): number {
+    if (this.walFd !== null && fstatSync(this.walFd).nlink === 0) {
+      closeSync(this.walFd);
+      this.walFd = null;
+    }
+    this.walFd ??= openSync(this.walPath!, 'r');
+    return this.walFd;
   }
 
   /** Runs inside a savepoint of the batch transaction; throwing rolls back this append only. */
@@ -407,4 +508,8 @@ function isUniqueIdViolation(error: unknown): boolean {
   // loaded it, so instanceof fails where modules are loaded more than once (test runners).
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   return code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof message === 'string' && message.includes('events.id');
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
