@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { SqliteEventStore } from '../../libs/event-store/src/index.js';
 import { rebuildReadModels } from '../../libs/projections/src/index.js';
 import {
-  ADMIN_TOKEN, call, freePort, load, percentile, round, rssMb, rssSampler, spawnNode, stopChild, waitForAnswer, type LoadResult,
+  ADMIN_TOKEN, call, freePort, load, percentile, round, rssMb, rssSampler, spawnNode, stopChild, timedGet, waitForAnswer, type LoadResult,
 } from './bench-support.js';
 import { BIG_SHEET, generateData, pilotOf, v4SheetId, V4_SHEETS } from './generate-data.js';
 
@@ -105,16 +105,23 @@ async function timeTravel(baseUrl: string, firstDay: string, lastDay: string) {
   const to = Date.parse(lastDay);
   const days: string[] = [];
   for (let i = 0; i < (small ? 50 : 300); i++) days.push(new Date(from + Math.random() * (to - from)).toISOString().slice(0, 10));
-  // Warm-up (first statements prepared, pages cached), then the measured queries, one at a time.
-  for (const day of days.slice(0, 10)) await call(baseUrl, 'GET', `/api/sheets/${BIG_SHEET}?asOf=${day}`);
+  // Warm-up (first statements prepared, pages cached), then the measured queries, one at a time, on
+  // one kept-alive connection (see timedGet); the same queries through fetch are reported alongside.
+  for (const day of days.slice(0, 10)) await timedGet(baseUrl, `/api/sheets/${BIG_SHEET}?asOf=${day}`);
   const times: number[] = [];
   for (const day of days) {
-    const t0 = performance.now();
-    const res = await call(baseUrl, 'GET', `/api/sheets/${BIG_SHEET}?asOf=${day}`);
-    times.push(performance.now() - t0);
-    if (res.status !== 200) throw new Error(`time travel asOf ${day}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+    const res = await timedGet(baseUrl, `/api/sheets/${BIG_SHEET}?asOf=${day}`);
+    if (res.status !== 200) throw new Error(`time travel asOf ${day}: HTTP ${res.status}`);
+    times.push(res.ms);
   }
   times.sort((a, b) => a - b);
+  const viaFetch: number[] = [];
+  for (const day of days) {
+    const t0 = performance.now();
+    await call(baseUrl, 'GET', `/api/sheets/${BIG_SHEET}?asOf=${day}`);
+    viaFetch.push(performance.now() - t0);
+  }
+  viaFetch.sort((a, b) => a - b);
   const known: number[] = [];
   for (const day of days.slice(0, 5)) {
     const t0 = performance.now();
@@ -122,7 +129,10 @@ async function timeTravel(baseUrl: string, firstDay: string, lastDay: string) {
     known.push(performance.now() - t0);
   }
   known.sort((a, b) => a - b);
-  return { queries: times.length, p50Ms: percentile(times, 50), p99Ms: percentile(times, 99), maxMs: times[times.length - 1]!, knownAtP50Ms: percentile(known, 50) };
+  return {
+    queries: times.length, p50Ms: percentile(times, 50), p99Ms: percentile(times, 99), maxMs: times[times.length - 1]!, knownAtP50Ms: percentile(known, 50),
+    fetchP50Ms: percentile(viaFetch, 50), fetchP99Ms: percentile(viaFetch, 99),
+  };
 }
 
 async function assessment(baseUrl: string): Promise<{ available: boolean; ms?: number; note: string }> {
@@ -217,7 +227,7 @@ async function main(): Promise<void> {
   const tt = await timeTravel(api.baseUrl, data.firstDay, data.lastDay);
   results.timeTravel = tt;
   log(`time travel asOf: p50 ${round(tt.p50Ms, 2)} ms, p99 ${round(tt.p99Ms, 2)} ms (knownAt p50 ${round(tt.knownAtP50Ms)} ms)`);
-  targets.push({ name: `Time travel asOf, ${data.bigSheetEvents} events in the stream`, target: '≤ 5 ms', measured: `p50 ${round(tt.p50Ms, 2)} ms, p99 ${round(tt.p99Ms, 2)} ms, max ${round(tt.maxMs, 2)} ms (HTTP, one at a time)`, met: tt.p99Ms <= 5 });
+  targets.push({ name: `Time travel asOf, ${data.bigSheetEvents} events in the stream`, target: '≤ 5 ms', measured: `p50 ${round(tt.p50Ms, 2)} ms, p99 ${round(tt.p99Ms, 2)} ms, max ${round(tt.maxMs, 2)} ms (HTTP keep-alive, one at a time; through fetch p50 ${round(tt.fetchP50Ms, 2)} ms, p99 ${round(tt.fetchP99Ms, 2)} ms)`, met: tt.p99Ms <= 5 });
 
   // 5. Assessment of V4 (33 sheets, 10 years of weekly reports)
   const assess = await assessment(api.baseUrl);
