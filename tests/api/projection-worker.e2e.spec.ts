@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -125,5 +126,25 @@ describe('projections on a worker thread (built server, default settings)', () =
     expect(roadmap.status).toBe(200);
     const series = await call('GET', '/api/sheets/csirt-cyberreponse/indicators/interventions/series');
     expect((series.body.points ?? series.body.reports ?? series.body).length).toBe(61);
+  });
+
+  it('when a projection fails on the worker, answers writes 202 (stored, not visible) and /health 503, never a hang', async () => {
+    // A read-model table disappears under the running server (a damaged or tampered file).
+    const db = new Database(join(dataDir, 'read-models.sqlite'));
+    db.exec('DROP TABLE indicator_reports');
+    db.close();
+    const t0 = Date.now();
+    const w = await call('POST', '/api/sheets/csirt-cyberreponse/indicators/interventions/reports', { body: { value: 7, observedOn: '2024-05-01' } });
+    expect(w.status).toBe(202);
+    expect(w.body).toMatchObject({ visible: false, warning: 'read_models_behind' });
+    expect(w.body.message).toMatch(/stored at position \d+.*indicator_reports/);
+    expect(Date.now() - t0).toBeLessThan(4000); // the failure is reported at once, not after the wait's timeout
+    // The write is in the log all the same.
+    const log = await call('GET', `/api/events?after=${w.body.position - 1}&limit=1`);
+    expect(log.body.events[0]).toMatchObject({ id: w.body.eventIds[0], position: w.body.position, type: 'IndicatorReported' });
+    const health = await call('GET', '/health');
+    expect(health.status).toBe(503);
+    expect(health.body.error).toBe('projection_failed');
+    expect(health.body.message).toMatch(/indicator_reports/);
   });
 });

@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { DomainError } from '../../../../libs/domain/src/index.js';
 import { WrongExpectedRevisionError } from '../../../../libs/event-store/src/index.js';
 import type { Problem } from './problem.js';
+import { StoredNotVisible } from './read-your-writes.js';
 
 const STATUS_BY_KIND = { invalid: 400, not_found: 404, conflict: 409, rule: 422, forbidden: 403 } as const;
 
@@ -13,6 +14,12 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (exception instanceof StoredNotVisible) {
+      // Not a failure of the write: 202, with what a 201 would carry, and why reading it back may not find it yet.
+      this.logger.warn(exception.message);
+      void reply.status(202).type('application/json').send({ ...exception.result, visible: false, warning: 'read_models_behind', message: exception.message });
+      return;
+    }
     const problem = this.toProblem(exception);
     if (problem.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     if (problem.statusCode === 429 && problem.details?.retryAfterSeconds) reply.header('Retry-After', String(problem.details.retryAfterSeconds));

@@ -13,6 +13,7 @@ import { IsCalendarDate, IsPeriod } from '../http/validators.js';
 import { ReadModels } from '../infrastructure/read-models.service.js';
 import { RollupAt } from '../history/rollup-at.service.js';
 import { parseTimeTravel } from '../sheets/queries/sheet-queries.service.js';
+import { visible } from '../http/read-your-writes.js';
 
 export class RegionDto {
   @ApiProperty({ example: '24' }) @Matches(/^\d{2,3}$/) code!: string;
@@ -58,8 +59,7 @@ export class RoadmapsController {
   @ApiBearerAuth()
   async create(@Body() dto: CreateRoadmapDto, @Caller() p: Principal, @Req() req: any) {
     const outcome = await this.commands.onRoadmap(dto.roadmapId, { type: 'CreateRoadmap', data: { roadmapId: dto.roadmapId, title: dto.title, region: { code: dto.region.code, name: dto.region.name }, enjeux: dto.enjeux.map((e) => ({ enjeuId: e.enjeuId, number: e.number, title: e.title })) } }, this.ctx(p, req));
-    await this.runner.waitFor(outcome.position);
-    return { eventIds: outcome.eventIds, revision: outcome.revision, position: outcome.position };
+    return visible(this.runner, { eventIds: outcome.eventIds, revision: outcome.revision, position: outcome.position });
   }
 
   @Get()
@@ -96,8 +96,7 @@ export class RoadmapsController {
   @ApiBearerAuth()
   async draft(@Param('roadmapId') roadmapId: string, @Body() dto: DraftVersionDto, @Caller() p: Principal, @Req() req: any) {
     const outcome = await this.commands.onRoadmap(roadmapId, { type: 'DraftVersion', data: { version: dto.version, basedOn: dto.basedOn ?? null, draftedOn: dto.draftedOn } }, this.ctx(p, req));
-    await this.runner.waitFor(outcome.position);
-    return { eventIds: outcome.eventIds, revision: outcome.revision, position: outcome.position };
+    return visible(this.runner, { eventIds: outcome.eventIds, revision: outcome.revision, position: outcome.position });
   }
 
   @Post(':roadmapId/versions/:version/adopt')
@@ -106,8 +105,7 @@ export class RoadmapsController {
   @ApiBearerAuth()
   async adopt(@Param('roadmapId') roadmapId: string, @Param('version') version: string, @Body() dto: AdoptVersionDto, @Caller() p: Principal, @Req() req: any) {
     const outcome = await this.commands.onRoadmap(roadmapId, { type: 'AdoptVersion', data: { version, adoptedOn: dto.adoptedOn, adoptedBy: dto.adoptedBy ?? null, facts: dto.facts ?? null } }, this.ctx(p, req));
-    await this.runner.waitFor(outcome.position);
-    return { eventIds: outcome.eventIds, revision: outcome.revision, position: outcome.position };
+    return visible(this.runner, { eventIds: outcome.eventIds, revision: outcome.revision, position: outcome.position });
   }
 
   private ctx(p: Principal, req: any) {

@@ -5,12 +5,9 @@ import type { Principal } from '../../../../../libs/auth/src/index.js';
 import { DomainError, notFound, type SheetState } from '../../../../../libs/domain/src/index.js';
 import { ProjectionHost } from '../../../../../libs/projections/src/index.js';
 import { actorOf } from '../../auth/access.decorator.js';
+import { visible, type WriteResult } from '../../http/read-your-writes.js';
 
-export interface WriteResult {
-  eventIds: string[];
-  revision: number;
-  position: number;
-}
+export type { WriteResult } from '../../http/read-your-writes.js';
 
 /** Any write on a sheet, as the API receives it: who asks, on which sheet, what. */
 export class ExecuteSheetCommand extends Command<WriteResult> {
@@ -38,8 +35,7 @@ export class ExecuteSheetCommandHandler implements ICommandHandler<ExecuteSheetC
       actor: actorOf(principal), correlationId, causationId, source: 'api',
     }, guard);
     // Read-your-writes: answer once every read model shows the new events.
-    await this.runner.waitFor(outcome.position);
-    return { eventIds: outcome.eventIds, revision: outcome.revision, position: outcome.position };
+    return visible(this.runner, { eventIds: outcome.eventIds, revision: outcome.revision, position: outcome.position });
   }
 }
 
