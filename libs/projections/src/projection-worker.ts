@@ -4,6 +4,7 @@ import { SqliteEventStore } from '../../event-store/src/index.js';
 import { allProjections } from './all-projections.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { openReadModelDb } from './read-model-db.js';
+import { WORKER_WRITE_CACHE_MB } from './worker-projection-host.js';
 
 /** What the worker is given: where the log and the read models are. */
 export interface ProjectionWorkerInput {
@@ -36,7 +37,7 @@ async function runWorker(input: ProjectionWorkerInput): Promise<void> {
   let chain: HashChainStore | undefined;
   try {
     store = new SqliteEventStore({ path: input.eventsPath, pollIntervalMs: input.pollIntervalMs });
-    const db = openReadModelDb(input.readModelsPath);
+    const db = openReadModelDb(input.readModelsPath, { cacheMb: WORKER_WRITE_CACHE_MB });
     runner = new ProjectionRunner(db, allProjections(), undefined, {
       onApplied: (position) => post({ type: 'applied', position }),
       onFailed: (error) => post({ type: 'failed', message: error.message, stack: error.stack }),

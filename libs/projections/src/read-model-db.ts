@@ -5,12 +5,16 @@ import Database from 'better-sqlite3';
  * transactions, never split one, and the checkpoint lives in the same transaction as the tables, so
  * the runner simply catches up from the store again.
  */
-export function openReadModelDb(path: string): Database.Database {
+export function openReadModelDb(
+  path: string,
+  /** Page cache of this connection: 64 MB by default (one connection that both writes and serves queries). */
+  options: { cacheMb?: number } = {},
+): Database.Database {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
-  db.pragma('cache_size = -65536');
+  db.pragma(`cache_size = -${Math.round((options.cacheMb ?? 64) * 1024)}`);
   db.exec(CHECKPOINTS_DDL);
   return db;
 }
