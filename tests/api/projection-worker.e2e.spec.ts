@@ -1,17 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildIfNeeded, startBuiltServer, type BuiltServer } from '../support/built-server.js';
 import type { RunningApp } from '../support/test-app.js';
 import { createFixture, ROADMAP } from './roadmap-fixture.js';
 
 const ADMIN = 'worker-admin-token-0123456789';
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); });
-});
 
 /**
  * The built server runs its projections on a worker thread (the default on the embedded store).
@@ -20,56 +16,27 @@ const freePort = () => new Promise<number>((resolve) => {
  */
 describe('projections on a worker thread (built server, default settings)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'scoran-worker-'));
-  let child: ChildProcess;
-  let stderr = '';
-  let base = '';
-  const call: RunningApp['call'] = async (method, path, opts = {}) => {
-    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-    const token = opts.token === undefined ? ADMIN : opts.token;
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${base}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
-    const text = await res.text();
-    let body: any = text;
-    try { body = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-    return { status: res.status, body, headers: res.headers, text };
-  };
+  let server: BuiltServer;
+  const call: RunningApp['call'] = (...args) => server.call(...args);
 
   async function start(): Promise<void> {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    stderr = '';
-    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SEED_ON_START: 'false', SCORAN_ADMIN_TOKEN: ADMIN, KAFKA_BROKERS: '' };
-    delete env.PROJECTION_THREAD; // the default
-    child = spawn(process.execPath, ['dist/apps/api/src/main.js'], {
-      env,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    child.stderr!.on('data', (d) => { stderr += d; });
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      try { if ((await fetch(`${base}/health`)).ok) return; } catch { /* not up yet */ }
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // PROJECTION_THREAD unset: the default, the worker.
+    server = await startBuiltServer(
+      { DATA_DIR: dataDir, LOG_LEVEL: 'warn', SEED_ON_START: 'false', SCORAN_ADMIN_TOKEN: ADMIN, KAFKA_BROKERS: '', PROJECTION_THREAD: undefined },
+      { adminToken: ADMIN },
+    );
   }
 
-  async function stop(): Promise<{ code: number | null; signal: string | null }> {
-    if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
-    const exited = new Promise<{ code: number | null; signal: string | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
-    child.kill('SIGTERM');
-    return exited;
-  }
+  const stop = () => server.stop();
 
   beforeAll(async () => {
-    execFileSync(process.execPath, ['scripts/build-if-needed.mjs'], { stdio: 'inherit' });
-    // The default (PROJECTION_THREAD unset) is the worker: the built worker script must be there.
+    buildIfNeeded();
     await start();
     await createFixture({ call } as RunningApp);
   }, 180_000);
 
   afterAll(async () => {
-    if (child) await stop();
+    if (server) await stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -116,7 +83,7 @@ describe('projections on a worker thread (built server, default settings)', () =
     const before = (await call('GET', '/health')).body.store.head as number;
     const { code, signal } = await stop();
     expect(code === 0 || signal === 'SIGTERM').toBe(true);
-    expect(stderr).not.toMatch(/Error|failed/);
+    expect(server.stderr()).not.toMatch(/Error|failed/);
     await start();
     const health = await call('GET', '/health');
     expect(health.body.projections.checkpoint).toBe(before);

@@ -29,20 +29,25 @@ export async function startTestApp(options: { dataDir?: string; env?: Record<str
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return {
     app, baseUrl, dataDir, config,
-    async call(method, path, opts = {}) {
-      const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-      const token = opts.token === undefined ? ADMIN_TOKEN : opts.token;
-      if (token) headers.authorization = `Bearer ${token}`;
-      if (opts.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
-      const res = await fetch(`${baseUrl}${path}`, { method, headers, body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) });
-      const text = await res.text();
-      let body: any = text;
-      try { body = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-      return { status: res.status, body, headers: res.headers, text };
-    },
+    call: httpCaller(baseUrl, ADMIN_TOKEN),
     async close(remove = false) {
       await app.close();
       if (remove) rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** `call` for a server at `baseUrl`: JSON in and out, the bearer `defaultToken` unless a call gives its own (or null). */
+export function httpCaller(baseUrl: string, defaultToken: string): RunningApp['call'] {
+  return async (method, path, opts = {}) => {
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    const token = opts.token === undefined ? defaultToken : opts.token;
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (opts.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+    const res = await fetch(`${baseUrl}${path}`, { method, headers, body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) });
+    const text = await res.text();
+    let body: any = text;
+    try { body = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+    return { status: res.status, body, headers: res.headers, text };
   };
 }

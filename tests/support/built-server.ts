@@ -1,0 +1,54 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { httpCaller, type RunningApp } from './test-app.js';
+
+export const freePort = () => new Promise<number>((resolve) => {
+  const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); });
+});
+
+/** Builds `dist/` when a source is newer (what `npm start` does first). */
+export function buildIfNeeded(): void {
+  execFileSync(process.execPath, ['scripts/build-if-needed.mjs'], { stdio: 'inherit' });
+}
+
+export interface BuiltServer {
+  child: ChildProcess;
+  baseUrl: string;
+  /** What the server wrote on stderr so far. */
+  stderr(): string;
+  call: RunningApp['call'];
+  /** SIGTERM, and how the process ended. */
+  stop(): Promise<{ code: number | null; signal: string | null }>;
+}
+
+/**
+ * The built API (`node dist/apps/api/src/main.js`, as `npm start` runs it) on a free port, once it
+ * answers /health. `env` is laid over this process's environment; an `undefined` value removes a variable.
+ */
+export async function startBuiltServer(env: Record<string, string | undefined>, options: { adminToken?: string; timeoutMs?: number } = {}): Promise<BuiltServer> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const merged: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete merged[name];
+  const child = spawn(process.execPath, ['dist/apps/api/src/main.js'], { env: merged, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => { stderr += d; });
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  for (;;) {
+    try { if ((await fetch(`${baseUrl}/health`)).ok) break; } catch { /* not up yet */ }
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    child,
+    baseUrl,
+    stderr: () => stderr,
+    call: httpCaller(baseUrl, options.adminToken ?? ''),
+    stop: () => {
+      if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+      const exited = new Promise<{ code: number | null; signal: string | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
