@@ -72,6 +72,9 @@ export class HashChainStore {
   }
 }
 
+/** Events hashed per step of a catch-up. */
+const CHAIN_BATCH = 2000;
+
 /**
  * Extends the chain as events are appended, like a projection with its checkpoint (the last link).
  * Events are hashed as read back from the store right after their append, so a later edit of the
@@ -100,7 +103,7 @@ export class HashChainer {
     let from = head?.position ?? 0;
     let added = 0;
     for (;;) {
-      const batch = await readEnvelopes(this.store, from, 2000);
+      const batch = await readEnvelopes(this.store, from, CHAIN_BATCH);
       if (batch.length === 0) return added;
       const links = batch.map((envelope) => {
         previous = chainHash(previous, envelope);
@@ -111,7 +114,7 @@ export class HashChainer {
       from = batch[batch.length - 1]!.position;
       // A long catch-up (a first start on a large log) must not hold the thread: the projections
       // and the messages of the worker it shares run between batches.
-      if (batch.length === 2000) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (batch.length === CHAIN_BATCH) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 

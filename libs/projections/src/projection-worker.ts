@@ -4,7 +4,9 @@ import { SqliteEventStore } from '../../event-store/src/index.js';
 import { allProjections } from './all-projections.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { openReadModelDb } from './read-model-db.js';
-import { WORKER_WRITE_CACHE_MB } from './worker-projection-host.js';
+
+/** Page cache of the worker's read-model connection (see QUERY_CACHE_MB in worker-projection-host.ts). */
+const WORKER_WRITE_CACHE_MB = 32;
 
 /** What the worker is given: where the log and the read models are. */
 export interface ProjectionWorkerInput {

@@ -29,10 +29,9 @@ const WORKER_URL = new URL('./projection-worker.js', import.meta.url);
  * version's reports) took the process from 190 to 250–270 MB. Measured on the bench store: 16 MB for
  * queries gives 206–217 MB at the same point, with the same asOf times (100 queries: 213–224 ms
  * against 240 ms) and an assessment still well under a second; the writer's hot pages (the right
- * edges of the tables and one leaf per series) fit in far less than 32 MB.
+ * edges of the tables and one leaf per series) fit in far less than 32 MB (WORKER_WRITE_CACHE_MB).
  */
 const QUERY_CACHE_MB = 16;
-export const WORKER_WRITE_CACHE_MB = 32;
 
 /**
  * The projections on a worker thread of this process. The request thread appends and answers; the

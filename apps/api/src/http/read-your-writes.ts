@@ -19,8 +19,9 @@ export class StoredNotVisible extends Error {
   }
 }
 
-/** Read-your-writes: resolves once every read model shows the write, or throws StoredNotVisible. */
-export async function visible<T extends WriteResult>(host: ProjectionHost, result: T): Promise<T> {
+/** Read-your-writes: the answer to a write, once every read model shows it; or throws StoredNotVisible. */
+export async function visible(host: ProjectionHost, outcome: WriteResult): Promise<WriteResult> {
+  const result: WriteResult = { eventIds: outcome.eventIds, revision: outcome.revision, position: outcome.position };
   try {
     await host.waitFor(result.position);
     return result;

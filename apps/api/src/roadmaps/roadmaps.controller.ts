@@ -59,7 +59,7 @@ export class RoadmapsController {
   @ApiBearerAuth()
   async create(@Body() dto: CreateRoadmapDto, @Caller() p: Principal, @Req() req: any) {
     const outcome = await this.commands.onRoadmap(dto.roadmapId, { type: 'CreateRoadmap', data: { roadmapId: dto.roadmapId, title: dto.title, region: { code: dto.region.code, name: dto.region.name }, enjeux: dto.enjeux.map((e) => ({ enjeuId: e.enjeuId, number: e.number, title: e.title })) } }, this.ctx(p, req));
-    return visible(this.runner, { eventIds: outcome.eventIds, revision: outcome.revision, position: outcome.position });
+    return visible(this.runner, outcome);
   }
 
   @Get()
@@ -96,7 +96,7 @@ export class RoadmapsController {
   @ApiBearerAuth()
   async draft(@Param('roadmapId') roadmapId: string, @Body() dto: DraftVersionDto, @Caller() p: Principal, @Req() req: any) {
     const outcome = await this.commands.onRoadmap(roadmapId, { type: 'DraftVersion', data: { version: dto.version, basedOn: dto.basedOn ?? null, draftedOn: dto.draftedOn } }, this.ctx(p, req));
-    return visible(this.runner, { eventIds: outcome.eventIds, revision: outcome.revision, position: outcome.position });
+    return visible(this.runner, outcome);
   }
 
   @Post(':roadmapId/versions/:version/adopt')
@@ -105,7 +105,7 @@ export class RoadmapsController {
   @ApiBearerAuth()
   async adopt(@Param('roadmapId') roadmapId: string, @Param('version') version: string, @Body() dto: AdoptVersionDto, @Caller() p: Principal, @Req() req: any) {
     const outcome = await this.commands.onRoadmap(roadmapId, { type: 'AdoptVersion', data: { version, adoptedOn: dto.adoptedOn, adoptedBy: dto.adoptedBy ?? null, facts: dto.facts ?? null } }, this.ctx(p, req));
-    return visible(this.runner, { eventIds: outcome.eventIds, revision: outcome.revision, position: outcome.position });
+    return visible(this.runner, outcome);
   }
 
   private ctx(p: Principal, req: any) {

@@ -302,10 +302,7 @@ export class SqliteEventStore implements EventStore {
           : this.selectAllBelow.all(after, ceiling, batchSize)) as Row[];
         return rows.map((row) => this.toStoredEvent(row));
       },
-      onAppended: (wake) => {
-        this.appended.on('appended', wake);
-        return () => this.appended.off('appended', wake);
-      },
+      onAppended: (wake) => this.onAppended(wake),
       onStopped: () => this.subscriptions.delete(subscription),
     });
     this.subscriptions.add(subscription);

@@ -35,7 +35,7 @@ export class ExecuteSheetCommandHandler implements ICommandHandler<ExecuteSheetC
       actor: actorOf(principal), correlationId, causationId, source: 'api',
     }, guard);
     // Read-your-writes: answer once every read model shows the new events.
-    return visible(this.runner, { eventIds: outcome.eventIds, revision: outcome.revision, position: outcome.position });
+    return visible(this.runner, outcome);
   }
 }
 
