@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteEventStore } from '../../libs/event-store/src/index.js';
+import { SqliteEventStore } from '#event-store';
 
 /**
  * The benchmark's data set, written straight into the SQLite event store in big transactions (the

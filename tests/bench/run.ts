@@ -4,8 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import { SqliteEventStore } from '../../libs/event-store/src/index.js';
-import { rebuildReadModels } from '../../libs/projections/src/index.js';
+import { SqliteEventStore } from '#event-store';
+import { rebuildReadModels } from '#projections';
 import {
   ADMIN_TOKEN, call, freePort, load, percentile, round, rssMb, rssSampler, spawnNode, stopChild, timedGet, waitForAnswer, type LoadResult,
 } from './bench-support.js';

@@ -7,7 +7,7 @@ import {
   type ExpectedRevision,
   type NewEvent,
   type StoredEvent,
-} from '../../libs/event-store/src/index.js';
+} from '#event-store';
 
 export interface EventStoreFixture {
   store: EventStore;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
-import { EventStoreDbEventStore, type EventStore } from '../../libs/event-store/src/index.js';
+import { EventStoreDbEventStore, type EventStore } from '#event-store';
 import { eventStoreContract } from './event-store.contract.js';
 
 /**

@@ -11,7 +11,7 @@ import {
   WrongExpectedRevisionError,
   type NewEvent,
   type StoredEvent,
-} from '../../libs/event-store/src/index.js';
+} from '#event-store';
 import { eventStoreContract } from './event-store.contract.js';
 
 async function sqliteFixture() {

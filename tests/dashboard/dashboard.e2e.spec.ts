@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { seedHook } from '../../libs/seed/src/index.js';
+import { seedHook } from '#seed';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import { buildAssessment, loadAssessmentInput, renderAssessment, addDays } from '../../libs/assessment/src/index.js';
-import { allProjections, openReadModelDb, ProjectionRunner, type SheetView } from '../../libs/projections/src/index.js';
+import { buildAssessment, loadAssessmentInput, renderAssessment, addDays } from '#assessment';
+import { allProjections, openReadModelDb, ProjectionRunner, type SheetView } from '#projections';
 
 /**
  * 33 sheets × 3 indicators × 10 years of weekly reports (about 51 000 rows), written straight into the

@@ -3,8 +3,8 @@ import Database from 'better-sqlite3';
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HashChainStore, verifyChain } from '../../libs/audit/src/index.js';
-import { loadConfig } from '../../libs/config/src/index.js';
+import { HashChainStore, verifyChain } from '#audit';
+import { loadConfig } from '#config';
 import { importCommand } from '../../apps/cli/src/commands/import.command.js';
 import { verifyCommand } from '../../apps/cli/src/commands/verify.command.js';
 import { openTracker } from '../../apps/cli/src/tracker-context.js';
@@ -68,7 +68,7 @@ function tamperedCopy(source: string, statements: string[]): string {
   const dirs: string[] = [];
 
   beforeAll(async () => {
-    const { seedHook } = await import('../../libs/seed/src/index.js' as string);
+    const { seedHook } = await import('#seed' as string);
     app = await startTestApp({ hooks: [seedHook] });
     auditor = expectStatus(await app.call('POST', '/api/tokens', { body: { role: 'auditor', label: 'cour des comptes' } }), 201, 'auditor token').body.token;
     pilot = expectStatus(await app.call('POST', '/api/tokens', { body: { role: 'pilot', organisationId: 'region-centre-val-de-loire' } }), 201, 'pilot token').body.token;

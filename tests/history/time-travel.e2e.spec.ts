@@ -90,7 +90,7 @@ const seedAvailable = existsSync(new URL('../../libs/seed/src/index.ts', import.
 (seedAvailable ? describe : describe.skip)(`time travel on the seeded infrastructure sheet${seedAvailable ? '' : ' — skipped: libs/seed is not in this tree yet'}`, () => {
   let app: RunningApp;
   beforeAll(async () => {
-    const { seedHook } = await import('../../libs/seed/src/index.js' as string);
+    const { seedHook } = await import('#seed' as string);
     app = await startTestApp({ hooks: [seedHook] });
   });
   afterAll(() => app?.close(true));

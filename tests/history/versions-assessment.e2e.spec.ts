@@ -12,7 +12,7 @@ const sheetsV3 = JSON.parse(readFileSync(new URL('../../seeds/scoran-centre-val-
 (seedAvailable ? describe : describe.skip)(`versions and assessments of the seeded roadmap${seedAvailable ? '' : ' — skipped: libs/seed is not in this tree yet'}`, () => {
   let app: RunningApp;
   beforeAll(async () => {
-    const { seedHook } = await import('../../libs/seed/src/index.js' as string);
+    const { seedHook } = await import('#seed' as string);
     app = await startTestApp({ hooks: [seedHook] });
   });
   afterAll(() => app?.close(true));

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import type { Database } from 'better-sqlite3';
-import { RoadmapCommands } from '../../libs/application/src/index.js';
-import type { StoredEvent } from '../../libs/event-store/src/event-store.port.js';
-import { SqliteEventStore } from '../../libs/event-store/src/sqlite/sqlite-event-store.js';
-import { KafkaEventConsumer, KafkaRelay, SqliteCheckpointStore, SqliteProcessedEvents } from '../../libs/messaging/src/index.js';
-import { allProjections, openReadModelDb, ProjectionRunner } from '../../libs/projections/src/index.js';
-import { seedRoadmap } from '../../libs/seed/src/index.js';
+import { RoadmapCommands } from '#application';
+import type { StoredEvent } from '#event-store';
+import { SqliteEventStore } from '#event-store';
+import { KafkaEventConsumer, KafkaRelay, SqliteCheckpointStore, SqliteProcessedEvents } from '#messaging';
+import { allProjections, openReadModelDb, ProjectionRunner } from '#projections';
+import { seedRoadmap } from '#seed';
 import { dumpReadModels } from '../support/read-model-dump.js';
 import { checkStreamOrder, deleteTopics, kafkaBrokers, makeTempDir, readWholeTopic, testLogger, uniqueTopic, waitUntil, describeKafka, kafkaTestResources } from './kafka-test-support.js';
 

@@ -3,8 +3,8 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import ts from 'typescript';
-import { SqliteEventStore } from '../../libs/event-store/src/sqlite/sqlite-event-store.js';
-import { KafkaRelay, SqliteCheckpointStore } from '../../libs/messaging/src/index.js';
+import { SqliteEventStore } from '#event-store';
+import { KafkaRelay, SqliteCheckpointStore } from '#messaging';
 import {
   appendEvents,
   checkStreamOrder,

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
-import type { StoredEvent } from '../../libs/event-store/src/event-store.port.js';
-import { SqliteEventStore } from '../../libs/event-store/src/sqlite/sqlite-event-store.js';
+import type { StoredEvent } from '#event-store';
+import { SqliteEventStore } from '#event-store';
 import {
   EVENT_ID_HEADER,
   EVENT_POSITION_HEADER,
@@ -12,7 +12,7 @@ import {
   SqliteCheckpointStore,
   SqliteProcessedEvents,
   type MessagingLogger,
-} from '../../libs/messaging/src/index.js';
+} from '#messaging';
 import {
   appendEvents,
   checkStreamOrder,

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { Kafka, logLevel } from 'kafkajs';
-import type { StoredEvent } from '../../libs/event-store/src/event-store.port.js';
-import { splitBrokers } from '../../libs/messaging/src/index.js';
+import type { StoredEvent } from '#event-store';
+import { splitBrokers } from '#messaging';
 import { checkStreamOrder, deleteTopics, kafkaBrokers, makeTempDir, readWholeTopic, repoRoot, uniqueTopic, waitUntil, describeKafka } from './kafka-test-support.js';
 
 

@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Kafka, logLevel, type IHeaders } from 'kafkajs';
 import { pino } from 'pino';
-import type { EventStore, StoredEvent } from '../../libs/event-store/src/event-store.port.js';
-import { headerText, splitBrokers, type MessagingLogger } from '../../libs/messaging/src/index.js';
+import type { EventStore, StoredEvent } from '#event-store';
+import { headerText, splitBrokers, type MessagingLogger } from '#messaging';
 
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const kafkaBrokers = process.env.KAFKA_BROKERS?.trim() ?? '';

@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RoadmapCommands } from '../../libs/application/src/index.js';
-import { SqliteEventStore } from '../../libs/event-store/src/index.js';
-import { allProjections, openReadModelDb, ProjectionRunner, type Projection } from '../../libs/projections/src/index.js';
+import { RoadmapCommands } from '#application';
+import { SqliteEventStore } from '#event-store';
+import { allProjections, openReadModelDb, ProjectionRunner, type Projection } from '#projections';
 import { dumpReadModels } from '../support/read-model-dump.js';
 
 const ctx = { actor: 'admin:test', correlationId: 'c-1', source: 'test' };

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import { RoadmapCommands } from '../../libs/application/src/index.js';
-import { SqliteEventStore } from '../../libs/event-store/src/index.js';
-import { allProjections, openReadModelDb, ProjectionRunner, type SheetView } from '../../libs/projections/src/index.js';
-import { loadSeed, seedRoadmap, type SeedSet } from '../../libs/seed/src/index.js';
+import { RoadmapCommands } from '#application';
+import { SqliteEventStore } from '#event-store';
+import { allProjections, openReadModelDb, ProjectionRunner, type SheetView } from '#projections';
+import { loadSeed, seedRoadmap, type SeedSet } from '#seed';
 
 describe('importing the SCORAN Centre-Val de Loire seed through the deciders', () => {
   let dir: string;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadConfig, type AppConfig } from '../../libs/config/src/index.js';
+import { loadConfig, type AppConfig } from '#config';
 import { createApp } from '../../apps/api/src/bootstrap.js';
 import type { StartupHook } from '../../apps/api/src/infrastructure/tracker.module.js';
 

@@ -2,8 +2,8 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore, type NewEvent } from '../../libs/event-store/src/index.js';
-import { allProjections, openReadModelDb, ProjectionRunner } from '../../libs/projections/src/index.js';
+import { SqliteEventStore, type NewEvent } from '#event-store';
+import { allProjections, openReadModelDb, ProjectionRunner } from '#projections';
 import { ReadModels } from '../../apps/api/src/infrastructure/read-models.service.js';
 import { SheetQueries } from '../../apps/api/src/sheets/queries/sheet-queries.service.js';
 

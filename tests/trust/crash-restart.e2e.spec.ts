@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEventStore } from '../../libs/event-store/src/index.js';
-import { allProjections, openReadModelDb, ProjectionRunner } from '../../libs/projections/src/index.js';
+import { createEventStore } from '#event-store';
+import { allProjections, openReadModelDb, ProjectionRunner } from '#projections';
 import { createFixture } from '../api/roadmap-fixture.js';
 import type { RunningApp } from '../support/test-app.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
-import { RoadmapCommands } from '../../libs/application/src/index.js';
-import { SqliteEventStore } from '../../libs/event-store/src/index.js';
+import { RoadmapCommands } from '#application';
+import { SqliteEventStore } from '#event-store';
 import { IdempotencyStore } from '../../apps/api/src/idempotency/idempotency-store.js';
 import { commandIdOf, fingerprintOf } from '../../apps/api/src/idempotency/idempotency.hooks.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
-import type { AppConfig } from '../../../libs/config/src/index.js';
+import type { AppConfig } from '#config';
 import { AuthGuard } from './auth/auth.guard.js';
 import { TokensController } from './auth/tokens.controller.js';
 import { EventsController } from './events/events.controller.js';

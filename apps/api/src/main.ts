@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '../../../libs/config/src/index.js';
+import { ConfigError, loadConfig } from '#config';
 import { createApp } from './bootstrap.js';
 import { defaultStartupHooks } from './startup-hooks.js';
 

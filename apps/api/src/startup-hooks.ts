@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import type { AppConfig } from '../../../libs/config/src/index.js';
-import { KafkaRelay, SqliteCheckpointStore } from '../../../libs/messaging/src/index.js';
-import { seedHook } from '../../../libs/seed/src/index.js';
+import type { AppConfig } from '#config';
+import { KafkaRelay, SqliteCheckpointStore } from '#messaging';
+import { seedHook } from '#seed';
 import type { StartupHook } from './infrastructure/tracker.module.js';
 import { registerRelayLagSource } from './metrics/metrics-registry.js';
 

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '../../../libs/config/src/index.js';
+import { ConfigError, loadConfig } from '#config';
 import type { CliCommand } from './cli-command.js';
 import { assessmentCommand } from './commands/assessment.command.js';
 import { exportCommand } from './commands/export.command.js';

@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import { RoadmapCommands, SqliteSnapshotStore } from '../../../libs/application/src/index.js';
-import type { AppConfig } from '../../../libs/config/src/index.js';
-import type { EventStore } from '../../../libs/event-store/src/index.js';
-import { allProjections, openReadModelDb, ProjectionRunner } from '../../../libs/projections/src/index.js';
+import { RoadmapCommands, SqliteSnapshotStore } from '#application';
+import type { AppConfig } from '#config';
+import type { EventStore } from '#event-store';
+import { allProjections, openReadModelDb, ProjectionRunner } from '#projections';
 import { openEventStore } from '../../api/src/infrastructure/tracker.module.js';
 
 /** The tracker without HTTP: what CLI commands (seed, rebuild, export, assessment, verify) work on. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../../libs/config/src/index.js';
-import { KafkaEventConsumer, SqliteProcessedEvents } from '../../../libs/messaging/src/index.js';
-import { allProjections, openReadModelDb, ProjectionRunner } from '../../../libs/projections/src/index.js';
+import { ConfigError, loadConfig } from '#config';
+import { KafkaEventConsumer, SqliteProcessedEvents } from '#messaging';
+import { allProjections, openReadModelDb, ProjectionRunner } from '#projections';
 import { openEventStore } from '../../api/src/infrastructure/tracker.module.js';
 
 /**

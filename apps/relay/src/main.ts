@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../../libs/config/src/index.js';
-import { KafkaRelay, SqliteCheckpointStore } from '../../../libs/messaging/src/index.js';
+import { ConfigError, loadConfig } from '#config';
+import { KafkaRelay, SqliteCheckpointStore } from '#messaging';
 import { openEventStore } from '../../api/src/infrastructure/tracker.module.js';
 
 /** The relay as its own service: every stored event to Kafka, at least once, in order per stream. */

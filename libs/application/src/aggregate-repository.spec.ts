@@ -3,8 +3,8 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sheetDecider, sheetStream, type SheetState } from '../../domain/src/index.js';
-import { SqliteEventStore } from '../../event-store/src/index.js';
+import { sheetDecider, sheetStream, type SheetState } from '#domain';
+import { SqliteEventStore } from '#event-store';
 import { RoadmapCommands } from './sheet-commands.service.js';
 import { SqliteSnapshotStore } from './snapshot-store.js';
 

@@ -1,5 +1,5 @@
-import { DomainError, type Decider } from '../../domain/src/index.js';
-import { WrongExpectedRevisionError, type EventStore, type NewEvent, type StoredEvent } from '../../event-store/src/index.js';
+import { DomainError, type Decider } from '#domain';
+import { WrongExpectedRevisionError, type EventStore, type NewEvent, type StoredEvent } from '#event-store';
 import type { CommandContext } from './command-context.js';
 import { foldKind, type SnapshotStore } from './snapshot-store.js';
 

@@ -8,8 +8,8 @@ import {
   type RoadmapCommand,
   type SheetCommand,
   type SheetState,
-} from '../../domain/src/index.js';
-import type { EventStore } from '../../event-store/src/index.js';
+} from '#domain';
+import type { EventStore } from '#event-store';
 import { AggregateRepository, type AggregateRepositoryOptions, type CommandOutcome } from './aggregate-repository.js';
 import type { CommandContext } from './command-context.js';
 

@@ -1,6 +1,6 @@
-import type { AppConfig } from '../../config/src/index.js';
-import type { EventStore } from '../../event-store/src/index.js';
-import type { ProjectionHost } from '../../projections/src/index.js';
+import type { AppConfig } from '#config';
+import type { EventStore } from '#event-store';
+import type { ProjectionHost } from '#projections';
 import type { RoadmapCommands } from './sheet-commands.service.js';
 
 /**

@@ -1,4 +1,4 @@
-import { parsePeriod } from '../../domain/src/index.js';
+import { parsePeriod } from '#domain';
 
 /** A calendar day moved by `days` (UTC arithmetic on the date only). */
 export function addDays(day: string, days: number): string {

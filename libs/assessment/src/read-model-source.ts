@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
-import { notFound } from '../../domain/src/index.js';
-import type { SheetView } from '../../projections/src/index.js';
-import { finalTarget } from '../../projections/src/index.js';
+import { notFound } from '#domain';
+import type { SheetView } from '#projections';
+import { finalTarget } from '#projections';
 import { assessmentPeriod } from './assessment-generator.js';
 import type { AssessmentInput, IndicatorInput, SheetInput, ValueAt } from './assessment.model.js';
 

@@ -1,4 +1,4 @@
-import type { EventStore, RawStoredEvent, StoredEvent } from '../../event-store/src/index.js';
+import type { EventStore, RawStoredEvent, StoredEvent } from '#event-store';
 
 /** The envelope as exported and hashed: every field of the stored event, data and metadata as written. */
 export interface ExportedEnvelope {

@@ -1,4 +1,4 @@
-import type { EventStore, NewEvent } from '../../event-store/src/index.js';
+import type { EventStore, NewEvent } from '#event-store';
 import { eachEnvelope, type ExportedEnvelope } from './event-log-reader.js';
 
 /** The whole log as NDJSON, one envelope per line, in position order. */

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '../../event-store/src/index.js';
+import { SqliteEventStore } from '#event-store';
 import { chainHash, GENESIS_HASH, HashChainer, HashChainStore, verifyChain } from './hash-chain.js';
 
 const meta = { actor: 'test', correlationId: 'c-1', causationId: null, source: 'test' };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { EventStore, Subscription } from '../../event-store/src/index.js';
+import type { EventStore, Subscription } from '#event-store';
 import { canonicalJson } from './canonical-json.js';
 import { eachEnvelope, readEnvelopes, type ExportedEnvelope } from './event-log-reader.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { KafkaMessage } from 'kafkajs';
-import type { StoredEvent } from '../../event-store/src/event-store.port.js';
+import type { StoredEvent } from '#event-store';
 import { backoffDelay } from './backoff.js';
 import { InvalidEventMessageError, fromKafkaMessage, toKafkaMessage } from './kafka-envelope.js';
 

@@ -1,5 +1,5 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
-import type { StoredEvent } from '../../event-store/src/event-store.port.js';
+import type { StoredEvent } from '#event-store';
 
 /** The topic the relay publishes to unless told otherwise. */
 export const DEFAULT_EVENTS_TOPIC = 'scoran.events';

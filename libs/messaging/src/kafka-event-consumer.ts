@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type Consumer, type EachBatchPayload } from 'kafkajs';
-import type { StoredEvent } from '../../event-store/src/event-store.port.js';
+import type { StoredEvent } from '#event-store';
 import { DEFAULT_BACKOFF, InterruptibleSleep, backoffDelay, type BackoffOptions } from './backoff.js';
 import { DEFAULT_EVENTS_TOPIC, InvalidEventMessageError, fromKafkaMessage } from './kafka-envelope.js';
 import { ensureTopic } from './kafka-topic.js';

@@ -1,6 +1,6 @@
 import { Kafka, Partitioners, logLevel, type Message, type Producer } from 'kafkajs';
-import type { EventStore, StoredEvent, Subscription } from '../../event-store/src/event-store.port.js';
-import { PositionWaiters } from '../../event-store/src/position-waiters.js';
+import type { EventStore, StoredEvent, Subscription } from '#event-store';
+import { PositionWaiters } from '#event-store';
 import { DEFAULT_BACKOFF, InterruptibleSleep, backoffDelay, type BackoffOptions } from './backoff.js';
 import type { CheckpointStore } from './checkpoint-store.port.js';
 import { DEFAULT_EVENTS_TOPIC, toKafkaMessage } from './kafka-envelope.js';

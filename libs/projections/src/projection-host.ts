@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { EventStore } from '../../event-store/src/index.js';
+import type { EventStore } from '#event-store';
 
 export interface ProjectionStatus {
   name: string;

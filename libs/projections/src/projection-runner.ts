@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { PositionWaiters, type EventStore, type StoredEvent, type Subscription } from '../../event-store/src/index.js';
+import { PositionWaiters, type EventStore, type StoredEvent, type Subscription } from '#event-store';
 import type { Projection } from './projection.js';
 import { ProjectionHost, type ProjectionStatus } from './projection-host.js';
 

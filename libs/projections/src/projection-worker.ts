@@ -1,6 +1,6 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { HashChainer, HashChainStore } from '../../audit/src/index.js';
-import { SqliteEventStore } from '../../event-store/src/index.js';
+import { HashChainer, HashChainStore } from '#audit';
+import { SqliteEventStore } from '#event-store';
 import { allProjections } from './all-projections.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { openReadModelDb } from './read-model-db.js';

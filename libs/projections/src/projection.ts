@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { StoredEvent } from '../../event-store/src/index.js';
+import type { StoredEvent } from '#event-store';
 
 /**
  * A read model: a name, a version (bump it when its tables or logic change: the runner then rebuilds

@@ -1,4 +1,4 @@
-import type { EventStore } from '../../event-store/src/index.js';
+import type { EventStore } from '#event-store';
 import { allProjections } from './all-projections.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { openFreshReadModelDb } from './read-model-db.js';

@@ -1,4 +1,4 @@
-import type { IndicatorDefinition, MilestoneDefinition, SheetFields, Target } from '../../domain/src/index.js';
+import type { IndicatorDefinition, MilestoneDefinition, SheetFields, Target } from '#domain';
 
 /** The document the sheet-summary read model keeps per sheet (what GET /api/sheets/:sheetId shows). */
 export interface SheetView extends SheetFields {
@@ -57,8 +57,8 @@ export function newSheetView(data: SheetFields & { sheetId: string; roadmapId: s
   };
 }
 
-import type { SheetEvent } from '../../domain/src/index.js';
-import type { StoredEvent } from '../../event-store/src/index.js';
+import type { SheetEvent } from '#domain';
+import type { StoredEvent } from '#event-store';
 
 const regional = (territory: string | null) => territory === null || territory === '24';
 

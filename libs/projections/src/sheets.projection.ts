@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { DomainEvent, SheetEvent } from '../../domain/src/index.js';
-import { parsePeriod } from '../../domain/src/index.js';
-import type { StoredEvent } from '../../event-store/src/index.js';
+import type { DomainEvent, SheetEvent } from '#domain';
+import { parsePeriod } from '#domain';
+import type { StoredEvent } from '#event-store';
 import { ENJEU_ROLLUP_VIEW_SQL, sheetCounters } from './enjeu-rollup.js';
 import type { Projection } from './projection.js';
 import { applySheetEvent, validDayOf, type LatestValue, type SheetView } from './sheet-view.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Database, Statement } from 'better-sqlite3';
-import { PositionWaiters, SqliteEventStore, type EventStore } from '../../event-store/src/index.js';
+import { PositionWaiters, SqliteEventStore, type EventStore } from '#event-store';
 import { ProjectionHost, type ProjectionStatus } from './projection-host.js';
 import type { FromProjectionWorker, ProjectionWorkerInput, ToProjectionWorker } from './projection-worker.js';
 import { openReadModelDb } from './read-model-db.js';

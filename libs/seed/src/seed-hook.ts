@@ -1,4 +1,4 @@
-import type { StartupHook } from '../../application/src/index.js';
+import type { StartupHook } from '#application';
 import { seedRoadmap } from './seed-roadmap.js';
 
 /** First start: an empty store receives the real roadmap; a store with events is left alone. */

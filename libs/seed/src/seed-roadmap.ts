@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { RoadmapCommands, type CommandContext, type SheetCommandInput } from '../../application/src/index.js';
-import { DomainError, parsePeriod, roadmapDecider, roadmapStream, sheetDecider, sheetStream, type IndicatorDefinition, type SheetState } from '../../domain/src/index.js';
+import { RoadmapCommands, type CommandContext, type SheetCommandInput } from '#application';
+import { DomainError, parsePeriod, roadmapDecider, roadmapStream, sheetDecider, sheetStream, type IndicatorDefinition, type SheetState } from '#domain';
 import { loadSeed, type Provenance, type SeedIndicator, type SeedSet } from './seed-files.js';
 
 export const SEED_ACTOR = 'secretariat';

@@ -2,8 +2,8 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Database } from 'better-sqlite3';
 import type { FastifyReply } from 'fastify';
-import { ASSESSMENT_FORMATS, buildAssessment, loadAssessmentInput, renderAssessment, type AssessmentFormat } from '../../../../libs/assessment/src/index.js';
-import { invalid, isCalendarDate } from '../../../../libs/domain/src/index.js';
+import { ASSESSMENT_FORMATS, buildAssessment, loadAssessmentInput, renderAssessment, type AssessmentFormat } from '#assessment';
+import { invalid, isCalendarDate } from '#domain';
 import { READ_DB } from '../infrastructure/tokens.js';
 
 const CONTENT_TYPES: Record<AssessmentFormat, string> = {

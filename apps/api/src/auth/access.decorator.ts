@@ -1,5 +1,5 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
-import type { Principal, Role } from '../../../../libs/auth/src/index.js';
+import type { Principal, Role } from '#auth';
 
 export const ACCESS = 'scoran:access';
 /** `public`: anyone; `authenticated`: any valid token; a list of roles: those roles only. */

@@ -1,6 +1,6 @@
 import { ForbiddenException, Inject, Injectable, Logger, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { TokenStore, type Principal } from '../../../../libs/auth/src/index.js';
+import { TokenStore, type Principal } from '#auth';
 import { authenticate } from './request-principal.js';
 import { ACCESS, type Access } from './access.decorator.js';
 

@@ -1,5 +1,5 @@
-import type { Principal } from '../../../../libs/auth/src/index.js';
-import { DomainError } from '../../../../libs/domain/src/index.js';
+import type { Principal } from '#auth';
+import { DomainError } from '#domain';
 
 /** A pilot sees and changes only what its own organisation pilots. */
 export function assertPilotOf(principal: Principal, pilots: readonly string[], sheetId: string): void {

@@ -1,4 +1,4 @@
-import type { Principal, TokenStore } from '../../../../libs/auth/src/index.js';
+import type { Principal, TokenStore } from '#auth';
 
 export type Authentication = { principal: Principal | null } | { refused: 'malformed' | 'unknown' | 'revoked' | 'expired' };
 

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
-import { ROLES, TokenStore, type Principal, type Role } from '../../../../libs/auth/src/index.js';
-import { DomainError, invalid, notFound } from '../../../../libs/domain/src/index.js';
+import { ROLES, TokenStore, type Principal, type Role } from '#auth';
+import { DomainError, invalid, notFound } from '#domain';
 import { IsSlug } from '../http/validators.js';
 import { actorOf, Allow, Caller } from './access.decorator.js';
 

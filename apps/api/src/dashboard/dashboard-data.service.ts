@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
-import { REGION_CODE } from '../../../../libs/domain/src/index.js';
-import type { SheetView } from '../../../../libs/projections/src/index.js';
+import { REGION_CODE } from '#domain';
+import type { SheetView } from '#projections';
 import { ReadModels, type SeriesPoint } from '../infrastructure/read-models.service.js';
 import { READ_DB } from '../infrastructure/tokens.js';
 import { SheetQueries } from '../sheets/queries/sheet-queries.service.js';

@@ -1,5 +1,5 @@
-import { DEPARTMENTS, REGION_CODE, TERRITORIES } from '../../../../libs/domain/src/index.js';
-import type { SheetView } from '../../../../libs/projections/src/index.js';
+import { DEPARTMENTS, REGION_CODE, TERRITORIES } from '#domain';
+import type { SheetView } from '#projections';
 import { regionalTarget } from '../exports/open-data.service.js';
 import type { SeriesPoint } from '../infrastructure/read-models.service.js';
 import type { RoadmapInfo, SheetListItem, TerritorialFigure } from './dashboard-data.service.js';

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, HttpStatus, Param, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { DomainError, isCalendarDate, isSlug } from '../../../../libs/domain/src/index.js';
+import { DomainError, isCalendarDate, isSlug } from '#domain';
 import type { SeriesPoint } from '../infrastructure/read-models.service.js';
 import { Allow } from '../auth/access.decorator.js';
 import { DashboardData, type RoadmapInfo } from './dashboard-data.service.js';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_SEED_DIR } from '../../../../libs/seed/src/index.js';
+import { DEFAULT_SEED_DIR } from '#seed';
 
 let names: Map<string, string> | null = null;
 

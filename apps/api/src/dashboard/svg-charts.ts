@@ -1,4 +1,4 @@
-import { parsePeriod } from '../../../../libs/domain/src/index.js';
+import { parsePeriod } from '#domain';
 import { html, type SafeHtml } from './html.js';
 import { formatDay, formatNumber, formatValue } from './labels-fr.js';
 

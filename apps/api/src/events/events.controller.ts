@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { EventStore } from '../../../../libs/event-store/src/index.js';
+import type { EventStore } from '#event-store';
 import { Allow } from '../auth/access.decorator.js';
 import { wholeNumberParam } from '../http/query-params.js';
 import { EVENT_STORE } from '../infrastructure/tokens.js';

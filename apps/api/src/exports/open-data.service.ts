@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
-import { invalid, isCalendarDate, REGION_CODE, TERRITORIES } from '../../../../libs/domain/src/index.js';
-import type { SheetView } from '../../../../libs/projections/src/index.js';
-import type { Target } from '../../../../libs/domain/src/index.js';
+import { invalid, isCalendarDate, REGION_CODE, TERRITORIES } from '#domain';
+import type { SheetView } from '#projections';
+import type { Target } from '#domain';
 import { READ_DB } from '../infrastructure/tokens.js';
 import type { CsvValue } from './csv-writer.js';
 

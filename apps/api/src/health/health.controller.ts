@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthIndicatorFunction } from '@nestjs/terminus';
-import type { EventStore } from '../../../../libs/event-store/src/index.js';
-import { ProjectionHost } from '../../../../libs/projections/src/index.js';
+import type { EventStore } from '#event-store';
+import { ProjectionHost } from '#projections';
 import { EVENT_STORE } from '../infrastructure/tokens.js';
 import { ReadinessIndicators } from './readiness.indicators.js';
 

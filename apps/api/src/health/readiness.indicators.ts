@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Kafka, logLevel } from 'kafkajs';
-import type { AppConfig } from '../../../../libs/config/src/index.js';
-import type { EventStore } from '../../../../libs/event-store/src/index.js';
-import { ProjectionHost } from '../../../../libs/projections/src/index.js';
+import type { AppConfig } from '#config';
+import type { EventStore } from '#event-store';
+import { ProjectionHost } from '#projections';
 import { APP_CONFIG, EVENT_STORE } from '../infrastructure/tokens.js';
 
 /** Beyond this many unapplied events the read models are too stale to serve reads. */

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
-import { evolveRoadmap, initialRoadmapState, invalid, type RoadmapEvent, type RoadmapState } from '../../../../libs/domain/src/index.js';
-import type { EventStore, StoredEvent } from '../../../../libs/event-store/src/index.js';
-import { applySheetEvent, validDayOf, type LatestValue, type SheetView } from '../../../../libs/projections/src/index.js';
+import { evolveRoadmap, initialRoadmapState, invalid, type RoadmapEvent, type RoadmapState } from '#domain';
+import type { EventStore, StoredEvent } from '#event-store';
+import { applySheetEvent, validDayOf, type LatestValue, type SheetView } from '#projections';
 import { READ_DB, EVENT_STORE } from '../infrastructure/tokens.js';
 import { diffViews } from '../sheets/queries/sheet-queries.service.js';
 

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { join } from 'node:path';
-import { HashChainer, HashChainStore } from '../../../../libs/audit/src/index.js';
-import type { AppConfig } from '../../../../libs/config/src/index.js';
-import type { EventStore } from '../../../../libs/event-store/src/index.js';
-import { ProjectionHost, WorkerProjectionHost } from '../../../../libs/projections/src/index.js';
+import { HashChainer, HashChainStore } from '#audit';
+import type { AppConfig } from '#config';
+import type { EventStore } from '#event-store';
+import { ProjectionHost, WorkerProjectionHost } from '#projections';
 import { APP_CONFIG, EVENT_STORE } from '../infrastructure/tokens.js';
 
 export const hashChainStoreProvider = {

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
-import { sheetStream } from '../../../../libs/domain/src/index.js';
-import type { EventStore, StoredEvent } from '../../../../libs/event-store/src/index.js';
-import { applySheetEvent, countIntoRollup, emptyRollup, validDayOf, type LatestValue, type RollupRow, type SheetView } from '../../../../libs/projections/src/index.js';
+import { sheetStream } from '#domain';
+import type { EventStore, StoredEvent } from '#event-store';
+import { applySheetEvent, countIntoRollup, emptyRollup, validDayOf, type LatestValue, type RollupRow, type SheetView } from '#projections';
 import { EVENT_STORE, READ_DB } from '../infrastructure/tokens.js';
 import type { TimeTravel } from '../sheets/queries/sheet-queries.service.js';
 

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { DomainError } from '../../../../libs/domain/src/index.js';
-import { WrongExpectedRevisionError } from '../../../../libs/event-store/src/index.js';
+import { DomainError } from '#domain';
+import { WrongExpectedRevisionError } from '#event-store';
 import type { Problem } from './problem.js';
 import { StoredNotVisible } from './read-your-writes.js';
 

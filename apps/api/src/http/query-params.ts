@@ -1,4 +1,4 @@
-import { invalid } from '../../../../libs/domain/src/index.js';
+import { invalid } from '#domain';
 
 /** A whole-number query parameter within bounds, or 400 naming it. */
 export function wholeNumberParam(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {

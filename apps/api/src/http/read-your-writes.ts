@@ -1,4 +1,4 @@
-import type { ProjectionHost } from '../../../../libs/projections/src/index.js';
+import type { ProjectionHost } from '#projections';
 
 /** What a write answers: its events, the stream's revision after it, and the log position of its last event. */
 export interface WriteResult {

@@ -1,5 +1,5 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
-import { isCalendarDate, isPeriod, isSlug, isTerritory } from '../../../../libs/domain/src/index.js';
+import { isCalendarDate, isPeriod, isSlug, isTerritory } from '#domain';
 
 function rule(name: string, test: (v: unknown) => boolean, message: string) {
   return (options?: ValidationOptions) => (object: object, propertyName: string) =>

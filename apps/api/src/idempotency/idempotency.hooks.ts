@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { TokenStore } from '../../../../libs/auth/src/index.js';
-import type { EventStore, StoredEvent } from '../../../../libs/event-store/src/index.js';
+import type { TokenStore } from '#auth';
+import type { EventStore, StoredEvent } from '#event-store';
 import { setCommandId } from '../http/request-context.js';
 import { authenticate } from '../auth/request-principal.js';
 import type { IdempotencyStore, PendingWrite } from './idempotency-store.js';

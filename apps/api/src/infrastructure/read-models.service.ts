@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
-import { notFound } from '../../../../libs/domain/src/index.js';
-import type { SheetView } from '../../../../libs/projections/src/index.js';
+import { notFound } from '#domain';
+import type { SheetView } from '#projections';
 import { READ_DB } from './tokens.js';
 
 export interface SheetFilter {

@@ -2,11 +2,11 @@ import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationB
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import { RoadmapCommands, SqliteSnapshotStore, type StartupHook } from '../../../../libs/application/src/index.js';
-import { TokenStore } from '../../../../libs/auth/src/index.js';
-import type { AppConfig } from '../../../../libs/config/src/index.js';
-import { createEventStore, type EventStore } from '../../../../libs/event-store/src/index.js';
-import { allProjections, openReadModelDb, ProjectionHost, ProjectionRunner, WorkerProjectionHost } from '../../../../libs/projections/src/index.js';
+import { RoadmapCommands, SqliteSnapshotStore, type StartupHook } from '#application';
+import { TokenStore } from '#auth';
+import type { AppConfig } from '#config';
+import { createEventStore, type EventStore } from '#event-store';
+import { allProjections, openReadModelDb, ProjectionHost, ProjectionRunner, WorkerProjectionHost } from '#projections';
 import { ReadModels } from './read-models.service.js';
 import { APP_CONFIG, EVENT_STORE, READ_DB } from './tokens.js';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { WrongExpectedRevisionError, type EventStore } from '../../../../libs/event-store/src/index.js';
-import { ProjectionHost } from '../../../../libs/projections/src/index.js';
+import { WrongExpectedRevisionError, type EventStore } from '#event-store';
+import { ProjectionHost } from '#projections';
 import { EVENT_STORE } from '../infrastructure/tokens.js';
 import { processRegistry } from './metrics-registry.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { TokenStore } from '../../../../libs/auth/src/index.js';
+import type { TokenStore } from '#auth';
 import { authenticate } from '../auth/request-principal.js';
 import { TokenBuckets } from './token-bucket.js';
 

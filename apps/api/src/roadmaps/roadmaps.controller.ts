@@ -2,11 +2,11 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-import { ENJEUX } from '../../../../libs/domain/src/index.js';
+import { ENJEUX } from '#domain';
 import { IsSlug } from '../http/validators.js';
-import { RoadmapCommands } from '../../../../libs/application/src/index.js';
-import type { Principal } from '../../../../libs/auth/src/index.js';
-import { ProjectionHost } from '../../../../libs/projections/src/index.js';
+import { RoadmapCommands } from '#application';
+import type { Principal } from '#auth';
+import { ProjectionHost } from '#projections';
 import { actorOf, Allow, Caller } from '../auth/access.decorator.js';
 import { requestIds } from '../http/request-context.js';
 import { IsCalendarDate, IsPeriod } from '../http/validators.js';
@@ -84,7 +84,7 @@ export class RoadmapsController {
   @Get(':roadmapId/data-quality')
   async dataQuality(@Param('roadmapId') roadmapId: string) {
     this.readModels.roadmap(roadmapId);
-    const { loadSeed } = await import('../../../../libs/seed/src/index.js');
+    const { loadSeed } = await import('#seed');
     const seed = loadSeed();
     // Where the source document disagrees with itself: its figures are kept as printed, and listed here.
     return { roadmapId, source: 'seeds/scoran-centre-val-de-loire', discrepancies: seed.roadmap.roadmapId === roadmapId ? seed.discrepancies : [] };

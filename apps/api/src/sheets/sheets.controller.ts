@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Principal } from '../../../../libs/auth/src/index.js';
-import { timeOrderedId } from '../../../../libs/event-store/src/index.js';
-import { isSlug, invalid, type SheetFields } from '../../../../libs/domain/src/index.js';
+import type { Principal } from '#auth';
+import { timeOrderedId } from '#event-store';
+import { isSlug, invalid, type SheetFields } from '#domain';
 import { Allow, Caller } from '../auth/access.decorator.js';
 import { requestIds } from '../http/request-context.js';
 import { assertPilotOf } from '../auth/pilot-access.js';

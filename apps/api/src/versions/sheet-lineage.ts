@@ -1,5 +1,5 @@
-import type { IndicatorDefinition, MilestoneDefinition, SheetFields } from '../../../../libs/domain/src/index.js';
-import type { StoredEvent } from '../../../../libs/event-store/src/index.js';
+import type { IndicatorDefinition, MilestoneDefinition, SheetFields } from '#domain';
+import type { StoredEvent } from '#event-store';
 
 export const COMPARED_FIELDS: readonly (keyof SheetFields)[] = ['number', 'kind', 'enjeu', 'title', 'objective', 'theme', 'context', 'objectives', 'pilots', 'partners'];
 

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Principal } from '../../../../libs/auth/src/index.js';
-import { invalid, isSlug, type SheetFields } from '../../../../libs/domain/src/index.js';
+import type { Principal } from '#auth';
+import { invalid, isSlug, type SheetFields } from '#domain';
 import { Allow, Caller } from '../auth/access.decorator.js';
 import { requestIds } from '../http/request-context.js';
 import { ExecuteSheetCommand, type WriteResult } from '../sheets/commands/execute-sheet-command.js';

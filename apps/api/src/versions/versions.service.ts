@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
-import { invalid, notFound, sheetStream } from '../../../../libs/domain/src/index.js';
-import type { EventStore } from '../../../../libs/event-store/src/index.js';
+import { invalid, notFound, sheetStream } from '#domain';
+import type { EventStore } from '#event-store';
 import { ReadModels } from '../infrastructure/read-models.service.js';
 import { EVENT_STORE, READ_DB } from '../infrastructure/tokens.js';
 import { fieldChanges, sheetLineage, type FieldChange, type Lineage, type VersionSegment } from './sheet-lineage.js';

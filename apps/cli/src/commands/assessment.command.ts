@@ -1,5 +1,5 @@
-import { ASSESSMENT_FORMATS, buildAssessment, loadAssessmentInput, renderAssessment, type AssessmentFormat } from '../../../../libs/assessment/src/index.js';
-import { isCalendarDate } from '../../../../libs/domain/src/index.js';
+import { ASSESSMENT_FORMATS, buildAssessment, loadAssessmentInput, renderAssessment, type AssessmentFormat } from '#assessment';
+import { isCalendarDate } from '#domain';
 import type { CliCommand } from '../cli-command.js';
 
 const DEFAULT_ROADMAP = 'scoran-centre-val-de-loire';

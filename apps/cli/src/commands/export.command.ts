@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { exportNdjson } from '../../../../libs/audit/src/index.js';
+import { exportNdjson } from '#audit';
 import { progress, type CliCommand } from '../cli-command.js';
 
 /** Writes the whole log as NDJSON to a file, or to stdout. */

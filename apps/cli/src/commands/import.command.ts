@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { HashChainer, HashChainStore, ImportError, importEnvelopes, parseNdjson, type ExportedEnvelope } from '../../../../libs/audit/src/index.js';
+import { HashChainer, HashChainStore, ImportError, importEnvelopes, parseNdjson, type ExportedEnvelope } from '#audit';
 import { progress, type CliCommand } from '../cli-command.js';
 
 async function readLines(file: string): Promise<string[]> {

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { openReadModelDb, rebuildReadModels } from '../../../../libs/projections/src/index.js';
+import { openReadModelDb, rebuildReadModels } from '#projections';
 import { progress, type CliCommand } from '../cli-command.js';
 
 /**

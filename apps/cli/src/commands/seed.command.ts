@@ -1,4 +1,4 @@
-import { seedRoadmap } from '../../../../libs/seed/src/index.js';
+import { seedRoadmap } from '#seed';
 import { progress, type CliCommand } from '../cli-command.js';
 
 export const seedCommand: CliCommand = {

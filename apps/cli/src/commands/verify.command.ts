@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { HashChainStore, verifyChain } from '../../../../libs/audit/src/index.js';
+import { HashChainStore, verifyChain } from '#audit';
 import type { CliCommand } from '../cli-command.js';
 
 /** Recomputes the hash chain; exit code 0 when intact, 3 when the log was tampered with. */

@@ -1,9 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { RoadmapCommands, type CommandOutcome, type SheetCommandInput } from '../../../../../libs/application/src/index.js';
-import type { Principal } from '../../../../../libs/auth/src/index.js';
-import { DomainError, notFound, type SheetState } from '../../../../../libs/domain/src/index.js';
-import { ProjectionHost } from '../../../../../libs/projections/src/index.js';
+import { RoadmapCommands, type CommandOutcome, type SheetCommandInput } from '#application';
+import type { Principal } from '#auth';
+import { DomainError, notFound, type SheetState } from '#domain';
+import { ProjectionHost } from '#projections';
 import { actorOf } from '../../auth/access.decorator.js';
 import { visible, type WriteResult } from '../../http/read-your-writes.js';
 

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNumber, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested,
 } from 'class-validator';
-import { ABANDON_REASONS, ENJEUX, RETIRE_REASONS, SHEET_KINDS, UNITS } from '../../../../../libs/domain/src/index.js';
+import { ABANDON_REASONS, ENJEUX, RETIRE_REASONS, SHEET_KINDS, UNITS } from '#domain';
 import { IsCalendarDate, IsPeriod, IsSlug, IsTerritory } from '../../http/validators.js';
 
 const finite = { allowNaN: false, allowInfinity: false };

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { invalid, isCalendarDate, isTerritory, notFound, sheetStream } from '../../../../../libs/domain/src/index.js';
-import type { EventStore, StoredEvent } from '../../../../../libs/event-store/src/index.js';
-import { applySheetEvent, validDayOf, type LatestValue, type SheetView } from '../../../../../libs/projections/src/index.js';
+import { invalid, isCalendarDate, isTerritory, notFound, sheetStream } from '#domain';
+import type { EventStore, StoredEvent } from '#event-store';
+import { applySheetEvent, validDayOf, type LatestValue, type SheetView } from '#projections';
 import { ReadModels } from '../../infrastructure/read-models.service.js';
 import { EVENT_STORE, READ_DB } from '../../infrastructure/tokens.js';
 import type { Database } from 'better-sqlite3';
