@@ -17,6 +17,9 @@ const common = {
 };
 export default {
   testTimeout: 60000,
+  // The Kafka suites get a real broker in the same command (started here unless KAFKA_BROKERS is set).
+  globalSetup: '<rootDir>/tests/support/kafka-global-setup.mjs',
+  globalTeardown: '<rootDir>/tests/support/kafka-global-teardown.mjs',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
     { ...common, displayName: 'int', testMatch: ['<rootDir>/tests/**/*.int.spec.ts', '<rootDir>/tests/contract/**/*.spec.ts'] },
