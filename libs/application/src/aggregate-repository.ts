@@ -1,7 +1,7 @@
 import { DomainError, type Decider } from '#domain';
 import { WrongExpectedRevisionError, type EventStore, type NewEvent, type StoredEvent } from '#event-store';
 import type { CommandContext } from './command-context.js';
-import { foldKind, type SnapshotStore } from './snapshot-store.js';
+import { snapshotKind, type SnapshotStore } from './snapshot-store.js';
 
 export interface CommandOutcome {
   eventIds: string[];
@@ -26,7 +26,7 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-type Fold<S, E> = Pick<Decider<never, E, S>, 'initialState' | 'evolve'>;
+type Fold<S, E> = Pick<Decider<never, E, S>, 'name' | 'snapshotSchemaVersion' | 'initialState' | 'evolve'>;
 
 /** A folded state as committed at `revision`, and the revision of the last snapshot saved for it. */
 interface Folded {
@@ -98,7 +98,7 @@ export class AggregateRepository {
   private kindOf(decider: Fold<unknown, never>): string {
     let kind = this.kinds.get(decider);
     if (!kind) {
-      kind = foldKind('aggregate', decider.evolve as (...args: never[]) => unknown);
+      kind = snapshotKind(decider);
       this.kinds.set(decider, kind);
     }
     return kind;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import Database from 'better-sqlite3';
 
@@ -15,11 +14,12 @@ export interface SnapshotStore {
 }
 
 /**
- * Names a fold by its code: a changed `evolve` gets a new kind, and its old snapshots are ignored
- * (then pruned) instead of being read with the wrong shape.
+ * Names a fold by the schema version its decider declares: when the state's shape or `evolve`
+ * changes, the decider bumps it, and snapshots of the old version are ignored (then pruned) instead
+ * of being read with the wrong shape.
  */
-export function foldKind(name: string, evolve: (...args: never[]) => unknown): string {
-  return `${name}:${createHash('sha256').update(evolve.toString()).digest('hex').slice(0, 16)}`;
+export function snapshotKind(fold: { name: string; snapshotSchemaVersion: number }): string {
+  return `${fold.name}:v${fold.snapshotSchemaVersion}`;
 }
 
 /**

@@ -3,9 +3,11 @@ import { isSlug } from '../shared/decider.js';
 import { assertCalendarDate } from '../shared/calendar.js';
 import { conflict, invalid, notFound, ruleBroken } from '../shared/domain-error.js';
 import { parsePeriod } from '../shared/period.js';
+import { optionalText, requireText, TEXT_LIMITS } from '../shared/text-limits.js';
 import { ENJEUX } from '../sheet/sheet.events.js';
 import type { RoadmapCommand } from './roadmap.commands.js';
 import type { Enjeu, RoadmapEvent } from './roadmap.events.js';
+import { isLaterVersion, parseVersionLabel } from './version-label.js';
 
 export interface VersionState {
   version: string;
@@ -30,8 +32,6 @@ export const initialRoadmapState = (): RoadmapState => ({
   exists: false, roadmapId: '', title: '', region: { code: '', name: '' }, enjeux: [], versions: new Map(),
 });
 
-const VERSION = /^V\d{1,3}$/;
-
 export function evolveRoadmap(state: RoadmapState, event: RoadmapEvent): RoadmapState {
   switch (event.type) {
     case 'RoadmapCreated':
@@ -52,12 +52,9 @@ export function evolveRoadmap(state: RoadmapState, event: RoadmapEvent): Roadmap
   }
 }
 
-/** Versions in order of their number (V2 before V10). */
-export const versionNumber = (version: string) => Number(version.slice(1));
-
 export function latestAdopted(state: RoadmapState): VersionState | null {
   let best: VersionState | null = null;
-  for (const v of state.versions.values()) if (v.status === 'adopted' && (!best || versionNumber(v.version) > versionNumber(best.version))) best = v;
+  for (const v of state.versions.values()) if (v.status === 'adopted' && (!best || isLaterVersion(v.version, best.version))) best = v;
   return best;
 }
 
@@ -67,13 +64,16 @@ export function decideRoadmap(command: RoadmapCommand, state: RoadmapState): Roa
     if (state.exists) throw conflict('roadmap_exists', `roadmap ${d.roadmapId} already exists`);
     if (!isSlug(d.roadmapId)) throw invalid('invalid_id', 'roadmapId must be a kebab-case slug', { field: 'roadmapId' });
     if (d.enjeux.some((e) => !ENJEUX.includes(e.enjeuId))) throw invalid('invalid_enjeu', `enjeux must be among ${ENJEUX.join(', ')}`, { field: 'enjeux' });
+    requireText('title', d.title, TEXT_LIMITS.roadmapTitle);
+    requireText('region.name', d.region?.name, TEXT_LIMITS.regionName);
+    d.enjeux.forEach((e, k) => requireText(`enjeux[${k}].title`, e.title, TEXT_LIMITS.enjeuTitle));
     return [{ type: 'RoadmapCreated', data: d }];
   }
   if (!state.exists) throw notFound('roadmap_not_found', 'no such roadmap');
   switch (command.type) {
     case 'DraftVersion': {
       const d = command.data;
-      if (!VERSION.test(d.version)) throw invalid('invalid_version', 'version must look like V5', { field: 'version' });
+      parseVersionLabel(d.version, 'version', 'V5');
       if (state.versions.has(d.version)) throw conflict('version_exists', `version ${d.version} already exists`, { version: d.version });
       const draft = [...state.versions.values()].find((v) => v.status === 'draft');
       if (draft) throw ruleBroken('draft_in_progress', `version ${draft.version} is still a draft: adopt it before drafting another`, { version: draft.version });
@@ -86,7 +86,7 @@ export function decideRoadmap(command: RoadmapCommand, state: RoadmapState): Roa
         throw ruleBroken('base_version_required', 'a new version is drafted from the latest adopted one', { field: 'basedOn' });
       }
       const latest = latestAdopted(state);
-      if (latest && versionNumber(d.version) <= versionNumber(latest.version)) {
+      if (latest && !isLaterVersion(d.version, latest.version)) {
         throw ruleBroken('version_order', `version ${d.version} must come after ${latest.version}`, { version: d.version });
       }
       const draftedOn = d.draftedOn ?? command.today;
@@ -99,6 +99,8 @@ export function decideRoadmap(command: RoadmapCommand, state: RoadmapState): Roa
       if (!v) throw notFound('version_not_found', `no version ${d.version}`, { version: d.version });
       if (v.status === 'adopted') throw conflict('version_already_adopted', `version ${d.version} was adopted on ${v.adoptedOn}`, { version: d.version });
       const period = parsePeriod(d.adoptedOn, 'adoptedOn');
+      optionalText('adoptedBy', d.adoptedBy, TEXT_LIMITS.adoptedBy);
+      optionalText('facts', d.facts, TEXT_LIMITS.facts);
       if (period.start > command.today) throw ruleBroken('date_in_future', `adoptedOn ${d.adoptedOn} is after today`, { field: 'adoptedOn' });
       const base = v.basedOn ? state.versions.get(v.basedOn) : null;
       if (base?.adoptedOn && parsePeriod(base.adoptedOn).start > period.end) {
@@ -110,6 +112,9 @@ export function decideRoadmap(command: RoadmapCommand, state: RoadmapState): Roa
 }
 
 export const roadmapDecider: Decider<RoadmapCommand, RoadmapEvent, RoadmapState> = {
+  name: 'roadmap',
+  // Bump when RoadmapState's shape or evolveRoadmap changes: snapshots of another version are folded afresh.
+  snapshotSchemaVersion: 1,
   initialState: initialRoadmapState,
   evolve: evolveRoadmap,
   decide: decideRoadmap,

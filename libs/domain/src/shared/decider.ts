@@ -1,5 +1,15 @@
+import { TEXT_LIMITS } from './text-limits.js';
+
 /** The shape every aggregate follows (see ARCHITECTURE.md): pure functions, no I/O. */
 export interface Decider<Command, Event, State> {
+  /** Names the aggregate in snapshot keys. */
+  name: string;
+  /**
+   * The shape of the folded state. Snapshots are stored under it and one saved under another number is
+   * ignored (the state is folded from the events instead): bump it whenever the state's shape or what
+   * `evolve` makes of an event changes.
+   */
+  snapshotSchemaVersion: number;
   initialState: () => State;
   evolve: (state: State, event: Event) => State;
   /** Returns the events the command produces, or throws a DomainError. */
@@ -8,4 +18,4 @@ export interface Decider<Command, Event, State> {
 
 /** Stable slugs: `open-data-challenge`, `region-centre-val-de-loire`. */
 export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-export const isSlug = (v: unknown): v is string => typeof v === 'string' && v.length <= 80 && SLUG.test(v);
+export const isSlug = (v: unknown): v is string => typeof v === 'string' && v.length <= TEXT_LIMITS.id && SLUG.test(v);

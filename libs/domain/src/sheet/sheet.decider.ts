@@ -4,7 +4,10 @@ import { isSlug } from '../shared/decider.js';
 import { conflict, invalid, notFound, ruleBroken } from '../shared/domain-error.js';
 import { parsePeriod } from '../shared/period.js';
 import { isTerritory } from '../shared/territory.js';
+import { optionalText, requireText, TEXT_LIMITS } from '../shared/text-limits.js';
 import { assertFitsUnit, UNITS, type Unit } from '../shared/units.js';
+import { isLaterVersion, parseVersionLabel } from '../roadmap/version-label.js';
+import { mergeTarget, sortTargets } from './indicator-targets.js';
 import type { SheetCommand } from './sheet.commands.js';
 import {
   ABANDON_REASONS,
@@ -30,6 +33,7 @@ export interface IndicatorState {
   indicatorId: string;
   name: string;
   unit: Unit;
+  /** Sorted by day (see indicator-targets.ts). */
   targets: Target[];
   reports: Map<string, ReportState>;
 }
@@ -65,11 +69,10 @@ export const initialSheetState = (): SheetState => ({
 });
 
 const NUMBER = /^\d{1,2}(\.\d{1,3}){0,2}$/;
-const VERSION = /^V\d{1,3}$/;
-const TEXT_MAX = 20000;
 
 function indicatorState(def: IndicatorDefinition): IndicatorState {
-  return { indicatorId: def.indicatorId, name: def.name, unit: def.unit, targets: [...def.targets], reports: new Map() };
+  // Sorted here too: events stored before the decider sorted targets may give them in any order.
+  return { indicatorId: def.indicatorId, name: def.name, unit: def.unit, targets: sortTargets(def.targets), reports: new Map() };
 }
 function milestoneState(def: MilestoneDefinition): MilestoneState {
   return { milestoneId: def.milestoneId, title: def.title, due: def.due, reachedOn: null };
@@ -103,7 +106,7 @@ export function evolveSheet(state: SheetState, event: SheetEvent): SheetState {
       return state;
     case 'IndicatorTargetSet': {
       const ind = state.indicators.get(event.data.indicatorId);
-      if (ind) ind.targets = [...ind.targets.filter((t) => t.by !== event.data.target.by), event.data.target].sort((a, b) => a.by.localeCompare(b.by));
+      if (ind) ind.targets = mergeTarget(ind.targets, event.data.target);
       return state;
     }
     case 'IndicatorReported': {
@@ -153,15 +156,14 @@ function renumber(state: SheetState, number: string | undefined) {
 
 // ---------------------------------------------------------------- validation helpers
 
-function requireText(field: string, value: unknown, max = TEXT_MAX): string {
-  if (typeof value !== 'string' || value.trim() === '') throw invalid('missing_text', `${field} must be a non-empty text`, { field });
-  if (value.length > max) throw invalid('text_too_long', `${field} is longer than ${max} characters`, { field });
-  return value;
+/** A definition as the events carry it: targets sorted by day, so that every reader finds them in one order. */
+function withSortedTargets(def: IndicatorDefinition): IndicatorDefinition {
+  return { ...def, targets: sortTargets(def.targets) };
 }
 
 function checkIndicator(def: IndicatorDefinition, field: string): void {
   if (!isSlug(def.indicatorId)) throw invalid('invalid_id', `${field}.indicatorId must be a kebab-case slug`, { field: `${field}.indicatorId` });
-  requireText(`${field}.name`, def.name, 500);
+  requireText(`${field}.name`, def.name, TEXT_LIMITS.indicatorName);
   if (!UNITS.includes(def.unit)) throw invalid('invalid_unit', `${field}.unit must be one of ${UNITS.join(', ')}`, { field: `${field}.unit` });
   def.targets.forEach((t, k) => checkTarget(def.unit, t, `${field}.targets[${k}]`));
 }
@@ -169,11 +171,12 @@ function checkIndicator(def: IndicatorDefinition, field: string): void {
 function checkTarget(unit: Unit, target: Target, field: string): void {
   assertFitsUnit(unit, target.value, `${field}.value`);
   assertCalendarDate(`${field}.by`, target.by);
+  optionalText(`${field}.label`, target.label, TEXT_LIMITS.targetLabel);
 }
 
 function checkMilestone(def: MilestoneDefinition, field: string): void {
   if (!isSlug(def.milestoneId)) throw invalid('invalid_id', `${field}.milestoneId must be a kebab-case slug`, { field: `${field}.milestoneId` });
-  requireText(`${field}.title`, def.title, 500);
+  requireText(`${field}.title`, def.title, TEXT_LIMITS.milestoneTitle);
   if (def.due !== null) parsePeriod(def.due, `${field}.due`);
 }
 
@@ -182,7 +185,11 @@ function checkFields(changes: Partial<SheetFields>, historic = false): void {
   const unknownAllowed = (v: unknown) => historic && v === null;
   if (changes.kind !== undefined && !unknownAllowed(changes.kind) && !SHEET_KINDS.includes(changes.kind!)) throw invalid('invalid_kind', `kind must be one of ${SHEET_KINDS.join(', ')}`, { field: 'kind' });
   if (changes.enjeu !== undefined && !unknownAllowed(changes.enjeu) && !ENJEUX.includes(changes.enjeu!)) throw invalid('invalid_enjeu', `enjeu must be one of ${ENJEUX.join(', ')}`, { field: 'enjeu' });
-  if (changes.title !== undefined) requireText('title', changes.title, 300);
+  if (changes.title !== undefined) requireText('title', changes.title, TEXT_LIMITS.sheetTitle);
+  optionalText('objective', changes.objective, TEXT_LIMITS.objective);
+  optionalText('theme', changes.theme, TEXT_LIMITS.theme);
+  optionalText('context', changes.context, TEXT_LIMITS.context);
+  optionalText('objectives', changes.objectives, TEXT_LIMITS.objectives);
   if (changes.pilots !== undefined) {
     if (changes.pilots.length === 0 && !historic) throw ruleBroken('pilot_required', 'a sheet needs at least one pilot organisation', { field: 'pilots' });
     changes.pilots.forEach((p, k) => { if (!isSlug(p)) throw invalid('invalid_id', `pilots[${k}] must be an organisation id (kebab-case)`, { field: `pilots[${k}]` }); });
@@ -193,7 +200,7 @@ function checkFields(changes: Partial<SheetFields>, historic = false): void {
 /** checkFields only looks at the fields it is given: a creation must give those a sheet cannot do without. */
 function requireCreationFields(d: { roadmapId: unknown; version: unknown } & Partial<Record<keyof SheetFields, unknown>>): void {
   if (!isSlug(d.roadmapId)) throw invalid('invalid_id', 'roadmapId must be a kebab-case slug', { field: 'roadmapId' });
-  if (typeof d.version !== 'string' || !VERSION.test(d.version)) throw invalid('invalid_version', 'version must look like V4', { field: 'version' });
+  parseVersionLabel(d.version, 'version', 'V4');
   if (d.number === undefined) throw invalid('invalid_number', 'number must look like 4.13', { field: 'number' });
   if (d.kind === undefined) throw invalid('invalid_kind', `kind must be one of ${SHEET_KINDS.join(', ')}`, { field: 'kind' });
   if (d.enjeu === undefined) throw invalid('invalid_enjeu', `enjeu must be one of ${ENJEUX.join(', ')}`, { field: 'enjeu' });
@@ -273,7 +280,7 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
       data: {
         sheetId: d.sheetId, roadmapId: d.roadmapId, version: d.version, number: d.number, kind: d.kind, enjeu: d.enjeu, title: d.title,
         objective: d.objective ?? null, theme: d.theme ?? null, context: d.context ?? null, objectives: d.objectives ?? null,
-        pilots: d.pilots, partners: d.partners ?? [], indicators, milestones, continues: d.continues ?? [],
+        pilots: d.pilots, partners: d.partners ?? [], indicators: indicators.map(withSortedTargets), milestones, continues: d.continues ?? [],
         ...(d.historic ? { historic: true } : {}),
       },
     }];
@@ -286,6 +293,7 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
       const changes = effectiveChanges(state, command.data.changes ?? {});
       if (Object.keys(changes).length === 0) throw invalid('no_change', 'a revision needs at least one field that differs from the sheet');
       checkFields(changes);
+      optionalText('reason', command.data.reason, TEXT_LIMITS.reason);
       return [{ type: 'SheetRevised', data: { sheetId, changes, reason: command.data.reason ?? null } }];
     }
     case 'AddIndicator': {
@@ -293,7 +301,7 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
       const def = { ...command.data.indicator, targets: command.data.indicator.targets ?? [] };
       checkIndicator(def, 'indicator');
       if (state.indicators.has(def.indicatorId)) throw conflict('indicator_exists', `indicator ${def.indicatorId} already exists`, { indicatorId: def.indicatorId });
-      return [{ type: 'IndicatorAdded', data: { sheetId, indicator: def } }];
+      return [{ type: 'IndicatorAdded', data: { sheetId, indicator: withSortedTargets(def) } }];
     }
     case 'AddMilestone': {
       requireOpen(state);
@@ -317,6 +325,8 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
       if (d.territory != null && !isTerritory(d.territory)) {
         throw invalid('invalid_territory', 'territory must be the region (24) or one of its departments (18, 28, 36, 37, 41, 45)', { field: 'territory' });
       }
+      optionalText('source', d.source, TEXT_LIMITS.reportSource);
+      optionalText('comment', d.comment, TEXT_LIMITS.reportComment);
       if (ind.reports.has(d.reportId)) throw conflict('report_exists', `report ${d.reportId} already exists`, { reportId: d.reportId });
       return [{
         type: 'IndicatorReported',
@@ -336,7 +346,7 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
       assertFitsUnit(ind.unit, d.value);
       const observedOn = d.observedOn ?? report.observedOn;
       notInFuture('observedOn', observedOn, command.today);
-      requireText('reason', d.reason, 2000);
+      requireText('reason', d.reason, TEXT_LIMITS.reason);
       if (report.value === d.value && report.observedOn === observedOn) throw ruleBroken('correction_changes_nothing', 'the correction gives the same value and date as the report');
       return [{ type: 'IndicatorReportCorrected', data: { sheetId, indicatorId: d.indicatorId, reportId: d.reportId, value: d.value, observedOn, reason: d.reason } }];
     }
@@ -344,6 +354,7 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
       requireOpen(state);
       const m = requireMilestone(state, command.data.milestoneId);
       notInFuture('reachedOn', command.data.reachedOn, command.today);
+      optionalText('evidence', command.data.evidence, TEXT_LIMITS.evidence);
       if (m.reachedOn) throw conflict('milestone_already_reached', `milestone ${m.milestoneId} was already reached on ${m.reachedOn}`, { milestoneId: m.milestoneId, reachedOn: m.reachedOn });
       return [{ type: 'MilestoneReached', data: { sheetId, milestoneId: m.milestoneId, reachedOn: command.data.reachedOn, evidence: command.data.evidence ?? null } }];
     }
@@ -352,19 +363,21 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
       const m = requireMilestone(state, command.data.milestoneId);
       if (m.reachedOn) throw conflict('milestone_already_reached', `milestone ${m.milestoneId} was reached on ${m.reachedOn}: it cannot be rescheduled`, { milestoneId: m.milestoneId });
       parsePeriod(command.data.due, 'due');
+      optionalText('reason', command.data.reason, TEXT_LIMITS.reason);
       if (m.due === command.data.due) throw ruleBroken('same_due', `milestone ${m.milestoneId} is already due ${m.due}`);
       return [{ type: 'MilestoneRescheduled', data: { sheetId, milestoneId: m.milestoneId, due: command.data.due, previousDue: m.due, reason: command.data.reason ?? null } }];
     }
     case 'CompleteProject': {
       requireOpen(state);
       notInFuture('completedOn', command.data.completedOn, command.today);
+      optionalText('summary', command.data.summary, TEXT_LIMITS.summary);
       return [{ type: 'ProjectCompleted', data: { sheetId, completedOn: command.data.completedOn, summary: command.data.summary ?? null } }];
     }
     case 'AbandonProject': {
       requireOpen(state);
       const d = command.data;
       if (!ABANDON_REASONS.includes(d.reason)) throw invalid('invalid_reason', `reason must be one of ${ABANDON_REASONS.join(', ')}`, { field: 'reason' });
-      requireText('explanation', d.explanation, 5000);
+      requireText('explanation', d.explanation, TEXT_LIMITS.explanation);
       assertCalendarDate('effectiveOn', d.effectiveOn);
       return [{ type: 'ProjectAbandoned', data: { sheetId, reason: d.reason, explanation: d.explanation, effectiveOn: d.effectiveOn } }];
     }
@@ -373,7 +386,7 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
       if (state.retired) throw ruleBroken('sheet_closed', `the sheet was already retired from ${state.retired.version}`);
       const d = command.data;
       if (!RETIRE_REASONS.includes(d.reason)) throw invalid('invalid_reason', `reason must be one of ${RETIRE_REASONS.join(', ')}`, { field: 'reason' });
-      requireText('explanation', d.explanation, 5000);
+      requireText('explanation', d.explanation, TEXT_LIMITS.explanation);
       if (d.effectiveOn != null) assertCalendarDate('effectiveOn', d.effectiveOn);
       if (d.reason === 'merged' && !d.mergedInto) throw ruleBroken('merged_into_required', 'a sheet retired as merged names the sheet it was merged into', { field: 'mergedInto' });
       if (d.mergedInto != null) {
@@ -385,11 +398,11 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
     case 'CarryOverSheet': {
       requireOpen(state);
       const d = command.data;
-      if (typeof d.toVersion !== 'string' || !VERSION.test(d.toVersion)) throw invalid('invalid_version', 'toVersion must look like V5', { field: 'toVersion' });
+      parseVersionLabel(d.toVersion, 'toVersion', 'V5');
       if (d.toVersion === state.version || state.versions.some((v) => v.version === d.toVersion)) {
         throw conflict('already_in_version', `the sheet already belongs to ${d.toVersion}`, { version: d.toVersion });
       }
-      if (Number(d.toVersion.slice(1)) <= Number(state.version.slice(1))) {
+      if (!isLaterVersion(d.toVersion, state.version)) {
         throw ruleBroken('version_order', `a sheet is carried over from ${state.version} to a later version, not ${d.toVersion}`, { version: d.toVersion });
       }
       const changes = effectiveChanges(state, d.changes ?? {});
@@ -400,12 +413,15 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
       addedMilestones.forEach((m, k) => checkMilestone(m, `addedMilestones[${k}]`));
       unique([...state.indicators.keys(), ...addedIndicators.map((i) => i.indicatorId)], 'indicator');
       unique([...state.milestones.keys(), ...addedMilestones.map((m) => m.milestoneId)], 'milestone');
-      return [{ type: 'SheetCarriedOver', data: { sheetId, fromVersion: state.version, toVersion: d.toVersion, changes, addedIndicators, addedMilestones } }];
+      return [{ type: 'SheetCarriedOver', data: { sheetId, fromVersion: state.version, toVersion: d.toVersion, changes, addedIndicators: addedIndicators.map(withSortedTargets), addedMilestones } }];
     }
   }
 }
 
 export const sheetDecider: Decider<SheetCommand, SheetEvent, SheetState> = {
+  name: 'sheet',
+  // Bump when SheetState's shape or evolveSheet changes: snapshots of another version are folded afresh.
+  snapshotSchemaVersion: 1,
   initialState: initialSheetState,
   evolve: evolveSheet,
   decide: decideSheet,
