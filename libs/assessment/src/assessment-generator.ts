@@ -1,10 +1,10 @@
+import { compareVersionLabels, isLaterVersion } from '#domain';
 import { addDays } from './calendar-days.js';
 import type {
   Assessment, AssessmentInput, AssessmentPeriod, Counts, IndicatorAssessment, MilestoneAssessment, SheetAssessment, SheetInput, SheetOutcome,
 } from './assessment.model.js';
 import { periodBounds } from './calendar-days.js';
 
-const versionNumber = (v: string) => Number(v.slice(1));
 const numberKey = (n: string) => n.split('.').map((p) => p.padStart(4, '0')).join('.');
 const ABANDONMENT_REASONS = new Set(['insufficient_partners', 'out_of_scope', 'no_funding']);
 
@@ -16,8 +16,8 @@ export function assessmentPeriod(versions: AssessmentInput['versions'], version:
   const own = versions.find((v) => v.version === version);
   const start = own?.adoptedOn ? periodBounds(own.adoptedOn).start : null;
   const next = versions
-    .filter((v) => versionNumber(v.version) > versionNumber(version))
-    .sort((a, b) => versionNumber(a.version) - versionNumber(b.version))[0] ?? null;
+    .filter((v) => isLaterVersion(v.version, version))
+    .sort((a, b) => compareVersionLabels(a.version, b.version))[0] ?? null;
   if (until !== null) return { start, end: until, endsWith: 'until', nextVersion: next?.version ?? null };
   if (next?.adoptedOn) return { start, end: addDays(periodBounds(next.adoptedOn).start, -1), endsWith: 'next_adoption', nextVersion: next.version };
   return { start, end: null, endsWith: 'open', nextVersion: next?.version ?? null };

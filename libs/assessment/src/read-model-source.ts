@@ -1,7 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import { notFound } from '#domain';
+import { finalTarget, notFound } from '#domain';
 import type { SheetView } from '#projections';
-import { finalTarget } from '#projections';
 import { assessmentPeriod } from './assessment-generator.js';
 import type { AssessmentInput, IndicatorInput, SheetInput, ValueAt } from './assessment.model.js';
 

@@ -1,3 +1,4 @@
+import { reachesFinalTarget } from '#domain';
 import type { SheetView } from './sheet-view.js';
 
 /** One row of the roll-up per enjeu: how a version's sheets under one enjeu stand. */
@@ -39,8 +40,7 @@ export function sheetCounters(doc: SheetView): SheetCounters {
   let indicatorsOnTarget = 0;
   for (const ind of doc.indicators) {
     if (ind.reportCount > 0) indicatorsReported++;
-    const target = ind.targets.length ? ind.targets[ind.targets.length - 1]! : null;
-    if (target && ind.latest && ind.latest.value >= target.value) indicatorsOnTarget++;
+    if (reachesFinalTarget(ind, ind.latest)) indicatorsOnTarget++;
   }
   return { milestonesPlanned: doc.milestones.length, milestonesReached, indicators: doc.indicators.length, indicatorsReported, indicatorsOnTarget };
 }

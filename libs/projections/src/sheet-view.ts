@@ -1,4 +1,4 @@
-import type { IndicatorDefinition, MilestoneDefinition, SheetFields, Target } from '#domain';
+import { mergeTarget, sortTargets, type IndicatorDefinition, type MilestoneDefinition, type SheetFields, type Target } from '#domain';
 
 /** The document the sheet-summary read model keeps per sheet (what GET /api/sheets/:sheetId shows). */
 export interface SheetView extends SheetFields {
@@ -41,17 +41,12 @@ export interface MilestoneView extends MilestoneDefinition {
   rescheduled: { from: string | null; to: string; reason: string | null }[];
 }
 
-/** The final target (latest `by`), against which the latest value is compared. */
-export function finalTarget(ind: { targets: Target[] }): Target | null {
-  return ind.targets.length ? ind.targets.reduce((a, b) => (b.by > a.by ? b : a)) : null;
-}
-
 export function newSheetView(data: SheetFields & { sheetId: string; roadmapId: string; version: string; indicators: IndicatorDefinition[]; milestones: MilestoneDefinition[]; continues: string[] }, at: { revision: number; position: number; recordedAt: string }): SheetView {
   return {
     sheetId: data.sheetId, roadmapId: data.roadmapId, version: data.version, number: data.number, kind: data.kind, enjeu: data.enjeu, title: data.title,
     objective: data.objective, theme: data.theme, context: data.context, objectives: data.objectives, pilots: data.pilots, partners: data.partners,
     status: 'active', closure: null, retired: null, versions: [{ version: data.version, number: data.number }], continues: data.continues ?? [],
-    indicators: data.indicators.map((i) => ({ ...i, targets: [...i.targets], latest: null, reportCount: 0 })),
+    indicators: data.indicators.map((i) => ({ ...i, targets: sortTargets(i.targets), latest: null, reportCount: 0 })),
     milestones: data.milestones.map((m) => ({ ...m, reachedOn: null, evidence: null, rescheduled: [] })),
     revision: at.revision, position: at.position, createdAt: at.recordedAt, updatedAt: at.recordedAt,
   };
@@ -83,14 +78,14 @@ export function applySheetEvent(doc: SheetView | null, stored: StoredEvent, repo
       if (event.data.changes.number) doc.versions = doc.versions.map((v) => (v.version === doc.version ? { ...v, number: doc.number } : v));
       break;
     case 'IndicatorAdded':
-      doc.indicators.push({ ...event.data.indicator, latest: null, reportCount: 0 });
+      doc.indicators.push({ ...event.data.indicator, targets: sortTargets(event.data.indicator.targets), latest: null, reportCount: 0 });
       break;
     case 'MilestoneAdded':
       doc.milestones.push({ ...event.data.milestone, reachedOn: null, evidence: null, rescheduled: [] });
       break;
     case 'IndicatorTargetSet': {
       const ind = indicator(event.data.indicatorId);
-      if (ind) ind.targets = [...ind.targets.filter((t) => t.by !== event.data.target.by), event.data.target].sort((a, b) => a.by.localeCompare(b.by));
+      if (ind) ind.targets = mergeTarget(ind.targets, event.data.target);
       break;
     }
     case 'IndicatorReported': {
@@ -148,7 +143,7 @@ export function applySheetEvent(doc: SheetView | null, stored: StoredEvent, repo
       Object.assign(doc, d.changes);
       doc.version = d.toVersion;
       doc.versions = [...doc.versions, { version: d.toVersion, number: doc.number }];
-      for (const i of d.addedIndicators) doc.indicators.push({ ...i, latest: null, reportCount: 0 });
+      for (const i of d.addedIndicators) doc.indicators.push({ ...i, targets: sortTargets(i.targets), latest: null, reportCount: 0 });
       for (const m of d.addedMilestones) doc.milestones.push({ ...m, reachedOn: null, evidence: null, rescheduled: [] });
       break;
     }

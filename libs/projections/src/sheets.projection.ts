@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { DomainEvent, SheetEvent } from '#domain';
-import { parsePeriod } from '#domain';
+import { outcomesSetBy, parsePeriod, type VersionOutcome } from '#domain';
 import type { StoredEvent } from '#event-store';
 import { ENJEU_ROLLUP_VIEW_SQL, sheetCounters } from './enjeu-rollup.js';
 import type { Projection } from './projection.js';
@@ -40,7 +40,8 @@ interface BulkState {
  */
 export class SheetsProjection implements Projection {
   readonly name = 'sheets';
-  readonly version = 4;
+  // 5: a sheet is on target against its final target (latest day), not the last one listed.
+  readonly version = 5;
   // enjeu_rollup is a view (see ENJEU_ROLLUP_VIEW_SQL), created and dropped by setup.
   readonly tables = [
     'sheet_summary', 'sheet_versions', 'indicator_reports', 'indicator_report_corrections',
@@ -184,16 +185,14 @@ export class SheetsProjection implements Projection {
       const before = event.type === 'SheetCreated' ? null : load(event.data.sheetId);
       if (!before && event.type !== 'SheetCreated') continue;
       const previous = before ? { version: before.version, number: before.number, enjeu: before.enjeu, kind: before.kind, title: before.title } : null;
+      const outcomes = outcomesSetBy(before ?? { version: '', status: 'none' }, event);
       // In a bulk replay the fold tracks regional reports itself (no index to ask yet); live, a
       // correction marks the latest value for a recomputation from the reports table.
       const doc = applySheetEvent(before, stored, bulk ? regionalOf(event.data.sheetId) : undefined)!;
       docs.set(doc.sheetId, doc);
       // Side tables: version membership and outcomes, the series, the corrections.
+      for (const o of outcomes) this.putVersionRow(st, o.outcome === 'carried_over' ? { ...doc, ...previous! } : doc, o);
       switch (event.type) {
-        case 'SheetCreated':
-        case 'SheetRevised':
-          this.putVersionRow(st, doc, doc.version, { outcome: doc.status === 'active' ? 'active' : doc.status });
-          break;
         case 'IndicatorReported': {
           const d = event.data;
           st.insertReport.run(
@@ -213,22 +212,6 @@ export class SheetsProjection implements Projection {
           if (!bulk) dirtyLatest.add(`${d.sheetId}|${d.indicatorId}`);
           break;
         }
-        case 'ProjectCompleted':
-          this.putVersionRow(st, doc, doc.version, { outcome: 'completed', on: event.data.completedOn, explanation: event.data.summary });
-          break;
-        case 'ProjectAbandoned':
-          this.putVersionRow(st, doc, doc.version, { outcome: 'abandoned', reason: event.data.reason, explanation: event.data.explanation, on: event.data.effectiveOn });
-          break;
-        case 'SheetRetired': {
-          const d = event.data;
-          const outcome = doc.closure ? doc.closure.kind : 'retired';
-          this.putVersionRow(st, doc, d.version, { outcome, reason: d.reason, explanation: d.explanation, on: d.effectiveOn, mergedInto: d.mergedInto });
-          break;
-        }
-        case 'SheetCarriedOver':
-          this.putVersionRow(st, { ...doc, ...previous! }, event.data.fromVersion, { outcome: 'carried_over', nextVersion: event.data.toVersion });
-          this.putVersionRow(st, doc, event.data.toVersion, { outcome: 'active' });
-          break;
         default:
           break;
       }
@@ -258,12 +241,11 @@ export class SheetsProjection implements Projection {
   private putVersionRow(
     st: Record<string, Statement>,
     doc: Pick<SheetView, 'sheetId' | 'roadmapId' | 'number' | 'enjeu' | 'kind' | 'title'>,
-    version: string,
-    o: { outcome: string; reason?: string | null; explanation?: string | null; on?: string | null; nextVersion?: string | null; mergedInto?: string | null },
+    o: VersionOutcome,
   ): void {
     st.putVersion.run(
-      doc.sheetId, doc.roadmapId, version, doc.number, doc.enjeu, doc.kind, doc.title,
-      o.outcome, o.reason ?? null, o.explanation ?? null, o.on ?? null, o.nextVersion ?? null, o.mergedInto ?? null,
+      doc.sheetId, doc.roadmapId, o.version, doc.number, doc.enjeu, doc.kind, doc.title,
+      o.outcome, o.reason, o.explanation, o.on, o.nextVersion, o.mergedInto,
     );
   }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { RoadmapCommands, type CommandContext, type SheetCommandInput } from '#application';
-import { DomainError, parsePeriod, roadmapDecider, roadmapStream, sheetDecider, sheetStream, type IndicatorDefinition, type SheetState } from '#domain';
+import { compareVersionLabels, DomainError, parsePeriod, roadmapDecider, roadmapStream, sheetDecider, sheetStream, type IndicatorDefinition, type SheetState } from '#domain';
 import { loadSeed, type Provenance, type SeedIndicator, type SeedSet } from './seed-files.js';
 
 export const SEED_ACTOR = 'secretariat';
@@ -62,7 +62,7 @@ export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: st
   }, ctx()));
 
   // 2. Versions before V4 are drafted and adopted in turn; the draft date is unknown, so it is the adoption period's first day.
-  const versions = [...seed.roadmap.versions].sort((a, b) => Number(a.version.slice(1)) - Number(b.version.slice(1)));
+  const versions = [...seed.roadmap.versions].sort((a, b) => compareVersionLabels(a.version, b.version));
   const adopt = async (v: (typeof versions)[number], basedOn: string | null) => {
     const label = adoptionLabel(v);
     const existing = (await versionsOf()).get(v.version);

@@ -3,7 +3,7 @@ import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Database } from 'better-sqlite3';
 import type { FastifyReply } from 'fastify';
 import { ASSESSMENT_FORMATS, buildAssessment, loadAssessmentInput, renderAssessment, type AssessmentFormat } from '#assessment';
-import { invalid, isCalendarDate } from '#domain';
+import { invalid, isCalendarDate, parseVersionLabel } from '#domain';
 import { READ_DB } from '../infrastructure/tokens.js';
 
 const CONTENT_TYPES: Record<AssessmentFormat, string> = {
@@ -23,7 +23,7 @@ export class AssessmentController {
     const format = (query.format ?? 'json') as AssessmentFormat;
     if (!ASSESSMENT_FORMATS.includes(format)) throw invalid('invalid_query', `format must be one of ${ASSESSMENT_FORMATS.join(', ')}`, { field: 'format' });
     if (query.until !== undefined && !isCalendarDate(query.until)) throw invalid('invalid_date', 'until must be a real calendar date (YYYY-MM-DD)', { field: 'until' });
-    if (!/^V\d{1,3}$/.test(version)) throw invalid('invalid_version', 'version must look like V4', { field: 'version' });
+    parseVersionLabel(version);
     const model = buildAssessment(loadAssessmentInput(this.db, roadmapId, version, query.until ?? null));
     await reply.header('content-type', CONTENT_TYPES[format]).send(renderAssessment(model, format));
   }

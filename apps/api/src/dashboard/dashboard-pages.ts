@@ -1,6 +1,5 @@
-import { DEPARTMENTS, REGION_CODE, TERRITORIES } from '#domain';
+import { DEPARTMENTS, finalTarget, REGION_CODE, TERRITORIES } from '#domain';
 import type { SheetView } from '#projections';
-import { regionalTarget } from '../exports/open-data.service.js';
 import type { SeriesPoint } from '../infrastructure/read-models.service.js';
 import type { RoadmapInfo, SheetListItem, TerritorialFigure } from './dashboard-data.service.js';
 import { html, type SafeHtml } from './html.js';
@@ -68,7 +67,7 @@ export function overviewPage(roadmap: RoadmapInfo, version: string, sheets: Shee
 }
 
 function indicatorBlock(doc: SheetView, ind: SheetView['indicators'][number], points: SeriesPoint[], index: number): SafeHtml {
-  const target = regionalTarget(ind);
+  const target = finalTarget(ind);
   const regional = points.filter((p) => p.territory === null || p.territory === REGION_CODE);
   const byZone = new Map<string, SeriesPoint[]>();
   for (const p of regional) byZone.set(p.zone ?? '', [...(byZone.get(p.zone ?? '') ?? []), p]);

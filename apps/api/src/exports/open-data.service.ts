@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
-import { invalid, isCalendarDate, REGION_CODE, TERRITORIES } from '#domain';
+import { compareVersionLabels, finalTarget, invalid, isCalendarDate, parseVersionLabel, REGION_CODE, TERRITORIES } from '#domain';
 import type { SheetView } from '#projections';
 import type { Target } from '#domain';
 import { READ_DB } from '../infrastructure/tokens.js';
@@ -19,25 +19,14 @@ export interface ExportFilter {
 
 export function parseExportFilter(query: Record<string, string | undefined>): ExportFilter {
   if (query.asOf !== undefined && !isCalendarDate(query.asOf)) throw invalid('invalid_date', 'asOf must be a real calendar date (YYYY-MM-DD)', { field: 'asOf' });
-  if (query.version !== undefined && !/^V\d{1,3}$/.test(query.version)) throw invalid('invalid_version', 'version must look like V4', { field: 'version' });
+  if (query.version !== undefined) parseVersionLabel(query.version);
   return { roadmapId: query.roadmapId, sheetId: query.sheetId, version: query.version, asOf: query.asOf };
-}
-
-/**
- * The target a regional figure is compared with: the one with the latest date. When several share
- * that date (the sources give one per department and zone, and targets carry no territory), the
- * largest is the regional total.
- */
-export function regionalTarget(ind: { targets: Target[] }): Target | null {
-  if (ind.targets.length === 0) return null;
-  const last = ind.targets.reduce((a, b) => (b.by > a.by ? b : a)).by;
-  return ind.targets.filter((t) => t.by === last).reduce((a, b) => (b.value > a.value ? b : a));
 }
 
 /** The target in force on a day: the largest among those of the first date on or after it, else the final one. */
 export function targetOn(ind: { targets: Target[] }, day: string): Target | null {
   const next = ind.targets.filter((t) => t.by >= day).map((t) => t.by).sort()[0];
-  return next ? regionalTarget({ targets: ind.targets.filter((t) => t.by === next) }) : regionalTarget(ind);
+  return next ? finalTarget({ targets: ind.targets.filter((t) => t.by === next) }) : finalTarget(ind);
 }
 
 interface Enjeu { enjeuId: string; number: number; title: string }
@@ -79,7 +68,7 @@ export class OpenDataExports {
         AND (@roadmapId IS NULL OR v.roadmapId = @roadmapId) AND (@sheetId IS NULL OR v.sheetId = @sheetId)`)
       .all({ version: filter.version ?? null, roadmapId: filter.roadmapId ?? null, sheetId: filter.sheetId ?? null }) as Array<Record<string, any>>;
     return rows
-      .sort((a, b) => `${a.roadmapId}|${a.version}|${numberKey(a.number)}`.localeCompare(`${b.roadmapId}|${b.version}|${numberKey(b.number)}`))
+      .sort((a, b) => a.roadmapId.localeCompare(b.roadmapId) || compareVersionLabels(a.version, b.version) || numberKey(a.number).localeCompare(numberKey(b.number)))
       .map((v) => {
         const doc = JSON.parse(v.doc) as SheetView;
         return {
@@ -97,7 +86,7 @@ export class OpenDataExports {
     const out: Row[] = [];
     for (const doc of this.docs(filter)) {
       for (const ind of doc.indicators) {
-        const target = regionalTarget(ind);
+        const target = finalTarget(ind);
         out.push({
           ...this.keys(enjeux, doc), sheetTitle: doc.title, indicatorId: ind.indicatorId, indicatorName: ind.name, unit: ind.unit,
           targetValue: target?.value ?? null, targetDate: target?.by ?? null, targetLabel: target?.label ?? null,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
-import { sheetStream } from '#domain';
+import { compareVersionLabels, outcomesSetBy, sheetStream, type SheetEvent } from '#domain';
 import type { EventStore, StoredEvent } from '#event-store';
 import { applySheetEvent, countIntoRollup, emptyRollup, validDayOf, type LatestValue, type RollupRow, type SheetView } from '#projections';
 import { EVENT_STORE, READ_DB } from '../infrastructure/tokens.js';
@@ -43,7 +43,7 @@ export class RollupAt {
       }
     }
     // The read model's order: version, then enjeu with the unknown one first.
-    return [...groups.values()].sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : (a.enjeu ?? '') < (b.enjeu ?? '') ? -1 : (a.enjeu ?? '') > (b.enjeu ?? '') ? 1 : 0));
+    return [...groups.values()].sort((a, b) => compareVersionLabels(a.version, b.version) || ((a.enjeu ?? '') < (b.enjeu ?? '') ? -1 : (a.enjeu ?? '') > (b.enjeu ?? '') ? 1 : 0));
   }
 
   private async fold(sheetId: string, tt: TimeTravel): Promise<{ doc: SheetView; memberships: Map<string, Membership> } | null> {
@@ -65,30 +65,11 @@ export class RollupAt {
   }
 
   private step(doc: SheetView | null, e: StoredEvent, reports: Map<string, Map<string, LatestValue>>, memberships: Map<string, Membership>): SheetView | null {
-    const previous: Membership & { version: string } | null = doc ? { version: doc.version, enjeu: doc.enjeu, outcome: '' } : null;
+    const before = doc ? { version: doc.version, status: doc.status, enjeu: doc.enjeu } : null;
     doc = applySheetEvent(doc, e, reports);
     if (!doc) return doc;
-    const d = e.data as Record<string, any>;
-    switch (e.type) {
-      case 'SheetCreated':
-      case 'SheetRevised':
-        memberships.set(doc.version, { enjeu: doc.enjeu, outcome: doc.status === 'active' ? 'active' : doc.status });
-        break;
-      case 'ProjectCompleted':
-        memberships.set(doc.version, { enjeu: doc.enjeu, outcome: 'completed' });
-        break;
-      case 'ProjectAbandoned':
-        memberships.set(doc.version, { enjeu: doc.enjeu, outcome: 'abandoned' });
-        break;
-      case 'SheetRetired':
-        memberships.set(d.version as string, { enjeu: doc.enjeu, outcome: doc.closure ? doc.closure.kind : 'retired' });
-        break;
-      case 'SheetCarriedOver':
-        memberships.set(d.fromVersion as string, { enjeu: previous!.enjeu, outcome: 'carried_over' });
-        memberships.set(d.toVersion as string, { enjeu: doc.enjeu, outcome: 'active' });
-        break;
-      default:
-        break;
+    for (const o of outcomesSetBy(before ?? { version: '', status: 'none' }, { type: e.type, data: e.data } as SheetEvent)) {
+      memberships.set(o.version, { enjeu: o.outcome === 'carried_over' ? before!.enjeu : doc.enjeu, outcome: o.outcome });
     }
     return doc;
   }

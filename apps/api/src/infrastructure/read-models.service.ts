@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
-import { notFound } from '#domain';
+import { compareVersionLabels, notFound } from '#domain';
 import type { SheetView } from '#projections';
 import { READ_DB } from './tokens.js';
 
@@ -113,7 +113,9 @@ export class ReadModels {
     const where: string[] = [];
     if (roadmapId) where.push('roadmapId = @roadmapId');
     if (version) where.push('version = @version');
-    return this.db.prepare(`SELECT * FROM enjeu_rollup ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY roadmapId, version, enjeu`).all({ roadmapId, version }) as Array<Record<string, unknown>>;
+    const rows = this.db.prepare(`SELECT * FROM enjeu_rollup ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY roadmapId, version, enjeu`).all({ roadmapId, version }) as Array<{ roadmapId: string; version: string }>;
+    // SQL orders versions as text (V10 before V9): a stable sort puts them in the roadmap's order, enjeux staying as SQL left them.
+    return rows.sort((a, b) => (a.roadmapId < b.roadmapId ? -1 : a.roadmapId > b.roadmapId ? 1 : compareVersionLabels(a.version, b.version))) as Array<Record<string, unknown>>;
   }
 
   feed(after: number, limit: number, sheetId?: string): Array<Record<string, unknown>> {
@@ -126,7 +128,7 @@ export class ReadModels {
     const versions = this.db.prepare('SELECT * FROM roadmap_versions WHERE roadmapId = ?');
     return roadmaps.map((r) => ({
       roadmapId: r.roadmapId, title: r.title, region: JSON.parse(r.region), enjeux: JSON.parse(r.enjeux), organisations: JSON.parse(r.organisations),
-      versions: (versions.all(r.roadmapId) as Array<Record<string, any>>).sort((a, b) => Number(a.version.slice(1)) - Number(b.version.slice(1))),
+      versions: (versions.all(r.roadmapId) as Array<Record<string, any>>).sort((a, b) => compareVersionLabels(a.version, b.version)),
     }));
   }
 
@@ -139,5 +141,5 @@ export class ReadModels {
 
 const numberKey = (n: unknown) => String(n).split('.').map((p) => p.padStart(4, '0')).join('.');
 function sortByNumber<T extends Record<string, unknown>>(rows: T[]): T[] {
-  return rows.sort((a, b) => `${a.version}|${numberKey(a.number)}`.localeCompare(`${b.version}|${numberKey(b.number)}`));
+  return rows.sort((a, b) => compareVersionLabels(String(a.version), String(b.version)) || numberKey(a.number).localeCompare(numberKey(b.number)));
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
-import { invalid, notFound, sheetStream } from '#domain';
+import { invalid, isVersionLabel, notFound, sheetStream } from '#domain';
 import type { EventStore } from '#event-store';
 import { ReadModels } from '../infrastructure/read-models.service.js';
 import { EVENT_STORE, READ_DB } from '../infrastructure/tokens.js';
@@ -21,7 +21,6 @@ interface VersionRow {
   mergedInto: string | null;
 }
 
-const VERSION = /^V\d{1,3}$/;
 const numberKey = (n: string | null) => (n ?? '').split('.').map((p) => p.padStart(4, '0')).join('.');
 const byNumber = <T extends { number: string | null; sheetId: string }>(a: T, b: T) => numberKey(a.number).localeCompare(numberKey(b.number)) || a.sheetId.localeCompare(b.sheetId);
 
@@ -60,8 +59,8 @@ export class VersionsService {
   }
 
   async diff(roadmapId: string, from: string | undefined, to: string | undefined): Promise<unknown> {
-    if (!from || !VERSION.test(from)) throw invalid('invalid_query', 'from must be a version such as V3', { field: 'from' });
-    if (!to || !VERSION.test(to)) throw invalid('invalid_query', 'to must be a version such as V4', { field: 'to' });
+    if (!isVersionLabel(from)) throw invalid('invalid_query', 'from must be a version such as V3', { field: 'from' });
+    if (!isVersionLabel(to)) throw invalid('invalid_query', 'to must be a version such as V4', { field: 'to' });
     const roadmap = this.readModels.roadmap(roadmapId) as { versions: Array<{ version: string }> };
     for (const v of [from, to]) if (!roadmap.versions.some((x) => x.version === v)) throw notFound('version_not_found', `roadmap ${roadmapId} has no version ${v}`, { version: v });
     const rowsOf = (version: string) => this.db.prepare('SELECT * FROM sheet_versions WHERE roadmapId = ? AND version = ?').all(roadmapId, version) as VersionRow[];

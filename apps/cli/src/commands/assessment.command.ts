@@ -1,5 +1,5 @@
 import { ASSESSMENT_FORMATS, buildAssessment, loadAssessmentInput, renderAssessment, type AssessmentFormat } from '#assessment';
-import { isCalendarDate } from '#domain';
+import { isCalendarDate, isVersionLabel } from '#domain';
 import type { CliCommand } from '../cli-command.js';
 
 const DEFAULT_ROADMAP = 'scoran-centre-val-de-loire';
@@ -19,7 +19,7 @@ export const assessmentCommand: CliCommand = {
     const format = (option(args, '--format') ?? 'md') as AssessmentFormat;
     const until = option(args, '--until') ?? null;
     const roadmapId = option(args, '--roadmap') ?? DEFAULT_ROADMAP;
-    if (!version || !/^V\d{1,3}$/.test(version)) { process.stderr.write(`usage: ${this.usage}\n`); return 2; }
+    if (!isVersionLabel(version)) { process.stderr.write(`usage: ${this.usage}\n`); return 2; }
     if (!ASSESSMENT_FORMATS.includes(format)) { process.stderr.write(`--format must be one of ${ASSESSMENT_FORMATS.join(', ')}\n`); return 2; }
     if (until !== null && !isCalendarDate(until)) { process.stderr.write('--until must be a calendar date (YYYY-MM-DD)\n'); return 2; }
     await ctx.catchUp();

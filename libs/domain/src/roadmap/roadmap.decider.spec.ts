@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { given } from '../shared/decider.spec-helper.js';
+import { TEXT_LIMITS } from '../shared/text-limits.js';
 import type { RoadmapCommand } from './roadmap.commands.js';
 import { latestAdopted, roadmapDecider } from './roadmap.decider.js';
 import type { Enjeu, RoadmapEvent } from './roadmap.events.js';
@@ -157,5 +158,30 @@ describe('adopting a version', () => {
 
   it('once adopted, the next version can be drafted from it', () => {
     aRoadmap(drafted('V5', 'V4'), adopted('V5', '2024-06-24')).when(cmd('DraftVersion', { version: 'V6', basedOn: 'V5' })).events();
+  });
+});
+
+describe('text limits of a roadmap', () => {
+  const longer = (field: keyof typeof TEXT_LIMITS) => 'x'.repeat(TEXT_LIMITS[field] + 1);
+  it.each([
+    ['title', { ...createData, title: longer('roadmapTitle') }],
+    ['region.name', { ...createData, region: { code: '24', name: longer('regionName') } }],
+    ['enjeux[1].title', { ...createData, enjeux: enjeux.map((e, k) => (k === 1 ? { ...e, title: longer('enjeuTitle') } : e)) }],
+  ] as const)('%s is checked', (field, data) => {
+    expect(given(roadmapDecider).when(cmd('CreateRoadmap', data)).thenThrows('text_too_long', 'invalid').details).toMatchObject({ field });
+  });
+
+  it.each([['adoptedBy', 'adoptedBy'], ['facts', 'facts']] as const)('%s of an adoption is checked', (field, limit) => {
+    const draft = given(roadmapDecider, [...history, drafted('V5', 'V4', '2024-01-10')]);
+    expect(draft.when(cmd('AdoptVersion', { version: 'V5', adoptedOn: '2024-06', [field]: longer(limit) })).thenThrows('text_too_long', 'invalid').details).toMatchObject({ field });
+  });
+});
+
+describe('versions in the order of their number', () => {
+  it('V10 is drafted after V9, and is then the latest adopted', () => {
+    const upToV9 = [created, drafted('V9', null), adopted('V9', '2019-03')];
+    const state = given(roadmapDecider, upToV9).when(cmd('DraftVersion', { version: 'V10', basedOn: 'V9' })).then([drafted('V10', 'V9', TODAY)]);
+    expect(state.versions.get('V10')?.status).toBe('draft');
+    expect(latestAdopted(given(roadmapDecider, [...upToV9, drafted('V10', 'V9'), adopted('V10', '2024-06')]).state())?.version).toBe('V10');
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { given } from '../shared/decider.spec-helper.js';
+import type { DomainError } from '../shared/domain-error.js';
+import { TEXT_LIMITS } from '../shared/text-limits.js';
 import type { SheetCommand } from './sheet.commands.js';
 import { sheetDecider } from './sheet.decider.js';
 import {
@@ -713,5 +715,78 @@ describe('a historic sheet, known only from a later assessment', () => {
 
   it('a revision cannot make a kind unknown', () => {
     aSheet().when(cmd('ReviseSheet', { changes: { kind: null } })).thenThrows('invalid_kind', 'invalid');
+  });
+});
+
+describe('text limits, checked whatever the way in (HTTP, seed, import)', () => {
+  const longer = (field: keyof typeof TEXT_LIMITS) => 'x'.repeat(TEXT_LIMITS[field] + 1);
+  const tooLong = (outcome: { thenThrows: (code: string, kind: 'invalid') => DomainError }, field: string) =>
+    expect(outcome.thenThrows('text_too_long', 'invalid').details).toMatchObject({ field });
+
+  it('on the fields of a sheet', () => {
+    for (const field of ['objective', 'theme', 'context', 'objectives'] as const) tooLong(given(sheetDecider).when(createSheet({ [field]: longer(field) })), field);
+    tooLong(given(sheetDecider).when(createSheet({ title: longer('sheetTitle') })), 'title');
+    tooLong(aSheet().when(cmd('ReviseSheet', { changes: { objective: longer('objective') } })), 'objective');
+    tooLong(aSheet().when(cmd('ReviseSheet', { changes: { title: 'Nouveau titre' }, reason: longer('reason') })), 'reason');
+    // At the limit is accepted.
+    expect(given(sheetDecider).when(createSheet({ theme: 'x'.repeat(TEXT_LIMITS.theme) })).events()).toHaveLength(1);
+  });
+
+  it('on indicators, targets and milestones', () => {
+    tooLong(given(sheetDecider).when(createSheet({ indicators: [{ ...indicators[0]!, name: longer('indicatorName') }] })), 'indicators[0].name');
+    tooLong(given(sheetDecider).when(createSheet({ indicators: [{ ...indicators[0]!, targets: [{ value: 1, by: '2025-12-31', label: longer('targetLabel') }] }] })), 'indicators[0].targets[0].label');
+    tooLong(aSheet().when(cmd('SetIndicatorTarget', { indicatorId: 'datasets-published', target: { value: 1, by: '2026-12-31', label: longer('targetLabel') } })), 'target.label');
+    tooLong(given(sheetDecider).when(createSheet({ milestones: [{ ...milestones[0]!, title: longer('milestoneTitle') }] })), 'milestones[0].title');
+    tooLong(aSheet().when(cmd('ReachMilestone', { milestoneId: 'launch', reachedOn: '2024-04-01', evidence: longer('evidence') })), 'evidence');
+    tooLong(aSheet().when(cmd('RescheduleMilestone', { milestoneId: 'launch', due: '2025-S1', reason: longer('reason') })), 'reason');
+  });
+
+  it('on reports, corrections and closures', () => {
+    const report = { indicatorId: 'datasets-published', reportId: 'r9', value: 1, observedOn: '2024-03-31' };
+    tooLong(aSheet().when(cmd('ReportIndicator', { ...report, source: longer('reportSource') })), 'source');
+    tooLong(aSheet().when(cmd('ReportIndicator', { ...report, comment: longer('reportComment') })), 'comment');
+    tooLong(aSheet(reported('r1', 5)).when(cmd('CorrectIndicatorReport', { indicatorId: 'datasets-published', reportId: 'r1', value: 6, reason: longer('reason') })), 'reason');
+    tooLong(aSheet().when(cmd('CompleteProject', { completedOn: '2024-05-31', summary: longer('summary') })), 'summary');
+    tooLong(aSheet().when(cmd('AbandonProject', { reason: 'no_funding', explanation: longer('explanation'), effectiveOn: '2024-05-31' })), 'explanation');
+    tooLong(aSheet().when(cmd('RetireSheet', { reason: 'not_renewed', explanation: longer('explanation') })), 'explanation');
+  });
+
+  it('ids longer than the id limit are not slugs', () => {
+    given(sheetDecider).when(createSheet({ sheetId: 'a'.repeat(TEXT_LIMITS.id + 1) })).thenThrows('invalid_id', 'invalid');
+  });
+});
+
+describe('targets are kept sorted by day', () => {
+  const late = { value: 100, by: '2026-12-31', label: null };
+  const early = { value: 40, by: '2024-12-31', label: null };
+  const outOfOrder: IndicatorDefinition = { indicatorId: 'coverage', name: 'Couverture', unit: 'percent', targets: [late, early] };
+
+  it('in the events that define an indicator, and in the state', () => {
+    const [event] = given(sheetDecider).when(createSheet({ indicators: [outOfOrder] })).events() as SheetCreated[];
+    expect(event!.data.indicators[0]!.targets).toEqual([early, late]);
+    const [added] = aSheet().when(cmd('AddIndicator', { indicator: outOfOrder })).events();
+    expect((added as Extract<SheetEvent, { type: 'IndicatorAdded' }>).data.indicator.targets).toEqual([early, late]);
+    const [carried] = aSheet().when(cmd('CarryOverSheet', { toVersion: 'V5', addedIndicators: [outOfOrder] })).events();
+    expect((carried as Extract<SheetEvent, { type: 'SheetCarriedOver' }>).data.addedIndicators[0]!.targets).toEqual([early, late]);
+  });
+
+  it('when an event stored before the sorting gives them out of order', () => {
+    const state = given(sheetDecider, [sheetCreated({ indicators: [outOfOrder] })]).state();
+    expect(state.indicators.get('coverage')!.targets).toEqual([early, late]);
+  });
+
+  it('a target set for a day replaces that day\'s and takes its place in the order', () => {
+    const state = given(sheetDecider, [sheetCreated({ indicators: [{ ...outOfOrder, targets: [early, late] }] }), {
+      type: 'IndicatorTargetSet', data: { sheetId: SHEET, indicatorId: 'coverage', target: { value: 60, by: '2025-12-31', label: null } },
+    }, { type: 'IndicatorTargetSet', data: { sheetId: SHEET, indicatorId: 'coverage', target: { value: 45, by: '2024-12-31', label: null } } }]).state();
+    expect(state.indicators.get('coverage')!.targets.map((t) => [t.value, t.by])).toEqual([[45, '2024-12-31'], [60, '2025-12-31'], [100, '2026-12-31']]);
+  });
+});
+
+describe('versions are ordered by number', () => {
+  it('a sheet of V9 is carried over to V10 (after it, though "V10" < "V9" as text)', () => {
+    const inV9 = given(sheetDecider, [sheetCreated({ version: 'V9' })]);
+    expect(inV9.when(cmd('CarryOverSheet', { toVersion: 'V10' })).events()).toHaveLength(1);
+    given(sheetDecider, [sheetCreated({ version: 'V10' })]).when(cmd('CarryOverSheet', { toVersion: 'V9' })).thenThrows('version_order', 'rule');
   });
 });
