@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-import { ENJEUX } from '#domain';
+import { ENJEUX, TEXT_LIMITS, VERSION_LABEL } from '#domain';
 import { IsSlug } from '../http/validators.js';
 import { RoadmapCommands } from '#application';
 import type { Principal } from '#auth';
@@ -17,30 +17,30 @@ import { visible } from '../http/read-your-writes.js';
 
 export class RegionDto {
   @ApiProperty({ example: '24' }) @Matches(/^\d{2,3}$/) code!: string;
-  @ApiProperty({ example: 'Centre-Val de Loire' }) @IsString() @MinLength(1) @MaxLength(200) name!: string;
+  @ApiProperty({ example: 'Centre-Val de Loire' }) @IsString() @MinLength(1) @MaxLength(TEXT_LIMITS.regionName) name!: string;
 }
 export class EnjeuDto {
   @ApiProperty({ enum: ENJEUX }) @IsIn(ENJEUX as unknown as string[]) enjeuId!: (typeof ENJEUX)[number];
   @ApiProperty({ example: 1 }) @IsInt() @Min(1) @Max(9) number!: number;
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(500) title!: string;
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(TEXT_LIMITS.enjeuTitle) title!: string;
 }
 export class CreateRoadmapDto {
   @ApiProperty({ example: 'scoran-centre-val-de-loire' }) @IsSlug() roadmapId!: string;
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(300) title!: string;
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(TEXT_LIMITS.roadmapTitle) title!: string;
   @ApiProperty({ type: RegionDto }) @IsObject() @ValidateNested() @Type(() => RegionDto) region!: RegionDto;
   @ApiProperty({ type: [EnjeuDto] }) @IsArray() @ArrayMaxSize(4) @ValidateNested({ each: true }) @Type(() => EnjeuDto) enjeux!: EnjeuDto[];
 }
 
 export class DraftVersionDto {
-  @ApiProperty({ example: 'V5' }) @Matches(/^V\d{1,3}$/) version!: string;
-  @ApiPropertyOptional({ example: 'V4', description: 'the latest adopted version; omitted only for the first version' }) @IsOptional() @Matches(/^V\d{1,3}$/) basedOn?: string;
+  @ApiProperty({ example: 'V5' }) @Matches(VERSION_LABEL) version!: string;
+  @ApiPropertyOptional({ example: 'V4', description: 'the latest adopted version; omitted only for the first version' }) @IsOptional() @Matches(VERSION_LABEL) basedOn?: string;
   @ApiPropertyOptional() @IsOptional() @IsCalendarDate() draftedOn?: string;
 }
 
 export class AdoptVersionDto {
   @ApiProperty({ example: '2026-06-30', description: 'a day, or a month/year when only that is known' }) @IsPeriod() adoptedOn!: string;
-  @ApiPropertyOptional({ example: 'Commission régionale stratégie numérique (CRSN)' }) @IsOptional() @IsString() @MaxLength(300) adoptedBy?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) facts?: string;
+  @ApiPropertyOptional({ example: 'Commission régionale stratégie numérique (CRSN)' }) @IsOptional() @IsString() @MaxLength(TEXT_LIMITS.adoptedBy) adoptedBy?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT_LIMITS.facts) facts?: string;
 }
 
 @ApiTags('roadmaps')

@@ -68,7 +68,8 @@ export const initialSheetState = (): SheetState => ({
   indicators: new Map(), milestones: new Map(), versions: [], retired: null,
 });
 
-const NUMBER = /^\d{1,2}(\.\d{1,3}){0,2}$/;
+/** A sheet's number in a version: `4.13`, `3.10`, `2`. */
+export const SHEET_NUMBER = /^\d{1,2}(\.\d{1,3}){0,2}$/;
 
 function indicatorState(def: IndicatorDefinition): IndicatorState {
   // Sorted here too: events stored before the decider sorted targets may give them in any order.
@@ -181,7 +182,7 @@ function checkMilestone(def: MilestoneDefinition, field: string): void {
 }
 
 function checkFields(changes: Partial<SheetFields>, historic = false): void {
-  if (changes.number !== undefined && !NUMBER.test(changes.number)) throw invalid('invalid_number', 'number must look like 4.13', { field: 'number' });
+  if (changes.number !== undefined && !SHEET_NUMBER.test(changes.number)) throw invalid('invalid_number', 'number must look like 4.13', { field: 'number' });
   const unknownAllowed = (v: unknown) => historic && v === null;
   if (changes.kind !== undefined && !unknownAllowed(changes.kind) && !SHEET_KINDS.includes(changes.kind!)) throw invalid('invalid_kind', `kind must be one of ${SHEET_KINDS.join(', ')}`, { field: 'kind' });
   if (changes.enjeu !== undefined && !unknownAllowed(changes.enjeu) && !ENJEUX.includes(changes.enjeu!)) throw invalid('invalid_enjeu', `enjeu must be one of ${ENJEUX.join(', ')}`, { field: 'enjeu' });
