@@ -4,7 +4,8 @@ import Database from 'better-sqlite3';
 /**
  * Folded aggregate states saved every so many events, so that loading a long stream reads one
  * snapshot and the events after it instead of the whole stream. A snapshot is a cache: losing one
- * costs a longer fold, never a wrong answer, and `kind` changes whenever the fold does.
+ * costs a longer fold, never a wrong answer, and `kind` changes whenever the decider's declared
+ * snapshot schema version does.
  */
 export interface SnapshotStore {
   /** The latest snapshot of `stream` made by the fold `kind`, or null. */

@@ -29,6 +29,7 @@ export interface LatestValue {
 }
 
 export interface IndicatorView extends IndicatorDefinition {
+  /** Sorted by day (see the domain's indicator-targets). */
   targets: Target[];
   /** Latest regional value (no territory, or the region): what the sheet shows against the target. */
   latest: LatestValue | null;
