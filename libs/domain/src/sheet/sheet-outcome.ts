@@ -1,3 +1,4 @@
+import type { SheetStatus } from './sheet.decider.js';
 import type { SheetEvent } from './sheet.events.js';
 
 /**
@@ -19,12 +20,10 @@ export interface VersionOutcome {
   mergedInto: string | null;
 }
 
-export type SheetOutcomeStatus = 'none' | 'active' | 'completed' | 'abandoned' | 'retired';
-
 /** What the fold needs to know of a sheet before an event: its current version and its status. */
 export interface SheetPosition {
   version: string;
-  status: SheetOutcomeStatus;
+  status: SheetStatus;
 }
 
 export interface SheetOutcomes extends SheetPosition {
