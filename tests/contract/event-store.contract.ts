@@ -6,13 +6,15 @@ import {
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
+  type RawStoredEvent,
   type StoredEvent,
+  type Upcaster,
 } from '#event-store';
 
 export interface EventStoreFixture {
   store: EventStore;
-  /** Opens the same store again (the caller has closed `store` first). */
-  reopen?: () => Promise<EventStore>;
+  /** Opens the same store again (the caller has closed `store` first), reading through `upcast` when given. */
+  reopen?: (options?: { upcast?: Upcaster }) => Promise<EventStore>;
   /** Closes every store the fixture opened and removes what it created. */
   cleanup: () => Promise<void>;
 }
@@ -368,6 +370,101 @@ export function eventStoreContract(
       });
     });
 
+    describe('readAllRaw', () => {
+      it('gives every envelope field and the JSON text written, paged and cut like readAll', async () => {
+        expect(typeof store.readAllRaw).toBe('function');
+        const start = await store.headPosition();
+        const stream = streamName('raw');
+        const given = [
+          event('SheetAdded', { sheetId: 'open-data-challenge', tags: ['données', 'é'], nested: { b: 1, a: [1.5, null, -2e-7] } }, { extra: 'kept' }),
+          event('IndicatorDefined', { indicatorId: 'datasets-published', unit: null }, { recordedAt: '2023-01-01T00:00:00.000Z' }),
+          event('MilestoneReached', 'a bare string'),
+        ];
+        const written = (await store.appendToStream(stream, given)).events;
+        const raw = await readEverythingRaw(store, start, [stream]);
+
+        const envelope = ({ position, id, stream: s, revision, type }: StoredEvent | RawStoredEvent) => ({ position, id, stream: s, revision, type });
+        expect(raw.map(envelope)).toEqual(written.map(envelope));
+        expect(raw.map((r) => r.data)).toEqual(given.map((e) => JSON.stringify(e.data)));
+        expect(raw.map((r) => JSON.parse(r.metadata) as unknown)).toEqual(written.map((e) => e.metadata));
+
+        const next = await store.readAllRaw!({ fromPosition: written[0]!.position, limit: 1 });
+        expect(next.map((r) => r.id)).toEqual([written[1]!.id]);
+        const cut = (await store.readAllRaw!({ fromPosition: start, recordedUntil: '2023-06-01T00:00:00.000Z' })).filter((r) => r.stream === stream);
+        expect(cut.map((r) => r.type)).toEqual(['IndicatorDefined']);
+      });
+
+      it('is not upcast: old schema versions read as they were written', async () => {
+        if (fixture.reopen === undefined) {
+          console.warn(`${name}: no reopen in the fixture, readAllRaw under an upcaster not checked`);
+          return;
+        }
+        const start = await store.headPosition();
+        const stream = streamName('raw-old');
+        await store.appendToStream(stream, [
+          event('IndicatorDefined', { kpi: 'datasets' }, { schemaVersion: 1 }),
+          event('IndicatorDefined', { indicatorId: 'services' }, { schemaVersion: 2 }),
+        ]);
+        await store.close();
+        store = await fixture.reopen({
+          upcast: (type, schemaVersion, data) =>
+            type === 'IndicatorDefined' && schemaVersion === 1 ? { indicatorId: (data as { kpi: string }).kpi } : data,
+        });
+        expect((await store.readStream(stream)).map((e) => e.data)).toEqual([{ indicatorId: 'datasets' }, { indicatorId: 'services' }]);
+        const raw = await readEverythingRaw(store, start, [stream]);
+        expect(raw.map((r) => r.data)).toEqual(['{"kpi":"datasets"}', '{"indicatorId":"services"}']);
+        expect(JSON.parse(raw[0]!.metadata)).toMatchObject({ schemaVersion: 1, actor: 'pilot:region' });
+      });
+    });
+
+    describe('onAppended', () => {
+      it('tells its listeners of each commit through this store, once the events can be read', async () => {
+        expect(typeof store.onAppended).toBe('function');
+        const start = await store.headPosition();
+        const stream = streamName('notified');
+        // What a listener would read at the moment it is called.
+        const reads: Array<Promise<StoredEvent[]>> = [];
+        const stop = store.onAppended!(() => {
+          reads.push(readEverything(store, start, [stream]));
+        });
+        try {
+          const first = await store.appendToStream(stream, [event('A'), event('B')]);
+          expect(reads).toHaveLength(1);
+          expect(await reads[0]).toEqual(first.events);
+
+          // A refused append and an empty one write nothing and tell nobody.
+          await rejection(store.appendToStream(stream, [event('C')], { expectedRevision: 0 }));
+          await store.appendToStream(stream, [], { expectedRevision: 1 });
+          expect(reads).toHaveLength(1);
+
+          // Appends issued together: told at least once, at most once per append (a group commit tells once).
+          await Promise.all(Array.from({ length: 5 }, (_, i) => store.appendToStream(stream, [event('Together', { i })])));
+          expect(reads.length - 1).toBeGreaterThanOrEqual(1);
+          expect(reads.length - 1).toBeLessThanOrEqual(5);
+          const last = await reads[reads.length - 1]!;
+          expect(last.filter((stored) => stored.type === 'Together')).toHaveLength(5);
+        } finally {
+          stop();
+        }
+        const told = reads.length;
+        await store.appendToStream(stream, [event('AfterStop')]);
+        expect(reads).toHaveLength(told);
+      });
+
+      it('tells its listeners when notifyAppended says events were written through another connection', async () => {
+        expect(typeof store.notifyAppended).toBe('function');
+        let calls = 0;
+        const stop = store.onAppended!(() => {
+          calls += 1;
+        });
+        store.notifyAppended!();
+        expect(calls).toBe(1);
+        stop();
+        store.notifyAppended!();
+        expect(calls).toBe(1);
+      });
+    });
+
     describe('subscribeToAll', () => {
       it('catches up, then delivers live events, in order and one batch at a time', async () => {
         const start = await store.headPosition();
@@ -494,6 +591,19 @@ async function readEverything(store: EventStore, from: number, streams: string[]
   let position = from;
   for (;;) {
     const page = await store.readAll({ fromPosition: position, limit: 200 });
+    if (page.length === 0) return found;
+    found.push(...page.filter((stored) => wanted.has(stored.stream)));
+    position = page[page.length - 1]!.position;
+  }
+}
+
+/** Like readEverything, through readAllRaw. */
+async function readEverythingRaw(store: EventStore, from: number, streams: string[]): Promise<RawStoredEvent[]> {
+  const wanted = new Set(streams);
+  const found: RawStoredEvent[] = [];
+  let position = from;
+  for (;;) {
+    const page = await store.readAllRaw!({ fromPosition: position, limit: 2 });
     if (page.length === 0) return found;
     found.push(...page.filter((stored) => wanted.has(stored.stream)));
     position = page[page.length - 1]!.position;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
-import { EventStoreDbEventStore, type EventStore } from '#event-store';
+import { EventStoreDbEventStore, type EventStore, type Upcaster } from '#event-store';
 import { eventStoreContract } from './event-store.contract.js';
 
 /**
@@ -73,14 +73,14 @@ if (typeof server === 'string') {
     'EventStoreDB',
     async () => {
       const opened: EventStore[] = [];
-      const open = (): EventStore => {
-        const store = new EventStoreDbEventStore({ connectionString: server.connectionString(), pollIntervalMs: 200 });
+      const open = (options: { upcast?: Upcaster } = {}): EventStore => {
+        const store = new EventStoreDbEventStore({ connectionString: server.connectionString(), pollIntervalMs: 200, upcast: options.upcast });
         opened.push(store);
         return store;
       };
       return {
         store: open(),
-        reopen: async () => open(),
+        reopen: async (options?: { upcast?: Upcaster }) => open(options),
         cleanup: async () => {
           for (const store of opened) await store.close();
         },

@@ -11,6 +11,7 @@ import {
   WrongExpectedRevisionError,
   type NewEvent,
   type StoredEvent,
+  type Upcaster,
 } from '#event-store';
 import { eventStoreContract } from './event-store.contract.js';
 
@@ -18,8 +19,8 @@ async function sqliteFixture() {
   const dir = await mkdtemp(join(tmpdir(), 'scoran-events-'));
   const path = join(dir, 'events.sqlite');
   const opened: SqliteEventStore[] = [];
-  const open = (): SqliteEventStore => {
-    const store = new SqliteEventStore({ path, pollIntervalMs: 50 });
+  const open = (options: { upcast?: Upcaster } = {}): SqliteEventStore => {
+    const store = new SqliteEventStore({ path, pollIntervalMs: 50, upcast: options.upcast });
     opened.push(store);
     return store;
   };
@@ -28,7 +29,7 @@ async function sqliteFixture() {
     path,
     open,
     store: open(),
-    reopen: async () => open(),
+    reopen: async (options?: { upcast?: Upcaster }) => open(options),
     cleanup: async () => {
       for (const store of opened) await store.close();
       await rm(dir, { recursive: true, force: true });
@@ -225,6 +226,26 @@ describe('SqliteEventStore', () => {
       }
     });
 
+    it('a subscription reads at once when told of another connection\'s write (notifyAppended), not at its next poll', async () => {
+      const idle = new SqliteEventStore({ path: fixture.path, pollIntervalMs: 60_000 });
+      const delivered: StoredEvent[] = [];
+      const subscription = idle.subscribeToAll((events) => {
+        delivered.push(...events);
+      });
+      try {
+        await delay(50); // caught up on the empty log, asleep until woken
+        const remote = await store.appendToStream('sheet-remote', [event('Remote')]);
+        await delay(100);
+        expect(delivered).toHaveLength(0);
+        idle.notifyAppended();
+        await subscription.waitFor(remote.position, 2000);
+        expect(delivered.map((e) => e.type)).toEqual(['Remote']);
+      } finally {
+        await subscription.stop();
+        await idle.close();
+      }
+    });
+
     it('vouches for the revisions it wrote only until another connection writes (knownRevision)', async () => {
       const other = new SqliteEventStore({ path: fixture.path });
       try {
@@ -257,30 +278,6 @@ describe('SqliteEventStore', () => {
         await other.close();
       }
     });
-  });
-
-  it('upcasts old schema versions on read and leaves the stored text unchanged', async () => {
-    await store.appendToStream('sheet-old', [
-      { ...event('IndicatorDefined', { kpi: 'datasets' }), metadata: { ...event('x').metadata, schemaVersion: 1 } },
-      { ...event('IndicatorDefined', { indicatorId: 'services' }), metadata: { ...event('x').metadata, schemaVersion: 2 } },
-    ]);
-    await store.close();
-    const upcasting = new SqliteEventStore({
-      path: fixture.path,
-      upcast: (type, schemaVersion, data) =>
-        type === 'IndicatorDefined' && schemaVersion === 1 ? { indicatorId: (data as { kpi: string }).kpi } : data,
-    });
-    try {
-      expect((await upcasting.readStream('sheet-old')).map((e) => e.data)).toEqual([
-        { indicatorId: 'datasets' },
-        { indicatorId: 'services' },
-      ]);
-      const raw = await upcasting.readAllRaw();
-      expect(raw.map((e) => e.data)).toEqual(['{"kpi":"datasets"}', '{"indicatorId":"services"}']);
-      expect(JSON.parse(raw[0]!.metadata)).toMatchObject({ schemaVersion: 1, actor: 'secretariat' });
-    } finally {
-      await upcasting.close();
-    }
   });
 
   it('writes appends still queued when closed, and refuses new ones', async () => {

@@ -1,4 +1,4 @@
-import type { EventStore, RawStoredEvent, StoredEvent } from '#event-store';
+import type { EventStore, StoredEvent } from '#event-store';
 
 /** The envelope as exported and hashed: every field of the stored event, data and metadata as written. */
 export interface ExportedEnvelope {
@@ -11,16 +11,14 @@ export interface ExportedEnvelope {
   metadata: Record<string, unknown>;
 }
 
-type RawCapable = EventStore & { readAllRaw(options: { fromPosition?: number; limit?: number }): Promise<RawStoredEvent[]> };
-const hasRaw = (store: EventStore): store is RawCapable => typeof (store as Partial<RawCapable>).readAllRaw === 'function';
-
 /**
- * Reads envelopes in position order. Where the adapter can give the stored text (SQLite), that text is
- * parsed as is, without upcasting: an audit looks at what was written, not at today's reading of it.
+ * Reads envelopes in position order. Where the store can give the stored text (readAllRaw: both
+ * adapters), that text is parsed as is, without upcasting: an audit looks at what was written, not at
+ * today's reading of it. Any other store is read through readAll.
  */
 export async function readEnvelopes(store: EventStore, fromPosition: number, limit: number): Promise<ExportedEnvelope[]> {
-  if (hasRaw(store)) {
-    const rows = await store.readAllRaw({ fromPosition, limit });
+  const rows = await store.readAllRaw?.({ fromPosition, limit });
+  if (rows !== undefined) {
     return rows.map((r) => ({ id: r.id, type: r.type, stream: r.stream, revision: r.revision, position: r.position, data: JSON.parse(r.data), metadata: JSON.parse(r.metadata) }));
   }
   const events: StoredEvent[] = await store.readAll({ fromPosition, limit });

@@ -94,18 +94,36 @@ export interface EventStore {
   readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   /** Current revision of a stream, or -1 when it does not exist. */
   streamRevision(stream: string): Promise<number>;
-  /**
-   * Optional, and synchronous: the stream's revision when this store knows it without reading, i.e.
-   * it wrote the stream's last event itself and nothing else has written to the store since;
-   * undefined when it cannot vouch for it (then read).
-   */
-  knownRevision?(stream: string): number | undefined;
   readAll(options?: ReadAllOptions): Promise<StoredEvent[]>;
   /** Position of the last stored event (0 when the store is empty). */
   headPosition(): Promise<number>;
   /** Catch-up subscription to all events after `fromPosition`, then live ones. */
   subscribeToAll(handler: SubscriptionHandler, options?: SubscribeOptions): Subscription;
   close(): Promise<void>;
+
+  // Optional capabilities: a caller tests for presence (`store.readAllRaw?.(…)`), never for a class,
+  // so that a decorator (InstrumentedEventStore) stands in for the store it wraps.
+
+  /**
+   * Synchronous: the stream's revision when this store knows it without reading, i.e. it wrote the
+   * stream's last event itself and nothing else has written to the store since; undefined when it
+   * cannot vouch for it (then read). SQLite only: EventStoreDB cannot tell that nobody else wrote.
+   */
+  knownRevision?(stream: string): number | undefined;
+  /**
+   * Like readAll, with data and metadata as the JSON text stored, not upcast: what an export or a hash
+   * chain needs (an audit looks at what was written, not at today's reading of it).
+   */
+  readAllRaw?(options?: ReadAllOptions): Promise<RawStoredEvent[]>;
+  /**
+   * Calls `listener` after each commit through this store object that wrote events, once they are
+   * durable and readable (so before the appender's `await` returns), and when `notifyAppended` is called;
+   * returns the function that stops it. Appends made elsewhere are not reported: a reader in another
+   * thread is told this way instead of waiting for its next poll.
+   */
+  onAppended?(listener: () => void): () => void;
+  /** Events were written through another connection (another thread): subscriptions and onAppended listeners of this store are woken now. */
+  notifyAppended?(): void;
 }
 
 export class WrongExpectedRevisionError extends Error {

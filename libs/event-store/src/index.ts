@@ -6,3 +6,4 @@ export * from './polling-subscription.js';
 export * from './sqlite/sqlite-event-store.js';
 export * from './eventstoredb/eventstoredb-event-store.js';
 export * from './create-event-store.js';
+export * from './instrumented-event-store.js';

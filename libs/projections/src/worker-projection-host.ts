@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Database, Statement } from 'better-sqlite3';
-import { PositionWaiters, SqliteEventStore, type EventStore } from '#event-store';
+import { PositionWaiters, type EventStore } from '#event-store';
 import { ProjectionHost, type ProjectionStatus } from './projection-host.js';
 import type { FromProjectionWorker, ProjectionWorkerInput, ToProjectionWorker } from './projection-worker.js';
 import { openReadModelDb } from './read-model-db.js';
@@ -138,7 +138,7 @@ export class WorkerProjectionHost extends ProjectionHost {
   start(store: EventStore): void {
     if (this.unsubscribe !== undefined || this.exited) return;
     // Appends through this process's store wake the worker at once; others are found by its poll.
-    this.unsubscribe = store instanceof SqliteEventStore ? store.onAppended(() => this.send({ type: 'appended' })) : () => undefined;
+    this.unsubscribe = store.onAppended?.(() => this.send({ type: 'appended' })) ?? (() => undefined);
     this.send({ type: 'start' });
   }
 

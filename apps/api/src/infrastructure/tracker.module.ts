@@ -5,8 +5,9 @@ import type { Database } from 'better-sqlite3';
 import { RoadmapCommands, SqliteSnapshotStore, type StartupHook } from '#application';
 import { TokenStore } from '#auth';
 import type { AppConfig } from '#config';
-import { createEventStore, type EventStore } from '#event-store';
+import { createEventStore, InstrumentedEventStore, type EventStore } from '#event-store';
 import { allProjections, openReadModelDb, ProjectionHost, ProjectionRunner, WorkerProjectionHost } from '#projections';
+import { AppendMetrics } from '../metrics/append-metrics.js';
 import { ReadModels } from './read-models.service.js';
 import { APP_CONFIG, EVENT_STORE, READ_DB } from './tokens.js';
 
@@ -80,7 +81,12 @@ export class TrackerModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: STARTUP_HOOKS, useValue: hooks },
-        { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
+        AppendMetrics,
+        {
+          provide: EVENT_STORE,
+          useFactory: async (appends: AppendMetrics) => new InstrumentedEventStore(await openEventStore(config), appends),
+          inject: [AppendMetrics],
+        },
         { provide: ProjectionHost, useFactory: () => openProjections(config) },
         // Queries read the read models through the host's connection of this thread.
         { provide: READ_DB, useFactory: (host: ProjectionHost) => host.db, inject: [ProjectionHost] },
@@ -93,7 +99,7 @@ export class TrackerModule {
         ReadModels,
         TrackerLifecycle,
       ],
-      exports: [APP_CONFIG, EVENT_STORE, READ_DB, ProjectionHost, RoadmapCommands, TokenStore, ReadModels],
+      exports: [APP_CONFIG, EVENT_STORE, READ_DB, ProjectionHost, RoadmapCommands, TokenStore, ReadModels, AppendMetrics],
     };
   }
 }

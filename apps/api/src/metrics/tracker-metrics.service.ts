@@ -1,13 +1,14 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { WrongExpectedRevisionError, type EventStore } from '#event-store';
+import type { EventStore } from '#event-store';
 import { ProjectionHost } from '#projections';
 import { EVENT_STORE } from '../infrastructure/tokens.js';
+import { AppendMetrics } from './append-metrics.js';
 import { processRegistry } from './metrics-registry.js';
 
 /** The metrics of one running application: HTTP traffic, appends, projection progress. */
 @Injectable()
-export class TrackerMetrics implements OnModuleInit {
+export class TrackerMetrics {
   readonly registry = new Registry();
 
   readonly httpRequests = new Counter({
@@ -25,23 +26,13 @@ export class TrackerMetrics implements OnModuleInit {
     registers: [this.registry],
   });
 
-  readonly eventsAppended = new Counter({
-    name: 'scoran_events_appended_total',
-    help: 'Events appended to the event store by this process, by event type',
-    labelNames: ['type'] as const,
-    registers: [this.registry],
-  });
-
-  readonly appendConflicts = new Counter({
-    name: 'scoran_append_conflicts_total',
-    help: 'Appends refused because the stream had moved (wrong expected revision)',
-    registers: [this.registry],
-  });
-
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(ProjectionHost) private readonly runner: ProjectionHost,
+    @Inject(AppendMetrics) appends: AppendMetrics,
   ) {
+    this.registry.registerMetric(appends.eventsAppended);
+    this.registry.registerMetric(appends.appendConflicts);
     const self = this;
     new Gauge({
       name: 'scoran_event_store_head_position',
@@ -68,27 +59,6 @@ export class TrackerMetrics implements OnModuleInit {
       registers: [this.registry],
       collect() { this.set(self.runner.error ? 1 : 0); },
     });
-  }
-
-  /**
-   * Counts appends at the store itself, so that every writer in the process (API, seeding, CLI
-   * commands sharing the module) is seen, whichever command handler it went through.
-   */
-  onModuleInit(): void {
-    const store = this.store as EventStore & { __appendsCounted?: boolean };
-    if (store.__appendsCounted) return;
-    store.__appendsCounted = true;
-    const append = store.appendToStream.bind(store);
-    store.appendToStream = async (stream, events, options) => {
-      try {
-        const result = await append(stream, events, options);
-        for (const e of result.events) this.eventsAppended.inc({ type: e.type });
-        return result;
-      } catch (error) {
-        if (error instanceof WrongExpectedRevisionError) this.appendConflicts.inc();
-        throw error;
-      }
-    };
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {

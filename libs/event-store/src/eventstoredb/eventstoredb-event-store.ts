@@ -30,6 +30,7 @@ import {
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
+  type RawStoredEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
   type StoredEvent,
@@ -66,7 +67,10 @@ export class EventStoreDbEventStore implements EventStore {
   readonly client: EventStoreDBClient;
   private readonly pollIntervalMs: number;
   private readonly upcast: Upcaster | undefined;
+  /** Wakes this store's subscriptions: rung by the server's doorbell, and by notifyAppended. */
   private readonly appended = new EventEmitter();
+  /** The onAppended listeners: told of the appends made through this object (and of notifyAppended). */
+  private readonly committed = new EventEmitter();
   private readonly subscriptions = new Set<PollingSubscription>();
   private doorbell: AllStreamSubscription | undefined;
   private doorbellRetry: NodeJS.Timeout | undefined;
@@ -77,6 +81,7 @@ export class EventStoreDbEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.upcast = options.upcast;
     this.appended.setMaxListeners(0);
+    this.committed.setMaxListeners(0);
   }
 
   async appendToStream(
@@ -122,6 +127,7 @@ export class EventStoreDbEventStore implements EventStore {
     const stored = await this.readStream(stream, { fromRevision: firstRevision, toRevision: nextExpectedRevision });
     const mismatch = prepared.find((event, index) => stored[index]?.id !== event.id);
     if (mismatch !== undefined) throw new DuplicateEventIdError(stream, mismatch.id);
+    this.committed.emit('appended');
     return { nextExpectedRevision, position: stored[stored.length - 1]!.position, events: stored };
   }
 
@@ -162,7 +168,40 @@ export class EventStoreDbEventStore implements EventStore {
     return -1;
   }
 
-  async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+  readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    return this.readAllEvents(options, true);
+  }
+
+  /**
+   * The server keeps JSON and the client hands it back parsed: the text given here is that JSON
+   * written out again, not upcast. For what this adapter wrote it is the text it sent (JSON.stringify
+   * of a parse of JSON.stringify's output gives that output back, and toMetadata keeps the members'
+   * order); other events get the metadata readAll completes for them.
+   */
+  async readAllRaw(options: ReadAllOptions = {}): Promise<RawStoredEvent[]> {
+    const events = await this.readAllEvents(options, false);
+    return events.map(({ position, id, stream, revision, type, data, metadata }) => ({
+      position,
+      id,
+      stream,
+      revision,
+      type,
+      data: JSON.stringify(data),
+      metadata: JSON.stringify(metadata),
+    }));
+  }
+
+  onAppended(listener: () => void): () => void {
+    this.committed.on('appended', listener);
+    return () => this.committed.off('appended', listener);
+  }
+
+  notifyAppended(): void {
+    this.appended.emit('appended');
+    this.committed.emit('appended');
+  }
+
+  private async readAllEvents(options: ReadAllOptions, upcast: boolean): Promise<StoredEvent[]> {
     this.assertOpen();
     const from = options.fromPosition ?? 0;
     const limit = options.limit ?? Number.POSITIVE_INFINITY;
@@ -178,7 +217,7 @@ export class EventStoreDbEventStore implements EventStore {
       for await (const resolved of this.client.readAll({ direction: FORWARDS, fromPosition: cursor, maxCount: pageSize })) {
         read += 1;
         lastPosition = resolved.event?.position ?? lastPosition;
-        const event = this.toStoredEvent(resolved);
+        const event = this.toStoredEvent(resolved, upcast);
         if (event === undefined || event.position <= from) continue;
         if (until !== undefined && event.metadata.recordedAt > until) continue;
         if (events.length > 0 && event.position <= events[events.length - 1]!.position) continue;
@@ -268,7 +307,7 @@ export class EventStoreDbEventStore implements EventStore {
     if (doorbell !== undefined) void doorbell.unsubscribe().catch(() => undefined);
   }
 
-  private toStoredEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): StoredEvent | undefined {
+  private toStoredEvent(resolved: ResolvedEvent | AllStreamResolvedEvent, upcast = true): StoredEvent | undefined {
     const recorded = resolved.event;
     if (recorded === undefined || isSystemEvent(recorded.streamId, recorded.type)) return undefined;
     const position = eventPosition(recorded.position, resolved.commitPosition);
@@ -280,7 +319,7 @@ export class EventStoreDbEventStore implements EventStore {
       stream: recorded.streamId,
       revision: Number(recorded.revision),
       position,
-      data: this.upcast === undefined ? data : this.upcast(recorded.type, metadata.schemaVersion, data),
+      data: this.upcast === undefined || !upcast ? data : this.upcast(recorded.type, metadata.schemaVersion, data),
       metadata,
     };
   }
@@ -359,16 +398,17 @@ export function eventPosition(position: Position | undefined, commitPosition: bi
   throw new Error('EventStoreDB returned an event without a log position (a server older than 20.10?)');
 }
 
-/** Metadata of an event this adapter did not write is completed from what the server knows. */
+const METADATA_DEFAULTS: Record<string, unknown> = { actor: 'unknown', correlationId: '', causationId: null, source: 'eventstoredb' };
+
+/**
+ * Metadata of an event this adapter did not write is completed from what the server knows. The
+ * stored members keep their order, the missing ones follow (readAllRaw writes the object out again).
+ */
 export function toMetadata(raw: unknown, created: Date): EventMetadata {
   const given = raw !== null && typeof raw === 'object' && !(raw instanceof Uint8Array) ? (raw as Record<string, unknown>) : {};
-  return {
-    actor: 'unknown',
-    correlationId: '',
-    causationId: null,
-    source: 'eventstoredb',
-    ...given,
-    recordedAt: typeof given.recordedAt === 'string' ? given.recordedAt : created.toISOString(),
-    schemaVersion: typeof given.schemaVersion === 'number' ? given.schemaVersion : 1,
-  };
+  const metadata: Record<string, unknown> = { ...given };
+  for (const key of Object.keys(METADATA_DEFAULTS)) if (!Object.hasOwn(metadata, key)) metadata[key] = METADATA_DEFAULTS[key];
+  if (typeof metadata.recordedAt !== 'string') metadata.recordedAt = created.toISOString();
+  if (typeof metadata.schemaVersion !== 'number') metadata.schemaVersion = 1;
+  return metadata as EventMetadata;
 }

@@ -1,0 +1,202 @@
+import type Database from 'better-sqlite3';
+import { checkExpectedRevision, completeMetadata } from '../event-envelope.js';
+import { DuplicateEventIdError, type AppendResult, type ExpectedRevision, type NewEvent, type StoredEvent } from '../event-store.port.js';
+import { timeOrderedId } from '../time-ordered-id.js';
+import type { SqliteReads } from './sqlite-reads.js';
+import type { WalSync } from './sqlite-wal-sync.js';
+
+/** Counters that show the group commit at work (one commit = one transaction = one fsync of the WAL). */
+export interface SqliteEventStoreStats {
+  commits: number;
+  appends: number;
+  events: number;
+}
+
+interface PendingAppend {
+  stream: string;
+  events: NewEvent[];
+  expectedRevision: ExpectedRevision;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Appends by group commit: appends issued together (in one tick) are written by one transaction;
+ * each keeps its own expected-revision check and its own all-or-nothing effect through a savepoint,
+ * while the batch pays a single fsync of the WAL (WalSync). An append is settled only once its
+ * commit is on disk; `onCommitted` runs then, after the appends of the commit are resolved.
+ */
+export class SqliteAppender {
+  private readonly counters: SqliteEventStoreStats = { commits: 0, appends: 0, events: 0 };
+  private queue: PendingAppend[] = [];
+  private flushScheduled = false;
+  /** Revisions this connection wrote last, valid while no other connection writes (see knownRevision). */
+  private readonly written = new Map<string, number>();
+  private seenDataVersion: number;
+  private readonly selectDataVersion: Database.Statement;
+  private readonly insertEvent: Database.Statement;
+  private readonly writeBatch: (batch: PendingAppend[]) => Array<AppendResult | Error>;
+  private readonly writeOne: (append: PendingAppend) => AppendResult;
+
+  constructor(
+    db: Database.Database,
+    private readonly reads: SqliteReads,
+    private readonly walSync: WalSync,
+    private readonly onCommitted: () => void,
+  ) {
+    this.insertEvent = db.prepare(
+      'INSERT INTO events (id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.selectDataVersion = db.prepare('PRAGMA data_version').pluck();
+    this.seenDataVersion = this.selectDataVersion.get() as number;
+
+    // Nested inside writeBatch, better-sqlite3 runs this as a SAVEPOINT: a failing append rolls back alone.
+    // A single-event append needs none: its checks run before its one INSERT, which is atomic by itself.
+    const inSavepoint = db.transaction((append: PendingAppend) => this.writeAppend(append));
+    this.writeOne = (append) => (append.events.length > 1 ? inSavepoint(append) : this.writeAppend(append));
+    const batchTransaction = db.transaction((batch: PendingAppend[]) =>
+      batch.map((append) => {
+        try {
+          return this.writeOne(append);
+        } catch (error) {
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      }),
+    );
+    // IMMEDIATE takes the write lock up front, so the revision checks read what the commit will follow.
+    this.writeBatch = (batch) => batchTransaction.immediate(batch);
+  }
+
+  get stats(): Readonly<SqliteEventStoreStats> {
+    return { ...this.counters };
+  }
+
+  /** Whether appends are queued for the next commit. */
+  get pending(): boolean {
+    return this.queue.length > 0;
+  }
+
+  append(stream: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ stream, events, expectedRevision, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /**
+   * SQLite's data_version changes whenever another connection (thread or process) commits to the
+   * file; while it has not, the revisions this connection wrote are still the streams' heads.
+   */
+  knownRevision(stream: string): number | undefined {
+    const version = this.selectDataVersion.get() as number;
+    if (version !== this.seenDataVersion) {
+      this.written.clear();
+      this.seenDataVersion = version;
+    }
+    return this.written.get(stream);
+  }
+
+  /** Writes the queued appends in one transaction; they settle once it is on disk. */
+  flush(): void {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    let outcomes: Array<AppendResult | Error>;
+    try {
+      outcomes = this.writeBatch(batch);
+    } catch (error) {
+      // The whole transaction failed (I/O error, lock timeout): nothing was written.
+      for (const append of batch) append.reject(error);
+      return;
+    }
+    this.counters.commits += 1;
+    let written = false;
+    let firstPosition = Number.MAX_SAFE_INTEGER;
+    batch.forEach((append, index) => {
+      const outcome = outcomes[index];
+      if (outcome instanceof Error) return;
+      if (outcome.events.length > 0) {
+        written = true;
+        firstPosition = Math.min(firstPosition, outcome.events[0]!.position);
+        if (this.written.size >= 10_000) this.written.clear();
+        this.written.set(append.stream, outcome.nextExpectedRevision);
+      }
+    });
+    const settle = (syncError?: unknown) => {
+      batch.forEach((append, index) => {
+        const outcome = outcomes[index]!;
+        if (outcome instanceof Error) append.reject(outcome);
+        else if (syncError !== undefined && outcome.events.length > 0) {
+          append.reject(new Error(`the events were written but the disk did not confirm them (fsync of the WAL failed: ${errorMessage(syncError)})`));
+        } else {
+          this.counters.appends += 1;
+          this.counters.events += outcome.events.length;
+          append.resolve(outcome);
+        }
+      });
+      if (written && syncError === undefined) this.onCommitted();
+    };
+    if (!written || !this.walSync.enabled) settle();
+    else this.walSync.afterSync({ firstPosition, done: () => settle(), fail: (error) => settle(error) });
+  }
+
+  /** Runs inside a savepoint of the batch transaction; throwing rolls back this append only. */
+  private writeAppend(append: PendingAppend): AppendResult {
+    const { stream, events, expectedRevision } = append;
+    const current = this.reads.streamRevision(stream);
+    checkExpectedRevision(stream, expectedRevision, current);
+    if (events.length === 0) {
+      return {
+        nextExpectedRevision: current,
+        position: current === -1 ? 0 : this.reads.streamHeadPosition(stream),
+        events: [],
+      };
+    }
+    const stored: StoredEvent[] = [];
+    const seen = new Set<string>();
+    let revision = current;
+    let position = 0;
+    for (const event of events) {
+      const id = event.id ?? timeOrderedId();
+      if (seen.has(id)) throw new DuplicateEventIdError(stream, id);
+      seen.add(id);
+      revision += 1;
+      const metadata = completeMetadata(event.metadata);
+      const data = JSON.stringify(event.data ?? null);
+      let info: Database.RunResult;
+      try {
+        info = this.insertEvent.run(id, stream, revision, event.type, data, JSON.stringify(metadata), metadata.recordedAt);
+      } catch (error) {
+        if (isUniqueIdViolation(error)) throw new DuplicateEventIdError(stream, id);
+        throw error;
+      }
+      position = Number(info.lastInsertRowid);
+      stored.push({
+        id,
+        type: event.type,
+        stream,
+        revision,
+        position,
+        // Hand back what a reader would get: a fresh copy, upcast like any read.
+        data: this.reads.applyUpcast(event.type, metadata.schemaVersion, JSON.parse(data)),
+        metadata,
+      });
+    }
+    return { nextExpectedRevision: revision, position, events: stored };
+  }
+}
+
+function isUniqueIdViolation(error: unknown): boolean {
+  // Duck-typed: the native addon keeps the SqliteError class of the first module instance that
+  // loaded it, so instanceof fails where modules are loaded more than once (test runners).
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof message === 'string' && message.includes('events.id');
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,122 @@
+import type Database from 'better-sqlite3';
+import { normalizeInstant } from '../event-envelope.js';
+import type { EventMetadata, RawStoredEvent, ReadAllOptions, ReadStreamOptions, StoredEvent, Upcaster } from '../event-store.port.js';
+
+/** Row as selected in raw (array) mode: the column order of SELECT_COLUMNS. */
+type Row = [position: number, id: string, stream: string, revision: number, type: string, data: string, metadata: string];
+
+const SELECT_COLUMNS = 'position, id, stream, revision, type, data, metadata';
+
+/** The reads of the events table, each a statement prepared once; synchronous (the store wraps them). */
+export class SqliteReads {
+  private readonly selectStreamHead: Database.Statement;
+  private readonly selectStreamHeadPosition: Database.Statement;
+  private readonly selectHead: Database.Statement;
+  private readonly selectStream: Database.Statement;
+  private readonly selectStreamUntil: Database.Statement;
+  private readonly selectAll: Database.Statement;
+  private readonly selectAllUntil: Database.Statement;
+  private readonly selectAllBelow: Database.Statement;
+
+  constructor(
+    db: Database.Database,
+    private readonly upcast: Upcaster | undefined,
+  ) {
+    this.selectStreamHead = db.prepare('SELECT MAX(revision) FROM events WHERE stream = ?').pluck();
+    this.selectStreamHeadPosition = db.prepare('SELECT position FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1').pluck();
+    this.selectHead = db.prepare('SELECT MAX(position) FROM events').pluck();
+    this.selectStream = db
+      .prepare(`SELECT ${SELECT_COLUMNS} FROM events WHERE stream = ? AND revision BETWEEN ? AND ? ORDER BY revision`)
+      .raw();
+    this.selectStreamUntil = db
+      .prepare(
+        `SELECT ${SELECT_COLUMNS} FROM events WHERE stream = ? AND revision BETWEEN ? AND ? AND recorded_at <= ? ORDER BY revision`,
+      )
+      .raw();
+    this.selectAll = db.prepare(`SELECT ${SELECT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw();
+    this.selectAllBelow = db
+      .prepare(`SELECT ${SELECT_COLUMNS} FROM events WHERE position > ? AND position < ? ORDER BY position LIMIT ?`)
+      .raw();
+    this.selectAllUntil = db
+      .prepare(`SELECT ${SELECT_COLUMNS} FROM events WHERE position > ? AND recorded_at <= ? ORDER BY position LIMIT ?`)
+      .raw();
+  }
+
+  readStream(stream: string, options: ReadStreamOptions): StoredEvent[] {
+    const from = options.fromRevision ?? 0;
+    const to = options.toRevision ?? Number.MAX_SAFE_INTEGER;
+    const rows = (
+      options.recordedUntil === undefined
+        ? this.selectStream.all(stream, from, to)
+        : this.selectStreamUntil.all(stream, from, to, normalizeInstant(options.recordedUntil, 'recordedUntil'))
+    ) as Row[];
+    return rows.map((row) => this.toStoredEvent(row));
+  }
+
+  readAll(options: ReadAllOptions): StoredEvent[] {
+    return this.readAllRows(options).map((row) => this.toStoredEvent(row));
+  }
+
+  /** The stored text, unparsed and not upcast, byte for byte as written. */
+  readAllRaw(options: ReadAllOptions): RawStoredEvent[] {
+    return this.readAllRows(options).map(([position, id, stream, revision, type, data, metadata]) => ({
+      position,
+      id,
+      stream,
+      revision,
+      type,
+      data,
+      metadata,
+    }));
+  }
+
+  /** Up to `limit` events after `after` and before `below` (MAX_SAFE_INTEGER: no bound), for a subscription. */
+  readBatch(after: number, below: number, limit: number): StoredEvent[] {
+    const rows = (below === Number.MAX_SAFE_INTEGER
+      ? this.selectAll.all(after, limit)
+      : this.selectAllBelow.all(after, below, limit)) as Row[];
+    return rows.map((row) => this.toStoredEvent(row));
+  }
+
+  /** Revision of the stream's last event, -1 when there is none. */
+  streamRevision(stream: string): number {
+    const revision = this.selectStreamHead.get(stream) as number | null;
+    return revision ?? -1;
+  }
+
+  /** Position of the stream's last event; the stream must exist. */
+  streamHeadPosition(stream: string): number {
+    return this.selectStreamHeadPosition.get(stream) as number;
+  }
+
+  headPosition(): number {
+    return (this.selectHead.get() as number | null) ?? 0;
+  }
+
+  applyUpcast(type: string, schemaVersion: number, data: unknown): unknown {
+    return this.upcast === undefined ? data : this.upcast(type, schemaVersion, data);
+  }
+
+  private readAllRows(options: ReadAllOptions): Row[] {
+    const from = options.fromPosition ?? 0;
+    const limit = options.limit ?? -1; // SQLite: a negative LIMIT means no limit
+    return (
+      options.recordedUntil === undefined
+        ? this.selectAll.all(from, limit)
+        : this.selectAllUntil.all(from, normalizeInstant(options.recordedUntil, 'recordedUntil'), limit)
+    ) as Row[];
+  }
+
+  private toStoredEvent(row: Row): StoredEvent {
+    const metadata = JSON.parse(row[6]) as EventMetadata;
+    return {
+      id: row[1],
+      type: row[4],
+      stream: row[2],
+      revision: row[3],
+      position: row[0],
+      data: this.applyUpcast(row[4], metadata.schemaVersion, JSON.parse(row[5])),
+      metadata,
+    };
+  }
+}

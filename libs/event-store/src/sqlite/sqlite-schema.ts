@@ -1,0 +1,36 @@
+import Database from 'better-sqlite3';
+
+/**
+ * Opens the events file and creates its table. `synchronous = NORMAL`: SQLite itself then syncs only
+ * around checkpoints, and the store fsyncs the WAL before it acknowledges an append (sqlite-wal-sync.ts),
+ * off the calling thread.
+ */
+export function openEventsDatabase(path: string, busyTimeoutMs = 5000): Database.Database {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+  // AUTOINCREMENT: a position once handed out is never reused, even if the tail were removed by hand,
+  // so a consumer's checkpoint can never point past a different event.
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS events (
+      position    INTEGER PRIMARY KEY AUTOINCREMENT,
+      id          TEXT    NOT NULL UNIQUE,
+      stream      TEXT    NOT NULL,
+      revision    INTEGER NOT NULL,
+      type        TEXT    NOT NULL,
+      data        TEXT    NOT NULL,
+      metadata    TEXT    NOT NULL,
+      recorded_at TEXT    NOT NULL,
+      UNIQUE (stream, revision)
+    );
+  `);
+  return db;
+}
+
+/** The journal mode and synchronous level this connection runs with, as SQLite reports them. */
+export function journalSettings(db: Database.Database): { journalMode: string; synchronous: 'off' | 'normal' | 'full' | 'extra' } {
+  const journalMode = db.pragma('journal_mode', { simple: true }) as string;
+  const level = db.pragma('synchronous', { simple: true }) as number;
+  return { journalMode, synchronous: (['off', 'normal', 'full', 'extra'] as const)[level] ?? 'off' };
+}

@@ -1,0 +1,96 @@
+import { closeSync, fstatSync, openSync } from 'node:fs';
+
+export type Fsync = (fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => void;
+
+/** A commit waiting for the WAL to be on disk. */
+export interface SyncWaiter {
+  /** First position the commit wrote: until it is synced, the store's subscriptions stop below it. */
+  firstPosition: number;
+  done: () => void;
+  fail: (error: unknown) => void;
+}
+
+/**
+ * Where the fsync happens: SQLite's `synchronous = FULL` would fsync the WAL inside the commit, on
+ * the calling thread, which in the API is the request thread (half of the commit's time under load).
+ * The connection runs with `synchronous = NORMAL` instead (SQLite then syncs only around checkpoints
+ * and when the WAL is reused), and after each commit the store fsyncs the WAL file itself, here, on
+ * libuv's thread pool. Appends are resolved, and subscribers woken, only when that fsync has
+ * returned, so what is acknowledged is exactly as durable as with FULL: the commit frame is on disk,
+ * and recovery replays the WAL up to the last valid commit. Meanwhile the thread goes on parsing and
+ * deciding, and commits made while one fsync runs are covered by the next one (group sync).
+ */
+export class WalSync {
+  private walFd: number | null = null;
+  private syncing: Promise<void> | null = null;
+  private awaitingSync: SyncWaiter[] = [];
+  private syncingGroup: SyncWaiter[] = [];
+
+  /** `walPath` null: an in-memory database, nothing to sync. */
+  constructor(
+    private readonly walPath: string | null,
+    private readonly fsyncWal: Fsync,
+  ) {}
+
+  /** False for an in-memory database: commits are acknowledged as they are made. */
+  get enabled(): boolean {
+    return this.walPath !== null;
+  }
+
+  /** Runs `done` once the WAL, as committed so far, is on disk: one fsync covers every commit made before it starts. */
+  afterSync(waiter: SyncWaiter): void {
+    this.awaitingSync.push(waiter);
+    if (!this.syncing) this.syncing = this.run();
+  }
+
+  /**
+   * Subscriptions of the store deliver only what is on disk: they stop below the first position of
+   * the oldest commit still waiting for its fsync (a Kafka topic or a read model must never hold an
+   * event that a power cut could take back from the log). MAX_SAFE_INTEGER when nothing waits.
+   */
+  durableCeiling(): number {
+    const first = this.syncingGroup[0] ?? this.awaitingSync[0];
+    return first === undefined ? Number.MAX_SAFE_INTEGER : first.firstPosition;
+  }
+
+  /** Resolves once every commit handed over so far has been synced (or failed to be). */
+  async drain(): Promise<void> {
+    while (this.syncing) await this.syncing;
+  }
+
+  close(): void {
+    if (this.walFd !== null) closeSync(this.walFd);
+    this.walFd = null;
+  }
+
+  private async run(): Promise<void> {
+    while (this.awaitingSync.length > 0) {
+      const group = this.awaitingSync;
+      this.awaitingSync = [];
+      this.syncingGroup = group;
+      let failure: unknown;
+      try {
+        const fd = this.openWal();
+        await new Promise<void>((resolve, reject) => this.fsyncWal(fd, (error) => (error ? reject(error) : resolve())));
+      } catch (error) {
+        failure = error;
+      }
+      this.syncingGroup = [];
+      for (const waiter of group) {
+        if (failure === undefined) waiter.done();
+        else waiter.fail(failure);
+      }
+    }
+    this.syncing = null;
+  }
+
+  /** The WAL file, opened once; opened again if it was ever removed and created anew (fsync must reach the live file). */
+  private openWal(): number {
+    if (this.walFd !== null && fstatSync(this.walFd).nlink === 0) {
+      closeSync(this.walFd);
+      this.walFd = null;
+    }
+    this.walFd ??= openSync(this.walPath!, 'r');
+    return this.walFd;
+  }
+}
