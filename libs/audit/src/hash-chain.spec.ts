@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '#event-store';
+import { SqliteEventStore, type EventStore } from '#event-store';
 import { chainHash, GENESIS_HASH, HashChainer, HashChainStore, verifyChain } from './hash-chain.js';
 
 const meta = { actor: 'test', correlationId: 'c-1', causationId: null, source: 'test' };
@@ -47,6 +47,21 @@ describe('hash chain over a SQLite log', () => {
     expect(new Set(links.map((l) => l.hash)).size).toBe(5);
     const report = await verifyChain(store, chain);
     expect(report).toMatchObject({ ok: true, checked: 5, unchained: 0, logHead: 5, problem: null });
+  });
+
+  it('verifies the same through a store without readAllRaw, read through readAll', async () => {
+    // The same log seen through the port's required methods only.
+    const readAllOnly: EventStore = {
+      name: 'read-all-only',
+      appendToStream: (stream, events, options) => store.appendToStream(stream, events, options),
+      readStream: (stream, options) => store.readStream(stream, options),
+      streamRevision: (stream) => store.streamRevision(stream),
+      readAll: (options) => store.readAll(options),
+      headPosition: () => store.headPosition(),
+      subscribeToAll: (handler, options) => store.subscribeToAll(handler, options),
+      close: () => store.close(),
+    };
+    expect(await verifyChain(readAllOnly, chain)).toMatchObject({ ok: true, checked: 5, unchained: 0, problem: null });
   });
 
   it('counts events appended after the last link as unchained, not as a break', async () => {

@@ -29,7 +29,7 @@ export interface StoredEvent<Type extends string = string, Data = unknown> {
   stream: string;
   /** 0-based index of the event in its stream. */
   revision: number;
-  /** Global position, strictly increasing in commit order across all streams (1-based). */
+  /** Global position, strictly increasing in commit order across all streams (positive; SQLite: 1, 2, 3… without gaps). */
   position: number;
   data: Data;
   metadata: EventMetadata;
@@ -67,7 +67,7 @@ export interface SubscribeOptions {
   /** Batch size for catch-up reads. */
   batchSize?: number;
   /**
-   * Called when the handler throws: the subscription then stops (the failed batch is not marked
+   * Called when the handler throws, or a read fails where the adapter does not retry it (SQLite): the subscription then stops (the failed batch is not marked
    * delivered, so resuming from the last delivered position retries it) and pending waitFor calls reject.
    */
   onError?: (error: unknown) => void;
