@@ -12,7 +12,7 @@ import { checkStreamOrder, deleteTopics, kafkaBrokers, makeTempDir, readWholeTop
 
 
 const fastBackoff = { initialMs: 100, maxMs: 1000 };
-const ctx = { actor: 'pilot:test', correlationId: 'kafka-projection', source: 'tests/messaging' };
+const ctx = { actor: 'pilot:test', correlationId: 'kafka-projection', source: 'tests/messaging', now: new Date() };
 const CONSUMER_NAME = 'read-models';
 
 /** A query node's read models, fed only from the topic: dedupe record and projections in one transaction. */
@@ -101,16 +101,19 @@ describeKafka('Kafka-fed projections', 'read models fed from Kafka', () => {
         writes.push(commands.onSheet(target.sheetId, {
           type: 'ReportIndicator',
           data: { indicatorId: target.indicatorId, reportId: `kafka-${i}`, value: (i * 7) % 100, observedOn: `20${19 + (i % 5)}-${String(1 + (i % 12)).padStart(2, '0')}-15`, territory: territories[i % territories.length] ?? null },
-        }, ctx));
+          metadata: ctx,
+        }));
       }
       await Promise.all(writes);
     }
     await commands.onSheet(targets[0]!.sheetId, {
       type: 'CorrectIndicatorReport', data: { indicatorId: targets[0]!.indicatorId, reportId: 'kafka-0', value: 41, observedOn: '2019-02-28', reason: 'wrong column in the source table' },
-    }, ctx);
+      metadata: ctx,
+    });
     await commands.onSheet(targets[1]!.sheetId, {
       type: 'CorrectIndicatorReport', data: { indicatorId: targets[1]!.indicatorId, reportId: 'kafka-1', value: 2, reason: 'double counted' },
-    }, ctx);
+      metadata: ctx,
+    });
 
     const head = await store.headPosition();
     expect(head).toBe(seeded.written + 302);

@@ -7,12 +7,12 @@ import { SqliteEventStore } from '#event-store';
 import { allProjections, openReadModelDb, ProjectionRunner, type Projection } from '#projections';
 import { dumpReadModels } from '../support/read-model-dump.js';
 
-const ctx = { actor: 'admin:test', correlationId: 'c-1', source: 'test' };
+const ctx = { actor: 'admin:test', correlationId: 'c-1', source: 'test', now: new Date() };
 
 async function writeHistory(commands: RoadmapCommands): Promise<void> {
-  await commands.onRoadmap('r', { type: 'CreateRoadmap', data: { roadmapId: 'r', title: 'R', region: { code: '24', name: 'CVL' }, enjeux: [{ enjeuId: 'avenir', number: 4, title: 'Avenir' }] } }, ctx);
-  await commands.onRoadmap('r', { type: 'DraftVersion', data: { version: 'V3', basedOn: null, draftedOn: '2019-01-01' } }, ctx);
-  await commands.onRoadmap('r', { type: 'AdoptVersion', data: { version: 'V3', adoptedOn: '2019-03' } }, ctx);
+  await commands.onRoadmap('r', { type: 'CreateRoadmap', data: { roadmapId: 'r', title: 'R', region: { code: '24', name: 'CVL' }, enjeux: [{ enjeuId: 'avenir', number: 4, title: 'Avenir' }] }, metadata: ctx });
+  await commands.onRoadmap('r', { type: 'DraftVersion', data: { version: 'V3', basedOn: null, draftedOn: '2019-01-01' }, metadata: ctx });
+  await commands.onRoadmap('r', { type: 'AdoptVersion', data: { version: 'V3', adoptedOn: '2019-03' }, metadata: ctx });
   for (let s = 0; s < 5; s++) {
     await commands.onSheet(`sheet-${s}`, {
       type: 'CreateSheet',
@@ -21,20 +21,21 @@ async function writeHistory(commands: RoadmapCommands): Promise<void> {
         context: null, objectives: null, pilots: ['org'], partners: [], milestones: [{ milestoneId: 'm', title: 'M', due: '2020-S1' }],
         indicators: [{ indicatorId: 'n', name: 'N', unit: 'count', targets: [{ value: 100, by: '2022-12-31' }] }],
       },
-    }, ctx);
+      metadata: ctx,
+    });
   }
-  await commands.onRoadmap('r', { type: 'DraftVersion', data: { version: 'V4', basedOn: 'V3', draftedOn: '2023-01-01' } }, ctx);
+  await commands.onRoadmap('r', { type: 'DraftVersion', data: { version: 'V4', basedOn: 'V3', draftedOn: '2023-01-01' }, metadata: ctx });
   const writes: Promise<unknown>[] = [];
   for (let i = 0; i < 300; i++) {
     const day = `20${20 + (i % 3)}-0${1 + (i % 9)}-1${i % 10}`;
-    writes.push(commands.onSheet(`sheet-${i % 5}`, { type: 'ReportIndicator', data: { indicatorId: 'n', reportId: `rep-${i}`, value: i, observedOn: day, territory: i % 2 ? '37' : null } }, ctx));
+    writes.push(commands.onSheet(`sheet-${i % 5}`, { type: 'ReportIndicator', data: { indicatorId: 'n', reportId: `rep-${i}`, value: i, observedOn: day, territory: i % 2 ? '37' : null }, metadata: ctx }));
   }
   await Promise.all(writes);
-  await commands.onSheet('sheet-0', { type: 'CorrectIndicatorReport', data: { indicatorId: 'n', reportId: 'rep-0', value: 7, observedOn: '2019-12-31', reason: 'typo' } }, ctx);
-  await commands.onSheet('sheet-1', { type: 'ReachMilestone', data: { milestoneId: 'm', reachedOn: '2020-05-01' } }, ctx);
-  await commands.onSheet('sheet-2', { type: 'AbandonProject', data: { reason: 'insufficient_partners', explanation: 'x', effectiveOn: '2021-01-01' } }, ctx);
-  await commands.onSheet('sheet-2', { type: 'RetireSheet', data: { reason: 'insufficient_partners', explanation: 'x' } }, ctx);
-  await commands.onSheet('sheet-3', { type: 'CarryOverSheet', data: { toVersion: 'V4', changes: { number: '4.9', title: 'Fiche 3 bis' } } }, ctx);
+  await commands.onSheet('sheet-0', { type: 'CorrectIndicatorReport', data: { indicatorId: 'n', reportId: 'rep-0', value: 7, observedOn: '2019-12-31', reason: 'typo' }, metadata: ctx });
+  await commands.onSheet('sheet-1', { type: 'ReachMilestone', data: { milestoneId: 'm', reachedOn: '2020-05-01' }, metadata: ctx });
+  await commands.onSheet('sheet-2', { type: 'AbandonProject', data: { reason: 'insufficient_partners', explanation: 'x', effectiveOn: '2021-01-01' }, metadata: ctx });
+  await commands.onSheet('sheet-2', { type: 'RetireSheet', data: { reason: 'insufficient_partners', explanation: 'x' }, metadata: ctx });
+  await commands.onSheet('sheet-3', { type: 'CarryOverSheet', data: { toVersion: 'V4', changes: { number: '4.9', title: 'Fiche 3 bis' } }, metadata: ctx });
 }
 
 describe('projections', () => {

@@ -36,7 +36,8 @@ describe('idempotent writes whose answer was lost in a crash', () => {
     if (landed) {
       const outcome = await new RoadmapCommands(store).onSheet('csirt-cyberreponse', {
         type: 'ReportIndicator', data: { indicatorId: 'interventions', reportId: `r-${key}`, value: body.value as number, observedOn: body.observedOn as string },
-      }, { actor: 'admin:bootstrap-admin', correlationId: 'c', causationId: commandId, source: 'api' });
+        metadata: { now: new Date(), actor: 'admin:bootstrap-admin', correlationId: 'c', causationId: commandId, source: 'api' },
+      });
       eventIds = outcome.eventIds;
     }
     const head = await store.headPosition();

@@ -16,6 +16,7 @@ import { HistoryModule } from './history/history.module.js';
 import { VersionsModule } from './versions/versions.module.js';
 import { ProblemFilter } from './http/exception.filter.js';
 import { TrackerModule, type StartupHook } from './infrastructure/tracker.module.js';
+import { ExecuteRoadmapCommandHandler } from './roadmaps/execute-roadmap-command.js';
 import { RoadmapsController } from './roadmaps/roadmaps.controller.js';
 import { ExecuteSheetCommandHandler } from './sheets/commands/execute-sheet-command.js';
 import { SheetQueries } from './sheets/queries/sheet-queries.service.js';
@@ -30,6 +31,7 @@ export class AppModule {
       controllers: [HealthController, SheetsController, RoadmapsController, EventsController, TokensController],
       providers: [
         ExecuteSheetCommandHandler,
+        ExecuteRoadmapCommandHandler,
         SheetQueries,
         ReadinessIndicators,
         { provide: APP_GUARD, useClass: AuthGuard },

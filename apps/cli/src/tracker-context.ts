@@ -35,7 +35,7 @@ export async function openTracker(config: AppConfig): Promise<TrackerContext> {
     async close() {
       await runner.stop();
       await store.close();
-      commands.repository.close();
+      commands.close();
       readDb.close();
     },
   };

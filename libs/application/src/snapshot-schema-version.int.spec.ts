@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initialSheetState, sheetDecider, sheetStream, type SheetState } from '#domain';
 import { SqliteEventStore } from '#event-store';
-import { AggregateRepository } from './aggregate-repository.js';
+import { RoadmapCommands } from './roadmap-commands.js';
 import { snapshotKind, SqliteSnapshotStore } from './snapshot-store.js';
 
 const ctx = { actor: 'test', correlationId: 'c-1', source: 'test' };
@@ -31,7 +31,7 @@ describe('snapshots are keyed by the schema version the decider declares', () =>
     snapshots.save(sheetStream('s1'), snapshotKind(atN), 0, fromSnapshot);
     expect(snapshotKind(atN)).not.toBe(snapshotKind(atNext));
 
-    const repository = new AggregateRepository(store, { snapshots });
+    const repository = new RoadmapCommands(store, { snapshots });
     expect((await repository.load(sheetStream('s1'), atN)).state.fields.title).toBe('From the snapshot');
     const folded = await repository.load(sheetStream('s1'), atNext);
     expect(folded.state.fields.title).toBe('From the events');

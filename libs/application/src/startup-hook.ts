@@ -1,7 +1,7 @@
 import type { AppConfig } from '#config';
 import type { EventStore } from '#event-store';
 import type { ProjectionHost } from '#projections';
-import type { RoadmapCommands } from './sheet-commands.service.js';
+import type { RoadmapCommands } from './roadmap-commands.js';
 
 /**
  * Work a process does once its store and read models are open (seeding, relaying). It may return a

@@ -12,7 +12,7 @@ import { openReadModelDb } from './read-model-db.js';
 import { rebuildReadModels } from './read-model-rebuild.js';
 import type { SheetView } from './sheet-view.js';
 
-const ctx = { actor: 'admin:test', correlationId: 'c-1', source: 'test' };
+const ctx = { actor: 'admin:test', correlationId: 'c-1', source: 'test', now: new Date() };
 
 function dump(db: Database): Record<string, unknown[]> {
   const names = (db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view', 'index') AND name NOT LIKE 'sqlite_%' AND name <> 'projection_checkpoints' ORDER BY name").pluck().all() as string[]);
@@ -38,9 +38,9 @@ function rollupFromDocuments(db: Database): RollupRow[] {
 }
 
 async function writeHistory(commands: RoadmapCommands): Promise<void> {
-  await commands.onRoadmap('r', { type: 'CreateRoadmap', data: { roadmapId: 'r', title: 'R', region: { code: '24', name: 'CVL' }, enjeux: [{ enjeuId: 'avenir', number: 4, title: 'Avenir' }] } }, ctx);
-  await commands.onRoadmap('r', { type: 'DraftVersion', data: { version: 'V3', basedOn: null, draftedOn: '2019-01-01' } }, ctx);
-  await commands.onRoadmap('r', { type: 'AdoptVersion', data: { version: 'V3', adoptedOn: '2019-03' } }, ctx);
+  await commands.onRoadmap('r', { type: 'CreateRoadmap', data: { roadmapId: 'r', title: 'R', region: { code: '24', name: 'CVL' }, enjeux: [{ enjeuId: 'avenir', number: 4, title: 'Avenir' }] }, metadata: ctx });
+  await commands.onRoadmap('r', { type: 'DraftVersion', data: { version: 'V3', basedOn: null, draftedOn: '2019-01-01' }, metadata: ctx });
+  await commands.onRoadmap('r', { type: 'AdoptVersion', data: { version: 'V3', adoptedOn: '2019-03' }, metadata: ctx });
   for (let s = 0; s < 4; s++) {
     await commands.onSheet(`sheet-${s}`, {
       type: 'CreateSheet',
@@ -49,22 +49,23 @@ async function writeHistory(commands: RoadmapCommands): Promise<void> {
         theme: null, context: null, objectives: null, pilots: ['org'], partners: [], milestones: [{ milestoneId: 'm', title: 'M', due: '2020-S1' }],
         indicators: [{ indicatorId: 'n', name: 'N', unit: 'count', targets: [{ value: 100, by: '2022-12-31' }] }],
       },
-    }, ctx);
+      metadata: ctx,
+    });
   }
-  await commands.onRoadmap('r', { type: 'DraftVersion', data: { version: 'V4', basedOn: 'V3', draftedOn: '2023-01-01' } }, ctx);
+  await commands.onRoadmap('r', { type: 'DraftVersion', data: { version: 'V4', basedOn: 'V3', draftedOn: '2023-01-01' }, metadata: ctx });
   for (let i = 0; i < 120; i++) {
     // Back-dated and departmental reports, so that the latest regional value depends on more than the order.
     const day = `20${20 + (i % 3)}-0${1 + (i % 9)}-1${i % 10}`;
-    await commands.onSheet(`sheet-${i % 4}`, { type: 'ReportIndicator', data: { indicatorId: 'n', reportId: `rep-${i}`, value: 90 + (i % 20), observedOn: day, territory: i % 3 ? null : '37' } }, ctx);
+    await commands.onSheet(`sheet-${i % 4}`, { type: 'ReportIndicator', data: { indicatorId: 'n', reportId: `rep-${i}`, value: 90 + (i % 20), observedOn: day, territory: i % 3 ? null : '37' }, metadata: ctx });
   }
   // The latest report of sheet-0 moved back in time, another one corrected twice.
-  await commands.onSheet('sheet-0', { type: 'CorrectIndicatorReport', data: { indicatorId: 'n', reportId: 'rep-116', value: 7, observedOn: '2019-12-31', reason: 'date' } }, ctx);
-  await commands.onSheet('sheet-1', { type: 'CorrectIndicatorReport', data: { indicatorId: 'n', reportId: 'rep-1', value: 150, observedOn: '2024-01-01', reason: 'typo' } }, ctx);
-  await commands.onSheet('sheet-1', { type: 'CorrectIndicatorReport', data: { indicatorId: 'n', reportId: 'rep-1', value: 151, observedOn: '2024-01-02', reason: 'typo' } }, ctx);
-  await commands.onSheet('sheet-1', { type: 'ReachMilestone', data: { milestoneId: 'm', reachedOn: '2020-05-01' } }, ctx);
-  await commands.onSheet('sheet-2', { type: 'AbandonProject', data: { reason: 'insufficient_partners', explanation: 'x', effectiveOn: '2021-01-01' } }, ctx);
-  await commands.onSheet('sheet-2', { type: 'RetireSheet', data: { reason: 'insufficient_partners', explanation: 'x' } }, ctx);
-  await commands.onSheet('sheet-3', { type: 'CarryOverSheet', data: { toVersion: 'V4', changes: { number: '4.9', enjeu: 'avenir' } } }, ctx);
+  await commands.onSheet('sheet-0', { type: 'CorrectIndicatorReport', data: { indicatorId: 'n', reportId: 'rep-116', value: 7, observedOn: '2019-12-31', reason: 'date' }, metadata: ctx });
+  await commands.onSheet('sheet-1', { type: 'CorrectIndicatorReport', data: { indicatorId: 'n', reportId: 'rep-1', value: 150, observedOn: '2024-01-01', reason: 'typo' }, metadata: ctx });
+  await commands.onSheet('sheet-1', { type: 'CorrectIndicatorReport', data: { indicatorId: 'n', reportId: 'rep-1', value: 151, observedOn: '2024-01-02', reason: 'typo' }, metadata: ctx });
+  await commands.onSheet('sheet-1', { type: 'ReachMilestone', data: { milestoneId: 'm', reachedOn: '2020-05-01' }, metadata: ctx });
+  await commands.onSheet('sheet-2', { type: 'AbandonProject', data: { reason: 'insufficient_partners', explanation: 'x', effectiveOn: '2021-01-01' }, metadata: ctx });
+  await commands.onSheet('sheet-2', { type: 'RetireSheet', data: { reason: 'insufficient_partners', explanation: 'x' }, metadata: ctx });
+  await commands.onSheet('sheet-3', { type: 'CarryOverSheet', data: { toVersion: 'V4', changes: { number: '4.9', enjeu: 'avenir' } }, metadata: ctx });
 }
 
 describe('bulk rebuild of the read models', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { RoadmapCommands, type CommandContext, type SheetCommandInput } from '#application';
+import { RoadmapCommands, type CommandMetadata, type SheetCommandInput } from '#application';
 import { compareVersionLabels, DomainError, parsePeriod, roadmapDecider, roadmapStream, sheetDecider, sheetStream, type IndicatorDefinition, type SheetState } from '#domain';
 import { loadSeed, type Provenance, type SeedIndicator, type SeedSet } from './seed-files.js';
 
@@ -38,7 +38,7 @@ export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: st
   const seed = options.seed ?? loadSeed(options.dir);
   const result: SeedResult = { commands: 0, written: 0, skipped: 0 };
   const roadmapId = seed.roadmap.roadmapId;
-  const ctx = (provenance?: Provenance | Provenance[]): CommandContext => ({ actor: SEED_ACTOR, source: 'seed', correlationId: `seed-${roadmapId}`, ...(provenance ? { provenance } : {}) });
+  const ctx = (provenance?: Provenance | Provenance[]): CommandMetadata => ({ now: new Date(), actor: SEED_ACTOR, source: 'seed', correlationId: `seed-${roadmapId}`, ...(provenance ? { provenance } : {}) });
 
   const run = async (write: () => Promise<{ eventIds: string[] }>) => {
     result.commands++;
@@ -51,23 +51,24 @@ export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: st
       throw error;
     }
   };
-  const onSheet = (sheetId: string, input: SheetCommandInput, provenance?: Provenance | Provenance[]) => run(() => commands.onSheet(sheetId, input, ctx(provenance)));
-  const sheetState = async (sheetId: string): Promise<SheetState> => (await commands.repository.load(sheetStream(sheetId), sheetDecider)).state;
-  const versionsOf = async () => (await commands.repository.load(roadmapStream(roadmapId), roadmapDecider)).state.versions;
+  const onSheet = (sheetId: string, input: SheetCommandInput, provenance?: Provenance | Provenance[]) => run(() => commands.onSheet(sheetId, { ...input, metadata: ctx(provenance) }));
+  const sheetState = async (sheetId: string): Promise<SheetState> => (await commands.load(sheetStream(sheetId), sheetDecider)).state;
+  const versionsOf = async () => (await commands.load(roadmapStream(roadmapId), roadmapDecider)).state.versions;
 
   // 1. The roadmap, its enjeux and organisations.
   await run(() => commands.onRoadmap(roadmapId, {
     type: 'CreateRoadmap',
     data: { roadmapId, title: seed.roadmap.title, region: seed.roadmap.region, enjeux: seed.roadmap.enjeux.map((e) => ({ enjeuId: e.enjeuId, number: e.number, title: e.title })), organisations: seed.roadmap.organisations.map((o) => ({ organisationId: o.organisationId, name: o.name })) },
-  }, ctx()));
+    metadata: ctx(),
+  }));
 
   // 2. Versions before V4 are drafted and adopted in turn; the draft date is unknown, so it is the adoption period's first day.
   const versions = [...seed.roadmap.versions].sort((a, b) => compareVersionLabels(a.version, b.version));
   const adopt = async (v: (typeof versions)[number], basedOn: string | null) => {
     const label = adoptionLabel(v);
     const existing = (await versionsOf()).get(v.version);
-    if (!existing) await run(() => commands.onRoadmap(roadmapId, { type: 'DraftVersion', data: { version: v.version, basedOn, draftedOn: parsePeriod(label).start } }, ctx(v.provenance)));
-    if (existing?.status !== 'adopted') await run(() => commands.onRoadmap(roadmapId, { type: 'AdoptVersion', data: { version: v.version, adoptedOn: label, adoptedBy: v.adoptedBy, facts: v.facts } }, ctx(v.provenance)));
+    if (!existing) await run(() => commands.onRoadmap(roadmapId, { type: 'DraftVersion', data: { version: v.version, basedOn, draftedOn: parsePeriod(label).start }, metadata: ctx(v.provenance) }));
+    if (existing?.status !== 'adopted') await run(() => commands.onRoadmap(roadmapId, { type: 'AdoptVersion', data: { version: v.version, adoptedOn: label, adoptedBy: v.adoptedBy, facts: v.facts }, metadata: ctx(v.provenance) }));
   };
   const v4 = versions.find((v) => v.version === 'V4')!;
   let previous: string | null = null;
@@ -90,7 +91,7 @@ export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: st
   await importIndicators(seed.v3Figures, onSheet, sheetState);
 
   // 5. V4: drafted from V3; sheets carried over or created; ended V3 sheets retired when V4 replaces V3.
-  if (!(await versionsOf()).get('V4')) await run(() => commands.onRoadmap(roadmapId, { type: 'DraftVersion', data: { version: 'V4', basedOn: previous, draftedOn: parsePeriod(adoptionLabel(v4)).start } }, ctx(v4.provenance)));
+  if (!(await versionsOf()).get('V4')) await run(() => commands.onRoadmap(roadmapId, { type: 'DraftVersion', data: { version: 'V4', basedOn: previous, draftedOn: parsePeriod(adoptionLabel(v4)).start }, metadata: ctx(v4.provenance) }));
   let sheetsDone = 0;
   for (const s of seed.sheetsV4) {
     options.onProgress?.(sheetsDone++, seed.sheetsV4.length);
@@ -162,6 +163,6 @@ async function importReports(sheetId: string, indicators: SeedIndicator[], onShe
       }, r.provenance));
     }
   }
-  // Reports on one sheet are decided in turn and appended together (see AggregateRepository).
+  // Reports on one sheet are decided in turn and appended together (see StreamBatcher).
   await Promise.all(writes);
 }

@@ -1,11 +1,5 @@
+import type { CommandOutcome } from '#application';
 import type { ProjectionHost } from '#projections';
-
-/** What a write answers: its events, the stream's revision after it, and the log position of its last event. */
-export interface WriteResult {
-  eventIds: string[];
-  revision: number;
-  position: number;
-}
 
 /**
  * A write that is stored (durable, in the log) but that the read models do not show: they stopped on
@@ -13,19 +7,18 @@ export interface WriteResult {
  * with an error: a client that retried an answered write would report a value twice.
  */
 export class StoredNotVisible extends Error {
-  constructor(readonly result: WriteResult, override readonly cause: unknown) {
+  constructor(readonly result: CommandOutcome, override readonly cause: unknown) {
     super(`the write is stored at position ${result.position}, but the read models do not show it yet: ${cause instanceof Error ? cause.message : String(cause)}`);
     this.name = 'StoredNotVisible';
   }
 }
 
-/** Read-your-writes: the answer to a write, once every read model shows it; or throws StoredNotVisible. */
-export async function visible(host: ProjectionHost, outcome: WriteResult): Promise<WriteResult> {
-  const result: WriteResult = { eventIds: outcome.eventIds, revision: outcome.revision, position: outcome.position };
+/** Read-your-writes: the outcome of a write, once every read model shows it; or throws StoredNotVisible. */
+export async function visible(host: ProjectionHost, outcome: CommandOutcome): Promise<CommandOutcome> {
   try {
-    await host.waitFor(result.position);
-    return result;
+    await host.waitFor(outcome.position);
+    return outcome;
   } catch (error) {
-    throw new StoredNotVisible(result, error);
+    throw new StoredNotVisible(outcome, error);
   }
 }

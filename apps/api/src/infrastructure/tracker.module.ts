@@ -65,7 +65,7 @@ class TrackerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     for (const dispose of this.disposers) await dispose();
     await this.runner.stop();
     await this.store.close();
-    this.commands.repository.close();
+    this.commands.close();
     this.db.close();
     this.tokens.close();
   }

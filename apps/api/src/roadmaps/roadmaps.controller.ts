@@ -1,19 +1,19 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { ENJEUX, TEXT_LIMITS, VERSION_LABEL } from '#domain';
 import { IsSlug } from '../http/validators.js';
-import { RoadmapCommands } from '#application';
+import type { CommandOutcome, RoadmapCommandInput } from '#application';
 import type { Principal } from '#auth';
-import { ProjectionHost } from '#projections';
-import { actorOf, Allow, Caller } from '../auth/access.decorator.js';
-import { requestIds } from '../http/request-context.js';
+import { Allow, Caller } from '../auth/access.decorator.js';
+import { commandMetadata } from '../http/command-metadata.js';
 import { IsCalendarDate, IsPeriod } from '../http/validators.js';
 import { ReadModels } from '../infrastructure/read-models.service.js';
 import { RollupAt } from '../history/rollup-at.service.js';
 import { parseTimeTravel } from '../sheets/queries/sheet-queries.service.js';
-import { visible } from '../http/read-your-writes.js';
+import { ExecuteRoadmapCommand } from './execute-roadmap-command.js';
 
 export class RegionDto {
   @ApiProperty({ example: '24' }) @Matches(/^\d{2,3}$/) code!: string;
@@ -47,8 +47,7 @@ export class AdoptVersionDto {
 @Controller('api/roadmaps')
 export class RoadmapsController {
   constructor(
-    @Inject(RoadmapCommands) private readonly commands: RoadmapCommands,
-    @Inject(ProjectionHost) private readonly runner: ProjectionHost,
+    private readonly commandBus: CommandBus,
     private readonly readModels: ReadModels,
     private readonly rollupAt: RollupAt,
   ) {}
@@ -57,9 +56,8 @@ export class RoadmapsController {
   @HttpCode(201)
   @Allow(['admin'])
   @ApiBearerAuth()
-  async create(@Body() dto: CreateRoadmapDto, @Caller() p: Principal, @Req() req: any) {
-    const outcome = await this.commands.onRoadmap(dto.roadmapId, { type: 'CreateRoadmap', data: { roadmapId: dto.roadmapId, title: dto.title, region: { code: dto.region.code, name: dto.region.name }, enjeux: dto.enjeux.map((e) => ({ enjeuId: e.enjeuId, number: e.number, title: e.title })) } }, this.ctx(p, req));
-    return visible(this.runner, outcome);
+  create(@Body() dto: CreateRoadmapDto, @Caller() p: Principal, @Req() req: any) {
+    return this.write(req, p, dto.roadmapId, { type: 'CreateRoadmap', data: { roadmapId: dto.roadmapId, title: dto.title, region: { code: dto.region.code, name: dto.region.name }, enjeux: dto.enjeux.map((e) => ({ enjeuId: e.enjeuId, number: e.number, title: e.title })) } });
   }
 
   @Get()
@@ -94,21 +92,20 @@ export class RoadmapsController {
   @HttpCode(201)
   @Allow(['admin'])
   @ApiBearerAuth()
-  async draft(@Param('roadmapId') roadmapId: string, @Body() dto: DraftVersionDto, @Caller() p: Principal, @Req() req: any) {
-    const outcome = await this.commands.onRoadmap(roadmapId, { type: 'DraftVersion', data: { version: dto.version, basedOn: dto.basedOn ?? null, draftedOn: dto.draftedOn } }, this.ctx(p, req));
-    return visible(this.runner, outcome);
+  draft(@Param('roadmapId') roadmapId: string, @Body() dto: DraftVersionDto, @Caller() p: Principal, @Req() req: any) {
+    return this.write(req, p, roadmapId, { type: 'DraftVersion', data: { version: dto.version, basedOn: dto.basedOn ?? null, draftedOn: dto.draftedOn } });
   }
 
   @Post(':roadmapId/versions/:version/adopt')
   @HttpCode(201)
   @Allow(['admin'])
   @ApiBearerAuth()
-  async adopt(@Param('roadmapId') roadmapId: string, @Param('version') version: string, @Body() dto: AdoptVersionDto, @Caller() p: Principal, @Req() req: any) {
-    const outcome = await this.commands.onRoadmap(roadmapId, { type: 'AdoptVersion', data: { version, adoptedOn: dto.adoptedOn, adoptedBy: dto.adoptedBy ?? null, facts: dto.facts ?? null } }, this.ctx(p, req));
-    return visible(this.runner, outcome);
+  adopt(@Param('roadmapId') roadmapId: string, @Param('version') version: string, @Body() dto: AdoptVersionDto, @Caller() p: Principal, @Req() req: any) {
+    return this.write(req, p, roadmapId, { type: 'AdoptVersion', data: { version, adoptedOn: dto.adoptedOn, adoptedBy: dto.adoptedBy ?? null, facts: dto.facts ?? null } });
   }
 
-  private ctx(p: Principal, req: any) {
-    return { actor: actorOf(p), ...requestIds(req), source: 'api' };
+  private write(req: any, principal: Principal, roadmapId: string, input: RoadmapCommandInput): Promise<CommandOutcome> {
+    const command = { ...input, metadata: commandMetadata(req, principal) };
+    return this.commandBus.execute(new ExecuteRoadmapCommand(roadmapId, command));
   }
 }

@@ -4,11 +4,11 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import type { Principal } from '#auth';
 import { timeOrderedId } from '#event-store';
 import { isSlug, invalid, type SheetFields } from '#domain';
+import { assertPilotOf, type CommandOutcome, type SheetCommandInput } from '#application';
 import { Allow, Caller } from '../auth/access.decorator.js';
-import { requestIds } from '../http/request-context.js';
-import { assertPilotOf } from '../auth/pilot-access.js';
+import { commandMetadata } from '../http/command-metadata.js';
 import { ReadModels } from '../infrastructure/read-models.service.js';
-import { ExecuteSheetCommand, type WriteResult } from './commands/execute-sheet-command.js';
+import { ExecuteSheetCommand } from './commands/execute-sheet-command.js';
 import {
   AbandonDto, CompleteDto, CorrectReportDto, CreateSheetDto, IndicatorDto, MilestoneDto, ReachMilestoneDto, ReportIndicatorDto,
   RescheduleMilestoneDto, RetireSheetDto, ReviseSheetDto, SetTargetDto,
@@ -40,16 +40,16 @@ export class SheetsController {
     private readonly queries: SheetQueries,
   ) {}
 
-  private write(req: any, principal: Principal, sheetId: string, input: ExecuteSheetCommand['input']): Promise<WriteResult> {
-    const { correlationId, causationId } = requestIds(req);
-    return this.commandBus.execute(new ExecuteSheetCommand(checkId('sheetId', sheetId), input, principal, correlationId, causationId));
+  private write(req: any, principal: Principal, sheetId: string, input: SheetCommandInput): Promise<CommandOutcome> {
+    const command = { ...input, metadata: commandMetadata(req, principal) };
+    return this.commandBus.execute(new ExecuteSheetCommand(checkId('sheetId', sheetId), command, principal));
   }
 
   @Post()
   @Allow(['admin'])
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Create a sheet in a roadmap version (secretariat)' })
-  async create(@Body() dto: CreateSheetDto, @Caller() principal: Principal, @Req() req: any): Promise<WriteResult & { sheetId: string }> {
+  async create(@Body() dto: CreateSheetDto, @Caller() principal: Principal, @Req() req: any): Promise<CommandOutcome & { sheetId: string }> {
     const sheetId = dto.sheetId ?? slugify(dto.title);
     if (!isSlug(sheetId)) throw invalid('invalid_id', 'no usable sheetId could be derived from the title: give one', { field: 'sheetId' });
     const result = await this.write(req, principal, sheetId, {
@@ -84,7 +84,7 @@ export class SheetsController {
   @ApiOperation({ summary: 'Every event of the sheet with actor, record time, correlation and what it changed (admin, auditor, the sheet\'s pilots)' })
   async history(@Param('sheetId') sheetId: string, @Caller() caller: Principal): Promise<unknown> {
     checkId('sheetId', sheetId);
-    if (caller.role === 'pilot') assertPilotOf(caller, this.readModels.getSheet(sheetId).pilots, sheetId);
+    if (caller.role === 'pilot') assertPilotOf(caller, sheetId, this.readModels.getSheet(sheetId).pilots);
     return this.queries.history(sheetId);
   }
 

@@ -3,9 +3,10 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '#auth';
 import { invalid, isSlug, type SheetFields } from '#domain';
+import type { CommandOutcome } from '#application';
 import { Allow, Caller } from '../auth/access.decorator.js';
-import { requestIds } from '../http/request-context.js';
-import { ExecuteSheetCommand, type WriteResult } from '../sheets/commands/execute-sheet-command.js';
+import { commandMetadata } from '../http/command-metadata.js';
+import { ExecuteSheetCommand } from '../sheets/commands/execute-sheet-command.js';
 import { toIndicatorDefinition, toMilestoneDefinition } from '../sheets/sheets.controller.js';
 import { CarryOverDto } from './carry-over.dto.js';
 import { VersionsService } from './versions.service.js';
@@ -28,8 +29,7 @@ export class VersionsController {
   @Allow(['admin'])
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Carry a sheet over into the draft version, with changes (e.g. a new number) and added indicators or milestones' })
-  carryOver(@Param('sheetId') sheetId: string, @Body() dto: CarryOverDto, @Caller() principal: Principal, @Req() req: any): Promise<WriteResult> {
-    const { correlationId, causationId } = requestIds(req);
+  carryOver(@Param('sheetId') sheetId: string, @Body() dto: CarryOverDto, @Caller() principal: Principal, @Req() req: any): Promise<CommandOutcome> {
     const changes = Object.fromEntries(Object.entries(dto.changes ?? {}).filter(([, v]) => v !== undefined)) as Partial<SheetFields>;
     return this.commandBus.execute(new ExecuteSheetCommand(checkId('sheetId', sheetId), {
       type: 'CarryOverSheet',
@@ -37,7 +37,8 @@ export class VersionsController {
         toVersion: dto.toVersion, changes,
         addedIndicators: (dto.addedIndicators ?? []).map(toIndicatorDefinition), addedMilestones: (dto.addedMilestones ?? []).map(toMilestoneDefinition),
       },
-    }, principal, correlationId, causationId));
+      metadata: commandMetadata(req, principal),
+    }, principal));
   }
 
   @Get('sheets/:sheetId/lineage')

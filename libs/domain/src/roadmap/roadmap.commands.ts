@@ -1,8 +1,10 @@
 import type { Enjeu, Organisation } from './roadmap.events.js';
+import type { CommandClock } from '../shared/decider.js';
 
 interface Ctx {
-  today: string;
+  metadata: CommandClock;
 }
+
 export type CreateRoadmap = { type: 'CreateRoadmap'; data: { roadmapId: string; title: string; region: { code: string; name: string }; enjeux: Enjeu[]; organisations?: Organisation[] } } & Ctx;
 export type DraftVersion = { type: 'DraftVersion'; data: { version: string; basedOn: string | null; draftedOn?: string } } & Ctx;
 export type AdoptVersion = { type: 'AdoptVersion'; data: { version: string; adoptedOn: string; adoptedBy?: string | null; facts?: string | null } } & Ctx;

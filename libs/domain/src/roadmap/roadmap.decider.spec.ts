@@ -15,7 +15,7 @@ const enjeux: Enjeu[] = [
 ];
 const createData = { roadmapId: ROADMAP, title: 'SCORAN Centre-Val de Loire', region: { code: '24', name: 'Centre-Val de Loire' }, enjeux };
 
-const cmd = <T extends RoadmapCommand['type']>(type: T, data: Extract<RoadmapCommand, { type: T }>['data']) => ({ type, data, today: TODAY }) as RoadmapCommand;
+const cmd = <T extends RoadmapCommand['type']>(type: T, data: Extract<RoadmapCommand, { type: T }>['data']) => ({ type, data, metadata: { now: new Date(TODAY) } }) as RoadmapCommand;
 const created: RoadmapEvent = { type: 'RoadmapCreated', data: createData };
 const drafted = (version: string, basedOn: string | null, draftedOn = '2019-01-15'): RoadmapEvent =>
   ({ type: 'RoadmapVersionDrafted', data: { roadmapId: ROADMAP, version, basedOn, draftedOn } });

@@ -1,5 +1,5 @@
 import type { Decider } from '../shared/decider.js';
-import { isSlug } from '../shared/decider.js';
+import { isSlug, todayOf } from '../shared/decider.js';
 import { assertCalendarDate } from '../shared/calendar.js';
 import { conflict, invalid, notFound, ruleBroken } from '../shared/domain-error.js';
 import { parsePeriod } from '../shared/period.js';
@@ -89,7 +89,7 @@ export function decideRoadmap(command: RoadmapCommand, state: RoadmapState): Roa
       if (latest && !isLaterVersion(d.version, latest.version)) {
         throw ruleBroken('version_order', `version ${d.version} must come after ${latest.version}`, { version: d.version });
       }
-      const draftedOn = d.draftedOn ?? command.today;
+      const draftedOn = d.draftedOn ?? todayOf(command);
       assertCalendarDate('draftedOn', draftedOn);
       return [{ type: 'RoadmapVersionDrafted', data: { roadmapId: state.roadmapId, version: d.version, basedOn: d.basedOn, draftedOn } }];
     }
@@ -101,7 +101,7 @@ export function decideRoadmap(command: RoadmapCommand, state: RoadmapState): Roa
       const period = parsePeriod(d.adoptedOn, 'adoptedOn');
       optionalText('adoptedBy', d.adoptedBy, TEXT_LIMITS.adoptedBy);
       optionalText('facts', d.facts, TEXT_LIMITS.facts);
-      if (period.start > command.today) throw ruleBroken('date_in_future', `adoptedOn ${d.adoptedOn} is after today`, { field: 'adoptedOn' });
+      if (period.start > todayOf(command)) throw ruleBroken('date_in_future', `adoptedOn ${d.adoptedOn} is after today`, { field: 'adoptedOn' });
       const base = v.basedOn ? state.versions.get(v.basedOn) : null;
       if (base?.adoptedOn && parsePeriod(base.adoptedOn).start > period.end) {
         throw ruleBroken('version_order', `${d.version} cannot be adopted before ${base.version} (${base.adoptedOn})`, { field: 'adoptedOn' });

@@ -1,5 +1,17 @@
 import { TEXT_LIMITS } from './text-limits.js';
 
+/**
+ * What a command carries besides its data, as far as deciders are concerned: the clock of the one
+ * who issued it. The clock is set where the command enters (HTTP, seed, CLI), so a decision never
+ * reads the time itself.
+ */
+export interface CommandClock {
+  now: Date;
+}
+
+/** The calendar day (UTC) a command is decided on: record time, for "not in the future" rules. */
+export const todayOf = (command: { metadata: CommandClock }): string => command.metadata.now.toISOString().slice(0, 10);
+
 /** The shape every aggregate follows (see ARCHITECTURE.md): pure functions, no I/O. */
 export interface Decider<Command, Event, State> {
   /** Names the aggregate in snapshot keys. */

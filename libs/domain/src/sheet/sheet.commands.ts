@@ -1,9 +1,9 @@
 import type { AbandonReason, IndicatorDefinition, MilestoneDefinition, RetireReason, SheetFields } from './sheet.events.js';
 import type { Target } from './sheet.events.js';
+import type { CommandClock } from '../shared/decider.js';
 
-/** `today` is the calendar day the command is decided on (record time), for "not in the future" rules. */
 interface Ctx {
-  today: string;
+  metadata: CommandClock;
 }
 
 export type CreateSheet = {

@@ -36,7 +36,7 @@ const fields: SheetFields = {
 
 type CreateData = Extract<SheetCommand, { type: 'CreateSheet' }>['data'];
 const createSheet = (over: Partial<CreateData> = {}): SheetCommand => ({
-  type: 'CreateSheet', today: TODAY,
+  type: 'CreateSheet', metadata: { now: new Date(TODAY) },
   data: { sheetId: SHEET, roadmapId: 'scoran-centre-val-de-loire', version: 'V4', ...fields, indicators, milestones, ...over },
 });
 const sheetCreated = (over: Partial<SheetCreated['data']> = {}): SheetCreated => ({
@@ -45,7 +45,7 @@ const sheetCreated = (over: Partial<SheetCreated['data']> = {}): SheetCreated =>
 });
 /** A command on an existing sheet, with today's date. */
 const cmd = <T extends SheetCommand['type']>(type: T, data: Extract<SheetCommand, { type: T }>['data']) =>
-  ({ type, data, today: TODAY }) as SheetCommand;
+  ({ type, data, metadata: { now: new Date(TODAY) } }) as SheetCommand;
 
 const reported = (reportId: string, value: number, observedOn = '2024-03-31', indicatorId = 'datasets-published'): SheetEvent => ({
   type: 'IndicatorReported', data: { sheetId: SHEET, indicatorId, reportId, value, observedOn, territory: '24', source: null, comment: null },

@@ -1,6 +1,6 @@
 import { assertCalendarDate } from '../shared/calendar.js';
 import type { Decider } from '../shared/decider.js';
-import { isSlug } from '../shared/decider.js';
+import { isSlug, todayOf } from '../shared/decider.js';
 import { conflict, invalid, notFound, ruleBroken } from '../shared/domain-error.js';
 import { parsePeriod } from '../shared/period.js';
 import { isTerritory } from '../shared/territory.js';
@@ -322,7 +322,7 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
       const d = command.data;
       const ind = requireIndicator(state, d.indicatorId);
       assertFitsUnit(ind.unit, d.value);
-      notInFuture('observedOn', d.observedOn, command.today);
+      notInFuture('observedOn', d.observedOn, todayOf(command));
       if (d.territory != null && !isTerritory(d.territory)) {
         throw invalid('invalid_territory', 'territory must be the region (24) or one of its departments (18, 28, 36, 37, 41, 45)', { field: 'territory' });
       }
@@ -346,7 +346,7 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
       if (!report) throw notFound('report_not_found', `indicator ${d.indicatorId} has no report ${d.reportId}`, { reportId: d.reportId });
       assertFitsUnit(ind.unit, d.value);
       const observedOn = d.observedOn ?? report.observedOn;
-      notInFuture('observedOn', observedOn, command.today);
+      notInFuture('observedOn', observedOn, todayOf(command));
       requireText('reason', d.reason, TEXT_LIMITS.reason);
       if (report.value === d.value && report.observedOn === observedOn) throw ruleBroken('correction_changes_nothing', 'the correction gives the same value and date as the report');
       return [{ type: 'IndicatorReportCorrected', data: { sheetId, indicatorId: d.indicatorId, reportId: d.reportId, value: d.value, observedOn, reason: d.reason } }];
@@ -354,7 +354,7 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
     case 'ReachMilestone': {
       requireOpen(state);
       const m = requireMilestone(state, command.data.milestoneId);
-      notInFuture('reachedOn', command.data.reachedOn, command.today);
+      notInFuture('reachedOn', command.data.reachedOn, todayOf(command));
       optionalText('evidence', command.data.evidence, TEXT_LIMITS.evidence);
       if (m.reachedOn) throw conflict('milestone_already_reached', `milestone ${m.milestoneId} was already reached on ${m.reachedOn}`, { milestoneId: m.milestoneId, reachedOn: m.reachedOn });
       return [{ type: 'MilestoneReached', data: { sheetId, milestoneId: m.milestoneId, reachedOn: command.data.reachedOn, evidence: command.data.evidence ?? null } }];
@@ -370,7 +370,7 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
     }
     case 'CompleteProject': {
       requireOpen(state);
-      notInFuture('completedOn', command.data.completedOn, command.today);
+      notInFuture('completedOn', command.data.completedOn, todayOf(command));
       optionalText('summary', command.data.summary, TEXT_LIMITS.summary);
       return [{ type: 'ProjectCompleted', data: { sheetId, completedOn: command.data.completedOn, summary: command.data.summary ?? null } }];
     }

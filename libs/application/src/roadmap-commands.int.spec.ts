@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sheetDecider, sheetStream, type SheetState } from '#domain';
 import { SqliteEventStore } from '#event-store';
-import { RoadmapCommands } from './sheet-commands.service.js';
+import { RoadmapCommands } from './roadmap-commands.js';
 import { SqliteSnapshotStore } from './snapshot-store.js';
 
 const ctx = { actor: 'test', correlationId: 'c-1', source: 'test' };
+const metadata = { ...ctx, now: new Date() };
 const created = {
   type: 'SheetCreated',
   data: {
@@ -21,10 +22,10 @@ const reported = (n: number) => ({
   type: 'IndicatorReported',
   data: { sheetId: 's1', indicatorId: 'i1', reportId: `r${n}`, value: n, observedOn: '2024-01-01', territory: null, source: null, comment: null },
 });
-const report = (n: number) => ({ type: 'ReportIndicator' as const, data: { indicatorId: 'i1', reportId: `x${n}`, value: n, observedOn: '2024-02-01' } });
+const report = (n: number) => ({ type: 'ReportIndicator' as const, data: { indicatorId: 'i1', reportId: `x${n}`, value: n, observedOn: '2024-02-01' }, metadata });
 const reportsOf = (state: SheetState) => [...state.indicators.get('i1')!.reports.keys()];
 
-describe('AggregateRepository with cached states and snapshots', () => {
+describe('RoadmapCommands with cached states and snapshots', () => {
   const dir = mkdtempSync(join(tmpdir(), 'scoran-repo-'));
   const path = join(dir, 'events.sqlite');
 
@@ -35,31 +36,31 @@ describe('AggregateRepository with cached states and snapshots', () => {
     const snapshots = new SqliteSnapshotStore(join(dir, 'snapshots.sqlite'));
     const commands = new RoadmapCommands(store, { snapshots, snapshotEvery: 10 });
 
-    await commands.onSheet('s1', report(1), ctx);
+    await commands.onSheet('s1', report(1));
     expect(snapshots.load(sheetStream('s1'), [...listKinds(dir)][0]!)?.revision).toBe(31);
 
     // Another process appends to the stream: the cached state must not miss it.
     const other = new SqliteEventStore({ path });
     await other.appendToStream(sheetStream('s1'), [{ ...reported(100), metadata: ctx }], { expectedRevision: 31 });
     await other.close();
-    const outcome = await commands.onSheet('s1', report(2), ctx);
+    const outcome = await commands.onSheet('s1', report(2));
     expect(outcome.revision).toBe(33);
     // A duplicate report id is refused by the decider: the cached state knows x2.
-    await expect(commands.onSheet('s1', report(2), ctx)).rejects.toMatchObject({ code: 'report_exists' });
+    await expect(commands.onSheet('s1', report(2))).rejects.toMatchObject({ code: 'report_exists' });
 
-    const fromRepository = await commands.repository.load(sheetStream('s1'), sheetDecider);
+    const fromRepository = await commands.load(sheetStream('s1'), sheetDecider);
     const plain = new RoadmapCommands(store);
-    const fromFullFold = await plain.repository.load(sheetStream('s1'), sheetDecider);
+    const fromFullFold = await plain.load(sheetStream('s1'), sheetDecider);
     expect(fromRepository.revision).toBe(fromFullFold.revision);
     expect(reportsOf(fromRepository.state)).toEqual(reportsOf(fromFullFold.state));
     expect(reportsOf(fromFullFold.state)).toHaveLength(33);
 
     // A new repository on the same files starts from the snapshot and folds only the tail.
     const restarted = new RoadmapCommands(store, { snapshots: new SqliteSnapshotStore(join(dir, 'snapshots.sqlite')), snapshotEvery: 10 });
-    const again = await restarted.repository.load(sheetStream('s1'), sheetDecider);
+    const again = await restarted.load(sheetStream('s1'), sheetDecider);
     expect(reportsOf(again.state)).toEqual(reportsOf(fromFullFold.state));
-    restarted.repository.close();
-    commands.repository.close();
+    restarted.close();
+    commands.close();
     await store.close();
   });
 
@@ -70,20 +71,20 @@ describe('AggregateRepository with cached states and snapshots', () => {
     const reads: string[] = [];
     const readStream = store.readStream.bind(store);
     store.readStream = (stream, options) => { reads.push(stream); return readStream(stream, options); };
-    await commands.onSheet('s1', report(1), ctx); // first time: folds the stream
+    await commands.onSheet('s1', report(1)); // first time: folds the stream
     const afterFirst = reads.length;
     expect(afterFirst).toBeGreaterThan(0);
-    await commands.onSheet('s1', report(2), ctx);
-    await commands.onSheet('s1', report(3), ctx);
+    await commands.onSheet('s1', report(2));
+    await commands.onSheet('s1', report(3));
     expect(reads.length).toBe(afterFirst); // this store wrote the last events: nothing to read
 
     const other = new SqliteEventStore({ path: join(dir, 'known.sqlite') });
     await other.appendToStream(sheetStream('s1'), [{ ...reported(50), metadata: ctx }], { expectedRevision: 3 });
     await other.close();
-    const outcome = await commands.onSheet('s1', report(4), ctx);
+    const outcome = await commands.onSheet('s1', report(4));
     expect(reads.length).toBeGreaterThan(afterFirst); // caught up from the store
     expect(outcome.revision).toBe(5);
-    const state = (await commands.repository.load(sheetStream('s1'), sheetDecider)).state;
+    const state = (await commands.load(sheetStream('s1'), sheetDecider)).state;
     expect(reportsOf(state)).toEqual(['x1', 'x2', 'x3', 'r50', 'x4']);
     await store.close();
   });
@@ -95,9 +96,9 @@ describe('AggregateRepository with cached states and snapshots', () => {
     const onlyOrgB = (state: SheetState) => {
       if (!state.fields.pilots.includes('org-b')) throw Object.assign(new Error('not a pilot'), { code: 'not_a_pilot' });
     };
-    await expect(commands.onSheet('s1', report(1), ctx, onlyOrgB)).rejects.toMatchObject({ code: 'not_a_pilot' });
+    await expect(commands.onSheet('s1', report(1), onlyOrgB)).rejects.toMatchObject({ code: 'not_a_pilot' });
     expect(await store.streamRevision(sheetStream('s1'))).toBe(0);
-    await commands.onSheet('s1', report(1), ctx, (state) => expect(state.fields.pilots).toEqual(['org-a']));
+    await commands.onSheet('s1', report(1), (state) => expect(state.fields.pilots).toEqual(['org-a']));
     expect(await store.streamRevision(sheetStream('s1'))).toBe(1);
     await store.close();
   });

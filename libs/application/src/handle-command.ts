@@ -1,0 +1,143 @@
+import { DomainError, type Decider } from '#domain';
+import { WrongExpectedRevisionError, type EventStore, type NewEvent } from '#event-store';
+import type { CommandMetadata, CommandOutcome } from './command.js';
+import { foldFromStart, type Fold, type StateSource, type StreamState } from './stream-state.js';
+
+interface EventShape {
+  type: string;
+  data: unknown;
+}
+
+type IssuedCommand = { type: string; metadata: CommandMetadata };
+
+/** One command to decide, and the policy its issuer must satisfy on the state it is decided on. */
+export interface CommandRequest<C, S> {
+  command: C;
+  /** Throws when the issuer may not run this command on `state` (a pilot writes only on its own sheets). */
+  authorise?: ((state: S) => void) | undefined;
+}
+
+export interface HandleCommandOptions<S> {
+  /** Where the stream's state comes from and goes back to; by default folded from the first event every time. */
+  states?: StateSource;
+  authorise?: (state: S) => void;
+  /** Attempts when another writer appends to the stream in between, before `concurrent_update`. */
+  maxAttempts?: number;
+}
+
+/**
+ * Read the stream, fold it, decide, append with the expected revision: the whole life of a command.
+ * A writer elsewhere makes the append fail on the expected revision; the command is then decided
+ * again against the new state, a bounded number of times, so that no update is lost and no rule skipped.
+ */
+export async function handleCommand<C extends IssuedCommand, E extends EventShape, S>(
+  store: EventStore,
+  streamName: string,
+  decider: Decider<C, E, S>,
+  command: C,
+  options: HandleCommandOptions<S> = {},
+): Promise<CommandOutcome> {
+  const [settled] = await handleCommands(store, streamName, decider, [{ command, authorise: options.authorise }], options);
+  if (settled!.status === 'rejected') throw settled!.reason;
+  return settled!.value;
+}
+
+/**
+ * `handleCommand` for several commands on one stream: each is decided in turn against the state the
+ * previous ones left, and their events are appended together, in one append. Each command gets its own
+ * answer, its outcome or its error; a refused command does not stop the others.
+ */
+export async function handleCommands<C extends IssuedCommand, E extends EventShape, S>(
+  store: EventStore,
+  streamName: string,
+  decider: Decider<C, E, S>,
+  requests: readonly CommandRequest<C, S>[],
+  options: HandleCommandOptions<S> = {},
+): Promise<PromiseSettledResult<CommandOutcome>[]> {
+  const states = options.states ?? foldFromStart;
+  const maxAttempts = options.maxAttempts ?? 8;
+  for (let attempt = 1; ; attempt++) {
+    const current = await states.read(store, streamName, decider);
+    const decided = decideInTurn(decider, requests, current.state);
+    try {
+      return await append(store, streamName, decider, states, current, decided);
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      if (attempt >= maxAttempts) {
+        throw new DomainError('concurrent_update', `stream ${streamName} kept changing while the command was decided; retry`, 'conflict');
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+    }
+  }
+}
+
+interface Decided<S> {
+  /** The state after every accepted command's events. */
+  state: S;
+  events: NewEvent[];
+  /** Per request: the number of events it produced, or why it was refused. */
+  results: Array<number | { error: unknown }>;
+}
+
+function decideInTurn<C extends IssuedCommand, E extends EventShape, S>(decider: Decider<C, E, S>, requests: readonly CommandRequest<C, S>[], initial: S): Decided<S> {
+  let state = initial;
+  const events: NewEvent[] = [];
+  const results: Decided<S>['results'] = [];
+  for (const { command, authorise } of requests) {
+    try {
+      authorise?.(state);
+      const produced = decider.decide(command, state);
+      for (const e of produced) state = decider.evolve(state, e);
+      if (produced.length) {
+        const metadata = eventMetadata(command.metadata);
+        for (const e of produced) events.push({ type: e.type, data: e.data, metadata });
+      }
+      results.push(produced.length);
+    } catch (error) {
+      results.push({ error });
+    }
+  }
+  return { state, events, results };
+}
+
+async function append<S>(
+  store: EventStore,
+  streamName: string,
+  fold: Fold<S, never>,
+  states: StateSource,
+  current: StreamState<S>,
+  decided: Decided<S>,
+): Promise<PromiseSettledResult<CommandOutcome>[]> {
+  if (decided.events.length === 0) {
+    // Nothing was evolved: the state is still the committed one.
+    states.committed(streamName, fold, current);
+    const head = await store.headPosition();
+    return decided.results.map((r) =>
+      typeof r === 'number' ? { status: 'fulfilled', value: { eventIds: [], revision: current.revision, position: head } } : { status: 'rejected', reason: r.error },
+    );
+  }
+  const appended = await store.appendToStream(streamName, decided.events, { expectedRevision: current.revision === -1 ? 'no_stream' : current.revision });
+  states.committed(streamName, fold, { state: decided.state, revision: appended.nextExpectedRevision, snapshotRevision: current.snapshotRevision });
+  // The appended events in order, cut back into each command's share.
+  let offset = 0;
+  return decided.results.map((r): PromiseSettledResult<CommandOutcome> => {
+    if (typeof r !== 'number') return { status: 'rejected', reason: r.error };
+    if (r === 0) return { status: 'fulfilled', value: { eventIds: [], revision: current.revision, position: appended.position } };
+    const eventIds = new Array<string>(r);
+    for (let i = 0; i < r; i++) eventIds[i] = appended.events[offset + i]!.id;
+    const last = appended.events[offset + r - 1]!;
+    offset += r;
+    return { status: 'fulfilled', value: { eventIds, revision: last.revision, position: last.position } };
+  });
+}
+
+/** The metadata every event of a command records: who, in which thread of causes, from where. */
+function eventMetadata(m: CommandMetadata): NewEvent['metadata'] {
+  return {
+    actor: m.actor,
+    correlationId: m.correlationId,
+    causationId: m.causationId ?? null,
+    source: m.source,
+    ...(m.provenance ? { provenance: m.provenance } : {}),
+  };
+}
