@@ -1,14 +1,13 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { ENJEUX, TEXT_LIMITS, VERSION_LABEL } from '#domain';
 import { IsSlug } from '../http/validators.js';
 import { RoadmapCommands } from '#application';
-import type { Principal } from '#auth';
 import { ProjectionHost } from '#projections';
-import { actorOf, Allow, Caller } from '../auth/access.decorator.js';
-import { requestIds } from '../http/request-context.js';
+import { Allow } from '../auth/access.decorator.js';
+import { CommandOrigin } from '../http/request-ids.decorator.js';
 import { IsCalendarDate, IsPeriod } from '../http/validators.js';
 import { ReadModels } from '../infrastructure/read-models.service.js';
 import { RollupAt } from '../history/rollup-at.service.js';
@@ -57,8 +56,8 @@ export class RoadmapsController {
   @HttpCode(201)
   @Allow(['admin'])
   @ApiBearerAuth()
-  async create(@Body() dto: CreateRoadmapDto, @Caller() p: Principal, @Req() req: any) {
-    const outcome = await this.commands.onRoadmap(dto.roadmapId, { type: 'CreateRoadmap', data: { roadmapId: dto.roadmapId, title: dto.title, region: { code: dto.region.code, name: dto.region.name }, enjeux: dto.enjeux.map((e) => ({ enjeuId: e.enjeuId, number: e.number, title: e.title })) } }, this.ctx(p, req));
+  async create(@Body() dto: CreateRoadmapDto, @CommandOrigin() origin: CommandOrigin) {
+    const outcome = await this.commands.onRoadmap(dto.roadmapId, { type: 'CreateRoadmap', data: { roadmapId: dto.roadmapId, title: dto.title, region: { code: dto.region.code, name: dto.region.name }, enjeux: dto.enjeux.map((e) => ({ enjeuId: e.enjeuId, number: e.number, title: e.title })) } }, this.ctx(origin));
     return visible(this.runner, outcome);
   }
 
@@ -94,8 +93,8 @@ export class RoadmapsController {
   @HttpCode(201)
   @Allow(['admin'])
   @ApiBearerAuth()
-  async draft(@Param('roadmapId') roadmapId: string, @Body() dto: DraftVersionDto, @Caller() p: Principal, @Req() req: any) {
-    const outcome = await this.commands.onRoadmap(roadmapId, { type: 'DraftVersion', data: { version: dto.version, basedOn: dto.basedOn ?? null, draftedOn: dto.draftedOn } }, this.ctx(p, req));
+  async draft(@Param('roadmapId') roadmapId: string, @Body() dto: DraftVersionDto, @CommandOrigin() origin: CommandOrigin) {
+    const outcome = await this.commands.onRoadmap(roadmapId, { type: 'DraftVersion', data: { version: dto.version, basedOn: dto.basedOn ?? null, draftedOn: dto.draftedOn } }, this.ctx(origin));
     return visible(this.runner, outcome);
   }
 
@@ -103,12 +102,12 @@ export class RoadmapsController {
   @HttpCode(201)
   @Allow(['admin'])
   @ApiBearerAuth()
-  async adopt(@Param('roadmapId') roadmapId: string, @Param('version') version: string, @Body() dto: AdoptVersionDto, @Caller() p: Principal, @Req() req: any) {
-    const outcome = await this.commands.onRoadmap(roadmapId, { type: 'AdoptVersion', data: { version, adoptedOn: dto.adoptedOn, adoptedBy: dto.adoptedBy ?? null, facts: dto.facts ?? null } }, this.ctx(p, req));
+  async adopt(@Param('roadmapId') roadmapId: string, @Param('version') version: string, @Body() dto: AdoptVersionDto, @CommandOrigin() origin: CommandOrigin) {
+    const outcome = await this.commands.onRoadmap(roadmapId, { type: 'AdoptVersion', data: { version, adoptedOn: dto.adoptedOn, adoptedBy: dto.adoptedBy ?? null, facts: dto.facts ?? null } }, this.ctx(origin));
     return visible(this.runner, outcome);
   }
 
-  private ctx(p: Principal, req: any) {
-    return { actor: actorOf(p), ...requestIds(req), source: 'api' };
+  private ctx({ actor, correlationId, causationId }: CommandOrigin) {
+    return { actor, correlationId, causationId, source: 'api' };
   }
 }
