@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import type { AppConfig } from '#config';
@@ -14,6 +14,7 @@ import { ReadinessIndicators } from './health/readiness.indicators.js';
 import { HistoryModule } from './history/history.module.js';
 import { ProblemFilter } from './http/exception.filter.js';
 import { HttpHooks } from './http/http-hooks.provider.js';
+import { StrictValidationPipe } from './http/validation.pipe.js';
 import { TrackerModule, type StartupHook } from './infrastructure/tracker.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RoadmapsModule } from './roadmaps/roadmaps.module.js';
@@ -46,6 +47,7 @@ export class AppModule {
         HttpHooks,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_PIPE, useClass: StrictValidationPipe },
       ],
     };
   }

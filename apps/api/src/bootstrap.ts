@@ -4,7 +4,6 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '#config';
 import { AppModule } from './app.module.js';
-import { strictValidationPipe } from './http/validation.pipe.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import type { StartupHook } from './infrastructure/tracker.module.js';
 import { createLogger, NestPinoLogger } from './http/logger.js';
@@ -23,7 +22,6 @@ export async function createApp(config: AppConfig, hooks: StartupHook[] = []): P
   instrumentHttp(app);
   await registerDashboardAssets(app);
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins });
-  app.useGlobalPipes(strictValidationPipe());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

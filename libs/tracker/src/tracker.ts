@@ -34,6 +34,7 @@ export class Tracker {
   private readonly closers = new Map<string, () => Promise<void> | void>();
   private readonly lazy = new Map<string, unknown>();
   private readModels: ProjectionHost | null;
+  private started = false;
 
   private constructor(
     readonly config: AppConfig,
@@ -113,8 +114,6 @@ export class Tracker {
   get relayCheckpoints(): SqliteCheckpointStore {
     return this.once('relayCheckpoints', () => new SqliteCheckpointStore({ path: this.files.relay }), (c) => c.close());
   }
-
-  private started = false;
 
   /** Starts following the log (once). */
   start(): void {

@@ -8,6 +8,7 @@ import { RoadmapCommands } from '#application';
 import { ProjectionHost } from '#projections';
 import { Allow } from '../auth/access.decorator.js';
 import { CommandOrigin } from '../http/request-ids.decorator.js';
+import { RollupQuery } from './rollup-query.dto.js';
 import { IsCalendarDate, IsPeriod } from '../http/validators.js';
 import { ReadModels } from '../infrastructure/read-models.service.js';
 import { RollupAt } from '../history/rollup-at.service.js';
@@ -72,9 +73,9 @@ export class RoadmapsController {
   }
 
   @Get(':roadmapId/rollup')
-  rollup(@Param('roadmapId') roadmapId: string, @Query() query: Record<string, string | undefined>) {
+  rollup(@Param('roadmapId') roadmapId: string, @Query() query: RollupQuery) {
     this.readModels.roadmap(roadmapId);
-    const tt = parseTimeTravel(query);
+    const tt = parseTimeTravel({ ...query });
     // In time, the roll-up is folded from the log; otherwise the read model answers.
     if (tt.asOf || tt.knownAt) return this.rollupAt.rollup(roadmapId, query.version, tt);
     return this.readModels.rollup(roadmapId, query.version);

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '#auth';
 import { timeOrderedId } from '#event-store';
 import { isSlug, invalid, type SheetFields } from '#domain';
@@ -14,6 +14,7 @@ import {
   AbandonDto, CompleteDto, CorrectReportDto, CreateSheetDto, IndicatorDto, MilestoneDto, ReachMilestoneDto, ReportIndicatorDto,
   RescheduleMilestoneDto, RetireSheetDto, ReviseSheetDto, SetTargetDto,
 } from './dto/sheet-write.dto.js';
+import { SeriesQuery, SheetListQuery, SheetQuery } from './dto/sheet-query.dto.js';
 import { SheetQueries } from './queries/sheet-queries.service.js';
 
 
@@ -60,17 +61,14 @@ export class SheetsController {
 
   @Get()
   @ApiOperation({ summary: 'List sheets; with version, the sheets of that version and how each ended there' })
-  @ApiQuery({ name: 'version', required: false }) @ApiQuery({ name: 'enjeu', required: false }) @ApiQuery({ name: 'status', required: false })
-  @ApiQuery({ name: 'pilot', required: false }) @ApiQuery({ name: 'roadmapId', required: false }) @ApiQuery({ name: 'asOf', required: false }) @ApiQuery({ name: 'knownAt', required: false })
-  async list(@Query() query: Record<string, string>): Promise<unknown> {
-    return this.queries.list(query);
+  async list(@Query() query: SheetListQuery): Promise<unknown> {
+    return this.queries.list({ ...query });
   }
 
   @Get(':sheetId')
   @ApiOperation({ summary: 'A sheet: pilots, indicators with latest values against targets, milestones, status; asOf/knownAt for time travel' })
-  @ApiQuery({ name: 'asOf', required: false }) @ApiQuery({ name: 'knownAt', required: false })
-  async get(@Param('sheetId', SlugPipe) sheetId: string, @Query() query: Record<string, string>): Promise<unknown> {
-    return this.queries.sheet(sheetId, query);
+  async get(@Param('sheetId', SlugPipe) sheetId: string, @Query() query: SheetQuery): Promise<unknown> {
+    return this.queries.sheet(sheetId, { ...query });
   }
 
   @Get(':sheetId/history')
@@ -84,10 +82,8 @@ export class SheetsController {
 
   @Get(':sheetId/indicators/:indicatorId/series')
   @ApiOperation({ summary: 'Reported values in valid-time order; territory filter, region aggregation, asOf/knownAt' })
-  @ApiQuery({ name: 'territory', required: false }) @ApiQuery({ name: 'aggregate', required: false, enum: ['region'] })
-  @ApiQuery({ name: 'asOf', required: false }) @ApiQuery({ name: 'knownAt', required: false })
-  async series(@Param('sheetId', SlugPipe) sheetId: string, @Param('indicatorId', SlugPipe) indicatorId: string, @Query() query: Record<string, string>): Promise<unknown> {
-    return this.queries.series(sheetId, indicatorId, query);
+  async series(@Param('sheetId', SlugPipe) sheetId: string, @Param('indicatorId', SlugPipe) indicatorId: string, @Query() query: SeriesQuery): Promise<unknown> {
+    return this.queries.series(sheetId, indicatorId, { ...query });
   }
 
   @Post(':sheetId/indicators/:indicatorId/reports')

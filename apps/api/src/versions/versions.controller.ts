@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { SheetFields } from '#domain';
 import { Allow } from '../auth/access.decorator.js';
 import { CommandOrigin } from '../http/request-ids.decorator.js';
@@ -8,6 +8,7 @@ import { SlugPipe } from '../http/slug.pipe.js';
 import { ExecuteSheetCommand, type WriteResult } from '../sheets/commands/execute-sheet-command.js';
 import { toIndicatorDefinition, toMilestoneDefinition } from '../sheets/sheets.controller.js';
 import { CarryOverDto } from './carry-over.dto.js';
+import { DiffQuery } from './diff-query.dto.js';
 import { VersionsService } from './versions.service.js';
 
 @ApiTags('versions')
@@ -42,8 +43,7 @@ export class VersionsController {
 
   @Get('roadmaps/:roadmapId/diff')
   @ApiOperation({ summary: 'Sheets added, carried over (with field-level changes) and retired (with reasons) between two versions' })
-  @ApiQuery({ name: 'from', example: 'V3' }) @ApiQuery({ name: 'to', example: 'V4' })
-  diff(@Param('roadmapId') roadmapId: string, @Query('from') from?: string, @Query('to') to?: string): Promise<unknown> {
+  diff(@Param('roadmapId') roadmapId: string, @Query() { from, to }: DiffQuery): Promise<unknown> {
     return this.versions.diff(roadmapId, from, to);
   }
 }
