@@ -17,6 +17,20 @@ function imports(file: string): string[] {
   return [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/g), ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!);
 }
 
+/** The top folder of a repository-relative path: `apps/api`, `libs/domain`. */
+const unit = (path: string) => path.split('/').slice(0, 2).join('/');
+
+/** `file`'s lines matching `pattern`, as `path:line: text`. */
+function matching(file: string, pattern: RegExp): string[] {
+  return readFileSync(file, 'utf8').split('\n').flatMap((line, i) => (pattern.test(line) ? [`${relative(root, file)}:${i + 1}: ${line.trim()}`] : []));
+}
+
+/** The tables the projections create: the read models' own names, which only their library should spell. */
+function readModelTables(): string[] {
+  const names = sources(join(root, 'libs/projections/src')).flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/CREATE TABLE (?:IF NOT EXISTS )?(\w+)/g)].map((m) => m[1]!));
+  return [...new Set(names)].sort();
+}
+
 /** Where an import lands: a package name, or the repository-relative folder of a local file. */
 function target(file: string, spec: string): string {
   if (!spec.startsWith('.')) return spec;
@@ -42,6 +56,50 @@ describe('layer boundaries', () => {
     const offending = ['libs/event-store/src', 'libs/projections/src', 'libs/application/src'].flatMap((dir) =>
       sources(join(root, dir)).flatMap((file) => imports(file).filter((spec) => spec.startsWith('@nestjs/')).map((to) => ({ file: relative(root, file), to }))),
     );
+    expect(offending).toEqual([]);
+  });
+
+  it('no application imports another application', () => {
+    const offending = sources(join(root, 'apps')).flatMap((file) =>
+      imports(file).map((spec) => ({ file: relative(root, file), to: target(file, spec) }))
+        .filter(({ file, to }) => to.startsWith('apps/') && unit(to) !== unit(file)),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('libraries are imported by name (#domain), never by a relative path climbing into libs/', () => {
+    const offending = [...sources(join(root, 'apps')), ...sources(join(root, 'libs'))].flatMap((file) =>
+      imports(file).map((spec) => ({ file: relative(root, file), spec, to: target(file, spec) }))
+        .filter(({ file, spec, to }) => spec.startsWith('.') && to.startsWith('libs/') && unit(to) !== unit(file)),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('applications open no SQLite file themselves: better-sqlite3 is imported by libraries only', () => {
+    const offending = sources(join(root, 'apps')).flatMap((file) =>
+      imports(file).filter((spec) => spec === 'better-sqlite3').map((to) => ({ file: relative(root, file), to })),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('applications never name a read-model table: they ask the read models\' queries', () => {
+    const tables = readModelTables();
+    expect(tables).toEqual(expect.arrayContaining(['sheet_summary', 'indicator_reports', 'sheet_snapshots', 'sheet_timeline_exceptions', 'event_feed', 'sheet_versions']));
+    // A name with an underscore is a table wherever it appears; a plain word (`roadmaps`) only after SQL that names a table.
+    const pattern = new RegExp(tables.map((t) => (t.includes('_') ? `\\b${t}\\b` : `\\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\\s+${t}\\b`)).join('|'), 'i');
+    const offending = sources(join(root, 'apps')).flatMap((file) => matching(file, pattern));
+    expect(offending).toEqual([]);
+  });
+
+  it('no application declares a handler parameter as `req: any`', () => {
+    const offending = sources(join(root, 'apps')).flatMap((file) => matching(file, /\breq\s*:\s*any\b/));
+    expect(offending).toEqual([]);
+  });
+
+  it('what a version label looks like (V4) is said once, in the domain', () => {
+    const offending = [...sources(join(root, 'apps')), ...sources(join(root, 'libs'))]
+      .filter((file) => !relative(root, file).startsWith('libs/domain/'))
+      .flatMap((file) => matching(file, /V\\d\{1,3\}/));
     expect(offending).toEqual([]);
   });
 });

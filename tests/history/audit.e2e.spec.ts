@@ -7,7 +7,7 @@ import { HashChainStore, verifyChain } from '#audit';
 import { loadConfig } from '#config';
 import { importCommand } from '../../apps/cli/src/commands/import.command.js';
 import { verifyCommand } from '../../apps/cli/src/commands/verify.command.js';
-import { openTracker } from '../../apps/cli/src/tracker-context.js';
+import { openTracker } from '#tracker';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { expectStatus } from './history-fixture.js';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { RoadmapCommands } from '#application';
 import { SqliteEventStore } from '#event-store';
-import { IdempotencyStore } from '../../apps/api/src/idempotency/idempotency-store.js';
+import { IdempotencyStore } from '#idempotency';
 import { commandIdOf, fingerprintOf } from '../../apps/api/src/idempotency/idempotency.hooks.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { createFixture } from '../api/roadmap-fixture.js';

@@ -1,41 +1,53 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import type { AppConfig } from '#config';
+import { AssessmentModule } from './assessment/assessment.module.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { TokensController } from './auth/tokens.controller.js';
-import { EventsController } from './events/events.controller.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
+import { EventsController } from './events/events.controller.js';
 import { ExportsModule } from './exports/exports.module.js';
 import { HealthController } from './health/health.controller.js';
 import { ReadinessIndicators } from './health/readiness.indicators.js';
-import { MetricsModule } from './metrics/metrics.module.js';
-import { AssessmentModule } from './assessment/assessment.module.js';
 import { HistoryModule } from './history/history.module.js';
-import { VersionsModule } from './versions/versions.module.js';
 import { ProblemFilter } from './http/exception.filter.js';
+import { HttpHooks } from './http/http-hooks.provider.js';
+import { StrictValidationPipe } from './http/validation.pipe.js';
 import { TrackerModule, type StartupHook } from './infrastructure/tracker.module.js';
-import { ExecuteRoadmapCommandHandler } from './roadmaps/execute-roadmap-command.js';
-import { RoadmapsController } from './roadmaps/roadmaps.controller.js';
-import { ExecuteSheetCommandHandler } from './sheets/commands/execute-sheet-command.js';
-import { SheetQueries } from './sheets/queries/sheet-queries.service.js';
-import { SheetsController } from './sheets/sheets.controller.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { RoadmapsModule } from './roadmaps/roadmaps.module.js';
+import { SheetsModule } from './sheets/sheets.module.js';
+import { VersionsModule } from './versions/versions.module.js';
 
+/** The HTTP application: one tracker core, the feature modules over it, and what every request goes through. */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, hooks: StartupHook[] = []): DynamicModule {
+    const tracker = TrackerModule.forRoot(config, hooks);
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), TrackerModule.forRoot(config, hooks), HistoryModule, VersionsModule, AssessmentModule, TerminusModule.forRoot({ logger: false }), MetricsModule, ExportsModule, DashboardModule],
-      controllers: [HealthController, SheetsController, RoadmapsController, EventsController, TokensController],
+      imports: [
+        CqrsModule.forRoot(),
+        TerminusModule.forRoot({ logger: false }),
+        tracker,
+        SheetsModule.forTracker(tracker),
+        RoadmapsModule.forTracker(tracker),
+        HistoryModule.forTracker(tracker),
+        VersionsModule.forTracker(tracker),
+        AssessmentModule.forTracker(tracker),
+        MetricsModule.forTracker(tracker),
+        ExportsModule.forTracker(tracker),
+        DashboardModule.forTracker(tracker),
+      ],
+      controllers: [HealthController, EventsController, TokensController],
       providers: [
-        ExecuteSheetCommandHandler,
-        ExecuteRoadmapCommandHandler,
-        SheetQueries,
         ReadinessIndicators,
+        HttpHooks,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_PIPE, useClass: StrictValidationPipe },
       ],
     };
   }

@@ -4,19 +4,11 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '#config';
 import { AppModule } from './app.module.js';
-import { strictValidationPipe } from './http/validation.pipe.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import type { StartupHook } from './infrastructure/tracker.module.js';
 import { createLogger, NestPinoLogger } from './http/logger.js';
 import { registerDashboardAssets } from './dashboard/dashboard-assets.js';
 import { instrumentHttp } from './metrics/http-metrics.hook.js';
-import { join } from 'node:path';
-import { TokenStore } from '#auth';
-import { IdempotencyStore } from './idempotency/idempotency-store.js';
-import { EVENT_STORE } from './infrastructure/tokens.js';
-import { registerIdempotency } from './idempotency/idempotency.hooks.js';
-import { registerRateLimit } from './rate-limit/rate-limit.hooks.js';
-import { registerInputGuards } from './http/input-guard.hooks.js';
 
 /** Builds the HTTP application (used by main.ts and by the end-to-end tests). */
 export async function createApp(config: AppConfig, hooks: StartupHook[] = []): Promise<NestFastifyApplication> {
@@ -25,19 +17,11 @@ export async function createApp(config: AppConfig, hooks: StartupHook[] = []): P
   const requestLogger = ['debug', 'trace'].includes(config.logLevel) ? logger : logger.child({}, { level: config.logLevel === 'silent' ? 'silent' : 'warn' });
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, loggerInstance: requestLogger, onProtoPoisoning: 'error', onConstructorPoisoning: 'error' });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, hooks), adapter, { logger: new NestPinoLogger(logger), bufferLogs: false });
-  // Before any route runs: the rate limit first, so that a refused write never claims its idempotency key.
-  const fastify = app.getHttpAdapter().getInstance();
-  registerSecurityHeaders(fastify);
-  const tokens = app.get(TokenStore);
-  registerInputGuards(fastify);
-  registerRateLimit(fastify, config.rateLimitPerMinute, tokens);
-  const idempotency = new IdempotencyStore(join(config.dataDir, 'idempotency.sqlite'));
-  registerIdempotency(fastify, idempotency, tokens, app.get(EVENT_STORE));
-  fastify.addHook('onClose', async () => idempotency.close());
+  // Input guards, rate limit and idempotency are added by the module itself (HttpHooks).
+  registerSecurityHeaders(app.getHttpAdapter().getInstance());
   instrumentHttp(app);
   await registerDashboardAssets(app);
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins });
-  app.useGlobalPipes(strictValidationPipe());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

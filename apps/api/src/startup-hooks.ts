@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import type { AppConfig } from '#config';
+import { dataFiles, type AppConfig } from '#config';
 import { KafkaRelay, SqliteCheckpointStore } from '#messaging';
 import { seedHook } from '#seed';
 import type { StartupHook } from './infrastructure/tracker.module.js';
@@ -7,7 +6,7 @@ import { registerRelayLagSource } from './metrics/metrics-registry.js';
 
 /** Relays every stored event to Kafka from inside this process (the one-process default with KAFKA_BROKERS). */
 export const relayHook: StartupHook = async ({ store, config }) => {
-  const checkpoints = new SqliteCheckpointStore({ path: join(config.dataDir, 'relay.sqlite') });
+  const checkpoints = new SqliteCheckpointStore({ path: dataFiles(config.dataDir).relay });
   const relay = new KafkaRelay({ eventStore: store, checkpoints, brokers: config.kafkaBrokers, topic: config.kafkaTopic });
   await relay.start();
   const unregister = registerRelayLagSource({ topic: config.kafkaTopic, lag: () => relay.lag(), get checkpoint() { return relay.checkpoint; } });

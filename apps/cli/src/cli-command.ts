@@ -1,11 +1,11 @@
-import type { TrackerContext } from './tracker-context.js';
+import type { Tracker } from '#tracker';
 
 /** A CLI command: `npm run cli -- <name> [args]`. Long jobs report progress on stderr. */
 export interface CliCommand {
   name: string;
   summary: string;
   usage?: string;
-  run(ctx: TrackerContext, args: string[]): Promise<number | void>;
+  run(ctx: Tracker, args: string[]): Promise<number | void>;
 }
 
 /** A one-line progress bar on stderr (only when stderr is a terminal, else a line every 10 %). */

@@ -7,7 +7,7 @@ import { importCommand } from './commands/import.command.js';
 import { rebuildCommand } from './commands/rebuild.command.js';
 import { verifyCommand } from './commands/verify.command.js';
 import { seedCommand } from './commands/seed.command.js';
-import { openTracker } from './tracker-context.js';
+import { openTracker } from '#tracker';
 
 const commands: CliCommand[] = [seedCommand, rebuildCommand, exportCommand, importCommand, verifyCommand, assessmentCommand];
 

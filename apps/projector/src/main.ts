@@ -1,8 +1,6 @@
-import { join } from 'node:path';
 import { ConfigError, loadConfig } from '#config';
 import { KafkaEventConsumer, SqliteProcessedEvents } from '#messaging';
-import { allProjections, openReadModelDb, ProjectionRunner } from '#projections';
-import { openEventStore } from '../../api/src/infrastructure/tracker.module.js';
+import { openTracker } from '#tracker';
 
 /**
  * The projector as its own service. PROJECTOR_SOURCE=store (default) follows the event store;
@@ -13,25 +11,24 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const source = process.env.PROJECTOR_SOURCE ?? 'store';
   if (source !== 'store' && source !== 'kafka') throw new ConfigError(['PROJECTOR_SOURCE must be "store" or "kafka"']);
-  const db = openReadModelDb(join(config.dataDir, 'read-models.sqlite'));
-  const runner = new ProjectionRunner(db, allProjections());
-  let stop: () => Promise<void>;
+  if (source === 'kafka' && !config.kafkaBrokers.length) throw new ConfigError(['KAFKA_BROKERS is required with PROJECTOR_SOURCE=kafka']);
+  const tracker = await openTracker(config, { projections: 'main', eventStore: source === 'store' });
+  const runner = tracker.runner;
+  let stop = async () => {};
   if (source === 'store') {
-    const store = await openEventStore(config);
-    runner.start(store);
-    stop = async () => { await runner.stop(); await store.close(); };
+    tracker.start();
   } else {
-    if (!config.kafkaBrokers.length) throw new ConfigError(['KAFKA_BROKERS is required with PROJECTOR_SOURCE=kafka']);
-    const processed = new SqliteProcessedEvents({ database: db });
+    // The processed ids live in the read models' file, so that they commit with what they produced.
+    const processed = new SqliteProcessedEvents({ database: tracker.readDb });
     const consumer = new KafkaEventConsumer({
       brokers: config.kafkaBrokers, topic: config.kafkaTopic, groupId: process.env.PROJECTOR_GROUP_ID ?? 'scoran-projector', processedEvents: processed,
       handler: async (events) => runner.applyBatch(events.filter((e) => e.position > runner.checkpoint)),
     });
     await consumer.start();
-    stop = async () => { await consumer.stop(); };
+    stop = () => consumer.stop();
   }
   process.stderr.write(`projector: from ${source}, read models at position ${runner.checkpoint}\n`);
-  const shutdown = async () => { await stop(); db.close(); process.exit(0); };
+  const shutdown = async () => { await stop(); await tracker.close(); process.exit(0); };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
 }

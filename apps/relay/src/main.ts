@@ -1,21 +1,18 @@
-import { join } from 'node:path';
 import { ConfigError, loadConfig } from '#config';
-import { KafkaRelay, SqliteCheckpointStore } from '#messaging';
-import { openEventStore } from '../../api/src/infrastructure/tracker.module.js';
+import { KafkaRelay } from '#messaging';
+import { openTracker } from '#tracker';
 
 /** The relay as its own service: every stored event to Kafka, at least once, in order per stream. */
 async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.kafkaBrokers.length) throw new ConfigError(['KAFKA_BROKERS is required for the relay (host:port,…)']);
-  const store = await openEventStore(config);
-  const checkpoints = new SqliteCheckpointStore({ path: join(config.dataDir, 'relay.sqlite') });
-  const relay = new KafkaRelay({ eventStore: store, checkpoints, brokers: config.kafkaBrokers, topic: config.kafkaTopic });
+  const tracker = await openTracker(config, { projections: 'none' });
+  const relay = new KafkaRelay({ eventStore: tracker.store, checkpoints: tracker.relayCheckpoints, brokers: config.kafkaBrokers, topic: config.kafkaTopic });
   await relay.start();
-  process.stderr.write(`relay: ${store.name} → ${config.kafkaBrokers.join(',')} topic ${config.kafkaTopic}\n`);
+  process.stderr.write(`relay: ${tracker.store.name} → ${config.kafkaBrokers.join(',')} topic ${config.kafkaTopic}\n`);
   const stop = async () => {
     await relay.stop();
-    await checkpoints.close();
-    await store.close();
+    await tracker.close();
     process.exit(0);
   };
   process.once('SIGTERM', stop);

@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dataFiles } from '#config';
 import type { EventStore, Upcaster } from './event-store.port.js';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
 import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
 
 export interface EventStoreConfig {
   eventStore: 'sqlite' | 'eventstoredb';
-  /** SQLite keeps its file here, as `events.sqlite`. */
+  /** SQLite keeps its file here (see `dataFiles`). */
   dataDir: string;
   /** Required for `eventstoredb`, e.g. `esdb://localhost:2113?tls=false`. */
   eventStoreConnectionString?: string;
@@ -21,7 +21,7 @@ export function createEventStore(config: EventStoreConfig): EventStore {
     case 'sqlite': {
       mkdirSync(config.dataDir, { recursive: true });
       return new SqliteEventStore({
-        path: join(config.dataDir, 'events.sqlite'),
+        path: dataFiles(config.dataDir).events,
         upcast: config.upcast,
         pollIntervalMs: config.pollIntervalMs,
       });

@@ -1,10 +1,11 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Database } from 'better-sqlite3';
 import type { FastifyReply } from 'fastify';
-import { ASSESSMENT_FORMATS, buildAssessment, loadAssessmentInput, renderAssessment, type AssessmentFormat } from '#assessment';
-import { invalid, isCalendarDate, parseVersionLabel } from '#domain';
+import { buildAssessment, loadAssessmentInput, renderAssessment, type AssessmentFormat } from '#assessment';
+import { parseVersionLabel } from '#domain';
 import { READ_DB } from '../infrastructure/tokens.js';
+import { AssessmentQuery } from './assessment-query.dto.js';
 
 const CONTENT_TYPES: Record<AssessmentFormat, string> = {
   json: 'application/json; charset=utf-8', md: 'text/markdown; charset=utf-8', html: 'text/html; charset=utf-8',
@@ -17,14 +18,9 @@ export class AssessmentController {
 
   @Get(':roadmapId/versions/:version/assessment')
   @ApiOperation({ summary: 'Assessment of a version over its period: outcome of each sheet per enjeu, milestones on time/late/missed, indicators against targets, what carries over' })
-  @ApiQuery({ name: 'format', required: false, enum: ASSESSMENT_FORMATS as unknown as string[] })
-  @ApiQuery({ name: 'until', required: false, description: 'closes the period on this day' })
-  async assessment(@Param('roadmapId') roadmapId: string, @Param('version') version: string, @Query() query: Record<string, string | undefined>, @Res() reply: FastifyReply): Promise<void> {
-    const format = (query.format ?? 'json') as AssessmentFormat;
-    if (!ASSESSMENT_FORMATS.includes(format)) throw invalid('invalid_query', `format must be one of ${ASSESSMENT_FORMATS.join(', ')}`, { field: 'format' });
-    if (query.until !== undefined && !isCalendarDate(query.until)) throw invalid('invalid_date', 'until must be a real calendar date (YYYY-MM-DD)', { field: 'until' });
+  async assessment(@Param('roadmapId') roadmapId: string, @Param('version') version: string, @Query() { format, until }: AssessmentQuery, @Res() reply: FastifyReply): Promise<void> {
     parseVersionLabel(version);
-    const model = buildAssessment(loadAssessmentInput(this.db, roadmapId, version, query.until ?? null));
+    const model = buildAssessment(loadAssessmentInput(this.db, roadmapId, version, until ?? null));
     await reply.header('content-type', CONTENT_TYPES[format]).send(renderAssessment(model, format));
   }
 }

@@ -1,8 +1,9 @@
 import { Controller, Get, Header, Inject, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/access.decorator.js';
 import { toCsv } from './csv-writer.js';
+import { IndicatorsExportQuery, SeriesExportQuery, SheetsExportQuery } from './export-query.dto.js';
 import { DATASETS, type DatasetName } from './open-data.columns.js';
 import { OpenDataExports, parseExportFilter, type Row } from './open-data.service.js';
 
@@ -14,12 +15,12 @@ const CSV_TYPE = 'text/csv; charset=utf-8; header=present';
 export class ExportsController {
   constructor(@Inject(OpenDataExports) private readonly exports: OpenDataExports) {}
 
-  private rows(dataset: DatasetName, query: Record<string, string>): Row[] {
-    const filter = parseExportFilter(query);
+  private rows(dataset: DatasetName, query: SheetsExportQuery | IndicatorsExportQuery | SeriesExportQuery): Row[] {
+    const filter = parseExportFilter({ ...query });
     return dataset === 'sheets' ? this.exports.sheets(filter) : dataset === 'indicators' ? this.exports.indicators(filter) : this.exports.series(filter);
   }
 
-  private csv(dataset: DatasetName, query: Record<string, string>, reply: FastifyReply): string {
+  private csv(dataset: DatasetName, query: SheetsExportQuery | IndicatorsExportQuery | SeriesExportQuery, reply: FastifyReply): string {
     const body = toCsv(DATASETS[dataset].map((c) => c.name), this.rows(dataset, query));
     void reply.header('content-type', CSV_TYPE).header('content-disposition', `inline; filename="${dataset}.csv"`);
     return body;
@@ -27,31 +28,25 @@ export class ExportsController {
 
   @Get('sheets.csv') @Allow('public') @ApiProduces('text/csv') @Header('cache-control', 'public, max-age=60')
   @ApiOperation({ summary: 'Sheets, one row per sheet (in its current version, or in ?version=)' })
-  @ApiQuery({ name: 'version', required: false }) @ApiQuery({ name: 'roadmapId', required: false }) @ApiQuery({ name: 'sheetId', required: false })
-  sheetsCsv(@Query() q: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) { return this.csv('sheets', q, reply); }
+  sheetsCsv(@Query() q: SheetsExportQuery, @Res({ passthrough: true }) reply: FastifyReply) { return this.csv('sheets', q, reply); }
 
   @Get('sheets.json') @Allow('public') @Header('cache-control', 'public, max-age=60')
   @ApiOperation({ summary: 'Sheets as JSON records (same keys as the CSV columns)' })
-  @ApiQuery({ name: 'version', required: false }) @ApiQuery({ name: 'roadmapId', required: false }) @ApiQuery({ name: 'sheetId', required: false })
-  sheetsJson(@Query() q: Record<string, string>) { return this.rows('sheets', q); }
+  sheetsJson(@Query() q: SheetsExportQuery) { return this.rows('sheets', q); }
 
   @Get('indicators.csv') @Allow('public') @ApiProduces('text/csv') @Header('cache-control', 'public, max-age=60')
   @ApiOperation({ summary: 'Indicators, one row per indicator: final target and latest regional value' })
-  @ApiQuery({ name: 'roadmapId', required: false }) @ApiQuery({ name: 'sheetId', required: false })
-  indicatorsCsv(@Query() q: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) { return this.csv('indicators', q, reply); }
+  indicatorsCsv(@Query() q: IndicatorsExportQuery, @Res({ passthrough: true }) reply: FastifyReply) { return this.csv('indicators', q, reply); }
 
   @Get('indicators.json') @Allow('public') @Header('cache-control', 'public, max-age=60')
   @ApiOperation({ summary: 'Indicators as JSON records' })
-  @ApiQuery({ name: 'roadmapId', required: false }) @ApiQuery({ name: 'sheetId', required: false })
-  indicatorsJson(@Query() q: Record<string, string>) { return this.rows('indicators', q); }
+  indicatorsJson(@Query() q: IndicatorsExportQuery) { return this.rows('indicators', q); }
 
   @Get('series.csv') @Allow('public') @ApiProduces('text/csv') @Header('cache-control', 'public, max-age=60')
   @ApiOperation({ summary: 'Series, one row per indicator, territory, zone and date, with the value and the target in force' })
-  @ApiQuery({ name: 'roadmapId', required: false }) @ApiQuery({ name: 'sheetId', required: false }) @ApiQuery({ name: 'asOf', required: false })
-  seriesCsv(@Query() q: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) { return this.csv('series', q, reply); }
+  seriesCsv(@Query() q: SeriesExportQuery, @Res({ passthrough: true }) reply: FastifyReply) { return this.csv('series', q, reply); }
 
   @Get('series.json') @Allow('public') @Header('cache-control', 'public, max-age=60')
   @ApiOperation({ summary: 'Series as JSON records' })
-  @ApiQuery({ name: 'roadmapId', required: false }) @ApiQuery({ name: 'sheetId', required: false }) @ApiQuery({ name: 'asOf', required: false })
-  seriesJson(@Query() q: Record<string, string>) { return this.rows('series', q); }
+  seriesJson(@Query() q: SeriesExportQuery) { return this.rows('series', q); }
 }

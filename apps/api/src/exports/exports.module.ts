@@ -1,6 +1,11 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { overTracker } from '../infrastructure/tracker.module.js';
 import { ExportsController } from './exports.controller.js';
 import { OpenDataExports } from './open-data.service.js';
 
 @Module({ controllers: [ExportsController], providers: [OpenDataExports] })
-export class ExportsModule {}
+export class ExportsModule {
+  static forTracker(tracker: DynamicModule): DynamicModule {
+    return overTracker(ExportsModule, tracker);
+  }
+}

@@ -1,16 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { join } from 'node:path';
 import { HashChainer, HashChainStore } from '#audit';
-import type { AppConfig } from '#config';
 import type { EventStore } from '#event-store';
 import { ProjectionHost, WorkerProjectionHost } from '#projections';
-import { APP_CONFIG, EVENT_STORE } from '../infrastructure/tokens.js';
-
-export const hashChainStoreProvider = {
-  provide: HashChainStore,
-  useFactory: (config: AppConfig) => new HashChainStore(join(config.dataDir, 'event-hashes.sqlite')),
-  inject: [APP_CONFIG],
-};
+import { EVENT_STORE } from '../infrastructure/tokens.js';
 
 /** Keeps the hash chain up with the log while the application runs. */
 @Injectable()
@@ -20,13 +12,13 @@ export class HashChainLifecycle implements OnApplicationBootstrap, OnModuleDestr
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
-    private readonly chain: HashChainStore,
+    @Inject(HashChainStore) chain: HashChainStore,
     @Inject(ProjectionHost) private readonly host: ProjectionHost,
   ) {
     this.chainer = new HashChainer(store, chain);
   }
 
-  /** The projection worker keeps the chain when it runs (openProjections gives it the chain's file). */
+  /** The projection worker keeps the chain when it runs (openTracker gives it the chain's file). */
   private get keptByWorker(): boolean {
     return this.host instanceof WorkerProjectionHost && this.host.chainsHashes;
   }
@@ -38,9 +30,8 @@ export class HashChainLifecycle implements OnApplicationBootstrap, OnModuleDestr
     this.chainer.start((error) => this.logger.error(`hash chain stopped: ${error instanceof Error ? error.message : String(error)}`));
   }
 
-  /** Before the store closes (that happens at application shutdown, after every module is destroyed). */
+  /** Before the store closes (that happens at application shutdown, after every module is destroyed); the tracker closes the chain's file. */
   async onModuleDestroy(): Promise<void> {
     if (!this.keptByWorker) await this.chainer.stop();
-    this.chain.close();
   }
 }

@@ -1,14 +1,13 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { exportNdjson, HashChainStore, verifyChain, type VerifyReport } from '#audit';
-import { invalid } from '#domain';
 import type { EventStore } from '#event-store';
 import { Allow } from '../auth/access.decorator.js';
-import { wholeNumberParam } from '../http/query-params.js';
 import { EVENT_STORE } from '../infrastructure/tokens.js';
 import { GlobalHistory } from './global-history.service.js';
+import { HistoryQuery } from './history-query.dto.js';
 
 
 @ApiTags('audit')
@@ -24,11 +23,8 @@ export class HistoryController {
   @Allow(['admin', 'auditor'])
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Every event of every stream: actor, record time, correlation/causation, and what it changed' })
-  @ApiQuery({ name: 'after', required: false, description: 'position to start after' }) @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'actor', required: false }) @ApiQuery({ name: 'type', required: false })
-  list(@Query() query: Record<string, string | undefined>): Promise<unknown> {
-    if (query.actor !== undefined && (query.actor.length === 0 || query.actor.length > 300)) throw invalid('invalid_query', 'actor must be 1 to 300 characters', { field: 'actor' });
-    return this.history.list({ after: wholeNumberParam('after', query.after, 0, 0, Number.MAX_SAFE_INTEGER), limit: wholeNumberParam('limit', query.limit, 100, 1, 1000), actor: query.actor, type: query.type });
+  list(@Query() query: HistoryQuery): Promise<unknown> {
+    return this.history.list({ after: query.after, limit: query.limit, actor: query.actor, type: query.type });
   }
 
   @Get('export/events.ndjson')

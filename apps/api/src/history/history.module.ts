@@ -1,13 +1,18 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { overTracker } from '../infrastructure/tracker.module.js';
 import { GlobalHistory } from './global-history.service.js';
-import { HashChainLifecycle, hashChainStoreProvider } from './hash-chain.provider.js';
+import { HashChainLifecycle } from './hash-chain.provider.js';
 import { HistoryController } from './history.controller.js';
 import { RollupAt } from './rollup-at.service.js';
 
 /** Audit: the global history, the NDJSON export, the hash chain and its verification; roll-ups in time. */
 @Module({
   controllers: [HistoryController],
-  providers: [GlobalHistory, RollupAt, hashChainStoreProvider, HashChainLifecycle],
+  providers: [GlobalHistory, RollupAt, HashChainLifecycle],
   exports: [RollupAt],
 })
-export class HistoryModule {}
+export class HistoryModule {
+  static forTracker(tracker: DynamicModule): DynamicModule {
+    return overTracker(HistoryModule, tracker);
+  }
+}

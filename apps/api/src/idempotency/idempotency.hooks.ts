@@ -4,7 +4,7 @@ import type { TokenStore } from '#auth';
 import type { EventStore, StoredEvent } from '#event-store';
 import { setCommandId } from '../http/request-context.js';
 import { authenticate } from '../auth/request-principal.js';
-import type { IdempotencyStore, PendingWrite } from './idempotency-store.js';
+import type { IdempotencyStore, PendingWrite } from '#idempotency';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -1,39 +1,15 @@
-import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Database } from 'better-sqlite3';
-import { RoadmapCommands, SqliteSnapshotStore, type StartupHook } from '#application';
+import { Inject, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type Type } from '@nestjs/common';
+import { RoadmapCommands, type StartupHook } from '#application';
+import { HashChainStore } from '#audit';
 import { TokenStore } from '#auth';
 import type { AppConfig } from '#config';
-import { createEventStore, InstrumentedEventStore, type EventStore } from '#event-store';
-import { allProjections, openReadModelDb, ProjectionHost, ProjectionRunner, WorkerProjectionHost } from '#projections';
+import { InstrumentedEventStore, type EventStore } from '#event-store';
+import { IdempotencyStore } from '#idempotency';
+import { ProjectionHost } from '#projections';
+import { openTracker, Tracker } from '#tracker';
 import { AppendMetrics } from '../metrics/append-metrics.js';
 import { ReadModels } from './read-models.service.js';
 import { APP_CONFIG, EVENT_STORE, READ_DB } from './tokens.js';
-
-/** Builds the event store the configuration asks for. */
-export async function openEventStore(config: AppConfig): Promise<EventStore> {
-  return createEventStore({ eventStore: config.eventStore, dataDir: config.dataDir, eventStoreConnectionString: config.eventStoreConnectionString });
-}
-
-/**
- * The projections of this process: on a worker thread for the embedded store (unless configured
- * otherwise), on this thread for EventStoreDB, whose subscription pushes events to this process.
- */
-export async function openProjections(config: AppConfig): Promise<ProjectionHost> {
-  const readModelsPath = join(config.dataDir, 'read-models.sqlite');
-  if (config.eventStore === 'sqlite' && config.projectionThread === 'worker') {
-    const logger = new Logger('ProjectionWorker');
-    return WorkerProjectionHost.open({
-      eventsPath: join(config.dataDir, 'events.sqlite'),
-      readModelsPath,
-      // The audit chain follows the log on the same thread (HashChainLifecycle then leaves it alone).
-      hashChainPath: join(config.dataDir, 'event-hashes.sqlite'),
-      log: (level, message) => (level === 'error' ? logger.error(message) : logger.log(message)),
-    });
-  }
-  return new ProjectionRunner(openReadModelDb(readModelsPath), allProjections());
-}
 
 /** Hooks run once the store and read models are up (seeding the real roadmap on first start). */
 export const STARTUP_HOOKS = Symbol('STARTUP_HOOKS');
@@ -43,63 +19,80 @@ class TrackerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly logger = new Logger('Tracker');
   private readonly disposers: Array<() => Promise<void>> = [];
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(Tracker) private readonly tracker: Tracker,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(READ_DB) private readonly db: Database,
-    private readonly runner: ProjectionHost,
-    private readonly commands: RoadmapCommands,
-    private readonly tokens: TokenStore,
+    @Inject(RoadmapCommands) private readonly commands: RoadmapCommands,
     @Inject(STARTUP_HOOKS) private readonly hooks: StartupHook[],
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.runner.start(this.store);
+    const runner = this.tracker.projections;
+    runner.start(this.store);
     for (const hook of this.hooks) {
-      const dispose = await hook({ store: this.store, commands: this.commands, runner: this.runner, config: this.config });
+      const dispose = await hook({ store: this.store, commands: this.commands, runner, config: this.tracker.config });
       if (dispose) this.disposers.unshift(dispose);
     }
-    this.logger.log(`event store: ${this.store.name}; read models at position ${this.runner.checkpoint}`);
+    this.logger.log(`event store: ${this.store.name}; read models at position ${runner.checkpoint}`);
   }
 
   async onApplicationShutdown(): Promise<void> {
     for (const dispose of this.disposers) await dispose();
-    await this.runner.stop();
-    await this.store.close();
-    this.commands.close();
-    this.db.close();
-    this.tokens.close();
+    await this.tracker.close();
   }
 }
 
-@Global()
+/**
+ * The tracker's infrastructure for one application: the stores and read models of one data
+ * directory (see `openTracker`). Not global: each feature module imports the instance AppModule made.
+ */
 @Module({})
 export class TrackerModule {
   static forRoot(config: AppConfig, hooks: StartupHook[] = []): DynamicModule {
-    mkdirSync(config.dataDir, { recursive: true });
     return {
       module: TrackerModule,
       providers: [
+        {
+          provide: Tracker,
+          useFactory: (appends: AppendMetrics) => {
+            const logger = new Logger('ProjectionWorker');
+            return openTracker(config, {
+              projections: 'configured',
+              // Every writer of the process (commands, seeding, startup hooks) goes through the counted store.
+              decorateStore: (store) => new InstrumentedEventStore(store, appends),
+              log: (level, message) => (level === 'error' ? logger.error(message) : logger.log(message)),
+            });
+          },
+          inject: [AppendMetrics],
+        },
         { provide: APP_CONFIG, useValue: config },
         { provide: STARTUP_HOOKS, useValue: hooks },
         AppendMetrics,
-        {
-          provide: EVENT_STORE,
-          useFactory: async (appends: AppendMetrics) => new InstrumentedEventStore(await openEventStore(config), appends),
-          inject: [AppendMetrics],
-        },
-        { provide: ProjectionHost, useFactory: () => openProjections(config) },
+        { provide: EVENT_STORE, useFactory: (tracker: Tracker) => tracker.store, inject: [Tracker] },
+        { provide: ProjectionHost, useFactory: (tracker: Tracker) => tracker.projections, inject: [Tracker] },
         // Queries read the read models through the host's connection of this thread.
-        { provide: READ_DB, useFactory: (host: ProjectionHost) => host.db, inject: [ProjectionHost] },
-        {
-          provide: RoadmapCommands,
-          useFactory: (store: EventStore) => new RoadmapCommands(store, { snapshots: new SqliteSnapshotStore(join(config.dataDir, 'snapshots.sqlite')) }),
-          inject: [EVENT_STORE],
-        },
-        { provide: TokenStore, useFactory: () => new TokenStore(join(config.dataDir, 'auth.sqlite'), config.adminToken) },
+        { provide: READ_DB, useFactory: (tracker: Tracker) => tracker.readDb, inject: [Tracker] },
+        { provide: RoadmapCommands, useFactory: (tracker: Tracker) => tracker.commands, inject: [Tracker] },
+        { provide: TokenStore, useFactory: (tracker: Tracker) => tracker.tokens, inject: [Tracker] },
+        { provide: IdempotencyStore, useFactory: (tracker: Tracker) => tracker.idempotency, inject: [Tracker] },
+        { provide: HashChainStore, useFactory: (tracker: Tracker) => tracker.hashChain, inject: [Tracker] },
         ReadModels,
         TrackerLifecycle,
       ],
-      exports: [APP_CONFIG, EVENT_STORE, READ_DB, ProjectionHost, RoadmapCommands, TokenStore, ReadModels, AppendMetrics],
+      exports: [Tracker, APP_CONFIG, EVENT_STORE, READ_DB, ProjectionHost, RoadmapCommands, TokenStore, IdempotencyStore, HashChainStore, ReadModels, AppendMetrics],
     };
   }
+}
+
+const features = new WeakMap<DynamicModule, Map<Type, DynamicModule>>();
+
+/**
+ * A feature module over the tracker `core`. Nest tells dynamic modules apart by reference: the same
+ * object for the same feature and core, so that a feature imported by two modules is one instance.
+ */
+export function overTracker(feature: Type, core: DynamicModule, imports: DynamicModule[] = []): DynamicModule {
+  let byFeature = features.get(core);
+  if (!byFeature) features.set(core, (byFeature = new Map()));
+  let module = byFeature.get(feature);
+  if (!module) byFeature.set(feature, (module = { module: feature, imports: [core, ...imports] }));
+  return module;
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -6,9 +6,10 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Mat
 import { ENJEUX, TEXT_LIMITS, VERSION_LABEL } from '#domain';
 import { IsSlug } from '../http/validators.js';
 import type { CommandOutcome, RoadmapCommandInput } from '#application';
-import type { Principal } from '#auth';
-import { Allow, Caller } from '../auth/access.decorator.js';
+import { Allow } from '../auth/access.decorator.js';
 import { commandMetadata } from '../http/command-metadata.js';
+import { CommandOrigin } from '../http/request-ids.decorator.js';
+import { RollupQuery } from './rollup-query.dto.js';
 import { IsCalendarDate, IsPeriod } from '../http/validators.js';
 import { ReadModels } from '../infrastructure/read-models.service.js';
 import { RollupAt } from '../history/rollup-at.service.js';
@@ -56,8 +57,8 @@ export class RoadmapsController {
   @HttpCode(201)
   @Allow(['admin'])
   @ApiBearerAuth()
-  create(@Body() dto: CreateRoadmapDto, @Caller() p: Principal, @Req() req: any) {
-    return this.write(req, p, dto.roadmapId, { type: 'CreateRoadmap', data: { roadmapId: dto.roadmapId, title: dto.title, region: { code: dto.region.code, name: dto.region.name }, enjeux: dto.enjeux.map((e) => ({ enjeuId: e.enjeuId, number: e.number, title: e.title })) } });
+  create(@Body() dto: CreateRoadmapDto, @CommandOrigin() origin: CommandOrigin) {
+    return this.write(origin, dto.roadmapId, { type: 'CreateRoadmap', data: { roadmapId: dto.roadmapId, title: dto.title, region: { code: dto.region.code, name: dto.region.name }, enjeux: dto.enjeux.map((e) => ({ enjeuId: e.enjeuId, number: e.number, title: e.title })) } });
   }
 
   @Get()
@@ -71,9 +72,9 @@ export class RoadmapsController {
   }
 
   @Get(':roadmapId/rollup')
-  rollup(@Param('roadmapId') roadmapId: string, @Query() query: Record<string, string | undefined>) {
+  rollup(@Param('roadmapId') roadmapId: string, @Query() query: RollupQuery) {
     this.readModels.roadmap(roadmapId);
-    const tt = parseTimeTravel(query);
+    const tt = parseTimeTravel({ ...query });
     // In time, the roll-up is folded from the log; otherwise the read model answers.
     if (tt.asOf || tt.knownAt) return this.rollupAt.rollup(roadmapId, query.version, tt);
     return this.readModels.rollup(roadmapId, query.version);
@@ -92,20 +93,20 @@ export class RoadmapsController {
   @HttpCode(201)
   @Allow(['admin'])
   @ApiBearerAuth()
-  draft(@Param('roadmapId') roadmapId: string, @Body() dto: DraftVersionDto, @Caller() p: Principal, @Req() req: any) {
-    return this.write(req, p, roadmapId, { type: 'DraftVersion', data: { version: dto.version, basedOn: dto.basedOn ?? null, draftedOn: dto.draftedOn } });
+  draft(@Param('roadmapId') roadmapId: string, @Body() dto: DraftVersionDto, @CommandOrigin() origin: CommandOrigin) {
+    return this.write(origin, roadmapId, { type: 'DraftVersion', data: { version: dto.version, basedOn: dto.basedOn ?? null, draftedOn: dto.draftedOn } });
   }
 
   @Post(':roadmapId/versions/:version/adopt')
   @HttpCode(201)
   @Allow(['admin'])
   @ApiBearerAuth()
-  adopt(@Param('roadmapId') roadmapId: string, @Param('version') version: string, @Body() dto: AdoptVersionDto, @Caller() p: Principal, @Req() req: any) {
-    return this.write(req, p, roadmapId, { type: 'AdoptVersion', data: { version, adoptedOn: dto.adoptedOn, adoptedBy: dto.adoptedBy ?? null, facts: dto.facts ?? null } });
+  adopt(@Param('roadmapId') roadmapId: string, @Param('version') version: string, @Body() dto: AdoptVersionDto, @CommandOrigin() origin: CommandOrigin) {
+    return this.write(origin, roadmapId, { type: 'AdoptVersion', data: { version, adoptedOn: dto.adoptedOn, adoptedBy: dto.adoptedBy ?? null, facts: dto.facts ?? null } });
   }
 
-  private write(req: any, principal: Principal, roadmapId: string, input: RoadmapCommandInput): Promise<CommandOutcome> {
-    const command = { ...input, metadata: commandMetadata(req, principal) };
+  private write(origin: CommandOrigin, roadmapId: string, input: RoadmapCommandInput): Promise<CommandOutcome> {
+    const command = { ...input, metadata: commandMetadata(origin) };
     return this.commandBus.execute(new ExecuteRoadmapCommand(roadmapId, command));
   }
 }

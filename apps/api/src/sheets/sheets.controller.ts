@@ -1,11 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '#auth';
 import { timeOrderedId } from '#event-store';
 import { isSlug, invalid, type SheetFields } from '#domain';
 import { assertPilotOf, type CommandOutcome, type SheetCommandInput } from '#application';
 import { Allow, Caller } from '../auth/access.decorator.js';
+import { CommandOrigin } from '../http/request-ids.decorator.js';
+import { SlugPipe } from '../http/slug.pipe.js';
 import { commandMetadata } from '../http/command-metadata.js';
 import { ReadModels } from '../infrastructure/read-models.service.js';
 import { ExecuteSheetCommand } from './commands/execute-sheet-command.js';
@@ -13,17 +15,13 @@ import {
   AbandonDto, CompleteDto, CorrectReportDto, CreateSheetDto, IndicatorDto, MilestoneDto, ReachMilestoneDto, ReportIndicatorDto,
   RescheduleMilestoneDto, RetireSheetDto, ReviseSheetDto, SetTargetDto,
 } from './dto/sheet-write.dto.js';
+import { SeriesQuery, SheetListQuery, SheetQuery } from './dto/sheet-query.dto.js';
 import { SheetQueries } from './queries/sheet-queries.service.js';
 
 
 /** A stable id from a title: lower case, accents removed, words joined by dashes. */
 export function slugify(title: string): string {
   return title.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80).replace(/-+$/, '');
-}
-
-function checkId(name: string, value: string): string {
-  if (!isSlug(value)) throw invalid('invalid_id', `${name} must be a kebab-case id`, { field: name });
-  return value;
 }
 
 export function toIndicatorDefinition(i: IndicatorDto) {
@@ -40,19 +38,19 @@ export class SheetsController {
     private readonly queries: SheetQueries,
   ) {}
 
-  private write(req: any, principal: Principal, sheetId: string, input: SheetCommandInput): Promise<CommandOutcome> {
-    const command = { ...input, metadata: commandMetadata(req, principal) };
-    return this.commandBus.execute(new ExecuteSheetCommand(checkId('sheetId', sheetId), command, principal));
+  private write(origin: CommandOrigin, sheetId: string, input: SheetCommandInput): Promise<CommandOutcome> {
+    const command = { ...input, metadata: commandMetadata(origin) };
+    return this.commandBus.execute(new ExecuteSheetCommand(sheetId, command, origin.principal));
   }
 
   @Post()
   @Allow(['admin'])
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Create a sheet in a roadmap version (secretariat)' })
-  async create(@Body() dto: CreateSheetDto, @Caller() principal: Principal, @Req() req: any): Promise<CommandOutcome & { sheetId: string }> {
+  async create(@Body() dto: CreateSheetDto, @CommandOrigin() origin: CommandOrigin): Promise<CommandOutcome & { sheetId: string }> {
     const sheetId = dto.sheetId ?? slugify(dto.title);
     if (!isSlug(sheetId)) throw invalid('invalid_id', 'no usable sheetId could be derived from the title: give one', { field: 'sheetId' });
-    const result = await this.write(req, principal, sheetId, {
+    const result = await this.write(origin, sheetId, {
       type: 'CreateSheet',
       data: {
         sheetId, roadmapId: dto.roadmapId, version: dto.version, number: dto.number, kind: dto.kind, enjeu: dto.enjeu, title: dto.title,
@@ -65,35 +63,29 @@ export class SheetsController {
 
   @Get()
   @ApiOperation({ summary: 'List sheets; with version, the sheets of that version and how each ended there' })
-  @ApiQuery({ name: 'version', required: false }) @ApiQuery({ name: 'enjeu', required: false }) @ApiQuery({ name: 'status', required: false })
-  @ApiQuery({ name: 'pilot', required: false }) @ApiQuery({ name: 'roadmapId', required: false }) @ApiQuery({ name: 'asOf', required: false }) @ApiQuery({ name: 'knownAt', required: false })
-  async list(@Query() query: Record<string, string>): Promise<unknown> {
-    return this.queries.list(query);
+  async list(@Query() query: SheetListQuery): Promise<unknown> {
+    return this.queries.list({ ...query });
   }
 
   @Get(':sheetId')
   @ApiOperation({ summary: 'A sheet: pilots, indicators with latest values against targets, milestones, status; asOf/knownAt for time travel' })
-  @ApiQuery({ name: 'asOf', required: false }) @ApiQuery({ name: 'knownAt', required: false })
-  async get(@Param('sheetId') sheetId: string, @Query() query: Record<string, string>): Promise<unknown> {
-    return this.queries.sheet(checkId('sheetId', sheetId), query);
+  async get(@Param('sheetId', SlugPipe) sheetId: string, @Query() query: SheetQuery): Promise<unknown> {
+    return this.queries.sheet(sheetId, { ...query });
   }
 
   @Get(':sheetId/history')
   @Allow(['admin', 'auditor', 'pilot'])
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Every event of the sheet with actor, record time, correlation and what it changed (admin, auditor, the sheet\'s pilots)' })
-  async history(@Param('sheetId') sheetId: string, @Caller() caller: Principal): Promise<unknown> {
-    checkId('sheetId', sheetId);
+  async history(@Param('sheetId', SlugPipe) sheetId: string, @Caller() caller: Principal): Promise<unknown> {
     if (caller.role === 'pilot') assertPilotOf(caller, sheetId, this.readModels.getSheet(sheetId).pilots);
     return this.queries.history(sheetId);
   }
 
   @Get(':sheetId/indicators/:indicatorId/series')
   @ApiOperation({ summary: 'Reported values in valid-time order; territory filter, region aggregation, asOf/knownAt' })
-  @ApiQuery({ name: 'territory', required: false }) @ApiQuery({ name: 'aggregate', required: false, enum: ['region'] })
-  @ApiQuery({ name: 'asOf', required: false }) @ApiQuery({ name: 'knownAt', required: false })
-  async series(@Param('sheetId') sheetId: string, @Param('indicatorId') indicatorId: string, @Query() query: Record<string, string>): Promise<unknown> {
-    return this.queries.series(checkId('sheetId', sheetId), checkId('indicatorId', indicatorId), query);
+  async series(@Param('sheetId', SlugPipe) sheetId: string, @Param('indicatorId', SlugPipe) indicatorId: string, @Query() query: SeriesQuery): Promise<unknown> {
+    return this.queries.series(sheetId, indicatorId, { ...query });
   }
 
   @Post(':sheetId/indicators/:indicatorId/reports')
@@ -101,10 +93,10 @@ export class SheetsController {
   @Allow(['admin', 'pilot'])
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Report an indicator value (pilot of the sheet)' })
-  report(@Param('sheetId') sheetId: string, @Param('indicatorId') indicatorId: string, @Body() dto: ReportIndicatorDto, @Caller() p: Principal, @Req() req: any) {
-    return this.write(req, p, sheetId, {
+  report(@Param('sheetId', SlugPipe) sheetId: string, @Param('indicatorId', SlugPipe) indicatorId: string, @Body() dto: ReportIndicatorDto, @CommandOrigin() origin: CommandOrigin) {
+    return this.write(origin, sheetId, {
       type: 'ReportIndicator',
-      data: { indicatorId: checkId('indicatorId', indicatorId), reportId: timeOrderedId(), value: dto.value, observedOn: dto.observedOn, territory: dto.territory ?? null, source: dto.source ?? null, comment: dto.comment ?? null },
+      data: { indicatorId: indicatorId, reportId: timeOrderedId(), value: dto.value, observedOn: dto.observedOn, territory: dto.territory ?? null, source: dto.source ?? null, comment: dto.comment ?? null },
     });
   }
 
@@ -113,32 +105,32 @@ export class SheetsController {
   @Allow(['admin', 'pilot'])
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Correct a reported value (a new event; the original stays in history)' })
-  correct(@Param('sheetId') sheetId: string, @Param('indicatorId') indicatorId: string, @Param('reportId') reportId: string, @Body() dto: CorrectReportDto, @Caller() p: Principal, @Req() req: any) {
-    return this.write(req, p, sheetId, { type: 'CorrectIndicatorReport', data: { indicatorId: checkId('indicatorId', indicatorId), reportId, value: dto.value, observedOn: dto.observedOn, reason: dto.reason } });
+  correct(@Param('sheetId', SlugPipe) sheetId: string, @Param('indicatorId', SlugPipe) indicatorId: string, @Param('reportId') reportId: string, @Body() dto: CorrectReportDto, @CommandOrigin() origin: CommandOrigin) {
+    return this.write(origin, sheetId, { type: 'CorrectIndicatorReport', data: { indicatorId: indicatorId, reportId, value: dto.value, observedOn: dto.observedOn, reason: dto.reason } });
   }
 
   @Post(':sheetId/indicators/:indicatorId/targets')
   @HttpCode(201)
   @Allow(['admin'])
   @ApiBearerAuth()
-  setTarget(@Param('sheetId') sheetId: string, @Param('indicatorId') indicatorId: string, @Body() dto: SetTargetDto, @Caller() p: Principal, @Req() req: any) {
-    return this.write(req, p, sheetId, { type: 'SetIndicatorTarget', data: { indicatorId: checkId('indicatorId', indicatorId), target: { value: dto.value, by: dto.by, label: dto.label ?? null } } });
+  setTarget(@Param('sheetId', SlugPipe) sheetId: string, @Param('indicatorId', SlugPipe) indicatorId: string, @Body() dto: SetTargetDto, @CommandOrigin() origin: CommandOrigin) {
+    return this.write(origin, sheetId, { type: 'SetIndicatorTarget', data: { indicatorId: indicatorId, target: { value: dto.value, by: dto.by, label: dto.label ?? null } } });
   }
 
   @Post(':sheetId/indicators')
   @HttpCode(201)
   @Allow(['admin'])
   @ApiBearerAuth()
-  addIndicator(@Param('sheetId') sheetId: string, @Body() dto: IndicatorDto, @Caller() p: Principal, @Req() req: any) {
-    return this.write(req, p, sheetId, { type: 'AddIndicator', data: { indicator: toIndicatorDefinition(dto) } });
+  addIndicator(@Param('sheetId', SlugPipe) sheetId: string, @Body() dto: IndicatorDto, @CommandOrigin() origin: CommandOrigin) {
+    return this.write(origin, sheetId, { type: 'AddIndicator', data: { indicator: toIndicatorDefinition(dto) } });
   }
 
   @Post(':sheetId/milestones')
   @HttpCode(201)
   @Allow(['admin'])
   @ApiBearerAuth()
-  addMilestone(@Param('sheetId') sheetId: string, @Body() dto: MilestoneDto, @Caller() p: Principal, @Req() req: any) {
-    return this.write(req, p, sheetId, { type: 'AddMilestone', data: { milestone: toMilestoneDefinition(dto) } });
+  addMilestone(@Param('sheetId', SlugPipe) sheetId: string, @Body() dto: MilestoneDto, @CommandOrigin() origin: CommandOrigin) {
+    return this.write(origin, sheetId, { type: 'AddMilestone', data: { milestone: toMilestoneDefinition(dto) } });
   }
 
   @Post(':sheetId/milestones/:milestoneId/reached')
@@ -146,16 +138,16 @@ export class SheetsController {
   @Allow(['admin', 'pilot'])
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Record that a milestone was reached (once)' })
-  reach(@Param('sheetId') sheetId: string, @Param('milestoneId') milestoneId: string, @Body() dto: ReachMilestoneDto, @Caller() p: Principal, @Req() req: any) {
-    return this.write(req, p, sheetId, { type: 'ReachMilestone', data: { milestoneId: checkId('milestoneId', milestoneId), reachedOn: dto.reachedOn, evidence: dto.evidence ?? null } });
+  reach(@Param('sheetId', SlugPipe) sheetId: string, @Param('milestoneId', SlugPipe) milestoneId: string, @Body() dto: ReachMilestoneDto, @CommandOrigin() origin: CommandOrigin) {
+    return this.write(origin, sheetId, { type: 'ReachMilestone', data: { milestoneId: milestoneId, reachedOn: dto.reachedOn, evidence: dto.evidence ?? null } });
   }
 
   @Post(':sheetId/milestones/:milestoneId/reschedule')
   @HttpCode(201)
   @Allow(['admin', 'pilot'])
   @ApiBearerAuth()
-  reschedule(@Param('sheetId') sheetId: string, @Param('milestoneId') milestoneId: string, @Body() dto: RescheduleMilestoneDto, @Caller() p: Principal, @Req() req: any) {
-    return this.write(req, p, sheetId, { type: 'RescheduleMilestone', data: { milestoneId: checkId('milestoneId', milestoneId), due: dto.due, reason: dto.reason ?? null } });
+  reschedule(@Param('sheetId', SlugPipe) sheetId: string, @Param('milestoneId', SlugPipe) milestoneId: string, @Body() dto: RescheduleMilestoneDto, @CommandOrigin() origin: CommandOrigin) {
+    return this.write(origin, sheetId, { type: 'RescheduleMilestone', data: { milestoneId: milestoneId, due: dto.due, reason: dto.reason ?? null } });
   }
 
   @Post(':sheetId/abandon')
@@ -163,34 +155,34 @@ export class SheetsController {
   @Allow(['admin', 'pilot'])
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Abandon the sheet, with a reason code and an explanation' })
-  abandon(@Param('sheetId') sheetId: string, @Body() dto: AbandonDto, @Caller() p: Principal, @Req() req: any) {
-    return this.write(req, p, sheetId, { type: 'AbandonProject', data: { reason: dto.reason, explanation: dto.explanation, effectiveOn: dto.effectiveOn } });
+  abandon(@Param('sheetId', SlugPipe) sheetId: string, @Body() dto: AbandonDto, @CommandOrigin() origin: CommandOrigin) {
+    return this.write(origin, sheetId, { type: 'AbandonProject', data: { reason: dto.reason, explanation: dto.explanation, effectiveOn: dto.effectiveOn } });
   }
 
   @Post(':sheetId/complete')
   @HttpCode(201)
   @Allow(['admin', 'pilot'])
   @ApiBearerAuth()
-  complete(@Param('sheetId') sheetId: string, @Body() dto: CompleteDto, @Caller() p: Principal, @Req() req: any) {
-    return this.write(req, p, sheetId, { type: 'CompleteProject', data: { completedOn: dto.completedOn, summary: dto.summary ?? null } });
+  complete(@Param('sheetId', SlugPipe) sheetId: string, @Body() dto: CompleteDto, @CommandOrigin() origin: CommandOrigin) {
+    return this.write(origin, sheetId, { type: 'CompleteProject', data: { completedOn: dto.completedOn, summary: dto.summary ?? null } });
   }
 
   @Post(':sheetId/revise')
   @HttpCode(201)
   @Allow(['admin'])
   @ApiBearerAuth()
-  revise(@Param('sheetId') sheetId: string, @Body() dto: ReviseSheetDto, @Caller() p: Principal, @Req() req: any) {
+  revise(@Param('sheetId', SlugPipe) sheetId: string, @Body() dto: ReviseSheetDto, @CommandOrigin() origin: CommandOrigin) {
     const { reason, ...fields } = dto;
     // Only the fields the client sent: a DTO instance also carries its undeclared ones as undefined.
     const changes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<SheetFields>;
-    return this.write(req, p, sheetId, { type: 'ReviseSheet', data: { changes, reason: reason ?? null } });
+    return this.write(origin, sheetId, { type: 'ReviseSheet', data: { changes, reason: reason ?? null } });
   }
 
   @Post(':sheetId/retire')
   @HttpCode(201)
   @Allow(['admin'])
   @ApiBearerAuth()
-  retire(@Param('sheetId') sheetId: string, @Body() dto: RetireSheetDto, @Caller() p: Principal, @Req() req: any) {
-    return this.write(req, p, sheetId, { type: 'RetireSheet', data: { reason: dto.reason, explanation: dto.explanation, effectiveOn: dto.effectiveOn ?? null, mergedInto: dto.mergedInto ?? null } });
+  retire(@Param('sheetId', SlugPipe) sheetId: string, @Body() dto: RetireSheetDto, @CommandOrigin() origin: CommandOrigin) {
+    return this.write(origin, sheetId, { type: 'RetireSheet', data: { reason: dto.reason, explanation: dto.explanation, effectiveOn: dto.effectiveOn ?? null, mergedInto: dto.mergedInto ?? null } });
   }
 }

@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { HashChainer, HashChainStore, ImportError, importEnvelopes, parseNdjson, type ExportedEnvelope } from '#audit';
+import { HashChainer, ImportError, importEnvelopes, parseNdjson, type ExportedEnvelope } from '#audit';
 import { progress, type CliCommand } from '../cli-command.js';
 
 async function readLines(file: string): Promise<string[]> {
@@ -39,12 +38,7 @@ export const importCommand: CliCommand = {
       bar.tick(envelopes.length);
       bar.end();
       await ctx.catchUp();
-      const chain = new HashChainStore(join(ctx.config.dataDir, 'event-hashes.sqlite'));
-      try {
-        await new HashChainer(ctx.store, chain).catchUp();
-      } finally {
-        chain.close();
-      }
+      await new HashChainer(ctx.store, ctx.hashChain).catchUp();
       process.stderr.write(`imported ${report.events} events in ${report.streams} streams in ${((Date.now() - started) / 1000).toFixed(2)} s`
         + `${report.positionsShifted ? ` (${report.positionsShifted} events got a new position: the export had gaps)` : ''}\n`);
       return 0;

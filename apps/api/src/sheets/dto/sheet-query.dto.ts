@@ -1,0 +1,25 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { TimeTravelQuery, QueryText } from '../../http/query.dto.js';
+import { IsTerritory } from '../../http/validators.js';
+
+/** The sheets list: of a version (and how each ended there), by enjeu, status, pilot, roadmap; in time. */
+export class SheetListQuery extends TimeTravelQuery {
+  @QueryText() version?: string;
+  @QueryText() enjeu?: string;
+  @QueryText() status?: string;
+  @QueryText() pilot?: string;
+  @QueryText() roadmapId?: string;
+}
+
+/** One sheet, in time. */
+export class SheetQuery extends TimeTravelQuery {}
+
+/** An indicator's series: one territory, or aggregated to the region; in time. */
+export class SeriesQuery extends TimeTravelQuery {
+  @ApiPropertyOptional({ example: '37' })
+  @IsOptional() @IsTerritory({ message: 'territory must be 24 or one of 18, 28, 36, 37, 41, 45', context: { code: 'invalid_territory' } }) territory?: string;
+
+  @ApiPropertyOptional({ enum: ['region'] })
+  @IsOptional() @IsIn(['region'], { message: 'aggregate must be "region"', context: { code: 'invalid_aggregate' } }) aggregate?: 'region';
+}

@@ -1,0 +1,63 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dataFiles, loadConfig, type AppConfig } from '#config';
+import { rebuildReadModels } from '#projections';
+import { openTracker } from './tracker.js';
+
+describe('openTracker', () => {
+  let dir: string;
+  let config: AppConfig;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'scoran-tracker-'));
+    config = loadConfig({ DATA_DIR: join(dir, 'data'), SCORAN_ADMIN_TOKEN: 'tracker-admin-token-0123' });
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('opens the store and read models in the data directory, and the other stores only when used', async () => {
+    const tracker = await openTracker(config);
+    const files = dataFiles(config.dataDir);
+    expect(tracker.files).toEqual(files);
+    expect(existsSync(files.events)).toBe(true);
+    expect(existsSync(files.readModels)).toBe(true);
+    for (const unused of [files.snapshots, files.auth, files.idempotency, files.eventHashes, files.relay]) expect(existsSync(unused)).toBe(false);
+    expect(tracker.tokens.authenticate('tracker-admin-token-0123')).toMatchObject({ role: 'admin' });
+    expect(tracker.tokens).toBe(tracker.tokens);
+    expect(existsSync(files.auth)).toBe(true);
+    await tracker.close();
+  });
+
+  it('writes through its commands and brings the read models up to the head', async () => {
+    const tracker = await openTracker(config);
+    await tracker.commands.onRoadmap('r', { type: 'CreateRoadmap', data: { roadmapId: 'r', title: 'R', region: { code: '24', name: 'Centre-Val de Loire' }, enjeux: [] }, metadata: { now: new Date(), actor: 'test', correlationId: 'c', source: 'test' } });
+    await tracker.catchUp();
+    expect(tracker.projections.checkpoint).toBe(await tracker.store.headPosition());
+    expect(tracker.readDb.prepare('SELECT COUNT(*) FROM roadmaps').pluck().get()).toBe(1);
+    expect(existsSync(tracker.files.snapshots)).toBe(true);
+    await tracker.close();
+  });
+
+  it('switches in read models rebuilt into a fresh file', async () => {
+    const tracker = await openTracker(config);
+    await tracker.commands.onRoadmap('r', { type: 'CreateRoadmap', data: { roadmapId: 'r', title: 'R', region: { code: '24', name: 'Centre-Val de Loire' }, enjeux: [] }, metadata: { now: new Date(), actor: 'test', correlationId: 'c', source: 'test' } });
+    const fresh = `${tracker.files.readModels}.rebuild`;
+    await rebuildReadModels(tracker.store, fresh);
+    await tracker.switchReadModels(fresh);
+    expect(existsSync(fresh)).toBe(false);
+    expect(tracker.readDb.prepare('SELECT COUNT(*) FROM roadmaps').pluck().get()).toBe(1);
+    await tracker.close();
+  });
+
+  it('without read models or store when the process needs neither (relay, Kafka-fed projector)', async () => {
+    const relay = await openTracker(config, { projections: 'none' });
+    expect(existsSync(dataFiles(config.dataDir).readModels)).toBe(false);
+    expect(() => relay.readDb).toThrow('no read models');
+    await relay.close();
+    const projector = await openTracker({ ...config, dataDir: join(dir, 'projector') }, { eventStore: false });
+    expect(existsSync(dataFiles(projector.config.dataDir).events)).toBe(false);
+    expect(() => projector.store).toThrow('without its event store');
+    expect(projector.runner.checkpoint).toBe(0);
+    await projector.close();
+  });
+});

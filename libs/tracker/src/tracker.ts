@@ -1,0 +1,173 @@
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import type { Database } from 'better-sqlite3';
+import { RoadmapCommands, SqliteSnapshotStore, type SnapshotStore } from '#application';
+import { HashChainStore } from '#audit';
+import { TokenStore } from '#auth';
+import { dataFiles, type AppConfig, type DataFiles } from '#config';
+import { createEventStore, type EventStore } from '#event-store';
+import { IdempotencyStore } from '#idempotency';
+import { SqliteCheckpointStore } from '#messaging';
+import { allProjections, openReadModelDb, ProjectionHost, ProjectionRunner, WorkerProjectionHost } from '#projections';
+
+export interface TrackerOptions {
+  /**
+   * Where the read models are kept up: `configured` follows `config.projectionThread` (a worker thread
+   * on the embedded store, the API's default), `main` on the calling thread (CLI, projector), `none`
+   * for a process without read models (the relay).
+   */
+  projections?: 'configured' | 'main' | 'none';
+  /** `false` for a process that never reads the log itself (the projector fed by Kafka). */
+  eventStore?: boolean;
+  /** Wraps the store before anything uses it (metrics, tracing: a decorator implementing the same port). */
+  decorateStore?: (store: EventStore) => EventStore;
+  log?: (level: 'info' | 'error', message: string) => void;
+}
+
+/**
+ * The tracker's resources over one data directory, opened the same way by every process (API,
+ * CLI, relay, projector). What a process does not use is never opened: the stores of tokens,
+ * snapshots, idempotency answers, relay checkpoints and hash chain open on first use. `close()`
+ * closes what was opened, writers' dependants first.
+ */
+export class Tracker {
+  readonly files: DataFiles;
+  private readonly closers = new Map<string, () => Promise<void> | void>();
+  private readonly lazy = new Map<string, unknown>();
+  private readModels: ProjectionHost | null;
+  private started = false;
+
+  private constructor(
+    readonly config: AppConfig,
+    private readonly eventStore: EventStore | null,
+    projections: ProjectionHost | null,
+  ) {
+    this.files = dataFiles(config.dataDir);
+    this.readModels = projections;
+  }
+
+  static async open(config: AppConfig, options: TrackerOptions = {}): Promise<Tracker> {
+    mkdirSync(config.dataDir, { recursive: true });
+    const opened = options.eventStore === false ? null : createEventStore({ eventStore: config.eventStore, dataDir: config.dataDir, eventStoreConnectionString: config.eventStoreConnectionString });
+    const store = opened && options.decorateStore ? options.decorateStore(opened) : opened;
+    const files = dataFiles(config.dataDir);
+    const placement = options.projections ?? 'main';
+    let host: ProjectionHost | null = null;
+    // EventStoreDB pushes its subscription to this process: its projections always run here.
+    if (placement === 'configured' && config.eventStore === 'sqlite' && config.projectionThread === 'worker') {
+      host = await WorkerProjectionHost.open({
+        eventsPath: files.events,
+        readModelsPath: files.readModels,
+        // The audit chain follows the log on the same thread (the API's hash-chain lifecycle then leaves it alone).
+        hashChainPath: files.eventHashes,
+        log: options.log,
+      });
+    } else if (placement !== 'none') {
+      host = new ProjectionRunner(openReadModelDb(files.readModels), allProjections());
+    }
+    return new Tracker(config, store, host);
+  }
+
+  get store(): EventStore {
+    if (!this.eventStore) throw new Error('this tracker was opened without its event store');
+    return this.eventStore;
+  }
+
+  /** Whatever keeps the read models up with the log (started by `start` or `catchUp`). */
+  get projections(): ProjectionHost {
+    if (!this.readModels) throw new Error('this tracker has no read models open');
+    return this.readModels;
+  }
+
+  /** The projections when they run on this thread, for a process that feeds them itself (the projector on Kafka). */
+  get runner(): ProjectionRunner {
+    const host = this.projections;
+    if (!(host instanceof ProjectionRunner)) throw new Error('the projections of this tracker run on a worker thread');
+    return host;
+  }
+
+  /** The read models, for queries on this thread. */
+  get readDb(): Database {
+    return this.projections.db;
+  }
+
+  get snapshots(): SnapshotStore {
+    return this.once('snapshots', () => new SqliteSnapshotStore(this.files.snapshots), (s) => s.close());
+  }
+
+  /** The write side over this tracker's store (snapshots in their file). */
+  get commands(): RoadmapCommands {
+    return this.once('commands', () => new RoadmapCommands(this.store, { snapshots: this.snapshots }), () => undefined);
+  }
+
+  get tokens(): TokenStore {
+    return this.once('tokens', () => new TokenStore(this.files.auth, this.config.adminToken), (t) => t.close());
+  }
+
+  get idempotency(): IdempotencyStore {
+    return this.once('idempotency', () => new IdempotencyStore(this.files.idempotency), (s) => s.close());
+  }
+
+  get hashChain(): HashChainStore {
+    return this.once('hashChain', () => new HashChainStore(this.files.eventHashes), (c) => c.close());
+  }
+
+  get relayCheckpoints(): SqliteCheckpointStore {
+    return this.once('relayCheckpoints', () => new SqliteCheckpointStore({ path: this.files.relay }), (c) => c.close());
+  }
+
+  /** Starts following the log (once). */
+  start(): void {
+    if (this.started) return;
+    this.projections.start(this.store);
+    this.started = true;
+  }
+
+  /** Brings the read models up to the store's head. */
+  async catchUp(timeoutMs = 600_000): Promise<void> {
+    this.start();
+    await this.projections.waitFor(await this.store.headPosition(), timeoutMs);
+  }
+
+  /**
+   * Puts a read-model file built elsewhere (a blue/green rebuild) in place of the current one:
+   * the current models are stopped and closed first, then the fresh file is opened on this thread.
+   */
+  async switchReadModels(freshPath: string): Promise<void> {
+    await this.closeReadModels();
+    const target = this.files.readModels;
+    for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
+    renameSync(freshPath, target);
+    for (const suffix of ['-wal', '-shm']) rmSync(`${freshPath}${suffix}`, { force: true });
+    this.readModels = new ProjectionRunner(openReadModelDb(target), allProjections());
+  }
+
+  async close(): Promise<void> {
+    await this.closeReadModels();
+    await this.eventStore?.close();
+    for (const close of [...this.closers.values()].reverse()) await close();
+    this.closers.clear();
+    this.lazy.clear();
+  }
+
+  private async closeReadModels(): Promise<void> {
+    if (!this.readModels) return;
+    await this.readModels.stop();
+    if (this.readModels.db.open) this.readModels.db.close();
+    this.readModels = null;
+    this.started = false;
+  }
+
+  private once<T>(name: string, open: () => T, close: (value: T) => Promise<void> | void): T {
+    if (!this.lazy.has(name)) {
+      const value = open();
+      this.lazy.set(name, value);
+      this.closers.set(name, () => close(value));
+    }
+    return this.lazy.get(name) as T;
+  }
+}
+
+/** Opens the tracker over `config.dataDir` (see `Tracker`). */
+export function openTracker(config: AppConfig, options?: TrackerOptions): Promise<Tracker> {
+  return Tracker.open(config, options);
+}
