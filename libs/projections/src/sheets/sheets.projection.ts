@@ -2,8 +2,8 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { DomainEvent, SheetEvent } from '#domain';
 import { outcomesSetBy, parsePeriod, type VersionOutcome } from '#domain';
 import type { StoredEvent } from '#event-store';
-import { ENJEU_ROLLUP_VIEW_SQL, sheetCounters } from './enjeu-rollup.js';
-import type { Projection } from './projection.js';
+import { ENJEU_ROLLUP_VIEW_SQL, sheetCounters } from '../enjeu-rollup/enjeu-rollup.js';
+import type { Projection } from '../projection.js';
 import { applySheetEvent, validDayOf, type LatestValue, type SheetView } from './sheet-view.js';
 
 /** A time-travel snapshot of each sheet's document is kept every this many events of its stream. */
