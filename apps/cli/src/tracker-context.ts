@@ -1,17 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Database } from 'better-sqlite3';
 import { RoadmapCommands, SqliteSnapshotStore } from '#application';
 import type { AppConfig } from '#config';
 import type { EventStore } from '#event-store';
-import { allProjections, openReadModelDb, ProjectionRunner } from '#projections';
+import { allProjections, openReadModelDb, ProjectionRunner, type ReadModelDb } from '#projections';
 import { openEventStore } from '../../api/src/infrastructure/tracker.module.js';
 
 /** The tracker without HTTP: what CLI commands (seed, rebuild, export, assessment, verify) work on. */
 export interface TrackerContext {
   config: AppConfig;
   store: EventStore;
-  readDb: Database;
+  readDb: ReadModelDb;
   runner: ProjectionRunner;
   commands: RoadmapCommands;
   /** Brings the read models up to the store's head. */

@@ -5,9 +5,16 @@ export * from './projection-runner.js';
 export * from './worker-projection-host.js';
 export * from './sheets/sheet-view.js';
 export * from './sheets/sheets.projection.js';
+export * from './sheets/sheet-time-travel.js';
+export * from './sheets/sheets.read-model.js';
+export * from './sheets/indicator-series.read-model.js';
 export * from './enjeu-rollup/enjeu-rollup.js';
+export * from './enjeu-rollup/enjeu-rollup.read-model.js';
 export * from './event-feed/event-feed.projection.js';
+export * from './event-feed/event-feed.read-model.js';
 export * from './roadmaps/roadmaps.projection.js';
+export * from './roadmaps/roadmaps.read-model.js';
+export * from './read-models.js';
 
 export * from './all-projections.js';
 export * from './read-model-rebuild.js';

@@ -1,15 +1,17 @@
 import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Database } from 'better-sqlite3';
 import { RoadmapCommands, SqliteSnapshotStore, type StartupHook } from '#application';
 import { TokenStore } from '#auth';
 import type { AppConfig } from '#config';
 import { createEventStore, InstrumentedEventStore, type EventStore } from '#event-store';
-import { allProjections, openReadModelDb, ProjectionHost, ProjectionRunner, WorkerProjectionHost } from '#projections';
+import {
+  allProjections, EnjeuRollupReadModel, EventFeedReadModel, IndicatorSeriesReadModel, openReadModelDb, ProjectionHost, ProjectionRunner,
+  RoadmapsReadModel, SheetsReadModel, WorkerProjectionHost,
+} from '#projections';
 import { AppendMetrics } from '../metrics/append-metrics.js';
 import { ReadModels } from './read-models.service.js';
-import { APP_CONFIG, EVENT_STORE, READ_DB } from './tokens.js';
+import { APP_CONFIG, EVENT_STORE } from './tokens.js';
 
 /** Builds the event store the configuration asks for. */
 export async function openEventStore(config: AppConfig): Promise<EventStore> {
@@ -45,7 +47,6 @@ class TrackerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(READ_DB) private readonly db: Database,
     private readonly runner: ProjectionHost,
     private readonly commands: RoadmapCommands,
     private readonly tokens: TokenStore,
@@ -66,7 +67,7 @@ class TrackerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     await this.runner.stop();
     await this.store.close();
     this.commands.close();
-    this.db.close();
+    this.runner.db.close();
     this.tokens.close();
   }
 }
@@ -88,8 +89,12 @@ export class TrackerModule {
           inject: [AppendMetrics],
         },
         { provide: ProjectionHost, useFactory: () => openProjections(config) },
-        // Queries read the read models through the host's connection of this thread.
-        { provide: READ_DB, useFactory: (host: ProjectionHost) => host.db, inject: [ProjectionHost] },
+        // Queries read the read models through the host's connection of this thread; time travel reads the log too.
+        { provide: SheetsReadModel, useFactory: (host: ProjectionHost, store: EventStore) => new SheetsReadModel(host.db, store), inject: [ProjectionHost, EVENT_STORE] },
+        { provide: IndicatorSeriesReadModel, useFactory: (host: ProjectionHost) => new IndicatorSeriesReadModel(host.db), inject: [ProjectionHost] },
+        { provide: EnjeuRollupReadModel, useFactory: (host: ProjectionHost, store: EventStore) => new EnjeuRollupReadModel(host.db, store), inject: [ProjectionHost, EVENT_STORE] },
+        { provide: EventFeedReadModel, useFactory: (host: ProjectionHost) => new EventFeedReadModel(host.db), inject: [ProjectionHost] },
+        { provide: RoadmapsReadModel, useFactory: (host: ProjectionHost) => new RoadmapsReadModel(host.db), inject: [ProjectionHost] },
         {
           provide: RoadmapCommands,
           useFactory: (store: EventStore) => new RoadmapCommands(store, { snapshots: new SqliteSnapshotStore(join(config.dataDir, 'snapshots.sqlite')) }),
@@ -99,7 +104,10 @@ export class TrackerModule {
         ReadModels,
         TrackerLifecycle,
       ],
-      exports: [APP_CONFIG, EVENT_STORE, READ_DB, ProjectionHost, RoadmapCommands, TokenStore, ReadModels, AppendMetrics],
+      exports: [
+        APP_CONFIG, EVENT_STORE, ProjectionHost, RoadmapCommands, TokenStore, ReadModels, AppendMetrics,
+        SheetsReadModel, IndicatorSeriesReadModel, EnjeuRollupReadModel, EventFeedReadModel, RoadmapsReadModel,
+      ],
     };
   }
 }
