@@ -32,10 +32,14 @@ export class EnjeuRollupReadModel {
 
   /** The rows of a roadmap (or all) and version (or all), by roadmap, version, then enjeu with the unknown one first. */
   rollup(roadmapId: string | undefined, version: string | undefined): RollupRow[];
-  /** The same rows in time (folded from the log), of one roadmap. */
+  /** The same rows in time (folded from the log when asOf or knownAt is given), of one roadmap. */
   rollup(roadmapId: string, version: string | undefined, tt: TimeTravel): Promise<RollupRow[]>;
   rollup(roadmapId: string | undefined, version: string | undefined, tt?: TimeTravel): RollupRow[] | Promise<RollupRow[]> {
-    if (tt && (tt.asOf || tt.knownAt)) return this.rollupAt(roadmapId!, version, tt);
+    if (!tt) return this.current(roadmapId, version);
+    return tt.asOf || tt.knownAt ? this.rollupAt(roadmapId!, version, tt) : Promise.resolve(this.current(roadmapId, version));
+  }
+
+  private current(roadmapId: string | undefined, version: string | undefined): RollupRow[] {
     const where: string[] = [];
     if (roadmapId) where.push('roadmapId = @roadmapId');
     if (version) where.push('version = @version');
