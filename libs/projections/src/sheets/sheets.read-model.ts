@@ -110,11 +110,6 @@ export class SheetsReadModel {
     return this.timeTravel.asOf(sheetId, asOf);
   }
 
-  /** Ids of a roadmap's sheets, in id order. */
-  ids(roadmapId: string): string[] {
-    return this.st('SELECT sheetId FROM sheet_summary WHERE roadmapId = ? ORDER BY sheetId').pluck().all(roadmapId) as string[];
-  }
-
   /**
    * The listing: with `version`, the sheets of that version as they were there (number, enjeu, title,
    * outcome); otherwise each sheet in its current version. In version then number order.
