@@ -11,9 +11,9 @@ export interface AssessmentSources {
 }
 
 /**
- * Reads what an assessment needs from the read models with a handful of SQL queries (the last two
- * observation dates per indicator come from a window function, not from folding the reports), so
- * that ten years of weekly reports cost no more than a few index scans.
+ * Reads what an assessment needs through the read APIs, which answer with a handful of SQL queries
+ * (the last two observation dates per indicator come from a window function, not from folding the
+ * reports), so that ten years of weekly reports cost no more than a few index scans.
  */
 export function loadAssessmentInput(sources: AssessmentSources, roadmapId: string, version: string, until: string | null): AssessmentInput {
   const roadmap = sources.roadmaps.get(roadmapId);
