@@ -3,9 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore, type NewEvent } from '#event-store';
-import { allProjections, openReadModelDb, ProjectionRunner } from '#projections';
-import { ReadModels } from '../../apps/api/src/infrastructure/read-models.service.js';
-import { SheetQueries } from '../../apps/api/src/sheets/queries/sheet-queries.service.js';
+import { allProjections, openReadModelDb, ProjectionRunner, SheetsReadModel } from '#projections';
 
 /**
  * asOf time travel starts from the sheets projection's snapshots: it must give exactly what folding
@@ -59,12 +57,12 @@ describe('time travel from snapshots', () => {
     await runner.stop();
     await store.appendToStream('sheet-tt', [{ type: 'IndicatorReported', metadata: meta, data: { sheetId: 'tt', indicatorId: 'a', reportId: 'late', value: 1, observedOn: day(10), territory: null, source: null, comment: null } }]);
 
-    const queries = new SheetQueries(new ReadModels(db), store, db);
-    const full = (asOf: string) => queries.sheetAt('tt', { asOf, knownAt: '2999-01-01T00:00:00.000Z' });
+    const sheets = new SheetsReadModel(db, store);
+    const full = (asOf: string) => sheets.at('tt', { asOf, knownAt: '2999-01-01T00:00:00.000Z' });
     const dates = [day(-1), day(0), day(5), day(10), day(400), day(2601), day(3000)];
     for (let k = 0; k < 60; k++) dates.push(day(Math.floor(random() * 2650)));
     for (const asOf of dates) {
-      const fast = await queries.sheetAt('tt', { asOf });
+      const fast = await sheets.at('tt', { asOf });
       expect(JSON.stringify(fast)).toEqual(JSON.stringify(await full(asOf)));
     }
     await store.close();

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { RoadmapCommands } from '#application';
 import { SqliteEventStore } from '#event-store';
 import { allProjections } from './all-projections.js';
-import { countIntoRollup, emptyRollup, type RollupRow } from './enjeu-rollup.js';
+import { countIntoRollup, emptyRollup, type RollupRow } from './enjeu-rollup/enjeu-rollup.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { openReadModelDb } from './read-model-db.js';
 import { rebuildReadModels } from './read-model-rebuild.js';
-import type { SheetView } from './sheet-view.js';
+import type { SheetView } from './sheets/sheet-view.js';
 
 const ctx = { actor: 'admin:test', correlationId: 'c-1', source: 'test', now: new Date() };
 

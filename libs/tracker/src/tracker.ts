@@ -7,7 +7,7 @@ import { dataFiles, type AppConfig, type DataFiles } from '#config';
 import { createEventStore, type EventStore } from '#event-store';
 import { IdempotencyStore } from '#idempotency';
 import { SqliteCheckpointStore } from '#messaging';
-import { allProjections, openReadModelDb, ProjectionHost, ProjectionRunner, WorkerProjectionHost } from '#projections';
+import { allProjections, openReadModelDb, ProjectionHost, ProjectionRunner, readModelsOf, WorkerProjectionHost, type TrackerReadModels } from '#projections';
 
 export interface TrackerOptions {
   /**
@@ -88,6 +88,11 @@ export class Tracker {
   /** The read models, for queries on this thread. */
   get readDb(): Database {
     return this.projections.db;
+  }
+
+  /** The typed read APIs over the read models of this thread (time travel also reads the log). */
+  get queries(): TrackerReadModels {
+    return this.once('queries', () => readModelsOf(this.readDb, this.store), () => undefined);
   }
 
   get snapshots(): SnapshotStore {

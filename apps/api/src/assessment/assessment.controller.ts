@@ -1,10 +1,9 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Database } from 'better-sqlite3';
 import type { FastifyReply } from 'fastify';
 import { buildAssessment, loadAssessmentInput, renderAssessment, type AssessmentFormat } from '#assessment';
 import { parseVersionLabel } from '#domain';
-import { READ_DB } from '../infrastructure/tokens.js';
+import { IndicatorSeriesReadModel, RoadmapsReadModel, SheetsReadModel } from '#projections';
 import { AssessmentQuery } from './assessment-query.dto.js';
 
 const CONTENT_TYPES: Record<AssessmentFormat, string> = {
@@ -14,13 +13,17 @@ const CONTENT_TYPES: Record<AssessmentFormat, string> = {
 @ApiTags('assessment')
 @Controller('api/roadmaps')
 export class AssessmentController {
-  constructor(@Inject(READ_DB) private readonly db: Database) {}
+  constructor(
+    @Inject(RoadmapsReadModel) private readonly roadmaps: RoadmapsReadModel,
+    @Inject(SheetsReadModel) private readonly sheets: SheetsReadModel,
+    @Inject(IndicatorSeriesReadModel) private readonly series: IndicatorSeriesReadModel,
+  ) {}
 
   @Get(':roadmapId/versions/:version/assessment')
   @ApiOperation({ summary: 'Assessment of a version over its period: outcome of each sheet per enjeu, milestones on time/late/missed, indicators against targets, what carries over' })
   async assessment(@Param('roadmapId') roadmapId: string, @Param('version') version: string, @Query() { format, until }: AssessmentQuery, @Res() reply: FastifyReply): Promise<void> {
     parseVersionLabel(version);
-    const model = buildAssessment(loadAssessmentInput(this.db, roadmapId, version, until ?? null));
+    const model = buildAssessment(loadAssessmentInput({ roadmaps: this.roadmaps, sheets: this.sheets, series: this.series }, roadmapId, version, until ?? null));
     await reply.header('content-type', CONTENT_TYPES[format]).send(renderAssessment(model, format));
   }
 }

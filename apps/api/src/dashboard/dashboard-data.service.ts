@@ -1,9 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Database } from 'better-sqlite3';
-import { REGION_CODE } from '#domain';
-import type { SheetView } from '#projections';
+import { IndicatorSeriesReadModel, type SheetView } from '#projections';
 import { ReadModels, type SeriesPoint } from '../infrastructure/read-models.service.js';
-import { READ_DB } from '../infrastructure/tokens.js';
 import { SheetQueries } from '../sheets/queries/sheet-queries.service.js';
 
 export interface RoadmapInfo {
@@ -27,7 +24,7 @@ export class DashboardData {
   constructor(
     private readonly readModels: ReadModels,
     private readonly queries: SheetQueries,
-    @Inject(READ_DB) private readonly db: Database,
+    @Inject(IndicatorSeriesReadModel) private readonly indicatorSeries: IndicatorSeriesReadModel,
   ) {}
 
   /** The requested roadmap, else the SCORAN one, else the first known. */
@@ -62,10 +59,7 @@ export class DashboardData {
 
   /** Indicators reported per department: for each, the latest date (by asOf) and every value on it. */
   territorialFigures(roadmapId: string, asOf: string | null): TerritorialFigure[] {
-    const groups = this.db.prepare(`SELECT r.sheetId, r.indicatorId, MAX(r.observedOn) AS date FROM indicator_reports r JOIN sheet_summary s ON s.sheetId = r.sheetId
-      WHERE s.roadmapId = @roadmapId AND r.territory IS NOT NULL AND r.territory <> @region AND (@asOf IS NULL OR r.observedOn <= @asOf)
-      GROUP BY r.sheetId, r.indicatorId`).all({ roadmapId, region: REGION_CODE, asOf }) as { sheetId: string; indicatorId: string; date: string }[];
-    const rows = this.db.prepare(`SELECT territory, zone, value FROM indicator_reports WHERE sheetId = ? AND indicatorId = ? AND observedOn = ? ORDER BY position`);
+    const groups = this.indicatorSeries.latestDepartmentDays(roadmapId, asOf);
     const out: TerritorialFigure[] = [];
     for (const g of groups) {
       const doc = this.readModels.getSheet(g.sheetId);
@@ -73,7 +67,7 @@ export class DashboardData {
       if (!ind) continue;
       // A value reported twice for the same day, territory and zone: the later report wins.
       const latest = new Map<string, { territory: string | null; zone: string | null; value: number }>();
-      for (const r of rows.all(g.sheetId, g.indicatorId, g.date) as { territory: string | null; zone: string | null; value: number }[]) latest.set(`${r.territory}|${r.zone}`, r);
+      for (const r of this.indicatorSeries.reportsOn(g.sheetId, g.indicatorId, g.date)) latest.set(`${r.territory}|${r.zone}`, r);
       out.push({ sheetId: g.sheetId, sheetTitle: doc.title, indicatorId: g.indicatorId, name: ind.name, unit: ind.unit, date: g.date, rows: [...latest.values()] });
     }
     // Figures that cover the most departments first: the regional picture before single-department notes.

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Database } from 'better-sqlite3';
 import { evolveRoadmap, initialRoadmapState, invalid, type RoadmapEvent, type RoadmapState } from '#domain';
 import type { EventStore, StoredEvent } from '#event-store';
-import { applySheetEvent, validDayOf, type LatestValue, type SheetView } from '#projections';
-import { READ_DB, EVENT_STORE } from '../infrastructure/tokens.js';
+import { applySheetEvent, EventFeedReadModel, validDayOf, type LatestValue, type SheetView } from '#projections';
+import { EVENT_STORE } from '../infrastructure/tokens.js';
 import { diffViews } from '../sheets/queries/sheet-queries.service.js';
 
 export interface HistoryQuery {
@@ -25,17 +24,13 @@ const roadmapSnapshot = (s: RoadmapState) => ({ title: s.title, region: s.region
 @Injectable()
 export class GlobalHistory {
   constructor(
-    @Inject(READ_DB) private readonly db: Database,
+    @Inject(EventFeedReadModel) private readonly feed: EventFeedReadModel,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   async list(q: HistoryQuery): Promise<{ events: unknown[]; next: number; head: number }> {
     if (q.type !== undefined && !/^[A-Z][A-Za-z]{1,60}$/.test(q.type)) throw invalid('invalid_query', 'type must be an event type such as IndicatorReported', { field: 'type' });
-    const where = ['position > @after'];
-    if (q.actor !== undefined) where.push('actor = @actor');
-    if (q.type !== undefined) where.push('type = @type');
-    const rows = this.db.prepare(`SELECT position, stream, revision FROM event_feed WHERE ${where.join(' AND ')} ORDER BY position LIMIT @limit`)
-      .all({ after: q.after, actor: q.actor ?? null, type: q.type ?? null, limit: q.limit }) as Array<{ position: number; stream: string; revision: number }>;
+    const rows = this.feed.page(q);
     const wanted = new Map<string, Set<number>>();
     for (const r of rows) {
       if (!wanted.has(r.stream)) wanted.set(r.stream, new Set());

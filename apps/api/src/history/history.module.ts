@@ -3,13 +3,11 @@ import { overTracker } from '../infrastructure/tracker.module.js';
 import { GlobalHistory } from './global-history.service.js';
 import { HashChainLifecycle } from './hash-chain.provider.js';
 import { HistoryController } from './history.controller.js';
-import { RollupAt } from './rollup-at.service.js';
 
-/** Audit: the global history, the NDJSON export, the hash chain and its verification; roll-ups in time. */
+/** Audit: the global history, the NDJSON export, the hash chain and its verification. */
 @Module({
   controllers: [HistoryController],
-  providers: [GlobalHistory, RollupAt, HashChainLifecycle],
-  exports: [RollupAt],
+  providers: [GlobalHistory, HashChainLifecycle],
 })
 export class HistoryModule {
   static forTracker(tracker: DynamicModule): DynamicModule {

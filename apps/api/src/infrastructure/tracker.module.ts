@@ -5,11 +5,11 @@ import { TokenStore } from '#auth';
 import type { AppConfig } from '#config';
 import { InstrumentedEventStore, type EventStore } from '#event-store';
 import { IdempotencyStore } from '#idempotency';
-import { ProjectionHost } from '#projections';
+import { EnjeuRollupReadModel, EventFeedReadModel, IndicatorSeriesReadModel, ProjectionHost, RoadmapsReadModel, SheetsReadModel } from '#projections';
 import { openTracker, Tracker } from '#tracker';
 import { AppendMetrics } from '../metrics/append-metrics.js';
 import { ReadModels } from './read-models.service.js';
-import { APP_CONFIG, EVENT_STORE, READ_DB } from './tokens.js';
+import { APP_CONFIG, EVENT_STORE } from './tokens.js';
 
 /** Hooks run once the store and read models are up (seeding the real roadmap on first start). */
 export const STARTUP_HOOKS = Symbol('STARTUP_HOOKS');
@@ -69,8 +69,12 @@ export class TrackerModule {
         AppendMetrics,
         { provide: EVENT_STORE, useFactory: (tracker: Tracker) => tracker.store, inject: [Tracker] },
         { provide: ProjectionHost, useFactory: (tracker: Tracker) => tracker.projections, inject: [Tracker] },
-        // Queries read the read models through the host's connection of this thread.
-        { provide: READ_DB, useFactory: (tracker: Tracker) => tracker.readDb, inject: [Tracker] },
+        // Queries read the read models through the host's connection of this thread; time travel reads the log too.
+        { provide: SheetsReadModel, useFactory: (tracker: Tracker) => tracker.queries.sheets, inject: [Tracker] },
+        { provide: IndicatorSeriesReadModel, useFactory: (tracker: Tracker) => tracker.queries.series, inject: [Tracker] },
+        { provide: EnjeuRollupReadModel, useFactory: (tracker: Tracker) => tracker.queries.enjeuRollup, inject: [Tracker] },
+        { provide: EventFeedReadModel, useFactory: (tracker: Tracker) => tracker.queries.eventFeed, inject: [Tracker] },
+        { provide: RoadmapsReadModel, useFactory: (tracker: Tracker) => tracker.queries.roadmaps, inject: [Tracker] },
         { provide: RoadmapCommands, useFactory: (tracker: Tracker) => tracker.commands, inject: [Tracker] },
         { provide: TokenStore, useFactory: (tracker: Tracker) => tracker.tokens, inject: [Tracker] },
         { provide: IdempotencyStore, useFactory: (tracker: Tracker) => tracker.idempotency, inject: [Tracker] },
@@ -78,7 +82,10 @@ export class TrackerModule {
         ReadModels,
         TrackerLifecycle,
       ],
-      exports: [Tracker, APP_CONFIG, EVENT_STORE, READ_DB, ProjectionHost, RoadmapCommands, TokenStore, IdempotencyStore, HashChainStore, ReadModels, AppendMetrics],
+      exports: [
+        Tracker, APP_CONFIG, EVENT_STORE, ProjectionHost, RoadmapCommands, TokenStore, IdempotencyStore, HashChainStore, ReadModels, AppendMetrics,
+        SheetsReadModel, IndicatorSeriesReadModel, EnjeuRollupReadModel, EventFeedReadModel, RoadmapsReadModel,
+      ],
     };
   }
 }

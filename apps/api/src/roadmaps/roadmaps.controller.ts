@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -6,13 +6,13 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Mat
 import { ENJEUX, TEXT_LIMITS, VERSION_LABEL } from '#domain';
 import { IsSlug } from '../http/validators.js';
 import type { CommandOutcome, RoadmapCommandInput } from '#application';
+import { EnjeuRollupReadModel } from '#projections';
 import { Allow } from '../auth/access.decorator.js';
 import { commandMetadata } from '../http/command-metadata.js';
 import { CommandOrigin } from '../http/request-ids.decorator.js';
 import { RollupQuery } from './rollup-query.dto.js';
 import { IsCalendarDate, IsPeriod } from '../http/validators.js';
 import { ReadModels } from '../infrastructure/read-models.service.js';
-import { RollupAt } from '../history/rollup-at.service.js';
 import { parseTimeTravel } from '../sheets/queries/sheet-queries.service.js';
 import { ExecuteRoadmapCommand } from './execute-roadmap-command.js';
 
@@ -50,7 +50,7 @@ export class RoadmapsController {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly readModels: ReadModels,
-    private readonly rollupAt: RollupAt,
+    @Inject(EnjeuRollupReadModel) private readonly enjeuRollup: EnjeuRollupReadModel,
   ) {}
 
   @Post()
@@ -76,8 +76,8 @@ export class RoadmapsController {
     this.readModels.roadmap(roadmapId);
     const tt = parseTimeTravel({ ...query });
     // In time, the roll-up is folded from the log; otherwise the read model answers.
-    if (tt.asOf || tt.knownAt) return this.rollupAt.rollup(roadmapId, query.version, tt);
-    return this.readModels.rollup(roadmapId, query.version);
+    if (tt.asOf || tt.knownAt) return this.enjeuRollup.rollup(roadmapId, query.version, tt);
+    return this.enjeuRollup.rollup(roadmapId, query.version);
   }
 
   @Get(':roadmapId/data-quality')

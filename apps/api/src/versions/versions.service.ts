@@ -1,25 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Database } from 'better-sqlite3';
 import { invalid, isVersionLabel, notFound, sheetStream } from '#domain';
 import type { EventStore } from '#event-store';
+import { outcomeOf, SheetsReadModel, type SheetVersionRow as VersionRow } from '#projections';
 import { ReadModels } from '../infrastructure/read-models.service.js';
-import { EVENT_STORE, READ_DB } from '../infrastructure/tokens.js';
+import { EVENT_STORE } from '../infrastructure/tokens.js';
 import { fieldChanges, sheetLineage, type FieldChange, type Lineage, type VersionSegment } from './sheet-lineage.js';
-
-interface VersionRow {
-  sheetId: string;
-  version: string;
-  number: string;
-  enjeu: string | null;
-  kind: string | null;
-  title: string;
-  outcome: string;
-  outcomeReason: string | null;
-  outcomeExplanation: string | null;
-  outcomeOn: string | null;
-  nextVersion: string | null;
-  mergedInto: string | null;
-}
 
 const numberKey = (n: string | null) => (n ?? '').split('.').map((p) => p.padStart(4, '0')).join('.');
 const byNumber = <T extends { number: string | null; sheetId: string }>(a: T, b: T) => numberKey(a.number).localeCompare(numberKey(b.number)) || a.sheetId.localeCompare(b.sheetId);
@@ -28,7 +13,7 @@ const byNumber = <T extends { number: string | null; sheetId: string }>(a: T, b:
 @Injectable()
 export class VersionsService {
   constructor(
-    @Inject(READ_DB) private readonly db: Database,
+    @Inject(SheetsReadModel) private readonly sheets: SheetsReadModel,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly readModels: ReadModels,
   ) {}
@@ -40,10 +25,9 @@ export class VersionsService {
   async lineage(sheetId: string): Promise<unknown> {
     const lineage = await this.lineageOf(sheetId);
     if (!lineage) throw notFound('sheet_not_found', `no sheet ${sheetId}`, { sheetId });
-    const rows = this.db.prepare('SELECT * FROM sheet_versions WHERE sheetId = ?').all(sheetId) as VersionRow[];
-    const outcomes = new Map(rows.map((r) => [r.version, r]));
-    const continuedBy = (this.db.prepare(`SELECT sheetId FROM sheet_summary s WHERE EXISTS (SELECT 1 FROM json_each(s.doc, '$.continues') WHERE value = ?) ORDER BY sheetId`).pluck().all(sheetId) as string[]);
-    const mergedFrom = (this.db.prepare('SELECT DISTINCT sheetId FROM sheet_versions WHERE mergedInto = ? ORDER BY sheetId').pluck().all(sheetId) as string[]);
+    const outcomes = new Map(this.sheets.versions(sheetId).map((r) => [r.version, r]));
+    const continuedBy = this.sheets.continuedBy(sheetId);
+    const mergedFrom = this.sheets.mergedFrom(sheetId);
     return {
       sheetId, roadmapId: lineage.roadmapId, historic: lineage.historic, continues: lineage.continues, continuedBy, mergedFrom,
       versions: lineage.segments.map((s) => {
@@ -52,7 +36,7 @@ export class VersionsService {
           version: s.version, number: s.fieldsAtEnd.number, numberOnEntry: s.fieldsAtStart.number, enjeu: s.fieldsAtEnd.enjeu, title: s.fieldsAtEnd.title,
           enteredBy: s.enteredBy, fromVersion: s.fromVersion, enteredAt: s.enteredAt, changes: s.carryOverChanges,
           indicatorsAdded: s.indicatorsAdded, milestonesAdded: s.milestonesAdded, revisions: s.revisions,
-          outcome: o ? { outcome: o.outcome, reason: o.outcomeReason, explanation: o.outcomeExplanation, on: o.outcomeOn, nextVersion: o.nextVersion, mergedInto: o.mergedInto } : null,
+          outcome: o ? outcomeOf(o) : null,
         };
       }),
     };
@@ -63,10 +47,10 @@ export class VersionsService {
     if (!isVersionLabel(to)) throw invalid('invalid_query', 'to must be a version such as V4', { field: 'to' });
     const roadmap = this.readModels.roadmap(roadmapId) as { versions: Array<{ version: string }> };
     for (const v of [from, to]) if (!roadmap.versions.some((x) => x.version === v)) throw notFound('version_not_found', `roadmap ${roadmapId} has no version ${v}`, { version: v });
-    const rowsOf = (version: string) => this.db.prepare('SELECT * FROM sheet_versions WHERE roadmapId = ? AND version = ?').all(roadmapId, version) as VersionRow[];
+    const rowsOf = (version: string) => this.sheets.inVersion(roadmapId, version);
     const fromRows = new Map(rowsOf(from).map((r) => [r.sheetId, r]));
     const toRows = new Map(rowsOf(to).map((r) => [r.sheetId, r]));
-    const continuesOf = (sheetId: string) => (this.db.prepare(`SELECT value FROM sheet_summary, json_each(sheet_summary.doc, '$.continues') WHERE sheetId = ?`).pluck().all(sheetId) as string[]);
+    const continuesOf = (sheetId: string) => this.sheets.continues(sheetId);
 
     const added: unknown[] = [];
     const carriedOver: unknown[] = [];

@@ -23,7 +23,7 @@ export const assessmentCommand: CliCommand = {
     if (!ASSESSMENT_FORMATS.includes(format)) { process.stderr.write(`--format must be one of ${ASSESSMENT_FORMATS.join(', ')}\n`); return 2; }
     if (until !== null && !isCalendarDate(until)) { process.stderr.write('--until must be a calendar date (YYYY-MM-DD)\n'); return 2; }
     await ctx.catchUp();
-    process.stdout.write(renderAssessment(buildAssessment(loadAssessmentInput(ctx.readDb, roadmapId, version, until)), format));
+    process.stdout.write(renderAssessment(buildAssessment(loadAssessmentInput(ctx.queries, roadmapId, version, until)), format));
     return 0;
   },
 };

@@ -1,9 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { DomainEvent, SheetEvent } from '#domain';
-import { outcomesSetBy, parsePeriod, type VersionOutcome } from '#domain';
+import { outcomesSetBy, type VersionOutcome } from '#domain';
 import type { StoredEvent } from '#event-store';
-import { ENJEU_ROLLUP_VIEW_SQL, sheetCounters } from './enjeu-rollup.js';
-import type { Projection } from './projection.js';
+import { ENJEU_ROLLUP_VIEW_SQL, sheetCounters } from '../enjeu-rollup/enjeu-rollup.js';
+import type { Projection } from '../projection.js';
 import { applySheetEvent, validDayOf, type LatestValue, type SheetView } from './sheet-view.js';
 
 /** A time-travel snapshot of each sheet's document is kept every this many events of its stream. */
@@ -81,7 +81,7 @@ export class SheetsProjection implements Projection {
         eventId TEXT PRIMARY KEY, reportId TEXT NOT NULL, sheetId TEXT NOT NULL, indicatorId TEXT NOT NULL, value REAL NOT NULL,
         observedOn TEXT NOT NULL, reason TEXT NOT NULL, position INTEGER NOT NULL, recordedAt TEXT NOT NULL, actor TEXT NOT NULL
       );
-      -- Time travel (see SheetQueries.sheetAt): the document every SHEET_SNAPSHOT_EVERY events, with the
+      -- Time travel (see SheetTimeTravel.asOf): the document every SHEET_SNAPSHOT_EVERY events, with the
       -- latest valid day of the events folded into it; an asOf query starts from the last snapshot whose
       -- events all fall on or before asOf. Events that do not move a stream's valid time forward (no
       -- valid day, or an earlier one) are listed as exceptions: after the next snapshot, only they can
@@ -248,11 +248,4 @@ export class SheetsProjection implements Projection {
       o.outcome, o.reason, o.explanation, o.on, o.nextVersion, o.mergedInto,
     );
   }
-}
-
-/** For milestone views: the period bounds of a due label, or null. */
-export function dueBounds(due: string | null): { start: string; end: string } | null {
-  if (!due) return null;
-  const p = parsePeriod(due);
-  return { start: p.start, end: p.end };
 }

@@ -1,5 +1,5 @@
 import { reachesFinalTarget } from '#domain';
-import type { SheetView } from './sheet-view.js';
+import type { SheetView } from '../sheets/sheet-view.js';
 
 /** One row of the roll-up per enjeu: how a version's sheets under one enjeu stand. */
 export interface RollupRow {

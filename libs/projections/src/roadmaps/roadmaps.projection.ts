@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { StoredEvent } from '#event-store';
-import type { Projection } from './projection.js';
+import type { Projection } from '../projection.js';
 
 /** Roadmaps and their versions, for listings and for the assessment's period bounds. */
 export class RoadmapsProjection implements Projection {

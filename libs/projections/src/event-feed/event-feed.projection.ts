@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { StoredEvent } from '#event-store';
-import type { Projection } from './projection.js';
+import type { Projection } from '../projection.js';
 
 /** One line per event, in words: what the dashboards' "latest changes" and the audit trail list. */
 export function describeEvent(e: StoredEvent): string {

@@ -1,0 +1,74 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { compareVersionLabels } from '#domain';
+
+export interface RoadmapEnjeu {
+  enjeuId: string;
+  number: number;
+  title: string;
+}
+
+/** A row of roadmap_versions. */
+export interface RoadmapVersionRow {
+  roadmapId: string;
+  version: string;
+  status: string;
+  basedOn: string | null;
+  draftedOn: string;
+  adoptedOn: string | null;
+  adoptedBy: string | null;
+  facts: string | null;
+}
+
+/** A roadmap with its versions (GET /api/roadmaps/:roadmapId). */
+export interface RoadmapRecord {
+  roadmapId: string;
+  title: string;
+  region: { code: string; name: string };
+  enjeux: RoadmapEnjeu[];
+  organisations: unknown[];
+  versions: RoadmapVersionRow[];
+}
+
+/** The roadmaps read model (RoadmapsProjection): roadmaps, their enjeux and their versions in number order. */
+export class RoadmapsReadModel {
+  private st: { all: Statement; one: Statement; versions: Statement } | null = null;
+
+  constructor(private readonly db: Database) {}
+
+  private statements() {
+    return (this.st ??= {
+      all: this.db.prepare('SELECT roadmapId, title, region, enjeux, organisations FROM roadmaps ORDER BY roadmapId'),
+      one: this.db.prepare('SELECT roadmapId, title, region, enjeux, organisations FROM roadmaps WHERE roadmapId = ?'),
+      versions: this.db.prepare('SELECT roadmapId, version, status, basedOn, draftedOn, adoptedOn, adoptedBy, facts FROM roadmap_versions WHERE roadmapId = ?'),
+    });
+  }
+
+  list(): RoadmapRecord[] {
+    return (this.statements().all.all() as RoadmapRow[]).map((r) => this.record(r));
+  }
+
+  get(roadmapId: string): RoadmapRecord | null {
+    const row = this.statements().one.get(roadmapId) as RoadmapRow | undefined;
+    return row ? this.record(row) : null;
+  }
+
+  /** A roadmap's versions, V1 first. */
+  versions(roadmapId: string): RoadmapVersionRow[] {
+    return (this.statements().versions.all(roadmapId) as RoadmapVersionRow[]).sort((a, b) => compareVersionLabels(a.version, b.version));
+  }
+
+  private record(r: RoadmapRow): RoadmapRecord {
+    return {
+      roadmapId: r.roadmapId, title: r.title, region: JSON.parse(r.region), enjeux: JSON.parse(r.enjeux), organisations: JSON.parse(r.organisations),
+      versions: this.versions(r.roadmapId),
+    };
+  }
+}
+
+interface RoadmapRow {
+  roadmapId: string;
+  title: string;
+  region: string;
+  enjeux: string;
+  organisations: string;
+}

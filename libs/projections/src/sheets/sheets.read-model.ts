@@ -1,0 +1,201 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { compareVersionLabels } from '#domain';
+import { SheetTimeTravel, type SheetStreamReader, type TimeTravel } from './sheet-time-travel.js';
+import type { SheetView } from './sheet-view.js';
+
+export interface SheetFilter {
+  version?: string;
+  enjeu?: string;
+  status?: string;
+  pilot?: string;
+  roadmapId?: string;
+}
+
+/** How a sheet ended in one version: a row of sheet_versions. */
+export interface SheetVersionRow {
+  sheetId: string;
+  roadmapId: string;
+  version: string;
+  number: string;
+  enjeu: string | null;
+  kind: string | null;
+  title: string;
+  outcome: string;
+  outcomeReason: string | null;
+  outcomeExplanation: string | null;
+  outcomeOn: string | null;
+  nextVersion: string | null;
+  mergedInto: string | null;
+}
+
+export interface SheetOutcome {
+  outcome: string;
+  reason: string | null;
+  explanation: string | null;
+  on: string | null;
+  nextVersion: string | null;
+  mergedInto: string | null;
+}
+
+/** A line of the sheet listing (GET /api/sheets). */
+export interface SheetListItem {
+  sheetId: string;
+  roadmapId: string;
+  version: string;
+  number: string;
+  kind: string | null;
+  enjeu: string | null;
+  title: string;
+  objective: string | null;
+  pilots: string[];
+  partners: string[];
+  status: string;
+  currentVersion: string;
+  indicators: number;
+  indicatorsReported: number;
+  milestones: number;
+  milestonesReached: number;
+  revision: number;
+  /** Only when the listing is of one version: how the sheet ended there. */
+  outcome?: SheetOutcome;
+}
+
+/** A sheet's membership of a version with its current document (and its number in the next version). */
+export interface SheetInVersion extends SheetVersionRow {
+  doc: SheetView;
+  nextNumber: string | null;
+}
+
+const VERSION_COLUMNS = 'v.sheetId, v.roadmapId, v.version, v.number, v.enjeu, v.kind, v.title, v.outcome, v.outcomeReason, v.outcomeExplanation, v.outcomeOn, v.nextVersion, v.mergedInto';
+
+export const outcomeOf = (v: SheetVersionRow): SheetOutcome => ({
+  outcome: v.outcome, reason: v.outcomeReason, explanation: v.outcomeExplanation, on: v.outcomeOn, nextVersion: v.nextVersion, mergedInto: v.mergedInto,
+});
+
+const numberKey = (n: unknown) => String(n ?? '').split('.').map((p) => p.padStart(4, '0')).join('.');
+
+/**
+ * The sheets read model (SheetsProjection's sheet_summary and sheet_versions): each sheet's current
+ * document, its membership of each version, and the sheet in time (SheetTimeTravel). Statements are
+ * prepared once per instance, on first use (the tables may not exist yet when it is built).
+ */
+export class SheetsReadModel {
+  private readonly timeTravel: SheetTimeTravel;
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(private readonly db: Database, store: SheetStreamReader) {
+    this.timeTravel = new SheetTimeTravel(db, store);
+  }
+
+  private st(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
+
+  /** The sheet's current document, or null. */
+  get(sheetId: string): SheetView | null {
+    const doc = this.st('SELECT doc FROM sheet_summary WHERE sheetId = ?').pluck().get(sheetId) as string | undefined;
+    return doc === undefined ? null : (JSON.parse(doc) as SheetView);
+  }
+
+  /** The sheet as it stood (asOf) or as it was known (knownAt), folded from the log; without either, the current document. */
+  async at(sheetId: string, tt: TimeTravel): Promise<SheetView | null> {
+    if (!tt.asOf && !tt.knownAt) return this.get(sheetId);
+    return this.timeTravel.at(sheetId, tt);
+  }
+
+  /** The sheet as it stood on `asOf` (valid time), as the tracker knows it now. */
+  asOf(sheetId: string, asOf: string): Promise<SheetView | null> {
+    return this.timeTravel.asOf(sheetId, asOf);
+  }
+
+  /**
+   * The listing: with `version`, the sheets of that version as they were there (number, enjeu, title,
+   * outcome); otherwise each sheet in its current version. In version then number order.
+   */
+  list(filter: SheetFilter): SheetListItem[] {
+    const params = { version: filter.version, roadmapId: filter.roadmapId, enjeu: filter.enjeu, status: filter.status, pilot: filter.pilot };
+    if (filter.version) {
+      const where = ['v.version = @version'];
+      if (filter.roadmapId) where.push('v.roadmapId = @roadmapId');
+      if (filter.enjeu) where.push('v.enjeu = @enjeu');
+      if (filter.status) where.push("(CASE WHEN v.outcome = 'active' THEN s.status ELSE v.outcome END) = @status");
+      if (filter.pilot) where.push('EXISTS (SELECT 1 FROM json_each(s.pilots) WHERE value = @pilot)');
+      const rows = this.st(`SELECT ${VERSION_COLUMNS}, s.doc FROM sheet_versions v JOIN sheet_summary s ON s.sheetId = v.sheetId
+        WHERE ${where.join(' AND ')}`).all(params) as Array<SheetVersionRow & { doc: string }>;
+      return sortByNumber(rows.map((r) => listItem(JSON.parse(r.doc) as SheetView, r)));
+    }
+    const where: string[] = [];
+    if (filter.roadmapId) where.push('roadmapId = @roadmapId');
+    if (filter.enjeu) where.push('enjeu = @enjeu');
+    if (filter.status) where.push('status = @status');
+    if (filter.pilot) where.push('EXISTS (SELECT 1 FROM json_each(pilots) WHERE value = @pilot)');
+    const docs = this.st(`SELECT doc FROM sheet_summary ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`).pluck().all(params) as string[];
+    return sortByNumber(docs.map((doc) => listItem(JSON.parse(doc) as SheetView)));
+  }
+
+  /** Current documents, optionally of one roadmap or one sheet, in no particular order. */
+  documents(filter: { roadmapId?: string; sheetId?: string } = {}): SheetView[] {
+    const docs = this.st('SELECT doc FROM sheet_summary WHERE (@roadmapId IS NULL OR roadmapId = @roadmapId) AND (@sheetId IS NULL OR sheetId = @sheetId)')
+      .pluck().all({ roadmapId: filter.roadmapId ?? null, sheetId: filter.sheetId ?? null }) as string[];
+    return docs.map((doc) => JSON.parse(doc) as SheetView);
+  }
+
+  /** Every version a sheet belonged to, with how it ended there. */
+  versions(sheetId: string): SheetVersionRow[] {
+    return this.st(`SELECT ${VERSION_COLUMNS} FROM sheet_versions v WHERE v.sheetId = ?`).all(sheetId) as SheetVersionRow[];
+  }
+
+  /** The sheets of a roadmap version, with how each ended there. */
+  inVersion(roadmapId: string, version: string): SheetVersionRow[] {
+    return this.st(`SELECT ${VERSION_COLUMNS} FROM sheet_versions v WHERE v.roadmapId = ? AND v.version = ?`).all(roadmapId, version) as SheetVersionRow[];
+  }
+
+  /**
+   * Memberships with the current document: of `version` when given, else of each sheet's current
+   * version; optionally of one roadmap or one sheet. `nextNumber` is the sheet's number in the
+   * version it was carried over to.
+   */
+  members(filter: { version?: string; roadmapId?: string; sheetId?: string }): SheetInVersion[] {
+    const rows = this.st(`SELECT ${VERSION_COLUMNS}, s.doc, n.number AS nextNumber
+      FROM sheet_versions v JOIN sheet_summary s ON s.sheetId = v.sheetId
+      LEFT JOIN sheet_versions n ON n.sheetId = v.sheetId AND n.version = v.nextVersion
+      WHERE (CASE WHEN @version IS NULL THEN v.version = s.version ELSE v.version = @version END)
+        AND (@roadmapId IS NULL OR v.roadmapId = @roadmapId) AND (@sheetId IS NULL OR v.sheetId = @sheetId)`)
+      .all({ version: filter.version ?? null, roadmapId: filter.roadmapId ?? null, sheetId: filter.sheetId ?? null }) as Array<SheetVersionRow & { doc: string; nextNumber: string | null }>;
+    return rows.map((r) => ({ ...r, doc: JSON.parse(r.doc) as SheetView }));
+  }
+
+  /** The sheets whose `continues` names this one, in id order. */
+  continuedBy(sheetId: string): string[] {
+    return this.st(`SELECT sheetId FROM sheet_summary s WHERE EXISTS (SELECT 1 FROM json_each(s.doc, '$.continues') WHERE value = ?) ORDER BY sheetId`)
+      .pluck().all(sheetId) as string[];
+  }
+
+  /** The sheets this one continues (its `continues`). */
+  continues(sheetId: string): string[] {
+    return this.st(`SELECT value FROM sheet_summary, json_each(sheet_summary.doc, '$.continues') WHERE sheetId = ?`).pluck().all(sheetId) as string[];
+  }
+
+  /** The sheets that were merged into this one, in id order. */
+  mergedFrom(sheetId: string): string[] {
+    return this.st('SELECT DISTINCT sheetId FROM sheet_versions WHERE mergedInto = ? ORDER BY sheetId').pluck().all(sheetId) as string[];
+  }
+}
+
+function listItem(doc: SheetView, versionRow?: SheetVersionRow): SheetListItem {
+  const base: SheetListItem = {
+    sheetId: doc.sheetId, roadmapId: doc.roadmapId, version: versionRow?.version ?? doc.version, number: versionRow?.number ?? doc.number,
+    kind: versionRow?.kind ?? doc.kind, enjeu: versionRow?.enjeu ?? doc.enjeu, title: versionRow?.title ?? doc.title, objective: doc.objective,
+    pilots: doc.pilots, partners: doc.partners, status: doc.status, currentVersion: doc.version,
+    indicators: doc.indicators.length, indicatorsReported: doc.indicators.filter((i) => i.reportCount > 0).length,
+    milestones: doc.milestones.length, milestonesReached: doc.milestones.filter((m) => m.reachedOn).length,
+    revision: doc.revision,
+  };
+  return versionRow ? { ...base, outcome: outcomeOf(versionRow) } : base;
+}
+
+function sortByNumber(rows: SheetListItem[]): SheetListItem[] {
+  return rows.sort((a, b) => compareVersionLabels(a.version, b.version) || numberKey(a.number).localeCompare(numberKey(b.number)));
+}
