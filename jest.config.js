@@ -15,14 +15,16 @@ const common = {
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY_REQUIRED_FROM_CJS.join('|')})/)`],
   testEnvironment: 'node',
 };
+// The suffix names the project: .unit (no I/O), .int (files, SQLite, a broker), .e2e (a real HTTP server).
+const roots = ['apps', 'libs', 'tests'];
 export default {
   testTimeout: 60000,
   // The Kafka suites get a real broker in the same command (started here unless KAFKA_BROKERS is set).
   globalSetup: '<rootDir>/tests/support/kafka-global-setup.mjs',
   globalTeardown: '<rootDir>/tests/support/kafka-global-teardown.mjs',
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
-    { ...common, displayName: 'int', testMatch: ['<rootDir>/tests/**/*.int.spec.ts', '<rootDir>/tests/contract/**/*.spec.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/tests/**/*.e2e.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: roots.map((root) => `<rootDir>/${root}/**/*.unit.spec.ts`) },
+    { ...common, displayName: 'int', testMatch: roots.map((root) => `<rootDir>/${root}/**/*.int.spec.ts`) },
+    { ...common, displayName: 'e2e', testMatch: roots.map((root) => `<rootDir>/${root}/**/*.e2e.spec.ts`) },
   ],
 };

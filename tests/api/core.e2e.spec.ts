@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
-import { createFixture, ROADMAP, sheetBody } from './roadmap-fixture.js';
+import { createFixture, ROADMAP, sheetBody } from '../support/roadmap-fixture.js';
 
 const SHEET = '/api/sheets/csirt-cyberreponse';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildIfNeeded, startBuiltServer, type BuiltServer } from '../support/built-server.js';
 import type { RunningApp } from '../support/test-app.js';
-import { createFixture, ROADMAP } from './roadmap-fixture.js';
+import { createFixture, ROADMAP } from '../support/roadmap-fixture.js';
 
 const ADMIN = 'worker-admin-token-0123456789';
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { EventStoreDbEventStore, type EventStore, type Upcaster } from '#event-store';
-import { eventStoreContract } from './event-store.contract.js';
+import { eventStoreContract } from '../support/event-store-contract.js';
 
 /**
  * Runs the contract against EventStoreDB: the server named by EVENTSTORE_CONNECTION_STRING, or a

@@ -13,7 +13,7 @@ import {
   type NewEvent,
   type Upcaster,
 } from '#event-store';
-import { eventStoreContract } from './event-store.contract.js';
+import { eventStoreContract } from '../support/event-store-contract.js';
 
 /** A metrics sink that keeps what it was told. */
 class RecordedMetrics implements EventStoreMetrics {

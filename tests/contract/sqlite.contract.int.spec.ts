@@ -13,7 +13,7 @@ import {
   type StoredEvent,
   type Upcaster,
 } from '#event-store';
-import { eventStoreContract } from './event-store.contract.js';
+import { eventStoreContract } from '../support/event-store-contract.js';
 
 async function sqliteFixture() {
   const dir = await mkdtemp(join(tmpdir(), 'scoran-events-'));

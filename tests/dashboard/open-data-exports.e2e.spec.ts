@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATASETS, type DatasetName } from '../../apps/api/src/exports/open-data.columns.js';
-import { createFixture, ROADMAP } from '../api/roadmap-fixture.js';
+import { createFixture, ROADMAP } from '../support/roadmap-fixture.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 
 /** A strict RFC 4180 reader, written independently of the writer so that it can disagree with it. */

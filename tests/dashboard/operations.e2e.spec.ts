@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { registerRelayLagSource, reportRelayLag } from '../../apps/api/src/metrics/metrics-registry.js';
-import { createFixture, ROADMAP } from '../api/roadmap-fixture.js';
+import { createFixture, ROADMAP } from '../support/roadmap-fixture.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 
 /** The value of one sample in a Prometheus exposition, or undefined. */

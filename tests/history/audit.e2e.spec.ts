@@ -9,7 +9,7 @@ import { importCommand } from '../../apps/cli/src/commands/import.command.js';
 import { verifyCommand } from '../../apps/cli/src/commands/verify.command.js';
 import { openTracker } from '#tracker';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
-import { expectStatus } from './history-fixture.js';
+import { expectStatus } from '../support/roadmap-fixture.js';
 
 const seedAvailable = existsSync(new URL('../../libs/seed/src/index.ts', import.meta.url));
 const config = (dataDir: string) => loadConfig({ DATA_DIR: dataDir, SCORAN_ADMIN_TOKEN: 'test-admin-token-0123456789', LOG_LEVEL: 'silent', SEED_ON_START: 'false' });

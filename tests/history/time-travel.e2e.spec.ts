@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
-import { createInfrastructureSheet, createRoadmap, expectStatus, INFRA, ROADMAP } from './history-fixture.js';
+import { createHistoryRoadmap, createInfrastructureSheet, expectStatus, HISTORY_ROADMAP, INFRA } from '../support/roadmap-fixture.js';
 
 const latestOf = (doc: any, indicatorId: string) => doc.indicators.find((i: any) => i.indicatorId === indicatorId);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -14,7 +14,7 @@ describe('time travel on the infrastructure sheet (scenario built through the AP
 
   beforeAll(async () => {
     app = await startTestApp();
-    await createRoadmap(app);
+    await createHistoryRoadmap(app);
     beforeReports = new Date().toISOString();
     await pause(5);
     ({ reportIds: { q1_2023: reportId! } } = await createInfrastructureSheet(app));
@@ -65,7 +65,7 @@ describe('time travel on the infrastructure sheet (scenario built through the AP
   });
 
   it('rolls the enjeu up as it stood and as it was known', async () => {
-    const rollup = async (q: string) => ((await app.call('GET', `/api/roadmaps/${ROADMAP}/rollup?version=V3${q}`)).body as any[]).find((r) => r.enjeu === 'inclusion');
+    const rollup = async (q: string) => ((await app.call('GET', `/api/roadmaps/${HISTORY_ROADMAP}/rollup?version=V3${q}`)).body as any[]).find((r) => r.enjeu === 'inclusion');
     const end2022 = await rollup('&asOf=2022-12-31');
     const q1 = await rollup('&asOf=2023-03-31');
     expect(end2022).toMatchObject({ sheets: 1, indicators: 3, indicatorsReported: 2, indicatorsOnTarget: 0 });
@@ -75,14 +75,14 @@ describe('time travel on the infrastructure sheet (scenario built through the AP
   });
 
   it('folds to the same roll-up as the read model when nothing is filtered out', async () => {
-    const projected = (await app.call('GET', `/api/roadmaps/${ROADMAP}/rollup`)).body;
-    const folded = (await app.call('GET', `/api/roadmaps/${ROADMAP}/rollup?knownAt=2999-01-01T00:00:00Z`)).body;
+    const projected = (await app.call('GET', `/api/roadmaps/${HISTORY_ROADMAP}/rollup`)).body;
+    const folded = (await app.call('GET', `/api/roadmaps/${HISTORY_ROADMAP}/rollup?knownAt=2999-01-01T00:00:00Z`)).body;
     expect(folded).toEqual(projected);
   });
 
   it('rejects a malformed asOf or knownAt', async () => {
-    expect((await app.call('GET', `/api/roadmaps/${ROADMAP}/rollup?asOf=2023-02-30`)).status).toBe(400);
-    expect((await app.call('GET', `/api/roadmaps/${ROADMAP}/rollup?knownAt=yesterday`)).status).toBe(400);
+    expect((await app.call('GET', `/api/roadmaps/${HISTORY_ROADMAP}/rollup?asOf=2023-02-30`)).status).toBe(400);
+    expect((await app.call('GET', `/api/roadmaps/${HISTORY_ROADMAP}/rollup?knownAt=yesterday`)).status).toBe(400);
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
-import { expectStatus } from './history-fixture.js';
+import { expectStatus } from '../support/roadmap-fixture.js';
 
 const seedAvailable = existsSync(new URL('../../libs/seed/src/index.ts', import.meta.url));
 const ROADMAP = 'scoran-centre-val-de-loire';

@@ -8,7 +8,7 @@ import { KafkaEventConsumer, KafkaRelay, SqliteCheckpointStore, SqliteProcessedE
 import { allProjections, openReadModelDb, ProjectionRunner } from '#projections';
 import { seedRoadmap } from '#seed';
 import { dumpReadModels } from '../support/read-model-dump.js';
-import { checkStreamOrder, deleteTopics, kafkaBrokers, makeTempDir, readWholeTopic, testLogger, uniqueTopic, waitUntil, describeKafka, kafkaTestResources } from './kafka-test-support.js';
+import { checkStreamOrder, deleteTopics, kafkaBrokers, makeTempDir, readWholeTopic, testLogger, uniqueTopic, waitUntil, describeKafka, kafkaTestResources } from '../support/kafka-test-support.js';
 
 
 const fastBackoff = { initialMs: 100, maxMs: 1000 };

@@ -17,18 +17,18 @@ import {
   uniqueTopic,
   waitUntil,
   describeKafka,
-} from './kafka-test-support.js';
+} from '../support/kafka-test-support.js';
 
 
 /** Compiles the relay and its dependencies to plain ES modules (no type check: tsc does that) for a child process. */
 function buildRelayProcess(outDir: string): string {
-  const sources = ['libs/event-store/src', 'libs/messaging/src', 'tests/messaging/fixtures'];
+  const sources = ['libs/event-store/src', 'libs/messaging/src'];
   const walk = (dir: string): string[] =>
     readdirSync(dir).flatMap((entry) => {
       const path = join(dir, entry);
       return statSync(path).isDirectory() ? walk(path) : path.endsWith('.ts') && !path.endsWith('.spec.ts') ? [path] : [];
     });
-  for (const file of sources.flatMap((dir) => walk(join(repoRoot, dir)))) {
+  for (const file of [...sources.flatMap((dir) => walk(join(repoRoot, dir))), join(repoRoot, 'tests/support/relay-process.ts')]) {
     const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
       fileName: file,
       compilerOptions: {
@@ -43,7 +43,7 @@ function buildRelayProcess(outDir: string): string {
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, outputText);
   }
-  return join(outDir, 'tests/messaging/fixtures/relay-process.fixture.js');
+  return join(outDir, 'tests/support/relay-process.js');
 }
 
 describeKafka('Kafka tests', 'Kafka relay killed with SIGKILL', () => {

@@ -29,7 +29,7 @@ import {
   waitUntil,
   describeKafka,
   kafkaTestResources,
-} from './kafka-test-support.js';
+} from '../support/kafka-test-support.js';
 
 
 const fastBackoff = { initialMs: 100, maxMs: 1000 };

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { Kafka, logLevel } from 'kafkajs';
 import type { StoredEvent } from '#event-store';
 import { splitBrokers } from '#messaging';
-import { checkStreamOrder, deleteTopics, kafkaBrokers, makeTempDir, readWholeTopic, repoRoot, uniqueTopic, waitUntil, describeKafka } from './kafka-test-support.js';
+import { checkStreamOrder, deleteTopics, kafkaBrokers, makeTempDir, readWholeTopic, repoRoot, uniqueTopic, waitUntil, describeKafka } from '../support/kafka-test-support.js';
 
 
 const ADMIN_TOKEN = `admin-${randomUUID()}`;

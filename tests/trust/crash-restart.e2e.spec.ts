@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEventStore } from '#event-store';
 import { allProjections, openReadModelDb, ProjectionRunner } from '#projections';
-import { createFixture } from '../api/roadmap-fixture.js';
+import { createFixture } from '../support/roadmap-fixture.js';
 import type { RunningApp } from '../support/test-app.js';
 
 const ROOT = process.cwd();

@@ -3,7 +3,7 @@ import { Controller, Get, Module } from '@nestjs/common';
 import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ProblemFilter } from '../../apps/api/src/http/exception.filter.js';
-import { createFixture } from '../api/roadmap-fixture.js';
+import { createFixture } from '../support/roadmap-fixture.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 
 const SHEET = '/api/sheets/csirt-cyberreponse';

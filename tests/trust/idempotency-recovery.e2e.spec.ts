@@ -5,7 +5,7 @@ import { SqliteEventStore } from '#event-store';
 import { IdempotencyStore } from '#idempotency';
 import { commandIdOf, fingerprintOf } from '../../apps/api/src/idempotency/idempotency.hooks.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
-import { createFixture } from '../api/roadmap-fixture.js';
+import { createFixture } from '../support/roadmap-fixture.js';
 
 const PATH = '/api/sheets/csirt-cyberreponse/indicators/interventions/reports';
 const SCOPE = 'token:bootstrap-admin';

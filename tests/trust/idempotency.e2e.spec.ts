@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createFixture } from '../api/roadmap-fixture.js';
+import { createFixture } from '../support/roadmap-fixture.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 
 const SHEET = '/api/sheets/csirt-cyberreponse';

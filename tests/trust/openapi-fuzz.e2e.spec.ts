@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { createFixture, ROADMAP } from '../api/roadmap-fixture.js';
+import { createFixture, ROADMAP } from '../support/roadmap-fixture.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 
 type Schema = { $ref?: string; type?: string; enum?: unknown[]; items?: Schema; properties?: Record<string, Schema>; required?: string[]; allOf?: Schema[]; oneOf?: Schema[]; anyOf?: Schema[]; format?: string; example?: unknown };

@@ -3,7 +3,7 @@ import { sheetDecider, sheetStream, type SheetState } from '#domain';
 import { SqliteEventStore } from '#event-store';
 import { handleCommand } from './handle-command.js';
 import { foldFromStart, type StateSource } from './stream-state.js';
-import { metadataAt, reportCommand, reportedEvent, sheetCreated } from './write.spec-helper.js';
+import { metadataAt, reportCommand, reportedEvent, sheetCreated } from '../../../tests/support/write-fixtures.js';
 
 const stream = sheetStream('s1');
 const reportsOf = (state: SheetState) => [...state.indicators.get('i1')!.reports.keys()];

@@ -4,7 +4,7 @@ import { SqliteEventStore } from '#event-store';
 import { handleCommands } from './handle-command.js';
 import { StateCache } from './state-cache.js';
 import { StreamBatcher, type HandleBatch } from './stream-batcher.js';
-import { reportCommand, sheetCreated } from './write.spec-helper.js';
+import { reportCommand, sheetCreated } from '../../../tests/support/write-fixtures.js';
 
 describe('StreamBatcher: commands on one stream that arrive together are decided in turn and appended together', () => {
   let store: SqliteEventStore;

@@ -14,7 +14,7 @@ export interface SheetInput {
   title: string;
   enjeu: string | null;
   pilots: string[];
-  /** The sheet_versions outcome of this version. */
+  /** How the sheet ended in this version (or stands, in its current one). */
   outcome: { outcome: string; reason: string | null; explanation: string | null; on: string | null; nextVersion: string | null; mergedInto: string | null };
   /** Its number in the next version, when carried over. */
   nextNumber: string | null;

@@ -1,6 +1,6 @@
 /**
  * The event-store port. Every adapter (SQLite, EventStoreDB) implements it and passes the same
- * contract suite (tests/contract/event-store.contract.ts).
+ * contract suite (tests/support/event-store-contract.ts).
  */
 
 /** Metadata recorded with every event. `recordedAt` is the record-time axis (ISO 8601, UTC). */

@@ -4,7 +4,7 @@ import { SqliteEventStore } from '#event-store';
 import type { WithMetadata } from '../command.js';
 import { handleCommands } from '../handle-command.js';
 import { foldFromStart } from '../stream-state.js';
-import { metadataAt, reportCommand, sheetCreated } from '../write.spec-helper.js';
+import { metadataAt, reportCommand, sheetCreated } from '../../../../tests/support/write-fixtures.js';
 import { assertPilotOf, pilotWritePolicy } from './pilot-policy.js';
 
 const pilotOf = (organisationId: string | null) => ({ role: 'pilot' as const, organisationId });

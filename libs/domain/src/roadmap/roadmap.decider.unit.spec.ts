@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { given } from '../shared/decider.spec-helper.js';
+import { given } from '../../../../tests/support/decider-scenario.js';
 import { TEXT_LIMITS } from '../shared/text-limits.js';
 import type { RoadmapCommand } from './roadmap.commands.js';
 import { latestAdopted, roadmapDecider } from './roadmap.decider.js';

@@ -1,6 +1,5 @@
 import { expect } from '@jest/globals';
-import type { Decider } from './decider.js';
-import { DomainError, type DomainErrorKind } from './domain-error.js';
+import { DomainError, type Decider, type DomainErrorKind } from '#domain';
 
 export interface Scenario<Command, Event, State> {
   /** The state folded from the given events, as a command would see it. */

@@ -1,5 +1,5 @@
 import type { SheetCommand } from '#domain';
-import type { CommandMetadata, WithMetadata } from './command.js';
+import type { CommandMetadata, WithMetadata } from '#application';
 
 /** A sheet as the specs of this library start from: one indicator `i1`, piloted by `org-a`. */
 export const sheetCreated = (sheetId = 's1', pilots = ['org-a']) => ({
