@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HashChainStore, verifyChain } from '#audit';
@@ -10,8 +10,8 @@ import { verifyCommand } from '../../apps/cli/src/commands/verify.command.js';
 import { openTracker } from '#tracker';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { expectStatus } from '../support/roadmap-fixture.js';
+import { seedHook } from '#seed';
 
-const seedAvailable = existsSync(new URL('../../libs/seed/src/index.ts', import.meta.url));
 const config = (dataDir: string) => loadConfig({ DATA_DIR: dataDir, SCORAN_ADMIN_TOKEN: 'test-admin-token-0123456789', LOG_LEVEL: 'silent', SEED_ON_START: 'false' });
 
 /** Every read-model table, every row, in a fixed order (checkpoint times are the only wall-clock values). */
@@ -60,7 +60,7 @@ function tamperedCopy(source: string, statements: string[]): string {
   return dir;
 }
 
-(seedAvailable ? describe : describe.skip)(`audit of the seeded log: history, export/import, hash chain${seedAvailable ? '' : ' — skipped: libs/seed is not in this tree yet'}`, () => {
+describe('audit of the seeded log: history, export/import, hash chain', () => {
   let app: RunningApp;
   let auditor: string;
   let pilot: string;
@@ -68,7 +68,6 @@ function tamperedCopy(source: string, statements: string[]): string {
   const dirs: string[] = [];
 
   beforeAll(async () => {
-    const { seedHook } = await import('#seed' as string);
     app = await startTestApp({ hooks: [seedHook] });
     auditor = expectStatus(await app.call('POST', '/api/tokens', { body: { role: 'auditor', label: 'cour des comptes' } }), 201, 'auditor token').body.token;
     pilot = expectStatus(await app.call('POST', '/api/tokens', { body: { role: 'pilot', organisationId: 'region-centre-val-de-loire' } }), 201, 'pilot token').body.token;

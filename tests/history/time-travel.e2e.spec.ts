@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync } from 'node:fs';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { createHistoryRoadmap, createInfrastructureSheet, expectStatus, HISTORY_ROADMAP, INFRA } from '../support/roadmap-fixture.js';
+import { seedHook } from '#seed';
 
 const latestOf = (doc: any, indicatorId: string) => doc.indicators.find((i: any) => i.indicatorId === indicatorId);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -86,11 +86,9 @@ describe('time travel on the infrastructure sheet (scenario built through the AP
   });
 });
 
-const seedAvailable = existsSync(new URL('../../libs/seed/src/index.ts', import.meta.url));
-(seedAvailable ? describe : describe.skip)(`time travel on the seeded infrastructure sheet${seedAvailable ? '' : ' — skipped: libs/seed is not in this tree yet'}`, () => {
+describe('time travel on the seeded infrastructure sheet', () => {
   let app: RunningApp;
   beforeAll(async () => {
-    const { seedHook } = await import('#seed' as string);
     app = await startTestApp({ hooks: [seedHook] });
   });
   afterAll(() => app?.close(true));

@@ -1,18 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { expectStatus } from '../support/roadmap-fixture.js';
+import { seedHook } from '#seed';
 
-const seedAvailable = existsSync(new URL('../../libs/seed/src/index.ts', import.meta.url));
 const ROADMAP = 'scoran-centre-val-de-loire';
 const sheetsV3 = JSON.parse(readFileSync(new URL('../../seeds/scoran-centre-val-de-loire/sheets-v3.json', import.meta.url), 'utf8')) as Array<{
   sheetId: string; outcome: 'abandoned' | 'not_renewed' | 'carried_over' | 'completed'; reasonCode: string | null; explanation: string; continuedBy: string | null;
 }>;
 
-(seedAvailable ? describe : describe.skip)(`versions and assessments of the seeded roadmap${seedAvailable ? '' : ' — skipped: libs/seed is not in this tree yet'}`, () => {
+describe('versions and assessments of the seeded roadmap', () => {
   let app: RunningApp;
   beforeAll(async () => {
-    const { seedHook } = await import('#seed' as string);
     app = await startTestApp({ hooks: [seedHook] });
   });
   afterAll(() => app?.close(true));

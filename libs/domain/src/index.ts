@@ -15,7 +15,6 @@ export * from './roadmap/roadmap.events.js';
 export * from './roadmap/roadmap.commands.js';
 export * from './roadmap/roadmap.decider.js';
 
-import { ROADMAP_EVENT_TYPES, type RoadmapEvent } from './roadmap/roadmap.events.js';
-import { SHEET_EVENT_TYPES, type SheetEvent } from './sheet/sheet.events.js';
+import type { RoadmapEvent } from './roadmap/roadmap.events.js';
+import type { SheetEvent } from './sheet/sheet.events.js';
 export type DomainEvent = SheetEvent | RoadmapEvent;
-export const DOMAIN_EVENT_TYPES: readonly DomainEvent['type'][] = [...SHEET_EVENT_TYPES, ...ROADMAP_EVENT_TYPES];

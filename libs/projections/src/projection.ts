@@ -22,5 +22,3 @@ export interface Projection {
   /** After a bulk replay: creates the indexes and applies whatever the projection deferred. */
   endBulk?(db: Database): void;
 }
-
-export type ProjectionFactory = () => Projection;

@@ -37,6 +37,3 @@ export function openFreshReadModelDb(path: string): Database.Database {
   db.exec(CHECKPOINTS_DDL);
   return db;
 }
-
-/** A read-model connection, as the projection host and the read APIs hold it. */
-export type ReadModelDb = Database.Database;
