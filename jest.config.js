@@ -19,8 +19,9 @@ const common = {
 const roots = ['apps', 'libs', 'tests'];
 export default {
   testTimeout: 60000,
-  // The Kafka suites get a real broker in the same command (started here unless KAFKA_BROKERS is set).
-  globalSetup: '<rootDir>/tests/support/kafka-global-setup.mjs',
+  // dist/ built if stale (the projection worker runs the compiled script), then a real broker for the
+  // Kafka suites in the same command (started unless KAFKA_BROKERS is set).
+  globalSetup: '<rootDir>/tests/support/global-setup.mjs',
   globalTeardown: '<rootDir>/tests/support/kafka-global-teardown.mjs',
   projects: [
     { ...common, displayName: 'unit', testMatch: roots.map((root) => `<rootDir>/${root}/**/*.unit.spec.ts`) },

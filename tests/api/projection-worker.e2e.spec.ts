@@ -11,8 +11,7 @@ const ADMIN = 'worker-admin-token-0123456789';
 
 /**
  * The built server runs its projections on a worker thread (the default on the embedded store).
- * In-process tests run from TypeScript sources, where the worker script does not exist, so they use
- * PROJECTION_THREAD=main; this suite checks the worker itself, on the compiled server.
+ * The in-process servers do too; this suite checks the worker on the compiled server, under load.
  */
 describe('projections on a worker thread (built server, default settings)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'scoran-worker-'));

@@ -19,10 +19,21 @@ export interface RunningApp {
   close(remove?: boolean): Promise<void>;
 }
 
+export interface TestAppOptions {
+  dataDir?: string;
+  env?: Record<string, string>;
+  hooks?: StartupHook[];
+  /** Where the projections run: the worker thread by default, as in production (its script comes from dist/). */
+  projectionThread?: AppConfig['projectionThread'];
+}
+
 /** A real HTTP server on a random port, on a real SQLite store in a temporary (or given) directory. */
-export async function startTestApp(options: { dataDir?: string; env?: Record<string, string>; hooks?: StartupHook[] } = {}): Promise<RunningApp> {
+export async function startTestApp(options: TestAppOptions = {}): Promise<RunningApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'scoran-e2e-'));
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', SCORAN_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'silent', SEED_ON_START: 'false', HOST: '127.0.0.1', PROJECTION_THREAD: 'main', ...options.env });
+  const config = loadConfig({
+    DATA_DIR: dataDir, PORT: '0', SCORAN_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'silent', SEED_ON_START: 'false', HOST: '127.0.0.1',
+    PROJECTION_THREAD: options.projectionThread ?? 'worker', ...options.env,
+  });
   const app = await createApp(config, options.hooks ?? []);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();

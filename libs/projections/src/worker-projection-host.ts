@@ -21,7 +21,13 @@ export interface WorkerProjectionHostOptions {
   readyTimeoutMs?: number;
 }
 
-const WORKER_URL = new URL('./projection-worker.js', import.meta.url);
+/**
+ * The worker script: next to this module once compiled; from the TypeScript sources (the tests), the
+ * compiled one in the repository's dist/, since a worker thread runs JavaScript only.
+ */
+const WORKER_URL = import.meta.url.endsWith('.ts')
+  ? new URL('../../../dist/libs/projections/src/projection-worker.js', import.meta.url)
+  : new URL('./projection-worker.js', import.meta.url);
 
 /**
  * Page caches of the two read-model connections when the projections run on the worker. Each fills
@@ -51,7 +57,7 @@ export class WorkerProjectionHost extends ProjectionHost {
   private stopping: Promise<void> | undefined;
   private exited = false;
 
-  /** True when the compiled worker script is there (not when running from TypeScript sources). */
+  /** True when the compiled worker script is there (from TypeScript sources: once the project is built). */
   static available(): boolean {
     return WORKER_URL.protocol === 'file:' && existsSync(fileURLToPath(WORKER_URL));
   }
