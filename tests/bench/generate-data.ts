@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteEventStore } from '#event-store';
+import { sheetStream } from '#domain';
 
 /**
  * The benchmark's data set, written straight into the SQLite event store in big transactions (the
@@ -92,9 +93,9 @@ export function generateData(dataDir: string, options: { weeks?: number; v3Sheet
     put(roadmap, 'RoadmapVersionAdopted', { roadmapId: ROADMAP_ID, version: 'V3', adoptedOn: isoDay(firstDayMs).slice(0, 7), adoptedBy: null, facts: null }, tick());
     put(roadmap, 'RoadmapVersionDrafted', { roadmapId: ROADMAP_ID, version: 'V4', basedOn: 'V3', draftedOn: isoDay(firstDayMs) }, tick());
     put(roadmap, 'RoadmapVersionAdopted', { roadmapId: ROADMAP_ID, version: 'V4', adoptedOn: isoDay(firstDayMs), adoptedBy: null, facts: null }, tick());
-    for (let i = 0; i < V4_SHEETS; i++) put(`sheet-${v4SheetId(i)}`, 'SheetCreated', sheet(v4SheetId(i), 'V4', i, 3), tick());
-    for (let i = 0; i < v3Sheets; i++) put(`sheet-${v3SheetId(i)}`, 'SheetCreated', sheet(v3SheetId(i), 'V3', i, 4), tick());
-    put(`sheet-${BIG_SHEET}`, 'SheetCreated', { ...sheet(BIG_SHEET, 'V4', V4_SHEETS, bigIndicators), number: '4.99' }, tick());
+    for (let i = 0; i < V4_SHEETS; i++) put(sheetStream(v4SheetId(i)), 'SheetCreated', sheet(v4SheetId(i), 'V4', i, 3), tick());
+    for (let i = 0; i < v3Sheets; i++) put(sheetStream(v3SheetId(i)), 'SheetCreated', sheet(v3SheetId(i), 'V3', i, 4), tick());
+    put(sheetStream(BIG_SHEET), 'SheetCreated', { ...sheet(BIG_SHEET, 'V4', V4_SHEETS, bigIndicators), number: '4.99' }, tick());
     bigCount++;
   })();
 
@@ -102,7 +103,7 @@ export function generateData(dataDir: string, options: { weeks?: number; v3Sheet
     sheetId, indicatorId, reportId: randomUUID(), value, observedOn, territory, source: null, comment: null,
   });
   const bigReports: Array<{ indicatorId: string; reportId: string; observedOn: string }> = [];
-  const bigStream = `sheet-${BIG_SHEET}`;
+  const bigStream = sheetStream(BIG_SHEET);
   const putBig = (type: string, data: any) => {
     put(bigStream, type, data, tick());
     bigCount++;
@@ -124,11 +125,11 @@ export function generateData(dataDir: string, options: { weeks?: number; v3Sheet
       clock = Math.max(clock, weekStart + 7 * DAY);
       const weekDay = isoDay(weekStart);
       for (let i = 0; i < V4_SHEETS; i++) {
-        for (let k = 1; k <= 3; k++) put(`sheet-${v4SheetId(i)}`, 'IndicatorReported', report(v4SheetId(i), `ind-${k}`, w * k + i, weekDay, null), tick());
+        for (let k = 1; k <= 3; k++) put(sheetStream(v4SheetId(i)), 'IndicatorReported', report(v4SheetId(i), `ind-${k}`, w * k + i, weekDay, null), tick());
       }
       for (let i = 0; i < v3Sheets; i++) {
         for (let k = 1; k <= 4; k++) {
-          for (const t of TERRITORIES) put(`sheet-${v3SheetId(i)}`, 'IndicatorReported', report(v3SheetId(i), `ind-${k}`, w + k, weekDay, t), tick());
+          for (const t of TERRITORIES) put(sheetStream(v3SheetId(i)), 'IndicatorReported', report(v3SheetId(i), `ind-${k}`, w + k, weekDay, t), tick());
         }
       }
       for (let d = 0; d < 7; d++) {
@@ -142,7 +143,7 @@ export function generateData(dataDir: string, options: { weeks?: number; v3Sheet
         }
       }
       if (w === 100 || w === 300) {
-        for (let i = 0; i < V4_SHEETS; i += 5) put(`sheet-${v4SheetId(i)}`, 'MilestoneReached', { sheetId: v4SheetId(i), milestoneId: w === 100 ? 'launch' : 'review', reachedOn: weekDay, evidence: null }, tick());
+        for (let i = 0; i < V4_SHEETS; i += 5) put(sheetStream(v4SheetId(i)), 'MilestoneReached', { sheetId: v4SheetId(i), milestoneId: w === 100 ? 'launch' : 'review', reachedOn: weekDay, evidence: null }, tick());
       }
     })();
   }

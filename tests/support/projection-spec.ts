@@ -2,6 +2,7 @@ import { expect } from '@jest/globals';
 import type { Database } from 'better-sqlite3';
 import { SqliteEventStore, type StoredEvent } from '#event-store';
 import { allProjections, openReadModelDb, ProjectionRunner, readModelsOf, type Projection, type TrackerReadModels } from '#projections';
+import { sheetStream } from '#domain';
 
 /**
  * An event as a spec states it: type and data, the stream taken from the data (`sheet-<sheetId>`,
@@ -40,7 +41,7 @@ const idOf = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0
 
 const streamOf = (e: SpecEvent): string => {
   if (e.stream) return e.stream;
-  if (typeof e.data.sheetId === 'string') return `sheet-${e.data.sheetId}`;
+  if (typeof e.data.sheetId === 'string') return sheetStream(e.data.sheetId);
   if (typeof e.data.roadmapId === 'string') return `roadmap-${e.data.roadmapId}`;
   throw new Error(`no stream for ${e.type}: give one`);
 };

@@ -6,7 +6,7 @@ import { addDays } from './calendar-days.js';
 
 const sheet = (over: Partial<SheetInput>): SheetInput => ({
   sheetId: 's', number: '1', title: 'Fiche', enjeu: 'avenir', pilots: ['b-org', 'a-org'],
-  outcome: { outcome: 'active', reason: null, explanation: null, on: null, nextVersion: null, mergedInto: null },
+  outcome: { version: 'V3', outcome: 'active', reason: null, explanation: null, on: null, nextVersion: null, mergedInto: null },
   nextNumber: null, milestones: [], indicators: [], ...over,
 });
 
@@ -35,7 +35,7 @@ describe('buildAssessment', () => {
   it('classifies outcomes, milestones and indicators over the period', () => {
     const a = buildAssessment(input([
       sheet({
-        sheetId: 'kept', number: '4.2', outcome: { outcome: 'carried_over', reason: null, explanation: null, on: null, nextVersion: 'V4', mergedInto: null }, nextNumber: '4.10',
+        sheetId: 'kept', number: '4.2', outcome: { version: 'V3', outcome: 'carried_over', reason: null, explanation: null, on: null, nextVersion: 'V4', mergedInto: null }, nextNumber: '4.10',
         milestones: [
           { milestoneId: 'a', title: 'A', due: '2020', reachedOn: '2020-12-31', rescheduled: 0 },
           { milestoneId: 'b', title: 'B', due: '2020-S1', reachedOn: '2021-02-01', rescheduled: 1 },
@@ -49,9 +49,9 @@ describe('buildAssessment', () => {
           { indicatorId: 'never', name: 'Jamais', unit: 'count', target: null, reportCount: 0, series: [] },
         ],
       }),
-      sheet({ sheetId: 'gone', number: '2.1', enjeu: 'inclusion', outcome: { outcome: 'retired', reason: 'insufficient_partners', explanation: 'peu de partenaires', on: '2023-06-26', nextVersion: null, mergedInto: null } }),
-      sheet({ sheetId: 'stopped', number: '4.1', outcome: { outcome: 'retired', reason: 'not_renewed', explanation: 'non reconduit', on: '2023-06-26', nextVersion: null, mergedInto: null } }),
-      sheet({ sheetId: 'done-late', number: '4.3', outcome: { outcome: 'completed', reason: null, explanation: null, on: '2024-01-01', nextVersion: null, mergedInto: null } }),
+      sheet({ sheetId: 'gone', number: '2.1', enjeu: 'inclusion', outcome: { version: 'V3', outcome: 'retired', reason: 'insufficient_partners', explanation: 'peu de partenaires', on: '2023-06-26', nextVersion: null, mergedInto: null } }),
+      sheet({ sheetId: 'stopped', number: '4.1', outcome: { version: 'V3', outcome: 'retired', reason: 'not_renewed', explanation: 'non reconduit', on: '2023-06-26', nextVersion: null, mergedInto: null } }),
+      sheet({ sheetId: 'done-late', number: '4.3', outcome: { version: 'V3', outcome: 'completed', reason: null, explanation: null, on: '2024-01-01', nextVersion: null, mergedInto: null } }),
       sheet({ sheetId: 'unknown', number: '0', enjeu: null }),
     ]));
     expect(a.enjeux.map((e) => e.enjeuId)).toEqual(['inclusion', 'avenir', null]);

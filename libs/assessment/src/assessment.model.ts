@@ -1,3 +1,5 @@
+import type { VersionOutcome } from '#domain';
+
 /** What the generator needs, as read from the read models (or folded from events): plain data only. */
 export interface AssessmentInput {
   roadmap: { roadmapId: string; title: string; enjeux: Array<{ enjeuId: string; number: number; title: string }> };
@@ -15,7 +17,7 @@ export interface SheetInput {
   enjeu: string | null;
   pilots: string[];
   /** How the sheet ended in this version (or stands, in its current one). */
-  outcome: { outcome: string; reason: string | null; explanation: string | null; on: string | null; nextVersion: string | null; mergedInto: string | null };
+  outcome: VersionOutcome;
   /** Its number in the next version, when carried over. */
   nextNumber: string | null;
   milestones: Array<{ milestoneId: string; title: string; due: string | null; reachedOn: string | null; rescheduled: number }>;

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { VersionOutcome } from '#domain';
 import { IndicatorSeriesReadModel, type SheetView } from '#projections';
 import { ReadModels, type SeriesPoint } from '../infrastructure/read-models.service.js';
 import { SheetQueries } from '../sheets/queries/sheet-queries.service.js';
@@ -13,7 +14,7 @@ export interface RoadmapInfo {
 export interface SheetListItem {
   sheetId: string; version: string; number: string; kind: string | null; enjeu: string | null; title: string; objective: string | null;
   pilots: string[]; status: string; indicators: number; indicatorsReported: number; milestones: number; milestonesReached: number;
-  outcome?: { outcome: string; reason: string | null; explanation: string | null; on: string | null; nextVersion: string | null; mergedInto: string | null };
+  outcome?: VersionOutcome;
 }
 
 export interface TerritorialFigure { sheetId: string; sheetTitle: string; indicatorId: string; name: string; unit: string; date: string; rows: { territory: string | null; zone: string | null; value: number }[] }

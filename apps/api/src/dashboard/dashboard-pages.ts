@@ -139,7 +139,7 @@ export function sheetPage(
       <div><dt>Pilotes</dt><dd>${orgs(doc.pilots) || '—'}</dd></div>
       ${doc.partners.length ? html`<div><dt>Partenaires</dt><dd>${orgs(doc.partners)}</dd></div>` : ''}
       <div><dt>Versions</dt><dd>${doc.versions.map((v) => `${v.version} (n° ${v.number})`).join(', ')}</dd></div>
-      ${doc.closure ? html`<div><dt>${doc.closure.kind === 'completed' ? 'Terminée' : 'Abandonnée'}</dt><dd>le ${formatDay(doc.closure.on)}${doc.closure.kind === 'abandoned' ? html` — ${REASON_FR[doc.closure.reason] ?? doc.closure.reason} : ${doc.closure.explanation}` : doc.closure.summary ? html` — ${doc.closure.summary}` : ''}</dd></div>` : ''}
+      ${doc.outcome ? html`<div><dt>${doc.outcome.outcome === 'completed' ? 'Terminée' : 'Abandonnée'}</dt><dd>le ${formatDay(doc.outcome.on)}${doc.outcome.outcome === 'abandoned' ? html` — ${REASON_FR[doc.outcome.reason!] ?? doc.outcome.reason} : ${doc.outcome.explanation}` : doc.outcome.explanation ? html` — ${doc.outcome.explanation}` : ''}</dd></div>` : ''}
       ${doc.retired ? html`<div><dt>Retirée</dt><dd>en ${doc.retired.version} (${REASON_FR[doc.retired.reason] ?? doc.retired.reason})${doc.retired.mergedInto ? html`, fusionnée dans <a href="${link(`/fiches/${doc.retired.mergedInto}`, ctx)}">${doc.retired.mergedInto}</a>` : ''} — ${doc.retired.explanation}</dd></div>` : ''}
     </dl>
 

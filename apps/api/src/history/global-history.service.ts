@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { evolveRoadmap, initialRoadmapState, invalid, type RoadmapEvent, type RoadmapState } from '#domain';
+import { evolveRoadmap, initialRoadmapState, invalid, sheetIdOf, type RoadmapEvent, type RoadmapState } from '#domain';
 import type { EventStore, StoredEvent } from '#event-store';
 import { applySheetEvent, EventFeedReadModel, validDayOf, type LatestValue, type SheetView } from '#projections';
 import { EVENT_STORE } from '../infrastructure/tokens.js';
@@ -39,7 +39,7 @@ export class GlobalHistory {
     const found = new Map<number, unknown>();
     for (const [stream, revisions] of wanted) {
       const events = await this.store.readStream(stream, { toRevision: Math.max(...revisions) });
-      for (const item of stream.startsWith('sheet-') ? this.sheetChanges(events, revisions) : this.roadmapChanges(events, revisions)) found.set(item.position, item);
+      for (const item of sheetIdOf(stream) !== null ? this.sheetChanges(events, revisions) : this.roadmapChanges(events, revisions)) found.set(item.position, item);
     }
     const events = rows.map((r) => found.get(r.position)).filter((e) => e !== undefined);
     return { events, next: rows.length ? rows[rows.length - 1]!.position : q.after, head: await this.store.headPosition() };
@@ -47,7 +47,7 @@ export class GlobalHistory {
 
   private entry(e: StoredEvent, changes: Change[]) {
     return {
-      id: e.id, type: e.type, stream: e.stream, sheetId: e.stream.startsWith('sheet-') ? e.stream.slice(6) : null, revision: e.revision, position: e.position,
+      id: e.id, type: e.type, stream: e.stream, sheetId: sheetIdOf(e.stream), revision: e.revision, position: e.position,
       recordedAt: e.metadata.recordedAt, validOn: validDayOf(e), actor: e.metadata.actor, source: e.metadata.source,
       correlationId: e.metadata.correlationId, causationId: e.metadata.causationId, data: e.data, changes,
     };

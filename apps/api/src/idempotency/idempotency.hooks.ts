@@ -1,3 +1,4 @@
+import { sheetIdOf } from '#domain';
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenStore } from '#auth';
@@ -66,7 +67,7 @@ async function recoverAnswer(events: EventStore, pending: PendingWrite, path: st
   const last = found[found.length - 1]!;
   const result = { eventIds: found.map((e) => e.id), revision: last.revision, position: last.position };
   // Same shape and key order as the controllers' answers.
-  return JSON.stringify(path === '/api/sheets' ? { sheetId: last.stream.replace(/^sheet-/, ''), ...result } : result);
+  return JSON.stringify(path === '/api/sheets' ? { sheetId: sheetIdOf(last.stream), ...result } : result);
 }
 
 export function registerIdempotency(fastify: FastifyInstance, store: IdempotencyStore, tokens: TokenStore, events: EventStore): void {

@@ -1,4 +1,4 @@
-import type { IndicatorDefinition, MilestoneDefinition, SheetFields } from '#domain';
+import { outcomesSetBy, positionAfter, type IndicatorDefinition, type MilestoneDefinition, type SheetEvent, type SheetFields, type SheetPosition, type VersionOutcome } from '#domain';
 import type { StoredEvent } from '#event-store';
 
 export const COMPARED_FIELDS: readonly (keyof SheetFields)[] = ['number', 'kind', 'enjeu', 'title', 'objective', 'theme', 'context', 'objectives', 'pilots', 'partners'];
@@ -25,8 +25,8 @@ export interface VersionSegment {
   revisions: Array<{ changes: FieldChange[]; reason: string | null; recordedAt: string }>;
   indicatorsAdded: Array<{ indicatorId: string; name: string; unit: string }>;
   milestonesAdded: Array<{ milestoneId: string; title: string; due: string | null }>;
-  closure: { kind: 'completed' | 'abandoned'; on: string; reason: string | null; explanation: string | null } | null;
-  retired: { reason: string; explanation: string; effectiveOn: string | null; mergedInto: string | null } | null;
+  /** How the sheet ended in the version (or stands, in its current one): the domain's rule (sheet-outcome). */
+  outcome: VersionOutcome;
 }
 
 export interface Lineage {
@@ -59,11 +59,22 @@ export function sheetLineage(events: readonly StoredEvent[]): Lineage | null {
   const c = created.data as Record<string, any>;
   const at = (e: StoredEvent) => ({ eventId: e.id, position: e.position, recordedAt: e.metadata.recordedAt });
   let fields = pickFields(c);
+  let position: SheetPosition = { version: '', status: 'none' };
+  const fold = (e: StoredEvent) => {
+    const event = { type: e.type, data: e.data } as SheetEvent;
+    for (const o of outcomesSetBy(position, event)) {
+      const segment = segments.find((s) => s.version === o.version);
+      if (segment) segment.outcome = o;
+    }
+    position = positionAfter(position, event);
+  };
+  const entering = (version: string): VersionOutcome => ({ version, outcome: 'active', reason: null, explanation: null, on: null, nextVersion: null, mergedInto: null });
   let current: VersionSegment = {
     version: c.version, enteredBy: 'created', enteredAt: at(created), fromVersion: null, fieldsAtStart: fields, fieldsAtEnd: fields,
-    carryOverChanges: [], revisions: [], indicatorsAdded: [], milestonesAdded: [], closure: null, retired: null,
+    carryOverChanges: [], revisions: [], indicatorsAdded: [], milestonesAdded: [], outcome: entering(c.version),
   };
   const segments = [current];
+  fold(created);
   for (const e of events.slice(1)) {
     const d = e.data as Record<string, any>;
     switch (e.type) {
@@ -79,17 +90,6 @@ export function sheetLineage(events: readonly StoredEvent[]): Lineage | null {
       case 'MilestoneAdded':
         current.milestonesAdded.push(milestoneBrief(d.milestone));
         break;
-      case 'ProjectCompleted':
-        current.closure = { kind: 'completed', on: d.completedOn, reason: null, explanation: d.summary ?? null };
-        break;
-      case 'ProjectAbandoned':
-        current.closure = { kind: 'abandoned', on: d.effectiveOn, reason: d.reason, explanation: d.explanation };
-        break;
-      case 'SheetRetired': {
-        const target = segments.find((s) => s.version === d.version) ?? current;
-        target.retired = { reason: d.reason, explanation: d.explanation, effectiveOn: d.effectiveOn ?? null, mergedInto: d.mergedInto ?? null };
-        break;
-      }
       case 'SheetCarriedOver': {
         current.fieldsAtEnd = fields;
         const changes = fieldChanges(fields, d.changes ?? {});
@@ -97,7 +97,7 @@ export function sheetLineage(events: readonly StoredEvent[]): Lineage | null {
         current = {
           version: d.toVersion, enteredBy: 'carried_over', enteredAt: at(e), fromVersion: d.fromVersion, fieldsAtStart: fields, fieldsAtEnd: fields,
           carryOverChanges: changes, revisions: [], indicatorsAdded: (d.addedIndicators ?? []).map(indicatorBrief),
-          milestonesAdded: (d.addedMilestones ?? []).map(milestoneBrief), closure: null, retired: null,
+          milestonesAdded: (d.addedMilestones ?? []).map(milestoneBrief), outcome: entering(d.toVersion),
         };
         segments.push(current);
         break;
@@ -105,6 +105,7 @@ export function sheetLineage(events: readonly StoredEvent[]): Lineage | null {
       default:
         break;
     }
+    fold(e);
     current.fieldsAtEnd = fields;
   }
   return { sheetId: c.sheetId, roadmapId: c.roadmapId, continues: c.continues ?? [], historic: c.historic === true, segments };

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { invalid, isVersionLabel, notFound, sheetStream } from '#domain';
 import type { EventStore } from '#event-store';
-import { outcomeOf, SheetsReadModel, type SheetVersionRow as VersionRow } from '#projections';
+import { SheetsReadModel, type SheetVersionRow as VersionRow } from '#projections';
 import { ReadModels } from '../infrastructure/read-models.service.js';
 import { EVENT_STORE } from '../infrastructure/tokens.js';
 import { fieldChanges, sheetLineage, type FieldChange, type Lineage, type VersionSegment } from './sheet-lineage.js';
@@ -25,18 +25,16 @@ export class VersionsService {
   async lineage(sheetId: string): Promise<unknown> {
     const lineage = await this.lineageOf(sheetId);
     if (!lineage) throw notFound('sheet_not_found', `no sheet ${sheetId}`, { sheetId });
-    const outcomes = new Map(this.sheets.versions(sheetId).map((r) => [r.version, r]));
     const continuedBy = this.sheets.continuedBy(sheetId);
     const mergedFrom = this.sheets.mergedFrom(sheetId);
     return {
       sheetId, roadmapId: lineage.roadmapId, historic: lineage.historic, continues: lineage.continues, continuedBy, mergedFrom,
       versions: lineage.segments.map((s) => {
-        const o = outcomes.get(s.version);
         return {
           version: s.version, number: s.fieldsAtEnd.number, numberOnEntry: s.fieldsAtStart.number, enjeu: s.fieldsAtEnd.enjeu, title: s.fieldsAtEnd.title,
           enteredBy: s.enteredBy, fromVersion: s.fromVersion, enteredAt: s.enteredAt, changes: s.carryOverChanges,
           indicatorsAdded: s.indicatorsAdded, milestonesAdded: s.milestonesAdded, revisions: s.revisions,
-          outcome: o ? outcomeOf(o) : null,
+          outcome: s.outcome,
         };
       }),
     };

@@ -125,4 +125,9 @@ export const SHEET_EVENT_TYPES: readonly SheetEventType[] = [
   'SheetRetired', 'SheetCarriedOver',
 ];
 
-export const sheetStream = (sheetId: string) => `sheet-${sheetId}`;
+const SHEET_STREAM_PREFIX = 'sheet-';
+
+export const sheetStream = (sheetId: string) => `${SHEET_STREAM_PREFIX}${sheetId}`;
+
+/** The sheet a stream is the log of, or null for any other stream (a roadmap's). */
+export const sheetIdOf = (stream: string): string | null => (stream.startsWith(SHEET_STREAM_PREFIX) ? stream.slice(SHEET_STREAM_PREFIX.length) : null);

@@ -1,3 +1,4 @@
+import { sheetIdOf } from '#domain';
 import type { Database, Statement } from 'better-sqlite3';
 import type { StoredEvent } from '#event-store';
 import type { Projection } from '../projection.js';
@@ -56,7 +57,7 @@ export class EventFeedProjection implements Projection {
     for (const e of events) {
       const m = e.metadata;
       this.insert.run(
-        e.position, e.id, e.type, e.stream, e.stream.startsWith('sheet-') ? e.stream.slice(6) : null,
+        e.position, e.id, e.type, e.stream, sheetIdOf(e.stream),
         e.revision, m.recordedAt, m.actor, m.source, m.correlationId, describeEvent(e),
       );
     }

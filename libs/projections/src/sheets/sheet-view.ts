@@ -1,15 +1,14 @@
-import { mergeTarget, sortTargets, type IndicatorDefinition, type MilestoneDefinition, type SheetFields, type Target } from '#domain';
+import { mergeTarget, outcomesSetBy, sortTargets, type IndicatorDefinition, type MilestoneDefinition, type SheetFields, type Target, type VersionOutcome } from '#domain';
 
 /** The document the sheet-summary read model keeps per sheet (what GET /api/sheets/:sheetId shows). */
 export interface SheetView extends SheetFields {
   sheetId: string;
   roadmapId: string;
   version: string;
+  /** Where the sheet stands now (its lifecycle state). */
   status: 'active' | 'completed' | 'abandoned' | 'retired';
-  closure:
-    | { kind: 'completed'; on: string; summary: string | null }
-    | { kind: 'abandoned'; on: string; reason: string; explanation: string }
-    | null;
+  /** How the sheet closed in its current version (completed or abandoned, as the domain says it); null while open. */
+  outcome: VersionOutcome | null;
   retired: { version: string; reason: string; explanation: string; effectiveOn: string | null; mergedInto: string | null } | null;
   versions: { version: string; number: string }[];
   continues: string[];
@@ -46,7 +45,7 @@ export function newSheetView(data: SheetFields & { sheetId: string; roadmapId: s
   return {
     sheetId: data.sheetId, roadmapId: data.roadmapId, version: data.version, number: data.number, kind: data.kind, enjeu: data.enjeu, title: data.title,
     objective: data.objective, theme: data.theme, context: data.context, objectives: data.objectives, pilots: data.pilots, partners: data.partners,
-    status: 'active', closure: null, retired: null, versions: [{ version: data.version, number: data.number }], continues: data.continues ?? [],
+    status: 'active', outcome: null, retired: null, versions: [{ version: data.version, number: data.number }], continues: data.continues ?? [],
     indicators: data.indicators.map((i) => ({ ...i, targets: sortTargets(i.targets), latest: null, reportCount: 0 })),
     milestones: data.milestones.map((m) => ({ ...m, reachedOn: null, evidence: null, rescheduled: [] })),
     revision: at.revision, position: at.position, createdAt: at.recordedAt, updatedAt: at.recordedAt,
@@ -126,12 +125,12 @@ export function applySheetEvent(doc: SheetView | null, stored: StoredEvent, repo
       break;
     }
     case 'ProjectCompleted':
+      doc.outcome = outcomesSetBy({ version: doc.version, status: doc.status }, event)[0] ?? null;
       doc.status = 'completed';
-      doc.closure = { kind: 'completed', on: event.data.completedOn, summary: event.data.summary };
       break;
     case 'ProjectAbandoned':
+      doc.outcome = outcomesSetBy({ version: doc.version, status: doc.status }, event)[0] ?? null;
       doc.status = 'abandoned';
-      doc.closure = { kind: 'abandoned', on: event.data.effectiveOn, reason: event.data.reason, explanation: event.data.explanation };
       break;
     case 'SheetRetired': {
       const d = event.data;

@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { DomainEvent, SheetEvent } from '#domain';
-import { outcomesSetBy, type VersionOutcome } from '#domain';
+import { outcomesSetBy, sheetIdOf, type VersionOutcome } from '#domain';
 import type { StoredEvent } from '#event-store';
 import { ENJEU_ROLLUP_VIEW_SQL, sheetCounters } from '../enjeu-rollup/enjeu-rollup.js';
 import type { Projection } from '../projection.js';
@@ -41,7 +41,8 @@ interface BulkState {
 export class SheetsProjection implements Projection {
   readonly name = 'sheets';
   // 5: a sheet is on target against its final target (latest day), not the last one listed.
-  readonly version = 5;
+  // 6: the document says how the sheet closed as `outcome` (the domain's VersionOutcome), no longer `closure`.
+  readonly version = 6;
   // enjeu_rollup is a view (see ENJEU_ROLLUP_VIEW_SQL), created and dropped by setup.
   readonly tables = [
     'sheet_summary', 'sheet_versions', 'indicator_reports', 'indicator_report_corrections',
@@ -180,7 +181,7 @@ export class SheetsProjection implements Projection {
     };
 
     for (const stored of events) {
-      if (!stored.stream.startsWith('sheet-')) continue;
+      if (sheetIdOf(stored.stream) === null) continue;
       const event = { type: stored.type, data: stored.data } as DomainEvent as SheetEvent;
       const before = event.type === 'SheetCreated' ? null : load(event.data.sheetId);
       if (!before && event.type !== 'SheetCreated') continue;

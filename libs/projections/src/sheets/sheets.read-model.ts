@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { compareVersionLabels } from '#domain';
+import { compareVersionLabels, type SheetOutcomeKind, type VersionOutcome } from '#domain';
 import { SheetTimeTravel, type SheetStreamReader, type TimeTravel } from './sheet-time-travel.js';
 import type { SheetView } from './sheet-view.js';
 
@@ -28,15 +28,6 @@ export interface SheetVersionRow {
   mergedInto: string | null;
 }
 
-export interface SheetOutcome {
-  outcome: string;
-  reason: string | null;
-  explanation: string | null;
-  on: string | null;
-  nextVersion: string | null;
-  mergedInto: string | null;
-}
-
 /** A line of the sheet listing (GET /api/sheets). */
 export interface SheetListItem {
   sheetId: string;
@@ -57,7 +48,7 @@ export interface SheetListItem {
   milestonesReached: number;
   revision: number;
   /** Only when the listing is of one version: how the sheet ended there. */
-  outcome?: SheetOutcome;
+  outcome?: VersionOutcome;
 }
 
 /** A sheet's membership of a version with its current document (and its number in the next version). */
@@ -68,8 +59,9 @@ export interface SheetInVersion extends SheetVersionRow {
 
 const VERSION_COLUMNS = 'v.sheetId, v.roadmapId, v.version, v.number, v.enjeu, v.kind, v.title, v.outcome, v.outcomeReason, v.outcomeExplanation, v.outcomeOn, v.nextVersion, v.mergedInto';
 
-export const outcomeOf = (v: SheetVersionRow): SheetOutcome => ({
-  outcome: v.outcome, reason: v.outcomeReason, explanation: v.outcomeExplanation, on: v.outcomeOn, nextVersion: v.nextVersion, mergedInto: v.mergedInto,
+/** A version row's outcome columns, as the domain's VersionOutcome. */
+export const outcomeOf = (v: SheetVersionRow): VersionOutcome => ({
+  version: v.version, outcome: v.outcome as SheetOutcomeKind, reason: v.outcomeReason, explanation: v.outcomeExplanation, on: v.outcomeOn, nextVersion: v.nextVersion, mergedInto: v.mergedInto,
 });
 
 const numberKey = (n: unknown) => String(n ?? '').split('.').map((p) => p.padStart(4, '0')).join('.');
