@@ -12,7 +12,11 @@ export interface CommandClock {
 /** The calendar day (UTC) a command is decided on: record time, for "not in the future" rules. */
 export const todayOf = (command: { metadata: CommandClock }): string => command.metadata.now.toISOString().slice(0, 10);
 
-/** The shape every aggregate follows (see ARCHITECTURE.md): pure functions, no I/O. */
+/**
+ * The shape every aggregate follows (see ARCHITECTURE.md), with no I/O. `decide` is pure: it leaves the
+ * state as it found it. `evolve` may update the state it is given in place and return it (folding a
+ * long stream must stay cheap), so a state is never used again once evolved.
+ */
 export interface Decider<Command, Event, State> {
   /** Names the aggregate in snapshot keys. */
   name: string;

@@ -80,9 +80,10 @@ function milestoneState(def: MilestoneDefinition): MilestoneState {
 }
 
 /**
- * evolve mutates a copy-on-write clone only at the top level: maps are shared with the previous
- * state on purpose, because folding 100 000 events must stay cheap. States are never reused after
- * being evolved, so nothing observes the sharing.
+ * evolve updates the state it is given in place (its indicator and milestone maps and their entries)
+ * and returns it, or returns a shallow copy that shares those maps: folding 100 000 events must stay
+ * cheap. A state is never used again once evolved (the state cache takes it out while a command runs),
+ * so nothing observes the sharing.
  */
 export function evolveSheet(state: SheetState, event: SheetEvent): SheetState {
   switch (event.type) {

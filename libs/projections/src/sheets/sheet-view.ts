@@ -58,8 +58,9 @@ import type { StoredEvent } from '#event-store';
 const regional = (territory: string | null) => territory === null || territory === '24';
 
 /**
- * The pure fold from events to the sheet document, shared by the sheet-summary projection and by
- * time-travel queries (which fold a filtered stream in memory). `reports`, when given, tracks every
+ * The fold from events to the sheet document, shared by the sheet-summary projection and by
+ * time-travel queries (which fold a filtered stream in memory). No I/O; it updates `doc` in place and
+ * returns it (each caller folds its own copy). `reports`, when given, tracks every
  * regional report so that a correction moving a date can recompute the latest value exactly; the
  * projection recomputes from its table instead.
  */
