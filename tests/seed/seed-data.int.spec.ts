@@ -37,7 +37,16 @@ interface Table {
 }
 interface Infrastructure { sheetId: string; indicators: Indicator[]; tables: Table[] }
 interface V3Figure { sheetId: string; indicatorId: string; unit: string; reports: Report[] }
-interface Discrepancy { id: string; check?: { tableId: string; columnId: string; territory: string } }
+interface Discrepancy { id: string; figures: Record<string, unknown>; provenance: Provenance[]; check?: { tableId: string; columnId: string; territory: string } }
+interface Role { role: string; organisationId: string | null }
+interface GovernanceFact {
+  factId: string; kind: string; body?: string; formation?: string; statement: string; words: string[];
+  holders?: Role[]; associates?: Role[]; chairs?: Role[]; invited?: { name: string; organisationId: string | null }[];
+  formations?: string[]; territories?: string[]; organisationId?: string; dates?: string[];
+  cadence?: { meetings: { value: number; qualifier: string }; every: { count: number; unit: string } };
+  provenance: Provenance;
+}
+interface Governance { roadmapId: string; version: string; facts: GovernanceFact[]; v3: GovernanceFact[] }
 
 const load = <T>(name: string): T => JSON.parse(readFileSync(join(seedDir, name), 'utf8')) as T;
 const roadmap = load<Roadmap>('roadmap.json');
@@ -46,6 +55,7 @@ const infrastructure = load<Infrastructure>('infrastructure.json');
 const sheetsV3 = load<SheetV3[]>('sheets-v3.json');
 const v3Figures = load<V3Figure[]>('v3-figures.json');
 const discrepancies = load<Discrepancy[]>('discrepancies.json');
+const governance = load<Governance>('governance.json');
 
 // Quotes are compared against the source with its Markdown markup removed and whitespace collapsed (see README).
 const cleanLine = (line: string): string =>
@@ -85,6 +95,7 @@ describe('SCORAN Centre-Val de Loire seed data', () => {
       ['sheets-v3.json', 'sheets-v3.schema.json'],
       ['v3-figures.json', 'v3-figures.schema.json'],
       ['discrepancies.json', 'discrepancies.schema.json'],
+      ['governance.json', 'governance.schema.json'],
     ];
     it.each(pairs)('%s is valid against %s', (data, schema) => {
       const validate = ajv.getSchema(base + schema);
@@ -198,7 +209,7 @@ describe('SCORAN Centre-Val de Loire seed data', () => {
   });
 
   describe('provenance', () => {
-    const all = [roadmap, sheets, infrastructure, sheetsV3, v3Figures, discrepancies].flatMap((d) => collectProvenance(d));
+    const all = [roadmap, sheets, infrastructure, sheetsV3, v3Figures, discrepancies, governance].flatMap((d) => collectProvenance(d));
 
     it('quotes the source verbatim (Markdown removed, whitespace collapsed), at most 200 characters', () => {
       expect(all.length).toBeGreaterThan(400);
@@ -320,6 +331,150 @@ describe('SCORAN Centre-Val de Loire seed data', () => {
         [44, '2018-12-31', 'about'],
         [80, '2022-12-31', 'more_than'],
       ]);
+    });
+  });
+
+  describe('Partie II: governance', () => {
+    const fact = (id: string): GovernanceFact => {
+      const found = [...governance.facts, ...governance.v3].find((f) => f.factId === id);
+      if (!found) throw new Error(`no governance fact ${id}`);
+      return found;
+    };
+    const sourceLinesOf = (heading: string, next: string): string[] => {
+      const from = sourceLines.indexOf(heading);
+      return sourceLines.slice(from, sourceLines.indexOf(next, from));
+    };
+
+    it('carries every fact in the words of its quote, and every V4 fact in Partie II or sheet 2.1', () => {
+      const partieII = sourceLinesOf('GOUVERNANCE', 'ANNEXES');
+      expect(partieII.length).toBeGreaterThan(5);
+      for (const f of [...governance.facts, ...governance.v3]) {
+        for (const w of f.words) expect([f.factId, w, f.provenance.quote.includes(w)]).toEqual([f.factId, w, true]);
+      }
+      for (const f of governance.facts) {
+        if (f.provenance.section === 'Partie II – Gouvernance') expect([f.factId, partieII.some((l) => l.includes(f.provenance.quote))]).toEqual([f.factId, true]);
+        else expect([f.factId, f.provenance.section]).toEqual([f.factId, 'Annexe 1 – fiche 2.1']);
+      }
+      expect(governance.v3.every((f) => f.provenance.section === 'Annexe 3 – 1. Gouvernance de la SCORAN V3')).toBe(true);
+    });
+
+    it('covers every sentence of Partie II', () => {
+      const partieII = sourceLinesOf('GOUVERNANCE', 'ANNEXES').filter((l) => l && l !== 'GOUVERNANCE');
+      const sentences = partieII.flatMap((l) => l.split(/(?<=\.) /)).filter((x) => x.length > 1);
+      const quoted = governance.facts.map((f) => f.provenance.quote);
+      const uncovered = sentences.filter((sentence) => !quoted.some((q) => sentence.includes(q.replace(/\.$/, '')) || q.includes(sentence.replace(/\.$/, ''))));
+      expect(uncovered).toEqual([]);
+      // The long sentence on the CRSN is quoted in two parts: the co-presidency and the list of those invited.
+      expect(quoted.some((q) => q.startsWith('La commission régionale de stratégie numérique (CRSN) est une instance partenariale'))).toBe(true);
+      expect(quoted.some((q) => q.startsWith('sont invités les préfets des départements'))).toBe(true);
+    });
+
+    it('names organisations that the roadmap lists', () => {
+      const orgIds = new Set(roadmap.organisations.map((o) => o.organisationId));
+      for (const f of [...governance.facts, ...governance.v3]) {
+        const ids = [...(f.holders ?? []), ...(f.associates ?? []), ...(f.chairs ?? []), ...(f.invited ?? [])].map((r) => r.organisationId).filter((x): x is string => x !== null);
+        if (f.organisationId) ids.push(f.organisationId);
+        for (const id of ids) expect([f.factId, id, orgIds.has(id)]).toEqual([f.factId, id, true]);
+      }
+    });
+
+    it('reads the cadence, the co-presidency and the department teams as printed', () => {
+      expect(fact('crsn-meeting-cadence').cadence).toEqual({ meetings: { value: 1, qualifier: 'at_least' }, every: { count: 1, unit: 'year' } });
+      expect(fact('crsn-meeting-cadence').provenance.quote).toContain('au moins une fois par an');
+      expect(fact('infrastructure-exchange-meetings').cadence?.every).toEqual({ count: 6, unit: 'month' });
+      expect(fact('crsn-infrastructures-yearly').cadence?.every).toEqual({ count: 1, unit: 'year' });
+      expect(fact('crsn-co-presidency').chairs?.map((c) => c.role)).toEqual(['Préfète de région', 'Président du conseil régional']);
+      expect(fact('v3-steering-committee').chairs?.map((c) => c.role)).toEqual(['SGAR', 'élu régional délégué au numérique']);
+      expect(fact('mobile-project-teams').territories).toEqual(['18', '28', '36', '37', '41', '45']);
+      expect(fact('crsn-formations').formations).toEqual(['usages', 'infrastructures']);
+      expect(fact('v3-steering-committee-meetings').dates).toEqual(['2019-09', '2020-07', '2021-04']);
+      expect(fact('v3-revision-decided').dates).toEqual(['2022-early']);
+      const months: Record<string, string> = { septembre: '09', juillet: '07', avril: '04', octobre: '10' };
+      for (const id of ['v3-steering-committee-meetings', 'v3-crsn-usages-2020']) {
+        const printed = [...fact(id).provenance.quote.matchAll(/[Ee]n (septembre|juillet|avril|octobre) (\d{4})/g)].map((m) => `${m[2]}-${months[m[1]]}`);
+        expect(printed).toEqual(fact(id).dates);
+      }
+    });
+  });
+
+  describe('indicator names', () => {
+    const all = [
+      ...sheets.flatMap((s) => s.indicators.map((i) => ({ sheetId: s.sheetId, file: 'sheets-v4.json', ...i }))),
+      ...infrastructure.indicators.map((i) => ({ sheetId: infrastructure.sheetId, file: 'infrastructure.json', ...i })),
+      ...v3Figures.map((f) => ({ file: 'v3-figures.json', ...(f as unknown as Indicator & { sheetId: string }) })),
+    ];
+    const lowerSource = sourceLines.map((l) => l.toLowerCase());
+
+    it('give an indicator defined in several files one name', () => {
+      const names = new Map<string, Set<string>>();
+      for (const i of all) names.set(`${i.sheetId}/${i.indicatorId}`, (names.get(`${i.sheetId}/${i.indicatorId}`) ?? new Set()).add(i.name));
+      expect([...names].filter(([, n]) => n.size > 1).map(([k, n]) => [k, [...n]])).toEqual([]);
+      const s21 = sheets.find((s) => s.number === '2.1')!;
+      expect(s21.indicators.map((i) => i.name)).toEqual(['Part des logements raccordables au réseau', "Nombre de pylônes du plan New-Deal de l'État"]);
+    });
+
+    it("are the document's words, except the names composed from a split or unnamed item (README judgement calls 17, 21, 22, 34, 39, 42)", () => {
+      const composed = [
+        'connaissance-suivi-zae/part-artificialisation', 'connaissance-suivi-zae/part-du-bati', 'connaissance-suivi-zae/surfaces-parcelles-a-batir',
+        'filiere-reemploi/appareils-reemployes', 'ia-loire-valley/etudiants-ia', 'ia-loire-valley/formations-ia',
+        'loire-valley-data-hub/collectivites-accompagnees-3-ans', 'loire-valley-data-hub/collectivites-accompagnees-par-annee',
+        'loire-valley-data-hub/entreprises-accompagnees-3-ans', 'loire-valley-data-hub/entreprises-accompagnees-par-annee',
+        'net-irrig/abonnes', 'net-irrig/abonnes-agriculteurs-loiret', 'offre-mutualisee-dpo/communes-avec-dpo', 'offre-mutualisee-dpo/communes-de-la-region',
+        'suivi-regional-infrastructures-numeriques/prises-ftth-construites', 'suivi-regional-infrastructures-numeriques/sites-dcc-en-construction',
+        'suivi-regional-infrastructures-numeriques/sites-dcc-prevus', 'territoire-numerique-educatif-cher/volume-horaire-formation',
+      ];
+      const notVerbatim = [...new Set(all.filter((i) => !lowerSource.some((l) => l.includes(i.name.toLowerCase()))).map((i) => `${i.sheetId}/${i.indicatorId}`))].sort();
+      expect(notVerbatim).toEqual([...composed].sort());
+    });
+  });
+
+  describe('discrepancies', () => {
+    const byId = new Map(discrepancies.map((d) => [d.id, d]));
+    const get = (id: string): Discrepancy => {
+      const d = byId.get(id);
+      if (!d) throw new Error(`no discrepancy ${id}`);
+      return d;
+    };
+
+    it('have unique ids and quote at least one passage each', () => {
+      expect(byId.size).toBe(discrepancies.length);
+      for (const d of discrepancies) expect(d.provenance.length).toBeGreaterThan(0);
+    });
+
+    it('state printed figures that the quotes contain, and the recomputed ones', () => {
+      const women = get('women-share-figures').figures as Record<string, { value: number; qualifier: string }>;
+      const quotes = get('women-share-figures').provenance.map((p) => p.quote);
+      expect(quotes[0]).toContain(`environ ${women.editorialTechnical.value} %`);
+      expect(quotes[1]).toContain(`${women.mixiteAll.value} %`);
+      expect(quotes[2]).toContain(`${String(women.partieIAll.value).replace('.', ',')} %`);
+      expect(Math.round(women.partieIAll.value)).toBe(women.mixiteAll.value);
+      for (const q of quotes.slice(1)) expect(q).toContain(`moins de ${women.mixiteTechnical.value} %`);
+
+      const pages = get('summary-page-numbers');
+      expect(pages.provenance.map((p) => Number(p.quote.split(' ').pop()))).toEqual([pages.figures.sommaire, pages.figures.annexes]);
+
+      const tne = get('tne-duration').figures as { years: number; from: number; to: number; calendarYears: number };
+      expect(tne.to - tne.from + 1).toBe(tne.calendarYears);
+      expect(tne.calendarYears).not.toBe(tne.years);
+
+      const illectronisme = get('illectronisme-qualifier').provenance.map((p) => p.quote);
+      expect(illectronisme[0]).toMatch(/que 20 % de nos concitoyens/);
+      expect(illectronisme[1]).toMatch(/environ 20 % de nos concitoyens/);
+
+      const notRenewed = get('v3-not-renewed-still-in-v4');
+      expect(notRenewed.provenance[0].quote).toMatch(/achevés ou non reconduits \(projet Open-badges, ENT, Byod, Moocs/);
+      expect(notRenewed.provenance.slice(1).map((p) => p.section)).toEqual(['Annexe 1 – fiche 2.2', 'Annexe 1 – fiche 4.15', 'Annexe 1 – fiche 4.15']);
+      expect(sheetsV3.filter((s) => ['open-badges', 'moocs'].includes(s.sheetId)).map((s) => s.outcome)).toEqual(['not_renewed', 'not_renewed']);
+
+      const missing = get('sheets-missing-required-elements').figures as { noIndicators: string[]; undatedCalendar: string[] };
+      // In the source, the sheets whose "Indicateurs de réalisation" heading is directly followed by the calendar.
+      const nonEmpty = sourceLines.map((l, n) => ({ l, n })).filter((x) => x.l !== '');
+      const emptyRubrics = nonEmpty.filter((x, k) => x.l === 'INDICATEURS DE RÉALISATION' && nonEmpty[k + 1]?.l === 'CALENDRIER PRÉVISIONNEL DU PROJET');
+      const sheetOf = (line: number) => [...sourceLines.slice(0, line)].reverse().find((l) => /^Fiche (animation|projet) n°/.test(l))!.split('n°')[1];
+      expect(emptyRubrics.map((x) => sheetOf(x.n))).toEqual(missing.noIndicators);
+      expect(sheets.filter((s) => missing.noIndicators.includes(s.number)).every((s) => s.indicators.length === 0)).toBe(true);
+      const undated = sheets.filter((s) => s.milestones.length > 0 && s.milestones.every((m) => m.due === null && !m.reached)).map((s) => s.number);
+      expect(undated).toEqual(missing.undatedCalendar);
     });
   });
 });
