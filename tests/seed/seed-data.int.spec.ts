@@ -413,7 +413,7 @@ describe('SCORAN Centre-Val de Loire seed data', () => {
       expect(s21.indicators.map((i) => i.name)).toEqual(['Part des logements raccordables au réseau', "Nombre de pylônes du plan New-Deal de l'État"]);
     });
 
-    it("are the document's words, except the names composed from a split or unnamed item (README judgement calls 17, 21, 22, 34, 39, 42)", () => {
+    it("are the document's words, except the names composed from a split or unnamed item (README judgement call 49)", () => {
       const composed = [
         'connaissance-suivi-zae/part-artificialisation', 'connaissance-suivi-zae/part-du-bati', 'connaissance-suivi-zae/surfaces-parcelles-a-batir',
         'filiere-reemploi/appareils-reemployes', 'ia-loire-valley/etudiants-ia', 'ia-loire-valley/formations-ia',
