@@ -175,8 +175,9 @@ async function main() {
     }
   }
 
-  async function checkTargetsAndReports(section, sheetId, i, servedIndicator, seriesPath = `/api/sheets/${sheetId}/indicators/${i.indicatorId}/series`) {
-    const iid = `sheet/${sheetId}/indicator/${i.indicatorId}`;
+  async function checkTargetsAndReports(section, sheetId, i, servedIndicator, idPrefix = 'sheet') {
+    const seriesPath = `/api/sheets/${sheetId}/indicators/${i.indicatorId}/series`;
+    const iid = `${idPrefix}/${sheetId}/indicator/${i.indicatorId}`;
     const served = servedIndicator?.targets ?? [];
     (i.targets ?? []).forEach((t, n) => {
       const match = served.filter((x) => x.value === t.value && (t.by === null || x.by === t.by));
@@ -221,7 +222,7 @@ async function main() {
     const v4Name = sheetsV4.find((s) => s.sheetId === infrastructure.sheetId).indicators.find((x) => x.indicatorId === i.indicatorId)?.name;
     // An indicator that sheet 2.1 lists has its name checked there, once.
     if (!v4Name) check(section, `annexe2/${i.indicatorId}/name`, { endpoint: `/api/sheets/${infrastructure.sheetId}`, field: 'indicators[].name', printed: v4Name ?? i.name, served: served?.name ?? null, verdict: nameVerdict(v4Name ?? i.name, served?.name ?? null), loss: ['label-differs'], note: v4Name ? 'sheet 2.1 names this indicator' : 'Annexe 2 names no indicator: the table\'s wording' });
-    await checkTargetsAndReports(section, infrastructure.sheetId, i, served);
+    await checkTargetsAndReports(section, infrastructure.sheetId, i, served, 'annexe2');
   }
   const regionTotal = (await get(`/api/sheets/${infrastructure.sheetId}/indicators/prises-ftth-construites/series`)).points.find((p) => p.territory === '24' && p.zone === null);
   fact('Annexe 2 – I. Fibrage', 'annexe2/prises-ftth-construites/region-total-scope', { quote: 'Total T1 2023 Prises construites 177 362 243 102 116 542 328 605 182 808 352 904 1 337 268', endpoint: `/api/sheets/${infrastructure.sheetId}/indicators/prises-ftth-construites/series`, field: 'points[territory=24,zone=null]', printed: { value: 1337268, covers: ['privee', 'publique'], discrepancy: 'ftth-region-total-built-excludes-amel' }, served: regionTotal ? { value: regionTotal.value, covers: 'all zones (zone null)', discrepancy: regionTotal.discrepancy ?? null } : null, verdict: 'wrong', loss: ['discrepancy-not-shown-on-figure'] });
@@ -257,7 +258,7 @@ async function main() {
     const v4Name = sheetsV4.find((s) => s.sheetId === sheetId)?.indicators.find((x) => x.indicatorId === f.indicatorId)?.name;
     const infraName = sheetId === infrastructure.sheetId ? infrastructure.indicators.find((x) => x.indicatorId === f.indicatorId)?.name : undefined;
     if (!v4Name && !infraName) check(section, `v3figure/${f.indicatorId}/name`, { endpoint: `/api/sheets/${sheetId}`, field: 'indicators[].name', printed: v4Name ?? f.name, served: served?.name ?? null, verdict: nameVerdict(v4Name ?? f.name, served?.name ?? null), loss: ['label-differs'], note: v4Name ? 'the V4 sheet names this indicator' : 'Annexe 3 names no indicator' });
-    await checkTargetsAndReports(section, sheetId, f, served);
+    await checkTargetsAndReports(section, sheetId, f, served, 'annexe3');
   }
   const sAssess = 'Annexe 3 – bilan (assessment)';
   const aEndpoint = `/api/roadmaps/${ROADMAP}/versions/V3/assessment?format=json`;
@@ -296,7 +297,14 @@ async function main() {
   fact('Exports', 'export/series.csv/v3-number', { endpoint: '/api/export/series.csv', field: 'sheetNumber', printed: null, served: v3Rows.length ? '0' : null, verdict: v3Rows.length ? 'wrong' : 'right', loss: ['v3-shown-with-v4-content'], note: `${v3Rows.length} rows of V3 sheets carry the number "0"` });
 
   // ---- Output ----------------------------------------------------------------------------------------
-  const sections = [...new Set(facts.map((f) => f.section))];
+  // In the order of the document, then the tracker's own views.
+  const order = ['Couverture', 'Éditorial', 'Rappel', 'Partie I – Enjeu transversal', "Partie I – Enjeu d'inclusion", 'Partie I – Enjeu de performance', "Partie I – Enjeu d'avenir", 'Partie II', 'Annexe 1', 'Annexe 2 – I', 'Annexe 2 – II', 'Annexe 3 – introduction', 'Annexe 3 – 1', 'Annexe 3 – 2', 'Annexe 3 – 3.', 'Annexe 3 – 3-1', 'Annexe 3 – 3-2', 'Annexe 3 – bilan', 'Qualité', 'Exports'];
+  const rank = (section) => {
+    const i = order.findIndex((o) => section.startsWith(o));
+    const fiche = /^Annexe 1 – fiche (\d+)(?:\.(\d+))?/.exec(section);
+    return (i < 0 ? order.length : i) * 10000 + (fiche ? Number(fiche[1]) * 100 + Number(fiche[2] ?? 0) : 0);
+  };
+  const sections = [...new Set(facts.map((f) => f.section))].sort((a, b) => rank(a) - rank(b));
   const count = (list, verdict) => list.filter((f) => f.verdict === verdict).length;
   const lossCounts = {};
   for (const f of facts.filter((x) => x.verdict === 'wrong')) for (const l of f.loss.length ? f.loss : ['other']) lossCounts[l] = (lossCounts[l] ?? 0) + 1;
