@@ -209,7 +209,8 @@ async function main() {
       const printedQualifier = printedQualifierOf(r.provenance.quote, r.value);
       const servedQualifier = point ? point.qualifier ?? 'exact' : null;
       fact(section, `${rid}/qualifier`, { quote: r.provenance.quote, endpoint: seriesPath, field: 'points[].qualifier', printed: printedQualifier, served: servedQualifier, verdict: printedQualifier === servedQualifier ? 'right' : 'wrong', loss: printedQualifier === servedQualifier ? [] : ['qualifier-dropped'] });
-      const printed = printedDateOf(r.provenance.quote, r.observedOn);
+      // A row of the Annexe 2 table without its date: the row group says "T1 2023", the mobile figures "Date des données : 31/12/2022".
+      const printed = printedDateOf(r.provenance.quote, r.observedOn) ?? (section.startsWith('Annexe 2 – I.') ? '2023-Q1' : section.startsWith('Annexe 2 – II.') ? '2022-12-31' : null);
       fact(section, `${rid}/observedOn`, { quote: r.provenance.quote, endpoint: seriesPath, field: 'points[].observedOn', printed, served: point?.observedOn ?? null, ...dayVerdict(printed, point?.observedOn ?? null) });
     });
   }
@@ -363,7 +364,7 @@ function milestoneDueRule(quote, due) {
   if (/Objectifs à 3 ans/.test(quote)) return { printed: 'à 3 ans', verdictFor: (served) => ({ verdict: 'wrong', loss: ['relative-horizon-served-as-day'], note: `served ${served}` }) };
   if (/Durée de 3 ans/.test(quote) && due?.includes('/')) return { printed: 'octobre 2023 + 3 ans', verdictFor: (served) => ({ verdict: served === due ? 'judgement' : 'wrong', loss: [], note: 'range computed from the launch month and the duration' }) };
   if (/sur 3 ans 2022 – 2025/.test(quote)) return { printed: '2022 – 2025 (3 ans)', verdictFor: (served) => ({ verdict: served === due ? 'judgement' : 'wrong', loss: [], note: 'four calendar years or three school years' }) };
-  if (/le 8 juin/.test(quote) || /en octobre\./.test(quote)) return { printed: due, verdictFor: (served) => ({ verdict: served === due ? 'judgement' : 'wrong', loss: [], note: 'year taken from the calendar line' }) };
+  if ((/le 8 juin/.test(quote) && /^\d{4}-\d{2}-\d{2}$/.test(due ?? '')) || (/en octobre\./.test(quote) && /^\d{4}-\d{2}$/.test(due ?? ''))) return { printed: due, verdictFor: (served) => ({ verdict: served === due ? 'judgement' : 'wrong', loss: [], note: 'year taken from the calendar line' }) };
   return { printed: due, verdictFor: (served) => ok(due, served) };
 }
 
