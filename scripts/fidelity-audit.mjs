@@ -286,7 +286,7 @@ async function main() {
   }
 
   // ---- Exports -------------------------------------------------------------------------------------
-  const header = (csv) => csv.split('\n')[0].split(',');
+  const header = (csv) => csv.split(/\r?\n/)[0].split(',');
   const seriesCols = header(seriesCsv);
   const indicatorCols = header(indicatorsCsv);
   fact('Exports', 'export/series.csv/qualifier', { endpoint: '/api/export/series.csv', field: 'columns', printed: 'a qualifier column (environ, plus de, un peu plus de)', served: seriesCols.includes('qualifier') ? 'qualifier' : null, verdict: seriesCols.includes('qualifier') ? 'right' : 'wrong', loss: ['qualifier-dropped'] });
