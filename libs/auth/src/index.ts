@@ -1,1 +1,2 @@
+export * from './access.decider.js';
 export * from './token-store.js';

@@ -7,3 +7,4 @@ export * from './sqlite/sqlite-event-store.js';
 export * from './eventstoredb/eventstoredb-event-store.js';
 export * from './create-event-store.js';
 export * from './instrumented-event-store.js';
+export * from './private-streams.js';

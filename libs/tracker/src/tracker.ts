@@ -105,7 +105,8 @@ export class Tracker {
   }
 
   get tokens(): TokenStore {
-    return this.once('tokens', () => new TokenStore(this.files.auth, this.config.adminToken), (t) => t.close());
+    // Follows the access stream once started (see TokenStore.start).
+    return this.once('tokens', () => new TokenStore(this.store, { adminToken: this.config.adminToken }), (t) => t.close());
   }
 
   get idempotency(): IdempotencyStore {

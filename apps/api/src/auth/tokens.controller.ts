@@ -22,12 +22,12 @@ export class TokensController {
   @Post()
   @HttpCode(201)
   @Allow(['admin'])
-  create(@Body() dto: CreateTokenDto, @Caller() caller: Principal) {
+  async create(@Body() dto: CreateTokenDto, @Caller() caller: Principal) {
     if (dto.role === 'pilot' && !dto.organisationId) throw invalid('organisation_required', 'a pilot token is bound to one organisation: give organisationId', { field: 'organisationId' });
     if (dto.role !== 'pilot' && dto.organisationId) throw invalid('organisation_not_allowed', 'only pilot tokens are bound to an organisation', { field: 'organisationId' });
     if (dto.expiresAt && Date.parse(dto.expiresAt) <= Date.now()) throw new DomainError('expiry_in_past', 'expiresAt must be in the future', 'rule', { field: 'expiresAt' });
     const expiresAt = dto.expiresAt ? new Date(dto.expiresAt).toISOString() : null;
-    const { id, token, info } = this.tokens.create({ role: dto.role, organisationId: dto.organisationId, label: dto.label, expiresAt }, actorOf(caller));
+    const { id, token, info } = await this.tokens.create({ role: dto.role, organisationId: dto.organisationId, label: dto.label, expiresAt }, actorOf(caller));
     return { id, token, role: info.role, organisationId: info.organisationId, expiresAt: info.expiresAt };
   }
 
@@ -40,8 +40,8 @@ export class TokensController {
   @Delete(':id')
   @HttpCode(204)
   @Allow(['admin'])
-  revoke(@Param('id') id: string): void {
-    if (!this.tokens.get(id)) throw notFound('token_not_found', `no token ${id}`);
-    this.tokens.revoke(id);
+  async revoke(@Param('id') id: string, @Caller() caller: Principal): Promise<void> {
+    if (!(await this.tokens.get(id))) throw notFound('token_not_found', `no token ${id}`);
+    await this.tokens.revoke(id, actorOf(caller));
   }
 }

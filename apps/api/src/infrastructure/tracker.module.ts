@@ -76,7 +76,18 @@ export class TrackerModule {
         { provide: EventFeedReadModel, useFactory: (tracker: Tracker) => tracker.queries.eventFeed, inject: [Tracker] },
         { provide: RoadmapsReadModel, useFactory: (tracker: Tracker) => tracker.queries.roadmaps, inject: [Tracker] },
         { provide: RoadmapCommands, useFactory: (tracker: Tracker) => tracker.commands, inject: [Tracker] },
-        { provide: TokenStore, useFactory: (tracker: Tracker) => tracker.tokens, inject: [Tracker] },
+        {
+          provide: TokenStore,
+          useFactory: async (tracker: Tracker) => {
+            const tokens = tracker.tokens;
+            await tokens.start();
+            // Tokens of the per-node file of earlier releases join the access log once.
+            const imported = await tokens.importLegacy(tracker.files.auth);
+            if (imported) new Logger('Access').log(`imported ${imported} tokens of auth.sqlite into the access log`);
+            return tokens;
+          },
+          inject: [Tracker],
+        },
         { provide: IdempotencyStore, useFactory: (tracker: Tracker) => tracker.idempotency, inject: [Tracker] },
         { provide: HashChainStore, useFactory: (tracker: Tracker) => tracker.hashChain, inject: [Tracker] },
         ReadModels,
