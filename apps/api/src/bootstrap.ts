@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '#config';
 import { AppModule } from './app.module.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
+import { registerReadOnly } from './http/read-only.hooks.js';
 import type { StartupHook } from './infrastructure/tracker.module.js';
 import { createLogger, NestPinoLogger } from './http/logger.js';
 import { registerDashboardAssets } from './dashboard/dashboard-assets.js';
@@ -19,6 +20,7 @@ export async function createApp(config: AppConfig, hooks: StartupHook[] = []): P
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, hooks), adapter, { logger: new NestPinoLogger(logger), bufferLogs: false });
   // Input guards, rate limit and idempotency are added by the module itself (HttpHooks).
   registerSecurityHeaders(app.getHttpAdapter().getInstance());
+  if (config.role === 'query') registerReadOnly(app.getHttpAdapter().getInstance());
   instrumentHttp(app);
   await registerDashboardAssets(app);
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins });

@@ -20,7 +20,7 @@ export const relayHook: StartupHook = async ({ store, config }) => {
 /** What the one-process default does once the store is open: seed the real roadmap (first start), relay to Kafka if asked. */
 export async function defaultStartupHooks(config: AppConfig): Promise<StartupHook[]> {
   const hooks: StartupHook[] = [];
-  if (config.seedOnStart) hooks.push(seedHook);
+  if (config.seedOnStart && config.role !== 'query') hooks.push(seedHook);
   if (config.kafkaBrokers.length) hooks.push(relayHook);
   return hooks;
 }

@@ -1,9 +1,9 @@
-import type { EventStore, NewEvent } from '#event-store';
+import { isPrivateStream, type EventStore, type NewEvent } from '#event-store';
 import { eachEnvelope, type ExportedEnvelope } from './event-log-reader.js';
 
-/** The whole log as NDJSON, one envelope per line, in position order. */
+/** The whole log as NDJSON, one envelope per line, in position order; the access log stays in the store. */
 export async function* exportNdjson(store: EventStore): AsyncGenerator<string> {
-  for await (const envelope of eachEnvelope(store)) yield `${JSON.stringify(envelope)}\n`;
+  for await (const envelope of eachEnvelope(store)) if (!isPrivateStream(envelope.stream)) yield `${JSON.stringify(envelope)}\n`;
 }
 
 export class ImportError extends Error {

@@ -1,8 +1,15 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export interface AppConfig {
   eventStore: 'sqlite' | 'eventstoredb';
   dataDir: string;
+  /**
+   * The embedded store's file (EVENT_STORE_PATH, default `$DATA_DIR/events.sqlite`). Processes on
+   * one machine that name the same file share one log; each keeps its read models in its DATA_DIR.
+   */
+  eventStorePath: string;
+  /** `query`: this node answers reads only (writes: 405) and seeds nothing; `all`: reads and writes. */
+  role: 'all' | 'query';
   port: number;
   host: string;
   eventStoreConnectionString?: string;
@@ -53,9 +60,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   for (const b of brokers) if (!/^[\w.-]+:\d{1,5}$/.test(b)) problems.push(`KAFKA_BROKERS entries must be host:port (got "${b}")`);
   const adminToken = env.SCORAN_ADMIN_TOKEN || undefined;
   if (adminToken !== undefined && adminToken.length < 16) problems.push('SCORAN_ADMIN_TOKEN must be at least 16 characters long');
+  const dataDir = resolve(env.DATA_DIR ?? './data');
   const config: AppConfig = {
     eventStore,
-    dataDir: resolve(env.DATA_DIR ?? './data'),
+    dataDir,
+    eventStorePath: env.EVENT_STORE_PATH ? resolve(env.EVENT_STORE_PATH) : join(dataDir, 'events.sqlite'),
+    role: (env.ROLE ?? 'all') as AppConfig['role'],
     port: integer(env, 'PORT', 3000, 0, 65535, problems),
     host: env.HOST ?? '0.0.0.0',
     eventStoreConnectionString: connection,
@@ -69,6 +79,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     seedOnStart: (env.SEED_ON_START ?? 'true') !== 'false',
     projectionThread: (env.PROJECTION_THREAD ?? 'worker') as AppConfig['projectionThread'],
   };
+  if (!['all', 'query'].includes(config.role)) problems.push(`ROLE must be "all" or "query" (got "${env.ROLE}")`);
+  if (env.EVENT_STORE_PATH && eventStore !== 'sqlite') problems.push('EVENT_STORE_PATH names the embedded store\'s file: it needs EVENT_STORE=sqlite');
   if (!['worker', 'main'].includes(config.projectionThread)) problems.push(`PROJECTION_THREAD must be "worker" or "main" (got "${env.PROJECTION_THREAD}")`);
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`);
   if (problems.length) throw new ConfigError(problems);

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { dataFiles } from '#config';
 import type { EventStore, Upcaster } from './event-store.port.js';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
@@ -6,8 +7,10 @@ import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
 
 export interface EventStoreConfig {
   eventStore: 'sqlite' | 'eventstoredb';
-  /** SQLite keeps its file here (see `dataFiles`). */
+  /** SQLite keeps its file here (see `dataFiles`), unless `eventStorePath` names another. */
   dataDir: string;
+  /** The SQLite file, which several processes may share (each keeping its own read models). */
+  eventStorePath?: string;
   /** Required for `eventstoredb`, e.g. `esdb://localhost:2113?tls=false`. */
   eventStoreConnectionString?: string;
   upcast?: Upcaster;
@@ -19,9 +22,10 @@ export interface EventStoreConfig {
 export function createEventStore(config: EventStoreConfig): EventStore {
   switch (config.eventStore) {
     case 'sqlite': {
-      mkdirSync(config.dataDir, { recursive: true });
+      const path = config.eventStorePath ?? dataFiles(config.dataDir).events;
+      mkdirSync(dirname(path), { recursive: true });
       return new SqliteEventStore({
-        path: dataFiles(config.dataDir).events,
+        path,
         upcast: config.upcast,
         pollIntervalMs: config.pollIntervalMs,
       });

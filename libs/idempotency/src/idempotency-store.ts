@@ -1,4 +1,6 @@
 import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 
 /** A write under way: what it asked, the command id its events carry, and the log's head before it. */
 export interface PendingWrite {
@@ -6,6 +8,15 @@ export interface PendingWrite {
   commandId: string;
   headBefore: number;
 }
+
+/** A claim as stored: who holds it (`host:pid:instance`), since when. */
+export interface StoredClaim extends PendingWrite {
+  owner: string | null;
+  claimedAt: string;
+}
+
+/** Stores open in this process, by owner id: a claim of one of them is held by a live writer. */
+const OPEN = new Set<string>();
 
 export interface StoredAnswer {
   fingerprint: string;
@@ -18,6 +29,11 @@ export interface StoredAnswer {
  * The answers given to writes sent with an Idempotency-Key, kept in their own SQLite file next to
  * the store so that a client retrying after a restart still gets the first answer. Keys are scoped
  * by caller: two tokens may use the same key without seeing each other's answers.
+ *
+ * Every node that shares the embedded store opens the same file (next to the store's), so a retry
+ * is recognised by whichever node receives it. A claim names its owner: a claim whose owner is
+ * gone (its process ended, or this process closed the store that made it) is a write cut short,
+ * which the next request recovers; a live owner's claim makes a duplicate wait for its answer.
  */
 export class IdempotencyStore {
   private readonly db: Database.Database;
@@ -26,6 +42,9 @@ export class IdempotencyStore {
   private readonly claimStmt;
   private readonly getClaimStmt;
   private readonly dropClaimStmt;
+  private readonly tryClaimStmt;
+  private readonly takeOverStmt;
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   constructor(path: string, retentionMs = 7 * 24 * 3600 * 1000) {
     this.db = new Database(path);
@@ -42,11 +61,18 @@ export class IdempotencyStore {
       scope TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, commandId TEXT NOT NULL, headBefore INTEGER NOT NULL,
       claimedAt TEXT NOT NULL, PRIMARY KEY (scope, key)
     )`);
+    // Files of earlier releases have no owner column: their claims count as ownerless (cut short).
+    const columns = this.db.prepare("SELECT name FROM pragma_table_info('idempotent_claims')").pluck().all() as string[];
+    if (!columns.includes('owner')) this.db.exec('ALTER TABLE idempotent_claims ADD COLUMN owner TEXT');
+    this.db.pragma('busy_timeout = 5000');
     const horizon = new Date(Date.now() - retentionMs).toISOString();
     this.db.prepare('DELETE FROM idempotent_answers WHERE storedAt < ?').run(horizon);
     this.db.prepare('DELETE FROM idempotent_claims WHERE claimedAt < ?').run(horizon);
-    this.claimStmt = this.db.prepare('INSERT OR REPLACE INTO idempotent_claims VALUES (?, ?, ?, ?, ?, ?)');
-    this.getClaimStmt = this.db.prepare<[string, string], PendingWrite>('SELECT fingerprint, commandId, headBefore FROM idempotent_claims WHERE scope = ? AND key = ?');
+    this.claimStmt = this.db.prepare('INSERT OR REPLACE INTO idempotent_claims (scope, key, fingerprint, commandId, headBefore, claimedAt, owner) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.tryClaimStmt = this.db.prepare('INSERT OR IGNORE INTO idempotent_claims (scope, key, fingerprint, commandId, headBefore, claimedAt, owner) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.takeOverStmt = this.db.prepare('UPDATE idempotent_claims SET fingerprint = ?, commandId = ?, headBefore = ?, claimedAt = ?, owner = ? WHERE scope = ? AND key = ? AND owner IS ? AND claimedAt = ?');
+    this.getClaimStmt = this.db.prepare<[string, string], StoredClaim>('SELECT fingerprint, commandId, headBefore, owner, claimedAt FROM idempotent_claims WHERE scope = ? AND key = ?');
+    OPEN.add(this.owner);
     this.dropClaimStmt = this.db.prepare('DELETE FROM idempotent_claims WHERE scope = ? AND key = ?');
     this.getStmt = this.db.prepare<[string, string], StoredAnswer>('SELECT fingerprint, statusCode, contentType, body FROM idempotent_answers WHERE scope = ? AND key = ?');
     this.putStmt = this.db.prepare('INSERT OR IGNORE INTO idempotent_answers VALUES (@scope, @key, @fingerprint, @statusCode, @contentType, @body, @storedAt)');
@@ -64,11 +90,41 @@ export class IdempotencyStore {
   }
 
   claim(scope: string, key: string, pending: PendingWrite): void {
-    this.claimStmt.run(scope, key, pending.fingerprint, pending.commandId, pending.headBefore, new Date().toISOString());
+    this.claimStmt.run(scope, key, pending.fingerprint, pending.commandId, pending.headBefore, new Date().toISOString(), this.owner);
   }
 
-  claimed(scope: string, key: string): PendingWrite | null {
+  /**
+   * Claims the key for this store, atomically across every process sharing the file: when it is
+   * free, or when it is still held by `stale` (a claim whose owner is gone). False: another writer
+   * got there first.
+   */
+  tryClaim(scope: string, key: string, pending: PendingWrite, stale?: StoredClaim): boolean {
+    const now = new Date().toISOString();
+    const run = stale
+      ? this.takeOverStmt.run(pending.fingerprint, pending.commandId, pending.headBefore, now, this.owner, scope, key, stale.owner, stale.claimedAt)
+      : this.tryClaimStmt.run(scope, key, pending.fingerprint, pending.commandId, pending.headBefore, now, this.owner);
+    return run.changes > 0;
+  }
+
+  claimed(scope: string, key: string): StoredClaim | null {
     return this.getClaimStmt.get(scope, key) ?? null;
+  }
+
+  /**
+   * Whether the writer holding a claim may still be running: a store open in this process, or a
+   * live process on this machine (stores of other machines never share an SQLite file).
+   */
+  static ownerAlive(owner: string | null): boolean {
+    if (!owner) return false;
+    if (OPEN.has(owner)) return true;
+    const [host, pid] = owner.split(':');
+    if (host !== hostname() || Number(pid) === process.pid) return false;
+    try {
+      process.kill(Number(pid), 0);
+      return true;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
   }
 
   /** The write ended without an answer worth keeping (5xx, refusal of the caller): a retry runs afresh. */
@@ -77,6 +133,7 @@ export class IdempotencyStore {
   }
 
   close(): void {
+    OPEN.delete(this.owner);
     if (this.db.open) this.db.close();
   }
 }

@@ -1,6 +1,6 @@
 import { Kafka, Partitioners, logLevel, type Message, type Producer } from 'kafkajs';
 import type { EventStore, StoredEvent, Subscription } from '#event-store';
-import { PositionWaiters } from '#event-store';
+import { isPrivateStream, PositionWaiters } from '#event-store';
 import { DEFAULT_BACKOFF, InterruptibleSleep, backoffDelay, type BackoffOptions } from './backoff.js';
 import type { CheckpointStore } from './checkpoint-store.port.js';
 import { DEFAULT_EVENTS_TOPIC, toKafkaMessage } from './kafka-envelope.js';
@@ -180,7 +180,7 @@ export class KafkaRelay {
 
   private async relayBatch(events: StoredEvent[]): Promise<void> {
     const fresh = events.filter((event) => event.position > this.position);
-    for (const chunk of this.chunks(fresh)) {
+    for (const chunk of this.chunks(fresh.filter((event) => !isPrivateStream(event.stream)))) {
       if (this.stopping) throw new RelayStoppedError();
       await this.publish(chunk.messages, chunk.first, chunk.last);
       await this.saveCheckpoint(chunk.last);
@@ -188,6 +188,13 @@ export class KafkaRelay {
       this.position = chunk.last;
       this.subscriptionFailures = 0;
       this.waiters.reached(this.position);
+    }
+    // The access log is never published; the checkpoint still moves past its events.
+    const last = fresh[fresh.length - 1]?.position ?? 0;
+    if (last > this.position) {
+      await this.saveCheckpoint(last);
+      this.position = last;
+      this.waiters.reached(last);
     }
   }
 

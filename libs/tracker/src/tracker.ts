@@ -41,15 +41,15 @@ export class Tracker {
     private readonly eventStore: EventStore | null,
     projections: ProjectionHost | null,
   ) {
-    this.files = dataFiles(config.dataDir);
+    this.files = dataFiles(config.dataDir, config.eventStorePath);
     this.readModels = projections;
   }
 
   static async open(config: AppConfig, options: TrackerOptions = {}): Promise<Tracker> {
     mkdirSync(config.dataDir, { recursive: true });
-    const opened = options.eventStore === false ? null : createEventStore({ eventStore: config.eventStore, dataDir: config.dataDir, eventStoreConnectionString: config.eventStoreConnectionString });
+    const opened = options.eventStore === false ? null : createEventStore({ eventStore: config.eventStore, dataDir: config.dataDir, eventStorePath: config.eventStorePath, eventStoreConnectionString: config.eventStoreConnectionString });
     const store = opened && options.decorateStore ? options.decorateStore(opened) : opened;
-    const files = dataFiles(config.dataDir);
+    const files = dataFiles(config.dataDir, config.eventStorePath);
     const placement = options.projections ?? 'main';
     let host: ProjectionHost | null = null;
     // EventStoreDB pushes its subscription to this process: its projections always run here.

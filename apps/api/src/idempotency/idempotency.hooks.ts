@@ -5,7 +5,7 @@ import type { TokenStore } from '#auth';
 import type { EventStore, StoredEvent } from '#event-store';
 import { setCommandId } from '../http/request-context.js';
 import { authenticate } from '../auth/request-principal.js';
-import type { IdempotencyStore, PendingWrite } from '#idempotency';
+import { IdempotencyStore, type PendingWrite, type StoredAnswer } from '#idempotency';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -85,14 +85,12 @@ export function registerIdempotency(fastify: FastifyInstance, store: Idempotency
     const path = request.url.split('?')[0];
     const fingerprint = fingerprintOf(request.method, path ?? '', request.body);
     const slot = `${scope}\u0000${raw}`;
+    const replay = (stored: StoredAnswer) => stored.fingerprint !== fingerprint
+      ? problem(reply, 422, 'idempotency_key_reused', 'this Idempotency-Key was already used for another request; use a new key for a new request')
+      : reply.code(stored.statusCode).header('idempotent-replayed', 'true').type(stored.contentType).send(stored.body);
     for (;;) {
       const stored = store.get(scope, raw);
-      if (stored) {
-        if (stored.fingerprint !== fingerprint) {
-          return problem(reply, 422, 'idempotency_key_reused', 'this Idempotency-Key was already used for another request; use a new key for a new request');
-        }
-        return reply.code(stored.statusCode).header('idempotent-replayed', 'true').type(stored.contentType).send(stored.body);
-      }
+      if (stored) return replay(stored);
       const running = inFlight.get(slot);
       if (!running) break;
       const finished = await Promise.race([running.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), WAIT_MS).unref())]);
@@ -101,22 +99,46 @@ export function registerIdempotency(fastify: FastifyInstance, store: Idempotency
     let release!: () => void;
     inFlight.set(slot, new Promise<void>((resolve) => { release = () => { inFlight.delete(slot); resolve(); }; }));
     try {
-      const pending = store.claimed(scope, raw);
-      if (pending) {
-        if (pending.fingerprint !== fingerprint) {
-          release();
-          return problem(reply, 422, 'idempotency_key_reused', 'this Idempotency-Key was already used for another request; use a new key for a new request');
+      for (const since = Date.now(); ;) {
+        const pending = store.claimed(scope, raw);
+        if (pending) {
+          if (pending.fingerprint !== fingerprint) {
+            release();
+            return problem(reply, 422, 'idempotency_key_reused', 'this Idempotency-Key was already used for another request; use a new key for a new request');
+          }
+          // Held by another node sharing the store, still running: its answer is the one to give.
+          if (pending.owner !== store.owner && IdempotencyStore.ownerAlive(pending.owner)) {
+            if (Date.now() - since > WAIT_MS) {
+              release();
+              return problem(reply, 409, 'idempotent_request_in_progress', 'a request with this Idempotency-Key is still being processed; retry later');
+            }
+            await new Promise((r) => setTimeout(r, 20));
+            const stored = store.get(scope, raw);
+            if (stored) {
+              release();
+              return replay(stored);
+            }
+            continue;
+          }
+          const recovered = await recoverAnswer(events, pending, path ?? '');
+          if (recovered !== null) {
+            store.put(scope, raw, { fingerprint, statusCode: 201, contentType: 'application/json; charset=utf-8', body: recovered });
+            release();
+            return reply.code(201).header('idempotent-replayed', 'true').type('application/json; charset=utf-8').send(recovered);
+          }
         }
-        const recovered = await recoverAnswer(events, pending, path ?? '');
-        if (recovered !== null) {
-          store.put(scope, raw, { fingerprint, statusCode: 201, contentType: 'application/json; charset=utf-8', body: recovered });
+        const commandId = commandIdOf(scope, raw);
+        if (store.tryClaim(scope, raw, { fingerprint, commandId, headBefore: await events.headPosition() }, pending ?? undefined)) {
+          setCommandId(request, commandId);
+          break;
+        }
+        // Another node claimed it between our look and our claim: its answer, or its claim, decides.
+        const stored = store.get(scope, raw);
+        if (stored) {
           release();
-          return reply.code(201).header('idempotent-replayed', 'true').type('application/json; charset=utf-8').send(recovered);
+          return replay(stored);
         }
       }
-      const commandId = commandIdOf(scope, raw);
-      store.claim(scope, raw, { fingerprint, commandId, headBefore: await events.headPosition() });
-      setCommandId(request, commandId);
     } catch (error) {
       release();
       throw error;

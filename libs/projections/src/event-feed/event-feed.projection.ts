@@ -1,6 +1,6 @@
 import { sheetIdOf } from '#domain';
 import type { Database, Statement } from 'better-sqlite3';
-import type { StoredEvent } from '#event-store';
+import { isPrivateStream, type StoredEvent } from '#event-store';
 import type { Projection } from '../projection.js';
 
 /** One line per event, in words: what the dashboards' "latest changes" and the audit trail list. */
@@ -55,6 +55,7 @@ export class EventFeedProjection implements Projection {
     // Positional parameters: binding by name costs about twice as much per row.
     this.insert ??= db.prepare('INSERT INTO event_feed VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     for (const e of events) {
+      if (isPrivateStream(e.stream)) continue;
       const m = e.metadata;
       this.insert.run(
         e.position, e.id, e.type, e.stream, sheetIdOf(e.stream),
