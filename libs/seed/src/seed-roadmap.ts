@@ -11,7 +11,12 @@ export interface SeedResult {
   skipped: number;
 }
 
-const ALREADY_DONE = new Set(['roadmap_exists', 'version_exists', 'version_already_adopted', 'sheet_exists', 'report_exists', 'milestone_already_reached', 'already_in_version', 'indicator_exists']);
+/**
+ * Refusals that mean "an earlier run, or another node seeding at the same time, already wrote this":
+ * a sheet is closed (retired) only after everything the seed writes on it, so a write refused on a
+ * closed sheet was written before it closed.
+ */
+const ALREADY_DONE = new Set(['roadmap_exists', 'version_exists', 'version_already_adopted', 'sheet_exists', 'report_exists', 'milestone_already_reached', 'already_in_version', 'indicator_exists', 'sheet_closed']);
 
 /** A report id that is the same on every run, so that a second import recognises what it wrote. */
 const reportIdOf = (...parts: unknown[]) => `seed-${createHash('sha256').update(parts.map(String).join('|')).digest('hex').slice(0, 24)}`;
@@ -33,8 +38,13 @@ const toDefinition = (i: SeedIndicator): IndicatorDefinition => ({
  * Turns the seed files into commands that go through the same deciders as users' commands. Every
  * command is decided against the current state; what was already written by an earlier run is
  * recognised (conflict codes, deterministic report ids) and skipped, so a second run writes nothing.
+ *
+ * `exclusive`: stop as soon as the roadmap turns out to exist already. Nodes starting together on an
+ * empty store all try to create the roadmap, and the store lets exactly one creation through (the
+ * stream must not exist yet): that node seeds, the others leave the seed to it. A run that is not
+ * exclusive and overlaps another one may repeat a target the other is setting at the same moment.
  */
-export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: string; seed?: SeedSet; onProgress?: (sheetsDone: number, sheets: number) => void } = {}): Promise<SeedResult> {
+export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: string; seed?: SeedSet; exclusive?: boolean; onProgress?: (sheetsDone: number, sheets: number) => void } = {}): Promise<SeedResult> {
   const seed = options.seed ?? loadSeed(options.dir);
   const result: SeedResult = { commands: 0, written: 0, skipped: 0 };
   const roadmapId = seed.roadmap.roadmapId;
@@ -61,6 +71,7 @@ export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: st
     data: { roadmapId, title: seed.roadmap.title, region: seed.roadmap.region, enjeux: seed.roadmap.enjeux.map((e) => ({ enjeuId: e.enjeuId, number: e.number, title: e.title })), organisations: seed.roadmap.organisations.map((o) => ({ organisationId: o.organisationId, name: o.name })) },
     metadata: ctx(),
   }));
+  if (options.exclusive && result.skipped > 0) return result;
 
   // 2. Versions before V4 are drafted and adopted in turn; the draft date is unknown, so it is the adoption period's first day.
   const versions = [...seed.roadmap.versions].sort((a, b) => compareVersionLabels(a.version, b.version));
