@@ -48,6 +48,8 @@ export class IdempotencyStore {
 
   constructor(path: string, retentionMs = 7 * 24 * 3600 * 1000) {
     this.db = new Database(path);
+    // Several processes may open the file at once (nodes sharing the store).
+    this.db.pragma('busy_timeout = 5000');
     this.db.pragma('journal_mode = WAL');
     // The answer is written before it is sent: an acknowledged write always finds its key again.
     this.db.pragma('synchronous = FULL');
@@ -59,12 +61,18 @@ export class IdempotencyStore {
     // stored, a retry finds the claim and looks in the log for the events its command id produced.
     this.db.exec(`CREATE TABLE IF NOT EXISTS idempotent_claims (
       scope TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, commandId TEXT NOT NULL, headBefore INTEGER NOT NULL,
-      claimedAt TEXT NOT NULL, PRIMARY KEY (scope, key)
+      claimedAt TEXT NOT NULL, owner TEXT, PRIMARY KEY (scope, key)
     )`);
     // Files of earlier releases have no owner column: their claims count as ownerless (cut short).
     const columns = this.db.prepare("SELECT name FROM pragma_table_info('idempotent_claims')").pluck().all() as string[];
-    if (!columns.includes('owner')) this.db.exec('ALTER TABLE idempotent_claims ADD COLUMN owner TEXT');
-    this.db.pragma('busy_timeout = 5000');
+    if (!columns.includes('owner')) {
+      try {
+        this.db.exec('ALTER TABLE idempotent_claims ADD COLUMN owner TEXT');
+      } catch (error) {
+        // Another node added it first.
+        if (!/duplicate column/.test(String((error as Error).message))) throw error;
+      }
+    }
     const horizon = new Date(Date.now() - retentionMs).toISOString();
     this.db.prepare('DELETE FROM idempotent_answers WHERE storedAt < ?').run(horizon);
     this.db.prepare('DELETE FROM idempotent_claims WHERE claimedAt < ?').run(horizon);

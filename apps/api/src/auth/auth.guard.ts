@@ -1,7 +1,7 @@
 import { ForbiddenException, Inject, Injectable, Logger, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { TokenStore, type Principal } from '#auth';
-import { authenticate } from './request-principal.js';
+import { authenticateFresh } from './request-principal.js';
 import { ACCESS, type Access } from './access.decorator.js';
 
 /**
@@ -16,10 +16,10 @@ export class AuthGuard implements CanActivate {
     @Inject(TokenStore) private readonly tokens: TokenStore,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest();
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [context.getHandler(), context.getClass()]) ?? 'public';
-    const authentication = authenticate(request, this.tokens);
+    const authentication = await authenticateFresh(request, this.tokens);
     if ('refused' in authentication) {
       this.refuse(request, `token ${authentication.refused}`);
       throw new UnauthorizedException({ statusCode: 401, error: 'unauthorized', message: `the bearer token is ${authentication.refused}` });

@@ -23,3 +23,15 @@ export function authenticate(request: { headers?: Record<string, unknown> } & Re
   request[CACHE] = result;
   return result;
 }
+
+/**
+ * As `authenticate`, but a token this node does not know yet (issued on another node a moment ago)
+ * is looked for once more in the access log before it is refused.
+ */
+export async function authenticateFresh(request: Parameters<typeof authenticate>[0], tokens: TokenStore): Promise<Authentication> {
+  const first = authenticate(request, tokens);
+  if (!('refused' in first) || first.refused !== 'unknown') return first;
+  await tokens.catchUp();
+  delete request[CACHE];
+  return authenticate(request, tokens);
+}

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenStore } from '#auth';
 import type { EventStore, StoredEvent } from '#event-store';
 import { setCommandId } from '../http/request-context.js';
-import { authenticate } from '../auth/request-principal.js';
+import { authenticateFresh, type authenticate } from '../auth/request-principal.js';
 import { IdempotencyStore, type PendingWrite, type StoredAnswer } from '#idempotency';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -78,7 +78,7 @@ export function registerIdempotency(fastify: FastifyInstance, store: Idempotency
     const raw = request.headers[IDEMPOTENCY_HEADER];
     if (raw === undefined) return;
     if (typeof raw !== 'string' || !KEY.test(raw)) return problem(reply, 400, 'invalid_idempotency_key', 'Idempotency-Key must be 1 to 200 printable ASCII characters');
-    const auth = authenticate(request as unknown as Parameters<typeof authenticate>[0], tokens);
+    const auth = await authenticateFresh(request as unknown as Parameters<typeof authenticate>[0], tokens);
     // Refused callers get their 401 from the guard; nothing of theirs is kept or replayed.
     if ('refused' in auth) return;
     const scope = auth.principal ? `token:${auth.principal.tokenId}` : `ip:${request.ip}`;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenStore } from '#auth';
-import { authenticate } from '../auth/request-principal.js';
+import { authenticateFresh, type authenticate } from '../auth/request-principal.js';
 import { TokenBuckets } from './token-bucket.js';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -14,7 +14,7 @@ export function registerRateLimit(fastify: FastifyInstance, perMinute: number, t
   const buckets = new TokenBuckets(perMinute);
   fastify.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!WRITES.has(request.method)) return;
-    const auth = authenticate(request as unknown as Parameters<typeof authenticate>[0], tokens);
+    const auth = await authenticateFresh(request as unknown as Parameters<typeof authenticate>[0], tokens);
     const key = 'principal' in auth && auth.principal ? `token:${auth.principal.tokenId}` : `ip:${request.ip}`;
     const result = buckets.take(key);
     if (result.allowed) return;
