@@ -81,6 +81,7 @@ if (typeof server === 'string') {
       return {
         store: open(),
         reopen: async (options?: { upcast?: Upcaster }) => open(options),
+        connect: async () => open(),
         cleanup: async () => {
           for (const store of opened) await store.close();
         },

@@ -30,6 +30,7 @@ async function sqliteFixture() {
     open,
     store: open(),
     reopen: async (options?: { upcast?: Upcaster }) => open(options),
+    connect: async () => open(),
     cleanup: async () => {
       for (const store of opened) await store.close();
       await rm(dir, { recursive: true, force: true });

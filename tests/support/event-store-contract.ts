@@ -10,11 +10,14 @@ import {
   type StoredEvent,
   type Upcaster,
 } from '#event-store';
+import { ACCESS_STREAM, TokenStore } from '#auth';
 
 export interface EventStoreFixture {
   store: EventStore;
   /** Opens the same store again (the caller has closed `store` first), reading through `upcast` when given. */
   reopen?: (options?: { upcast?: Upcaster }) => Promise<EventStore>;
+  /** Another connection to the same store while `store` stays open: another node of the service. */
+  connect?: () => Promise<EventStore>;
   /** Closes every store the fixture opened and removes what it created. */
   cleanup: () => Promise<void>;
 }
@@ -462,6 +465,74 @@ export function eventStoreContract(
         stop();
         store.notifyAppended!();
         expect(calls).toBe(1);
+      });
+    });
+
+    describe('many nodes on one store: tokens and idempotent retries', () => {
+      it('a token issued through one connection works through another, and so is its revocation', async () => {
+        const other = await fixture.connect!();
+        const here = new TokenStore(store);
+        const there = new TokenStore(other);
+        await Promise.all([here.start(), there.start()]);
+        try {
+          const issued = await here.create({ role: 'auditor', label: 'contract' }, 'contract');
+          await there.catchUp();
+          expect(there.authenticate(issued.token)).toEqual({ tokenId: issued.id, role: 'auditor', organisationId: null });
+          expect(await there.revoke(issued.id, 'contract')).toBe(true);
+          await here.catchUp();
+          expect(here.authenticate(issued.token)).toEqual({ refused: 'revoked' });
+          const stored = (await store.readStream(ACCESS_STREAM)).filter((e) => (e.data as { tokenId: string }).tokenId === issued.id);
+          expect(stored.map((e) => e.type)).toEqual(['TokenIssued', 'TokenRevoked']);
+          expect(JSON.stringify(stored)).not.toContain(issued.token.slice(4));
+        } finally {
+          here.stop();
+          there.stop();
+        }
+      });
+
+      it('tokens issued through two connections at once are each stored once (the expected revision arbitrates)', async () => {
+        const other = await fixture.connect!();
+        const here = new TokenStore(store);
+        const there = new TokenStore(other);
+        await Promise.all([here.start(), there.start()]);
+        try {
+          const issued = await Promise.all([
+            ...Array.from({ length: 4 }, () => here.create({ role: 'auditor' }, 'contract')),
+            ...Array.from({ length: 4 }, () => there.create({ role: 'auditor' }, 'contract')),
+          ]);
+          const ids = new Set(issued.map((t) => t.id));
+          const stored = (await store.readStream(ACCESS_STREAM)).filter((e) => ids.has((e.data as { tokenId: string }).tokenId));
+          expect(stored).toHaveLength(8);
+          expect(new Set(stored.map((e) => (e.data as { tokenId: string }).tokenId))).toEqual(ids);
+        } finally {
+          here.stop();
+          there.stop();
+        }
+      });
+
+      it('a retried write is found through another connection: its events, after the head seen before it, carry its command id', async () => {
+        const other = await fixture.connect!();
+        const stream = streamName('retried');
+        const commandId = `idem-${randomUUID()}`;
+        const headBefore = await other.headPosition();
+        await store.appendToStream(stream, [event('Unrelated'), event('Retried', {}, { causationId: commandId }), event('Retried', { n: 2 }, { causationId: commandId })]);
+        const found: StoredEvent[] = [];
+        for (let from = headBefore; ;) {
+          const page = await other.readAll({ fromPosition: from, limit: 50 });
+          if (page.length === 0) break;
+          found.push(...page.filter((e) => e.metadata.causationId === commandId));
+          from = page[page.length - 1]!.position;
+        }
+        expect(found.map((e) => [e.stream, e.revision])).toEqual([[stream, 1], [stream, 2]]);
+      });
+
+      it('an event id already stored through one connection is not stored again through another', async () => {
+        const other = await fixture.connect!();
+        const stream = streamName('retried-id');
+        const once = { ...event('Retried'), id: randomUUID() };
+        await store.appendToStream(stream, [once], { expectedRevision: 'no_stream' });
+        await other.appendToStream(stream, [once], { expectedRevision: 'any' }).catch(() => undefined);
+        expect((await other.readStream(stream)).filter((e) => e.id === once.id)).toHaveLength(1);
       });
     });
 
