@@ -1,11 +1,10 @@
 import { DomainError, notFound, type Decider } from '#domain';
-import { PRIVATE_STREAM_PREFIX } from '#event-store';
 
 export type Role = 'admin' | 'pilot' | 'auditor';
 export const ROLES: readonly Role[] = ['admin', 'pilot', 'auditor'];
 
-/** The one stream of the access log: every token ever issued, and its revocation. */
-export const ACCESS_STREAM = `${PRIVATE_STREAM_PREFIX}tokens`;
+/** The one stream of the access log: every token ever issued, and its revocation. Private to the store. */
+export const ACCESS_STREAM = 'access-tokens';
 
 /** `hash` is the SHA-256 of the secret: the secret itself is never stored anywhere. */
 export type TokenIssued = {

@@ -1,29 +1,14 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-
-/** A write under way: what it asked, the command id its events carry, and the log's head before it. */
-export interface PendingWrite {
-  fingerprint: string;
-  commandId: string;
-  headBefore: number;
-}
-
-/** A claim as stored: who holds it (`host:pid:instance`), since when. */
-export interface StoredClaim extends PendingWrite {
-  owner: string | null;
-  claimedAt: string;
-}
+import type { IdempotencyRecords, PendingWrite, StoredAnswer, StoredClaim } from './idempotency.port.js';
 
 /** Stores open in this process, by owner id: a claim of one of them is held by a live writer. */
 const OPEN = new Set<string>();
+/** Marks a writer of this process as running (until `releaseOwner`), for `IdempotencyStore.ownerAlive`. */
+export const holdOwner = (owner: string): void => { OPEN.add(owner); };
+export const releaseOwner = (owner: string): void => { OPEN.delete(owner); };
 
-export interface StoredAnswer {
-  fingerprint: string;
-  statusCode: number;
-  contentType: string;
-  body: string;
-}
 
 /**
  * The answers given to writes sent with an Idempotency-Key, kept in their own SQLite file next to
@@ -35,7 +20,7 @@ export interface StoredAnswer {
  * gone (its process ended, or this process closed the store that made it) is a write cut short,
  * which the next request recovers; a live owner's claim makes a duplicate wait for its answer.
  */
-export class IdempotencyStore {
+export class IdempotencyStore implements IdempotencyRecords {
   private readonly db: Database.Database;
   private readonly getStmt;
   private readonly putStmt;
@@ -91,8 +76,9 @@ export class IdempotencyStore {
   }
 
   put(scope: string, key: string, answer: StoredAnswer): void {
+    const { fingerprint, statusCode, contentType, body } = answer;
     this.db.transaction(() => {
-      this.putStmt.run({ scope, key, ...answer, storedAt: new Date().toISOString() });
+      this.putStmt.run({ scope, key, fingerprint, statusCode, contentType, body, storedAt: new Date().toISOString() });
       this.dropClaimStmt.run(scope, key);
     })();
   }
@@ -122,6 +108,10 @@ export class IdempotencyStore {
    * Whether the writer holding a claim may still be running: a store open in this process, or a
    * live process on this machine (stores of other machines never share an SQLite file).
    */
+  isLive(claim: StoredClaim): boolean {
+    return IdempotencyStore.ownerAlive(claim.owner);
+  }
+
   static ownerAlive(owner: string | null): boolean {
     if (!owner) return false;
     if (OPEN.has(owner)) return true;

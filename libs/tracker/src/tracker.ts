@@ -5,7 +5,7 @@ import { HashChainStore } from '#audit';
 import { TokenStore } from '#auth';
 import { dataFiles, type AppConfig, type DataFiles } from '#config';
 import { createEventStore, type EventStore } from '#event-store';
-import { IdempotencyStore } from '#idempotency';
+import { EventLogIdempotencyStore, IdempotencyStore, type IdempotencyRecords } from '#idempotency';
 import { SqliteCheckpointStore } from '#messaging';
 import { allProjections, openReadModelDb, ProjectionHost, ProjectionRunner, readModelsOf, WorkerProjectionHost, type TrackerReadModels } from '#projections';
 
@@ -109,8 +109,12 @@ export class Tracker {
     return this.once('tokens', () => new TokenStore(this.store, { adminToken: this.config.adminToken }), (t) => t.close());
   }
 
-  get idempotency(): IdempotencyStore {
-    return this.once('idempotency', () => new IdempotencyStore(this.files.idempotency), (s) => s.close());
+  /**
+   * Claims and answers of idempotent writes, shared by every node of the store: a file next to the
+   * embedded store, streams of the log on EventStoreDB (nodes on several machines).
+   */
+  get idempotency(): IdempotencyRecords {
+    return this.once('idempotency', () => (this.config.eventStore === 'eventstoredb' ? new EventLogIdempotencyStore(this.store) : new IdempotencyStore(this.files.idempotency)), (s) => s.close());
   }
 
   get hashChain(): HashChainStore {

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ROLES, TokenStore, type Principal, type Role } from '#auth';
@@ -21,6 +21,8 @@ export class TokensController {
 
   @Post()
   @HttpCode(201)
+  // The answer shows the token once: no cache keeps it, nor a store of idempotent answers shared through the log.
+  @Header('Cache-Control', 'no-store')
   @Allow(['admin'])
   async create(@Body() dto: CreateTokenDto, @Caller() caller: Principal) {
     if (dto.role === 'pilot' && !dto.organisationId) throw invalid('organisation_required', 'a pilot token is bound to one organisation: give organisationId', { field: 'organisationId' });

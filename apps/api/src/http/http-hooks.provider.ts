@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { TokenStore } from '#auth';
 import type { AppConfig } from '#config';
 import type { EventStore } from '#event-store';
-import { IdempotencyStore } from '#idempotency';
+import { IdempotencyStore, type IdempotencyRecords } from '#idempotency';
 import { registerIdempotency } from '../idempotency/idempotency.hooks.js';
 import { APP_CONFIG, EVENT_STORE } from '../infrastructure/tokens.js';
 import { registerRateLimit } from '../rate-limit/rate-limit.hooks.js';
@@ -21,7 +21,7 @@ export class HttpHooks implements OnModuleInit {
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(TokenStore) private readonly tokens: TokenStore,
-    @Inject(IdempotencyStore) private readonly idempotency: IdempotencyStore,
+    @Inject(IdempotencyStore) private readonly idempotency: IdempotencyRecords,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 

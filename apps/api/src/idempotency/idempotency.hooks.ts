@@ -5,7 +5,7 @@ import type { TokenStore } from '#auth';
 import type { EventStore, StoredEvent } from '#event-store';
 import { setCommandId } from '../http/request-context.js';
 import { authenticateFresh, type authenticate } from '../auth/request-principal.js';
-import { IdempotencyStore, type PendingWrite, type StoredAnswer } from '#idempotency';
+import type { IdempotencyRecords, PendingWrite, StoredAnswer } from '#idempotency';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -70,7 +70,7 @@ async function recoverAnswer(events: EventStore, pending: PendingWrite, path: st
   return JSON.stringify(path === '/api/sheets' ? { sheetId: sheetIdOf(last.stream), ...result } : result);
 }
 
-export function registerIdempotency(fastify: FastifyInstance, store: IdempotencyStore, tokens: TokenStore, events: EventStore): void {
+export function registerIdempotency(fastify: FastifyInstance, store: IdempotencyRecords, tokens: TokenStore, events: EventStore): void {
   const inFlight = new Map<string, Promise<void>>();
 
   fastify.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -89,7 +89,7 @@ export function registerIdempotency(fastify: FastifyInstance, store: Idempotency
       ? problem(reply, 422, 'idempotency_key_reused', 'this Idempotency-Key was already used for another request; use a new key for a new request')
       : reply.code(stored.statusCode).header('idempotent-replayed', 'true').type(stored.contentType).send(stored.body);
     for (;;) {
-      const stored = store.get(scope, raw);
+      const stored = await store.get(scope, raw);
       if (stored) return replay(stored);
       const running = inFlight.get(slot);
       if (!running) break;
@@ -100,20 +100,20 @@ export function registerIdempotency(fastify: FastifyInstance, store: Idempotency
     inFlight.set(slot, new Promise<void>((resolve) => { release = () => { inFlight.delete(slot); resolve(); }; }));
     try {
       for (const since = Date.now(); ;) {
-        const pending = store.claimed(scope, raw);
+        const pending = await store.claimed(scope, raw);
         if (pending) {
           if (pending.fingerprint !== fingerprint) {
             release();
             return problem(reply, 422, 'idempotency_key_reused', 'this Idempotency-Key was already used for another request; use a new key for a new request');
           }
           // Held by another node sharing the store, still running: its answer is the one to give.
-          if (pending.owner !== store.owner && IdempotencyStore.ownerAlive(pending.owner)) {
+          if (pending.owner !== store.owner && store.isLive(pending)) {
             if (Date.now() - since > WAIT_MS) {
               release();
               return problem(reply, 409, 'idempotent_request_in_progress', 'a request with this Idempotency-Key is still being processed; retry later');
             }
             await new Promise((r) => setTimeout(r, 20));
-            const stored = store.get(scope, raw);
+            const stored = await store.get(scope, raw);
             if (stored) {
               release();
               return replay(stored);
@@ -122,18 +122,18 @@ export function registerIdempotency(fastify: FastifyInstance, store: Idempotency
           }
           const recovered = await recoverAnswer(events, pending, path ?? '');
           if (recovered !== null) {
-            store.put(scope, raw, { fingerprint, statusCode: 201, contentType: 'application/json; charset=utf-8', body: recovered });
+            await store.put(scope, raw, { fingerprint, statusCode: 201, contentType: 'application/json; charset=utf-8', body: recovered });
             release();
             return reply.code(201).header('idempotent-replayed', 'true').type('application/json; charset=utf-8').send(recovered);
           }
         }
         const commandId = commandIdOf(scope, raw);
-        if (store.tryClaim(scope, raw, { fingerprint, commandId, headBefore: await events.headPosition() }, pending ?? undefined)) {
+        if (await store.tryClaim(scope, raw, { fingerprint, commandId, headBefore: await events.headPosition() }, pending ?? undefined)) {
           setCommandId(request, commandId);
           break;
         }
         // Another node claimed it between our look and our claim: its answer, or its claim, decides.
-        const stored = store.get(scope, raw);
+        const stored = await store.get(scope, raw);
         if (stored) {
           release();
           return replay(stored);
@@ -154,9 +154,11 @@ export function registerIdempotency(fastify: FastifyInstance, store: Idempotency
       const status = reply.statusCode;
       if (status < 500 && !NOT_KEPT.has(status) && (typeof payload === 'string' || payload === null || payload === undefined || Buffer.isBuffer(payload))) {
         const body = payload == null ? '' : payload.toString();
-        store.put(claim.scope, claim.key, { fingerprint: claim.fingerprint, statusCode: status, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'), body });
+        // An answer not to be kept anywhere (a new token's secret) is marked so: see IdempotencyRecords.
+        const secret = /no-store/.test(String(reply.getHeader('cache-control') ?? ''));
+        await store.put(claim.scope, claim.key, { fingerprint: claim.fingerprint, statusCode: status, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'), body, secret });
       } else {
-        store.release(claim.scope, claim.key);
+        await store.release(claim.scope, claim.key);
       }
     } finally {
       claim.release();
