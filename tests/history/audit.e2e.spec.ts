@@ -118,7 +118,9 @@ describe('audit of the seeded log: history, export/import, hash chain', () => {
     exported = res.text;
     const lines = exported.trimEnd().split('\n').map((l) => JSON.parse(l));
     const head = (await app.call('GET', '/api/events?limit=1')).body.head;
-    expect(lines).toHaveLength(head);
+    // Every event but the access stream's: the two tokens made above stay in the store.
+    expect(lines).toHaveLength(head - 2);
+    expect(lines.some((l) => l.stream.startsWith('access-'))).toBe(false);
     expect(Object.keys(lines[0]).sort()).toEqual(['data', 'id', 'metadata', 'position', 'revision', 'stream', 'type']);
   });
 
@@ -130,7 +132,13 @@ describe('audit of the seeded log: history, export/import, hash chain', () => {
   });
 
   it('replays the export into an empty store with the same read models, the same log and the same chain', async () => {
-    const originalChain = (await app.call('GET', '/api/audit/verify')).body.chainHead;
+    // The original chain also covers the access stream, written after the exported events: the
+    // replay must reach the same link as the original at the last exported event.
+    const lastExported = (JSON.parse(exported.trimEnd().split('\n').at(-1)!) as { position: number }).position;
+    const originalChains = new HashChainStore(join(app.dataDir, 'event-hashes.sqlite'));
+    const link = [...originalChains.links()].find((l) => l.position === lastExported)!;
+    originalChains.close();
+    const originalChain = { position: link.position, hash: link.hash };
     await app.close();
     const file = join(app.dataDir, 'export.ndjson');
     writeFileSync(file, exported);
