@@ -11,6 +11,7 @@ import {
   type Upcaster,
 } from '#event-store';
 import { ACCESS_STREAM, TokenStore } from '#auth';
+import { EventLogIdempotencyStore } from '#idempotency';
 
 export interface EventStoreFixture {
   store: EventStore;
@@ -524,6 +525,24 @@ export function eventStoreContract(
           from = page[page.length - 1]!.position;
         }
         expect(found.map((e) => [e.stream, e.revision])).toEqual([[stream, 1], [stream, 2]]);
+      });
+
+      it('of two connections claiming one Idempotency-Key at once, one gets it, and the other replays its answer', async () => {
+        const other = await fixture.connect!();
+        const here = new EventLogIdempotencyStore(store);
+        const there = new EventLogIdempotencyStore(other);
+        const scope = `token:${randomUUID()}`;
+        const pending = { fingerprint: 'f', commandId: `idem-${randomUUID()}`, headBefore: await store.headPosition() };
+        try {
+          const won = await Promise.all([here.tryClaim(scope, 'k', pending), there.tryClaim(scope, 'k', pending)]);
+          expect(won.filter(Boolean)).toHaveLength(1);
+          const answer = { fingerprint: 'f', statusCode: 201, contentType: 'application/json; charset=utf-8', body: '{"eventIds":[]}' };
+          await (won[0] ? here : there).put(scope, 'k', answer);
+          expect(await (won[0] ? there : here).get(scope, 'k')).toEqual(answer);
+        } finally {
+          here.close();
+          there.close();
+        }
       });
 
       it('an event id already stored through one connection is not stored again through another', async () => {
