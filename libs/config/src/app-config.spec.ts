@@ -1,0 +1,25 @@
+import { describe, expect, it } from '@jest/globals';
+import { join, resolve } from 'node:path';
+import { ConfigError, loadConfig } from './app-config.js';
+import { dataFiles } from './data-files.js';
+
+describe('where the embedded store lives, and what a node does', () => {
+  it('keeps the store in DATA_DIR unless EVENT_STORE_PATH names a file that other processes may share', () => {
+    const alone = loadConfig({ DATA_DIR: '/srv/a' });
+    expect(alone.eventStorePath).toBe(join(resolve('/srv/a'), 'events.sqlite'));
+    expect(dataFiles(alone.dataDir, alone.eventStorePath).idempotency).toBe(join(resolve('/srv/a'), 'idempotency.sqlite'));
+    const shared = loadConfig({ DATA_DIR: '/srv/a', EVENT_STORE_PATH: '/srv/shared/log.sqlite' });
+    const files = dataFiles(shared.dataDir, shared.eventStorePath);
+    expect(files.events).toBe(resolve('/srv/shared/log.sqlite'));
+    // Idempotency answers follow the store (every node of it must see them); read models stay the node's.
+    expect(files.idempotency).toBe(resolve('/srv/shared/idempotency.sqlite'));
+    expect(files.readModels).toBe(join(resolve('/srv/a'), 'read-models.sqlite'));
+  });
+
+  it('ROLE is all (default) or query; EVENT_STORE_PATH only with the embedded store', () => {
+    expect(loadConfig({}).role).toBe('all');
+    expect(loadConfig({ ROLE: 'query' }).role).toBe('query');
+    expect(() => loadConfig({ ROLE: 'reader' })).toThrow(ConfigError);
+    expect(() => loadConfig({ EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false', EVENT_STORE_PATH: '/x.sqlite' })).toThrow(/EVENT_STORE_PATH/);
+  });
+});
