@@ -8,8 +8,8 @@ import { RoadmapCommands } from '#application';
 import { isPrivateStream, SqliteEventStore, type StoredEvent } from '#event-store';
 import { loadSeed, seedRoadmap } from '#seed';
 import { commandIdOf } from '../../apps/api/src/idempotency/idempotency.hooks.js';
-import { createFixture } from '../api/roadmap-fixture.js';
-import { checkStreamOrder, deleteTopics, describeKafka, kafkaBrokers, readWholeTopic, uniqueTopic, waitUntil } from '../messaging/kafka-test-support.js';
+import { createFixture } from '../support/roadmap-fixture.js';
+import { checkStreamOrder, deleteTopics, describeKafka, kafkaBrokers, readWholeTopic, uniqueTopic, waitUntil } from '../support/kafka-test-support.js';
 import { buildIfNeeded, startBuiltServer, type BuiltServer } from '../support/built-server.js';
 import type { RunningApp } from '../support/test-app.js';
 
