@@ -7,6 +7,7 @@ import { AssessmentModule } from './assessment/assessment.module.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { TokensController } from './auth/tokens.controller.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
+import { EventStreamModule } from './events/event-stream.module.js';
 import { EventsController } from './events/events.controller.js';
 import { ExportsModule } from './exports/exports.module.js';
 import { HealthController } from './health/health.controller.js';
@@ -40,6 +41,7 @@ export class AppModule {
         MetricsModule.forTracker(tracker),
         ExportsModule.forTracker(tracker),
         DashboardModule.forTracker(tracker),
+        EventStreamModule.forTracker(tracker),
       ],
       controllers: [HealthController, EventsController, TokensController],
       providers: [
