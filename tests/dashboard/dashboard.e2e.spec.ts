@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { seedHook } from '#seed';
@@ -9,6 +9,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(process.cwd(), 'tests/dashboard/screenshots');
 const INFRA_SHEET = 'suivi-regional-infrastructures-numeriques';
 const FTTH_BUILT = 'Prises FttH construites (cible : prises prévues)';
+const AXE_SOURCE = join(process.cwd(), 'node_modules/axe-core/axe.min.js');
+const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`dashboard browser test skipped: ${CHROMIUM} is missing (apt-get install chromium)`);
 const describeInBrowser = hasChromium ? describe : describe.skip;
@@ -159,6 +161,101 @@ describeInBrowser('dashboard in headless Chromium, on the seeded SCORAN roadmap'
     await page.getByRole('link', { name: 'Féminisation des métiers du numérique' }).click();
     await page.waitForURL(/asOf=2019-01-01/);
     await checkAccessibleBasics();
+  });
+
+  interface AxeViolation { id: string; impact: string | null; help: string; nodes: Array<{ target: string[]; html: string; failureSummary: string }> }
+
+  /** Runs axe-core in the page with the WCAG 2.1 A and AA rules; returns its violations, printed one by one. */
+  async function axeViolations(label: string): Promise<AxeViolation[]> {
+    // Evaluated through the DevTools protocol, which the page's script-src 'self' does not apply to:
+    // the pages are tested with their real content security policy.
+    if (!(await page.evaluate<boolean>('typeof window.axe === "object"'))) await page.evaluate(readFileSync(AXE_SOURCE, 'utf8'));
+    const { violations, passed } = await page.evaluate<{ violations: AxeViolation[]; passed: number }>(`axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(WCAG_21_AA)} } })
+      .then((r) => ({ passed: r.passes.length, violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, failureSummary: n.failureSummary })) })) }))`);
+    // The rules did run on the page (lang, title, contrast, names…), not on an empty document.
+    expect({ label, passed: passed >= 3 }).toEqual({ label, passed: true });
+    for (const v of violations) {
+      console.error(`${label}: ${v.id} (${v.impact}) ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}\n    ${n.html}\n    ${n.failureSummary.replace(/\n/g, '\n    ')}`).join('\n')}`);
+    }
+    return violations;
+  }
+
+  it('has no WCAG 2.1 AA violation on any page type (axe-core)', async () => {
+    const sheets = (await app.call('GET', '/api/sheets?version=V4', { token: null })).body as Array<{ sheetId: string; milestones: number; status: string }>;
+    const withMilestones = [...sheets].sort((a, b) => b.milestones - a.milestones)[0]!.sheetId;
+    const roadmap = ((await app.call('GET', '/api/roadmaps', { token: null })).body as Array<{ roadmapId: string }>)[0]!.roadmapId;
+    const pages: Array<[string, string, number]> = [
+      ['home (roadmap by enjeu)', '/', 200],
+      ['home, other version', '/?version=V3', 200],
+      ['home as of a past date', '/?asOf=2019-01-01', 200],
+      ['sheet with indicators', `/fiches/${INFRA_SHEET}`, 200],
+      ['sheet with milestones', `/fiches/${withMilestones}`, 200],
+      ['sheet as of a past date', `/fiches/${withMilestones}?asOf=2020-06-30`, 200],
+      ['infrastructures', '/infrastructures', 200],
+      ['V3 → V4 changes', '/versions', 200],
+      ['assessment', `/api/roadmaps/${roadmap}/versions/V4/assessment?format=html`, 200],
+      ['not found', '/fiches/nexiste-pas', 404],
+      ['bad date', '/?asOf=2023-02-30', 400],
+    ];
+    const before = problems.length;
+    const found: Record<string, string[]> = {};
+    for (const [label, path, status] of pages) {
+      const res = await page.goto(`${app.baseUrl}${path}`);
+      expect({ path, status: res?.status() }).toEqual({ path, status });
+      // Closed details hide their tables from axe: open them so that every table is checked.
+      await page.evaluate(`document.querySelectorAll('details').forEach((d) => { d.open = true; })`);
+      const violations = await axeViolations(label);
+      if (violations.length) found[label] = violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.length} nodes`);
+    }
+    expect(found).toEqual({});
+    // The 404 and 400 asked for are the only failures the browser saw (its console reports them a moment later).
+    await page.waitForTimeout(300);
+    expect(problems.splice(before).every((p) => / (404|400) /.test(p))).toBe(true);
+  });
+
+  it('can be used with the keyboard: the tab order reaches the date picker, the navigation and the content, with a visible focus', async () => {
+    await page.goto(`${app.baseUrl}/fiches/${INFRA_SHEET}`);
+    const stops: Array<{ tag: string; text: string; id: string; outline: string }> = [];
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      stops.push(await page.evaluate<{ tag: string; text: string; id: string; outline: string }>(`(() => {
+        const el = document.activeElement;
+        const style = getComputedStyle(el);
+        return { tag: el.tagName.toLowerCase(), text: (el.textContent || '').trim(), id: el.id, outline: style.outlineStyle + ' ' + style.outlineWidth };
+      })()`));
+    }
+    const order = stops.map((s) => s.id || s.text);
+    expect(order[0]).toBe('Aller au contenu');
+    expect(order).toEqual(expect.arrayContaining(['asOf', 'Afficher', 'Feuille de route', 'Infrastructures', 'Évolutions entre versions']));
+    expect(order.indexOf('asOf')).toBeLessThan(order.indexOf('Infrastructures'));
+    // Every stop shows where the focus is.
+    for (const s of stops) expect({ stop: s.id || s.text, outline: s.outline }).toEqual({ stop: s.id || s.text, outline: expect.stringMatching(/^solid [1-9]/) });
+  });
+
+  it('updates the figures of an open sheet page when a report is posted, without reloading it', async () => {
+    const sheet = (await app.call('GET', `/api/sheets/${INFRA_SHEET}`, { token: null })).body as { indicators: Array<{ indicatorId: string; name: string }> };
+    const indicatorId = sheet.indicators.find((i) => i.name === FTTH_BUILT)!.indicatorId;
+    await page.goto(`${app.baseUrl}/fiches/${INFRA_SHEET}`);
+    await page.evaluate('window.__sameDocument = true');
+    // The note appears once the stream is open: from then on, a write shows up on the page.
+    await page.locator('.live-note').waitFor({ state: 'visible' });
+    const ftth = page.locator('section.indicator').filter({ has: page.getByRole('heading', { name: FTTH_BUILT }) });
+    expect(plain(await ftth.locator('table.values').textContent())).not.toContain('777 777');
+
+    const posted = await app.call('POST', `/api/sheets/${INFRA_SHEET}/indicators/${indicatorId}/reports`, { body: { value: 777777, observedOn: '2024-12-31', territory: '24' } });
+    expect({ status: posted.status, body: posted.status === 201 ? null : posted.body }).toEqual({ status: 201, body: null });
+    // Polled from here: a predicate evaluated in the page would need the 'unsafe-eval' the policy refuses.
+    await page.locator('#section-indicateurs td', { hasText: /777\s777/ }).first().waitFor({ state: 'attached', timeout: 10_000 });
+    expect(plain(await ftth.locator('table.values').textContent())).toContain('777 777');
+    expect(plain(await ftth.locator('p.meta').textContent())).toContain('Dernière valeur régionale : 777 777');
+    expect(await page.locator('#live-status').textContent()).toMatch(/^Données mises à jour/);
+    expect(await page.evaluate<boolean>('window.__sameDocument === true')).toBe(true);
+    expect(await axeViolations('sheet after a live update')).toEqual([]);
+
+    // A page shown as of a past date does not follow the log.
+    await page.goto(`${app.baseUrl}/fiches/${INFRA_SHEET}?asOf=2023-06-30`);
+    expect(await page.locator('script[src="/assets/live.js"]').count()).toBe(0);
+    expect(await page.locator('#contenu').getAttribute('data-live-streams')).toBeNull();
   });
 
   it('answers an unknown sheet with a French 404 page', async () => {

@@ -33,8 +33,9 @@ export function overviewPage(roadmap: RoadmapInfo, version: string, sheets: Shee
   const groups = [...roadmap.enjeux.map((e) => ({ key: e.enjeuId as string | null, title: `Enjeu ${e.number} — ${e.title}`, label: e.enjeuId })), { key: null, title: 'Enjeu non précisé', label: 'autre' }];
   return html`
     <h1>${roadmap.title}</h1>
-    <p class="lede">Version ${version}${v?.adoptedOn ? html`, adoptée le ${formatDay(v.adoptedOn)}${v.adoptedBy ? html` par ${organisationName(v.adoptedBy)}` : ''}` : ' (en préparation)'} — ${sheets.length} fiches.</p>
+    <p class="lede" id="resume" data-live-region>Version ${version}${v?.adoptedOn ? html`, adoptée le ${formatDay(v.adoptedOn)}${v.adoptedBy ? html` par ${organisationName(v.adoptedBy)}` : ''}` : ' (en préparation)'} — ${sheets.length} fiches.</p>
     ${versionsNav(roadmap, version, ctx)}
+    <div id="donnees" data-live-region>
     <section aria-labelledby="chiffres-cles">
       <h2 id="chiffres-cles" class="visually-hidden">Chiffres clés</h2>
       <ul class="kpis">
@@ -63,7 +64,8 @@ export function overviewPage(roadmap: RoadmapInfo, version: string, sheets: Shee
           </tr>`)}</tbody>
         </table></div>
       </section>`;
-    })}`;
+    })}
+    </div>`;
 }
 
 function indicatorBlock(doc: SheetView, ind: SheetView['indicators'][number], points: SeriesPoint[], index: number): SafeHtml {
@@ -133,8 +135,8 @@ export function sheetPage(
   return html`
     <nav class="breadcrumb" aria-label="Fil d’Ariane"><ol><li><a href="${link('/', ctx, { version: doc.version })}">Feuille de route ${doc.version}</a></li><li aria-current="page">Fiche ${doc.number}</li></ol></nav>
     <h1><span class="sheet-number">Fiche ${doc.number}</span> ${doc.title}</h1>
-    <p class="lede">${statusBadge(doc.status)} ${doc.kind ? KIND_FR[doc.kind] ?? doc.kind : ''}${enjeu ? html` — Enjeu ${enjeu.number} : ${enjeu.title}` : ''}</p>
-    <dl class="facts">
+    <p class="lede" id="fiche-statut" data-live-region>${statusBadge(doc.status)} ${doc.kind ? KIND_FR[doc.kind] ?? doc.kind : ''}${enjeu ? html` — Enjeu ${enjeu.number} : ${enjeu.title}` : ''}</p>
+    <dl class="facts" id="fiche-faits" data-live-region>
       ${doc.objective ? html`<div><dt>Objectif</dt><dd>${doc.objective}</dd></div>` : ''}
       <div><dt>Pilotes</dt><dd>${orgs(doc.pilots) || '—'}</dd></div>
       ${doc.partners.length ? html`<div><dt>Partenaires</dt><dd>${orgs(doc.partners)}</dd></div>` : ''}
@@ -143,12 +145,12 @@ export function sheetPage(
       ${doc.retired ? html`<div><dt>Retirée</dt><dd>en ${doc.retired.version} (${REASON_FR[doc.retired.reason] ?? doc.retired.reason})${doc.retired.mergedInto ? html`, fusionnée dans <a href="${link(`/fiches/${doc.retired.mergedInto}`, ctx)}">${doc.retired.mergedInto}</a>` : ''} — ${doc.retired.explanation}</dd></div>` : ''}
     </dl>
 
-    <section aria-labelledby="indicateurs">
+    <section aria-labelledby="indicateurs" id="section-indicateurs" data-live-region>
       <h2 id="indicateurs">Indicateurs (${doc.indicators.length})</h2>
       ${doc.indicators.length ? doc.indicators.map((ind, i) => indicatorBlock(doc, ind, series.get(ind.indicatorId) ?? [], i)) : html`<p class="muted">Cette fiche n’a pas d’indicateur.</p>`}
     </section>
 
-    <section aria-labelledby="jalons">
+    <section aria-labelledby="jalons" id="section-jalons" data-live-region>
       <h2 id="jalons">Jalons : prévus et atteints</h2>
       ${timeline ? html`<figure class="chart-figure">${timeline}<figcaption>Une ligne par jalon, numérotée comme dans le tableau. Bandes bleues : période prévue (rouge : échéance dépassée sans que le jalon soit atteint) ; points verts : date où le jalon a été atteint ; trait vertical : ${ctx.asOf ? 'date consultée' : 'aujourd’hui'}.</figcaption></figure>` : ''}
       ${doc.milestones.length ? html`<div class="table-scroll"><table class="milestones">
@@ -158,7 +160,7 @@ export function sheetPage(
       </table></div>` : html`<p class="muted">Cette fiche n’a pas de jalon.</p>`}
     </section>
 
-    <section aria-labelledby="historique">
+    <section aria-labelledby="historique" id="section-historique" data-live-region>
       <h2 id="historique">Historique</h2>
       <p class="muted">Chaque modification est conservée : ${history.length} enregistrements${history.length > shownHistory.length ? html`, les ${shownHistory.length} plus récents ci-dessous` : ''}.</p>
       <ol class="history" reversed>
@@ -172,6 +174,7 @@ const territoryOrder = [REGION_CODE, ...Object.keys(DEPARTMENTS)];
 export function infrastructurePage(figures: TerritorialFigure[], ctx: PageContext): SafeHtml {
   return html`
     <h1>Infrastructures numériques par département</h1>
+    <div id="donnees" data-live-region>
     <p class="lede">Indicateurs publiés par département (dernière valeur connue${ctx.asOf ? html` au ${formatDay(ctx.asOf)}` : ''}), avec le total régional quand la source le donne.</p>
     ${figures.length === 0 ? html`<p>Aucun indicateur départemental n’a été publié${ctx.asOf ? ' à cette date' : ''}.</p>` : ''}
     ${figures.map((f, i) => {
@@ -196,7 +199,8 @@ export function infrastructurePage(figures: TerritorialFigure[], ctx: PageContex
           <tbody>${territoryOrder.filter((t) => zones.some((z) => value(t, z) !== undefined)).map((t) => html`<tr${t === REGION_CODE ? html` class="total"` : ''}><th scope="row">${TERRITORIES[t]} (${t})</th>${zones.map((z) => { const v = value(t, z); return html`<td class="num">${v === undefined ? '—' : formatValue(v, f.unit)}</td>`; })}</tr>`)}</tbody>
         </table></div>
       </section>`;
-    })}`;
+    })}
+    </div>`;
 }
 
 export function versionsPage(roadmap: RoadmapInfo, from: string, to: string, fromSheets: SheetListItem[], toSheets: SheetListItem[], ctx: PageContext): SafeHtml {
@@ -208,6 +212,7 @@ export function versionsPage(roadmap: RoadmapInfo, from: string, to: string, fro
   const diffUrl = `/api/roadmaps/${encodeURIComponent(roadmap.roadmapId)}/diff?from=${from}&to=${to}`;
   return html`
     <h1>Évolutions de ${from} à ${to}</h1>
+    <div id="donnees" data-live-region>
     <p class="lede">Devenir des ${fromSheets.length} fiches de la version ${from} dans la version ${to} : ${tally('carried_over')} reconduites, ${tally('completed')} terminées, ${tally('abandoned')} abandonnées, ${tally('retired')} retirées${tally('active') ? html`, ${tally('active')} sans décision enregistrée` : ''} ; ${added.length} nouvelles fiches en ${to}.</p>
     <p>Le détail champ par champ (titres, pilotes, indicateurs et jalons modifiés) est publié par l’API : <a href="${diffUrl}">différences ${from} → ${to} (JSON)</a>.</p>
     <section aria-labelledby="devenir">
@@ -231,7 +236,8 @@ export function versionsPage(roadmap: RoadmapInfo, from: string, to: string, fro
     <section aria-labelledby="nouvelles">
       <h2 id="nouvelles">Nouvelles fiches en ${to} (${added.length})</h2>
       ${added.length ? html`<ul class="new-sheets">${added.map((s) => html`<li><span class="num">${s.number}</span> <a href="${link(`/fiches/${encodeURIComponent(s.sheetId)}`, ctx)}">${s.title}</a></li>`)}</ul>` : html`<p class="muted">Aucune.</p>`}
-    </section>`;
+    </section>
+    </div>`;
 }
 
 export function messagePage(title: string, message: string): SafeHtml {

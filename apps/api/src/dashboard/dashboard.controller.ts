@@ -1,22 +1,27 @@
-import { Controller, Get, Header, HttpStatus, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Header, HttpStatus, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { DomainError, isCalendarDate, isSlug } from '#domain';
+import { DOMAIN_EVENT_TYPES, DomainError, isCalendarDate, isSlug, SHEET_EVENT_TYPES } from '#domain';
+import { ProjectionHost } from '#projections';
 import type { SeriesPoint } from '../infrastructure/read-models.service.js';
 import { Allow } from '../auth/access.decorator.js';
 import { DashboardData, type RoadmapInfo } from './dashboard-data.service.js';
 import { infrastructurePage, messagePage, overviewPage, sheetPage, versionsPage } from './dashboard-pages.js';
 import type { SafeHtml } from './html.js';
-import { layout, type PageContext } from './page-layout.js';
+import { layout, type LiveContext, type PageContext } from './page-layout.js';
 
 const today = () => new Date().toISOString().slice(0, 10);
 const HTML = 'text/html; charset=utf-8';
+/** What each kind of page listens for: a sheet page, its own sheet; the pages over the whole roadmap, everything. */
+const EVERYTHING = { streams: ['*'], events: DOMAIN_EVENT_TYPES };
+const sheetEvents = (sheetId: string) => ({ streams: [`sheet-${sheetId}`], events: SHEET_EVENT_TYPES });
+type PageContent = { title: string; active: string | null; body: SafeHtml; version?: string | null; live?: Omit<LiveContext, 'from'> };
 
 /** The public dashboard, rendered on the server: every page works without JavaScript. */
 @ApiExcludeController()
 @Controller()
 export class DashboardController {
-  constructor(private readonly data: DashboardData) {}
+  constructor(private readonly data: DashboardData, @Inject(ProjectionHost) private readonly host: ProjectionHost) {}
 
   private context(path: string, query: Record<string, string | undefined>, roadmap: RoadmapInfo | null, version?: string | null): PageContext {
     const asOf = query.asOf && query.asOf !== '' ? query.asOf : null;
@@ -24,12 +29,15 @@ export class DashboardController {
     return { path, asOf, roadmapId: roadmap?.roadmapId ?? null, version: version ?? null, assessmentVersion: roadmap ? this.data.currentVersion(roadmap) : null, today: today() };
   }
 
-  private async page(reply: FastifyReply, path: string, query: Record<string, string | undefined>, render: (roadmap: RoadmapInfo | null) => Promise<{ title: string; active: string | null; body: SafeHtml; version?: string | null }>): Promise<string> {
+  private async page(reply: FastifyReply, path: string, query: Record<string, string | undefined>, render: (roadmap: RoadmapInfo | null) => Promise<PageContent>): Promise<string> {
+    // Read before the queries: the page shows at least this much of the log, and follows it from there.
+    const from = this.host.checkpoint;
     const roadmap = this.data.roadmap(query.roadmapId);
     try {
       const baseCtx = this.context(path, query, roadmap);
       const page = await render(roadmap);
-      return layout({ title: page.title, active: page.active, ctx: { ...baseCtx, version: page.version ?? null }, body: page.body });
+      const live = page.live ? { ...page.live, from } : null;
+      return layout({ title: page.title, active: page.active, ctx: { ...baseCtx, version: page.version ?? null, live }, body: page.body });
     } catch (error) {
       const bad = error instanceof BadPage ? error
         : error instanceof DomainError && error.kind === 'not_found' ? new BadPage(HttpStatus.NOT_FOUND, 'Page introuvable', error.message)
@@ -50,7 +58,7 @@ export class DashboardController {
       const version = query.version && roadmap.versions.some((v) => v.version === query.version) ? query.version : this.data.currentVersion(roadmap);
       if (!version) return { title: 'Feuille de route', active: 'overview', body: messagePage(roadmap.title, 'Aucune version n’est encore enregistrée.') };
       const sheets = await this.data.sheets(roadmap.roadmapId, version, this.asOf(query));
-      return { title: `Feuille de route ${version}`, active: 'overview', version, body: overviewPage(roadmap, version, sheets, this.context('/', query, roadmap, version)) };
+      return { title: `Feuille de route ${version}`, active: 'overview', version, live: EVERYTHING, body: overviewPage(roadmap, version, sheets, this.context('/', query, roadmap, version)) };
     });
   }
 
@@ -65,7 +73,7 @@ export class DashboardController {
       const doc = await this.data.sheet(sheetId, asOf);
       const series = new Map<string, SeriesPoint[]>(doc.indicators.map((i) => [i.indicatorId, this.data.series(sheetId, i.indicatorId, asOf)]));
       const history = await this.data.history(sheetId);
-      return { title: `Fiche ${doc.number} — ${doc.title}`, active: null, body: sheetPage(doc, roadmap, series, history, this.context(path, query, roadmap)) };
+      return { title: `Fiche ${doc.number} — ${doc.title}`, active: null, live: sheetEvents(sheetId), body: sheetPage(doc, roadmap, series, history, this.context(path, query, roadmap)) };
     });
   }
 
@@ -74,7 +82,7 @@ export class DashboardController {
   @Header('content-type', HTML)
   infrastructures(@Query() query: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     return this.page(reply, '/infrastructures', query, async (roadmap) => ({
-      title: 'Infrastructures par département', active: 'infrastructures',
+      title: 'Infrastructures par département', active: 'infrastructures', live: roadmap ? EVERYTHING : undefined,
       body: roadmap ? infrastructurePage(this.data.territorialFigures(roadmap.roadmapId, this.asOf(query)), this.context('/infrastructures', query, roadmap)) : messagePage('Infrastructures', 'Aucune feuille de route n’est encore enregistrée.'),
     }));
   }
@@ -89,7 +97,7 @@ export class DashboardController {
       if (!roadmap || !to || !from) return { title: 'Évolutions entre versions', active: 'versions', body: messagePage('Évolutions entre versions', 'Il faut au moins deux versions de la feuille de route pour les comparer.') };
       const asOf = this.asOf(query);
       const [fromSheets, toSheets] = await Promise.all([this.data.sheets(roadmap.roadmapId, from, asOf), this.data.sheets(roadmap.roadmapId, to, asOf)]);
-      return { title: `Évolutions de ${from} à ${to}`, active: 'versions', body: versionsPage(roadmap, from, to, fromSheets, toSheets, this.context('/versions', query, roadmap)) };
+      return { title: `Évolutions de ${from} à ${to}`, active: 'versions', live: EVERYTHING, body: versionsPage(roadmap, from, to, fromSheets, toSheets, this.context('/versions', query, roadmap)) };
     });
   }
 

@@ -10,6 +10,17 @@ export interface PageContext {
   version?: string | null;
   assessmentVersion?: string | null;
   today: string;
+  /** What makes the page refresh itself (absent on a page shown as of a past date: the past does not change). */
+  live?: LiveContext | null;
+}
+
+export interface LiveContext {
+  /** The streams whose events concern the page (`*`: every stream). */
+  streams: readonly string[];
+  /** The event types that change what the page shows. */
+  events: readonly string[];
+  /** The log position the page was rendered at: the stream starts after it, so no write in between is missed. */
+  from: number;
 }
 
 export const NAV = [
@@ -31,6 +42,8 @@ export function layout(opts: { title: string; active: string | null; ctx: PageCo
   const assessment = ctx.roadmapId && ctx.assessmentVersion
     ? `/api/roadmaps/${encodeURIComponent(ctx.roadmapId)}/versions/${encodeURIComponent(ctx.assessmentVersion)}/assessment?format=html`
     : null;
+  // A page of the past never changes; a page of today follows the log.
+  const live = ctx.asOf ? null : ctx.live ?? null;
   return `<!doctype html>${html`<html lang="fr">
 <head>
   <meta charset="utf-8">
@@ -38,6 +51,7 @@ export function layout(opts: { title: string; active: string | null; ctx: PageCo
   <title>${opts.title} — SCORAN Centre-Val de Loire</title>
   <link rel="icon" href="data:,">
   <link rel="stylesheet" href="/assets/dashboard.css">
+  ${live ? html`<script src="/assets/live.js" defer></script>` : ''}
 </head>
 <body>
   <a class="skip-link" href="#contenu">Aller au contenu</a>
@@ -61,8 +75,10 @@ export function layout(opts: { title: string; active: string | null; ctx: PageCo
     </nav>
   </header>
   ${ctx.asOf ? html`<div class="time-travel" role="status"><div class="wrap">Vous consultez la situation au <strong>${formatDay(ctx.asOf)}</strong>. <a href="${ctx.path}${ctx.version ? `?version=${ctx.version}` : ''}">Revenir à aujourd’hui</a></div></div>` : ''}
-  <main id="contenu" tabindex="-1" class="wrap">
+  <main id="contenu" tabindex="-1" class="wrap"${live ? html` data-live-streams="${live.streams.join(' ')}" data-live-events="${live.events.join(' ')}" data-live-from="${live.from}"` : ''}>
+    ${live ? html`<p id="live-status" class="visually-hidden" role="status" aria-live="polite" aria-atomic="true"></p>` : ''}
     ${opts.body}
+    ${live ? html`<p class="live-note" hidden>Cette page se met à jour d’elle-même quand de nouvelles données sont publiées.</p>` : ''}
   </main>
   <footer class="site-footer">
     <div class="wrap">
