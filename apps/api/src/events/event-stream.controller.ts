@@ -1,16 +1,17 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { invalid } from '#domain';
 import { Allow } from '../auth/access.decorator.js';
+import { EventStreamQuery } from './event-stream-query.dto.js';
 import { EventStreamHub } from './event-stream.hub.js';
 
 const STREAM_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' } as const;
 const BACKLOG_LIMIT = 1000;
 
-function position(name: string, raw: string | undefined): number | null {
+function lastEventId(raw: string | undefined): number | null {
   if (raw === undefined || raw === '') return null;
-  if (!/^\d{1,15}$/.test(raw)) throw invalid('invalid_query', `${name} must be a whole number (a position in the log)`, { field: name });
+  if (!/^\d{1,15}$/.test(raw)) throw invalid('invalid_query', 'Last-Event-ID must be a whole number (a position in the log)', { field: 'Last-Event-ID' });
   return Number(raw);
 }
 
@@ -32,15 +33,14 @@ export class EventStreamController {
   })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'position of the last event received' })
-  @ApiQuery({ name: 'from', required: false, description: 'position to start after, for clients that cannot set Last-Event-ID' })
   @ApiResponse({ status: 200, description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
   async stream(
-    @Query('from') fromQuery: string | undefined,
-    @Headers('last-event-id') lastEventId: string | undefined,
+    @Query() query: EventStreamQuery,
+    @Headers('last-event-id') lastEventIdHeader: string | undefined,
     @Headers('accept') accept: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const from = position('Last-Event-ID', lastEventId) ?? position('from', fromQuery);
+    const from = lastEventId(lastEventIdHeader) ?? query.from ?? null;
     if (!/\btext\/event-stream\b/i.test(accept ?? '')) {
       await reply.headers(STREAM_HEADERS).send(await this.hub.backlog(from ?? Number.MAX_SAFE_INTEGER, BACKLOG_LIMIT));
       return;
