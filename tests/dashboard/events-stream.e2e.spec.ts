@@ -155,6 +155,14 @@ describe('GET /api/events/stream over real HTTP', () => {
     expect((await app.call('GET', STREAM, { token: null })).text).toBe('');
   });
 
+  it('is described in the OpenAPI document as a public text/event-stream', async () => {
+    const doc = (await app.call('GET', '/api/docs-json', { token: null })).body;
+    const op = doc.paths['/api/events/stream'].get;
+    expect(Object.keys(op.responses['200'].content)).toEqual(['text/event-stream']);
+    expect(op.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`).sort()).toEqual(['header:Last-Event-ID', 'query:from']);
+    expect(op.description).toMatch(/Last-Event-ID/);
+  });
+
   it('refuses a position that is not a whole number, and a bad token', async () => {
     for (const [query, headers] of [['?from=abc', {}], ['?from=-1', {}], ['', { 'last-event-id': '1.5' }]] as const) {
       const r = await app.call('GET', `${STREAM}${query}`, { token: null, headers: { accept: 'text/event-stream', ...headers } });
