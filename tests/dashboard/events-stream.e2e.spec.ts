@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { EventStreamHub } from '../../apps/api/src/events/event-stream.hub.js';
-import { createFixture } from '../api/roadmap-fixture.js';
+import { createFixture } from '../support/roadmap-fixture.js';
 import { openEventStream, type SseConnection, type SseMessage } from '../support/sse-client.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, HttpStatus, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { DOMAIN_EVENT_TYPES, DomainError, isCalendarDate, isSlug, SHEET_EVENT_TYPES } from '#domain';
+import { DomainError, isCalendarDate, isSlug, ROADMAP_EVENT_TYPES, SHEET_EVENT_TYPES } from '#domain';
 import { ProjectionHost } from '#projections';
 import type { SeriesPoint } from '../infrastructure/read-models.service.js';
 import { Allow } from '../auth/access.decorator.js';
@@ -13,7 +13,7 @@ import { layout, type LiveContext, type PageContext } from './page-layout.js';
 const today = () => new Date().toISOString().slice(0, 10);
 const HTML = 'text/html; charset=utf-8';
 /** What each kind of page listens for: a sheet page, its own sheet; the pages over the whole roadmap, everything. */
-const EVERYTHING = { streams: ['*'], events: DOMAIN_EVENT_TYPES };
+const EVERYTHING = { streams: ['*'], events: [...SHEET_EVENT_TYPES, ...ROADMAP_EVENT_TYPES] };
 const sheetEvents = (sheetId: string) => ({ streams: [`sheet-${sheetId}`], events: SHEET_EVENT_TYPES });
 type PageContent = { title: string; active: string | null; body: SafeHtml; version?: string | null; live?: Omit<LiveContext, 'from'> };
 
