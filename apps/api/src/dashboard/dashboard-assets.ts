@@ -5,8 +5,8 @@ import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 /**
- * The stylesheet lives next to the source; the compiled build (dist/) does not copy it, so the
- * source folder is looked up from there too.
+ * The stylesheet and the live-update script live next to the source; the compiled build (dist/)
+ * does not copy them, so the source folder is looked up from there too.
  */
 export function dashboardAssetsDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
