@@ -10,7 +10,7 @@ export interface PageContext {
   version?: string | null;
   assessmentVersion?: string | null;
   today: string;
-  /** What makes the page refresh itself (absent on a page shown as of a past date: the past does not change). */
+  /** What makes the page refresh itself; ignored when the page is shown as of a date (the past does not change). */
   live?: LiveContext | null;
 }
 
@@ -19,7 +19,7 @@ export interface LiveContext {
   streams: readonly string[];
   /** The event types that change what the page shows. */
   events: readonly string[];
-  /** The log position the page was rendered at: the stream starts after it, so no write in between is missed. */
+  /** A log position the page shows everything up to: the stream starts after it, so no write made since is missed. */
   from: number;
 }
 
