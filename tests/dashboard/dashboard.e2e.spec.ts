@@ -232,7 +232,7 @@ describeInBrowser('dashboard in headless Chromium, on the seeded SCORAN roadmap'
     for (const s of stops) expect({ stop: s.id || s.text, outline: s.outline }).toEqual({ stop: s.id || s.text, outline: expect.stringMatching(/^solid [1-9]/) });
   });
 
-  it('updates the figures of an open sheet page when a report is posted, without reloading it', async () => {
+  it('updates the figures of an open sheet page when a report is posted, and the roadmap page when a milestone is reached, without reloading them', async () => {
     const sheet = (await app.call('GET', `/api/sheets/${INFRA_SHEET}`, { token: null })).body as { indicators: Array<{ indicatorId: string; name: string }> };
     const indicatorId = sheet.indicators.find((i) => i.name === FTTH_BUILT)!.indicatorId;
     await page.goto(`${app.baseUrl}/fiches/${INFRA_SHEET}`);
@@ -251,6 +251,18 @@ describeInBrowser('dashboard in headless Chromium, on the seeded SCORAN roadmap'
     expect(await page.locator('#live-status').textContent()).toMatch(/^Données mises à jour/);
     expect(await page.evaluate<boolean>('window.__sameDocument === true')).toBe(true);
     expect(await axeViolations('sheet after a live update')).toEqual([]);
+
+    // The roadmap page follows every sheet: a milestone reached elsewhere moves its key figures.
+    await page.goto(`${app.baseUrl}/`);
+    await page.evaluate('window.__sameDocument = true');
+    await page.locator('.live-note').waitFor({ state: 'visible' });
+    const kpi = page.locator('#chiffres-cles ~ .kpis li').nth(1);
+    const reachedBefore = Number(/\((\d+) sur/.exec(plain(await kpi.textContent()))![1]);
+    const doc = (await app.call('GET', `/api/sheets/${INFRA_SHEET}`, { token: null })).body as { milestones: Array<{ milestoneId: string; reachedOn: string | null }> };
+    const open = doc.milestones.find((m) => !m.reachedOn)!;
+    expect((await app.call('POST', `/api/sheets/${INFRA_SHEET}/milestones/${open.milestoneId}/reached`, { body: { reachedOn: '2024-12-31' } })).status).toBe(201);
+    await page.locator('#chiffres-cles ~ .kpis li', { hasText: `(${reachedBefore + 1} sur` }).waitFor({ state: 'attached', timeout: 10_000 });
+    expect(await page.evaluate<boolean>('window.__sameDocument === true')).toBe(true);
 
     // A page shown as of a past date does not follow the log.
     await page.goto(`${app.baseUrl}/fiches/${INFRA_SHEET}?asOf=2023-06-30`);
