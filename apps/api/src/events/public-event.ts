@@ -1,9 +1,9 @@
 import type { StoredEvent } from '#event-store';
 
 /**
- * Only the roadmap and its sheets are published. An allow-list rather than a list of private
- * prefixes, so that a stream added later (the access log, tokens) stays private until someone
- * decides otherwise.
+ * Only the roadmap and its sheets are published. An allow-list rather than `isPrivateStream` (the
+ * access log, idempotency claims), so that a stream added later stays private until someone decides
+ * otherwise.
  */
 const PUBLISHED_STREAM = /^(roadmap|sheet)-/;
 
