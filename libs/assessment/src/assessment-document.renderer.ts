@@ -35,3 +35,23 @@ export async function renderAssessmentDocument(a: AssessmentDocumentInput, forma
   const bytes = format === 'odt' ? renderOdt(a) : format === 'docx' ? await renderDocx(a) : await renderPdf(a);
   return { body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), contentType: ASSESSMENT_MEDIA_TYPES[format], filename };
 }
+
+/**
+ * The format asked for: `?format=` wins; otherwise the media type of Accept with the highest q that
+ * the assessment has (`text/markdown` and `application/json` included), JSON for a wildcard, no
+ * Accept, or one that names nothing known (the assessment is served rather than refused).
+ * Returns null for a `format` that is not one of ours.
+ */
+export function negotiateAssessmentFormat(format: string | undefined, accept: string | undefined): AssessmentDocumentFormat | null {
+  if (format !== undefined) return (ASSESSMENT_DOCUMENT_FORMATS as readonly string[]).includes(format) ? format as AssessmentDocumentFormat : null;
+  const byType = new Map(ASSESSMENT_DOCUMENT_FORMATS.map((f) => [ASSESSMENT_MEDIA_TYPES[f], f]));
+  let best: { format: AssessmentDocumentFormat; q: number } | null = null;
+  for (const range of (accept ?? '').split(',')) {
+    const [type, ...params] = range.trim().toLowerCase().split(';').map((p) => p.trim());
+    const q = Number(params.find((p) => p.startsWith('q='))?.slice(2) ?? '1');
+    const known = type ? byType.get(type) : undefined;
+    // Equal q: the first listed wins, as the client wrote them in its order of preference.
+    if (known && Number.isFinite(q) && q > 0 && (best === null || q > best.q)) best = { format: known, q };
+  }
+  return best?.format ?? 'json';
+}

@@ -45,7 +45,7 @@ function zipStamps(zip: Uint8Array): Array<{ name: string; date: number; time: n
 const dosDate = (y: number, m: number, d: number) => ((y - 1980) << 9) | (m << 5) | d;
 
 describe('assessment documents (ODT, DOCX, PDF)', () => {
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => { jest.useRealTimers(); });
 
   it('lays out the same sections as the HTML, a findings section only when findings are given', () => {
     const headings = (a: AssessmentDocumentInput) => assessmentLayout(a).blocks.filter((b) => b.kind === 'heading').map((b) => (b as { text: string }).text);

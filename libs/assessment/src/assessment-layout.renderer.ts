@@ -83,7 +83,7 @@ function enjeuTable(a: Assessment): LayoutTable {
   return {
     kind: 'table', caption: 'Issue des fiches et des jalons par enjeu',
     columns: [
-      { title: 'Enjeu', width: 4 }, { title: 'Fiches', numeric: true, width: 1 }, { title: 'Achevées', numeric: true, width: 1 },
+      { title: 'Enjeu', width: 3 }, { title: 'Fiches', numeric: true, width: 1 }, { title: 'Achevées', numeric: true, width: 1 },
       { title: 'En cours', numeric: true, width: 1 }, { title: 'Abandonnées', numeric: true, width: 1 }, { title: 'Non reconduites', numeric: true, width: 1 },
       { title: 'Jalons à temps', numeric: true, width: 1 }, { title: 'Jalons en retard', numeric: true, width: 1 }, { title: 'Jalons manqués', numeric: true, width: 1 },
       { title: 'Indicateurs à la cible', numeric: true, width: 1 },
@@ -125,7 +125,8 @@ function targetChart(a: Assessment): LayoutChart | null {
   return {
     kind: 'chart', title: 'Indicateurs rapportés à leur cible (en % de la cible)', scale: Math.max(100, ...measured.map((m) => Math.min(m.pct, 200))),
     bars: measured.map(({ s, i, pct }) => ({
-      label: `${s.number !== '0' ? `${s.number} ` : ''}${i.name}${i.zone ? ` [${i.zone}]` : ''}`,
+      // The zone first: a long name is cut at its end, and the zone tells apart bars of one indicator.
+      label: `${s.number !== '0' ? `${s.number} ` : ''}${i.zone ? `[${i.zone}] ` : ''}${i.name}`,
       segments: [{ value: Math.min(pct, 200), legend: 'valeur', colour: i.againstTarget === 'met' ? '#1d6b1d' : '#a40000' }],
       mark: 100,
       note: `${pct} % (${w.value(i.last, i.unit)} / ${w.value(i.target!, i.unit)})`,

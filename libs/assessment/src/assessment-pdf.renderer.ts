@@ -46,19 +46,20 @@ class Writer {
   table(t: LayoutTable): void {
     const total = t.columns.reduce((s, c) => s + c.width, 0);
     const widths = t.columns.map((c) => (c.width / total) * this.width);
-    const rowHeight = (cells: string[], font: string) => {
-      this.doc.font(font).fontSize(TABLE_SIZE);
+    const rowHeight = (cells: string[], font: string, size = TABLE_SIZE) => {
+      this.doc.font(font).fontSize(size);
       return Math.max(...cells.map((text, k) => this.doc.heightOfString(text, { width: widths[k]! - 2 * CELL_PAD }))) + 2 * CELL_PAD;
     };
     const drawRow = (cells: string[], font: string, header: boolean) => {
-      const h = rowHeight(cells, font);
+      const size = header ? headerSize : TABLE_SIZE;
+      const h = rowHeight(cells, font, size);
       const top = this.doc.y;
       let left = MARGIN;
       cells.forEach((text, k) => {
         const w = widths[k]!;
         if (header) this.doc.rect(left, top, w, h).fill('#e8edf3');
         this.doc.rect(left, top, w, h).lineWidth(0.4).stroke('#999999');
-        this.doc.fillColor('black').font(font).fontSize(TABLE_SIZE)
+        this.doc.fillColor('black').font(font).fontSize(size)
           .text(text, left + CELL_PAD, top + CELL_PAD, { width: w - 2 * CELL_PAD, align: !header && t.columns[k]?.numeric ? 'right' : 'left' });
         left += w;
       });
@@ -66,10 +67,11 @@ class Writer {
       this.doc.y = top + h;
     };
     const header = t.columns.map((c) => pdfText(c.title));
-    const headerHeight = rowHeight(header, BOLD);
+    const headerSize = this.fittingSize(header, widths);
+    const headerHeight = rowHeight(header, BOLD, headerSize);
     const rows = t.rows.map((r) => r.map((v) => pdfText(cellText(v))));
     this.doc.font(ITALIC).fontSize(8.5);
-    this.room(this.doc.heightOfString(t.caption) + headerHeight + (rows[0] ? rowHeight(rows[0], FONT) : 0) + 8);
+    this.room(this.doc.heightOfString(pdfText(t.caption)) + headerHeight + (rows[0] ? rowHeight(rows[0], FONT) : 0) + 8);
     this.doc.text(pdfText(t.caption), MARGIN, this.doc.y, { width: this.width });
     this.doc.moveDown(0.2);
     drawRow(header, BOLD, true);
@@ -79,6 +81,27 @@ class Writer {
       drawRow(row, FONT, false);
     }
     this.doc.moveDown(0.6);
+  }
+
+  /** The header size at which no word of a column title has to be cut (narrow figure columns have long titles). */
+  private fittingSize(titles: string[], widths: number[]): number {
+    this.doc.font(BOLD).fontSize(TABLE_SIZE);
+    const scale = Math.min(1, ...titles.flatMap((t, k) => t.split(/\s+/).map((word) => (widths[k]! - 2 * CELL_PAD) * 0.92 / this.doc.widthOfString(word))));
+    return Math.max(5, Math.floor(TABLE_SIZE * scale * 10) / 10);
+  }
+
+  /** Page numbers, written once every page exists (the pages are buffered). */
+  footers(title: string): void {
+    const range = this.doc.bufferedPageRange();
+    for (let k = range.start; k < range.start + range.count; k++) {
+      this.doc.switchToPage(k);
+      // Below the bottom margin: lift it for the footer, else PDFKit would start a new page.
+      const bottom = this.doc.page.margins.bottom;
+      this.doc.page.margins.bottom = 0;
+      this.doc.font(FONT).fontSize(7).fillColor('#555555')
+        .text(pdfText(`${title} — page ${k + 1} / ${range.count}`), MARGIN, this.doc.page.height - MARGIN + 16, { width: this.width, align: 'center', lineBreak: false });
+      this.doc.page.margins.bottom = bottom;
+    }
   }
 
   /** Horizontal bars drawn with vector operations: one per label, stacked segments, an optional mark (the target). */
@@ -128,7 +151,7 @@ class Writer {
   }
 }
 
-function write(doc: Doc, blocks: readonly LayoutBlock[]): void {
+function write(doc: Doc, title: string, blocks: readonly LayoutBlock[]): void {
   const w = new Writer(doc);
   for (const b of blocks) {
     if (b.kind === 'heading') w.heading(b.level, b.text);
@@ -136,6 +159,7 @@ function write(doc: Doc, blocks: readonly LayoutBlock[]): void {
     else if (b.kind === 'table') w.table(b);
     else w.chart(b);
   }
+  w.footers(title);
 }
 
 /**
@@ -147,7 +171,7 @@ export function renderPdf(a: AssessmentDocumentInput): Promise<Uint8Array> {
   const layout = assessmentLayout(a);
   const day = new Date(`${layout.date}T00:00:00Z`);
   const doc = new PDFDocument({
-    size: 'A4', margin: MARGIN, bufferPages: false, lang: 'fr-FR', displayTitle: true,
+    size: 'A4', margin: MARGIN, bufferPages: true, lang: 'fr-FR', displayTitle: true,
     info: { Title: layout.title, Subject: layout.subject, Creator: 'scoran-tracker', Producer: 'scoran-tracker (PDFKit)', CreationDate: day, ModDate: day },
   });
   const chunks: Buffer[] = [];
@@ -156,7 +180,7 @@ export function renderPdf(a: AssessmentDocumentInput): Promise<Uint8Array> {
     doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
     doc.on('error', reject);
   });
-  write(doc, layout.blocks);
+  write(doc, `Bilan de la version ${a.version}`, layout.blocks);
   doc.end();
   return done;
 }
