@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { strFromU8, unzipSync } from 'fflate';
 import { buildAssessment } from './assessment-generator.js';
 import type { AssessmentInput, SheetInput } from './assessment.model.js';
-import { renderAssessmentDocument, type AssessmentDocumentFormat } from './assessment-document.renderer.js';
+import { negotiateAssessmentFormat, renderAssessmentDocument, type AssessmentDocumentFormat } from './assessment-document.renderer.js';
 import { assessmentLayout, type AssessmentDocumentInput } from './assessment-layout.renderer.js';
 
 const sheet = (over: Partial<SheetInput>): SheetInput => ({
@@ -105,5 +105,22 @@ describe('assessment documents (ODT, DOCX, PDF)', () => {
     const until = buildAssessment({ ...input, until: '2020-12-31' });
     expect((await renderAssessmentDocument(until, 'docx')).filename).toBe('bilan-r-V3-au-2020-12-31.docx');
     expect((await renderAssessmentDocument(until, 'md')).contentType).toBe('text/markdown; charset=utf-8');
+  });
+});
+
+describe('negotiateAssessmentFormat', () => {
+  const ODT = 'application/vnd.oasis.opendocument.text';
+  it('takes ?format= over Accept, and refuses an unknown format', () => {
+    expect(negotiateAssessmentFormat('docx', 'application/pdf')).toBe('docx');
+    expect(negotiateAssessmentFormat('xlsx', undefined)).toBeNull();
+  });
+  it('picks the known media type with the highest q, the first listed on a tie, JSON otherwise', () => {
+    expect(negotiateAssessmentFormat(undefined, `application/pdf;q=0.4, ${ODT};q=0.9`)).toBe('odt');
+    expect(negotiateAssessmentFormat(undefined, `application/pdf, ${ODT}`)).toBe('pdf');
+    expect(negotiateAssessmentFormat(undefined, 'APPLICATION/PDF ; q=1')).toBe('pdf');
+    expect(negotiateAssessmentFormat(undefined, 'application/pdf;q=0, text/markdown;q=0.1')).toBe('md');
+    expect(negotiateAssessmentFormat(undefined, '*/*')).toBe('json');
+    expect(negotiateAssessmentFormat(undefined, 'image/png')).toBe('json');
+    expect(negotiateAssessmentFormat(undefined, undefined)).toBe('json');
   });
 });
