@@ -1,4 +1,4 @@
-import { SHEET_KINDS, SLUG, TERRITORIES, UNITS } from '#domain';
+import { SHEET_KINDS, SLUG, TERRITORIES, UNITS, VERSION_LABEL, type SheetOutcomeKind, type SheetStatus } from '#domain';
 
 /**
  * The open-data datasets and their columns. This list is the contract: the CSV header, the JSON keys,
@@ -19,8 +19,10 @@ const c = (name: string, type: ColumnDefinition['type'], description: string, co
 /** A JavaScript regular expression as a Table Schema pattern: no anchors (implicit), no `(?:` (not in XML Schema's dialect). */
 const pattern = (re: RegExp) => re.source.replace(/^\^/, '').replace(/\$$/, '').replace(/\(\?:/g, '(');
 const SLUG_PATTERN = pattern(SLUG);
-const VERSION_PATTERN = pattern(/^V\d{1,3}$/);
-const SHEET_STATUSES = ['active', 'completed', 'abandoned', 'retired'] as const;
+const VERSION_PATTERN = pattern(VERSION_LABEL);
+// Written as records so that the compiler says when the domain gains a status or an outcome.
+const SHEET_STATUSES = Object.keys({ active: 1, completed: 1, abandoned: 1, retired: 1 } satisfies Record<Exclude<SheetStatus, 'none'>, 1>);
+const SHEET_OUTCOMES = Object.keys({ active: 1, completed: 1, abandoned: 1, retired: 1, carried_over: 1 } satisfies Record<SheetOutcomeKind, 1>);
 const count = (name: string, description: string) => c(name, 'integer', description, { required: true, minimum: 0 });
 
 const SHEET_KEYS = [
@@ -39,7 +41,7 @@ export const SHEET_COLUMNS: readonly ColumnDefinition[] = [
   c('title', 'string', 'Titre de la fiche', { required: true }),
   c('objective', 'string', 'Objectif de la fiche'),
   c('status', 'string', 'Statut actuel : active, completed (terminée), abandoned (abandonnée), retired (retirée)', { required: true, enum: SHEET_STATUSES }),
-  c('outcome', 'string', 'Devenir de la fiche dans cette version : active, completed, abandoned, retired, carried_over (reconduite)', { required: true, enum: [...SHEET_STATUSES, 'carried_over'] }),
+  c('outcome', 'string', 'Devenir de la fiche dans cette version : active, completed, abandoned, retired, carried_over (reconduite)', { required: true, enum: SHEET_OUTCOMES }),
   c('outcomeDate', 'date', 'Date de ce devenir quand elle est connue'),
   c('nextVersion', 'string', 'Version où la fiche est reconduite', { pattern: VERSION_PATTERN }),
   c('mergedInto', 'string', 'Fiche dans laquelle celle-ci a été fusionnée'),
