@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DATASETS, type DatasetName } from '../../apps/api/src/exports/open-data.columns.js';
-import { createFixture } from '../api/roadmap-fixture.js';
+import { createFixture } from '../support/roadmap-fixture.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 
 const VALIDATOR = fileURLToPath(new URL('../support/frictionless_validate.py', import.meta.url));

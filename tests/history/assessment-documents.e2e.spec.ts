@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { elements, parseXml, pdfText, requireTools, textOf, unzipEntry, zipListing } from '../support/document-readers.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
-import { createInfrastructureSheet, createRoadmap, expectStatus, INFRA, ROADMAP, sheet } from './history-fixture.js';
+import { createHistoryRoadmap, createInfrastructureSheet, expectStatus, HISTORY_ROADMAP as ROADMAP, historySheet, INFRA } from '../support/roadmap-fixture.js';
 
 const PATH = `/api/roadmaps/${ROADMAP}/versions/V3/assessment`;
 const ODT = 'application/vnd.oasis.opendocument.text';
@@ -23,10 +23,10 @@ describe('assessment documents (ODT, DOCX, PDF) read back by independent readers
   beforeAll(async () => {
     requireTools('unzip', 'pdftotext');
     app = await startTestApp();
-    await createRoadmap(app);
+    await createHistoryRoadmap(app);
     await createInfrastructureSheet(app);
     expectStatus(await app.call('POST', `/api/sheets/${INFRA}/milestones/fibre-2022/reached`, { body: { reachedOn: '2022-11-30' } }), 201, 'milestone');
-    expectStatus(await app.call('POST', '/api/sheets', { body: sheet('pass-numerique', '2.4', 'inclusion', { title: 'Pass numérique' }) }), 201, 'second sheet');
+    expectStatus(await app.call('POST', '/api/sheets', { body: historySheet('pass-numerique', '2.4', 'inclusion', { title: 'Pass numérique' }) }), 201, 'second sheet');
     expectStatus(await app.call('POST', '/api/sheets/pass-numerique/abandon', { body: { reason: 'insufficient_partners', explanation: 'Trop peu de structures partenaires.', effectiveOn: '2021-06-30' } }), 201, 'abandon');
   });
   afterAll(() => app?.close(true));

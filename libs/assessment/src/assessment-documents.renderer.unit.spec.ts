@@ -7,7 +7,7 @@ import { assessmentLayout, type AssessmentDocumentInput } from './assessment-lay
 
 const sheet = (over: Partial<SheetInput>): SheetInput => ({
   sheetId: 's', number: '1', title: 'Fiche', enjeu: 'avenir', pilots: ['region'],
-  outcome: { outcome: 'active', reason: null, explanation: null, on: null, nextVersion: null, mergedInto: null },
+  outcome: { version: 'V3', outcome: 'active', reason: null, explanation: null, on: null, nextVersion: null, mergedInto: null },
   nextNumber: null, milestones: [], indicators: [], ...over,
 });
 
@@ -19,11 +19,11 @@ const input: AssessmentInput = {
   sheets: [
     sheet({
       sheetId: 'fibre', number: '2.1', enjeu: 'inclusion', title: 'Infrastructures <numériques> & « fibre »',
-      outcome: { outcome: 'carried_over', reason: null, explanation: null, on: null, nextVersion: 'V4', mergedInto: null }, nextNumber: '2.3',
+      outcome: { version: 'V3', outcome: 'carried_over', reason: null, explanation: null, on: null, nextVersion: 'V4', mergedInto: null }, nextNumber: '2.3',
       milestones: [{ milestoneId: 'a', title: 'Prises construites', due: '2022', reachedOn: '2022-11-30', rescheduled: 1 }],
       indicators: [{ indicatorId: 'part', name: 'Part des prises', unit: 'percent', target: { value: 82, by: '2022-12-31', label: null }, reportCount: 2, series: [{ zone: null, last: { observedOn: '2022-12-31', value: 80 }, previous: { observedOn: '2018-12-31', value: 44 } }] }],
     }),
-    sheet({ sheetId: 'gone', number: '4.1', outcome: { outcome: 'retired', reason: 'insufficient_partners', explanation: 'peu de partenaires', on: '2023-06-26', nextVersion: null, mergedInto: null } }),
+    sheet({ sheetId: 'gone', number: '4.1', outcome: { version: 'V3', outcome: 'retired', reason: 'insufficient_partners', explanation: 'peu de partenaires', on: '2023-06-26', nextVersion: null, mergedInto: null } }),
   ],
 };
 const assessment = buildAssessment(input);
