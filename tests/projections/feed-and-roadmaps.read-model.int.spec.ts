@@ -15,6 +15,13 @@ describe('event feed read model', () => {
       expect(readModels.eventFeed.page({ after: 0, limit: 10, actor: 'someone-else' })).toEqual([]);
     });
   });
+
+  it('says when the last event was recorded, and null before the first', async () => {
+    await all.given().when().then(({ readModels }) => expect(readModels.eventFeed.lastRecordedAt()).toBeNull());
+    await all.given(roadmapCreated(), { ...sheetCreated('s'), recordedAt: '2024-03-01T08:00:00.000Z' })
+      .when({ ...reported('s', 'r1', 1, '2024-01-31'), recordedAt: '2024-03-02T09:30:00.000Z' })
+      .then(({ readModels }) => expect(readModels.eventFeed.lastRecordedAt()).toBe('2024-03-02T09:30:00.000Z'));
+  });
 });
 
 describe('roadmaps read model', () => {

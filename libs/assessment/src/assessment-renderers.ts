@@ -44,6 +44,9 @@ function indicatorText(i: IndicatorAssessment): string {
   return text;
 }
 
+/** The French wording shared by every rendering of an assessment (text, HTML and the office documents). */
+export const assessmentWording = { OUTCOME, MILESTONE, TREND, REASON, value, periodText, countsLine, sheetOutcome, indicatorText } as const;
+
 const md = (text: string) => text.replace(/([\\`*_[\]<>|#])/g, '\\$1');
 
 export function renderMarkdown(a: Assessment): string {

@@ -3,3 +3,8 @@ export * from './assessment-generator.js';
 export * from './assessment-renderers.js';
 export * from './read-model-source.js';
 export * from './calendar-days.js';
+export * from './assessment-layout.renderer.js';
+export * from './assessment-odt.renderer.js';
+export * from './assessment-docx.renderer.js';
+export * from './assessment-pdf.renderer.js';
+export * from './assessment-document.renderer.js';

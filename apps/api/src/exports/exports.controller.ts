@@ -1,11 +1,13 @@
-import { Controller, Get, Header, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Allow } from '../auth/access.decorator.js';
 import { toCsv } from './csv-writer.js';
+import { dcatCatalog } from './dcat-catalog.js';
 import { IndicatorsExportQuery, SeriesExportQuery, SheetsExportQuery } from './export-query.dto.js';
 import { DATASETS, type DatasetName } from './open-data.columns.js';
-import { OpenDataExports, parseExportFilter, type Row } from './open-data.service.js';
+import { OpenDataCatalogFacts, OpenDataExports, parseExportFilter, type Row } from './open-data.service.js';
+import { tableSchema } from './table-schema.js';
 
 const CSV_TYPE = 'text/csv; charset=utf-8; header=present';
 
@@ -13,7 +15,7 @@ const CSV_TYPE = 'text/csv; charset=utf-8; header=present';
 @ApiTags('open data')
 @Controller('api/export')
 export class ExportsController {
-  constructor(@Inject(OpenDataExports) private readonly exports: OpenDataExports) {}
+  constructor(@Inject(OpenDataExports) private readonly exports: OpenDataExports, @Inject(OpenDataCatalogFacts) private readonly facts: OpenDataCatalogFacts) {}
 
   private rows(dataset: DatasetName, query: SheetsExportQuery | IndicatorsExportQuery | SeriesExportQuery): Row[] {
     const filter = parseExportFilter({ ...query });
@@ -21,7 +23,7 @@ export class ExportsController {
   }
 
   private csv(dataset: DatasetName, query: SheetsExportQuery | IndicatorsExportQuery | SeriesExportQuery, reply: FastifyReply): string {
-    const body = toCsv(DATASETS[dataset].map((c) => c.name), this.rows(dataset, query));
+    const body = toCsv(DATASETS[dataset], this.rows(dataset, query));
     void reply.header('content-type', CSV_TYPE).header('content-disposition', `inline; filename="${dataset}.csv"`);
     return body;
   }
@@ -49,4 +51,24 @@ export class ExportsController {
   @Get('series.json') @Allow('public') @Header('cache-control', 'public, max-age=60')
   @ApiOperation({ summary: 'Series as JSON records' })
   seriesJson(@Query() q: SeriesExportQuery) { return this.rows('series', q); }
+
+  @Get('sheets.schema.json') @Allow('public') @Header('cache-control', 'public, max-age=3600')
+  @ApiOperation({ summary: 'Frictionless Table Schema of sheets.csv: field types, formats, constraints, missing values, primary key' })
+  sheetsSchema() { return tableSchema('sheets'); }
+
+  @Get('indicators.schema.json') @Allow('public') @Header('cache-control', 'public, max-age=3600')
+  @ApiOperation({ summary: 'Frictionless Table Schema of indicators.csv' })
+  indicatorsSchema() { return tableSchema('indicators'); }
+
+  @Get('series.schema.json') @Allow('public') @Header('cache-control', 'public, max-age=3600')
+  @ApiOperation({ summary: 'Frictionless Table Schema of series.csv' })
+  seriesSchema() { return tableSchema('series'); }
+
+  @Get('catalog.jsonld') @Allow('public') @ApiProduces('application/ld+json') @Header('cache-control', 'public, max-age=60')
+  @ApiOperation({ summary: 'DCAT-AP catalogue (JSON-LD): a dataset per export, CSV and JSON distributions, Table Schemas, licence, temporal coverage per roadmap version' })
+  catalog(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    void reply.header('content-type', 'application/ld+json; charset=utf-8');
+    // Portals harvest absolute URLs: they are those the catalogue was asked through.
+    return dcatCatalog(this.facts.read(), `${req.protocol}://${req.host}`);
+  }
 }

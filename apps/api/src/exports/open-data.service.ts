@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { compareVersionLabels, finalTarget, invalid, isCalendarDate, parseVersionLabel, REGION_CODE, TERRITORIES } from '#domain';
-import { IndicatorSeriesReadModel, RoadmapsReadModel, SheetsReadModel, type RoadmapEnjeu, type SheetView } from '#projections';
+import { EventFeedReadModel, IndicatorSeriesReadModel, RoadmapsReadModel, SheetsReadModel, type RoadmapEnjeu, type SheetView } from '#projections';
 import type { Target } from '#domain';
 import type { CsvValue } from './csv-writer.js';
+import type { CatalogFacts } from './dcat-catalog.js';
 
 export type Row = Record<string, CsvValue>;
 
@@ -114,5 +115,24 @@ export class OpenDataExports {
       });
     }
     return out.sort((a, b) => a.order.localeCompare(b.order)).map(({ order: _order, ...row }) => row);
+  }
+}
+
+/** The facts the DCAT catalogue states: roadmaps and their versions, and the time of the last event. */
+@Injectable()
+export class OpenDataCatalogFacts {
+  constructor(
+    @Inject(RoadmapsReadModel) private readonly roadmaps: RoadmapsReadModel,
+    @Inject(EventFeedReadModel) private readonly feed: EventFeedReadModel,
+  ) {}
+
+  read(): CatalogFacts {
+    return {
+      roadmaps: this.roadmaps.list().map((r) => ({
+        roadmapId: r.roadmapId, title: r.title, regionName: r.region.name ?? '',
+        versions: r.versions.map(({ version, status, adoptedOn }) => ({ version, status, adoptedOn })),
+      })),
+      lastRecordedAt: this.feed.lastRecordedAt(),
+    };
   }
 }

@@ -18,6 +18,7 @@ export interface FeedQuery {
 /** The event feed read model (EventFeedProjection): one line per event, paged by log position. */
 export class EventFeedReadModel {
   private readonly statements = new Map<string, Statement>();
+  private last: Statement | null = null;
 
   constructor(private readonly db: Database) {}
 
@@ -30,5 +31,11 @@ export class EventFeedReadModel {
     let st = this.statements.get(sql);
     if (!st) this.statements.set(sql, (st = this.db.prepare(sql)));
     return st.all({ after: q.after, actor: q.actor ?? null, type: q.type ?? null, limit: q.limit }) as FeedEntry[];
+  }
+
+  /** When the last event was recorded (what the open-data catalogue calls its modification date); null for an empty log. */
+  lastRecordedAt(): string | null {
+    this.last ??= this.db.prepare('SELECT recordedAt FROM event_feed ORDER BY position DESC LIMIT 1').pluck();
+    return (this.last.get() as string | undefined) ?? null;
   }
 }

@@ -1,0 +1,186 @@
+import PDFDocument from 'pdfkit';
+import { assessmentLayout, cellText, type AssessmentDocumentInput, type LayoutBlock, type LayoutChart, type LayoutTable } from './assessment-layout.renderer.js';
+
+export const PDF_MEDIA_TYPE = 'application/pdf';
+
+const MARGIN = 50;
+const FONT = 'Helvetica';
+const BOLD = 'Helvetica-Bold';
+const ITALIC = 'Helvetica-Oblique';
+const CELL_PAD = 3;
+const TABLE_SIZE = 7.5;
+
+/**
+ * The standard PDF fonts speak WinAnsi: the few characters of the wording outside it are spelt with
+ * ones inside, instead of being dropped silently.
+ */
+const pdfText = (text: string) => text.replace(/→/g, '->').replace(/≥/g, '>=').replace(/\u202f/g, ' ');
+
+type Doc = InstanceType<typeof PDFDocument>;
+
+class Writer {
+  constructor(private readonly doc: Doc) {}
+
+  private get width() { return this.doc.page.width - 2 * MARGIN; }
+  private get bottom() { return this.doc.page.height - MARGIN; }
+
+  /** Starts a new page when `height` more points do not fit on this one. */
+  private room(height: number): void {
+    if (this.doc.y + height > this.bottom) this.doc.addPage();
+  }
+
+  heading(level: 1 | 2 | 3, text: string): void {
+    const size = level === 1 ? 16 : level === 2 ? 13 : 11;
+    this.room(size * 3);
+    this.doc.moveDown(level === 1 ? 0 : 0.6).font(BOLD).fontSize(size).fillColor(level === 2 ? '#1f3b63' : 'black')
+      .text(pdfText(text), MARGIN, this.doc.y, { width: this.width });
+    this.doc.moveDown(0.3).fillColor('black');
+  }
+
+  paragraph(text: string, style?: 'note' | 'strong'): void {
+    this.doc.font(style === 'strong' ? BOLD : style === 'note' ? ITALIC : FONT).fontSize(9.5).fillColor(style === 'note' ? '#555555' : 'black')
+      .text(pdfText(text), MARGIN, this.doc.y, { width: this.width });
+    this.doc.moveDown(0.3).fillColor('black');
+  }
+
+  table(t: LayoutTable): void {
+    const total = t.columns.reduce((s, c) => s + c.width, 0);
+    const widths = t.columns.map((c) => (c.width / total) * this.width);
+    const rowHeight = (cells: string[], font: string, size = TABLE_SIZE) => {
+      this.doc.font(font).fontSize(size);
+      return Math.max(...cells.map((text, k) => this.doc.heightOfString(text, { width: widths[k]! - 2 * CELL_PAD }))) + 2 * CELL_PAD;
+    };
+    const drawRow = (cells: string[], font: string, header: boolean) => {
+      const size = header ? headerSize : TABLE_SIZE;
+      const h = rowHeight(cells, font, size);
+      const top = this.doc.y;
+      let left = MARGIN;
+      cells.forEach((text, k) => {
+        const w = widths[k]!;
+        if (header) this.doc.rect(left, top, w, h).fill('#e8edf3');
+        this.doc.rect(left, top, w, h).lineWidth(0.4).stroke('#999999');
+        this.doc.fillColor('black').font(font).fontSize(size)
+          .text(text, left + CELL_PAD, top + CELL_PAD, { width: w - 2 * CELL_PAD, align: !header && t.columns[k]?.numeric ? 'right' : 'left' });
+        left += w;
+      });
+      this.doc.x = MARGIN;
+      this.doc.y = top + h;
+    };
+    const header = t.columns.map((c) => pdfText(c.title));
+    const headerSize = this.fittingSize(header, widths);
+    const headerHeight = rowHeight(header, BOLD, headerSize);
+    const rows = t.rows.map((r) => r.map((v) => pdfText(cellText(v))));
+    this.doc.font(ITALIC).fontSize(8.5);
+    this.room(this.doc.heightOfString(pdfText(t.caption)) + headerHeight + (rows[0] ? rowHeight(rows[0], FONT) : 0) + 8);
+    this.doc.text(pdfText(t.caption), MARGIN, this.doc.y, { width: this.width });
+    this.doc.moveDown(0.2);
+    drawRow(header, BOLD, true);
+    for (const row of rows) {
+      // The header is repeated on each page the table runs onto.
+      if (this.doc.y + rowHeight(row, FONT) > this.bottom) { this.doc.addPage(); drawRow(header, BOLD, true); }
+      drawRow(row, FONT, false);
+    }
+    this.doc.moveDown(0.6);
+  }
+
+  /** The header size at which no word of a column title has to be cut (narrow figure columns have long titles). */
+  private fittingSize(titles: string[], widths: number[]): number {
+    this.doc.font(BOLD).fontSize(TABLE_SIZE);
+    const scale = Math.min(1, ...titles.flatMap((t, k) => t.split(/\s+/).map((word) => (widths[k]! - 2 * CELL_PAD) * 0.92 / this.doc.widthOfString(word))));
+    return Math.max(5, Math.floor(TABLE_SIZE * scale * 10) / 10);
+  }
+
+  /** Page numbers, written once every page exists (the pages are buffered). */
+  footers(title: string): void {
+    const range = this.doc.bufferedPageRange();
+    for (let k = range.start; k < range.start + range.count; k++) {
+      this.doc.switchToPage(k);
+      // Below the bottom margin: lift it for the footer, else PDFKit would start a new page.
+      const bottom = this.doc.page.margins.bottom;
+      this.doc.page.margins.bottom = 0;
+      this.doc.font(FONT).fontSize(7).fillColor('#555555')
+        .text(pdfText(`${title} — page ${k + 1} / ${range.count}`), MARGIN, this.doc.page.height - MARGIN + 16, { width: this.width, align: 'center', lineBreak: false });
+      this.doc.page.margins.bottom = bottom;
+    }
+  }
+
+  /** Horizontal bars drawn with vector operations: one per label, stacked segments, an optional mark (the target). */
+  chart(c: LayoutChart): void {
+    const labelWidth = this.width * 0.32;
+    const noteWidth = this.width * 0.22;
+    const barWidth = this.width - labelWidth - noteWidth - 12;
+    const barHeight = 9;
+    const step = 14;
+    const legends = [...new Map(c.bars.flatMap((b) => b.segments).map((s) => [s.legend, s.colour])).entries()];
+    this.room(30 + Math.min(c.bars.length, 4) * step);
+    this.doc.font(ITALIC).fontSize(8.5).text(pdfText(c.title), MARGIN, this.doc.y, { width: this.width });
+    this.doc.moveDown(0.3);
+    for (const bar of c.bars) {
+      this.room(step + 4);
+      const top = this.doc.y;
+      this.doc.font(FONT).fontSize(7.5).fillColor('black').text(pdfText(bar.label), MARGIN, top + 1, { width: labelWidth - 6, height: step, ellipsis: true, lineBreak: false });
+      let left = MARGIN + labelWidth;
+      this.doc.rect(left, top, barWidth, barHeight).fill('#f1f1f1');
+      for (const s of bar.segments) {
+        const w = (Math.max(0, s.value) / c.scale) * barWidth;
+        if (w > 0) this.doc.rect(left, top, w, barHeight).fill(s.colour);
+        left += w;
+      }
+      if (bar.mark !== null) {
+        const x = MARGIN + labelWidth + (bar.mark / c.scale) * barWidth;
+        this.doc.moveTo(x, top - 2).lineTo(x, top + barHeight + 2).lineWidth(1).stroke('black');
+      }
+      this.doc.fillColor('black').text(pdfText(bar.note), MARGIN + labelWidth + barWidth + 8, top + 1, { width: noteWidth, lineBreak: false });
+      this.doc.x = MARGIN;
+      this.doc.y = top + step;
+    }
+    if (legends.length > 1 || c.bars.some((b) => b.mark !== null)) {
+      let left = MARGIN + labelWidth;
+      const top = this.doc.y + 2;
+      this.doc.font(FONT).fontSize(7);
+      for (const [legend, colour] of legends.length > 1 ? legends : []) {
+        this.doc.rect(left, top, 8, 7).fill(colour);
+        this.doc.fillColor('black').text(pdfText(legend), left + 11, top, { lineBreak: false });
+        left += 11 + this.doc.widthOfString(legend) + 12;
+      }
+      if (c.bars.some((b) => b.mark !== null)) this.doc.fillColor('black').text('| trait noir : la cible', left, top, { lineBreak: false });
+      this.doc.x = MARGIN;
+      this.doc.y = top + 12;
+    }
+    this.doc.moveDown(0.6);
+  }
+}
+
+function write(doc: Doc, title: string, blocks: readonly LayoutBlock[]): void {
+  const w = new Writer(doc);
+  for (const b of blocks) {
+    if (b.kind === 'heading') w.heading(b.level, b.text);
+    else if (b.kind === 'paragraph') w.paragraph(b.text, b.style);
+    else if (b.kind === 'table') w.table(b);
+    else w.chart(b);
+  }
+  w.footers(title);
+}
+
+/**
+ * The assessment as a PDF. The standard Helvetica fonts are referenced, not embedded (nothing to
+ * subset with random tags); the creation and modification dates are the document's day, and the
+ * file identifier, which PDFKit derives from the info dictionary, follows from them.
+ */
+export function renderPdf(a: AssessmentDocumentInput): Promise<Uint8Array> {
+  const layout = assessmentLayout(a);
+  const day = new Date(`${layout.date}T00:00:00Z`);
+  const doc = new PDFDocument({
+    size: 'A4', margin: MARGIN, bufferPages: true, lang: 'fr-FR', displayTitle: true,
+    info: { Title: layout.title, Subject: layout.subject, Creator: 'scoran-tracker', Producer: 'scoran-tracker (PDFKit)', CreationDate: day, ModDate: day },
+  });
+  const chunks: Buffer[] = [];
+  const done = new Promise<Uint8Array>((resolve, reject) => {
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    doc.on('error', reject);
+  });
+  write(doc, `Bilan de la version ${a.version}`, layout.blocks);
+  doc.end();
+  return done;
+}
