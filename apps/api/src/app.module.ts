@@ -12,6 +12,7 @@ import { ExportsModule } from './exports/exports.module.js';
 import { HealthController } from './health/health.controller.js';
 import { ReadinessIndicators } from './health/readiness.indicators.js';
 import { HistoryModule } from './history/history.module.js';
+import { ReportingModule } from './reporting/reporting.module.js';
 import { ProblemFilter } from './http/exception.filter.js';
 import { HttpHooks } from './http/http-hooks.provider.js';
 import { StrictValidationPipe } from './http/validation.pipe.js';
@@ -40,6 +41,7 @@ export class AppModule {
         MetricsModule.forTracker(tracker),
         ExportsModule.forTracker(tracker),
         DashboardModule.forTracker(tracker),
+        ReportingModule.forTracker(tracker),
       ],
       controllers: [HealthController, EventsController, TokensController],
       providers: [

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { IndicatorFrequencyController, OrganisationReportingController } from './reporting.controller.js';
+import { ReportImport } from './report-import.service.js';
+import { ReportingReads } from './reporting-reads.service.js';
+
+/** Pilots report from a spreadsheet and see what is due; the secretariat sets reporting frequencies. */
+@Module({ controllers: [OrganisationReportingController, IndicatorFrequencyController], providers: [ReportingReads, ReportImport] })
+export class ReportingModule {}
