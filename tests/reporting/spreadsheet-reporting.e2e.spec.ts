@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { zipSync } from 'fflate';
 import ICAL from 'ical.js';
-import { createFixture } from '../api/roadmap-fixture.js';
+import { createFixture } from '../support/roadmap-fixture.js';
 import { fillTemplate, type TemplateEdits } from '../support/spreadsheet-filler.js';
 import { ADMIN_TOKEN, startTestApp, type RunningApp } from '../support/test-app.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import ICAL from 'ical.js';
 import { dueItems, overdueItems } from './due.js';
-import { indicator, report, sheet } from './fixtures.spec-helper.js';
+import { indicator, report, sheet } from '../../../tests/support/reporting-facts.js';
 import { dueCalendar, foldLine, writeCalendar } from './icalendar.js';
 import { median, percentile, reportingLag } from './reporting-lag.js';
 

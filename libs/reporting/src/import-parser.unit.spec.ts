@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import ExcelJS from 'exceljs';
 import { zipSync } from 'fflate';
-import { indicator, report, sheet } from './fixtures.spec-helper.js';
+import { indicator, report, sheet } from '../../../tests/support/reporting-facts.js';
 import { columnLetter, DEFAULT_IMPORT_LIMITS, parseReportFile, ReportFileRefused } from './import-parser.js';
 import { planImport } from './import-plan.js';
 import { importedReportId } from './report-ids.js';

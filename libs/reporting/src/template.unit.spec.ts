@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import ExcelJS from 'exceljs';
-import { indicator, report, sheet } from './fixtures.spec-helper.js';
+import { indicator, report, sheet } from '../../../tests/support/reporting-facts.js';
 import { IDS_SHEET_NAME, rowKeyOf, TEMPLATE_COLUMNS, templateCsvTable, templateRows, TEMPLATE_SHEET_NAME } from './template.js';
 import { writeTemplateXlsx } from './template-xlsx.js';
 

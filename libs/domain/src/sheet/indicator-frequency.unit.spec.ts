@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { given } from '../shared/decider.spec-helper.js';
+import { given } from '../../../../tests/support/decider-scenario.js';
 import type { SheetCommand } from './sheet.commands.js';
 import { sheetDecider } from './sheet.decider.js';
 import type { SheetEvent } from './sheet.events.js';

@@ -1,4 +1,4 @@
-import type { IndicatorFacts, ReportFact, SheetFacts } from './sheet-facts.js';
+import type { IndicatorFacts, ReportFact, SheetFacts } from '#reporting';
 
 export const report = (over: Partial<ReportFact> & Pick<ReportFact, 'observedOn'>): ReportFact => ({
   reportId: `r-${over.observedOn}-${over.territory ?? ''}-${over.zone ?? ''}`, value: 1, territory: null, zone: null, recordedAt: `${over.observedOn}T12:00:00.000Z`, ...over,
