@@ -13,6 +13,7 @@ import { ExportsModule } from './exports/exports.module.js';
 import { HealthController } from './health/health.controller.js';
 import { ReadinessIndicators } from './health/readiness.indicators.js';
 import { HistoryModule } from './history/history.module.js';
+import { ReportingModule } from './reporting/reporting.module.js';
 import { ProblemFilter } from './http/exception.filter.js';
 import { HttpHooks } from './http/http-hooks.provider.js';
 import { StrictValidationPipe } from './http/validation.pipe.js';
@@ -42,6 +43,7 @@ export class AppModule {
         ExportsModule.forTracker(tracker),
         DashboardModule.forTracker(tracker),
         EventStreamModule.forTracker(tracker),
+        ReportingModule.forTracker(tracker),
       ],
       controllers: [HealthController, EventsController, TokensController],
       providers: [

@@ -10,6 +10,7 @@ import type { StartupHook } from './infrastructure/tracker.module.js';
 import { createLogger, NestPinoLogger } from './http/logger.js';
 import { registerDashboardAssets } from './dashboard/dashboard-assets.js';
 import { instrumentHttp } from './metrics/http-metrics.hook.js';
+import fastifyMultipart from '@fastify/multipart';
 
 /** Builds the HTTP application (used by main.ts and by the end-to-end tests). */
 export async function createApp(config: AppConfig, hooks: StartupHook[] = []): Promise<NestFastifyApplication> {
@@ -21,6 +22,8 @@ export async function createApp(config: AppConfig, hooks: StartupHook[] = []): P
   // Input guards, rate limit and idempotency are added by the module itself (HttpHooks).
   registerSecurityHeaders(app.getHttpAdapter().getInstance());
   if (config.role === 'query') registerReadOnly(app.getHttpAdapter().getInstance());
+  // Uploaded files (a filled reporting template) are capped like any other body.
+  await app.register(fastifyMultipart as never, { limits: { fileSize: config.bodyLimitBytes, files: 1, fields: 10, parts: 11 } });
   instrumentHttp(app);
   await registerDashboardAssets(app);
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins });

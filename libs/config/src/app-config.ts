@@ -19,6 +19,8 @@ export interface AppConfig {
   /** Writes per minute and token; 0 turns rate limiting off. */
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
+  /** Data rows a reporting file may hold (413 beyond). */
+  importMaxRows: number;
   corsOrigins: string[];
   logLevel: string;
   /** Seed the real roadmap into an empty store at start. */
@@ -74,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     adminToken,
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 6000, 0, 10_000_000, problems),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576, problems),
+    importMaxRows: integer(env, 'IMPORT_MAX_ROWS', 20_000, 1, 1_000_000, problems),
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     logLevel: env.LOG_LEVEL ?? 'info',
     seedOnStart: (env.SEED_ON_START ?? 'true') !== 'false',

@@ -6,6 +6,7 @@ export * from './shared/territory.js';
 export * from './shared/dated.js';
 export * from './shared/quantity.js';
 export * from './shared/scope.js';
+export * from './shared/frequency.js';
 export * from './shared/decider.js';
 export * from './shared/text-limits.js';
 export * from './sheet/sheet.events.js';

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { RoadmapCommands, type CommandMetadata, type SheetCommandInput } from '#application';
 import { compareVersionLabels, DomainError, parsePeriod, roadmapDecider, roadmapStream, sheetDecider, sheetStream, type IndicatorDefinition, type SheetState } from '#domain';
+import { deterministicId } from '#event-store';
 import { loadSeed, type Provenance, type SeedIndicator, type SeedSet } from './seed-files.js';
 
 export const SEED_ACTOR = 'secretariat';
@@ -19,7 +19,7 @@ export interface SeedResult {
 const ALREADY_DONE = new Set(['roadmap_exists', 'version_exists', 'version_already_adopted', 'sheet_exists', 'report_exists', 'milestone_already_reached', 'already_in_version', 'indicator_exists', 'sheet_closed']);
 
 /** A report id that is the same on every run, so that a second import recognises what it wrote. */
-const reportIdOf = (...parts: unknown[]) => `seed-${createHash('sha256').update(parts.map(String).join('|')).digest('hex').slice(0, 24)}`;
+const reportIdOf = (...parts: unknown[]) => deterministicId('seed', ...parts);
 
 const adoptionLabel = (v: SeedSet['roadmap']['versions'][number]): string => {
   if (!v.adoptedOn) return String(v.year);

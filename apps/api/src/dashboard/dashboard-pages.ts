@@ -3,7 +3,7 @@ import type { SheetView } from '#projections';
 import type { SeriesPoint } from '../infrastructure/read-models.service.js';
 import type { RoadmapInfo, SheetListItem, TerritorialFigure } from './dashboard-data.service.js';
 import { html, type SafeHtml } from './html.js';
-import { EVENT_FR, formatDay, formatInstant, formatNumber, formatValue, KIND_FR, REASON_FR, STATUS_FR, UNIT_FR, ZONE_FR } from './labels-fr.js';
+import { EVENT_FR, FREQUENCY_FR, formatDay, formatInstant, formatNumber, formatValue, KIND_FR, REASON_FR, STATUS_FR, UNIT_FR, ZONE_FR } from './labels-fr.js';
 import { organisationName } from './organisation-names.js';
 import { link, type PageContext } from './page-layout.js';
 import { barChart, lineChart, milestoneTimeline, type LineSeries } from './svg-charts.js';
@@ -115,6 +115,7 @@ function describeEvent(doc: SheetView, e: { type: string; data: Record<string, a
     case 'ProjectAbandoned': return `Le ${formatDay(d.effectiveOn)} (${REASON_FR[d.reason] ?? d.reason}) — ${d.explanation}`;
     case 'SheetRetired': return `En ${d.version} (${REASON_FR[d.reason] ?? d.reason})${d.mergedInto ? `, fusionnée dans ${d.mergedInto}` : ''} — ${d.explanation}`;
     case 'SheetCarriedOver': return `De ${d.fromVersion} vers ${d.toVersion}`;
+    case 'IndicatorFrequencySet': return `${indName(d.indicatorId)} : ${d.frequency ? `saisie ${FREQUENCY_FR[d.frequency] ?? d.frequency}` : 'sans fréquence'}`;
     default: return '';
   }
 }

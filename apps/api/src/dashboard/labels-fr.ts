@@ -9,11 +9,13 @@ export const EVENT_FR: Record<string, string> = {
   IndicatorTargetSet: 'Cible fixée', IndicatorReported: 'Valeur publiée', IndicatorReportCorrected: 'Valeur corrigée',
   MilestoneReached: 'Jalon atteint', MilestoneRescheduled: 'Jalon replanifié', ProjectCompleted: 'Projet terminé',
   ProjectAbandoned: 'Projet abandonné', SheetRetired: 'Fiche retirée', SheetCarriedOver: 'Fiche reconduite',
+  IndicatorFrequencySet: 'Fréquence de saisie fixée',
 };
 export const REASON_FR: Record<string, string> = {
   completed: 'achevée', not_renewed: 'non reconduite', insufficient_partners: 'partenaires insuffisants', merged: 'fusionnée',
   out_of_scope: 'hors périmètre', no_funding: 'absence de financement', other: 'autre motif',
 };
+export const FREQUENCY_FR: Record<string, string> = { monthly: 'mensuelle', quarterly: 'trimestrielle', yearly: 'annuelle', once: 'unique' };
 export const ZONE_FR: Record<string, string> = { privee: 'Zone privée', publique: 'Zone publique', amel: 'AMEL' };
 
 const numberFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });

@@ -1,6 +1,7 @@
 import type { AbandonReason, IndicatorDefinition, MilestoneDefinition, RetireReason, SheetFields } from './sheet.events.js';
 import type { Target } from './sheet.events.js';
 import type { CommandClock } from '../shared/decider.js';
+import type { ReportingFrequency } from '../shared/frequency.js';
 
 interface Ctx {
   metadata: CommandClock;
@@ -35,6 +36,8 @@ export type CarryOverSheet = {
   data: { toVersion: string; changes?: Partial<SheetFields>; addedIndicators?: IndicatorDefinition[]; addedMilestones?: MilestoneDefinition[] };
 } & Ctx;
 
+export type SetIndicatorFrequency = { type: 'SetIndicatorFrequency'; data: { indicatorId: string; frequency: ReportingFrequency | null } } & Ctx;
+
 export type SheetCommand =
   | CreateSheet
   | ReviseSheet
@@ -48,4 +51,5 @@ export type SheetCommand =
   | CompleteProject
   | AbandonProject
   | RetireSheet
-  | CarryOverSheet;
+  | CarryOverSheet
+  | SetIndicatorFrequency;

@@ -2,6 +2,7 @@ import { assertCalendarDate } from '../shared/calendar.js';
 import type { Decider } from '../shared/decider.js';
 import { isSlug, todayOf } from '../shared/decider.js';
 import { conflict, invalid, notFound, ruleBroken } from '../shared/domain-error.js';
+import { assertReportingFrequency, type ReportingFrequency } from '../shared/frequency.js';
 import { parsePeriod } from '../shared/period.js';
 import { isTerritory } from '../shared/territory.js';
 import { optionalText, requireText, TEXT_LIMITS } from '../shared/text-limits.js';
@@ -36,6 +37,8 @@ export interface IndicatorState {
   /** Sorted by day (see indicator-targets.ts). */
   targets: Target[];
   reports: Map<string, ReportState>;
+  /** Absent until the secretariat sets one. */
+  frequency?: ReportingFrequency | null;
 }
 
 export interface MilestoneState {
@@ -141,6 +144,11 @@ export function evolveSheet(state: SheetState, event: SheetEvent): SheetState {
       return { ...state, status: 'abandoned' };
     case 'SheetRetired':
       return { ...state, status: state.status === 'active' ? 'retired' : state.status, retired: { version: event.data.version, reason: event.data.reason } };
+    case 'IndicatorFrequencySet': {
+      const ind = state.indicators.get(event.data.indicatorId);
+      if (ind) ind.frequency = event.data.frequency;
+      return state;
+    }
     case 'SheetCarriedOver': {
       const d = event.data;
       const fields = { ...state.fields, ...d.changes };
@@ -318,6 +326,14 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
       checkTarget(ind.unit, command.data.target, 'target');
       return [{ type: 'IndicatorTargetSet', data: { sheetId, indicatorId: ind.indicatorId, target: { ...command.data.target, label: command.data.target.label ?? null } } }];
     }
+    case 'SetIndicatorFrequency': {
+      requireOpen(state);
+      const ind = requireIndicator(state, command.data.indicatorId);
+      const frequency = assertReportingFrequency('frequency', command.data.frequency);
+      const previous = ind.frequency ?? null;
+      if (frequency === previous) throw ruleBroken('same_frequency', `indicator ${ind.indicatorId} is already reported ${frequency ?? 'without a frequency'}`, { indicatorId: ind.indicatorId });
+      return [{ type: 'IndicatorFrequencySet', data: { sheetId, indicatorId: ind.indicatorId, frequency, previous } }];
+    }
     case 'ReportIndicator': {
       requireOpen(state);
       const d = command.data;
@@ -423,7 +439,7 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
 export const sheetDecider: Decider<SheetCommand, SheetEvent, SheetState> = {
   name: 'sheet',
   // Bump when SheetState's shape or evolveSheet changes: snapshots of another version are folded afresh.
-  snapshotSchemaVersion: 1,
+  snapshotSchemaVersion: 2,
   initialState: initialSheetState,
   evolve: evolveSheet,
   decide: decideSheet,

@@ -1,3 +1,4 @@
+import type { ReportingFrequency } from '../shared/frequency.js';
 import type { Unit } from '../shared/units.js';
 
 export type SheetKind = 'animation' | 'projet';
@@ -68,6 +69,11 @@ export type SheetRevised = { type: 'SheetRevised'; data: { sheetId: string; chan
 export type IndicatorAdded = { type: 'IndicatorAdded'; data: { sheetId: string; indicator: IndicatorDefinition } };
 export type MilestoneAdded = { type: 'MilestoneAdded'; data: { sheetId: string; milestone: MilestoneDefinition } };
 export type IndicatorTargetSet = { type: 'IndicatorTargetSet'; data: { sheetId: string; indicatorId: string; target: Target } };
+/** How often the indicator is to be reported from now on (null: no frequency); set by the secretariat. */
+export type IndicatorFrequencySet = {
+  type: 'IndicatorFrequencySet';
+  data: { sheetId: string; indicatorId: string; frequency: ReportingFrequency | null; previous: ReportingFrequency | null };
+};
 export type IndicatorReported = {
   type: 'IndicatorReported';
   data: {
@@ -116,13 +122,14 @@ export type SheetEvent =
   | ProjectCompleted
   | ProjectAbandoned
   | SheetRetired
-  | SheetCarriedOver;
+  | SheetCarriedOver
+  | IndicatorFrequencySet;
 
 export type SheetEventType = SheetEvent['type'];
 export const SHEET_EVENT_TYPES: readonly SheetEventType[] = [
   'SheetCreated', 'SheetRevised', 'IndicatorAdded', 'MilestoneAdded', 'IndicatorTargetSet', 'IndicatorReported',
   'IndicatorReportCorrected', 'MilestoneReached', 'MilestoneRescheduled', 'ProjectCompleted', 'ProjectAbandoned',
-  'SheetRetired', 'SheetCarriedOver',
+  'SheetRetired', 'SheetCarriedOver', 'IndicatorFrequencySet',
 ];
 
 const SHEET_STREAM_PREFIX = 'sheet-';

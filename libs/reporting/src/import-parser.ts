@@ -1,0 +1,358 @@
+import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { isTerritory, TEXT_LIMITS } from '#domain';
+import { dateToDay, excelSerialToDay, parseDayText, parseDecimalText, parseQualifier, type Qualifier } from './cell-values.js';
+import { CSV_ID_COLUMNS, IDS_SHEET_NAME, TEMPLATE_COLUMNS, TEMPLATE_SHEET_NAME } from './template.js';
+import { checkZip, DEFAULT_ZIP_LIMITS, type ZipLimits, type ZipProblem } from './zip-guard.js';
+import { NotAZip, zipEntries } from './zip-entries.js';
+
+export interface ImportLimits {
+  /** Data rows (the header excluded) a file may hold. */
+  maxRows: number;
+  zip: ZipLimits;
+}
+
+export const DEFAULT_IMPORT_LIMITS: ImportLimits = { maxRows: 20_000, zip: DEFAULT_ZIP_LIMITS };
+
+/**
+ * The whole file is refused: nothing of it is read further, nothing is written. `status` is the
+ * HTTP answer it calls for (415 not a spreadsheet, 413 too big, 422 unusable as a template).
+ */
+export class ReportFileRefused extends Error {
+  constructor(
+    readonly status: 400 | 413 | 415 | 422,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'ReportFileRefused';
+  }
+}
+
+/** A row of the file that carries a report to decide. */
+export interface ParsedReport {
+  row: number;
+  rowKey: string;
+  sheetId: string;
+  indicatorId: string;
+  territory: string | null;
+  zone: string | null;
+  value: number;
+  observedOn: string;
+  qualifier: Qualifier | null;
+  comment: string | null;
+}
+
+/** A row the file itself makes unusable: the column named is the first cell found wrong. */
+export interface RefusedRow {
+  row: number;
+  rowKey: string | null;
+  column: string | null;
+  columnName: string | null;
+  code: string;
+  message: string;
+}
+
+export interface ParsedFile {
+  format: 'xlsx' | 'csv';
+  reports: ParsedReport[];
+  refused: RefusedRow[];
+  /** Rows with nothing filled in (a template row the pilot did not report on, or a blank line). */
+  emptyRows: number[];
+  /** Columns the template does not have: not read. */
+  ignoredColumns: Array<{ column: string; header: string }>;
+  /** Header → column letter, as the file has them (a pilot may have moved columns). */
+  columns: Record<string, string>;
+}
+
+type Cell =
+  | { kind: 'empty' }
+  | { kind: 'text'; text: string }
+  | { kind: 'number'; value: number }
+  | { kind: 'date'; value: Date }
+  | { kind: 'boolean'; value: boolean }
+  | { kind: 'formula'; formula: string }
+  | { kind: 'error'; text: string };
+
+interface GridRow {
+  number: number;
+  hidden: boolean;
+  cells: (column: number) => Cell;
+}
+
+/** Both formats read into this shape, so that one set of rules applies to both. */
+interface Grid {
+  format: 'xlsx' | 'csv';
+  headers: Map<number, string>;
+  rows: GridRow[];
+  date1904: boolean;
+  /** Row key → ids, from the hidden worksheet (xlsx); null when the ids are columns (csv). */
+  ids: Map<string, { sheetId: string; indicatorId: string; territory: string | null; zone: string | null }> | null;
+}
+
+const ZIP_MESSAGES: Record<ZipProblem['code'], (p: any, l: ZipLimits) => string> = {
+  too_many_entries: (p, l) => `the file holds ${p.entries} zip entries; at most ${l.maxEntries} are accepted`,
+  uncompressed_too_large: (p, l) => `the file would inflate to ${p.bytes} bytes; at most ${l.maxUncompressedBytes} are accepted`,
+  compression_ratio: (p, l) => `zip entry ${p.entry} is compressed ${p.ratio} times; at most ${l.maxCompressionRatio} is accepted`,
+  size_mismatch: (p) => `zip entry ${p.entry} does not inflate to the size it declares`,
+  unsupported_compression: (p) => `zip entry ${p.entry} uses a compression method other than deflate`,
+  corrupt: (p) => `zip entry ${p.entry} is corrupt`,
+};
+
+/** Column letters as spreadsheets show them: 1 → A, 27 → AA. */
+export function columnLetter(index: number): string {
+  let s = '';
+  for (let n = index; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
+
+const isZip = (b: Buffer) => b.length >= 4 && b.readUInt32LE(0) === 0x04034b50;
+const isOle2 = (b: Buffer) => b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]));
+
+/**
+ * Reads a filled template, .xlsx or .csv (told apart by their bytes, not by their name), into the
+ * reports it carries and the rows it refuses. Refuses the whole file for what makes it unreadable
+ * or unsafe (ReportFileRefused); refuses single rows for what is wrong in them.
+ *
+ * Decisions a pilot should know:
+ * - a formula is refused (its row, naming the column): the tracker records what was observed, not a
+ *   computation whose inputs it does not have; type the value instead;
+ * - merged cells refuse the file: which row a merged value belongs to is a guess;
+ * - a hidden row that holds a value is refused (its row), not imported: nothing the pilot cannot
+ *   see in the file is written; an empty hidden row is an empty row;
+ * - rows with nothing filled are skipped and listed; columns the template lacks are ignored and listed.
+ */
+export async function parseReportFile(bytes: Buffer, limits: ImportLimits = DEFAULT_IMPORT_LIMITS): Promise<ParsedFile> {
+  if (bytes.length === 0) throw new ReportFileRefused(400, 'empty_file', 'the file is empty');
+  const grid = isZip(bytes) ? await readXlsx(bytes, limits) : await readCsv(bytes);
+  const dataRows = grid.rows.length;
+  if (dataRows > limits.maxRows) {
+    throw new ReportFileRefused(413, 'too_many_rows', `the file holds ${dataRows} rows; at most ${limits.maxRows} are accepted`, { rows: dataRows, maxRows: limits.maxRows });
+  }
+  return readRows(grid);
+}
+
+async function readXlsx(bytes: Buffer, limits: ImportLimits): Promise<Grid> {
+  let problem: ZipProblem | null;
+  try {
+    problem = checkZip(bytes, limits.zip);
+    if (!problem && !zipEntries(bytes).some((e) => e.name === 'xl/workbook.xml')) {
+      throw new ReportFileRefused(415, 'not_a_spreadsheet', 'the file is a zip archive but not an .xlsx workbook (an .ods or .docx is not accepted)');
+    }
+  } catch (error) {
+    if (error instanceof NotAZip) throw new ReportFileRefused(415, 'not_a_spreadsheet', `the file is not a readable .xlsx: ${error.message}`);
+    throw error;
+  }
+  if (problem) {
+    const status = problem.code === 'corrupt' || problem.code === 'unsupported_compression' ? 415 : 413;
+    throw new ReportFileRefused(status, status === 413 ? 'zip_bomb' : 'not_a_spreadsheet', ZIP_MESSAGES[problem.code](problem, limits.zip), { ...problem, reason: problem.code });
+  }
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+  } catch {
+    throw new ReportFileRefused(415, 'not_a_spreadsheet', 'the file is a zip archive but not a readable .xlsx workbook (an .ods or .docx is not accepted)');
+  }
+  const sheet = workbook.getWorksheet(TEMPLATE_SHEET_NAME) ?? workbook.worksheets.find((w) => w.state === 'visible' && w.name !== IDS_SHEET_NAME);
+  if (!sheet) throw new ReportFileRefused(422, 'missing_worksheet', `the workbook has no worksheet "${TEMPLATE_SHEET_NAME}"`);
+  if (sheet.hasMerges) {
+    const ranges = sheet.model.merges;
+    throw new ReportFileRefused(422, 'merged_cells', `merged cells are not accepted (${ranges.slice(0, 10).join(', ')}): unmerge them so that each value has its own row`, { ranges });
+  }
+  const idsSheet = workbook.getWorksheet(IDS_SHEET_NAME);
+  if (!idsSheet) throw new ReportFileRefused(422, 'missing_ids', `the workbook lost its hidden worksheet "${IDS_SHEET_NAME}": download a new template`);
+  const ids: NonNullable<Grid['ids']> = new Map();
+  idsSheet.eachRow((row, n) => {
+    if (n === 1) return;
+    const text = (k: number) => { const v = row.getCell(k).value; return v === null || v === undefined ? '' : String(v).trim(); };
+    const key = text(1);
+    if (key) ids.set(key, { sheetId: text(2), indicatorId: text(3), territory: text(4) || null, zone: text(5) || null });
+  });
+  const headers = new Map<number, string>();
+  sheet.getRow(1).eachCell((cell, col) => { const h = cellText(cell); if (h) headers.set(col, h); });
+  const rows: GridRow[] = [];
+  const last = lastRowWithContent(sheet);
+  for (let n = 2; n <= last; n++) {
+    const row = sheet.getRow(n);
+    rows.push({ number: n, hidden: row.hidden, cells: (col) => xlsxCell(row.getCell(col)) });
+  }
+  return { format: 'xlsx', headers, rows, date1904: Boolean(workbook.properties?.date1904), ids };
+}
+
+/** Trailing rows that only carry a format are not rows of data. */
+function lastRowWithContent(sheet: ExcelJS.Worksheet): number {
+  let last = 1;
+  sheet.eachRow({ includeEmpty: false }, (row, n) => {
+    if (row.values && (row.values as unknown[]).some((v) => v !== null && v !== undefined && v !== '')) last = n;
+  });
+  return last;
+}
+
+function cellText(cell: ExcelJS.Cell): string {
+  const c = xlsxCell(cell);
+  return c.kind === 'text' ? c.text.trim() : c.kind === 'number' ? String(c.value) : '';
+}
+
+function xlsxCell(cell: ExcelJS.Cell): Cell {
+  const v = cell.value as unknown;
+  if (v === null || v === undefined) return { kind: 'empty' };
+  if (cell.type === ExcelJS.ValueType.Formula || (typeof v === 'object' && v !== null && ('formula' in v || 'sharedFormula' in v))) {
+    const f = v as { formula?: string; sharedFormula?: string };
+    return { kind: 'formula', formula: f.formula ?? f.sharedFormula ?? '' };
+  }
+  if (typeof v === 'number') return { kind: 'number', value: v };
+  if (typeof v === 'boolean') return { kind: 'boolean', value: v };
+  if (v instanceof Date) return { kind: 'date', value: v };
+  if (typeof v === 'string') return v.trim() === '' ? { kind: 'empty' } : { kind: 'text', text: v };
+  if (typeof v === 'object' && v !== null) {
+    if ('error' in v) return { kind: 'error', text: String((v as { error: unknown }).error) };
+    if ('richText' in v) {
+      const text = (v as { richText: Array<{ text: string }> }).richText.map((r) => r.text).join('');
+      return text.trim() === '' ? { kind: 'empty' } : { kind: 'text', text };
+    }
+    if ('text' in v) return { kind: 'text', text: String((v as { text: unknown }).text) };
+  }
+  return { kind: 'error', text: 'unreadable cell' };
+}
+
+async function readCsv(bytes: Buffer): Promise<Grid> {
+  if (isOle2(bytes)) throw new ReportFileRefused(415, 'not_a_spreadsheet', 'the file is an old binary .xls workbook: save it as .xlsx (or .csv) and send it again');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ReportFileRefused(415, 'not_a_spreadsheet', 'the file is neither an .xlsx workbook nor a UTF-8 CSV text');
+  }
+  if (text.includes('\u0000')) throw new ReportFileRefused(415, 'not_a_spreadsheet', 'the file is neither an .xlsx workbook nor a CSV text (it holds NUL bytes)');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const firstLine = text.slice(0, text.search(/\r?\n|$/));
+  // The template is written with commas; a French spreadsheet saves "CSV" with semicolons: the header tells which.
+  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+  const knownHeaders = new Set<string>([...TEMPLATE_COLUMNS.map((c) => c.header), ...CSV_ID_COLUMNS.map((c) => c.header)]);
+  const workbook = new ExcelJS.Workbook();
+  let sheet: ExcelJS.Worksheet;
+  try {
+    sheet = await workbook.csv.read(Readable.from([text]), { map: (datum: string) => datum, parserOptions: { delimiter, quote: '"' } } as never);
+  } catch (error) {
+    throw new ReportFileRefused(422, 'malformed_csv', `the CSV text cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const headers = new Map<number, string>();
+  sheet.getRow(1).eachCell((cell, col) => { const h = String(cell.value ?? '').trim(); if (h) headers.set(col, h); });
+  if (![...headers.values()].some((h) => knownHeaders.has(h))) {
+    throw new ReportFileRefused(415, 'not_a_spreadsheet', 'the text has none of the template\'s column headers: it is not a filled template');
+  }
+  const rows: GridRow[] = [];
+  for (let n = 2; n <= sheet.rowCount; n++) {
+    const row = sheet.getRow(n);
+    rows.push({
+      number: n, hidden: false,
+      cells: (col) => {
+        const raw = row.getCell(col).value;
+        const t = raw === null || raw === undefined ? '' : String(raw);
+        if (t.trim() === '') return { kind: 'empty' };
+        // What a spreadsheet would compute when the file is opened: refused as a formula (and a CSV-injection vector).
+        if (/^=/.test(t.trim())) return { kind: 'formula', formula: t.trim().slice(1) };
+        return { kind: 'text', text: t };
+      },
+    });
+  }
+  // A trailing blank line is not a row.
+  while (rows.length && TEMPLATE_COLUMNS.every((_, k) => rows.at(-1)!.cells(k + 1).kind === 'empty')) rows.pop();
+  return { format: 'csv', headers, rows, date1904: false, ids: null };
+}
+
+const HEADER_OF = Object.fromEntries(TEMPLATE_COLUMNS.map((c) => [c.key, c.header])) as Record<(typeof TEMPLATE_COLUMNS)[number]['key'], string>;
+
+function readRows(grid: Grid): ParsedFile {
+  const byHeader = new Map<string, number>();
+  const ignoredColumns: ParsedFile['ignoredColumns'] = [];
+  const known = new Set<string>([...TEMPLATE_COLUMNS.map((c) => c.header), ...(grid.ids ? [] : CSV_ID_COLUMNS.map((c) => c.header))]);
+  for (const [col, header] of [...grid.headers].sort((a, b) => a[0] - b[0])) {
+    if (known.has(header) && !byHeader.has(header)) byHeader.set(header, col);
+    else ignoredColumns.push({ column: columnLetter(col), header });
+  }
+  const required = [HEADER_OF.rowKey, HEADER_OF.value, HEADER_OF.observedOn, ...(grid.ids ? [] : CSV_ID_COLUMNS.map((c) => c.header))];
+  const missing = required.filter((h) => !byHeader.has(h));
+  if (missing.length) throw new ReportFileRefused(422, 'missing_columns', `the file lacks the template's columns ${missing.map((h) => `"${h}"`).join(', ')}`, { columns: missing });
+
+  const col = (header: string) => byHeader.get(header) ?? null;
+  const filled = [HEADER_OF.value, HEADER_OF.observedOn, HEADER_OF.qualifier, HEADER_OF.comment].map(col).filter((c): c is number => c !== null);
+  const checked = [...byHeader.values()];
+  const columns = Object.fromEntries([...byHeader].map(([h, c]) => [h, columnLetter(c)]));
+  const out: ParsedFile = { format: grid.format, reports: [], refused: [], emptyRows: [], ignoredColumns, columns };
+  for (const row of grid.rows) {
+    if (filled.every((c) => row.cells(c).kind === 'empty')) {
+      out.emptyRows.push(row.number);
+      continue;
+    }
+    const keyCell = row.cells(col(HEADER_OF.rowKey)!);
+    const rowKey = keyCell.kind === 'text' ? keyCell.text.trim() : null;
+    const refuse = (header: string | null, code: string, message: string) => {
+      const c = header ? col(header) : null;
+      out.refused.push({ row: row.number, rowKey, column: c ? columnLetter(c) : null, columnName: header, code, message });
+    };
+    if (row.hidden) { refuse(null, 'hidden_row', `row ${row.number} is hidden: show it (or clear it) so that what is imported is what the file shows`); continue; }
+    const formulaAt = checked.find((c) => row.cells(c).kind === 'formula');
+    if (formulaAt !== undefined) {
+      const header = grid.headers.get(formulaAt)!;
+      refuse(header, 'formula', `cell ${columnLetter(formulaAt)}${row.number} (${header}) holds a formula: type the value itself`);
+      continue;
+    }
+    const errorAt = checked.find((c) => row.cells(c).kind === 'error');
+    if (errorAt !== undefined) {
+      const header = grid.headers.get(errorAt)!;
+      refuse(header, 'cell_error', `cell ${columnLetter(errorAt)}${row.number} (${header}) holds an error value`);
+      continue;
+    }
+    const ids = grid.ids ? (rowKey ? grid.ids.get(rowKey) : undefined) : csvIds(row, col);
+    if (!rowKey || !ids || !ids.sheetId || !ids.indicatorId) {
+      refuse(HEADER_OF.rowKey, 'unknown_row', `row ${row.number} has no reference the template knows (column ${HEADER_OF.rowKey}): copy rows from a downloaded template`);
+      continue;
+    }
+    if (ids.territory !== null && !isTerritory(ids.territory)) {
+      refuse(grid.ids ? HEADER_OF.rowKey : 'territory', 'invalid_territory', `row ${row.number}: territory ${ids.territory} is neither the region (24) nor one of its departments`);
+      continue;
+    }
+    const value = readNumber(row.cells(col(HEADER_OF.value)!));
+    if (value === null) { refuse(HEADER_OF.value, 'invalid_value', `row ${row.number}: ${HEADER_OF.value} must be a number (12, 12,5 or 12.5)`); continue; }
+    const observedOn = readDay(row.cells(col(HEADER_OF.observedOn)!), grid.date1904);
+    if (observedOn === null) { refuse(HEADER_OF.observedOn, 'invalid_date', `row ${row.number}: ${HEADER_OF.observedOn} must be a real day (31/03/2024 or 2024-03-31)`); continue; }
+    const qualifierColumn = col(HEADER_OF.qualifier);
+    const qualifierCell = qualifierColumn ? row.cells(qualifierColumn) : { kind: 'empty' as const };
+    let qualifier: Qualifier | null = null;
+    if (qualifierCell.kind !== 'empty') {
+      qualifier = qualifierCell.kind === 'text' ? parseQualifier(qualifierCell.text) : null;
+      if (!qualifier) { refuse(HEADER_OF.qualifier, 'invalid_qualifier', `row ${row.number}: ${HEADER_OF.qualifier} must be empty or one of exact, environ, plus de, au moins, moins de, au plus`); continue; }
+    }
+    const commentColumn = col(HEADER_OF.comment);
+    const commentCell = commentColumn ? row.cells(commentColumn) : { kind: 'empty' as const };
+    const comment = commentCell.kind === 'text' ? commentCell.text.trim() : commentCell.kind === 'number' ? String(commentCell.value) : null;
+    if (comment !== null && comment.length > TEXT_LIMITS.reportComment) { refuse(HEADER_OF.comment, 'text_too_long', `row ${row.number}: ${HEADER_OF.comment} is longer than ${TEXT_LIMITS.reportComment} characters`); continue; }
+    out.reports.push({ row: row.number, rowKey, ...ids, value, observedOn, qualifier, comment: comment || null });
+  }
+  return out;
+}
+
+function csvIds(row: GridRow, col: (header: string) => number | null) {
+  const text = (header: string) => { const c = row.cells(col(header)!); return c.kind === 'text' ? c.text.trim() : ''; };
+  return { sheetId: text('sheetId'), indicatorId: text('indicatorId'), territory: text('territory') || null, zone: text('zone') || null };
+}
+
+function readNumber(cell: Cell): number | null {
+  if (cell.kind === 'number') return Number.isFinite(cell.value) ? cell.value : null;
+  if (cell.kind === 'text') return parseDecimalText(cell.text);
+  return null;
+}
+
+function readDay(cell: Cell, date1904: boolean): string | null {
+  if (cell.kind === 'date') return dateToDay(cell.value);
+  if (cell.kind === 'number') return excelSerialToDay(cell.value, date1904);
+  if (cell.kind === 'text') {
+    const t = cell.text.trim();
+    // A serial number typed as text (e.g. a CSV exported from a sheet whose column had no date format).
+    if (/^\d{4,6}$/.test(t) && !/^\d{4}$/.test(t)) return excelSerialToDay(Number(t), date1904);
+    return parseDayText(t);
+  }
+  return null;
+}

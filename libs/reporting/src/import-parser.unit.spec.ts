@@ -1,0 +1,189 @@
+import { describe, expect, it } from '@jest/globals';
+import ExcelJS from 'exceljs';
+import { zipSync } from 'fflate';
+import { indicator, report, sheet } from '../../../tests/support/reporting-facts.js';
+import { columnLetter, DEFAULT_IMPORT_LIMITS, parseReportFile, ReportFileRefused } from './import-parser.js';
+import { planImport } from './import-plan.js';
+import { importedReportId } from './report-ids.js';
+import { templateCsvTable, templateRows, TEMPLATE_SHEET_NAME } from './template.js';
+import { writeTemplateXlsx } from './template-xlsx.js';
+import { zipEntries } from './zip-entries.js';
+
+const facts = [sheet({ indicators: [indicator(), indicator({ indicatorId: 'reuses', name: 'Réutilisations', unit: 'percent' }), indicator({ indicatorId: 'budget', name: 'Budget', unit: 'amount' })] })];
+const rows = templateRows(facts);
+// Columns of the template: K value, L observed on, M qualifier, N comment.
+const [VALUE, OBSERVED, QUALIFIER, COMMENT] = [11, 12, 13, 14];
+
+async function filled(edit: (ws: ExcelJS.Worksheet, wb: ExcelJS.Workbook) => void): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load((await writeTemplateXlsx(rows, { organisationId: 'org' })) as unknown as ArrayBuffer);
+  edit(wb.getWorksheet(TEMPLATE_SHEET_NAME)!, wb);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+async function refusal(bytes: Buffer, limits = DEFAULT_IMPORT_LIMITS): Promise<ReportFileRefused> {
+  try {
+    await parseReportFile(bytes, limits);
+  } catch (error) {
+    if (error instanceof ReportFileRefused) return error;
+    throw error;
+  }
+  throw new Error('the file was accepted');
+}
+
+describe('reading a filled .xlsx template', () => {
+  it('reads values, days as Excel dates, serial numbers, French or ISO text, decimal commas; skips and lists empty rows', async () => {
+    const bytes = await filled((ws) => {
+      ws.getCell(2, VALUE).value = 12; ws.getCell(2, OBSERVED).value = new Date(Date.UTC(2024, 2, 31)); ws.getCell(2, COMMENT).value = 'premier trimestre';
+      ws.getCell(3, VALUE).value = '37,5'; ws.getCell(3, OBSERVED).value = 45382; ws.getCell(3, QUALIFIER).value = 'environ';
+      ws.getCell(4, VALUE).value = '1 200'; ws.getCell(4, OBSERVED).value = '31/03/2024';
+      ws.getCell(5, VALUE).value = null;
+    });
+    const parsed = await parseReportFile(bytes);
+    expect(parsed.format).toBe('xlsx');
+    expect(parsed.refused).toEqual([]);
+    expect(parsed.reports.map((r) => [r.row, r.indicatorId, r.value, r.observedOn, r.qualifier, r.comment])).toEqual([
+      [2, 'datasets-published', 12, '2024-03-31', null, 'premier trimestre'],
+      [3, 'reuses', 37.5, '2024-03-31', 'about', null],
+      [4, 'budget', 1200, '2024-03-31', null, null],
+    ]);
+    expect(parsed.emptyRows).toEqual([]);
+    const withBlank = await parseReportFile(await filled((ws) => { ws.getCell(2, VALUE).value = 1; ws.getCell(2, OBSERVED).value = '2024-03-31'; }));
+    expect(withBlank.emptyRows).toEqual([3, 4]);
+  });
+
+  it('finds a row by its reference even after the pilot sorted the rows', async () => {
+    const bytes = await filled((ws) => {
+      const third = (ws.getRow(4).values as ExcelJS.CellValue[]).slice(1);
+      const first = (ws.getRow(2).values as ExcelJS.CellValue[]).slice(1);
+      ws.getRow(2).values = third; ws.getRow(4).values = first;
+      ws.getCell(2, VALUE).value = 5; ws.getCell(2, OBSERVED).value = '2024-01-31';
+    });
+    expect((await parseReportFile(bytes)).reports[0]).toMatchObject({ row: 2, indicatorId: 'budget', value: 5 });
+  });
+
+  it('refuses a row holding a formula, naming the cell and its column', async () => {
+    const bytes = await filled((ws) => {
+      ws.getCell(2, VALUE).value = { formula: 'G2+1', result: 13 } as ExcelJS.CellFormulaValue; ws.getCell(2, OBSERVED).value = '2024-03-31';
+      ws.getCell(3, VALUE).value = 4; ws.getCell(3, OBSERVED).value = '2024-03-31';
+    });
+    const parsed = await parseReportFile(bytes);
+    expect(parsed.refused).toEqual([expect.objectContaining({ row: 2, column: 'K', columnName: 'Valeur', code: 'formula' })]);
+    expect(parsed.refused[0]!.message).toContain('K2');
+    expect(parsed.reports.map((r) => r.row)).toEqual([3]);
+  });
+
+  it('refuses a hidden row that holds a value, and treats an empty hidden row as empty', async () => {
+    const bytes = await filled((ws) => {
+      ws.getCell(2, VALUE).value = 1; ws.getCell(2, OBSERVED).value = '2024-03-31'; ws.getRow(2).hidden = true;
+      ws.getRow(3).hidden = true;
+    });
+    const parsed = await parseReportFile(bytes);
+    expect(parsed.refused).toEqual([expect.objectContaining({ row: 2, code: 'hidden_row', column: null })]);
+    expect(parsed.emptyRows).toEqual([3, 4]);
+  });
+
+  it('refuses bad values and days row by row, naming the column', async () => {
+    const bytes = await filled((ws) => {
+      ws.getCell(2, VALUE).value = 'douze'; ws.getCell(2, OBSERVED).value = '2024-03-31';
+      ws.getCell(3, VALUE).value = 3; ws.getCell(3, OBSERVED).value = '30/02/2024';
+      ws.getCell(4, VALUE).value = 3; ws.getCell(4, OBSERVED).value = '2024-03-31'; ws.getCell(4, QUALIFIER).value = 'presque';
+    });
+    const parsed = await parseReportFile(bytes);
+    expect(parsed.refused.map((r) => [r.row, r.column, r.code])).toEqual([[2, 'K', 'invalid_value'], [3, 'L', 'invalid_date'], [4, 'M', 'invalid_qualifier']]);
+  });
+
+  it('ignores and lists columns the template does not have', async () => {
+    const bytes = await filled((ws) => { ws.getCell(1, 16).value = 'Mes notes'; ws.getCell(2, 16).value = 'x'; ws.getCell(2, VALUE).value = 1; ws.getCell(2, OBSERVED).value = '2024-03-31'; });
+    const parsed = await parseReportFile(bytes);
+    expect(parsed.ignoredColumns).toEqual([{ column: 'P', header: 'Mes notes' }]);
+    expect(parsed.reports).toHaveLength(1);
+  });
+
+  it('refuses the whole file for merged cells, a lost ids worksheet, a missing column, or too many rows', async () => {
+    const merged = await refusal(await filled((ws) => ws.mergeCells('K2:K3')));
+    expect([merged.status, merged.code, merged.details.ranges]).toEqual([422, 'merged_cells', ['K2:K3']]);
+    expect((await refusal(await filled((_, wb) => wb.removeWorksheet(wb.getWorksheet('ids')!.id)))).code).toBe('missing_ids');
+    const noValue = await refusal(await filled((ws) => { ws.getCell(1, VALUE).value = 'Chiffre'; }));
+    expect([noValue.status, noValue.code, noValue.details.columns]).toEqual([422, 'missing_columns', ['Valeur']]);
+    const tooMany = await refusal(await filled(() => undefined), { ...DEFAULT_IMPORT_LIMITS, maxRows: 2 });
+    expect([tooMany.status, tooMany.code, tooMany.details]).toEqual([413, 'too_many_rows', { rows: 3, maxRows: 2 }]);
+  });
+});
+
+describe('refusing what is not a spreadsheet, or would inflate beyond the limits', () => {
+  it('415 for bytes that are neither an .xlsx nor a CSV, an old .xls, or a zip that is not a workbook', async () => {
+    expect((await refusal(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]))).status).toBe(415);
+    const xls = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(512)]);
+    expect((await refusal(xls)).message).toContain('.xls');
+    expect((await refusal(Buffer.from(zipSync({ 'mimetype': new TextEncoder().encode('application/vnd.oasis.opendocument.spreadsheet') })))).status).toBe(415);
+    expect((await refusal(Buffer.from('just some text\nwithout headers\n'))).code).toBe('not_a_spreadsheet');
+    expect((await refusal(Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]))).status).toBe(415);
+  });
+
+  it('413 for a zip that declares more than 20 MB inflated, before inflating it', async () => {
+    const bomb = Buffer.from(zipSync({ 'xl/worksheets/sheet1.xml': new Uint8Array(21 * 1024 * 1024) }, { level: 9 }));
+    expect(bomb.length).toBeLessThan(100 * 1024);
+    const refused = await refusal(bomb);
+    expect([refused.status, refused.code, refused.details.reason]).toEqual([413, 'zip_bomb', 'uncompressed_too_large']);
+  });
+
+  it('413 for an entry compressed beyond the ratio cap, even under the total', async () => {
+    const dense = Buffer.from(zipSync({ 'xl/sharedStrings.xml': new Uint8Array(5 * 1024 * 1024) }, { level: 9 }));
+    expect((await refusal(dense)).details.reason).toBe('compression_ratio');
+  });
+
+  it('refuses a zip that lies about its sizes when one of its entries inflates past what it declared', async () => {
+    const liar = Buffer.from(zipSync({ 'xl/worksheets/sheet1.xml': new Uint8Array(3 * 1024 * 1024) }, { level: 9 }));
+    for (const e of zipEntries(liar)) { liar.writeUInt32LE(1000, e.centralOffset + 24); liar.writeUInt32LE(1000, e.localOffset + 22); }
+    const refused = await refusal(liar);
+    expect([refused.status, refused.details.reason]).toEqual([413, 'size_mismatch']);
+  });
+});
+
+describe('reading a filled CSV template', () => {
+  const csv = (lines: string[][], sep = ',') => Buffer.from(`\ufeff${lines.map((l) => l.map((f) => (/[",;\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(sep)).join('\r\n')}\r\n`);
+  const { columns, records } = templateCsvTable(rows);
+  const line = (k: number, over: Record<string, string>) => columns.map((c) => over[c] ?? (records[k]![c] === null ? '' : String(records[k]![c])));
+
+  it('reads the comma CSV it writes, and the semicolon CSV a French spreadsheet saves', async () => {
+    for (const sep of [',', ';']) {
+      const parsed = await parseReportFile(csv([columns, line(0, { Valeur: '12,5', 'Observé le': '31/03/2024' }), line(1, {}), line(2, { Valeur: '3', 'Observé le': '45382' })], sep));
+      expect(parsed.format).toBe('csv');
+      expect(parsed.reports.map((r) => [r.row, r.sheetId, r.indicatorId, r.value, r.observedOn])).toEqual([[2, 'open-data-challenge', 'datasets-published', 12.5, '2024-03-31'], [4, 'open-data-challenge', 'budget', 3, '2024-03-31']]);
+      expect(parsed.emptyRows).toEqual([3]);
+    }
+  });
+
+  it('refuses a cell that starts with = as a formula, naming its column', async () => {
+    const parsed = await parseReportFile(csv([columns, line(0, { Valeur: '=1+2', 'Observé le': '2024-03-31' })]));
+    expect(parsed.refused).toEqual([expect.objectContaining({ row: 2, code: 'formula', column: columnLetter(columns.indexOf('Valeur') + 1), columnName: 'Valeur' })]);
+  });
+
+  it('415 for a text that is not UTF-8', async () => {
+    expect((await refusal(Buffer.concat([Buffer.from(columns.join(',')), Buffer.from([0xe9, 0x0d, 0x0a])]))).status).toBe(415);
+  });
+});
+
+describe('planning an import', () => {
+  const one = (over: Partial<Parameters<typeof importedReportId>[0]> = {}) => ({
+    row: 2, rowKey: 'k', sheetId: 'open-data-challenge', indicatorId: 'datasets-published', territory: null, zone: null, value: 12, observedOn: '2024-03-31', qualifier: null, comment: null, ...over,
+  });
+  const file = (reports: ReturnType<typeof one>[]) => ({ reports, columns: { 'Réf.': 'O', Valeur: 'K', 'Observé le': 'L' } });
+  const source = (row: number) => `fichier, ligne ${row}`;
+
+  it('writes a new report under its deterministic id, and recognises it once recorded', () => {
+    const [planned] = planImport('org', file([one()]), facts, source);
+    const reportId = importedReportId({ organisationId: 'org', sheetId: 'open-data-challenge', indicatorId: 'datasets-published', territory: null, zone: null, observedOn: '2024-03-31', value: 12 });
+    expect(planned).toEqual({ row: 2, outcome: 'to_write', report: expect.objectContaining({ reportId, value: 12, source: 'fichier, ligne 2' }) });
+    const recorded = [sheet({ indicators: [indicator({ reports: [report({ observedOn: '2024-03-31', value: 12, reportId })] })] })];
+    expect(planImport('org', file([one()]), recorded, source)[0]).toMatchObject({ outcome: 'already_recorded', reportId });
+  });
+
+  it('refuses another value for a day and scope already reported, a sheet the organisation does not pilot, and a repeated row', () => {
+    const recorded = [sheet({ indicators: [indicator({ reports: [report({ observedOn: '2024-03-31', value: 10 })] })] })];
+    expect(planImport('org', file([one()]), recorded, source)[0]).toMatchObject({ outcome: 'refused', code: 'already_reported', column: 'K' });
+    expect(planImport('org', file([one({ sheetId: 'someone-elses' })]), facts, source)[0]).toMatchObject({ outcome: 'refused', code: 'not_a_pilot', column: 'O' });
+    expect(planImport('org', file([one(), { ...one(), row: 3 }]), facts, source).map((o) => o.outcome)).toEqual(['to_write', 'refused']);
+  });
+});
