@@ -17,6 +17,7 @@ import { HttpHooks } from './http/http-hooks.provider.js';
 import { StrictValidationPipe } from './http/validation.pipe.js';
 import { TrackerModule, type StartupHook } from './infrastructure/tracker.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ProvenanceModule } from './provenance/provenance.module.js';
 import { RoadmapsModule } from './roadmaps/roadmaps.module.js';
 import { SheetsModule } from './sheets/sheets.module.js';
 import { VersionsModule } from './versions/versions.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
         MetricsModule.forTracker(tracker),
         ExportsModule.forTracker(tracker),
         DashboardModule.forTracker(tracker),
+        ProvenanceModule.forTracker(tracker),
       ],
       controllers: [HealthController, EventsController, TokensController],
       providers: [
