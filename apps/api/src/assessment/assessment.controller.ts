@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { buildAssessment, loadAssessmentInput, renderAssessment, type AssessmentFormat } from '#assessment';
 import { parseVersionLabel } from '#domain';
-import { IndicatorSeriesReadModel, RoadmapsReadModel, SheetsReadModel } from '#projections';
+import { DataQualityReadModel, IndicatorSeriesReadModel, RoadmapsReadModel, SheetsReadModel } from '#projections';
 import { AssessmentQuery } from './assessment-query.dto.js';
 
 const CONTENT_TYPES: Record<AssessmentFormat, string> = {
@@ -17,13 +17,14 @@ export class AssessmentController {
     @Inject(RoadmapsReadModel) private readonly roadmaps: RoadmapsReadModel,
     @Inject(SheetsReadModel) private readonly sheets: SheetsReadModel,
     @Inject(IndicatorSeriesReadModel) private readonly series: IndicatorSeriesReadModel,
+    @Inject(DataQualityReadModel) private readonly dataQuality: DataQualityReadModel,
   ) {}
 
   @Get(':roadmapId/versions/:version/assessment')
-  @ApiOperation({ summary: 'Assessment of a version over its period: outcome of each sheet per enjeu, milestones on time/late/missed, indicators against targets, what carries over' })
+  @ApiOperation({ summary: 'Assessment of a version over its period: outcome of each sheet per enjeu, milestones on time/late/missed, indicators against targets, what carries over, the findings on the data' })
   async assessment(@Param('roadmapId') roadmapId: string, @Param('version') version: string, @Query() { format, until }: AssessmentQuery, @Res() reply: FastifyReply): Promise<void> {
     parseVersionLabel(version);
-    const model = buildAssessment(loadAssessmentInput({ roadmaps: this.roadmaps, sheets: this.sheets, series: this.series }, roadmapId, version, until ?? null));
+    const model = buildAssessment(loadAssessmentInput({ roadmaps: this.roadmaps, sheets: this.sheets, series: this.series, dataQuality: this.dataQuality }, roadmapId, version, until ?? null));
     await reply.header('content-type', CONTENT_TYPES[format]).send(renderAssessment(model, format));
   }
 }
