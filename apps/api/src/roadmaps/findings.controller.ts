@@ -34,7 +34,8 @@ export class FindingsController {
     this.readModels.roadmap(roadmapId);
     const { knownAt } = parseTimeTravel({ knownAt: query.knownAt });
     const findings = this.dataQuality.findings(roadmapId, { knownAt, status: query.status, sheetId: query.sheetId }) as FindingView[];
-    return { roadmapId, knownAt: knownAt ?? null, findings, discrepancies: findings };
+    // `discrepancies` is the list's former name, where each entry was keyed `id`: kept for existing readers.
+    return { roadmapId, knownAt: knownAt ?? null, findings, discrepancies: findings.map((f) => ({ id: f.findingId, ...f })) };
   }
 
   @Get(':roadmapId/findings/:findingId')

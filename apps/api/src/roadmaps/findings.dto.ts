@@ -81,9 +81,13 @@ export class FindingView {
   @ApiProperty({ nullable: true, description: '{ reason, recordedAt }' }) withdrawal!: object | null;
 }
 
+export class DiscrepancyView extends FindingView {
+  @ApiProperty({ description: 'the findingId' }) id!: string;
+}
+
 export class DataQualityView {
   @ApiProperty() roadmapId!: string;
   @ApiProperty({ nullable: true }) knownAt!: string | null;
   @ApiProperty({ type: [FindingView] }) findings!: FindingView[];
-  @ApiProperty({ type: [FindingView], deprecated: true, description: 'the same list under its former name' }) discrepancies!: FindingView[];
+  @ApiProperty({ type: [DiscrepancyView], deprecated: true, description: 'the same list under its former name, each entry also keyed `id`' }) discrepancies!: DiscrepancyView[];
 }
