@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { given } from '../shared/decider.spec-helper.js';
+import { given } from '../../../../tests/support/decider-scenario.js';
 import type { RoadmapCommand } from './roadmap.commands.js';
 import { roadmapDecider } from './roadmap.decider.js';
 import type { RoadmapEvent } from './roadmap.events.js';
