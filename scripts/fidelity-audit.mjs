@@ -129,10 +129,11 @@ async function main() {
 
   // ---- Partie II: governance -------------------------------------------------------------------
   for (const g of governance.facts) {
-    check('Partie II – Gouvernance', `governance/${g.factId}`, { quote: g.provenance.quote, endpoint: `/api/roadmaps/${ROADMAP}`, field: 'governance', printed: g.statement, served: roadmap.governance?.[g.factId] ?? null, loss: ['not-modelled'] });
+    check('Partie II – Gouvernance', `governance/${g.factId}`, { quote: g.provenance.quote, endpoint: `/api/roadmaps/${ROADMAP}`, field: 'governance.V4[].statement', printed: g.statement, served: roadmap.governance?.V4?.find((f) => f.factId === g.factId)?.statement ?? null, loss: ['not-modelled'] });
   }
   for (const g of governance.v3 ?? []) {
-    check('Annexe 3 – 1. Gouvernance de la SCORAN V3', `governance/v3/${g.factId}`, { quote: g.provenance.quote, endpoint: `/api/roadmaps/${ROADMAP}`, field: 'versions[V3].governance', printed: g.statement, served: null, loss: ['not-modelled'], note: 'only as free text in versions[V3].facts' });
+    const served = roadmap.governance?.V3?.find((f) => f.factId === g.factId)?.statement ?? null;
+    check('Annexe 3 – 1. Gouvernance de la SCORAN V3', `governance/v3/${g.factId}`, { quote: g.provenance.quote, endpoint: `/api/roadmaps/${ROADMAP}`, field: 'governance.V3[].statement', printed: g.statement, served, loss: ['not-modelled'], note: served === null ? 'only as free text in versions[V3].facts' : null });
   }
 
   // ---- Annexe 1: the V4 sheets -----------------------------------------------------------------
