@@ -227,7 +227,7 @@ async function main() {
     await checkTargetsAndReports(section, infrastructure.sheetId, i, served, 'annexe2');
   }
   const regionTotal = (await get(`/api/sheets/${infrastructure.sheetId}/indicators/prises-ftth-construites/series`)).points.find((p) => p.territory === '24' && p.zone === null);
-  fact('Annexe 2 – I. Fibrage', 'annexe2/prises-ftth-construites/region-total-scope', { quote: 'Total T1 2023 Prises construites 177 362 243 102 116 542 328 605 182 808 352 904 1 337 268', endpoint: `/api/sheets/${infrastructure.sheetId}/indicators/prises-ftth-construites/series`, field: 'points[territory=24,zone=null]', printed: { value: 1337268, covers: ['privee', 'publique'], discrepancy: 'ftth-region-total-built-excludes-amel' }, served: regionTotal ? { value: regionTotal.value, covers: 'all zones (zone null)', discrepancy: regionTotal.discrepancy ?? null } : null, verdict: 'wrong', loss: ['discrepancy-not-shown-on-figure'] });
+  fact('Annexe 2 – I. Fibrage', 'annexe2/prises-ftth-construites/region-total-scope', { quote: 'Total T1 2023 Prises construites 177 362 243 102 116 542 328 605 182 808 352 904 1 337 268', endpoint: `/api/sheets/${infrastructure.sheetId}/indicators/prises-ftth-construites/series`, field: 'points[territory=24,zone=null]', printed: { value: 1337268, covers: ['privee', 'publique'], discrepancy: 'ftth-region-total-built-excludes-amel' }, served: regionTotal ? { value: regionTotal.value, covers: 'all zones (zone null)', discrepancy: regionTotal.findings?.[0] ?? null } : null, verdict: 'wrong', loss: ['discrepancy-not-shown-on-figure'] });
 
   // ---- Annexe 3: V3 sheets, figures and assessment ---------------------------------------------
   for (const s of sheetsV3) {

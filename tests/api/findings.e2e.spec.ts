@@ -126,6 +126,15 @@ describe('data-quality findings, governance and provenance on the seeded SCORAN 
     expect((await app.call('GET', '/api/export/findings.csv?status=maybe', { token: null })).status).toBe(400);
   });
 
+  it('a series point names the open findings about it: the regional all-zones total, not its zones', async () => {
+    const series = await app.call('GET', `/api/sheets/${INFRA}/indicators/prises-ftth-construites/series`, { token: null });
+    expect(series.status).toBe(200);
+    const point = (territory: string, zone: string | null) => series.body.points.find((p: { territory: string; zone: string | null }) => p.territory === territory && p.zone === zone);
+    expect(point('24', null)).toMatchObject({ value: 1337268, findings: [REGION_TOTAL] });
+    expect(point('24', 'privee').findings).toEqual([]);
+    expect(point('28', null).findings).toEqual([]);
+  });
+
   it('the infrastructure page prints the note beside the Annexe 2 regional total, with printed and recomputed', async () => {
     const page = await app.call('GET', '/infrastructures', { token: null });
     expect(page.status).toBe(200);
