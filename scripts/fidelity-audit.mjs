@@ -129,10 +129,11 @@ async function main() {
 
   // ---- Partie II: governance -------------------------------------------------------------------
   for (const g of governance.facts) {
-    check('Partie II – Gouvernance', `governance/${g.factId}`, { quote: g.provenance.quote, endpoint: `/api/roadmaps/${ROADMAP}`, field: 'governance', printed: g.statement, served: roadmap.governance?.[g.factId] ?? null, loss: ['not-modelled'] });
+    check('Partie II – Gouvernance', `governance/${g.factId}`, { quote: g.provenance.quote, endpoint: `/api/roadmaps/${ROADMAP}`, field: 'governance.V4[].statement', printed: g.statement, served: roadmap.governance?.V4?.find((f) => f.factId === g.factId)?.statement ?? null, loss: ['not-modelled'] });
   }
   for (const g of governance.v3 ?? []) {
-    check('Annexe 3 – 1. Gouvernance de la SCORAN V3', `governance/v3/${g.factId}`, { quote: g.provenance.quote, endpoint: `/api/roadmaps/${ROADMAP}`, field: 'versions[V3].governance', printed: g.statement, served: null, loss: ['not-modelled'], note: 'only as free text in versions[V3].facts' });
+    const served = roadmap.governance?.V3?.find((f) => f.factId === g.factId)?.statement ?? null;
+    check('Annexe 3 – 1. Gouvernance de la SCORAN V3', `governance/v3/${g.factId}`, { quote: g.provenance.quote, endpoint: `/api/roadmaps/${ROADMAP}`, field: 'governance.V3[].statement', printed: g.statement, served, loss: ['not-modelled'], note: served === null ? 'only as free text in versions[V3].facts' : null });
   }
 
   // ---- Annexe 1: the V4 sheets -----------------------------------------------------------------
@@ -226,7 +227,7 @@ async function main() {
     await checkTargetsAndReports(section, infrastructure.sheetId, i, served, 'annexe2');
   }
   const regionTotal = (await get(`/api/sheets/${infrastructure.sheetId}/indicators/prises-ftth-construites/series`)).points.find((p) => p.territory === '24' && p.zone === null);
-  fact('Annexe 2 – I. Fibrage', 'annexe2/prises-ftth-construites/region-total-scope', { quote: 'Total T1 2023 Prises construites 177 362 243 102 116 542 328 605 182 808 352 904 1 337 268', endpoint: `/api/sheets/${infrastructure.sheetId}/indicators/prises-ftth-construites/series`, field: 'points[territory=24,zone=null]', printed: { value: 1337268, covers: ['privee', 'publique'], discrepancy: 'ftth-region-total-built-excludes-amel' }, served: regionTotal ? { value: regionTotal.value, covers: 'all zones (zone null)', discrepancy: regionTotal.discrepancy ?? null } : null, verdict: 'wrong', loss: ['discrepancy-not-shown-on-figure'] });
+  fact('Annexe 2 – I. Fibrage', 'annexe2/prises-ftth-construites/region-total-scope', { quote: 'Total T1 2023 Prises construites 177 362 243 102 116 542 328 605 182 808 352 904 1 337 268', endpoint: `/api/sheets/${infrastructure.sheetId}/indicators/prises-ftth-construites/series`, field: 'points[territory=24,zone=null]', printed: { value: 1337268, covers: ['privee', 'publique'], discrepancy: 'ftth-region-total-built-excludes-amel' }, served: regionTotal ? { value: regionTotal.value, covers: 'all zones (zone null)', discrepancy: regionTotal.findings?.[0] ?? null } : null, verdict: 'wrong', loss: ['discrepancy-not-shown-on-figure'] });
 
   // ---- Annexe 3: V3 sheets, figures and assessment ---------------------------------------------
   for (const s of sheetsV3) {

@@ -134,6 +134,10 @@ describeInBrowser('dashboard in headless Chromium, on the seeded SCORAN roadmap'
     const rows = plain(await first.locator('table.territories').textContent());
     expect(rows).toContain('626 073');
     for (const dep of ['Cher (18)', 'Eure-et-Loir (28)', 'Indre (36)', 'Indre-et-Loire (37)', 'Loir-et-Cher (41)', 'Loiret (45)', 'Centre-Val de Loire (24)']) expect(rows).toContain(dep);
+    // The regional total the department totals do not add up to carries its note, visibly.
+    const note = first.locator('aside.finding-note[aria-label="Incohérence du document source"]');
+    expect(await note.isVisible()).toBe(true);
+    expect(plain(await note.textContent())).toContain('imprimé 1 337 268, recalculé 1 401 323');
     await first.screenshot({ path: join(SHOTS, 'infrastructures.png') });
   });
 

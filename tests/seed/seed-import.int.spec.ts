@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { RoadmapCommands } from '#application';
 import { SqliteEventStore } from '#event-store';
-import { allProjections, openReadModelDb, ProjectionRunner, type SheetView } from '#projections';
+import { allProjections, openReadModelDb, ProjectionRunner, readModelsOf, type SheetView } from '#projections';
 import { loadSeed, seedRoadmap, type SeedSet } from '#seed';
 
 describe('importing the SCORAN Centre-Val de Loire seed through the deciders', () => {
@@ -113,5 +113,26 @@ describe('importing the SCORAN Centre-Val de Loire seed through the deciders', (
       { version: 'V3', status: 'adopted', adoptedOn: '2019-03' },
       { version: 'V4', status: 'adopted', adoptedOn: '2023-06-26' },
     ]);
+  });
+  it('records every entry of discrepancies.json as an open finding, with its figures, what it refers to and its quotes', () => {
+    const findings = readModelsOf(db, store).dataQuality.findings(seed.roadmap.roadmapId);
+    expect(findings.map((f) => f.findingId)).toEqual(seed.discrepancies.map((d) => d.id));
+    for (const [k, d] of seed.discrepancies.entries()) {
+      expect(findings[k]).toMatchObject({ status: 'open', description: d.description, refersTo: d.refersTo, provenance: d.provenance, recordedBy: 'secretariat' });
+      expect(findings[k]!.figures.length).toBeGreaterThan(0);
+    }
+    const regionTotal = findings.find((f) => f.findingId === 'ftth-region-total-built-excludes-amel')!;
+    expect(regionTotal.figures).toEqual([expect.objectContaining({ printed: 1337268, recomputed: 1401323 })]);
+    const pages = findings.find((f) => f.findingId === 'summary-page-numbers')!;
+    expect(pages.figures).toEqual([{ label: 'sommaire', printed: 15, recomputed: null }, { label: 'annexes', printed: 16, recomputed: null }]);
+  });
+
+  it('records Partie II as the V4 governance and Annexe 3 §1 as the V3 one, each fact with its quote', () => {
+    const byVersion = readModelsOf(db, store).governance.byVersion(seed.roadmap.roadmapId);
+    expect(byVersion.V4!.map((f) => f.factId)).toEqual(seed.governance.facts.map((f) => f.factId));
+    expect(byVersion.V3!.map((f) => f.factId)).toEqual(seed.governance.v3.map((f) => f.factId));
+    const cadence = byVersion.V4!.find((f) => f.factId === 'crsn-meeting-cadence')!;
+    expect(cadence).toMatchObject({ kind: 'meeting-cadence', statement: 'La CRSN se réunit au moins une fois par an.', details: { body: 'crsn', cadence: { meetings: { value: 1, qualifier: 'at_least' } } } });
+    expect(cadence.provenance).toEqual([seed.governance.facts.find((f) => f.factId === 'crsn-meeting-cadence')!.provenance]);
   });
 });

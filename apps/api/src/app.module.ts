@@ -19,6 +19,7 @@ import { HttpHooks } from './http/http-hooks.provider.js';
 import { StrictValidationPipe } from './http/validation.pipe.js';
 import { TrackerModule, type StartupHook } from './infrastructure/tracker.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ProvenanceModule } from './provenance/provenance.module.js';
 import { RoadmapsModule } from './roadmaps/roadmaps.module.js';
 import { SheetsModule } from './sheets/sheets.module.js';
 import { VersionsModule } from './versions/versions.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
         DashboardModule.forTracker(tracker),
         EventStreamModule.forTracker(tracker),
         ReportingModule.forTracker(tracker),
+        ProvenanceModule.forTracker(tracker),
       ],
       controllers: [HealthController, EventsController, TokensController],
       providers: [

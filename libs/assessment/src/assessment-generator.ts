@@ -1,6 +1,7 @@
 import { compareVersionLabels, isLaterVersion } from '#domain';
 import { addDays } from './calendar-days.js';
 import type {
+  AssessmentFinding,
   Assessment, AssessmentInput, AssessmentPeriod, Counts, IndicatorAssessment, MilestoneAssessment, SheetAssessment, SheetInput, SheetOutcome,
 } from './assessment.model.js';
 import { periodBounds } from './calendar-days.js';
@@ -126,5 +127,19 @@ export function buildAssessment(input: AssessmentInput): Assessment {
     .filter((s) => s.carriedOverTo !== null)
     .map((s) => ({ sheetId: s.sheetId, number: s.number, title: s.title, toVersion: s.carriedOverTo!.version, toNumber: s.carriedOverTo!.number }))
     .sort((a, b) => numberKey(a.toNumber ?? a.number).localeCompare(numberKey(b.toNumber ?? b.number)) || a.sheetId.localeCompare(b.sheetId));
-  return { roadmapId: input.roadmap.roadmapId, title: input.roadmap.title, version: input.version, period, totals, enjeux, carriesOver };
+  return { roadmapId: input.roadmap.roadmapId, title: input.roadmap.title, version: input.version, period, totals, enjeux, carriesOver, findings: assessFindings(input) };
+}
+
+function assessFindings(input: AssessmentInput): AssessmentFinding[] {
+  const numbers = new Map(input.sheets.map((s) => [s.sheetId, s.number]));
+  const out: AssessmentFinding[] = [];
+  for (const f of input.findings ?? []) {
+    if (f.status === 'withdrawn') continue;
+    const sheetIds = [...new Set(f.refersTo.flatMap((t) => (t.sheetId ? [t.sheetId] : [])))];
+    const sheets = sheetIds.filter((id) => numbers.has(id)).map((sheetId) => ({ sheetId, number: numbers.get(sheetId)! }));
+    if (sheetIds.length > 0 && sheets.length === 0) continue; // about sheets of other versions only
+    const sections = [...new Set(f.refersTo.flatMap((t) => (t.section ? [t.section] : [])))];
+    out.push({ findingId: f.findingId, status: f.status, description: f.description, figures: f.figures, sheets, sections, provenance: f.provenance, resolution: f.resolution });
+  }
+  return out;
 }

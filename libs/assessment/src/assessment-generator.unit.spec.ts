@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { assessmentPeriod, buildAssessment } from './assessment-generator.js';
 import { renderAssessment } from './assessment-renderers.js';
-import type { AssessmentInput, SheetInput } from './assessment.model.js';
+import type { AssessmentInput, FindingInput, SheetInput } from './assessment.model.js';
 import { addDays } from './calendar-days.js';
 
 const sheet = (over: Partial<SheetInput>): SheetInput => ({
@@ -84,3 +84,40 @@ describe('buildAssessment', () => {
     expect(renderAssessment(a, 'md')).toContain('\\*gras\\*');
   });
 });
+
+describe('findings in an assessment', () => {
+  const finding = (findingId: string, refersTo: FindingInput['refersTo'], over: Partial<FindingInput> = {}): FindingInput => ({
+    findingId, status: 'open', description: `constat ${findingId}`, figures: [{ label: 'Total', printed: 1337268, recomputed: 1401323, recomputedAs: 'somme des départements' }],
+    refersTo, provenance: [{ section: 'Annexe 2 – I. Fibrage', quote: '1 337 268' }], resolution: null, ...over,
+  });
+  const findings = [
+    finding('on-this-sheet', [{ sheetId: 's', indicatorId: 'i' }]),
+    finding('on-the-document', [{ section: 'Sommaire' }], { status: 'resolved', resolution: { resolution: 'corrigé', on: '2024-01-31' } }),
+    finding('on-another-version', [{ sheetId: 'elsewhere' }]),
+    finding('withdrawn', [{ sheetId: 's' }], { status: 'withdrawn' }),
+  ];
+
+  it('lists the open and resolved findings about the version\'s sheets or the document, with the sheets\' numbers', () => {
+    const a = buildAssessment({ ...input([sheet({ number: '2.1' })]), findings });
+    expect(a.findings.map((f) => [f.findingId, f.status, f.sheets, f.sections])).toEqual([
+      ['on-this-sheet', 'open', [{ sheetId: 's', number: '2.1' }], []],
+      ['on-the-document', 'resolved', [], ['Sommaire']],
+    ]);
+    expect(buildAssessment(input([sheet({})])).findings).toEqual([]);
+  });
+
+  it('Markdown and HTML print each finding with printed against recomputed and its quote', () => {
+    const a = buildAssessment({ ...input([sheet({ number: '2.1' })]), findings });
+    const markdown = renderAssessment(a, 'md');
+    expect(markdown).toContain('## Qualité des données');
+    expect(markdown).toContain('on-this-sheet (fiche 2.1) — ouvert : constat on-this-sheet');
+    expect(markdown).toContain('Total : imprimé 1337268, recalculé 1401323 (somme des départements)');
+    expect(markdown).toContain('on-the-document (Sommaire) — résolu le 2024-01-31');
+    expect(markdown).not.toContain('withdrawn');
+    const html = renderAssessment(a, 'html');
+    expect(html).toContain('<li data-finding="on-this-sheet" data-status="open">');
+    expect(html).toContain('Annexe 2 – I. Fibrage : « 1 337 268 »');
+    expect(JSON.parse(renderAssessment(a, 'json')).findings).toHaveLength(2);
+  });
+});
+

@@ -1,22 +1,8 @@
-import type { Assessment, IndicatorAssessment, SheetAssessment } from './assessment.model.js';
+import type { Assessment, AssessmentFinding, IndicatorAssessment, SheetAssessment } from './assessment.model.js';
 import { assessmentWording as w } from './assessment-renderers.js';
 
-/**
- * A data-quality finding as an assessment document shows it. The assessment model does not carry
- * findings yet; a caller that has them (from the roadmap stream's DataQualityFindingRecorded events)
- * passes them here and the documents gain a « Qualité des données » section.
- */
-export interface AssessmentFinding {
-  findingId: string;
-  status: 'open' | 'resolved' | 'withdrawn';
-  sheetId: string | null;
-  summary: string;
-  figures: ReadonlyArray<{ label: string; value: number | string }>;
-  provenance: string | null;
-}
-
-/** What the office documents are made from: the assessment, and its findings when the caller has them. */
-export type AssessmentDocumentInput = Assessment & { findings?: readonly AssessmentFinding[] };
+/** What the office documents are made from: the assessment itself, findings included. */
+export type AssessmentDocumentInput = Assessment;
 
 export type LayoutCell = string | number | null;
 
@@ -65,7 +51,7 @@ export interface AssessmentLayout {
 const UNIT: Record<string, string> = { count: 'nombre', percent: '%', amount: '€', ratio: 'ratio', number: 'valeur' };
 const unitLabel = (unit: string) => UNIT[unit] ?? unit;
 const OUTCOME_COLOURS = { completed: '#1d6b1d', inProgress: '#2f5f98', abandoned: '#a40000', notCarriedOver: '#8a5a00' } as const;
-const FINDING_STATUS: Record<AssessmentFinding['status'], string> = { open: 'ouverte', resolved: 'résolue', withdrawn: 'retirée' };
+const FINDING_STATUS: Record<AssessmentFinding['status'], string> = { open: 'ouverte', resolved: 'résolue' };
 const sheetLabel = (s: { number: string; title: string }) => `${s.number !== '0' ? `${s.number} ` : ''}${s.title}`;
 
 /** The date printed in a document and stamped in its metadata: fixed by the assessment, never the clock. */
@@ -162,14 +148,22 @@ function indicatorTable(s: SheetAssessment): LayoutTable {
   };
 }
 
-function findingBlocks(findings: readonly AssessmentFinding[] | undefined): LayoutBlock[] {
-  if (findings === undefined) return [];
+/** A printed or recomputed figure as a cell: a number or words as printed, a structure as JSON. */
+const figureText = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'number' ? String(v) : typeof v === 'string' ? v : JSON.stringify(v));
+
+function findingBlocks(findings: readonly AssessmentFinding[]): LayoutBlock[] {
   const out: LayoutBlock[] = [{ kind: 'heading', level: 2, text: 'Qualité des données' }];
   if (findings.length === 0) return [...out, { kind: 'paragraph', text: 'Aucune incohérence des sources n’a été relevée.' }];
   out.push({
     kind: 'table', caption: 'Incohérences relevées dans les sources',
-    columns: [{ title: 'Constat', width: 4 }, { title: 'Fiche', width: 1.5 }, { title: 'Chiffres en cause', width: 3 }, { title: 'Provenance', width: 2 }, { title: 'État', width: 1 }],
-    rows: findings.map((f) => [f.summary, f.sheetId, f.figures.map((x) => `${x.label} : ${x.value}`).join(' ; '), f.provenance, FINDING_STATUS[f.status]]),
+    columns: [{ title: 'Constat', width: 4 }, { title: 'Fiches', width: 1.5 }, { title: 'Chiffres en cause (imprimé / recalculé)', width: 3 }, { title: 'Provenance', width: 2 }, { title: 'État', width: 1 }],
+    rows: findings.map((f) => [
+      `${f.findingId} : ${f.description}`,
+      [...f.sheets.map((x) => x.number), ...f.sections].join(', ') || null,
+      f.figures.map((g) => `${g.label} : ${figureText(g.printed)}${g.recomputed !== null && g.recomputed !== undefined ? ` / ${figureText(g.recomputed)}` : ''}`).join(' ; '),
+      f.provenance.map((p) => `${p.section} : « ${p.quote} »`).join(' ; ') || null,
+      FINDING_STATUS[f.status],
+    ]),
   });
   return out;
 }

@@ -1,4 +1,4 @@
-import type { Assessment, Counts, IndicatorAssessment, MilestoneAssessment, SheetAssessment } from './assessment.model.js';
+import type { Assessment, AssessmentFinding, Counts, IndicatorAssessment, MilestoneAssessment, SheetAssessment } from './assessment.model.js';
 
 const OUTCOME: Record<SheetAssessment['outcome'], string> = {
   completed: 'achevée', in_progress: 'en cours', abandoned: 'abandonnée', not_carried_over: 'non reconduite',
@@ -44,8 +44,22 @@ function indicatorText(i: IndicatorAssessment): string {
   return text;
 }
 
+/** A printed figure as the reader sees it: a number or words as is, a structure as JSON. */
+const figure = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'number' ? num(v) : typeof v === 'string' ? v : JSON.stringify(v));
+
+function findingLines(f: AssessmentFinding): { head: string; details: string[] } {
+  const about = [...f.sheets.map((s) => `fiche ${s.number !== '0' ? s.number : s.sheetId}`), ...f.sections].join(', ');
+  const head = `${f.findingId}${about ? ` (${about})` : ''} — ${f.status === 'resolved' ? `résolu le ${f.resolution?.on ?? '?'}` : 'ouvert'} : ${f.description}`;
+  const details = [
+    ...f.figures.map((g) => `${g.label} : imprimé ${figure(g.printed)}${g.recomputed !== null && g.recomputed !== undefined ? `, recalculé ${figure(g.recomputed)}${g.recomputedAs ? ` (${g.recomputedAs})` : ''}` : ''}`),
+    ...(f.resolution ? [`Résolution : ${f.resolution.resolution}`] : []),
+    ...f.provenance.map((p) => `${p.section} : « ${p.quote} »`),
+  ];
+  return { head, details };
+}
+
 /** The French wording shared by every rendering of an assessment (text, HTML and the office documents). */
-export const assessmentWording = { OUTCOME, MILESTONE, TREND, REASON, value, periodText, countsLine, sheetOutcome, indicatorText } as const;
+export const assessmentWording = { OUTCOME, MILESTONE, TREND, REASON, value, periodText, countsLine, sheetOutcome, indicatorText, findingLines } as const;
 
 const md = (text: string) => text.replace(/([\\`*_[\]<>|#])/g, '\\$1');
 
@@ -69,6 +83,15 @@ export function renderMarkdown(a: Assessment): string {
   if (a.carriesOver.length === 0) out.push('Aucune fiche reconduite.', '');
   else {
     for (const c of a.carriesOver) out.push(`- ${c.number !== '0' ? `${c.number} ` : ''}${md(c.title)} → ${c.toVersion}${c.toNumber ? ` ${c.toNumber}` : ''}`);
+    out.push('');
+  }
+  out.push('## Qualité des données', '');
+  if (a.findings.length === 0) out.push('Aucun constat.', '');
+  else {
+    for (const f of a.findings) {
+      const { head, details } = findingLines(f);
+      out.push(`- ${md(head)}`, ...details.map((d) => `  - ${md(d)}`));
+    }
     out.push('');
   }
   return out.join('\n');
@@ -99,6 +122,16 @@ export function renderHtml(a: Assessment): string {
   out.push('<h2>Reconduit dans la version suivante</h2>');
   if (a.carriesOver.length === 0) out.push('<p>Aucune fiche reconduite.</p>');
   else out.push('<ul>', ...a.carriesOver.map((c) => `<li>${c.number !== '0' ? `${esc(c.number)} ` : ''}${esc(c.title)} → ${esc(c.toVersion)}${c.toNumber ? ` ${esc(c.toNumber)}` : ''}</li>`), '</ul>');
+  out.push('<h2>Qualité des données</h2>');
+  if (a.findings.length === 0) out.push('<p>Aucun constat.</p>');
+  else {
+    out.push('<ul class="findings">');
+    for (const f of a.findings) {
+      const { head, details } = findingLines(f);
+      out.push(`<li data-finding="${esc(f.findingId)}" data-status="${f.status}">${esc(head)}<ul>${details.map((d) => `<li>${esc(d)}</li>`).join('')}</ul></li>`);
+    }
+    out.push('</ul>');
+  }
   out.push('</body>', '</html>', '');
   return out.join('\n');
 }

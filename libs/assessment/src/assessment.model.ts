@@ -8,6 +8,31 @@ export interface AssessmentInput {
   /** Closes the period early (a calendar day), e.g. for an interim assessment. */
   until: string | null;
   sheets: SheetInput[];
+  /** The roadmap's data-quality findings as the read model lists them; absent: none known. */
+  findings?: FindingInput[];
+}
+
+/** A data-quality finding as the assessment takes it (the read model's Finding). */
+export interface FindingInput {
+  findingId: string;
+  status: 'open' | 'resolved' | 'withdrawn';
+  description: string;
+  figures: Array<{ label: string; printed: unknown; recomputed: unknown; recomputedAs?: string | null }>;
+  refersTo: Array<{ sheetId?: string; indicatorId?: string; territory?: string; zone?: string | null; section?: string }>;
+  provenance: Array<{ section: string; quote: string }>;
+  resolution: { resolution: string; on: string } | null;
+}
+
+/** A finding listed in an assessment, with the sheets of the version it concerns (by number). */
+export interface AssessmentFinding {
+  findingId: string;
+  status: 'open' | 'resolved';
+  description: string;
+  figures: FindingInput['figures'];
+  sheets: Array<{ sheetId: string; number: string }>;
+  sections: string[];
+  provenance: FindingInput['provenance'];
+  resolution: FindingInput['resolution'];
 }
 
 export interface SheetInput {
@@ -113,4 +138,9 @@ export interface Assessment {
   totals: Counts;
   enjeux: Array<{ enjeuId: string | null; number: number | null; title: string; totals: Counts; sheets: SheetAssessment[] }>;
   carriesOver: Array<{ sheetId: string; number: string; title: string; toVersion: string; toNumber: string | null }>;
+  /**
+   * The findings on the data that concern a sheet of this version or no sheet at all (the document
+   * itself), open or resolved; a withdrawn finding was a misreading and is left out.
+   */
+  findings: AssessmentFinding[];
 }

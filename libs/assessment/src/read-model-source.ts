@@ -1,5 +1,5 @@
 import { finalTarget, notFound } from '#domain';
-import { outcomeOf, type IndicatorSeriesReadModel, type RoadmapsReadModel, type SheetsReadModel } from '#projections';
+import { outcomeOf, type DataQualityReadModel, type IndicatorSeriesReadModel, type RoadmapsReadModel, type SheetsReadModel } from '#projections';
 import { assessmentPeriod } from './assessment-generator.js';
 import type { AssessmentInput, IndicatorInput, SheetInput, ValueAt } from './assessment.model.js';
 
@@ -8,6 +8,8 @@ export interface AssessmentSources {
   roadmaps: RoadmapsReadModel;
   sheets: SheetsReadModel;
   series: IndicatorSeriesReadModel;
+  /** Without it, the assessment lists no finding. */
+  dataQuality?: DataQualityReadModel;
 }
 
 /**
@@ -63,5 +65,6 @@ export function loadAssessmentInput(sources: AssessmentSources, roadmapId: strin
   return {
     roadmap: { roadmapId: roadmap.roadmapId, title: roadmap.title, enjeux: roadmap.enjeux.map((e) => ({ enjeuId: e.enjeuId, number: e.number, title: e.title })) },
     version, versions: versions.map((v) => ({ version: v.version, status: v.status, adoptedOn: v.adoptedOn })), until, sheets,
+    findings: sources.dataQuality?.findings(roadmapId) ?? [],
   };
 }

@@ -14,6 +14,10 @@ export * from './event-feed/event-feed.projection.js';
 export * from './event-feed/event-feed.read-model.js';
 export * from './roadmaps/roadmaps.projection.js';
 export * from './roadmaps/roadmaps.read-model.js';
+export * from './data-quality/data-quality.projection.js';
+export * from './data-quality/data-quality.read-model.js';
+export * from './governance/governance.projection.js';
+export * from './governance/governance.read-model.js';
 export * from './read-models.js';
 
 export * from './all-projections.js';

@@ -1,4 +1,6 @@
 import type { Database } from 'better-sqlite3';
+import { DataQualityReadModel } from './data-quality/data-quality.read-model.js';
+import { GovernanceReadModel } from './governance/governance.read-model.js';
 import { EnjeuRollupReadModel } from './enjeu-rollup/enjeu-rollup.read-model.js';
 import { EventFeedReadModel } from './event-feed/event-feed.read-model.js';
 import { RoadmapsReadModel } from './roadmaps/roadmaps.read-model.js';
@@ -13,6 +15,8 @@ export interface TrackerReadModels {
   enjeuRollup: EnjeuRollupReadModel;
   eventFeed: EventFeedReadModel;
   roadmaps: RoadmapsReadModel;
+  dataQuality: DataQualityReadModel;
+  governance: GovernanceReadModel;
 }
 
 export function readModelsOf(db: Database, store: SheetStreamReader): TrackerReadModels {
@@ -22,5 +26,7 @@ export function readModelsOf(db: Database, store: SheetStreamReader): TrackerRea
     enjeuRollup: new EnjeuRollupReadModel(db, store),
     eventFeed: new EventFeedReadModel(db),
     roadmaps: new RoadmapsReadModel(db),
+    dataQuality: new DataQualityReadModel(db),
+    governance: new GovernanceReadModel(db),
   };
 }

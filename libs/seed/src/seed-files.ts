@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formatsModule from 'ajv-formats';
+import type { FigureValue, FindingFigure, FindingTarget } from '#domain';
 
 // ajv-formats is CommonJS: depending on the loader its default import is the function or the module.
 const addFormats = ((formatsModule as unknown as { default?: unknown }).default ?? formatsModule) as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -33,8 +34,22 @@ export interface SeedSet {
   sheetsV3: SeedSheetV3[];
   infrastructure: { sheetId: string; indicators: SeedIndicator[]; tables: unknown[] };
   v3Figures: Array<SeedIndicator & { sheetId: string }>;
-  discrepancies: Array<{ id: string; description: string; figures: Record<string, unknown>; provenance: unknown }>;
+  discrepancies: SeedDiscrepancy[];
+  governance: SeedGovernance;
 }
+
+export interface SeedDiscrepancy {
+  id: string;
+  description: string;
+  figures: Record<string, FigureValue>;
+  /** The printed figure against the one the document's own numbers give, where there is one. */
+  compared?: FindingFigure[];
+  refersTo: FindingTarget[];
+  provenance: Provenance[];
+}
+/** A governance fact: its id, kind, sentence, words and provenance; every other key is a structured part (body, chairs, cadence…). */
+export type SeedGovernanceFact = { factId: string; kind: string; statement: string; words: string[]; provenance: Provenance } & Record<string, FigureValue>;
+export interface SeedGovernance { roadmapId: string; version: string; facts: SeedGovernanceFact[]; v3: SeedGovernanceFact[] }
 
 /** The repository root, found from this file whether it runs from sources or from dist/. */
 function repositoryRoot(): string {
@@ -56,6 +71,7 @@ const FILES = {
   infrastructure: 'infrastructure',
   v3Figures: 'v3-figures',
   discrepancies: 'discrepancies',
+  governance: 'governance',
 } as const;
 
 export class SeedValidationError extends Error {

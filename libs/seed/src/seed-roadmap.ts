@@ -1,7 +1,7 @@
 import { RoadmapCommands, type CommandMetadata, type SheetCommandInput } from '#application';
 import { compareVersionLabels, DomainError, parsePeriod, roadmapDecider, roadmapStream, sheetDecider, sheetStream, type IndicatorDefinition, type SheetState } from '#domain';
 import { deterministicId } from '#event-store';
-import { loadSeed, type Provenance, type SeedIndicator, type SeedSet } from './seed-files.js';
+import { loadSeed, type Provenance, type SeedDiscrepancy, type SeedGovernanceFact, type SeedIndicator, type SeedSet } from './seed-files.js';
 
 export const SEED_ACTOR = 'secretariat';
 
@@ -16,7 +16,7 @@ export interface SeedResult {
  * a sheet is closed (retired) only after everything the seed writes on it, so a write refused on a
  * closed sheet was written before it closed.
  */
-const ALREADY_DONE = new Set(['roadmap_exists', 'version_exists', 'version_already_adopted', 'sheet_exists', 'report_exists', 'milestone_already_reached', 'already_in_version', 'indicator_exists', 'sheet_closed']);
+const ALREADY_DONE = new Set(['finding_exists', 'governance_fact_exists', 'roadmap_exists', 'version_exists', 'version_already_adopted', 'sheet_exists', 'report_exists', 'milestone_already_reached', 'already_in_version', 'indicator_exists', 'sheet_closed']);
 
 /** A report id that is the same on every run, so that a second import recognises what it wrote. */
 const reportIdOf = (...parts: unknown[]) => deterministicId('seed', ...parts);
@@ -141,8 +141,31 @@ export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: st
 
   // 8. The commission adopts V4.
   await adopt(v4, previous);
+
+  // 9. Governance (Partie II of the V4, Annexe 3 §1 for the V3) and the document's own inconsistencies, as facts of the roadmap.
+  const governance = [...seed.governance.facts.map((f) => ({ version: seed.governance.version, f })), ...seed.governance.v3.map((f) => ({ version: 'V3', f }))];
+  for (const { version, f } of governance) {
+    await run(() => commands.onRoadmap(roadmapId, { type: 'RecordGovernance', data: governanceFact(version, f), metadata: ctx(f.provenance) }));
+  }
+  for (const d of seed.discrepancies) {
+    await run(() => commands.onRoadmap(roadmapId, { type: 'RecordFinding', data: findingOf(d), metadata: ctx(d.provenance) }));
+  }
   options.onProgress?.(seed.sheetsV4.length, seed.sheetsV4.length);
   return result;
+}
+
+function governanceFact(version: string, f: SeedGovernanceFact) {
+  const { factId, kind, statement, provenance, ...details } = f;
+  return { version, factId, kind, statement, details, provenance: [provenance] };
+}
+
+/**
+ * A discrepancy as a finding. Where the seed compares a printed figure with a recomputed one, that is
+ * the figure; otherwise each figure the document gives is printed, with nothing to recompute it from.
+ */
+function findingOf(d: SeedDiscrepancy) {
+  const figures = d.compared ?? Object.entries(d.figures).map(([label, printed]) => ({ label, printed, recomputed: null }));
+  return { findingId: d.id, description: d.description, figures, refersTo: d.refersTo, provenance: d.provenance };
 }
 
 type OnSheet = (sheetId: string, input: SheetCommandInput, provenance?: Provenance | Provenance[]) => Promise<void>;

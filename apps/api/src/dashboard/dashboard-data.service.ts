@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { VersionOutcome } from '#domain';
-import { IndicatorSeriesReadModel, type SheetView } from '#projections';
+import { DataQualityReadModel, GovernanceReadModel, IndicatorSeriesReadModel, type Finding, type GovernanceFact, type SheetView } from '#projections';
 import { ReadModels, type SeriesPoint } from '../infrastructure/read-models.service.js';
 import { SheetQueries } from '../sheets/queries/sheet-queries.service.js';
 
@@ -26,7 +26,17 @@ export class DashboardData {
     private readonly readModels: ReadModels,
     private readonly queries: SheetQueries,
     @Inject(IndicatorSeriesReadModel) private readonly indicatorSeries: IndicatorSeriesReadModel,
+    @Inject(DataQualityReadModel) private readonly dataQuality: DataQualityReadModel,
+    @Inject(GovernanceReadModel) private readonly governanceFacts: GovernanceReadModel,
   ) {}
+
+  findings(roadmapId: string): Finding[] {
+    return this.dataQuality.findings(roadmapId);
+  }
+
+  governance(roadmapId: string, version: string): GovernanceFact[] {
+    return this.governanceFacts.of(roadmapId, version);
+  }
 
   /** The requested roadmap, else the SCORAN one, else the first known. */
   roadmap(roadmapId?: string): RoadmapInfo | null {

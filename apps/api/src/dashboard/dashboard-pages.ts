@@ -1,7 +1,8 @@
 import { DEPARTMENTS, finalTarget, REGION_CODE, TERRITORIES } from '#domain';
-import type { SheetView } from '#projections';
+import type { Finding, GovernanceFact, SheetView } from '#projections';
 import type { SeriesPoint } from '../infrastructure/read-models.service.js';
 import type { RoadmapInfo, SheetListItem, TerritorialFigure } from './dashboard-data.service.js';
+import { cellMark, figureNotes, findingNote, governanceSection, sheetFindingsSection } from './dashboard-findings.js';
 import { html, type SafeHtml } from './html.js';
 import { EVENT_FR, FREQUENCY_FR, formatDay, formatInstant, formatNumber, formatValue, KIND_FR, REASON_FR, STATUS_FR, UNIT_FR, ZONE_FR } from './labels-fr.js';
 import { organisationName } from './organisation-names.js';
@@ -23,7 +24,7 @@ export function versionsNav(roadmap: RoadmapInfo, version: string, ctx: PageCont
   </ul></nav>`;
 }
 
-export function overviewPage(roadmap: RoadmapInfo, version: string, sheets: SheetListItem[], ctx: PageContext): SafeHtml {
+export function overviewPage(roadmap: RoadmapInfo, version: string, sheets: SheetListItem[], ctx: PageContext, governance: readonly GovernanceFact[] = []): SafeHtml {
   const v = roadmap.versions.find((x) => x.version === version);
   const count = (s: string) => sheets.filter((x) => (x.outcome?.outcome && x.outcome.outcome !== 'active' ? x.outcome.outcome : x.status) === s).length;
   const milestones = sheets.reduce((a, s) => a + s.milestones, 0);
@@ -65,7 +66,8 @@ export function overviewPage(roadmap: RoadmapInfo, version: string, sheets: Shee
         </table></div>
       </section>`;
     })}
-    </div>`;
+    </div>
+    ${governanceSection(version, governance)}`;
 }
 
 function indicatorBlock(doc: SheetView, ind: SheetView['indicators'][number], points: SeriesPoint[], index: number): SafeHtml {
@@ -123,6 +125,7 @@ function describeEvent(doc: SheetView, e: { type: string; data: Record<string, a
 export function sheetPage(
   doc: SheetView, roadmap: RoadmapInfo | null, series: Map<string, SeriesPoint[]>,
   history: Array<{ type: string; recordedAt: string; validOn: string | null; data: Record<string, unknown> }>, ctx: PageContext,
+  findings: readonly Finding[] = [],
 ): SafeHtml {
   const enjeu = roadmap?.enjeux.find((e) => e.enjeuId === doc.enjeu);
   const asOfDay = ctx.asOf ?? ctx.today;
@@ -145,6 +148,7 @@ export function sheetPage(
       ${doc.outcome ? html`<div><dt>${doc.outcome.outcome === 'completed' ? 'Terminée' : 'Abandonnée'}</dt><dd>le ${formatDay(doc.outcome.on)}${doc.outcome.outcome === 'abandoned' ? html` — ${REASON_FR[doc.outcome.reason!] ?? doc.outcome.reason} : ${doc.outcome.explanation}` : doc.outcome.explanation ? html` — ${doc.outcome.explanation}` : ''}</dd></div>` : ''}
       ${doc.retired ? html`<div><dt>Retirée</dt><dd>en ${doc.retired.version} (${REASON_FR[doc.retired.reason] ?? doc.retired.reason})${doc.retired.mergedInto ? html`, fusionnée dans <a href="${link(`/fiches/${doc.retired.mergedInto}`, ctx)}">${doc.retired.mergedInto}</a>` : ''} — ${doc.retired.explanation}</dd></div>` : ''}
     </dl>
+    ${sheetFindingsSection(findings, doc.sheetId, ctx)}
 
     <section aria-labelledby="indicateurs" id="section-indicateurs" data-live-region>
       <h2 id="indicateurs">Indicateurs (${doc.indicators.length})</h2>
@@ -172,7 +176,7 @@ export function sheetPage(
 
 const territoryOrder = [REGION_CODE, ...Object.keys(DEPARTMENTS)];
 
-export function infrastructurePage(figures: TerritorialFigure[], ctx: PageContext): SafeHtml {
+export function infrastructurePage(figures: TerritorialFigure[], ctx: PageContext, findings: readonly Finding[] = []): SafeHtml {
   return html`
     <h1>Infrastructures numériques par département</h1>
     <div id="donnees" data-live-region>
@@ -189,6 +193,7 @@ export function infrastructurePage(figures: TerritorialFigure[], ctx: PageContex
       return html`<section class="infra" aria-labelledby="${id}">
         <h2 id="${id}">${f.name}</h2>
         <p class="meta">Fiche <a href="${link(`/fiches/${encodeURIComponent(f.sheetId)}`, ctx)}">${f.sheetTitle}</a> — valeurs au ${formatDay(f.date)}${total !== undefined ? html` — total régional (${zoneLabel(chartZone).toLowerCase()}) : ${formatValue(total, f.unit)}` : ''}.</p>
+        ${total !== undefined ? findingNote(findings, { sheetId: f.sheetId, indicatorId: f.indicatorId, territory: REGION_CODE, zone: chartZone }, ctx) : ''}
         ${bars.length ? html`<figure class="chart-figure">${barChart({
           title: `${f.name} par département (${zoneLabel(chartZone).toLowerCase()}), au ${formatDay(f.date)}`,
           description: bars.map((b) => `${b.label} : ${formatValue(b.value, f.unit)}`).join(' ; '),
@@ -197,8 +202,9 @@ export function infrastructurePage(figures: TerritorialFigure[], ctx: PageContex
         <div class="table-scroll"><table class="territories">
           <caption>${f.name} au ${formatDay(f.date)}, par territoire${zones.length > 1 ? ' et par zone' : ''}</caption>
           <thead><tr><th scope="col">Territoire</th>${zones.map((z) => html`<th scope="col" class="num">${zoneLabel(z)}</th>`)}</tr></thead>
-          <tbody>${territoryOrder.filter((t) => zones.some((z) => value(t, z) !== undefined)).map((t) => html`<tr${t === REGION_CODE ? html` class="total"` : ''}><th scope="row">${TERRITORIES[t]} (${t})</th>${zones.map((z) => { const v = value(t, z); return html`<td class="num">${v === undefined ? '—' : formatValue(v, f.unit)}</td>`; })}</tr>`)}</tbody>
+          <tbody>${territoryOrder.filter((t) => zones.some((z) => value(t, z) !== undefined)).map((t) => html`<tr${t === REGION_CODE ? html` class="total"` : ''}><th scope="row">${TERRITORIES[t]} (${t})</th>${zones.map((z) => { const v = value(t, z); return html`<td class="num">${v === undefined ? '—' : formatValue(v, f.unit)}${v === undefined ? '' : cellMark(findings, { sheetId: f.sheetId, indicatorId: f.indicatorId, territory: t, zone: z }, ctx)}</td>`; })}</tr>`)}</tbody>
         </table></div>
+        ${figureNotes(findings, { sheetId: f.sheetId, indicatorId: f.indicatorId, cells: territoryOrder.flatMap((t) => zones.filter((z) => value(t, z) !== undefined && !(t === REGION_CODE && z === chartZone)).map((z) => ({ territory: t, zone: z }))) }, ctx)}
       </section>`;
     })}
     </div>`;

@@ -6,6 +6,7 @@ import { ProjectionHost } from '#projections';
 import type { SeriesPoint } from '../infrastructure/read-models.service.js';
 import { Allow } from '../auth/access.decorator.js';
 import { DashboardData, type RoadmapInfo } from './dashboard-data.service.js';
+import { dataQualityPage } from './dashboard-findings.js';
 import { infrastructurePage, messagePage, overviewPage, sheetPage, versionsPage } from './dashboard-pages.js';
 import type { SafeHtml } from './html.js';
 import { layout, type LiveContext, type PageContext } from './page-layout.js';
@@ -58,7 +59,7 @@ export class DashboardController {
       const version = query.version && roadmap.versions.some((v) => v.version === query.version) ? query.version : this.data.currentVersion(roadmap);
       if (!version) return { title: 'Feuille de route', active: 'overview', body: messagePage(roadmap.title, 'Aucune version n’est encore enregistrée.') };
       const sheets = await this.data.sheets(roadmap.roadmapId, version, this.asOf(query));
-      return { title: `Feuille de route ${version}`, active: 'overview', version, live: EVERYTHING, body: overviewPage(roadmap, version, sheets, this.context('/', query, roadmap, version)) };
+      return { title: `Feuille de route ${version}`, active: 'overview', version, live: EVERYTHING, body: overviewPage(roadmap, version, sheets, this.context('/', query, roadmap, version), this.data.governance(roadmap.roadmapId, version)) };
     });
   }
 
@@ -73,7 +74,7 @@ export class DashboardController {
       const doc = await this.data.sheet(sheetId, asOf);
       const series = new Map<string, SeriesPoint[]>(doc.indicators.map((i) => [i.indicatorId, this.data.series(sheetId, i.indicatorId, asOf)]));
       const history = await this.data.history(sheetId);
-      return { title: `Fiche ${doc.number} — ${doc.title}`, active: null, live: sheetEvents(sheetId), body: sheetPage(doc, roadmap, series, history, this.context(path, query, roadmap)) };
+      return { title: `Fiche ${doc.number} — ${doc.title}`, active: null, live: sheetEvents(sheetId), body: sheetPage(doc, roadmap, series, history, this.context(path, query, roadmap), roadmap ? this.data.findings(roadmap.roadmapId) : []) };
     });
   }
 
@@ -83,7 +84,17 @@ export class DashboardController {
   infrastructures(@Query() query: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     return this.page(reply, '/infrastructures', query, async (roadmap) => ({
       title: 'Infrastructures par département', active: 'infrastructures', live: roadmap ? EVERYTHING : undefined,
-      body: roadmap ? infrastructurePage(this.data.territorialFigures(roadmap.roadmapId, this.asOf(query)), this.context('/infrastructures', query, roadmap)) : messagePage('Infrastructures', 'Aucune feuille de route n’est encore enregistrée.'),
+      body: roadmap ? infrastructurePage(this.data.territorialFigures(roadmap.roadmapId, this.asOf(query)), this.context('/infrastructures', query, roadmap), this.data.findings(roadmap.roadmapId)) : messagePage('Infrastructures', 'Aucune feuille de route n’est encore enregistrée.'),
+    }));
+  }
+
+  @Get('qualite-des-donnees')
+  @Allow('public')
+  @Header('content-type', HTML)
+  dataQuality(@Query() query: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    return this.page(reply, '/qualite-des-donnees', query, async (roadmap) => ({
+      title: 'Qualité des données', active: 'data-quality', live: roadmap ? EVERYTHING : undefined,
+      body: roadmap ? dataQualityPage(this.data.findings(roadmap.roadmapId), this.context('/qualite-des-donnees', query, roadmap)) : messagePage('Qualité des données', 'Aucune feuille de route n’est encore enregistrée.'),
     }));
   }
 

@@ -27,6 +27,7 @@ export const NAV = [
   { href: '/', label: 'Feuille de route', key: 'overview' },
   { href: '/infrastructures', label: 'Infrastructures', key: 'infrastructures' },
   { href: '/versions', label: 'Évolutions entre versions', key: 'versions' },
+  { href: '/qualite-des-donnees', label: 'Qualité des données', key: 'data-quality' },
 ] as const;
 
 /** Adds the as-of date (and other state) to an internal link, so time travel survives navigation. */
@@ -88,6 +89,7 @@ export function layout(opts: { title: string; active: string | null; ctx: PageCo
         <li>Fiches : <a href="/api/export/sheets.csv">CSV</a>, <a href="/api/export/sheets.json">JSON</a></li>
         <li>Indicateurs et cibles : <a href="/api/export/indicators.csv">CSV</a>, <a href="/api/export/indicators.json">JSON</a></li>
         <li>Séries (valeur par indicateur, territoire et date) : <a href="/api/export/series.csv">CSV</a>, <a href="/api/export/series.json">JSON</a></li>
+        <li>Constats de qualité des données : <a href="/api/export/findings.csv">CSV</a>, <a href="/api/export/findings.json">JSON</a></li>
         <li><a href="/api/docs">Documentation de l’API</a></li>
       </ul>
     </div>

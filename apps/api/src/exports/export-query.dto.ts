@@ -17,3 +17,10 @@ export class SeriesExportQuery {
   @QueryText() sheetId?: string;
   @QueryText() asOf?: string;
 }
+
+export class FindingsExportQuery {
+  @QueryText() roadmapId?: string;
+  @QueryText() sheetId?: string;
+  /** open, resolved or withdrawn. */
+  @QueryText() status?: string;
+}

@@ -1,10 +1,11 @@
 import { Controller, Get, Header, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { invalid } from '#domain';
 import { Allow } from '../auth/access.decorator.js';
 import { toCsv } from './csv-writer.js';
 import { dcatCatalog } from './dcat-catalog.js';
-import { IndicatorsExportQuery, SeriesExportQuery, SheetsExportQuery } from './export-query.dto.js';
+import { FindingsExportQuery, IndicatorsExportQuery, SeriesExportQuery, SheetsExportQuery } from './export-query.dto.js';
 import { DATASETS, type DatasetName } from './open-data.columns.js';
 import { OpenDataCatalogFacts, OpenDataExports, parseExportFilter, type Row } from './open-data.service.js';
 import { tableSchema } from './table-schema.js';
@@ -17,12 +18,13 @@ const CSV_TYPE = 'text/csv; charset=utf-8; header=present';
 export class ExportsController {
   constructor(@Inject(OpenDataExports) private readonly exports: OpenDataExports, @Inject(OpenDataCatalogFacts) private readonly facts: OpenDataCatalogFacts) {}
 
-  private rows(dataset: DatasetName, query: SheetsExportQuery | IndicatorsExportQuery | SeriesExportQuery): Row[] {
+  private rows(dataset: DatasetName, query: SheetsExportQuery | IndicatorsExportQuery | SeriesExportQuery | FindingsExportQuery): Row[] {
     const filter = parseExportFilter({ ...query });
+    if (dataset === 'findings') return this.exports.findings({ ...filter, status: parseFindingStatus((query as FindingsExportQuery).status) });
     return dataset === 'sheets' ? this.exports.sheets(filter) : dataset === 'indicators' ? this.exports.indicators(filter) : this.exports.series(filter);
   }
 
-  private csv(dataset: DatasetName, query: SheetsExportQuery | IndicatorsExportQuery | SeriesExportQuery, reply: FastifyReply): string {
+  private csv(dataset: DatasetName, query: SheetsExportQuery | IndicatorsExportQuery | SeriesExportQuery | FindingsExportQuery, reply: FastifyReply): string {
     const body = toCsv(DATASETS[dataset], this.rows(dataset, query));
     void reply.header('content-type', CSV_TYPE).header('content-disposition', `inline; filename="${dataset}.csv"`);
     return body;
@@ -71,4 +73,21 @@ export class ExportsController {
     // Portals harvest absolute URLs: they are those the catalogue was asked through.
     return dcatCatalog(this.facts.read(), `${req.protocol}://${req.host}`);
   }
+
+  @Get('findings.csv') @Allow('public') @ApiProduces('text/csv') @Header('cache-control', 'public, max-age=60')
+  @ApiOperation({ summary: 'Data-quality findings, one row per finding and figure: printed, recomputed, what it refers to, where it is printed, status' })
+  findingsCsv(@Query() q: FindingsExportQuery, @Res({ passthrough: true }) reply: FastifyReply) { return this.csv('findings', q, reply); }
+
+  @Get('findings.json') @Allow('public') @Header('cache-control', 'public, max-age=60')
+  @ApiOperation({ summary: 'Data-quality findings as JSON records (same keys as the CSV columns)' })
+  findingsJson(@Query() q: FindingsExportQuery) { return this.rows('findings', q); }
+
+  @Get('findings.schema.json') @Allow('public') @Header('cache-control', 'public, max-age=3600')
+  @ApiOperation({ summary: 'Frictionless Table Schema of findings.csv' })
+  findingsSchema() { return tableSchema('findings'); }
+}
+
+function parseFindingStatus(status: string | undefined): string | undefined {
+  if (status !== undefined && !['open', 'resolved', 'withdrawn'].includes(status)) throw invalid('invalid_query', 'status must be open, resolved or withdrawn', { field: 'status' });
+  return status;
 }

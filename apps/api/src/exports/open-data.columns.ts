@@ -87,7 +87,25 @@ export const SERIES_COLUMNS: readonly ColumnDefinition[] = [
   c('reportId', 'string', 'Identifiant de la publication (renvoie au journal des événements)', { required: true, unique: true }),
 ];
 
-export const DATASETS = { sheets: SHEET_COLUMNS, indicators: INDICATOR_COLUMNS, series: SERIES_COLUMNS } as const;
+export const FINDING_COLUMNS: readonly ColumnDefinition[] = [
+  c('roadmapId', 'string', 'Identifiant de la feuille de route'),
+  c('findingId', 'string', 'Identifiant stable du constat'),
+  c('status', 'string', 'open (ouvert), resolved (résolu), withdrawn (retiré)'),
+  c('description', 'string', 'Ce que le constat relève'),
+  c('figureLabel', 'string', 'Chiffre concerné (une ligne par chiffre ; vide pour un constat sans chiffre)'),
+  c('printed', 'string', 'Ce que le document imprime (nombre ou texte ; JSON pour une structure)'),
+  c('recomputed', 'string', 'Ce que donnent les propres chiffres du document ; vide quand rien ne permet de le recalculer'),
+  c('recomputedAs', 'string', 'Comment ce chiffre est recalculé'),
+  c('sheetIds', 'string', 'Fiches concernées (identifiants séparés par « ; »)'),
+  c('refersTo', 'string', 'Ce que vise le constat : « fiche/indicateur@territoire:zone » ou « § section », séparés par « ; » (zone « tout » : le chiffre toutes zones)'),
+  c('provenance', 'string', 'Où le document l’imprime : « section — « citation » », séparées par « | »'),
+  c('recordedAt', 'date', 'Date d’enregistrement du constat (temps de transaction)'),
+  c('resolution', 'string', 'Comment le constat a été résolu'),
+  c('resolvedOn', 'date', 'Jour de la résolution'),
+  c('withdrawnReason', 'string', 'Pourquoi le constat a été retiré'),
+];
+
+export const DATASETS = { sheets: SHEET_COLUMNS, indicators: INDICATOR_COLUMNS, series: SERIES_COLUMNS, findings: FINDING_COLUMNS } as const;
 export type DatasetName = keyof typeof DATASETS;
 export const DATASET_NAMES = Object.keys(DATASETS) as DatasetName[];
 
@@ -108,5 +126,10 @@ export const DATASET_INFO: Readonly<Record<DatasetName, { title: string; descrip
     title: 'Séries de valeurs des indicateurs',
     description: 'Une ligne par valeur publiée (indicateur, territoire, zone, date), avec la cible en vigueur à sa date.',
     primaryKey: ['reportId'],
+  },
+  findings: {
+    title: 'Constats sur la qualité des données',
+    description: 'Une ligne par constat et par chiffre en cause : ce que le document imprime, ce que ses propres chiffres donnent, ce que le constat vise, où il est imprimé, son état.',
+    primaryKey: [],
   },
 };

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { compareVersionLabels, finalTarget, invalid, isCalendarDate, parseVersionLabel, REGION_CODE, TERRITORIES } from '#domain';
-import { EventFeedReadModel, IndicatorSeriesReadModel, RoadmapsReadModel, SheetsReadModel, type RoadmapEnjeu, type SheetView } from '#projections';
-import type { Target } from '#domain';
+import { DataQualityReadModel, EventFeedReadModel, IndicatorSeriesReadModel, RoadmapsReadModel, SheetsReadModel, type RoadmapEnjeu, type SheetView } from '#projections';
+import type { FindingTarget, Target } from '#domain';
 import type { CsvValue } from './csv-writer.js';
 import type { CatalogFacts } from './dcat-catalog.js';
 
@@ -30,6 +30,13 @@ export function targetOn(ind: { targets: Target[] }, day: string): Target | null
 
 const numberKey = (n: unknown) => String(n ?? '').split('.').map((p) => p.padStart(4, '0')).join('.');
 const joined = (ids: readonly string[] | null | undefined) => (ids ?? []).join(';');
+/** A figure in a CSV cell: a number or a text as is, a structure as JSON. */
+const cell = (v: unknown): CsvValue => (v === null || v === undefined || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' ? v : JSON.stringify(v));
+const targetText = (t: FindingTarget): string => {
+  if (!t.sheetId && !t.territory) return `§ ${t.section}`;
+  const place = t.territory ? `@${t.territory}${t.zone !== undefined ? `:${t.zone ?? 'tout'}` : ''}` : '';
+  return `${t.sheetId ?? ''}${t.indicatorId ? `/${t.indicatorId}` : ''}${place}`;
+};
 
 /**
  * Builds the open-data rows from the read models. Public data only: the event log's actors and
@@ -41,6 +48,7 @@ export class OpenDataExports {
     @Inject(SheetsReadModel) private readonly sheetModel: SheetsReadModel,
     @Inject(IndicatorSeriesReadModel) private readonly indicatorSeries: IndicatorSeriesReadModel,
     @Inject(RoadmapsReadModel) private readonly roadmaps: RoadmapsReadModel,
+    @Inject(DataQualityReadModel) private readonly dataQuality: DataQualityReadModel,
   ) {}
 
   private enjeux(): Map<string, Map<string, RoadmapEnjeu>> {
@@ -56,6 +64,24 @@ export class OpenDataExports {
 
   private docs(filter: ExportFilter): SheetView[] {
     return this.sheetModel.documents({ roadmapId: filter.roadmapId, sheetId: filter.sheetId }).sort((a, b) => `${a.roadmapId}|${numberKey(a.number)}`.localeCompare(`${b.roadmapId}|${numberKey(b.number)}`));
+  }
+
+  /** One row per finding and figure it compares (one row for a finding without a figure). */
+  findings(filter: ExportFilter & { status?: string }): Row[] {
+    const out: Row[] = [];
+    for (const r of this.roadmaps.list().filter((x) => !filter.roadmapId || x.roadmapId === filter.roadmapId)) {
+      for (const f of this.dataQuality.findings(r.roadmapId, { sheetId: filter.sheetId, status: filter.status as never })) {
+        const common = {
+          roadmapId: r.roadmapId, findingId: f.findingId, status: f.status, description: f.description,
+          sheetIds: joined([...new Set(f.refersTo.flatMap((t) => (t.sheetId ? [t.sheetId] : [])))]), refersTo: f.refersTo.map(targetText).join(';'),
+          provenance: f.provenance.map((p) => `${p.section} — « ${p.quote} »`).join(' | '), recordedAt: f.recordedAt.slice(0, 10),
+          resolution: f.resolution?.resolution ?? null, resolvedOn: f.resolution?.on ?? null, withdrawnReason: f.withdrawal?.reason ?? null,
+        };
+        const figures = f.figures.length ? f.figures : [null];
+        for (const fig of figures) out.push({ ...common, figureLabel: fig?.label ?? null, printed: cell(fig?.printed), recomputed: cell(fig?.recomputed), recomputedAs: fig?.recomputedAs ?? null });
+      }
+    }
+    return out;
   }
 
   sheets(filter: ExportFilter): Row[] {

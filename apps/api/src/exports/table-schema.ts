@@ -13,7 +13,7 @@ export interface TableSchema {
     decimalChar?: string;
   }>;
   missingValues: string[];
-  primaryKey: string[];
+  primaryKey?: string[];
 }
 
 /**
@@ -30,6 +30,7 @@ export function tableSchema(dataset: DatasetName): TableSchema {
       ...(c.type === 'number' ? { decimalChar: '.' } : {}),
     })),
     missingValues: [''],
-    primaryKey: [...DATASET_INFO[dataset].primaryKey],
+    // A dataset whose rows have no key of their own (findings: one row per finding and figure, a figure may be absent) declares none.
+    ...(DATASET_INFO[dataset].primaryKey.length ? { primaryKey: [...DATASET_INFO[dataset].primaryKey] } : {}),
   };
 }

@@ -5,7 +5,7 @@ import { TokenStore } from '#auth';
 import type { AppConfig } from '#config';
 import { InstrumentedEventStore, type EventStore } from '#event-store';
 import { IdempotencyStore } from '#idempotency';
-import { EnjeuRollupReadModel, EventFeedReadModel, IndicatorSeriesReadModel, ProjectionHost, RoadmapsReadModel, SheetsReadModel } from '#projections';
+import { DataQualityReadModel, EnjeuRollupReadModel, EventFeedReadModel, GovernanceReadModel, IndicatorSeriesReadModel, ProjectionHost, RoadmapsReadModel, SheetsReadModel } from '#projections';
 import { openTracker, Tracker } from '#tracker';
 import { AppendMetrics } from '../metrics/append-metrics.js';
 import { ReadModels } from './read-models.service.js';
@@ -75,6 +75,8 @@ export class TrackerModule {
         { provide: EnjeuRollupReadModel, useFactory: (tracker: Tracker) => tracker.queries.enjeuRollup, inject: [Tracker] },
         { provide: EventFeedReadModel, useFactory: (tracker: Tracker) => tracker.queries.eventFeed, inject: [Tracker] },
         { provide: RoadmapsReadModel, useFactory: (tracker: Tracker) => tracker.queries.roadmaps, inject: [Tracker] },
+        { provide: DataQualityReadModel, useFactory: (tracker: Tracker) => tracker.queries.dataQuality, inject: [Tracker] },
+        { provide: GovernanceReadModel, useFactory: (tracker: Tracker) => tracker.queries.governance, inject: [Tracker] },
         { provide: RoadmapCommands, useFactory: (tracker: Tracker) => tracker.commands, inject: [Tracker] },
         {
           provide: TokenStore,
@@ -95,7 +97,7 @@ export class TrackerModule {
       ],
       exports: [
         Tracker, APP_CONFIG, EVENT_STORE, ProjectionHost, RoadmapCommands, TokenStore, IdempotencyStore, HashChainStore, ReadModels, AppendMetrics,
-        SheetsReadModel, IndicatorSeriesReadModel, EnjeuRollupReadModel, EventFeedReadModel, RoadmapsReadModel,
+        SheetsReadModel, IndicatorSeriesReadModel, EnjeuRollupReadModel, EventFeedReadModel, RoadmapsReadModel, DataQualityReadModel, GovernanceReadModel,
       ],
     };
   }

@@ -6,7 +6,7 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Mat
 import { ENJEUX, TEXT_LIMITS, VERSION_LABEL } from '#domain';
 import { IsSlug } from '../http/validators.js';
 import type { CommandOutcome, RoadmapCommandInput } from '#application';
-import { EnjeuRollupReadModel } from '#projections';
+import { EnjeuRollupReadModel, GovernanceReadModel } from '#projections';
 import { Allow } from '../auth/access.decorator.js';
 import { commandMetadata } from '../http/command-metadata.js';
 import { CommandOrigin } from '../http/request-ids.decorator.js';
@@ -51,6 +51,7 @@ export class RoadmapsController {
     private readonly commandBus: CommandBus,
     private readonly readModels: ReadModels,
     @Inject(EnjeuRollupReadModel) private readonly enjeuRollup: EnjeuRollupReadModel,
+    @Inject(GovernanceReadModel) private readonly governance: GovernanceReadModel,
   ) {}
 
   @Post()
@@ -68,7 +69,8 @@ export class RoadmapsController {
 
   @Get(':roadmapId')
   get(@Param('roadmapId') roadmapId: string) {
-    return this.readModels.roadmap(roadmapId);
+    // Each version's governance facts (GET …/governance has them with time travel).
+    return { ...this.readModels.roadmap(roadmapId), governance: this.governance.byVersion(roadmapId) };
   }
 
   @Get(':roadmapId/rollup')
@@ -78,15 +80,6 @@ export class RoadmapsController {
     // In time, the roll-up is folded from the log; otherwise the read model answers.
     if (tt.asOf || tt.knownAt) return this.enjeuRollup.rollup(roadmapId, query.version, tt);
     return this.enjeuRollup.rollup(roadmapId, query.version);
-  }
-
-  @Get(':roadmapId/data-quality')
-  async dataQuality(@Param('roadmapId') roadmapId: string) {
-    this.readModels.roadmap(roadmapId);
-    const { loadSeed } = await import('#seed');
-    const seed = loadSeed();
-    // Where the source document disagrees with itself: its figures are kept as printed, and listed here.
-    return { roadmapId, source: 'seeds/scoran-centre-val-de-loire', discrepancies: seed.roadmap.roadmapId === roadmapId ? seed.discrepancies : [] };
   }
 
   @Post(':roadmapId/versions')

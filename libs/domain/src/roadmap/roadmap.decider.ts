@@ -8,6 +8,7 @@ import { ENJEUX } from '../sheet/sheet.events.js';
 import type { RoadmapCommand } from './roadmap.commands.js';
 import type { Enjeu, RoadmapEvent } from './roadmap.events.js';
 import { isLaterVersion, parseVersionLabel } from './version-label.js';
+import { decideDataQuality, evolveDataQuality, type DataQualityState } from './data-quality.decider.js';
 
 export interface VersionState {
   version: string;
@@ -26,6 +27,9 @@ export interface RoadmapState {
   region: { code: string; name: string };
   enjeux: Enjeu[];
   versions: Map<string, VersionState>;
+  /** Absent until the roadmap's first finding or governance fact. */
+  findings?: DataQualityState['findings'];
+  governance?: DataQualityState['governance'];
 }
 
 export const initialRoadmapState = (): RoadmapState => ({
@@ -49,8 +53,12 @@ export function evolveRoadmap(state: RoadmapState, event: RoadmapEvent): Roadmap
       versions.set(d.version, { ...v, status: 'adopted', adoptedOn: d.adoptedOn, adoptedBy: d.adoptedBy, facts: d.facts });
       return { ...state, versions };
     }
+    default:
+      return { ...state, ...evolveDataQuality(dataQualityOf(state), event) };
   }
 }
+
+const dataQualityOf = (state: RoadmapState): DataQualityState => ({ findings: state.findings ?? new Map(), governance: state.governance ?? new Set() });
 
 export function latestAdopted(state: RoadmapState): VersionState | null {
   let best: VersionState | null = null;
@@ -108,13 +116,15 @@ export function decideRoadmap(command: RoadmapCommand, state: RoadmapState): Roa
       }
       return [{ type: 'RoadmapVersionAdopted', data: { roadmapId: state.roadmapId, version: d.version, adoptedOn: d.adoptedOn, adoptedBy: d.adoptedBy ?? null, facts: d.facts ?? null } }];
     }
+    default:
+      return decideDataQuality(command, { ...dataQualityOf(state), roadmapId: state.roadmapId, versions: state.versions });
   }
 }
 
 export const roadmapDecider: Decider<RoadmapCommand, RoadmapEvent, RoadmapState> = {
   name: 'roadmap',
   // Bump when RoadmapState's shape or evolveRoadmap changes: snapshots of another version are folded afresh.
-  snapshotSchemaVersion: 1,
+  snapshotSchemaVersion: 2,
   initialState: initialRoadmapState,
   evolve: evolveRoadmap,
   decide: decideRoadmap,

@@ -1,4 +1,5 @@
 import type { EnjeuId } from '../sheet/sheet.events.js';
+import { DATA_QUALITY_EVENT_TYPES, type DataQualityEvent, type GovernanceRecorded } from './data-quality.events.js';
 
 export interface Enjeu {
   enjeuId: EnjeuId;
@@ -29,7 +30,7 @@ export type RoadmapVersionAdopted = {
   };
 };
 
-export type RoadmapEvent = RoadmapCreated | RoadmapVersionDrafted | RoadmapVersionAdopted;
-export const ROADMAP_EVENT_TYPES: readonly RoadmapEvent['type'][] = ['RoadmapCreated', 'RoadmapVersionDrafted', 'RoadmapVersionAdopted'];
+export type RoadmapEvent = RoadmapCreated | RoadmapVersionDrafted | RoadmapVersionAdopted | DataQualityEvent | GovernanceRecorded;
+export const ROADMAP_EVENT_TYPES: readonly RoadmapEvent['type'][] = ['RoadmapCreated', 'RoadmapVersionDrafted', 'RoadmapVersionAdopted', ...DATA_QUALITY_EVENT_TYPES, 'GovernanceRecorded'];
 
 export const roadmapStream = (roadmapId: string) => `roadmap-${roadmapId}`;

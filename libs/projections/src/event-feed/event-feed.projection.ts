@@ -23,6 +23,10 @@ export function describeEvent(e: StoredEvent): string {
     case 'ProjectAbandoned': return `Fiche abandonnée le ${d.effectiveOn} (${d.reason})`;
     case 'SheetRetired': return `Fiche retirée après ${d.version} (${d.reason})`;
     case 'SheetCarriedOver': return `Fiche reconduite de ${d.fromVersion} vers ${d.toVersion}`;
+    case 'DataQualityFindingRecorded': return `Constat de qualité des données : ${d.findingId}`;
+    case 'DataQualityFindingResolved': return `Constat ${d.findingId} résolu le ${d.on}`;
+    case 'DataQualityFindingWithdrawn': return `Constat ${d.findingId} retiré (${d.reason})`;
+    case 'GovernanceRecorded': return `Gouvernance de ${d.version} : ${d.factId}`;
     default: return e.type;
   }
 }

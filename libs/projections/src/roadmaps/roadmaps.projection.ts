@@ -1,15 +1,22 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { StoredEvent } from '#event-store';
+import { DataQualityProjection } from '../data-quality/data-quality.projection.js';
+import { GovernanceProjection } from '../governance/governance.projection.js';
 import type { Projection } from '../projection.js';
 
-/** Roadmaps and their versions, for listings and for the assessment's period bounds. */
+/**
+ * Roadmaps and their versions, for listings and for the assessment's period bounds. The findings and
+ * governance read models are written from the same roadmap streams, under the same checkpoint.
+ */
 export class RoadmapsProjection implements Projection {
   readonly name = 'roadmaps';
-  readonly version = 1;
-  readonly tables = ['roadmaps', 'roadmap_versions'] as const;
+  readonly version = 2;
+  private readonly parts: readonly Projection[] = [new DataQualityProjection(), new GovernanceProjection()];
+  readonly tables: readonly string[] = ['roadmaps', 'roadmap_versions', ...this.parts.flatMap((p) => p.tables)];
   private st: Record<string, Statement> | null = null;
 
   setup(db: Database): void {
+    for (const part of this.parts) part.setup(db);
     db.exec(`CREATE TABLE IF NOT EXISTS roadmaps (roadmapId TEXT PRIMARY KEY, title TEXT NOT NULL, region TEXT NOT NULL, enjeux TEXT NOT NULL, organisations TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS roadmap_versions (roadmapId TEXT NOT NULL, version TEXT NOT NULL, status TEXT NOT NULL, basedOn TEXT,
         draftedOn TEXT NOT NULL, adoptedOn TEXT, adoptedBy TEXT, facts TEXT, PRIMARY KEY (roadmapId, version));`);
@@ -28,5 +35,6 @@ export class RoadmapsProjection implements Projection {
       else if (e.type === 'RoadmapVersionDrafted') this.st.draft!.run(d);
       else if (e.type === 'RoadmapVersionAdopted') this.st.adopt!.run(d);
     }
+    for (const part of this.parts) part.apply(db, events);
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { invalid, isTerritory, notFound, sheetStream } from '#domain';
+import { invalid, isTerritory, notFound, REGION_CODE, sheetStream } from '#domain';
 import type { EventStore } from '#event-store';
-import { applySheetEvent, SheetsReadModel, validDayOf, type LatestValue, type SheetView, type TimeTravel } from '#projections';
+import { applySheetEvent, DataQualityReadModel, findingsOnFigure, SheetsReadModel, validDayOf, type LatestValue, type SheetView, type TimeTravel } from '#projections';
 import { ReadModels } from '../../infrastructure/read-models.service.js';
 import { EVENT_STORE } from '../../infrastructure/tokens.js';
 
@@ -49,6 +49,7 @@ export class SheetQueries {
     private readonly readModels: ReadModels,
     @Inject(SheetsReadModel) private readonly sheets: SheetsReadModel,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DataQualityReadModel) private readonly dataQuality: DataQualityReadModel,
   ) {}
 
   async sheet(sheetId: string, query: Record<string, string | undefined>): Promise<unknown> {
@@ -105,9 +106,12 @@ export class SheetQueries {
     const points = this.readModels.series(sheetId, indicatorId, { territory: query.territory, asOf: tt.asOf, knownAt: tt.knownAt });
     const sheet = this.readModels.getSheet(sheetId);
     const ind = sheet.indicators.find((i) => i.indicatorId === indicatorId)!;
+    // Each printed figure names the open findings about it (the document contradicts it), as known at knownAt.
+    const findings = this.dataQuality.findings(sheet.roadmapId, { knownAt: tt.knownAt, sheetId });
+    const withFindings = points.map((p) => ({ ...p, findings: findingsOnFigure(findings, { sheetId, indicatorId, territory: p.territory ?? REGION_CODE, zone: p.zone }).map((f) => f.findingId) }));
     return {
       sheetId, indicatorId, name: ind.name, unit: ind.unit, targets: ind.targets, territory: query.territory ?? null, asOf: tt.asOf ?? null, knownAt: tt.knownAt ?? null,
-      points: query.aggregate === 'region' ? this.readModels.seriesByRegion(points) : points,
+      points: query.aggregate === 'region' ? this.readModels.seriesByRegion(points) : withFindings,
     };
   }
 }
