@@ -68,7 +68,9 @@ describe('open data as portals harvest it: Table Schemas, frictionless validatio
       expect(r.status).toBe(200);
       expect(r.body.fields.map((f: { name: string }) => f.name)).toEqual(DATASETS[name].map((c) => c.name));
       expect(r.body.missingValues).toEqual(['']);
-      for (const key of r.body.primaryKey) expect(r.body.fields.find((f: any) => f.name === key).constraints?.required ?? false).toBe(true);
+      // findings.csv has one row per finding and figure, and a finding may have no figure: no key of its own.
+      if (name === 'findings') expect(r.body.primaryKey).toBeUndefined();
+      for (const key of r.body.primaryKey ?? []) expect(r.body.fields.find((f: any) => f.name === key).constraints?.required ?? false).toBe(true);
     }
     const series = (await app.call('GET', '/api/export/series.schema.json')).body;
     expect(series.primaryKey).toEqual(['reportId']);

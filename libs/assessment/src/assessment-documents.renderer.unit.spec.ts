@@ -47,13 +47,13 @@ const dosDate = (y: number, m: number, d: number) => ((y - 1980) << 9) | (m << 5
 describe('assessment documents (ODT, DOCX, PDF)', () => {
   afterEach(() => { jest.useRealTimers(); });
 
-  it('lays out the same sections as the HTML, a findings section only when findings are given', () => {
+  it('lays out the same sections as the HTML, the data-quality findings included (saying so when there are none)', () => {
     const headings = (a: AssessmentDocumentInput) => assessmentLayout(a).blocks.filter((b) => b.kind === 'heading').map((b) => (b as { text: string }).text);
     expect(headings(assessment)).toEqual([
       'Bilan de la version V3 — Feuille de route', 'Synthèse par enjeu', 'Enjeu 2 — Inclusion', '2.1 Infrastructures <numériques> & « fibre »',
-      'Enjeu 4 — Avenir', '4.1 Fiche', 'Reconduit dans la version suivante',
+      'Enjeu 4 — Avenir', '4.1 Fiche', 'Qualité des données', 'Reconduit dans la version suivante',
     ]);
-    expect(headings({ ...assessment, findings: [] })).toContain('Qualité des données');
+    expect(assessmentLayout({ ...assessment, findings: [] }).blocks).toContainEqual({ kind: 'paragraph', text: 'Aucune incohérence des sources n’a été relevée.' });
     expect(assessmentLayout(assessment).date).toBe('2023-06-25');
   });
 
