@@ -1,6 +1,6 @@
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import { sheetStream } from '#domain';
-import type { EventStore, StoredEvent } from '#event-store';
+import { normalizeInstant, type EventStore, type StoredEvent } from '#event-store';
 import { applySheetEvent, validDayOf, type LatestValue, type SheetView } from './sheet-view.js';
 
 /** Both time axes of a query (see ARCHITECTURE.md, "Time has two axes"). */
@@ -46,16 +46,26 @@ interface Plan {
 
 type ReportRow = LatestValue & { position: number };
 
+/** A query's two bounds, normalised as stored: asOf a day, knownAt an ISO instant (the store's recorded_at). */
+interface Bounds { asOf: string | null; knownAt: string | null }
+
+/** Whether an event is part of the sheet as it stood on asOf, as known at knownAt. */
+function within(e: StoredEvent, b: Bounds): boolean {
+  if (b.knownAt !== null && e.metadata.recordedAt > b.knownAt) return false;
+  if (b.asOf === null) return true;
+  const day = validDayOf(e);
+  return day === null || day <= b.asOf;
+}
+
 /**
- * The sheet as it stood (asOf) or as it was known (knownAt), folded from the log. An asOf-only query
- * starts from the time-travel snapshots that SheetsProjection keeps (every SHEET_SNAPSHOT_EVERY events,
- * with the latest valid day folded into each, and the events that did not move valid time forward
- * listed as exceptions): these rules and the queries that rely on them live together here.
+ * The sheet as it stood (asOf) or as it was known (knownAt), from the time-travel snapshots that
+ * SheetsProjection keeps every SHEET_SNAPSHOT_EVERY events, each with the latest valid day and the
+ * latest record time folded into it, and with the events that moved neither forward listed as
+ * exceptions of their axis: these rules and the queries that rely on them live together here.
  */
 export class SheetTimeTravel {
   private st: {
-    snapshot: Statement; nextSnapshot: Statement; projected: Statement; exceptions: Statement;
-    corrections: Statement; reportById: Statement; topReports: Statement; plan: Transaction<(sheetId: string, asOf: string) => Plan>;
+    corrections: Statement; reportById: Statement; topReports: Statement; plan: Transaction<(sheetId: string, b: Bounds) => Plan>;
   } | null = null;
 
   constructor(private readonly db: Database, private readonly store: SheetStreamReader) {}
@@ -63,23 +73,42 @@ export class SheetTimeTravel {
   private statements() {
     if (this.st) return this.st;
     const db = this.db;
-    const snapshot = db.prepare(`SELECT revision, position, doc FROM sheet_snapshots WHERE sheetId = ? AND maxValidDay <= ?
-      ORDER BY maxValidDay DESC, revision DESC LIMIT 1`);
-    const nextSnapshot = db.prepare('SELECT MIN(revision) FROM sheet_snapshots WHERE sheetId = ? AND revision > ?').pluck();
+    // Both maxima only grow with the revision, so the snapshots that satisfy a bound are a prefix of the
+    // stream's: the last one of each axis is found on its index, and the earlier of the two satisfies both.
+    const byValidDay = db.prepare(`SELECT revision FROM sheet_snapshots WHERE sheetId = ? AND maxValidDay <= ?
+      ORDER BY maxValidDay DESC, revision DESC LIMIT 1`).pluck();
+    const byRecordedAt = db.prepare(`SELECT revision FROM sheet_snapshots WHERE sheetId = ? AND maxRecordedAt <= ?
+      ORDER BY maxRecordedAt DESC, revision DESC LIMIT 1`).pluck();
+    const snapshot = db.prepare('SELECT revision, position, doc FROM sheet_snapshots WHERE sheetId = ? AND revision = ?');
+    const lastSnapshot = db.prepare('SELECT MAX(revision) FROM sheet_snapshots WHERE sheetId = ?').pluck();
+    const nextSnapshot = db.prepare(`SELECT revision, maxValidDay, maxRecordedAt FROM sheet_snapshots WHERE sheetId = ? AND revision > ?
+      ORDER BY revision LIMIT 1`);
     const projected = db.prepare('SELECT revision FROM sheet_summary WHERE sheetId = ?').pluck();
-    const exceptions = db.prepare(`SELECT revision FROM sheet_timeline_exceptions WHERE sheetId = ? AND revision > ? AND revision <= ?
+    const validExceptions = db.prepare(`SELECT revision FROM sheet_timeline_exceptions WHERE sheetId = ? AND revision > ? AND revision <= ?
       AND (validDay IS NULL OR validDay <= ?) ORDER BY revision`).pluck();
+    const recordExceptions = db.prepare(`SELECT revision FROM sheet_record_exceptions WHERE sheetId = ? AND revision > ? AND revision <= ?
+      AND recordedAt <= ? ORDER BY revision`).pluck();
     // One read transaction: the snapshot, the next one and the exceptions must describe the same state.
-    const plan = db.transaction((sheetId: string, asOf: string): Plan => {
-      const snap = snapshot.get(sheetId, asOf) as Plan['snap'];
+    const plan = db.transaction((sheetId: string, b: Bounds): Plan => {
+      const revisions = [
+        b.asOf === null ? Number.MAX_SAFE_INTEGER : ((byValidDay.get(sheetId, b.asOf) as number | undefined) ?? -1),
+        b.knownAt === null ? Number.MAX_SAFE_INTEGER : ((byRecordedAt.get(sheetId, b.knownAt) as number | undefined) ?? -1),
+      ];
+      const lowest = Math.min(...revisions);
+      const chosen = lowest === Number.MAX_SAFE_INTEGER ? ((lastSnapshot.get(sheetId) as number | null) ?? -1) : lowest;
+      const snap = chosen >= 0 ? (snapshot.get(sheetId, chosen) as Plan['snap']) : undefined;
       const from = snap?.revision ?? -1;
-      const next = nextSnapshot.get(sheetId, from) as number | null;
+      const next = nextSnapshot.get(sheetId, from) as { revision: number; maxValidDay: string; maxRecordedAt: string } | undefined;
       const projectedRevision = (projected.get(sheetId) as number | undefined) ?? -1;
-      const listed = next === null ? [] : (exceptions.all(sheetId, next, projectedRevision, asOf) as number[]);
-      return { snap, from, next, projected: projectedRevision, exceptions: listed };
+      let listed: number[] = [];
+      // Past the next snapshot, an event that moved the failing axis forward is beyond its bound: only
+      // that axis's exceptions can still be within (the record axis first: it rarely has any).
+      if (next && b.knownAt !== null && next.maxRecordedAt > b.knownAt) listed = recordExceptions.all(sheetId, next.revision, projectedRevision, b.knownAt) as number[];
+      else if (next) listed = validExceptions.all(sheetId, next.revision, projectedRevision, b.asOf) as number[];
+      return { snap, from, next: next?.revision ?? null, projected: projectedRevision, exceptions: listed };
     });
     this.st = {
-      snapshot, nextSnapshot, projected, exceptions, plan,
+      plan,
       corrections: db.prepare(`SELECT reportId, value, observedOn FROM indicator_report_corrections
         WHERE sheetId = ? AND indicatorId = ? AND position <= ? ORDER BY position`),
       reportById: db.prepare(`SELECT reportId, originalValue AS value, originalObservedOn AS observedOn, territory, position FROM indicator_reports
@@ -91,26 +120,30 @@ export class SheetTimeTravel {
     return this.st;
   }
 
-  /** Folds the (filtered) stream: from the snapshots for asOf alone, from the start otherwise. */
-  async at(sheetId: string, tt: TimeTravel): Promise<SheetView | null> {
-    if (tt.asOf && !tt.knownAt) return this.asOf(sheetId, tt.asOf);
-    let doc: SheetView | null = null;
-    const reports = new Map<string, Map<string, LatestValue>>();
-    for await (const e of filteredSheetEvents(this.store, sheetId, tt)) doc = applySheetEvent(doc, e, reports);
-    return doc;
+  /** The sheet filtered on both axes; without either bound, the full fold of the stream. */
+  at(sheetId: string, tt: TimeTravel): Promise<SheetView | null> {
+    return this.fromSnapshots(sheetId, {
+      asOf: tt.asOf ?? null,
+      knownAt: tt.knownAt ? normalizeInstant(tt.knownAt, 'knownAt') : null,
+    });
+  }
+
+  /** The sheet as it stood on `asOf` (valid time), as the tracker knows it now. */
+  asOf(sheetId: string, asOf: string): Promise<SheetView | null> {
+    return this.fromSnapshots(sheetId, { asOf, knownAt: null });
   }
 
   /**
-   * The same fold as `at`, started from the snapshots: the last snapshot whose events all have a valid
-   * day on or before asOf is exactly the filtered fold up to its revision. After it come the events
-   * up to the next snapshot (read and filtered), then only the exceptions the projection listed
-   * (events that did not move valid time forward), then whatever the projection has not seen yet. A
-   * correction in that tail needs the regional reports already folded into the snapshot: they are
-   * read from the reports table as they stood at its position.
+   * The filtered fold of the stream, started from the snapshots: the last snapshot whose events all
+   * fall within both bounds is exactly the filtered fold up to its revision. After it come the events
+   * up to the next snapshot (read and filtered), then only the exceptions the projection listed on an
+   * axis the next snapshot is beyond, then whatever the projection has not seen yet. A correction in
+   * that tail needs the regional reports already folded into the snapshot: they are read from the
+   * reports table as they stood at its position.
    */
-  async asOf(sheetId: string, asOf: string): Promise<SheetView | null> {
+  private async fromSnapshots(sheetId: string, bounds: Bounds): Promise<SheetView | null> {
     const stream = sheetStream(sheetId);
-    const plan = this.statements().plan(sheetId, asOf);
+    const plan = this.statements().plan(sheetId, bounds);
     const ranges: Array<[number, number]> = [];
     if (plan.next === null) ranges.push([plan.from + 1, Number.MAX_SAFE_INTEGER]);
     else {
@@ -124,10 +157,7 @@ export class SheetTimeTravel {
     }
     const tail: StoredEvent[] = [];
     for (const [fromRevision, toRevision] of ranges) {
-      for (const e of await this.store.readStream(stream, { fromRevision, toRevision })) {
-        const day = validDayOf(e);
-        if (day === null || day <= asOf) tail.push(e);
-      }
+      for (const e of await this.store.readStream(stream, { fromRevision, toRevision })) if (within(e, bounds)) tail.push(e);
     }
     let doc: SheetView | null = plan.snap ? (JSON.parse(plan.snap.doc) as SheetView) : null;
     // Reports corrected in the tail, per indicator: what the regional reports seeded below must cover.

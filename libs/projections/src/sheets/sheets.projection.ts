@@ -22,7 +22,11 @@ const SHEETS_INDEXES = `
   CREATE INDEX IF NOT EXISTS indicator_reports_regional ON indicator_reports (sheetId, indicatorId, originalObservedOn, position, reportId, originalValue, territory)
     WHERE territory IS NULL OR territory = '24';
   CREATE INDEX IF NOT EXISTS sheet_snapshots_by_valid_day ON sheet_snapshots (sheetId, maxValidDay, revision);
+  CREATE INDEX IF NOT EXISTS sheet_snapshots_by_recorded_at ON sheet_snapshots (sheetId, maxRecordedAt, revision);
 `;
+
+/** Per sheet: the latest valid day and record time folded so far, and the revision of the last snapshot. */
+interface Timeline { maxValidDay: string; maxRecordedAt: string; snapshotRevision: number }
 
 /** What a bulk replay keeps in memory instead of asking indexes that do not exist yet. */
 interface BulkState {
@@ -42,11 +46,12 @@ export class SheetsProjection implements Projection {
   readonly name = 'sheets';
   // 5: a sheet is on target against its final target (latest day), not the last one listed.
   // 6: the document says how the sheet closed as `outcome` (the domain's VersionOutcome), no longer `closure`.
-  readonly version = 6;
+  // 7: snapshots carry the latest record time too, and events recorded out of order are listed (knownAt).
+  readonly version = 7;
   // enjeu_rollup is a view (see ENJEU_ROLLUP_VIEW_SQL), created and dropped by setup.
   readonly tables = [
     'sheet_summary', 'sheet_versions', 'indicator_reports', 'indicator_report_corrections',
-    'sheet_snapshots', 'sheet_timeline', 'sheet_timeline_exceptions',
+    'sheet_snapshots', 'sheet_timeline', 'sheet_timeline_exceptions', 'sheet_record_exceptions',
   ] as const;
 
   private stmts: Record<string, Statement> | null = null;
@@ -86,16 +91,21 @@ export class SheetsProjection implements Projection {
       -- latest valid day of the events folded into it; an asOf query starts from the last snapshot whose
       -- events all fall on or before asOf. Events that do not move a stream's valid time forward (no
       -- valid day, or an earlier one) are listed as exceptions: after the next snapshot, only they can
-      -- still be on or before asOf.
+      -- still be on or before asOf. The record-time axis (knownAt) works the same way: the latest
+      -- recordedAt folded into each snapshot, and the events recorded earlier than one before them.
       CREATE TABLE IF NOT EXISTS sheet_snapshots (
-        sheetId TEXT NOT NULL, revision INTEGER NOT NULL, position INTEGER NOT NULL, maxValidDay TEXT NOT NULL, doc TEXT NOT NULL,
+        sheetId TEXT NOT NULL, revision INTEGER NOT NULL, position INTEGER NOT NULL, maxValidDay TEXT NOT NULL,
+        maxRecordedAt TEXT NOT NULL, doc TEXT NOT NULL,
         PRIMARY KEY (sheetId, revision)
       ) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS sheet_timeline (
-        sheetId TEXT PRIMARY KEY, maxValidDay TEXT NOT NULL, snapshotRevision INTEGER NOT NULL
+        sheetId TEXT PRIMARY KEY, maxValidDay TEXT NOT NULL, maxRecordedAt TEXT NOT NULL, snapshotRevision INTEGER NOT NULL
       ) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS sheet_timeline_exceptions (
         sheetId TEXT NOT NULL, revision INTEGER NOT NULL, validDay TEXT, PRIMARY KEY (sheetId, revision)
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS sheet_record_exceptions (
+        sheetId TEXT NOT NULL, revision INTEGER NOT NULL, recordedAt TEXT NOT NULL, PRIMARY KEY (sheetId, revision)
       ) WITHOUT ROWID;
     `);
     db.exec(ENJEU_ROLLUP_VIEW_SQL);
@@ -136,10 +146,11 @@ export class SheetsProjection implements Projection {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       latestRegional: db.prepare(`SELECT reportId, value, observedOn, territory FROM indicator_reports
         WHERE sheetId = ? AND indicatorId = ? AND (territory IS NULL OR territory = '24') ORDER BY observedOn DESC, position DESC LIMIT 1`),
-      getTimeline: db.prepare('SELECT maxValidDay, snapshotRevision FROM sheet_timeline WHERE sheetId = ?'),
-      putTimeline: db.prepare('INSERT OR REPLACE INTO sheet_timeline (sheetId, maxValidDay, snapshotRevision) VALUES (?, ?, ?)'),
-      putSnapshot: db.prepare('INSERT OR REPLACE INTO sheet_snapshots (sheetId, revision, position, maxValidDay, doc) VALUES (?, ?, ?, ?, ?)'),
+      getTimeline: db.prepare('SELECT maxValidDay, maxRecordedAt, snapshotRevision FROM sheet_timeline WHERE sheetId = ?'),
+      putTimeline: db.prepare('INSERT OR REPLACE INTO sheet_timeline (sheetId, maxValidDay, maxRecordedAt, snapshotRevision) VALUES (?, ?, ?, ?)'),
+      putSnapshot: db.prepare('INSERT OR REPLACE INTO sheet_snapshots (sheetId, revision, position, maxValidDay, maxRecordedAt, doc) VALUES (?, ?, ?, ?, ?, ?)'),
       putException: db.prepare('INSERT OR REPLACE INTO sheet_timeline_exceptions (sheetId, revision, validDay) VALUES (?, ?, ?)'),
+      putRecordException: db.prepare('INSERT OR REPLACE INTO sheet_record_exceptions (sheetId, revision, recordedAt) VALUES (?, ?, ?)'),
     };
     return this.stmts;
   }
@@ -150,11 +161,11 @@ export class SheetsProjection implements Projection {
     // Batch cache: a document is parsed once and written once per batch, however many events touch it.
     const docs = new Map<string, SheetView>();
     const dirtyLatest = new Set<string>();
-    const timelines = new Map<string, { maxValidDay: string; snapshotRevision: number }>();
+    const timelines = new Map<string, Timeline>();
     const timeline = (sheetId: string) => {
       let t = timelines.get(sheetId);
       if (!t) {
-        t = (st.getTimeline.get(sheetId) as { maxValidDay: string; snapshotRevision: number } | undefined) ?? { maxValidDay: '', snapshotRevision: -1 };
+        t = (st.getTimeline.get(sheetId) as Timeline | undefined) ?? { maxValidDay: '', maxRecordedAt: '', snapshotRevision: -1 };
         timelines.set(sheetId, t);
       }
       return t;
@@ -220,14 +231,17 @@ export class SheetsProjection implements Projection {
       const day = validDayOf(stored);
       if (day === null || day < t.maxValidDay) st.putException.run(doc.sheetId, stored.revision, day);
       else t.maxValidDay = day;
+      const recordedAt = stored.metadata.recordedAt;
+      if (recordedAt < t.maxRecordedAt) st.putRecordException.run(doc.sheetId, stored.revision, recordedAt);
+      else t.maxRecordedAt = recordedAt;
       if (stored.revision - t.snapshotRevision >= SHEET_SNAPSHOT_EVERY) {
         // The document must be exact at this revision: latest values a correction made stale are recomputed now.
         for (const key of dirtyLatest) if (key.startsWith(`${doc.sheetId}|`)) recomputeLatest(key);
-        st.putSnapshot.run(doc.sheetId, stored.revision, stored.position, t.maxValidDay, JSON.stringify(doc));
+        st.putSnapshot.run(doc.sheetId, stored.revision, stored.position, t.maxValidDay, t.maxRecordedAt, JSON.stringify(doc));
         t.snapshotRevision = stored.revision;
       }
     }
-    for (const [sheetId, t] of timelines) st.putTimeline.run(sheetId, t.maxValidDay, t.snapshotRevision);
+    for (const [sheetId, t] of timelines) st.putTimeline.run(sheetId, t.maxValidDay, t.maxRecordedAt, t.snapshotRevision);
 
     for (const key of dirtyLatest) recomputeLatest(key);
     for (const doc of docs.values()) {
