@@ -5,6 +5,7 @@ export * from './time-ordered-id.js';
 export * from './deterministic-id.js';
 export * from './polling-subscription.js';
 export * from './sqlite/sqlite-event-store.js';
+export { openEventsDatabase } from './sqlite/sqlite-schema.js';
 export * from './eventstoredb/eventstoredb-event-store.js';
 export * from './create-event-store.js';
 export * from './instrumented-event-store.js';

@@ -33,6 +33,8 @@ export class SqliteAppender {
   /** Revisions this connection wrote last, valid while no other connection writes (see knownRevision). */
   private readonly written = new Map<string, number>();
   private seenDataVersion: number;
+  /** Heads written by the transaction being built, merged into `written` once it commits. */
+  private batchHeads = new Map<string, number>();
   private readonly selectDataVersion: Database.Statement;
   private readonly insertEvent: Database.Statement;
   private readonly writeBatch: (batch: PendingAppend[]) => Array<AppendResult | Error>;
@@ -54,15 +56,20 @@ export class SqliteAppender {
     // A single-event append needs none: its checks run before its one INSERT, which is atomic by itself.
     const inSavepoint = db.transaction((append: PendingAppend) => this.writeAppend(append));
     this.writeOne = (append) => (append.events.length > 1 ? inSavepoint(append) : this.writeAppend(append));
-    const batchTransaction = db.transaction((batch: PendingAppend[]) =>
-      batch.map((append) => {
+    const batchTransaction = db.transaction((batch: PendingAppend[]) => {
+      // Under the write lock: what another connection committed is visible now, and nothing more can come.
+      this.refreshWritten();
+      this.batchHeads = new Map();
+      return batch.map((append) => {
         try {
-          return this.writeOne(append);
+          const outcome = this.writeOne(append);
+          if (outcome.events.length > 0) this.batchHeads.set(append.stream, outcome.nextExpectedRevision);
+          return outcome;
         } catch (error) {
           return error instanceof Error ? error : new Error(String(error));
         }
-      }),
-    );
+      });
+    });
     // IMMEDIATE takes the write lock up front, so the revision checks read what the commit will follow.
     this.writeBatch = (batch) => batchTransaction.immediate(batch);
   }
@@ -91,12 +98,16 @@ export class SqliteAppender {
    * file; while it has not, the revisions this connection wrote are still the streams' heads.
    */
   knownRevision(stream: string): number | undefined {
+    this.refreshWritten();
+    return this.written.get(stream);
+  }
+
+  private refreshWritten(): void {
     const version = this.selectDataVersion.get() as number;
     if (version !== this.seenDataVersion) {
       this.written.clear();
       this.seenDataVersion = version;
     }
-    return this.written.get(stream);
   }
 
   /** Writes the queued appends in one transaction; they settle once it is on disk. */
@@ -109,6 +120,7 @@ export class SqliteAppender {
     try {
       outcomes = this.writeBatch(batch);
     } catch (error) {
+      this.batchHeads = new Map();
       // The whole transaction failed (I/O error, lock timeout): nothing was written.
       for (const append of batch) append.reject(error);
       return;
@@ -116,16 +128,15 @@ export class SqliteAppender {
     this.counters.commits += 1;
     let written = false;
     let firstPosition = Number.MAX_SAFE_INTEGER;
-    batch.forEach((append, index) => {
+    batch.forEach((_, index) => {
       const outcome = outcomes[index];
-      if (outcome instanceof Error) return;
-      if (outcome.events.length > 0) {
-        written = true;
-        firstPosition = Math.min(firstPosition, outcome.events[0]!.position);
-        if (this.written.size >= 10_000) this.written.clear();
-        this.written.set(append.stream, outcome.nextExpectedRevision);
-      }
+      if (outcome instanceof Error || outcome.events.length === 0) return;
+      written = true;
+      firstPosition = Math.min(firstPosition, outcome.events[0]!.position);
     });
+    if (this.written.size + this.batchHeads.size > 10_000) this.written.clear();
+    for (const [stream, revision] of this.batchHeads) this.written.set(stream, revision);
+    this.batchHeads = new Map();
     const settle = (syncError?: unknown) => {
       batch.forEach((append, index) => {
         const outcome = outcomes[index]!;
@@ -147,7 +158,8 @@ export class SqliteAppender {
   /** Runs inside a savepoint of the batch transaction; throwing rolls back this append only. */
   private writeAppend(append: PendingAppend): AppendResult {
     const { stream, events, expectedRevision } = append;
-    const current = this.reads.streamRevision(stream);
+    // The head from memory when this connection wrote it last (see knownRevision); else from the index.
+    const current = this.batchHeads.get(stream) ?? this.written.get(stream) ?? this.reads.streamRevision(stream);
     checkExpectedRevision(stream, expectedRevision, current);
     if (events.length === 0) {
       return {
