@@ -343,7 +343,7 @@ async function main(): Promise<void> {
   log(`generated ${data.events} events in ${round(data.seconds)} s (${BIG_SHEET}: ${data.bigSheetEvents})`);
 
   // 2. The event store alone against the bare appender, same process, same run
-  const store = await storeScenarios(benchDir, small ? 1500 : 5000, log);
+  const store = await storeScenarios(benchDir, small ? 3000 : 6000, log);
   results.store = store;
   for (const s of store) {
     targets.push({
