@@ -265,6 +265,21 @@ describe('SqliteEventStore', () => {
       }
     });
 
+    it('checks an append against the head another connection wrote since, not against the head it wrote last', async () => {
+      const other = new SqliteEventStore({ path: fixture.path });
+      try {
+        await store.appendToStream('sheet-stale', [event('A')], { expectedRevision: 'no_stream' });
+        await other.appendToStream('sheet-stale', [event('B')], { expectedRevision: 0 });
+        // No knownRevision call in between: the append itself must see the other connection's commit.
+        await expect(store.appendToStream('sheet-stale', [event('C')], { expectedRevision: 0 })).rejects.toThrow(WrongExpectedRevisionError);
+        const next = await store.appendToStream('sheet-stale', [event('D')]);
+        expect(next.nextExpectedRevision).toBe(2);
+        expect((await store.readStream('sheet-stale')).map((e) => e.type)).toEqual(['A', 'B', 'D']);
+      } finally {
+        await other.close();
+      }
+    });
+
     it('keeps optimistic concurrency across connections', async () => {
       const other = new SqliteEventStore({ path: fixture.path });
       try {
