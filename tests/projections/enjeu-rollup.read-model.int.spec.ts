@@ -51,4 +51,29 @@ describe('roll-up per enjeu', () => {
       ]);
     });
   });
+
+  it('in time, from the sheets\' snapshots, gives what folding each stream from its first event gives', async () => {
+    const day = (n: number) => new Date(Date.UTC(2022, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
+    const events = [sheetCreated('a', { number: '4.1' }), sheetCreated('b', { number: '4.2' }), sheetCreated('c', { number: '1.1', enjeu: 'inclusion' })];
+    for (let i = 0; i < 900; i++) {
+      const sheet = (['a', 'b', 'c'] as const)[i % 3]!;
+      events.push(reported(sheet, `r${i}`, i % 50, day(i)));
+      if (i === 400) events.push(carriedOver('c', 'V4', 'V5', { enjeu: 'avenir' }));
+      if (i === 650) events.push(completed('b', day(i)));
+      if (i === 700) events.push(milestoneReached('a', day(i)));
+    }
+    await sheets.given(...events.slice(0, -5)).when(...events.slice(-5)).then(async ({ readModels, db }) => {
+      expect(db.prepare("SELECT COUNT(*) FROM sheet_snapshots WHERE memberships LIKE '%V5%'").pluck().get() as number).toBeGreaterThan(0);
+      const times = [
+        ...[-1, 0, 100, 399, 400, 401, 500, 649, 650, 651, 800, 899, 1000].map((n) => ({ asOf: day(n) })),
+        ...[0, 300, 1203, 1204, 1210, 1500, 1955, 1956, 2200, 2800].map((n) => ({ knownAt: new Date(Date.UTC(2020, 0, 1) + n * 1000).toISOString() })),
+        { asOf: day(450), knownAt: new Date(Date.UTC(2020, 0, 1) + 2000 * 1000).toISOString() },
+      ];
+      const fromSnapshots = [];
+      for (const tt of times) fromSnapshots.push(await readModels.enjeuRollup.rollup('r', undefined, tt));
+      // Without snapshots the same read model folds every stream from its first event.
+      db.exec('DELETE FROM sheet_snapshots');
+      for (const [k, tt] of times.entries()) expect(fromSnapshots[k]).toEqual(await readModels.enjeuRollup.rollup('r', undefined, tt));
+    });
+  });
 });

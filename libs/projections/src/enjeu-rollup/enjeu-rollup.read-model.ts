@@ -1,8 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { compareVersionLabels, outcomesSetBy, type SheetEvent } from '#domain';
-import type { StoredEvent } from '#event-store';
-import { filteredSheetEvents, type SheetStreamReader, type TimeTravel } from '../sheets/sheet-time-travel.js';
-import { applySheetEvent, type LatestValue, type SheetView } from '../sheets/sheet-view.js';
+import { SheetTimeTravel, type SheetStreamReader, type TimeTravel } from '../sheets/sheet-time-travel.js';
+import type { SheetView } from '../sheets/sheet-view.js';
 import { countIntoRollup, emptyRollup, type RollupRow } from './enjeu-rollup.js';
 
 interface Membership {
@@ -12,17 +11,20 @@ interface Membership {
 
 /**
  * The roll-up per enjeu. Now, it is the enjeu_rollup view over the sheets read model. As it stood
- * (asOf) or as it was known (knownAt), each sheet of the roadmap is folded from its filtered stream,
- * with the same membership and counting rules as the view, so that without filters both give the
- * same rows.
+ * (asOf) or as it was known (knownAt), each sheet of the roadmap is taken in time from the sheets'
+ * snapshots (a lookup and a short fold, SheetTimeTravel.foldWith), with the same membership and
+ * counting rules as the view, so that without filters both give the same rows.
  */
 export class EnjeuRollupReadModel {
   private readonly statements = new Map<string, Statement>();
+  private readonly timeTravel: SheetTimeTravel;
 
   constructor(
     private readonly db: Database,
-    private readonly store: SheetStreamReader,
-  ) {}
+    store: SheetStreamReader,
+  ) {
+    this.timeTravel = new SheetTimeTravel(db, store);
+  }
 
   private st(sql: string): Statement {
     let s = this.statements.get(sql);
@@ -32,7 +34,7 @@ export class EnjeuRollupReadModel {
 
   /** The rows of a roadmap (or all) and version (or all), by roadmap, version, then enjeu with the unknown one first. */
   rollup(roadmapId: string | undefined, version: string | undefined): RollupRow[];
-  /** The same rows in time (folded from the log when asOf or knownAt is given), of one roadmap. */
+  /** The same rows in time (when asOf or knownAt is given), of one roadmap. */
   rollup(roadmapId: string, version: string | undefined, tt: TimeTravel): Promise<RollupRow[]>;
   rollup(roadmapId: string | undefined, version: string | undefined, tt?: TimeTravel): RollupRow[] | Promise<RollupRow[]> {
     if (!tt) return this.current(roadmapId, version);
@@ -67,21 +69,18 @@ export class EnjeuRollupReadModel {
     return [...groups.values()].sort((a, b) => compareVersionLabels(a.version, b.version) || ((a.enjeu ?? '') < (b.enjeu ?? '') ? -1 : (a.enjeu ?? '') > (b.enjeu ?? '') ? 1 : 0));
   }
 
+  /** The sheet in time with its version memberships, from the sheets' time-travel snapshots (see SheetTimeTravel). */
   private async fold(sheetId: string, tt: TimeTravel): Promise<{ doc: SheetView; memberships: Map<string, Membership> } | null> {
-    let doc: SheetView | null = null;
-    const reports = new Map<string, Map<string, LatestValue>>();
-    const memberships = new Map<string, Membership>();
-    for await (const e of filteredSheetEvents(this.store, sheetId, tt)) doc = this.step(doc, e, reports, memberships);
-    return doc ? { doc, memberships } : null;
-  }
-
-  private step(doc: SheetView | null, e: StoredEvent, reports: Map<string, Map<string, LatestValue>>, memberships: Map<string, Membership>): SheetView | null {
-    const before = doc ? { version: doc.version, status: doc.status, enjeu: doc.enjeu } : null;
-    doc = applySheetEvent(doc, e, reports);
-    if (!doc) return doc;
-    for (const o of outcomesSetBy(before ?? { version: '', status: 'none' }, { type: e.type, data: e.data } as SheetEvent)) {
-      memberships.set(o.version, { enjeu: o.outcome === 'carried_over' ? before!.enjeu : doc.enjeu, outcome: o.outcome });
-    }
-    return doc;
+    const { doc, state } = await this.timeTravel.foldWith(
+      sheetId, tt,
+      (kept) => new Map<string, Membership>((kept ?? []).map((m) => [m.version, { enjeu: m.enjeu, outcome: m.outcome }])),
+      (memberships, before, e, after) => {
+        if (!after) return;
+        for (const o of outcomesSetBy(before ?? { version: '', status: 'none' }, { type: e.type, data: e.data } as SheetEvent)) {
+          memberships.set(o.version, { enjeu: o.outcome === 'carried_over' ? before!.enjeu : after.enjeu, outcome: o.outcome });
+        }
+      },
+    );
+    return doc ? { doc, memberships: state } : null;
   }
 }

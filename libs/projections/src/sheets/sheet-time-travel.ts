@@ -2,6 +2,7 @@ import type { Database, Statement, Transaction } from 'better-sqlite3';
 import { sheetStream } from '#domain';
 import { normalizeInstant, type EventStore, type StoredEvent } from '#event-store';
 import { applySheetEvent, validDayOf, type LatestValue, type SheetView } from './sheet-view.js';
+import type { SnapshotMembership } from './sheets.projection.js';
 
 /** Both time axes of a query (see ARCHITECTURE.md, "Time has two axes"). */
 export interface TimeTravel {
@@ -37,7 +38,7 @@ export async function* filteredSheetEvents(store: SheetStreamReader, sheetId: st
 }
 
 interface Plan {
-  snap: { revision: number; position: number; doc: string } | undefined;
+  snap: { revision: number; position: number; doc: string; memberships: string } | undefined;
   from: number;
   next: number | null;
   projected: number;
@@ -48,6 +49,19 @@ type ReportRow = LatestValue & { position: number };
 
 /** A query's two bounds, normalised as stored: asOf a day, knownAt an ISO instant (the store's recorded_at). */
 interface Bounds { asOf: string | null; knownAt: string | null }
+
+/** What a fold beside the document is told (see SheetTimeTravel.foldWith). */
+interface FoldHooks {
+  seed(memberships: SnapshotMembership[] | null): void;
+  step(before: SheetHead | null, e: StoredEvent, after: SheetView | null): void;
+}
+
+/** What a step is told of the document before its event. */
+export type SheetHead = Pick<SheetView, 'version' | 'status' | 'enjeu'>;
+
+function bounds(tt: TimeTravel): Bounds {
+  return { asOf: tt.asOf ?? null, knownAt: tt.knownAt ? normalizeInstant(tt.knownAt, 'knownAt') : null };
+}
 
 /** Whether an event is part of the sheet as it stood on asOf, as known at knownAt. */
 function within(e: StoredEvent, b: Bounds): boolean {
@@ -79,7 +93,7 @@ export class SheetTimeTravel {
       ORDER BY maxValidDay DESC, revision DESC LIMIT 1`).pluck();
     const byRecordedAt = db.prepare(`SELECT revision FROM sheet_snapshots WHERE sheetId = ? AND maxRecordedAt <= ?
       ORDER BY maxRecordedAt DESC, revision DESC LIMIT 1`).pluck();
-    const snapshot = db.prepare('SELECT revision, position, doc FROM sheet_snapshots WHERE sheetId = ? AND revision = ?');
+    const snapshot = db.prepare('SELECT revision, position, doc, memberships FROM sheet_snapshots WHERE sheetId = ? AND revision = ?');
     const lastSnapshot = db.prepare('SELECT MAX(revision) FROM sheet_snapshots WHERE sheetId = ?').pluck();
     const nextSnapshot = db.prepare(`SELECT revision, maxValidDay, maxRecordedAt FROM sheet_snapshots WHERE sheetId = ? AND revision > ?
       ORDER BY revision LIMIT 1`);
@@ -121,16 +135,32 @@ export class SheetTimeTravel {
   }
 
   /** The sheet filtered on both axes; without either bound, the full fold of the stream. */
-  at(sheetId: string, tt: TimeTravel): Promise<SheetView | null> {
-    return this.fromSnapshots(sheetId, {
-      asOf: tt.asOf ?? null,
-      knownAt: tt.knownAt ? normalizeInstant(tt.knownAt, 'knownAt') : null,
-    });
+  async at(sheetId: string, tt: TimeTravel): Promise<SheetView | null> {
+    return (await this.fromSnapshots(sheetId, bounds(tt))).doc;
   }
 
   /** The sheet as it stood on `asOf` (valid time), as the tracker knows it now. */
-  asOf(sheetId: string, asOf: string): Promise<SheetView | null> {
-    return this.fromSnapshots(sheetId, { asOf, knownAt: null });
+  async asOf(sheetId: string, asOf: string): Promise<SheetView | null> {
+    return (await this.fromSnapshots(sheetId, { asOf, knownAt: null })).doc;
+  }
+
+  /**
+   * The same fold with a second state beside the document (the roll-up's version memberships):
+   * `seed` gives it as the snapshot the fold starts from kept it (null: from the first event), and
+   * `step` advances it with each event kept, given the document before and after that event.
+   */
+  async foldWith<S>(
+    sheetId: string,
+    tt: TimeTravel,
+    seed: (memberships: SnapshotMembership[] | null) => S,
+    step: (state: S, before: SheetHead | null, e: StoredEvent, after: SheetView | null) => void,
+  ): Promise<{ doc: SheetView | null; state: S }> {
+    let state: S | undefined;
+    const { doc } = await this.fromSnapshots(sheetId, bounds(tt), {
+      seed: (m) => { state = seed(m); },
+      step: (before, e, after) => step(state!, before, e, after),
+    });
+    return { doc, state: state! };
   }
 
   /**
@@ -141,9 +171,10 @@ export class SheetTimeTravel {
    * that tail needs the regional reports already folded into the snapshot: they are read from the
    * reports table as they stood at its position.
    */
-  private async fromSnapshots(sheetId: string, bounds: Bounds): Promise<SheetView | null> {
+  private async fromSnapshots(sheetId: string, bounds: Bounds, hooks?: FoldHooks): Promise<{ doc: SheetView | null }> {
     const stream = sheetStream(sheetId);
     const plan = this.statements().plan(sheetId, bounds);
+    hooks?.seed(plan.snap ? (JSON.parse(plan.snap.memberships) as SnapshotMembership[]) : null);
     const ranges: Array<[number, number]> = [];
     if (plan.next === null) ranges.push([plan.from + 1, Number.MAX_SAFE_INTEGER]);
     else {
@@ -178,9 +209,14 @@ export class SheetTimeTravel {
           reports.set(indicatorId, this.regionalReportsAt(sheetId, indicatorId, plan.snap.position, correctedInTail.get(indicatorId)!, reports.get(indicatorId)));
         }
       }
-      doc = applySheetEvent(doc, e, reports);
+      if (hooks) {
+        // The fold mutates the document: what the step needs of it before the event is copied first.
+        const before: SheetHead | null = doc ? { version: doc.version, status: doc.status, enjeu: doc.enjeu } : null;
+        doc = applySheetEvent(doc, e, reports);
+        hooks.step(before, e, doc);
+      } else doc = applySheetEvent(doc, e, reports);
     }
-    return doc;
+    return { doc };
   }
 
   /**

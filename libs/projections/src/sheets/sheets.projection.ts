@@ -25,6 +25,9 @@ const SHEETS_INDEXES = `
   CREATE INDEX IF NOT EXISTS sheet_snapshots_by_recorded_at ON sheet_snapshots (sheetId, maxRecordedAt, revision);
 `;
 
+/** A sheet's membership of a version as a snapshot keeps it: the outcome there and the enjeu it had there. */
+export interface SnapshotMembership { version: string; enjeu: string | null; outcome: string }
+
 /** Per sheet: the latest valid day and record time folded so far, and the revision of the last snapshot. */
 interface Timeline { maxValidDay: string; maxRecordedAt: string; snapshotRevision: number }
 
@@ -46,7 +49,8 @@ export class SheetsProjection implements Projection {
   readonly name = 'sheets';
   // 5: a sheet is on target against its final target (latest day), not the last one listed.
   // 6: the document says how the sheet closed as `outcome` (the domain's VersionOutcome), no longer `closure`.
-  // 7: snapshots carry the latest record time too, and events recorded out of order are listed (knownAt).
+  // 7: snapshots carry the latest record time too, and events recorded out of order are listed (knownAt);
+  //    and the sheet's version memberships (the roll-up in time).
   readonly version = 7;
   // enjeu_rollup is a view (see ENJEU_ROLLUP_VIEW_SQL), created and dropped by setup.
   readonly tables = [
@@ -95,7 +99,7 @@ export class SheetsProjection implements Projection {
       -- recordedAt folded into each snapshot, and the events recorded earlier than one before them.
       CREATE TABLE IF NOT EXISTS sheet_snapshots (
         sheetId TEXT NOT NULL, revision INTEGER NOT NULL, position INTEGER NOT NULL, maxValidDay TEXT NOT NULL,
-        maxRecordedAt TEXT NOT NULL, doc TEXT NOT NULL,
+        maxRecordedAt TEXT NOT NULL, doc TEXT NOT NULL, memberships TEXT NOT NULL,
         PRIMARY KEY (sheetId, revision)
       ) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS sheet_timeline (
@@ -148,7 +152,8 @@ export class SheetsProjection implements Projection {
         WHERE sheetId = ? AND indicatorId = ? AND (territory IS NULL OR territory = '24') ORDER BY observedOn DESC, position DESC LIMIT 1`),
       getTimeline: db.prepare('SELECT maxValidDay, maxRecordedAt, snapshotRevision FROM sheet_timeline WHERE sheetId = ?'),
       putTimeline: db.prepare('INSERT OR REPLACE INTO sheet_timeline (sheetId, maxValidDay, maxRecordedAt, snapshotRevision) VALUES (?, ?, ?, ?)'),
-      putSnapshot: db.prepare('INSERT OR REPLACE INTO sheet_snapshots (sheetId, revision, position, maxValidDay, maxRecordedAt, doc) VALUES (?, ?, ?, ?, ?, ?)'),
+      putSnapshot: db.prepare('INSERT OR REPLACE INTO sheet_snapshots (sheetId, revision, position, maxValidDay, maxRecordedAt, doc, memberships) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      memberships: db.prepare('SELECT version, enjeu, outcome FROM sheet_versions WHERE sheetId = ? ORDER BY version'),
       putException: db.prepare('INSERT OR REPLACE INTO sheet_timeline_exceptions (sheetId, revision, validDay) VALUES (?, ?, ?)'),
       putRecordException: db.prepare('INSERT OR REPLACE INTO sheet_record_exceptions (sheetId, revision, recordedAt) VALUES (?, ?, ?)'),
     };
@@ -237,7 +242,9 @@ export class SheetsProjection implements Projection {
       if (stored.revision - t.snapshotRevision >= SHEET_SNAPSHOT_EVERY) {
         // The document must be exact at this revision: latest values a correction made stale are recomputed now.
         for (const key of dirtyLatest) if (key.startsWith(`${doc.sheetId}|`)) recomputeLatest(key);
-        st.putSnapshot.run(doc.sheetId, stored.revision, stored.position, t.maxValidDay, t.maxRecordedAt, JSON.stringify(doc));
+        // sheet_versions holds, for this sheet, what the outcomes up to this event set (written above, in order).
+        const memberships = st.memberships.all(doc.sheetId) as SnapshotMembership[];
+        st.putSnapshot.run(doc.sheetId, stored.revision, stored.position, t.maxValidDay, t.maxRecordedAt, JSON.stringify(doc), JSON.stringify(memberships));
         t.snapshotRevision = stored.revision;
       }
     }
