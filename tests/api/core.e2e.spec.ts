@@ -45,7 +45,8 @@ describe('core API over real HTTP, on a real SQLite store', () => {
     const ind = sheet.body.indicators.find((i: any) => i.indicatorId === 'interventions');
     expect(ind.latest).toMatchObject({ value: 15, observedOn: '2024-06-30' });
     expect(ind.reportCount).toBe(2);
-    expect(ind.targets).toEqual([{ value: 40, by: '2026-06-30', label: null }]);
+    // Served with its scope, due date as given and qualifier (a target given by a day is due that day).
+    expect(ind.targets).toEqual([{ value: 40, by: '2026-06-30', label: null, due: '2026-06-30', dueFr: 'le 30 juin 2026', horizon: null, territory: null, zone: null, qualifier: 'exact', valueFr: '40' }]);
     expect(sheet.body.revision).toBe(regional.body.revision);
     const series = await app.call('GET', `${SHEET}/indicators/interventions/series`, { token: null });
     expect(series.body.points.map((p: any) => [p.observedOn, p.value, p.territory])).toEqual([['2024-03-31', 12, '37'], ['2024-06-30', 15, null]]);

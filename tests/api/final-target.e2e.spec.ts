@@ -53,7 +53,8 @@ describe('the final target of an indicator, over real HTTP', () => {
 
   it('keeps the targets sorted by day', async () => {
     const sheet = await app.call('GET', `/api/sheets/${SHEET}`, { token: null });
-    expect(sheet.body.indicators[0].targets).toEqual([early, late]);
+    // Each target served with its scope, due date and qualifier besides the day it was given by.
+    expect(sheet.body.indicators[0].targets).toEqual([early, late].map((t) => expect.objectContaining({ ...t, due: t.by, territory: null, zone: null, qualifier: 'exact' })));
   });
 
   it('50 passes the 2024 target, not the final one: the roll-up and the assessment both say "not reached"', async () => {

@@ -110,7 +110,9 @@ describeInBrowser('dashboard in headless Chromium, on the seeded SCORAN roadmap'
     expect(await ftth.locator('svg[role="img"]').count()).toBe(1);
     const tableText = plain(await ftth.locator('table.values').textContent());
     expect(tableText).toContain('626 073');
-    expect(tableText).toContain('31 mars 2023');
+    // Annexe 2 prints "T1 2023": the quarter, not its last day.
+    expect(tableText).toContain('au 1er trimestre 2023');
+    expect(tableText).not.toContain('31 mars 2023');
     expect(await page.locator('#historique ~ ol.history li, section[aria-labelledby="historique"] ol.history li').count()).toBeGreaterThan(0);
     await ftth.locator('details summary').click();
     await page.screenshot({ path: join(SHOTS, 'sheet.png'), fullPage: false });

@@ -42,7 +42,7 @@ describe('sheets read model', () => {
       .given(sheetCreated('s'), reported('s', 'r1', 10, '2023-03-31'), reported('s', 'r2', 12, '2023-06-30'))
       .when(corrected('s', 'r2', 12, '2023-01-15'))
       .then(({ readModels }) => {
-        expect(readModels.sheets.get('s')!.indicators[0]!.latest).toEqual({ reportId: 'r1', value: 10, observedOn: '2023-03-31', territory: null });
+        expect(readModels.sheets.get('s')!.indicators[0]!.latest).toEqual({ reportId: 'r1', value: 10, qualifier: 'exact', observed: '2023-03-31', observedOn: '2023-03-31', territory: null, zone: null });
       });
   });
 

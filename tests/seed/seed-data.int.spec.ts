@@ -329,7 +329,8 @@ describe('SCORAN Centre-Val de Loire seed data', () => {
       expect(v3Figures.find((f) => f.indicatorId === 'communes-avec-dpo')!.reports[0]).toMatchObject({ value: 690, observedOn: '2022-12-31', territory: '24' });
       expect(v3Figures.find((f) => f.indicatorId === 'part-logements-raccordables')!.reports.map((r) => [r.value, r.observedOn, r.qualifier])).toEqual([
         [44, '2018-12-31', 'about'],
-        [80, '2022-12-31', 'more_than'],
+        // "un peu plus de 80%": not "plus de 80 %", which the seed recorded before the qualifier had seven values.
+        [80, '2022-12-31', 'slightly_more_than'],
       ]);
     });
   });

@@ -136,3 +136,29 @@ describe('importing the SCORAN Centre-Val de Loire seed through the deciders', (
     expect(cadence.provenance).toEqual([seed.governance.facts.find((f) => f.factId === 'crsn-meeting-cadence')!.provenance]);
   });
 });
+
+describe('importing the seed over reports recorded before their printed form', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('corrects each such report with its printed date and qualifier, once, and writes nothing else', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'scoran-seed-reprint-'));
+    store = new SqliteEventStore({ path: join(dir, 'events.sqlite') });
+    const seed = loadSeed();
+    // As the importer wrote Annexe 3's "environ 44 %" before reports had a printed form: the last day, no qualifier.
+    const withoutPrintedForm = structuredClone(seed);
+    const share = withoutPrintedForm.v3Figures.find((f) => f.indicatorId === 'part-logements-raccordables')!;
+    share.reports = share.reports!.map((r) => (r.value === 44 ? { ...r, observed: r.observedOn, qualifier: undefined } : r));
+    await seedRoadmap(new RoadmapCommands(store), { seed: withoutPrintedForm });
+    const head = await store.headPosition();
+    const again = await seedRoadmap(new RoadmapCommands(store), { seed });
+    const added = (await store.readAll({ fromPosition: head })).map((e) => ({ type: e.type, data: e.data as Record<string, unknown> }));
+    expect(again.written).toBe(1);
+    expect(added).toEqual([{ type: 'IndicatorReportCorrected', data: expect.objectContaining({ value: 44, observed: '2018-Q4', observedOn: '2018-12-31', qualifier: 'about' }) }]);
+    expect((await seedRoadmap(new RoadmapCommands(store), { seed })).written).toBe(0);
+  });
+});

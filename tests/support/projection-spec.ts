@@ -15,6 +15,8 @@ export interface SpecEvent {
   data: Record<string, unknown>;
   stream?: string;
   recordedAt?: string;
+  /** The schema version the event is stored with; 1, the store's default, when absent. */
+  schemaVersion?: number;
 }
 
 /** What `then` can look at once the projections have applied the events. */
@@ -64,7 +66,7 @@ export function projectionSpec(options: ProjectionSpecOptions = {}) {
         for (const [k, e] of events.entries()) {
           const n = from + k + 1;
           const recordedAt = e.recordedAt ?? new Date(RECORDED_FROM + n * 1000).toISOString();
-          await store.appendToStream(streamOf(e), [{ id: idOf(n), type: e.type, data: e.data, metadata: { ...META, recordedAt } }]);
+          await store.appendToStream(streamOf(e), [{ id: idOf(n), type: e.type, data: e.data, metadata: { ...META, recordedAt, ...(e.schemaVersion ? { schemaVersion: e.schemaVersion } : {}) } }]);
         }
         return store.readAll({ fromPosition: from, limit: events.length });
       };

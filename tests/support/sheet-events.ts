@@ -30,6 +30,15 @@ export const reported = (
   ...(o.recordedAt ? { recordedAt: o.recordedAt } : {}),
 });
 
+/** A report of schema version 2: its date as printed, its qualifier and zone. */
+export const reportedAsPrinted = (
+  sheetId: string, reportId: string, value: number, observed: string, observedOn: string,
+  o: { territory?: string | null; zone?: string | null; qualifier?: string } = {},
+): SpecEvent => ({
+  type: 'IndicatorReported', schemaVersion: 2,
+  data: { sheetId, indicatorId: 'i', reportId, value, qualifier: o.qualifier ?? 'exact', observed, observedOn, territory: o.territory ?? null, zone: o.zone ?? null, source: null, comment: null },
+});
+
 export const corrected = (sheetId: string, reportId: string, value: number, observedOn: string, recordedAt?: string): SpecEvent => ({
   type: 'IndicatorReportCorrected',
   data: { sheetId, indicatorId: 'i', reportId, value, observedOn, reason: 'erreur de saisie' },

@@ -90,7 +90,7 @@ function decideInTurn<C extends IssuedCommand, E extends EventShape, S>(decider:
       for (const e of produced) state = decider.evolve(state, e);
       if (produced.length) {
         const metadata = eventMetadata(command.metadata);
-        for (const e of produced) events.push({ type: e.type, data: e.data, metadata });
+        for (const e of produced) events.push({ type: e.type, data: e.data, metadata: { ...metadata, schemaVersion: decider.eventSchemaVersion?.(e.type) ?? 1 } });
       }
       results.push(produced.length);
     } catch (error) {

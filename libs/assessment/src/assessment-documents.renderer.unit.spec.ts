@@ -21,7 +21,7 @@ const input: AssessmentInput = {
       sheetId: 'fibre', number: '2.1', enjeu: 'inclusion', title: 'Infrastructures <numériques> & « fibre »',
       outcome: { version: 'V3', outcome: 'carried_over', reason: null, explanation: null, on: null, nextVersion: 'V4', mergedInto: null }, nextNumber: '2.3',
       milestones: [{ milestoneId: 'a', title: 'Prises construites', due: '2022', reachedOn: '2022-11-30', rescheduled: 1 }],
-      indicators: [{ indicatorId: 'part', name: 'Part des prises', unit: 'percent', target: { value: 82, by: '2022-12-31', label: null }, reportCount: 2, series: [{ zone: null, last: { observedOn: '2022-12-31', value: 80 }, previous: { observedOn: '2018-12-31', value: 44 } }] }],
+      indicators: [{ indicatorId: 'part', name: 'Part des prises', unit: 'percent', targets: [{ value: 82, qualifier: 'exact', by: '2022-12-31', due: '2022', territory: '24', zone: null, label: null }], reportCount: 2, series: [{ zone: null, last: { observedOn: '2022-12-31', value: 80, qualifier: 'exact' }, previous: { observedOn: '2018-12-31', value: 44, qualifier: 'about' } }] }],
     }),
     sheet({ sheetId: 'gone', number: '4.1', outcome: { version: 'V3', outcome: 'retired', reason: 'insufficient_partners', explanation: 'peu de partenaires', on: '2023-06-26', nextVersion: null, mergedInto: null } }),
   ],

@@ -1,7 +1,7 @@
-import { compareVersionLabels, isLaterVersion } from '#domain';
+import { compareVersionLabels, finalTargetFor, isLaterVersion, meetsTarget, REGION_CODE, scope, ZONES, type Zone } from '#domain';
 import { addDays } from './calendar-days.js';
 import type {
-  AssessmentFinding,
+  AssessedTarget, AssessmentFinding,
   Assessment, AssessmentInput, AssessmentPeriod, Counts, IndicatorAssessment, MilestoneAssessment, SheetAssessment, SheetInput, SheetOutcome,
 } from './assessment.model.js';
 import { periodBounds } from './calendar-days.js';
@@ -43,6 +43,19 @@ function outcomeOf(sheet: SheetInput, end: string | null): { outcome: SheetOutco
 }
 const inProgress = () => ({ outcome: 'in_progress' as const, reason: null, explanation: null, on: null });
 
+/**
+ * The assessment's values are regional (the region's report, else the sum of its departments), per
+ * zone: each is paired with the final target of the region and that zone (finalTargetFor: a
+ * target with no territory counts as the region's).
+ */
+function regionalTarget(targets: readonly AssessedTarget[], zone: string | null): AssessedTarget | null {
+  if (zone !== null && !(ZONES as readonly string[]).includes(zone)) return null;
+  const asDomain = targets.map((t) => ({ ...t, horizon: null, zone: (t.zone ?? null) as Zone | null }));
+  const breakdown = zone ? { zone: zone as Zone } : {};
+  const found = finalTargetFor({ targets: asDomain }, scope(REGION_CODE, breakdown));
+  return found ? targets[asDomain.indexOf(found)]! : null;
+}
+
 function milestoneStatus(m: SheetInput['milestones'][number], period: AssessmentPeriod): MilestoneAssessment | null {
   const reachedOn = m.reachedOn !== null && (period.end === null || m.reachedOn <= period.end) ? m.reachedOn : null;
   // Reached before the version began: part of an earlier version's record.
@@ -64,9 +77,10 @@ function assessSheet(sheet: SheetInput, period: AssessmentPeriod): SheetAssessme
   for (const ind of [...sheet.indicators].sort((a, b) => a.indicatorId.localeCompare(b.indicatorId))) {
     for (const s of [...ind.series].sort((a, b) => (a.zone ?? '').localeCompare(b.zone ?? ''))) {
       const trend = s.previous === null ? null : s.last.value > s.previous.value ? 'up' : s.last.value < s.previous.value ? 'down' : 'flat';
+      const target = regionalTarget(ind.targets, s.zone);
       indicators.push({
-        indicatorId: ind.indicatorId, name: ind.name, unit: ind.unit, zone: s.zone, target: ind.target, last: s.last, previous: s.previous, trend,
-        againstTarget: ind.target === null ? null : s.last.value >= ind.target.value ? 'met' : 'not_met',
+        indicatorId: ind.indicatorId, name: ind.name, unit: ind.unit, zone: s.zone, target, last: s.last, previous: s.previous, trend,
+        againstTarget: target === null ? null : meetsTarget({ value: s.last.value, qualifier: s.last.qualifier }, { value: target.value, qualifier: target.qualifier }),
       });
     }
   }

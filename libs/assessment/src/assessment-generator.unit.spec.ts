@@ -45,8 +45,8 @@ describe('buildAssessment', () => {
           { milestoneId: 'f', title: 'F', due: '2023', reachedOn: '2024-01-01', rescheduled: 0 },
         ],
         indicators: [
-          { indicatorId: 'fibre', name: 'Fibre', unit: 'percent', target: { value: 82, by: '2022-12-31', label: null }, reportCount: 2, series: [{ zone: null, last: { observedOn: '2022-12-31', value: 80 }, previous: { observedOn: '2018-12-31', value: 44 } }] },
-          { indicatorId: 'never', name: 'Jamais', unit: 'count', target: null, reportCount: 0, series: [] },
+          { indicatorId: 'fibre', name: 'Fibre', unit: 'percent', targets: [{ value: 82, qualifier: 'exact', by: '2022-12-31', due: '2022', territory: '24', zone: null, label: null }], reportCount: 2, series: [{ zone: null, last: { observedOn: '2022-12-31', value: 80, qualifier: 'exact' }, previous: { observedOn: '2018-12-31', value: 44, qualifier: 'exact' } }] },
+          { indicatorId: 'never', name: 'Jamais', unit: 'count', targets: [], reportCount: 0, series: [] },
         ],
       }),
       sheet({ sheetId: 'gone', number: '2.1', enjeu: 'inclusion', outcome: { version: 'V3', outcome: 'retired', reason: 'insufficient_partners', explanation: 'peu de partenaires', on: '2023-06-26', nextVersion: null, mergedInto: null } }),

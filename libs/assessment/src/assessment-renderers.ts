@@ -1,3 +1,4 @@
+import { formatDatedFr, parseDated, type Qualifier } from '#domain';
 import type { Assessment, AssessmentFinding, Counts, IndicatorAssessment, MilestoneAssessment, SheetAssessment } from './assessment.model.js';
 
 const OUTCOME: Record<SheetAssessment['outcome'], string> = {
@@ -13,7 +14,12 @@ const REASON: Record<string, string> = {
 /** Numbers printed the same way on every machine: no locale. */
 const num = (n: number) => String(n);
 const unitSuffix = (unit: string) => (unit === 'percent' ? ' %' : '');
-const value = (v: { value: number }, unit: string) => `${num(v.value)}${unitSuffix(unit)}`;
+const QUALIFIER_FR: Record<Exclude<Qualifier, 'exact'>, string> = {
+  about: 'environ ', more_than: 'plus de ', slightly_more_than: 'un peu plus de ', at_least: 'au moins ', less_than: 'moins de ', at_most: 'au plus ',
+};
+/** A value as printed: "environ 44 %" stays approximate. */
+const value = (v: { value: number; qualifier?: Qualifier }, unit: string) =>
+  `${v.qualifier && v.qualifier !== 'exact' ? QUALIFIER_FR[v.qualifier] : ''}${num(v.value)}${unitSuffix(unit)}`;
 
 function periodText(a: Assessment): string {
   const from = a.period.start ?? 'date d’adoption inconnue';
@@ -37,9 +43,14 @@ function sheetOutcome(s: SheetAssessment): string {
   return text;
 }
 
+const AGAINST_TARGET = { met: 'atteinte', not_met: 'non atteinte', undetermined: 'indéterminé (la valeur publiée ne permet pas de le dire)' } as const;
+
 function indicatorText(i: IndicatorAssessment): string {
   let text = `${i.name}${i.zone ? ` [${i.zone}]` : ''} : ${value(i.last, i.unit)} au ${i.last.observedOn}`;
-  if (i.target) text += ` ; cible ${value(i.target, i.unit)} au ${i.target.by} : ${i.againstTarget === 'met' ? 'atteinte' : 'non atteinte'}`;
+  if (i.target) {
+    const when = i.target.due ? ` ${formatDatedFr(parseDated(i.target.due))}` : '';
+    text += ` ; cible ${value(i.target, i.unit)}${when} : ${AGAINST_TARGET[i.againstTarget ?? 'undetermined']}`;
+  }
   if (i.trend && i.previous) text += ` ; ${TREND[i.trend]} (${value(i.previous, i.unit)} au ${i.previous.observedOn})`;
   return text;
 }

@@ -1,4 +1,4 @@
-import type { VersionOutcome } from '#domain';
+import type { Qualifier, TargetOutcome, VersionOutcome } from '#domain';
 
 /** What the generator needs, as read from the read models (or folded from events): plain data only. */
 export interface AssessmentInput {
@@ -52,13 +52,28 @@ export interface SheetInput {
 export interface ValueAt {
   observedOn: string;
   value: number;
+  /** "environ", "plus de"… of the value (for a sum of departments: theirs when they share one, else `about`). */
+  qualifier: Qualifier;
+}
+
+/** A target as the assessment pairs it: with its scope, so that a zone's value meets its zone's target only. */
+export interface AssessedTarget {
+  value: number;
+  qualifier: Qualifier;
+  /** The last day of the due date (null without one), and the due date as printed. */
+  by: string | null;
+  due: string | null;
+  territory: string | null;
+  zone: string | null;
+  label: string | null;
 }
 
 export interface IndicatorInput {
   indicatorId: string;
   name: string;
   unit: string;
-  target: { value: number; by: string; label: string | null } | null;
+  /** Every target of the indicator, with its scope. */
+  targets: AssessedTarget[];
   /** Reports observed within the period (any territory). */
   reportCount: number;
   /** Regional values per zone (null: no zone), the last two dates observed by the period's end. */
@@ -91,11 +106,13 @@ export interface IndicatorAssessment {
   name: string;
   unit: string;
   zone: string | null;
-  target: { value: number; by: string; label: string | null } | null;
+  /** The final target of the value's own scope (the region, this zone); null when it has none. */
+  target: AssessedTarget | null;
   last: ValueAt;
   previous: ValueAt | null;
   trend: Trend | null;
-  againstTarget: 'met' | 'not_met' | null;
+  /** `undetermined` when the value's qualifier leaves both possible ("un peu plus de 80 %" against 82 %). */
+  againstTarget: TargetOutcome | null;
 }
 
 export interface SheetAssessment {

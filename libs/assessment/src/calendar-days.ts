@@ -1,4 +1,4 @@
-import { parsePeriod } from '#domain';
+import { parseDated } from '#domain';
 
 /** A calendar day moved by `days` (UTC arithmetic on the date only). */
 export function addDays(day: string, days: number): string {
@@ -9,4 +9,8 @@ export function addDays(day: string, days: number): string {
   return `${String(d.getUTCFullYear()).padStart(4, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
 }
 
-export const periodBounds = (label: string): { start: string; end: string } => parsePeriod(label);
+/** The first and last day a due date can mean; an open end reaches as far as the calendar goes. */
+export const periodBounds = (label: string): { start: string; end: string } => {
+  const dated = parseDated(label);
+  return { start: dated.start ?? '0000-01-01', end: dated.end ?? '9999-12-31' };
+};

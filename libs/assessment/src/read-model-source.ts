@@ -1,4 +1,4 @@
-import { finalTarget, notFound } from '#domain';
+import { notFound } from '#domain';
 import { outcomeOf, type DataQualityReadModel, type IndicatorSeriesReadModel, type RoadmapsReadModel, type SheetsReadModel } from '#projections';
 import { assessmentPeriod } from './assessment-generator.js';
 import type { AssessmentInput, IndicatorInput, SheetInput, ValueAt } from './assessment.model.js';
@@ -31,7 +31,7 @@ export function loadAssessmentInput(sources: AssessmentSources, roadmapId: strin
   const series = new Map<string, IndicatorInput['series']>();
   const lastDates = sources.series.lastTwoDays(sheetIds, end);
   const valueAt = (sheetId: string, indicatorId: string, zone: string, observedOn: string): ValueAt =>
-    ({ observedOn, value: sources.series.regionalValueOn(sheetId, indicatorId, zone, observedOn) });
+    ({ observedOn, ...sources.series.regionalQuantityOn(sheetId, indicatorId, zone, observedOn) });
   for (let k = 0; k < lastDates.length; k++) {
     const d = lastDates[k]!;
     if (d.rank !== 1) continue;
@@ -54,9 +54,9 @@ export function loadAssessmentInput(sources: AssessmentSources, roadmapId: strin
       nextNumber: r.nextNumber,
       milestones: doc.milestones.map((m) => ({ milestoneId: m.milestoneId, title: m.title, due: m.due, reachedOn: m.reachedOn, rescheduled: m.rescheduled.length })),
       indicators: doc.indicators.map((i) => {
-        const target = finalTarget(i);
         return {
-          indicatorId: i.indicatorId, name: i.name, unit: i.unit, target: target ? { value: target.value, by: target.by, label: target.label ?? null } : null,
+          indicatorId: i.indicatorId, name: i.name, unit: i.unit,
+          targets: i.targets.map((t) => ({ value: t.value, qualifier: t.qualifier, by: t.by, due: t.due, territory: t.territory, zone: t.zone, label: t.label })),
           reportCount: counts.get(`${r.sheetId}|${i.indicatorId}`) ?? 0, series: series.get(`${r.sheetId}|${i.indicatorId}`) ?? [],
         };
       }),

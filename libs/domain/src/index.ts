@@ -25,3 +25,18 @@ export * from './roadmap/roadmap.decider.js';
 import type { RoadmapEvent } from './roadmap/roadmap.events.js';
 import type { SheetEvent } from './sheet/sheet.events.js';
 export type DomainEvent = SheetEvent | RoadmapEvent;
+export * from './sheet/sheet.upcasters.js';
+
+import { upcastSheetEvent } from './sheet/sheet.upcasters.js';
+import { SHEET_EVENT_SCHEMA_VERSIONS } from './sheet/sheet.events.js';
+
+/** The schema version an event of `type` is written with now (1 for a type that never changed). */
+export const eventSchemaVersion = (type: string): number => (SHEET_EVENT_SCHEMA_VERSIONS as Record<string, number>)[type] ?? 1;
+
+/**
+ * Reads a stored domain event as the current schema: the one upcaster every event store is opened
+ * with (libs/tracker, the projection worker). Events of other types pass through unchanged.
+ */
+export function upcastDomainEvent(type: string, schemaVersion: number, data: unknown): unknown {
+  return upcastSheetEvent(type, schemaVersion, data);
+}

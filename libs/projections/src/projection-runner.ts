@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { PositionWaiters, type EventStore, type StoredEvent, type Subscription } from '#event-store';
 import type { Projection } from './projection.js';
 import { ProjectionHost, type ProjectionStatus } from './projection-host.js';
+import { upcastStored } from './upcast-stored.js';
 
 export type { ProjectionStatus } from './projection-host.js';
 
@@ -75,6 +76,8 @@ export class ProjectionRunner extends ProjectionHost {
   applyBatch(events: readonly StoredEvent[]): void {
     if (events.length === 0) return;
     const last = events[events.length - 1]!.position;
+    // Read models fold the current schema, whatever fed them (a store opened without the upcaster, a relay).
+    events = events.map(upcastStored);
     this.db.transaction(() => {
       const updatedAt = new Date().toISOString();
       for (const p of this.projections) {

@@ -1,5 +1,6 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { HashChainer, HashChainStore } from '#audit';
+import { upcastDomainEvent } from '#domain';
 import { SqliteEventStore } from '#event-store';
 import { allProjections } from './all-projections.js';
 import { ProjectionRunner } from './projection-runner.js';
@@ -38,7 +39,8 @@ async function runWorker(input: ProjectionWorkerInput): Promise<void> {
   let runner: ProjectionRunner | undefined;
   let chain: HashChainStore | undefined;
   try {
-    store = new SqliteEventStore({ path: input.eventsPath, pollIntervalMs: input.pollIntervalMs });
+    // The worker reads the log itself: with the same upcaster as the tracker's store.
+    store = new SqliteEventStore({ path: input.eventsPath, pollIntervalMs: input.pollIntervalMs, upcast: upcastDomainEvent });
     const db = openReadModelDb(input.readModelsPath, { cacheMb: WORKER_WRITE_CACHE_MB });
     runner = new ProjectionRunner(db, allProjections(), undefined, {
       onApplied: (position) => post({ type: 'applied', position }),

@@ -3,16 +3,22 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formatsModule from 'ajv-formats';
-import type { FigureValue, FindingFigure, FindingTarget } from '#domain';
+import type { FigureValue, FindingFigure, FindingTarget, Qualifier, Zone } from '#domain';
 
 // ajv-formats is CommonJS: depending on the loader its default import is the function or the module.
 const addFormats = ((formatsModule as unknown as { default?: unknown }).default ?? formatsModule) as unknown as (ajv: Ajv2020) => Ajv2020;
 
 export interface Provenance { section: string; quote: string }
-export interface SeedTarget { value: number; by: string | null; label?: string | null; territory?: string | null; provenance: Provenance }
-export interface SeedReport { value: number; observedOn: string; territory: string | null; zone?: string; qualifier?: string; provenance: Provenance }
+/** `due` is the date as printed (null: none given), `by` its last day; `horizon` the relative words it was read from. */
+export interface SeedTarget { value: number; by: string | null; due: string | null; horizon?: string | null; label?: string | null; territory?: string | null; zone?: Zone; qualifier?: Qualifier; provenance: Provenance }
+/** `observed` is the date as printed, `observedOn` its last day. */
+export interface SeedReport { value: number; observedOn: string; observed: string; territory: string | null; zone?: Zone; qualifier?: Qualifier; provenance: Provenance }
 export interface SeedIndicator { indicatorId: string; name: string; unit: 'count' | 'percent' | 'amount' | 'ratio' | 'number'; targets?: SeedTarget[]; reports?: SeedReport[]; sheetId?: string }
-export interface SeedMilestone { milestoneId: string; title: string; due: string | null; provenance?: Provenance; reached?: { reachedOn: string; provenance?: Provenance } }
+export interface SeedMilestone {
+  milestoneId: string; title: string; due: string | null; provenance?: Provenance;
+  /** `reached` as printed, `statedOn` the document's day, `reachedOn` the last day `reached` can mean. */
+  reached?: { reached: string; statedOn: string | null; reachedOn: string; provenance?: Provenance };
+}
 export interface SeedSheetV4 {
   sheetId: string; number: string; kind: 'animation' | 'projet'; enjeu: 'transversal' | 'inclusion' | 'performance' | 'avenir'; title: string; objective: string | null;
   theme: string | null; context: string | null; objectives: string | null; pilots: string[]; partners: string[]; indicators: SeedIndicator[];

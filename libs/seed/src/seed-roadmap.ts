@@ -1,7 +1,7 @@
 import { RoadmapCommands, type CommandMetadata, type SheetCommandInput } from '#application';
-import { compareVersionLabels, DomainError, parsePeriod, roadmapDecider, roadmapStream, sheetDecider, sheetStream, type IndicatorDefinition, type SheetState } from '#domain';
+import { compareVersionLabels, DomainError, parsePeriod, roadmapDecider, roadmapStream, sheetDecider, sheetStream, targetKey, type IndicatorInput, type SheetState, type TargetInput } from '#domain';
 import { deterministicId } from '#event-store';
-import { loadSeed, type Provenance, type SeedDiscrepancy, type SeedGovernanceFact, type SeedIndicator, type SeedSet } from './seed-files.js';
+import { loadSeed, type Provenance, type SeedDiscrepancy, type SeedGovernanceFact, type SeedIndicator, type SeedSet, type SeedTarget } from './seed-files.js';
 
 export const SEED_ACTOR = 'secretariat';
 
@@ -16,7 +16,7 @@ export interface SeedResult {
  * a sheet is closed (retired) only after everything the seed writes on it, so a write refused on a
  * closed sheet was written before it closed.
  */
-const ALREADY_DONE = new Set(['finding_exists', 'governance_fact_exists', 'roadmap_exists', 'version_exists', 'version_already_adopted', 'sheet_exists', 'report_exists', 'milestone_already_reached', 'already_in_version', 'indicator_exists', 'sheet_closed']);
+const ALREADY_DONE = new Set(['finding_exists', 'governance_fact_exists', 'roadmap_exists', 'version_exists', 'version_already_adopted', 'sheet_exists', 'report_exists', 'milestone_already_reached', 'already_in_version', 'indicator_exists', 'sheet_closed', 'target_exists']);
 
 /** A report id that is the same on every run, so that a second import recognises what it wrote. */
 const reportIdOf = (...parts: unknown[]) => deterministicId('seed', ...parts);
@@ -28,10 +28,13 @@ const adoptionLabel = (v: SeedSet['roadmap']['versions'][number]): string => {
   return v.adoptedOn;
 };
 
-const toDefinition = (i: SeedIndicator): IndicatorDefinition => ({
-  indicatorId: i.indicatorId, name: i.name, unit: i.unit,
-  // A target without a date cannot be checked against anything: the sources give none for a few.
-  targets: (i.targets ?? []).filter((t) => t.by !== null).map((t) => ({ value: t.value, by: t.by!, label: t.label ?? null })),
+/** A target as printed: its due date (or none), the words it was read from, its territory and zone, its qualifier. */
+const toTarget = (t: SeedTarget): TargetInput => ({
+  value: t.value, due: t.due, horizon: t.horizon ?? null, territory: t.territory ?? null, zone: t.zone ?? null, qualifier: t.qualifier ?? 'exact', label: t.label ?? null,
+});
+
+const toDefinition = (i: SeedIndicator): IndicatorInput => ({
+  indicatorId: i.indicatorId, name: i.name, unit: i.unit, targets: (i.targets ?? []).map(toTarget),
 });
 
 /**
@@ -123,7 +126,12 @@ export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: st
     }
     await importReports(s.sheetId, s.indicators, onSheet, sheetState);
     for (const m of s.milestones) {
-      if (m.reached) await onSheet(s.sheetId, { type: 'ReachMilestone', data: { milestoneId: m.milestoneId, reachedOn: m.reached.reachedOn, evidence: m.reached.provenance?.quote ?? null } }, m.reached.provenance ?? m.provenance);
+      if (m.reached) {
+        await onSheet(s.sheetId, {
+          type: 'ReachMilestone',
+          data: { milestoneId: m.milestoneId, reached: m.reached.reached, statedOn: m.reached.statedOn, evidence: m.reached.provenance?.quote ?? null },
+        }, m.reached.provenance ?? m.provenance);
+      }
     }
   }
 
@@ -177,8 +185,12 @@ async function importIndicators(indicators: Array<SeedIndicator & { sheetId: str
     const existing = state.indicators.get(i.indicatorId);
     if (!existing) await onSheet(i.sheetId, { type: 'AddIndicator', data: { indicator: toDefinition(i) } }, i.targets?.[0]?.provenance ?? i.reports?.[0]?.provenance);
     else {
-      for (const t of toDefinition(i).targets) {
-        if (!existing.targets.some((x) => x.by === t.by && x.value === t.value)) await onSheet(i.sheetId, { type: 'SetIndicatorTarget', data: { indicatorId: i.indicatorId, target: t } });
+      // The decider knows a target by (scope, due, label) and refuses one already there: every printed target is sent.
+      for (const t of i.targets ?? []) {
+        const target = toTarget(t);
+        const key = targetKey({ due: target.due ?? null, label: target.label ?? null, territory: target.territory ?? null, zone: target.zone ?? null });
+        if (existing.targets.some((x) => targetKey(x) === key && x.value === target.value)) continue;
+        await onSheet(i.sheetId, { type: 'SetIndicatorTarget', data: { indicatorId: i.indicatorId, target } }, t.provenance);
       }
     }
     await importReports(i.sheetId, [i], onSheet, sheetState);
@@ -186,14 +198,35 @@ async function importIndicators(indicators: Array<SeedIndicator & { sheetId: str
 }
 
 async function importReports(sheetId: string, indicators: SeedIndicator[], onSheet: OnSheet, sheetState: (id: string) => Promise<SheetState>): Promise<void> {
-  if ((await sheetState(sheetId)).status !== 'active') return;
+  const state = await sheetState(sheetId);
+  if (state.status !== 'active') return;
   const writes: Promise<void>[] = [];
   for (const i of indicators) {
     for (const r of i.reports ?? []) {
+      // The id does not depend on the printed form: a report written before it had one is found again.
       const reportId = reportIdOf(sheetId, i.indicatorId, r.observedOn, r.territory, r.zone ?? '', r.value);
+      const qualifier = r.qualifier ?? 'exact';
+      const recorded = state.indicators.get(i.indicatorId)?.reports.get(reportId);
+      if (recorded) {
+        // Recorded before reports had a printed form (schema version 1: the last day, a qualifier only
+        // from the old comment): a correction says how the document prints it. A report recorded
+        // with its printed form is left alone, even when another passage prints the same figure
+        // otherwise (Annexe 3's "fin 2022" and Annexe 2's "au 31/12/2022" for the same 112 sites).
+        const beforePrintedForm = recorded.observed === recorded.observedOn;
+        if (beforePrintedForm && (recorded.observed !== r.observed || recorded.qualifier !== qualifier)) {
+          writes.push(onSheet(sheetId, {
+            type: 'CorrectIndicatorReport',
+            data: { indicatorId: i.indicatorId, reportId, value: recorded.value, observed: r.observed, qualifier, reason: `Date et qualificatif tels qu'imprimés : ${r.provenance.section} — « ${r.provenance.quote} »`.slice(0, 500) },
+          }, r.provenance));
+        }
+        continue;
+      }
       writes.push(onSheet(sheetId, {
         type: 'ReportIndicator',
-        data: { indicatorId: i.indicatorId, reportId, value: r.value, observedOn: r.observedOn, territory: r.territory, zone: r.zone ?? null, source: `${r.provenance.section} — « ${r.provenance.quote} »`, comment: r.qualifier ?? null },
+        data: {
+          indicatorId: i.indicatorId, reportId, value: r.value, observed: r.observed, qualifier, territory: r.territory, zone: r.zone ?? null,
+          source: `${r.provenance.section} — « ${r.provenance.quote} »`, comment: null,
+        },
       }, r.provenance));
     }
   }

@@ -4,6 +4,7 @@ import { RoadmapCommands, SqliteSnapshotStore, type SnapshotStore } from '#appli
 import { HashChainStore } from '#audit';
 import { TokenStore } from '#auth';
 import { dataFiles, type AppConfig, type DataFiles } from '#config';
+import { upcastDomainEvent } from '#domain';
 import { createEventStore, type EventStore } from '#event-store';
 import { EventLogIdempotencyStore, IdempotencyStore, type IdempotencyRecords } from '#idempotency';
 import { SqliteCheckpointStore } from '#messaging';
@@ -47,7 +48,8 @@ export class Tracker {
 
   static async open(config: AppConfig, options: TrackerOptions = {}): Promise<Tracker> {
     mkdirSync(config.dataDir, { recursive: true });
-    const opened = options.eventStore === false ? null : createEventStore({ eventStore: config.eventStore, dataDir: config.dataDir, eventStorePath: config.eventStorePath, eventStoreConnectionString: config.eventStoreConnectionString });
+    // Every reader of this store sees events of older schema versions as the current schema (old logs are never rewritten).
+    const opened = options.eventStore === false ? null : createEventStore({ eventStore: config.eventStore, dataDir: config.dataDir, eventStorePath: config.eventStorePath, eventStoreConnectionString: config.eventStoreConnectionString, upcast: upcastDomainEvent });
     const store = opened && options.decorateStore ? options.decorateStore(opened) : opened;
     const files = dataFiles(config.dataDir, config.eventStorePath);
     const placement = options.projections ?? 'main';

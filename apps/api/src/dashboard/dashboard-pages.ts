@@ -1,10 +1,10 @@
-import { DEPARTMENTS, finalTarget, REGION_CODE, TERRITORIES } from '#domain';
+import { DEPARTMENTS, finalTargetFor, REGION_CODE, scopeOf, TERRITORIES } from '#domain';
 import type { Finding, GovernanceFact, SheetView } from '#projections';
 import type { SeriesPoint } from '../infrastructure/read-models.service.js';
 import type { RoadmapInfo, SheetListItem, TerritorialFigure } from './dashboard-data.service.js';
 import { cellMark, figureNotes, findingNote, governanceSection, sheetFindingsSection } from './dashboard-findings.js';
 import { html, type SafeHtml } from './html.js';
-import { EVENT_FR, FREQUENCY_FR, formatDay, formatInstant, formatNumber, formatValue, KIND_FR, REASON_FR, STATUS_FR, UNIT_FR, ZONE_FR } from './labels-fr.js';
+import { EVENT_FR, FREQUENCY_FR, formatDay, formatDue, formatInstant, formatNumber, formatObserved, formatPrinted, formatValue, KIND_FR, REASON_FR, STATUS_FR, UNIT_FR, ZONE_FR } from './labels-fr.js';
 import { organisationName } from './organisation-names.js';
 import { link, type PageContext } from './page-layout.js';
 import { barChart, lineChart, milestoneTimeline, type LineSeries } from './svg-charts.js';
@@ -71,7 +71,9 @@ export function overviewPage(roadmap: RoadmapInfo, version: string, sheets: Shee
 }
 
 function indicatorBlock(doc: SheetView, ind: SheetView['indicators'][number], points: SeriesPoint[], index: number): SafeHtml {
-  const target = finalTarget(ind);
+  // The target of the latest regional value's own scope; without a value, the region's.
+  const targetScope = (() => { try { return scopeOf(ind.latest ?? { territory: REGION_CODE }); } catch { return null; } })();
+  const target = targetScope ? finalTargetFor(ind, targetScope) : null;
   const regional = points.filter((p) => p.territory === null || p.territory === REGION_CODE);
   const byZone = new Map<string, SeriesPoint[]>();
   for (const p of regional) byZone.set(p.zone ?? '', [...(byZone.get(p.zone ?? '') ?? []), p]);
@@ -80,20 +82,21 @@ function indicatorBlock(doc: SheetView, ind: SheetView['indicators'][number], po
   const unit = UNIT_FR[ind.unit] ?? ind.unit;
   const latest = ind.latest;
   const describe = [
-    latest ? `Dernière valeur régionale : ${formatValue(latest.value, ind.unit)} au ${formatDay(latest.observedOn)}.` : 'Aucune valeur régionale publiée.',
-    target ? `Cible : ${formatValue(target.value, ind.unit)} au ${formatDay(target.by)}.` : 'Pas de cible chiffrée.',
+    latest ? `Dernière valeur régionale : ${formatPrinted(latest.value, ind.unit, latest.qualifier)} ${formatObserved(latest.observed, latest.observedOn)}.` : 'Aucune valeur régionale publiée.',
+    target ? `Cible : ${formatPrinted(target.value, ind.unit, target.qualifier)}${target.due ? ` ${formatObserved(target.due, target.by)}` : ' (sans échéance)'}.` : 'Pas de cible chiffrée.',
   ].join(' ');
-  const chart = series.length || (target && regional.length) ? lineChart({ title: `${ind.name} : valeurs publiées et cible`, description: describe, unit: ind.unit, series, target }) : null;
+  const intermediate = target && target.by ? ind.targets.filter((t) => t.by !== null && t.by < target.by! && t.territory === target.territory && t.zone === target.zone) : [];
+  const chart = series.length || (target && regional.length) ? lineChart({ title: `${ind.name} : valeurs publiées et cible`, description: describe, unit: ind.unit, series, target: target && target.by ? { value: target.value, by: target.by, printed: `${formatPrinted(target.value, ind.unit, target.qualifier)} ${formatObserved(target.due, target.by)}` } : null }) : null;
   return html`<section class="indicator" aria-labelledby="${id}">
     <h3 id="${id}">${ind.name}</h3>
-    <p class="meta">Unité : ${unit}. ${describe}${ind.targets.some((t) => target && t.by < target.by) ? html` Cibles intermédiaires : ${ind.targets.filter((t) => target && t.by < target.by).map((t) => `${formatValue(t.value, ind.unit)} au ${formatDay(t.by)}`).join(' ; ')}.` : ''}</p>
+    <p class="meta">Unité : ${unit}. ${describe}${intermediate.length ? html` Cibles intermédiaires : ${intermediate.map((t) => `${formatPrinted(t.value, ind.unit, t.qualifier)} ${formatObserved(t.due, t.by)}`).join(' ; ')}.` : ''}</p>
     ${target && latest && target.value > 0 ? html`<p class="progress-cell"><progress max="${target.value}" value="${Math.min(latest.value, target.value)}" aria-label="Avancement vers la cible : ${pct(latest.value, target.value)} %"></progress> <span>${pct(latest.value, target.value)} % de la cible</span></p>` : ''}
     ${chart ? html`<figure class="chart-figure">${chart}<figcaption>${ind.name} — ${describe}</figcaption></figure>` : ''}
     ${points.length ? html`<details${chart ? '' : html` open`}><summary>Tableau des valeurs (${points.length})</summary>
       <div class="table-scroll"><table class="values">
         <caption class="visually-hidden">Valeurs publiées pour « ${ind.name} »</caption>
         <thead><tr><th scope="col">Date</th><th scope="col">Territoire</th><th scope="col">Zone</th><th scope="col" class="num">Valeur</th></tr></thead>
-        <tbody>${points.map((p) => html`<tr><td>${formatDay(p.observedOn)}</td><td>${TERRITORIES[p.territory ?? REGION_CODE] ?? p.territory}</td><td>${p.zone ? ZONE_FR[p.zone] ?? p.zone : '—'}</td><td class="num">${formatValue(p.value, ind.unit)}${p.corrected ? html` <abbr title="valeur corrigée">(c)</abbr>` : ''}</td></tr>`)}</tbody>
+        <tbody>${points.map((p) => html`<tr><td>${formatObserved(p.observed, p.observedOn)}</td><td>${TERRITORIES[p.territory ?? REGION_CODE] ?? p.territory}</td><td>${p.zone ? ZONE_FR[p.zone] ?? p.zone : '—'}</td><td class="num">${formatPrinted(p.value, ind.unit, p.qualifier)}${p.corrected ? html` <abbr title="valeur corrigée">(c)</abbr>` : ''}</td></tr>`)}</tbody>
       </table></div></details>` : html`<p class="muted">Aucune valeur publiée${doc.status === 'active' ? ' pour l’instant' : ''}.</p>`}
   </section>`;
 }
@@ -108,11 +111,11 @@ function describeEvent(doc: SheetView, e: { type: string; data: Record<string, a
     case 'SheetRevised': return `Champs modifiés : ${Object.keys(d.changes ?? {}).join(', ')}${d.reason ? ` — ${d.reason}` : ''}`;
     case 'IndicatorAdded': return d.indicator?.name ?? '';
     case 'MilestoneAdded': return d.milestone?.title ?? '';
-    case 'IndicatorTargetSet': return `${indName(d.indicatorId)} : ${formatValue(d.target.value, unitOf(d.indicatorId))} au ${formatDay(d.target.by)}`;
-    case 'IndicatorReported': return `${indName(d.indicatorId)} : ${formatValue(d.value, unitOf(d.indicatorId))} au ${formatDay(d.observedOn)}${d.territory ? ` (${TERRITORIES[d.territory] ?? d.territory}${d.zone ? `, ${ZONE_FR[d.zone] ?? d.zone}` : ''})` : ''}`;
-    case 'IndicatorReportCorrected': return `${indName(d.indicatorId)} : ${formatValue(d.value, unitOf(d.indicatorId))} au ${formatDay(d.observedOn)} — ${d.reason}`;
-    case 'MilestoneReached': return `${msTitle(d.milestoneId)}, le ${formatDay(d.reachedOn)}`;
-    case 'MilestoneRescheduled': return `${msTitle(d.milestoneId)} : nouvelle échéance ${formatDay(d.due)}${d.reason ? ` — ${d.reason}` : ''}`;
+    case 'IndicatorTargetSet': return `${indName(d.indicatorId)} : ${formatPrinted(d.target.value, unitOf(d.indicatorId), d.target.qualifier)}${d.target.due ? ` ${formatObserved(d.target.due, null)}` : ''}`;
+    case 'IndicatorReported': return `${indName(d.indicatorId)} : ${formatPrinted(d.value, unitOf(d.indicatorId), d.qualifier)} ${formatObserved(d.observed, d.observedOn)}${d.territory ? ` (${TERRITORIES[d.territory] ?? d.territory}${d.zone ? `, ${ZONE_FR[d.zone] ?? d.zone}` : ''})` : ''}`;
+    case 'IndicatorReportCorrected': return `${indName(d.indicatorId)} : ${formatPrinted(d.value, unitOf(d.indicatorId), d.qualifier)} ${formatObserved(d.observed, d.observedOn)} — ${d.reason}`;
+    case 'MilestoneReached': return `${msTitle(d.milestoneId)}, ${formatObserved(d.reached, d.reachedOn)}`;
+    case 'MilestoneRescheduled': return `${msTitle(d.milestoneId)} : nouvelle échéance ${formatDue(d.due)}${d.reason ? ` — ${d.reason}` : ''}`;
     case 'ProjectCompleted': return `Le ${formatDay(d.completedOn)}${d.summary ? ` — ${d.summary}` : ''}`;
     case 'ProjectAbandoned': return `Le ${formatDay(d.effectiveOn)} (${REASON_FR[d.reason] ?? d.reason}) — ${d.explanation}`;
     case 'SheetRetired': return `En ${d.version} (${REASON_FR[d.reason] ?? d.reason})${d.mergedInto ? `, fusionnée dans ${d.mergedInto}` : ''} — ${d.explanation}`;
@@ -161,7 +164,7 @@ export function sheetPage(
       ${doc.milestones.length ? html`<div class="table-scroll"><table class="milestones">
         <caption class="visually-hidden">Jalons de la fiche, dans l’ordre de la frise</caption>
         <thead><tr><th scope="col">N°</th><th scope="col">Jalon</th><th scope="col">Échéance prévue</th><th scope="col">Atteint le</th><th scope="col">Replanifications</th></tr></thead>
-        <tbody>${doc.milestones.map((m, i) => html`<tr><td class="num">${i + 1}</td><th scope="row">${m.title}</th><td>${formatDay(m.due)}</td><td>${m.reachedOn ? html`<span class="reached-text">${formatDay(m.reachedOn)}</span>` : html`<span class="muted">non atteint</span>`}</td><td>${m.rescheduled.length ? m.rescheduled.map((r) => `${formatDay(r.from)} → ${formatDay(r.to)}`).join(' ; ') : '—'}</td></tr>`)}</tbody>
+        <tbody>${doc.milestones.map((m, i) => html`<tr><td class="num">${i + 1}</td><th scope="row">${m.title}</th><td>${formatDue(m.due)}</td><td>${m.reachedOn ? html`<span class="reached-text">${formatObserved(m.reached, m.reachedOn)}</span>` : html`<span class="muted">non atteint</span>`}</td><td>${m.rescheduled.length ? m.rescheduled.map((r) => `${formatDue(r.from)} → ${formatDue(r.to)}`).join(' ; ') : '—'}</td></tr>`)}</tbody>
       </table></div>` : html`<p class="muted">Cette fiche n’a pas de jalon.</p>`}
     </section>
 

@@ -1,3 +1,4 @@
+import { formatDatedFr, isDatedLabel, isPeriod, parseDated } from '#domain';
 /** The French words the dashboard shows for the domain's identifiers. */
 export const STATUS_FR: Record<string, string> = {
   active: 'En cours', completed: 'Terminée', abandoned: 'Abandonnée', retired: 'Retirée', carried_over: 'Reconduite',
@@ -24,6 +25,28 @@ export function formatValue(n: number, unit: string): string {
   if (unit === 'percent') return `${formatNumber(n)} %`;
   if (unit === 'amount') return `${formatNumber(n)} €`;
   return formatNumber(n);
+}
+
+const QUALIFIER_FR: Record<string, string> = {
+  about: 'environ', more_than: 'plus de', slightly_more_than: 'un peu plus de', at_least: 'au moins', less_than: 'moins de', at_most: 'au plus',
+};
+/** A value as the source prints it: "environ 44 %", never more precise than its qualifier allows. */
+export function formatPrinted(n: number, unit: string, qualifier: string | null | undefined): string {
+  const word = qualifier ? QUALIFIER_FR[qualifier] : undefined;
+  return word ? `${word} ${formatValue(n, unit)}` : formatValue(n, unit);
+}
+
+/** A due date as printed, without its preposition where the table heads say "Échéance": "T4 2023", "2023", "fin 2023", "à partir de 2024". */
+export function formatDue(label: string | null | undefined): string {
+  if (!label) return '—';
+  if (isPeriod(label)) return formatDay(label);
+  return isDatedLabel(label) ? formatDatedFr(parseDated(label)) : label;
+}
+
+/** A date as the source prints it: "en 2023", "fin 2022", "au 1er trimestre 2023", "le 7 juin 2023". */
+export function formatObserved(label: string | null | undefined, day: string | null): string {
+  if (label && isDatedLabel(label)) return formatDatedFr(parseDated(label));
+  return day ? `le ${formatDay(day)}` : '';
 }
 
 const dayFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });

@@ -1,4 +1,4 @@
-import { parsePeriod } from '#domain';
+import { parseDated } from '#domain';
 import { html, type SafeHtml } from './html.js';
 import { formatDay, formatNumber, formatValue } from './labels-fr.js';
 
@@ -21,7 +21,7 @@ function niceMax(max: number): number {
 
 export interface LineSeries { label: string; points: { date: string; value: number }[] }
 
-export function lineChart(opts: { title: string; description: string; unit: string; series: LineSeries[]; target?: { value: number; by: string } | null }): SafeHtml {
+export function lineChart(opts: { title: string; description: string; unit: string; series: LineSeries[]; target?: { value: number; by: string; printed?: string } | null }): SafeHtml {
   const W = 680, H = 280, L = 76, R = 24, T = 20, B = 44;
   const dates = opts.series.flatMap((s) => s.points.map((p) => day(p.date)));
   if (opts.target) dates.push(day(opts.target.by));
@@ -54,7 +54,7 @@ export function lineChart(opts: { title: string; description: string; unit: stri
   </svg>
   <ul class="legend" aria-hidden="true">
     ${opts.series.map((s, i) => html`<li><span class="swatch" style="background:${PALETTE[i % PALETTE.length]}"></span>${s.label}</li>`)}
-    ${opts.target ? html`<li><span class="swatch target-swatch"></span>Cible : ${formatValue(opts.target.value, opts.unit)} au ${formatDay(opts.target.by)}</li>` : ''}
+    ${opts.target ? html`<li><span class="swatch target-swatch"></span>Cible : ${opts.target.printed ?? `${formatValue(opts.target.value, opts.unit)} au ${formatDay(opts.target.by)}`}</li>` : ''}
   </ul>`;
 }
 
@@ -110,8 +110,10 @@ export function milestoneTimeline(opts: { title: string; description: string; it
 
 function safePeriod(label: string): { start: string; end: string } | null {
   try {
-    const p = parsePeriod(label);
-    return { start: p.start, end: p.end };
+    // An open end is drawn up to the other end's year: the band says "from", not "until when".
+    const p = parseDated(label);
+    if (p.start === null && p.end === null) return null;
+    return { start: p.start ?? `${p.end!.slice(0, 4)}-01-01`, end: p.end ?? `${p.start!.slice(0, 4)}-12-31` };
   } catch {
     return null;
   }

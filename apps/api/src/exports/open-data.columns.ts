@@ -1,4 +1,4 @@
-import { SHEET_KINDS, SLUG, TERRITORIES, UNITS, VERSION_LABEL, type SheetOutcomeKind, type SheetStatus } from '#domain';
+import { QUALIFIERS, SHEET_KINDS, SLUG, TERRITORIES, UNITS, VERSION_LABEL, type SheetOutcomeKind, type SheetStatus } from '#domain';
 
 /**
  * The open-data datasets and their columns. This list is the contract: the CSV header, the JSON keys,
@@ -62,11 +62,16 @@ export const INDICATOR_COLUMNS: readonly ColumnDefinition[] = [
   c('targetValue', 'number', 'Valeur cible finale (la cible de date la plus lointaine)'),
   c('targetDate', 'date', 'Date de la cible finale'),
   c('targetLabel', 'string', 'Libellé de la cible finale, tel que donné par la source'),
-  c('targets', 'string', 'Toutes les cibles, « valeur@date » séparées par « ; »'),
+  c('targets', 'string', 'Toutes les cibles, « valeur@date » séparées par « ; » (date : dernier jour de l’échéance, vide sans échéance)'),
   c('latestValue', 'number', 'Dernière valeur régionale connue'),
-  c('latestDate', 'date', 'Date d’observation de la dernière valeur régionale'),
+  c('latestDate', 'date', 'Dernier jour de la période d’observation de la dernière valeur régionale'),
   count('reportCount', 'Nombre de valeurs publiées (tous territoires)'),
-  c('targetReached', 'boolean', 'La dernière valeur régionale atteint-elle la cible finale ? (vide sans cible ou sans valeur)'),
+  c('targetReached', 'boolean', 'La dernière valeur régionale atteint-elle la cible finale de même territoire et zone ? (vide sans cible, sans valeur, ou quand le qualificatif de la valeur ne permet pas de le dire)'),
+  c('targetDue', 'string', 'Échéance de la cible finale telle qu’imprimée (2025, 2026-06, 2023-late…), vide sans date'),
+  c('targetQualifier', 'string', 'Qualificatif de la cible finale : exact, about (environ), more_than (plus de)…', { enum: QUALIFIERS }),
+  c('latestObserved', 'string', 'Période d’observation de la dernière valeur régionale, aussi précise que la source (2023, 2023-Q1, 2022-late…)'),
+  c('latestQualifier', 'string', 'Qualificatif de la dernière valeur régionale : exact, about (environ), more_than (plus de)…', { enum: QUALIFIERS }),
+  c('targetsScoped', 'string', 'Toutes les cibles telles qu’imprimées, « valeur@échéance@territoire@zone@qualificatif » séparées par « ; » (vides quand la source n’en donne pas)'),
 ];
 
 export const SERIES_COLUMNS: readonly ColumnDefinition[] = [
@@ -78,13 +83,18 @@ export const SERIES_COLUMNS: readonly ColumnDefinition[] = [
   c('territoryName', 'string', 'Nom du territoire'),
   c('territoryLevel', 'string', 'region ou department', { required: true, enum: ['region', 'department'] }),
   c('zone', 'string', 'Découpage complémentaire quand la source en donne un (ex. zone de déploiement de la fibre : privee, publique, amel)'),
-  c('date', 'date', 'Date d’observation de la valeur (temps de validité)', { required: true }),
+  c('date', 'date', 'Dernier jour de la période d’observation de la valeur (temps de validité)', { required: true }),
   c('value', 'number', 'Valeur, corrections comprises', { required: true }),
   c('corrected', 'boolean', 'La valeur a été corrigée depuis sa première publication', { required: true }),
-  c('targetValue', 'number', 'Cible en vigueur à cette date : la première cible dont la date est postérieure ou égale, sinon la dernière. Les cibles sont régionales : vide pour les lignes départementales'),
-  c('targetDate', 'date', 'Date de cette cible'),
+  c('targetValue', 'number', 'Cible en vigueur à cette date pour le même territoire et la même zone : la première cible dont la date est postérieure ou égale, sinon la dernière ; vide quand la source n’en donne pas pour ce territoire et cette zone'),
+  c('targetDate', 'date', 'Dernier jour de l’échéance de cette cible'),
   c('source', 'string', 'Source de la valeur, telle que déclarée'),
   c('reportId', 'string', 'Identifiant de la publication (renvoie au journal des événements)', { required: true, unique: true }),
+  c('observed', 'string', 'Période d’observation telle qu’imprimée par la source : 2023, 2023-Q1, 2022-late (fin 2022), 2023-06-07', { required: true }),
+  c('observedFr', 'string', 'La même en français : « en 2023 », « au 1er trimestre 2023 », « fin 2022 »', { required: true }),
+  c('qualifier', 'string', 'Qualificatif de la valeur : exact, about (environ), more_than (plus de), slightly_more_than (un peu plus de), at_least, less_than, at_most', { required: true, enum: QUALIFIERS }),
+  c('valueFr', 'string', 'La valeur en français avec son qualificatif : « environ 44 % »', { required: true }),
+  c('targetDue', 'string', 'Échéance de cette cible telle qu’imprimée'),
 ];
 
 export const FINDING_COLUMNS: readonly ColumnDefinition[] = [

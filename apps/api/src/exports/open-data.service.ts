@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { compareVersionLabels, finalTarget, invalid, isCalendarDate, parseVersionLabel, REGION_CODE, TERRITORIES } from '#domain';
-import { DataQualityReadModel, EventFeedReadModel, IndicatorSeriesReadModel, RoadmapsReadModel, SheetsReadModel, type RoadmapEnjeu, type SheetView } from '#projections';
-import type { FindingTarget, Target } from '#domain';
+import {
+  againstFinalTarget, compareVersionLabels, finalTarget, finalTargetFor, formatDatedFr, formatQuantityFr, invalid, isCalendarDate, parseDated, parseVersionLabel, REGION_CODE, regionalCounterpart,
+  scopeOf, targetsFor, TERRITORIES, type FindingTarget, type Scope,
+} from '#domain';
+import { DataQualityReadModel, EventFeedReadModel, IndicatorSeriesReadModel, RoadmapsReadModel, SheetsReadModel, type RoadmapEnjeu, type SheetView, type TargetView } from '#projections';
 import type { CsvValue } from './csv-writer.js';
 import type { CatalogFacts } from './dcat-catalog.js';
 
@@ -22,10 +24,27 @@ export function parseExportFilter(query: Record<string, string | undefined>): Ex
   return { roadmapId: query.roadmapId, sheetId: query.sheetId, version: query.version, asOf: query.asOf };
 }
 
-/** The target in force on a day: the largest among those of the first date on or after it, else the final one. */
-export function targetOn(ind: { targets: Target[] }, day: string): Target | null {
-  const next = ind.targets.filter((t) => t.by >= day).map((t) => t.by).sort()[0];
-  return next ? finalTarget({ targets: ind.targets.filter((t) => t.by === next) }) : finalTarget(ind);
+/**
+ * The target in force on a day for a scope: among the targets of that scope only (for the region,
+ * those without a territory when it has none: finalTargetFor), the largest of those of the first
+ * date on or after it, else the final one.
+ */
+export function targetOn(ind: { targets: TargetView[] }, scope: Scope, day: string): TargetView | null {
+  const counterpart = regionalCounterpart(scope);
+  let own = targetsFor(scope, ind.targets);
+  if (own.length === 0 && counterpart) own = targetsFor(counterpart, ind.targets);
+  const next = own.filter((t) => t.by !== null && t.by >= day).map((t) => t.by!).sort()[0];
+  const within = own.length && own[0] ? scopeOf(own[0]) : scope;
+  return next ? finalTarget({ targets: own.filter((t) => t.by === next) }, within) : finalTarget({ targets: own }, within);
+}
+
+/** The scope of a row whose zone may be free text written before zones were checked: such a row has no target. */
+function scopeOrNull(row: { territory: string | null; zone: string | null }): Scope | null {
+  try {
+    return scopeOf(row);
+  } catch {
+    return null;
+  }
 }
 
 const numberKey = (n: unknown) => String(n ?? '').split('.').map((p) => p.padStart(4, '0')).join('.');
@@ -106,13 +125,21 @@ export class OpenDataExports {
     const out: Row[] = [];
     for (const doc of this.docs(filter)) {
       for (const ind of doc.indicators) {
-        const target = finalTarget(ind);
+        const latest = ind.latest;
+        // The final target of the latest value's scope; without a value, the region's (or that of no territory).
+        const target = latest
+          ? (() => { const scope = scopeOrNull(latest); return scope ? finalTargetFor(ind, scope) : null; })()
+          : finalTargetFor(ind, scopeOf({ territory: REGION_CODE }));
+        const outcome = latest ? againstFinalTarget(ind, latest) : null;
         out.push({
           ...this.keys(enjeux, doc), sheetTitle: doc.title, indicatorId: ind.indicatorId, indicatorName: ind.name, unit: ind.unit,
           targetValue: target?.value ?? null, targetDate: target?.by ?? null, targetLabel: target?.label ?? null,
-          targets: ind.targets.map((t) => `${t.value}@${t.by}`).join(';'),
-          latestValue: ind.latest?.value ?? null, latestDate: ind.latest?.observedOn ?? null, reportCount: ind.reportCount,
-          targetReached: target && ind.latest ? ind.latest.value >= target.value : null,
+          targetDue: target?.due ?? null, targetQualifier: target?.qualifier ?? null,
+          targets: ind.targets.map((t) => `${t.value}@${t.by ?? ''}`).join(';'),
+          targetsScoped: ind.targets.map((t) => `${t.value}@${t.due ?? ''}@${t.territory ?? ''}@${t.zone ?? ''}@${t.qualifier}`).join(';'),
+          latestValue: latest?.value ?? null, latestDate: latest?.observedOn ?? null, latestObserved: latest?.observed ?? null,
+          latestQualifier: latest?.qualifier ?? null, reportCount: ind.reportCount,
+          targetReached: outcome === 'met' ? true : outcome === 'not_met' ? false : null,
         });
       }
     }
@@ -130,13 +157,16 @@ export class OpenDataExports {
       if (!doc || !ind) continue;
       const code = r.territory ?? REGION_CODE;
       const regional = code === REGION_CODE;
-      // Targets are set for the region; a department row has none to be compared with.
-      const target = regional ? targetOn(ind, r.observedOn) : null;
+      // A row is compared with the targets of its own territory and zone only.
+      const scope = scopeOrNull(r);
+      const target = scope ? targetOn(ind, scope, r.observedOn) : null;
       out.push({
         order: `${doc.roadmapId}|${numberKey(doc.number)}|${doc.indicators.indexOf(ind).toString().padStart(4, '0')}|${r.observedOn}|${regional ? '0' : code}|${r.zone ?? ''}`,
         ...this.keys(enjeux, doc), indicatorId: ind.indicatorId, indicatorName: ind.name, unit: ind.unit,
         territoryCode: code, territoryName: TERRITORIES[code] ?? null, territoryLevel: regional ? 'region' : 'department', zone: r.zone,
-        date: r.observedOn, value: r.value, corrected: r.corrected, targetValue: target?.value ?? null, targetDate: target?.by ?? null,
+        date: r.observedOn, observed: r.observed, observedFr: formatDatedFr(parseDated(r.observed)), value: r.value, qualifier: r.qualifier,
+        valueFr: formatQuantityFr({ value: r.value, qualifier: r.qualifier }, ind.unit), corrected: r.corrected,
+        targetValue: target?.value ?? null, targetDate: target?.by ?? null, targetDue: target?.due ?? null,
         source: r.source, reportId: r.reportId,
       });
     }

@@ -1,5 +1,5 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
-import { isCalendarDate, isPeriod, isSlug, isTerritory } from '#domain';
+import { isCalendarDate, isDatedLabel, isPeriod, isQualifier, isSlug, isTerritory, QUALIFIERS, ZONES } from '#domain';
 
 function rule(name: string, test: (v: unknown) => boolean, message: string) {
   return (options?: ValidationOptions) => (object: object, propertyName: string) =>
@@ -8,6 +8,9 @@ function rule(name: string, test: (v: unknown) => boolean, message: string) {
 
 export const IsCalendarDate = rule('isCalendarDate', isCalendarDate, '$property must be a real calendar date (YYYY-MM-DD)');
 export const IsPeriod = rule('isPeriod', isPeriod, '$property must be a period: YYYY, YYYY-S1|S2, YYYY-Q1..Q4, YYYY-MM, YYYY-MM-DD or a range A/B');
+export const IsDatedLabel = rule('isDatedLabel', isDatedLabel, '$property must be a date as printed: YYYY, YYYY-S1|S2, YYYY-Q1..Q4, YYYY-MM, YYYY-MM-DD, YYYY[-MM]-early|mid|late, YYYY-spring|summer|autumn, or a range A/B with .. for an open end');
+export const IsQualifier = rule('isQualifier', isQualifier, `$property must be one of ${QUALIFIERS.join(', ')}`);
+export const IsZone = rule('isZone', (v) => (ZONES as readonly unknown[]).includes(v), `$property must be one of ${ZONES.join(', ')}`);
 export const IsSlug = rule('isSlug', isSlug, '$property must be a kebab-case id (a-z, 0-9, dashes)');
 export const IsTerritory = rule('isTerritory', isTerritory, '$property must be an INSEE code: 24 (region) or 18, 28, 36, 37, 41, 45');
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { RoadmapCommands, type CommandMetadata, type CommandOutcome } from '#application';
 import type { Principal } from '#auth';
-import { DomainError, sheetDecider, sheetStream, type SheetState } from '#domain';
+import { DomainError, sheetDecider, sheetStream, type SheetState, type Zone } from '#domain';
 import { parseReportFile, planImport, TEMPLATE_COLUMNS, type ImportLimits, type ParsedFile, type PlannedReport } from '#reporting';
 import { ExecuteSheetCommand } from '../sheets/commands/execute-sheet-command.js';
 import { StoredNotVisible } from '../http/read-your-writes.js';
@@ -103,7 +103,8 @@ export class ReportImport {
 }
 
 const reportData = (p: PlannedReport) => ({
-  indicatorId: p.indicatorId, reportId: p.reportId, value: p.value, observedOn: p.observedOn, territory: p.territory, zone: p.zone, source: p.source, comment: p.comment,
+  // The decider checks the zone against the domain's (an unknown one is refused with its rule).
+  indicatorId: p.indicatorId, reportId: p.reportId, value: p.value, observedOn: p.observedOn, territory: p.territory, zone: p.zone as Zone | null, source: p.source, comment: p.comment,
 });
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RoadmapCommands } from '#application';
-import { dayOf, finalTarget, notFound, sheetDecider, sheetStream } from '#domain';
+import { dayOf, finalTargetFor, notFound, REGION_CODE, scopeOf, sheetDecider, sheetStream } from '#domain';
 import type { SheetFacts } from '#reporting';
 import { ReadModels } from '../infrastructure/read-models.service.js';
 
@@ -28,10 +28,11 @@ export class ReportingReads {
       out.push({
         sheetId, number: view.number, title: view.title, status: view.status, createdOn: dayOf(view.createdAt),
         indicators: view.indicators.map((i) => {
-          const target = finalTarget(i);
+          // The region's final target (a target of no territory counts as the region's); one without a day has nothing to be due by.
+          const target = finalTargetFor(i, scopeOf({ territory: REGION_CODE }));
           return {
             indicatorId: i.indicatorId, name: i.name, unit: i.unit, frequency: state.indicators.get(i.indicatorId)?.frequency ?? null,
-            target: target ? { value: target.value, by: target.by } : null,
+            target: target && target.by ? { value: target.value, by: target.by } : null,
             reports: this.readModels.series(sheetId, i.indicatorId, {}).map((p) => ({
               reportId: p.reportId, value: p.value, observedOn: p.observedOn, territory: p.territory, zone: p.zone, recordedAt: p.recordedAt,
             })),

@@ -13,7 +13,7 @@ import { ReadModels } from '../infrastructure/read-models.service.js';
 import { ExecuteSheetCommand } from './commands/execute-sheet-command.js';
 import {
   AbandonDto, CompleteDto, CorrectReportDto, CreateSheetDto, IndicatorDto, MilestoneDto, ReachMilestoneDto, ReportIndicatorDto,
-  RescheduleMilestoneDto, RetireSheetDto, ReviseSheetDto, SetTargetDto,
+  RescheduleMilestoneDto, RetireSheetDto, ReviseSheetDto, SetTargetDto, TargetDto,
 } from './dto/sheet-write.dto.js';
 import { SeriesQuery, SheetListQuery, SheetQuery } from './dto/sheet-query.dto.js';
 import { SheetQueries } from './queries/sheet-queries.service.js';
@@ -25,9 +25,14 @@ export function slugify(title: string): string {
 }
 
 export function toIndicatorDefinition(i: IndicatorDto) {
-  return { indicatorId: i.indicatorId, name: i.name, unit: i.unit, targets: [...(i.targets ?? []), ...(i.target ? [i.target] : [])].map((t) => ({ value: t.value, by: t.by, label: t.label ?? null })) };
+  return { indicatorId: i.indicatorId, name: i.name, unit: i.unit, targets: [...(i.targets ?? []), ...(i.target ? [i.target] : [])].map(toTargetInput) };
 }
-export const toMilestoneDefinition = (m: MilestoneDto) => ({ milestoneId: m.milestoneId, title: m.title, due: m.due });
+export const toMilestoneDefinition = (m: MilestoneDto) => ({ milestoneId: m.milestoneId, title: m.title, due: m.due, ...(m.uncertain ? { uncertain: true } : {}) });
+/** Only the fields given: the decider fills the rest (no territory, all zones, exact). */
+const toTargetInput = (t: TargetDto) => ({
+  value: t.value, ...(t.due !== undefined ? { due: t.due } : {}), ...(t.by !== undefined ? { by: t.by } : {}), horizon: t.horizon ?? null,
+  territory: t.territory ?? null, zone: t.zone ?? null, qualifier: t.qualifier ?? 'exact', label: t.label ?? null,
+});
 
 @ApiTags('sheets')
 @Controller('api/sheets')
@@ -96,7 +101,10 @@ export class SheetsController {
   report(@Param('sheetId', SlugPipe) sheetId: string, @Param('indicatorId', SlugPipe) indicatorId: string, @Body() dto: ReportIndicatorDto, @CommandOrigin() origin: CommandOrigin) {
     return this.write(origin, sheetId, {
       type: 'ReportIndicator',
-      data: { indicatorId: indicatorId, reportId: timeOrderedId(), value: dto.value, observedOn: dto.observedOn, territory: dto.territory ?? null, source: dto.source ?? null, comment: dto.comment ?? null },
+      data: {
+        indicatorId: indicatorId, reportId: timeOrderedId(), value: dto.value, observedOn: dto.observedOn, observed: dto.observed, qualifier: dto.qualifier,
+        territory: dto.territory ?? null, zone: dto.zone ?? null, source: dto.source ?? null, comment: dto.comment ?? null,
+      },
     });
   }
 
@@ -106,7 +114,7 @@ export class SheetsController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Correct a reported value (a new event; the original stays in history)' })
   correct(@Param('sheetId', SlugPipe) sheetId: string, @Param('indicatorId', SlugPipe) indicatorId: string, @Param('reportId') reportId: string, @Body() dto: CorrectReportDto, @CommandOrigin() origin: CommandOrigin) {
-    return this.write(origin, sheetId, { type: 'CorrectIndicatorReport', data: { indicatorId: indicatorId, reportId, value: dto.value, observedOn: dto.observedOn, reason: dto.reason } });
+    return this.write(origin, sheetId, { type: 'CorrectIndicatorReport', data: { indicatorId: indicatorId, reportId, value: dto.value, observedOn: dto.observedOn, observed: dto.observed, qualifier: dto.qualifier, reason: dto.reason } });
   }
 
   @Post(':sheetId/indicators/:indicatorId/targets')
@@ -114,7 +122,7 @@ export class SheetsController {
   @Allow(['admin'])
   @ApiBearerAuth()
   setTarget(@Param('sheetId', SlugPipe) sheetId: string, @Param('indicatorId', SlugPipe) indicatorId: string, @Body() dto: SetTargetDto, @CommandOrigin() origin: CommandOrigin) {
-    return this.write(origin, sheetId, { type: 'SetIndicatorTarget', data: { indicatorId: indicatorId, target: { value: dto.value, by: dto.by, label: dto.label ?? null } } });
+    return this.write(origin, sheetId, { type: 'SetIndicatorTarget', data: { indicatorId: indicatorId, target: toTargetInput(dto) } });
   }
 
   @Post(':sheetId/indicators')
@@ -139,7 +147,7 @@ export class SheetsController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Record that a milestone was reached (once)' })
   reach(@Param('sheetId', SlugPipe) sheetId: string, @Param('milestoneId', SlugPipe) milestoneId: string, @Body() dto: ReachMilestoneDto, @CommandOrigin() origin: CommandOrigin) {
-    return this.write(origin, sheetId, { type: 'ReachMilestone', data: { milestoneId: milestoneId, reachedOn: dto.reachedOn, evidence: dto.evidence ?? null } });
+    return this.write(origin, sheetId, { type: 'ReachMilestone', data: { milestoneId: milestoneId, reachedOn: dto.reachedOn, reached: dto.reached, statedOn: dto.statedOn ?? null, evidence: dto.evidence ?? null } });
   }
 
   @Post(':sheetId/milestones/:milestoneId/reschedule')
@@ -147,7 +155,7 @@ export class SheetsController {
   @Allow(['admin', 'pilot'])
   @ApiBearerAuth()
   reschedule(@Param('sheetId', SlugPipe) sheetId: string, @Param('milestoneId', SlugPipe) milestoneId: string, @Body() dto: RescheduleMilestoneDto, @CommandOrigin() origin: CommandOrigin) {
-    return this.write(origin, sheetId, { type: 'RescheduleMilestone', data: { milestoneId: milestoneId, due: dto.due, reason: dto.reason ?? null } });
+    return this.write(origin, sheetId, { type: 'RescheduleMilestone', data: { milestoneId: milestoneId, due: dto.due, ...(dto.uncertain ? { uncertain: true } : {}), reason: dto.reason ?? null } });
   }
 
   @Post(':sheetId/abandon')

@@ -30,6 +30,8 @@ export interface Decider<Command, Event, State> {
   evolve: (state: State, event: Event) => State;
   /** Returns the events the command produces, or throws a DomainError. */
   decide: (command: Command, state: State) => Event[];
+  /** The schema version each event type is written with; 1 when absent. */
+  eventSchemaVersion?: (type: string) => number;
 }
 
 /** Stable slugs: `open-data-challenge`, `region-centre-val-de-loire`. */

@@ -55,7 +55,7 @@ describe('how a sheet ended in each version', () => {
 
   it('events that do not change how the sheet stands set no outcome', () => {
     const before = sheetOutcomes([created('V3')]);
-    const report: SheetEvent = { type: 'IndicatorReported', data: { sheetId, indicatorId: 'i', reportId: 'r1', value: 1, observedOn: '2024-01-01', territory: null, source: null, comment: null } };
+    const report: SheetEvent = { type: 'IndicatorReported', data: { sheetId, indicatorId: 'i', reportId: 'r1', value: 1, qualifier: 'exact', observed: '2024-01-01', observedOn: '2024-01-01', territory: null, zone: null, source: null, comment: null } };
     expect(outcomesSetBy(before, report)).toEqual([]);
     expect(evolveSheetOutcomes(before, report).byVersion).toBe(before.byVersion);
   });

@@ -1,7 +1,25 @@
 import type { AbandonReason, IndicatorDefinition, MilestoneDefinition, RetireReason, SheetFields } from './sheet.events.js';
-import type { Target } from './sheet.events.js';
 import type { CommandClock } from '../shared/decider.js';
 import type { ReportingFrequency } from '../shared/frequency.js';
+import type { Qualifier } from '../shared/quantity.js';
+import type { Zone } from '../shared/scope.js';
+
+/**
+ * A target as a command gives it: `due` (a dated label, or null when the document gives none) or,
+ * as before dated labels, `by` (a calendar day, read as that day); scope and qualifier default to
+ * no territory, all zones, exact.
+ */
+export interface TargetInput {
+  value: number;
+  due?: string | null;
+  by?: string;
+  horizon?: string | null;
+  territory?: string | null;
+  zone?: Zone | null;
+  qualifier?: Qualifier;
+  label?: string | null;
+}
+export type IndicatorInput = Omit<IndicatorDefinition, 'targets'> & { targets?: TargetInput[] };
 
 interface Ctx {
   metadata: CommandClock;
@@ -9,22 +27,28 @@ interface Ctx {
 
 export type CreateSheet = {
   type: 'CreateSheet';
-  data: SheetFields & { sheetId: string; roadmapId: string; version: string; indicators: IndicatorDefinition[]; milestones: MilestoneDefinition[]; continues?: string[]; historic?: boolean };
+  data: SheetFields & { sheetId: string; roadmapId: string; version: string; indicators: IndicatorInput[]; milestones: MilestoneDefinition[]; continues?: string[]; historic?: boolean };
 } & Ctx;
 export type ReviseSheet = { type: 'ReviseSheet'; data: { changes: Partial<SheetFields>; reason?: string | null } } & Ctx;
-export type AddIndicator = { type: 'AddIndicator'; data: { indicator: IndicatorDefinition } } & Ctx;
+export type AddIndicator = { type: 'AddIndicator'; data: { indicator: IndicatorInput } } & Ctx;
 export type AddMilestone = { type: 'AddMilestone'; data: { milestone: MilestoneDefinition } } & Ctx;
-export type SetIndicatorTarget = { type: 'SetIndicatorTarget'; data: { indicatorId: string; target: Target } } & Ctx;
+export type SetIndicatorTarget = { type: 'SetIndicatorTarget'; data: { indicatorId: string; target: TargetInput } } & Ctx;
 export type ReportIndicator = {
   type: 'ReportIndicator';
-  data: { indicatorId: string; reportId: string; value: number; observedOn: string; territory?: string | null; source?: string | null; comment?: string | null; zone?: string | null };
+  data: {
+    indicatorId: string; reportId: string; value: number;
+    /** The date as printed (a dated label); or `observedOn`, a day, as before dated labels. One of them is required. */
+    observed?: string; observedOn?: string;
+    qualifier?: Qualifier; territory?: string | null; zone?: Zone | null; source?: string | null; comment?: string | null;
+  };
 } & Ctx;
 export type CorrectIndicatorReport = {
   type: 'CorrectIndicatorReport';
-  data: { indicatorId: string; reportId: string; value: number; observedOn?: string; reason: string };
+  data: { indicatorId: string; reportId: string; value: number; observed?: string; observedOn?: string; qualifier?: Qualifier; reason: string };
 } & Ctx;
-export type ReachMilestone = { type: 'ReachMilestone'; data: { milestoneId: string; reachedOn: string; evidence?: string | null } } & Ctx;
-export type RescheduleMilestone = { type: 'RescheduleMilestone'; data: { milestoneId: string; due: string; reason?: string | null } } & Ctx;
+/** `reached` as printed (a dated label) with the day of the document saying so, or `reachedOn`, a day. */
+export type ReachMilestone = { type: 'ReachMilestone'; data: { milestoneId: string; reached?: string; reachedOn?: string; statedOn?: string | null; evidence?: string | null } } & Ctx;
+export type RescheduleMilestone = { type: 'RescheduleMilestone'; data: { milestoneId: string; due: string; uncertain?: boolean; reason?: string | null } } & Ctx;
 export type CompleteProject = { type: 'CompleteProject'; data: { completedOn: string; summary?: string | null } } & Ctx;
 export type AbandonProject = { type: 'AbandonProject'; data: { reason: AbandonReason; explanation: string; effectiveOn: string } } & Ctx;
 export type RetireSheet = {
@@ -33,7 +57,7 @@ export type RetireSheet = {
 } & Ctx;
 export type CarryOverSheet = {
   type: 'CarryOverSheet';
-  data: { toVersion: string; changes?: Partial<SheetFields>; addedIndicators?: IndicatorDefinition[]; addedMilestones?: MilestoneDefinition[] };
+  data: { toVersion: string; changes?: Partial<SheetFields>; addedIndicators?: IndicatorInput[]; addedMilestones?: MilestoneDefinition[] };
 } & Ctx;
 
 export type SetIndicatorFrequency = { type: 'SetIndicatorFrequency'; data: { indicatorId: string; frequency: ReportingFrequency | null } } & Ctx;

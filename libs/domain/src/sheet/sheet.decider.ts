@@ -3,17 +3,20 @@ import type { Decider } from '../shared/decider.js';
 import { isSlug, todayOf } from '../shared/decider.js';
 import { conflict, invalid, notFound, ruleBroken } from '../shared/domain-error.js';
 import { assertReportingFrequency, type ReportingFrequency } from '../shared/frequency.js';
-import { parsePeriod } from '../shared/period.js';
+import { isDatedLabel, parseDated, statedOn, type Dated } from '../shared/dated.js';
+import { quantity, type Qualifier } from '../shared/quantity.js';
+import { scope } from '../shared/scope.js';
 import { isTerritory } from '../shared/territory.js';
 import { optionalText, requireText, TEXT_LIMITS } from '../shared/text-limits.js';
 import { assertFitsUnit, UNITS, type Unit } from '../shared/units.js';
 import { isLaterVersion, parseVersionLabel } from '../roadmap/version-label.js';
-import { mergeTarget, sortTargets } from './indicator-targets.js';
-import type { SheetCommand } from './sheet.commands.js';
+import { mergeTarget, sortTargets, targetDay, targetKey } from './indicator-targets.js';
+import type { IndicatorInput, SheetCommand, TargetInput } from './sheet.commands.js';
 import {
   ABANDON_REASONS,
   ENJEUX,
   RETIRE_REASONS,
+  SHEET_EVENT_SCHEMA_VERSIONS,
   SHEET_KINDS,
   type IndicatorDefinition,
   type MilestoneDefinition,
@@ -26,6 +29,8 @@ export type SheetStatus = 'none' | 'active' | 'completed' | 'abandoned' | 'retir
 
 export interface ReportState {
   value: number;
+  qualifier: Qualifier;
+  observed: string;
   observedOn: string;
   territory: string | null;
 }
@@ -34,7 +39,7 @@ export interface IndicatorState {
   indicatorId: string;
   name: string;
   unit: Unit;
-  /** Sorted by day (see indicator-targets.ts). */
+  /** Sorted by due date (see indicator-targets.ts). */
   targets: Target[];
   reports: Map<string, ReportState>;
   /** Absent until the secretariat sets one. */
@@ -116,7 +121,7 @@ export function evolveSheet(state: SheetState, event: SheetEvent): SheetState {
     }
     case 'IndicatorReported': {
       const d = event.data;
-      state.indicators.get(d.indicatorId)?.reports.set(d.reportId, { value: d.value, observedOn: d.observedOn, territory: d.territory });
+      state.indicators.get(d.indicatorId)?.reports.set(d.reportId, { value: d.value, qualifier: d.qualifier, observed: d.observed, observedOn: d.observedOn, territory: d.territory });
       return state;
     }
     case 'IndicatorReportCorrected': {
@@ -124,7 +129,9 @@ export function evolveSheet(state: SheetState, event: SheetEvent): SheetState {
       const report = state.indicators.get(d.indicatorId)?.reports.get(d.reportId);
       if (report) {
         report.value = d.value;
+        report.observed = d.observed;
         report.observedOn = d.observedOn;
+        if (d.qualifier) report.qualifier = d.qualifier;
       }
       return state;
     }
@@ -166,28 +173,58 @@ function renumber(state: SheetState, number: string | undefined) {
 
 // ---------------------------------------------------------------- validation helpers
 
-/** A definition as the events carry it: targets sorted by day, so that every reader finds them in one order. */
-function withSortedTargets(def: IndicatorDefinition): IndicatorDefinition {
-  return { ...def, targets: sortTargets(def.targets) };
+/**
+ * A definition as the events carry it: every target complete (scope, due, qualifier) and sorted by
+ * due date, so that every reader finds them in one order. Two targets of the same (scope, due,
+ * label) are one target given twice.
+ */
+function indicatorDefinition(input: IndicatorInput, field: string): IndicatorDefinition {
+  if (!isSlug(input.indicatorId)) throw invalid('invalid_id', `${field}.indicatorId must be a kebab-case slug`, { field: `${field}.indicatorId` });
+  requireText(`${field}.name`, input.name, TEXT_LIMITS.indicatorName);
+  if (!UNITS.includes(input.unit)) throw invalid('invalid_unit', `${field}.unit must be one of ${UNITS.join(', ')}`, { field: `${field}.unit` });
+  const targets = (input.targets ?? []).map((t, k) => targetOf(input.unit, t, `${field}.targets[${k}]`));
+  const seen = new Set<string>();
+  targets.forEach((t, k) => {
+    const key = targetKey(t);
+    if (seen.has(key)) throw conflict('duplicate_target', `${field}.targets[${k}] has the scope, due date and label of an earlier target`, { field: `${field}.targets[${k}]` });
+    seen.add(key);
+  });
+  return { indicatorId: input.indicatorId, name: input.name, unit: input.unit, targets: sortTargets(targets) };
 }
 
-function checkIndicator(def: IndicatorDefinition, field: string): void {
-  if (!isSlug(def.indicatorId)) throw invalid('invalid_id', `${field}.indicatorId must be a kebab-case slug`, { field: `${field}.indicatorId` });
-  requireText(`${field}.name`, def.name, TEXT_LIMITS.indicatorName);
-  if (!UNITS.includes(def.unit)) throw invalid('invalid_unit', `${field}.unit must be one of ${UNITS.join(', ')}`, { field: `${field}.unit` });
-  def.targets.forEach((t, k) => checkTarget(def.unit, t, `${field}.targets[${k}]`));
+/** Checks a target with the value objects and completes it: `by`, a day, is read as the due date `YYYY-MM-DD`. */
+function targetOf(unit: Unit, input: TargetInput, field: string): Target {
+  assertFitsUnit(unit, input.value, `${field}.value`);
+  const { value, qualifier } = quantity(input.value, input.qualifier ?? 'exact');
+  let due: string | null;
+  if (input.due !== undefined && input.due !== null) {
+    parseDated(input.due, `${field}.due`);
+    if (input.by !== undefined && input.by !== targetDay({ due: input.due })) {
+      throw invalid('invalid_date', `${field}.by, when given with due, must be its last day`, { field: `${field}.by` });
+    }
+    due = input.due;
+  } else if (input.by !== undefined && input.due === undefined) {
+    assertCalendarDate(`${field}.by`, input.by);
+    due = input.by;
+  } else due = null;
+  const where = scope(input.territory ?? null, input.zone ? { zone: input.zone } : {});
+  optionalText(`${field}.label`, input.label, TEXT_LIMITS.targetLabel);
+  optionalText(`${field}.horizon`, input.horizon, TEXT_LIMITS.targetLabel);
+  return { value, qualifier, due, horizon: input.horizon ?? null, territory: where.territory, zone: where.breakdown.zone ?? null, label: input.label ?? null };
 }
 
-function checkTarget(unit: Unit, target: Target, field: string): void {
-  assertFitsUnit(unit, target.value, `${field}.value`);
-  assertCalendarDate(`${field}.by`, target.by);
-  optionalText(`${field}.label`, target.label, TEXT_LIMITS.targetLabel);
+/** A milestone's due date: any dated label; the error keeps the code it had when due dates were periods. */
+function checkDue(label: string, field: string): void {
+  if (!isDatedLabel(label)) {
+    throw invalid('invalid_period', `${field} must be a date as printed: YYYY, YYYY-S1|S2, YYYY-Q1..Q4, YYYY-MM, YYYY-MM-DD, YYYY[-MM]-early|mid|late, YYYY-spring|summer|autumn, or a range A/B with .. for an open end`, { field });
+  }
 }
 
 function checkMilestone(def: MilestoneDefinition, field: string): void {
   if (!isSlug(def.milestoneId)) throw invalid('invalid_id', `${field}.milestoneId must be a kebab-case slug`, { field: `${field}.milestoneId` });
   requireText(`${field}.title`, def.title, TEXT_LIMITS.milestoneTitle);
-  if (def.due !== null) parsePeriod(def.due, `${field}.due`);
+  if (def.due !== null) checkDue(def.due, `${field}.due`);
+  if (def.uncertain !== undefined && typeof def.uncertain !== 'boolean') throw invalid('invalid_flag', `${field}.uncertain must be true or false`, { field: `${field}.uncertain` });
 }
 
 function checkFields(changes: Partial<SheetFields>, historic = false): void {
@@ -250,6 +287,29 @@ function notInFuture(field: string, day: string, today: string): void {
   if (day > today) throw ruleBroken('date_in_future', `${field} ${day} is after today (${today})`, { field });
 }
 
+/**
+ * A past fact dated as printed: "en 2023" may be recorded during 2023, so it is the start of the
+ * interval that must not be after today. Its end must be known: a value observed "à partir de 2024"
+ * has no day to order it by.
+ */
+function pastDated(field: string, label: string, today: string): Dated {
+  const dated = parseDated(label, field);
+  if (dated.start === null || dated.end === null) throw invalid('open_date', `${field} must have a start and an end`, { field });
+  if (dated.start > today) throw ruleBroken('date_in_future', `${field} ${label} starts after today (${today})`, { field });
+  return dated;
+}
+
+/** The printed date of a report and its last day, from `observed` (a dated label) or `observedOn` (a day). */
+function observedOf(d: { observed?: string; observedOn?: string }, today: string): { observed: string; observedOn: string } {
+  if (d.observed === undefined) {
+    notInFuture('observedOn', d.observedOn as string, today);
+    return { observed: d.observedOn!, observedOn: d.observedOn! };
+  }
+  const dated = pastDated('observed', d.observed, today);
+  if (d.observedOn !== undefined && d.observedOn !== dated.end) throw invalid('invalid_date', `observedOn, when given with observed, must be its last day (${dated.end})`, { field: 'observedOn' });
+  return { observed: d.observed, observedOn: dated.end! };
+}
+
 function requireOpen(state: SheetState): void {
   if (state.status === 'none') throw notFound('sheet_not_found', 'no such sheet');
   if (state.status !== 'active') {
@@ -279,9 +339,8 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
     requireCreationFields(d);
     checkFields(d, d.historic === true);
     // Normalised before checking, as AddIndicator and CarryOverSheet do: absent targets and due are allowed.
-    const indicators = (d.indicators ?? []).map((i) => ({ ...i, targets: i.targets ?? [] }));
+    const indicators = (d.indicators ?? []).map((i, k) => indicatorDefinition(i, `indicators[${k}]`));
     const milestones = (d.milestones ?? []).map((m) => ({ ...m, due: m.due ?? null }));
-    indicators.forEach((i, k) => checkIndicator(i, `indicators[${k}]`));
     milestones.forEach((m, k) => checkMilestone(m, `milestones[${k}]`));
     unique(indicators.map((i) => i.indicatorId), 'indicator');
     unique(milestones.map((m) => m.milestoneId), 'milestone');
@@ -290,7 +349,7 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
       data: {
         sheetId: d.sheetId, roadmapId: d.roadmapId, version: d.version, number: d.number, kind: d.kind, enjeu: d.enjeu, title: d.title,
         objective: d.objective ?? null, theme: d.theme ?? null, context: d.context ?? null, objectives: d.objectives ?? null,
-        pilots: d.pilots, partners: d.partners ?? [], indicators: indicators.map(withSortedTargets), milestones, continues: d.continues ?? [],
+        pilots: d.pilots, partners: d.partners ?? [], indicators, milestones, continues: d.continues ?? [],
         ...(d.historic ? { historic: true } : {}),
       },
     }];
@@ -308,10 +367,9 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
     }
     case 'AddIndicator': {
       requireOpen(state);
-      const def = { ...command.data.indicator, targets: command.data.indicator.targets ?? [] };
-      checkIndicator(def, 'indicator');
+      const def = indicatorDefinition(command.data.indicator, 'indicator');
       if (state.indicators.has(def.indicatorId)) throw conflict('indicator_exists', `indicator ${def.indicatorId} already exists`, { indicatorId: def.indicatorId });
-      return [{ type: 'IndicatorAdded', data: { sheetId, indicator: withSortedTargets(def) } }];
+      return [{ type: 'IndicatorAdded', data: { sheetId, indicator: def } }];
     }
     case 'AddMilestone': {
       requireOpen(state);
@@ -323,8 +381,13 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
     case 'SetIndicatorTarget': {
       requireOpen(state);
       const ind = requireIndicator(state, command.data.indicatorId);
-      checkTarget(ind.unit, command.data.target, 'target');
-      return [{ type: 'IndicatorTargetSet', data: { sheetId, indicatorId: ind.indicatorId, target: { ...command.data.target, label: command.data.target.label ?? null } } }];
+      const target = targetOf(ind.unit, command.data.target, 'target');
+      // Setting a target again revises its value; the same target with the same value is already there.
+      const same = ind.targets.find((t) => targetKey(t) === targetKey(target));
+      if (same && same.value === target.value && same.qualifier === target.qualifier && same.horizon === target.horizon) {
+        throw conflict('target_exists', 'the indicator already has this target (same scope, due date, label and value)', { indicatorId: ind.indicatorId });
+      }
+      return [{ type: 'IndicatorTargetSet', data: { sheetId, indicatorId: ind.indicatorId, target } }];
     }
     case 'SetIndicatorFrequency': {
       requireOpen(state);
@@ -339,18 +402,20 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
       const d = command.data;
       const ind = requireIndicator(state, d.indicatorId);
       assertFitsUnit(ind.unit, d.value);
-      notInFuture('observedOn', d.observedOn, todayOf(command));
+      const { value, qualifier } = quantity(d.value, d.qualifier ?? 'exact');
+      const { observed, observedOn } = observedOf(d, todayOf(command));
       if (d.territory != null && !isTerritory(d.territory)) {
         throw invalid('invalid_territory', 'territory must be the region (24) or one of its departments (18, 28, 36, 37, 41, 45)', { field: 'territory' });
       }
+      const where = scope(d.territory ?? null, d.zone ? { zone: d.zone } : {});
       optionalText('source', d.source, TEXT_LIMITS.reportSource);
       optionalText('comment', d.comment, TEXT_LIMITS.reportComment);
       if (ind.reports.has(d.reportId)) throw conflict('report_exists', `report ${d.reportId} already exists`, { reportId: d.reportId });
       return [{
         type: 'IndicatorReported',
         data: {
-          sheetId, indicatorId: ind.indicatorId, reportId: d.reportId, value: d.value, observedOn: d.observedOn,
-          territory: d.territory ?? null, source: d.source ?? null, comment: d.comment ?? null, ...(d.zone ? { zone: d.zone } : {}),
+          sheetId, indicatorId: ind.indicatorId, reportId: d.reportId, value, qualifier, observed, observedOn,
+          territory: where.territory, zone: where.breakdown.zone ?? null, source: d.source ?? null, comment: d.comment ?? null,
         },
       }];
     }
@@ -362,28 +427,37 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
       const report = ind.reports.get(d.reportId);
       if (!report) throw notFound('report_not_found', `indicator ${d.indicatorId} has no report ${d.reportId}`, { reportId: d.reportId });
       assertFitsUnit(ind.unit, d.value);
-      const observedOn = d.observedOn ?? report.observedOn;
-      notInFuture('observedOn', observedOn, todayOf(command));
+      const { qualifier } = quantity(d.value, d.qualifier ?? report.qualifier);
+      const { observed, observedOn } = d.observed === undefined && d.observedOn === undefined
+        ? observedOf({ observed: report.observed }, todayOf(command))
+        : observedOf(d, todayOf(command));
       requireText('reason', d.reason, TEXT_LIMITS.reason);
-      if (report.value === d.value && report.observedOn === observedOn) throw ruleBroken('correction_changes_nothing', 'the correction gives the same value and date as the report');
-      return [{ type: 'IndicatorReportCorrected', data: { sheetId, indicatorId: d.indicatorId, reportId: d.reportId, value: d.value, observedOn, reason: d.reason } }];
+      if (report.value === d.value && report.observed === observed && report.qualifier === qualifier) throw ruleBroken('correction_changes_nothing', 'the correction gives the same value and date as the report');
+      return [{
+        type: 'IndicatorReportCorrected',
+        data: { sheetId, indicatorId: d.indicatorId, reportId: d.reportId, value: d.value, observed, observedOn, ...(qualifier !== report.qualifier ? { qualifier } : {}), reason: d.reason },
+      }];
     }
     case 'ReachMilestone': {
       requireOpen(state);
       const m = requireMilestone(state, command.data.milestoneId);
-      notInFuture('reachedOn', command.data.reachedOn, todayOf(command));
+      const { reached, statedOn: stated, reachedOn } = reachedOf(command.data, todayOf(command));
       optionalText('evidence', command.data.evidence, TEXT_LIMITS.evidence);
       if (m.reachedOn) throw conflict('milestone_already_reached', `milestone ${m.milestoneId} was already reached on ${m.reachedOn}`, { milestoneId: m.milestoneId, reachedOn: m.reachedOn });
-      return [{ type: 'MilestoneReached', data: { sheetId, milestoneId: m.milestoneId, reachedOn: command.data.reachedOn, evidence: command.data.evidence ?? null } }];
+      return [{ type: 'MilestoneReached', data: { sheetId, milestoneId: m.milestoneId, reached, statedOn: stated, reachedOn, evidence: command.data.evidence ?? null } }];
     }
     case 'RescheduleMilestone': {
       requireOpen(state);
       const m = requireMilestone(state, command.data.milestoneId);
       if (m.reachedOn) throw conflict('milestone_already_reached', `milestone ${m.milestoneId} was reached on ${m.reachedOn}: it cannot be rescheduled`, { milestoneId: m.milestoneId });
-      parsePeriod(command.data.due, 'due');
+      checkDue(command.data.due, 'due');
+      if (command.data.uncertain !== undefined && typeof command.data.uncertain !== 'boolean') throw invalid('invalid_flag', 'uncertain must be true or false', { field: 'uncertain' });
       optionalText('reason', command.data.reason, TEXT_LIMITS.reason);
       if (m.due === command.data.due) throw ruleBroken('same_due', `milestone ${m.milestoneId} is already due ${m.due}`);
-      return [{ type: 'MilestoneRescheduled', data: { sheetId, milestoneId: m.milestoneId, due: command.data.due, previousDue: m.due, reason: command.data.reason ?? null } }];
+      return [{
+        type: 'MilestoneRescheduled',
+        data: { sheetId, milestoneId: m.milestoneId, due: command.data.due, previousDue: m.due, reason: command.data.reason ?? null, ...(command.data.uncertain ? { uncertain: true } : {}) },
+      }];
     }
     case 'CompleteProject': {
       requireOpen(state);
@@ -425,13 +499,12 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
       }
       const changes = effectiveChanges(state, d.changes ?? {});
       checkFields(changes);
-      const addedIndicators = (d.addedIndicators ?? []).map((i) => ({ ...i, targets: i.targets ?? [] }));
+      const addedIndicators = (d.addedIndicators ?? []).map((i, k) => indicatorDefinition(i, `addedIndicators[${k}]`));
       const addedMilestones = (d.addedMilestones ?? []).map((m) => ({ ...m, due: m.due ?? null }));
-      addedIndicators.forEach((i, k) => checkIndicator(i, `addedIndicators[${k}]`));
       addedMilestones.forEach((m, k) => checkMilestone(m, `addedMilestones[${k}]`));
       unique([...state.indicators.keys(), ...addedIndicators.map((i) => i.indicatorId)], 'indicator');
       unique([...state.milestones.keys(), ...addedMilestones.map((m) => m.milestoneId)], 'milestone');
-      return [{ type: 'SheetCarriedOver', data: { sheetId, fromVersion: state.version, toVersion: d.toVersion, changes, addedIndicators: addedIndicators.map(withSortedTargets), addedMilestones } }];
+      return [{ type: 'SheetCarriedOver', data: { sheetId, fromVersion: state.version, toVersion: d.toVersion, changes, addedIndicators, addedMilestones } }];
     }
   }
 }
@@ -443,4 +516,25 @@ export const sheetDecider: Decider<SheetCommand, SheetEvent, SheetState> = {
   initialState: initialSheetState,
   evolve: evolveSheet,
   decide: decideSheet,
+  eventSchemaVersion: (type) => (SHEET_EVENT_SCHEMA_VERSIONS as Record<string, number>)[type] ?? 1,
 };
+
+/**
+ * When a milestone was reached: `reached` as printed, or `reachedOn`, a day. Its derived day is the
+ * last one the words can mean, cut back to the statement (the document's day, else the day it is
+ * recorded): a milestone said reached "en 2023" on 26 June 2023 was reached by then.
+ */
+function reachedOf(d: { reached?: string; reachedOn?: string; statedOn?: string | null }, today: string): { reached: string; statedOn: string | null; reachedOn: string } {
+  if (d.statedOn != null) notInFuture('statedOn', d.statedOn, today);
+  if (d.reached === undefined) {
+    notInFuture('reachedOn', d.reachedOn as string, today);
+    if (d.statedOn != null && d.reachedOn! > d.statedOn) throw ruleBroken('dated_after_statement', `reachedOn ${d.reachedOn} is after statedOn ${d.statedOn}`, { field: 'reachedOn' });
+    return { reached: d.reachedOn!, statedOn: d.statedOn ?? null, reachedOn: d.reachedOn! };
+  }
+  const dated = parseDated(d.reached, 'reached');
+  if (dated.start === null) throw invalid('open_date', 'reached must have a start', { field: 'reached' });
+  if (dated.start > today) throw ruleBroken('date_in_future', `reached ${d.reached} starts after today (${today})`, { field: 'reached' });
+  const cut = statedOn(dated, d.statedOn ?? today);
+  if (d.reachedOn !== undefined && d.reachedOn !== cut.end) throw invalid('invalid_date', `reachedOn, when given with reached, must be its last day (${cut.end})`, { field: 'reachedOn' });
+  return { reached: d.reached, statedOn: d.statedOn ?? null, reachedOn: cut.end! };
+}

@@ -8,6 +8,7 @@ import {
   ABANDON_REASONS,
   RETIRE_REASONS,
   type IndicatorDefinition,
+  type Target,
   type MilestoneDefinition,
   type SheetCreated,
   type SheetEvent,
@@ -15,10 +16,12 @@ import {
 } from './sheet.events.js';
 
 const TODAY = '2024-06-30';
+/** A target due on a day, as schema version 2 writes one given by `by`: no territory, all zones, exact. */
+const target = (value: number, day: string, label: string | null = null): Target => ({ value, qualifier: 'exact', due: day, horizon: null, territory: null, zone: null, label });
 const SHEET = 'open-data-challenge';
 
 const indicators: IndicatorDefinition[] = [
-  { indicatorId: 'datasets-published', name: 'Jeux de données publiés', unit: 'count', targets: [{ value: 40, by: '2025-12-31', label: null }] },
+  { indicatorId: 'datasets-published', name: 'Jeux de données publiés', unit: 'count', targets: [target(40, '2025-12-31')] },
   { indicatorId: 'communes-covered', name: 'Part des communes couvertes', unit: 'percent', targets: [] },
   { indicatorId: 'budget-spent', name: 'Budget engagé', unit: 'amount', targets: [] },
   { indicatorId: 'reuse-ratio', name: 'Réutilisations par jeu publié', unit: 'ratio', targets: [] },
@@ -48,14 +51,14 @@ const cmd = <T extends SheetCommand['type']>(type: T, data: Extract<SheetCommand
   ({ type, data, metadata: { now: new Date(TODAY) } }) as SheetCommand;
 
 const reported = (reportId: string, value: number, observedOn = '2024-03-31', indicatorId = 'datasets-published'): SheetEvent => ({
-  type: 'IndicatorReported', data: { sheetId: SHEET, indicatorId, reportId, value, observedOn, territory: '24', source: null, comment: null },
+  type: 'IndicatorReported', data: { sheetId: SHEET, indicatorId, reportId, value, qualifier: 'exact', observed: observedOn, observedOn, territory: '24', zone: null, source: null, comment: null },
 });
 const completed: SheetEvent = { type: 'ProjectCompleted', data: { sheetId: SHEET, completedOn: '2024-05-31', summary: null } };
 const abandoned: SheetEvent = { type: 'ProjectAbandoned', data: { sheetId: SHEET, reason: 'no_funding', explanation: 'Pas de financement', effectiveOn: '2024-05-31' } };
 const retired: SheetEvent = {
   type: 'SheetRetired', data: { sheetId: SHEET, version: 'V4', reason: 'not_renewed', explanation: 'Non reconduite en V5', effectiveOn: null, mergedInto: null },
 };
-const reached = (milestoneId: string, reachedOn = '2024-04-15'): SheetEvent => ({ type: 'MilestoneReached', data: { sheetId: SHEET, milestoneId, reachedOn, evidence: null } });
+const reached = (milestoneId: string, reachedOn = '2024-04-15'): SheetEvent => ({ type: 'MilestoneReached', data: { sheetId: SHEET, milestoneId, reached: reachedOn, statedOn: null, reachedOn, evidence: null } });
 
 const aSheet = (...more: SheetEvent[]) => given(sheetDecider, [sheetCreated(), ...more]);
 
@@ -64,7 +67,7 @@ const writes: SheetCommand[] = [
   cmd('ReviseSheet', { changes: { title: 'Défi open data régional' } }),
   cmd('AddIndicator', { indicator: { indicatorId: 'reuses', name: 'Réutilisations', unit: 'count', targets: [] } }),
   cmd('AddMilestone', { milestone: { milestoneId: 'awards', title: 'Remise des prix', due: '2025' } }),
-  cmd('SetIndicatorTarget', { indicatorId: 'datasets-published', target: { value: 60, by: '2026-12-31' } }),
+  cmd('SetIndicatorTarget', { indicatorId: 'datasets-published', target: target(60, '2026-12-31') }),
   cmd('ReportIndicator', { indicatorId: 'datasets-published', reportId: 'r-new', value: 12, observedOn: '2024-06-01' }),
   cmd('ReachMilestone', { milestoneId: 'first-edition', reachedOn: '2024-06-15' }),
   cmd('RescheduleMilestone', { milestoneId: 'first-edition', due: '2025-S1' }),
@@ -281,7 +284,7 @@ describe('revising a sheet', () => {
 });
 
 describe('indicators', () => {
-  const reuses: IndicatorDefinition = { indicatorId: 'reuses', name: 'Réutilisations', unit: 'count', targets: [{ value: 10, by: '2025-06-30' }] };
+  const reuses: IndicatorDefinition = { indicatorId: 'reuses', name: 'Réutilisations', unit: 'count', targets: [target(10, '2025-06-30')] };
 
   it('an indicator can be added to an open sheet', () => {
     const state = aSheet().when(cmd('AddIndicator', { indicator: reuses })).then([{ type: 'IndicatorAdded', data: { sheetId: SHEET, indicator: reuses } }]);
@@ -300,27 +303,27 @@ describe('indicators', () => {
   it('an added indicator obeys the creation rules', () => {
     aSheet().when(cmd('AddIndicator', { indicator: { ...reuses, indicatorId: 'Reuses' } })).thenThrows('invalid_id', 'invalid');
     aSheet().when(cmd('AddIndicator', { indicator: { ...reuses, unit: 'kg' as never } })).thenThrows('invalid_unit', 'invalid');
-    aSheet().when(cmd('AddIndicator', { indicator: { ...reuses, targets: [{ value: -1, by: '2025-06-30' }] } })).thenThrows('value_does_not_fit_unit', 'rule');
+    aSheet().when(cmd('AddIndicator', { indicator: { ...reuses, targets: [target(-1, '2025-06-30')] } })).thenThrows('value_does_not_fit_unit', 'rule');
   });
 
   it('a target is set with its label, null when absent, and replaces the target of the same day', () => {
-    const state = aSheet().when(cmd('SetIndicatorTarget', { indicatorId: 'datasets-published', target: { value: 55, by: '2025-12-31' } }))
-      .then([{ type: 'IndicatorTargetSet', data: { sheetId: SHEET, indicatorId: 'datasets-published', target: { value: 55, by: '2025-12-31', label: null } } }]);
-    expect(state.indicators.get('datasets-published')!.targets).toEqual([{ value: 55, by: '2025-12-31', label: null }]);
+    const state = aSheet().when(cmd('SetIndicatorTarget', { indicatorId: 'datasets-published', target: target(55, '2025-12-31') }))
+      .then([{ type: 'IndicatorTargetSet', data: { sheetId: SHEET, indicatorId: 'datasets-published', target: target(55, '2025-12-31') } }]);
+    expect(state.indicators.get('datasets-published')!.targets).toEqual([target(55, '2025-12-31')]);
   });
 
   it('targets are kept in date order', () => {
-    const state = aSheet().when(cmd('SetIndicatorTarget', { indicatorId: 'datasets-published', target: { value: 20, by: '2024-12-31', label: 'mi-parcours' } }))
-      .then([{ type: 'IndicatorTargetSet', data: { sheetId: SHEET, indicatorId: 'datasets-published', target: { value: 20, by: '2024-12-31', label: 'mi-parcours' } } }]);
-    expect(state.indicators.get('datasets-published')!.targets.map((t) => t.by)).toEqual(['2024-12-31', '2025-12-31']);
+    const state = aSheet().when(cmd('SetIndicatorTarget', { indicatorId: 'datasets-published', target: target(20, '2024-12-31', 'mi-parcours') }))
+      .then([{ type: 'IndicatorTargetSet', data: { sheetId: SHEET, indicatorId: 'datasets-published', target: target(20, '2024-12-31', 'mi-parcours') } }]);
+    expect(state.indicators.get('datasets-published')!.targets.map((t) => t.due)).toEqual(['2024-12-31', '2025-12-31']);
   });
 
   it('a target is set on an indicator the sheet has', () => {
-    aSheet().when(cmd('SetIndicatorTarget', { indicatorId: 'unknown', target: { value: 1, by: '2025-01-01' } })).thenThrows('indicator_not_found', 'not_found');
+    aSheet().when(cmd('SetIndicatorTarget', { indicatorId: 'unknown', target: target(1, '2025-01-01') })).thenThrows('indicator_not_found', 'not_found');
   });
 
   it('a target fits the unit and falls on a real day', () => {
-    aSheet().when(cmd('SetIndicatorTarget', { indicatorId: 'communes-covered', target: { value: 101, by: '2025-01-01' } })).thenThrows('value_does_not_fit_unit', 'rule');
+    aSheet().when(cmd('SetIndicatorTarget', { indicatorId: 'communes-covered', target: target(101, '2025-01-01') })).thenThrows('value_does_not_fit_unit', 'rule');
     aSheet().when(cmd('SetIndicatorTarget', { indicatorId: 'communes-covered', target: { value: 80, by: '2025-02-29' } })).thenThrows('invalid_date', 'invalid');
   });
 });
@@ -344,7 +347,7 @@ describe('milestones', () => {
 
   it('reaching a milestone records the day', () => {
     const state = aSheet().when(cmd('ReachMilestone', { milestoneId: 'launch', reachedOn: '2024-03-15', evidence: 'Communiqué' }))
-      .then([{ type: 'MilestoneReached', data: { sheetId: SHEET, milestoneId: 'launch', reachedOn: '2024-03-15', evidence: 'Communiqué' } }]);
+      .then([{ type: 'MilestoneReached', data: { sheetId: SHEET, milestoneId: 'launch', reached: '2024-03-15', statedOn: null, reachedOn: '2024-03-15', evidence: 'Communiqué' } }]);
     expect(state.milestones.get('launch')!.reachedOn).toBe('2024-03-15');
     expect(state.milestones.get('first-edition')!.reachedOn).toBeNull();
   });
@@ -401,13 +404,13 @@ describe('reporting an indicator value', () => {
 
   it('records the value, the day it was observed, the territory, the source and the comment', () => {
     const state = aSheet().when(report(12, { territory: '37', source: 'data.centrevaldeloire.fr', comment: 'T1' }))
-      .then([{ type: 'IndicatorReported', data: { sheetId: SHEET, indicatorId: 'datasets-published', reportId: 'r1', value: 12, observedOn: '2024-03-31', territory: '37', source: 'data.centrevaldeloire.fr', comment: 'T1' } }]);
-    expect(state.indicators.get('datasets-published')!.reports).toEqual(new Map([['r1', { value: 12, observedOn: '2024-03-31', territory: '37' }]]));
+      .then([{ type: 'IndicatorReported', data: { sheetId: SHEET, indicatorId: 'datasets-published', reportId: 'r1', value: 12, qualifier: 'exact', observed: '2024-03-31', observedOn: '2024-03-31', territory: '37', zone: null, source: 'data.centrevaldeloire.fr', comment: 'T1' } }]);
+    expect(state.indicators.get('datasets-published')!.reports).toEqual(new Map([['r1', { value: 12, qualifier: 'exact', observed: '2024-03-31', observedOn: '2024-03-31', territory: '37' }]]));
   });
 
   it('absent territory, source and comment are null; a zone is kept when given', () => {
-    aSheet().when(report(12)).then([{ type: 'IndicatorReported', data: { sheetId: SHEET, indicatorId: 'datasets-published', reportId: 'r1', value: 12, observedOn: '2024-03-31', territory: null, source: null, comment: null } }]);
-    expect(aSheet().when(report(12, { zone: 'zone-amii' })).events()[0]!.data).toMatchObject({ zone: 'zone-amii' });
+    aSheet().when(report(12)).then([{ type: 'IndicatorReported', data: { sheetId: SHEET, indicatorId: 'datasets-published', reportId: 'r1', value: 12, qualifier: 'exact', observed: '2024-03-31', observedOn: '2024-03-31', territory: null, zone: null, source: null, comment: null } }]);
+    expect(aSheet().when(report(12, { zone: 'privee' })).events()[0]!.data).toMatchObject({ zone: 'privee' });
   });
 
   it('only an indicator the sheet has can be reported', () => {
@@ -478,17 +481,17 @@ describe('correcting a reported value', () => {
 
   it('replaces the value, keeping the observation day unless one is given', () => {
     const state = aSheet(reported('r1', 5), reported('r2', 7, '2024-04-30')).when(correct(6))
-      .then([{ type: 'IndicatorReportCorrected', data: { sheetId: SHEET, indicatorId: 'datasets-published', reportId: 'r1', value: 6, observedOn: '2024-03-31', reason: 'Erreur de saisie' } }]);
+      .then([{ type: 'IndicatorReportCorrected', data: { sheetId: SHEET, indicatorId: 'datasets-published', reportId: 'r1', value: 6, observed: '2024-03-31', observedOn: '2024-03-31', reason: 'Erreur de saisie' } }]);
     expect(state.indicators.get('datasets-published')!.reports).toEqual(new Map([
-      ['r1', { value: 6, observedOn: '2024-03-31', territory: '24' }],
-      ['r2', { value: 7, observedOn: '2024-04-30', territory: '24' }],
+      ['r1', { value: 6, qualifier: 'exact', observed: '2024-03-31', observedOn: '2024-03-31', territory: '24' }],
+      ['r2', { value: 7, qualifier: 'exact', observed: '2024-04-30', observedOn: '2024-04-30', territory: '24' }],
     ]));
   });
 
   it('can move the observation day alone', () => {
     const state = aSheet(reported('r1', 5)).when(correct(5, { observedOn: '2024-02-29' }))
-      .then([{ type: 'IndicatorReportCorrected', data: { sheetId: SHEET, indicatorId: 'datasets-published', reportId: 'r1', value: 5, observedOn: '2024-02-29', reason: 'Erreur de saisie' } }]);
-    expect(state.indicators.get('datasets-published')!.reports.get('r1')).toEqual({ value: 5, observedOn: '2024-02-29', territory: '24' });
+      .then([{ type: 'IndicatorReportCorrected', data: { sheetId: SHEET, indicatorId: 'datasets-published', reportId: 'r1', value: 5, observed: '2024-02-29', observedOn: '2024-02-29', reason: 'Erreur de saisie' } }]);
+    expect(state.indicators.get('datasets-published')!.reports.get('r1')).toEqual({ value: 5, qualifier: 'exact', observed: '2024-02-29', observedOn: '2024-02-29', territory: '24' });
   });
 
   it.each([['completed', completed], ['abandoned', abandoned], ['retired', retired]] as const)('is allowed on a %s sheet, since the record must stay true', (_status, closure) => {
@@ -520,7 +523,7 @@ describe('correcting a reported value', () => {
   });
 
   it('a second correction applies to the corrected report', () => {
-    aSheet(reported('r1', 5), { type: 'IndicatorReportCorrected', data: { sheetId: SHEET, indicatorId: 'datasets-published', reportId: 'r1', value: 6, observedOn: '2024-03-31', reason: 'x' } })
+    aSheet(reported('r1', 5), { type: 'IndicatorReportCorrected', data: { sheetId: SHEET, indicatorId: 'datasets-published', reportId: 'r1', value: 6, observed: '2024-03-31', observedOn: '2024-03-31', reason: 'x' } })
       .when(correct(6)).thenThrows('correction_changes_nothing', 'rule');
   });
 });
@@ -734,8 +737,8 @@ describe('text limits, checked whatever the way in (HTTP, seed, import)', () => 
 
   it('on indicators, targets and milestones', () => {
     tooLong(given(sheetDecider).when(createSheet({ indicators: [{ ...indicators[0]!, name: longer('indicatorName') }] })), 'indicators[0].name');
-    tooLong(given(sheetDecider).when(createSheet({ indicators: [{ ...indicators[0]!, targets: [{ value: 1, by: '2025-12-31', label: longer('targetLabel') }] }] })), 'indicators[0].targets[0].label');
-    tooLong(aSheet().when(cmd('SetIndicatorTarget', { indicatorId: 'datasets-published', target: { value: 1, by: '2026-12-31', label: longer('targetLabel') } })), 'target.label');
+    tooLong(given(sheetDecider).when(createSheet({ indicators: [{ ...indicators[0]!, targets: [target(1, '2025-12-31', longer('targetLabel'))] }] })), 'indicators[0].targets[0].label');
+    tooLong(aSheet().when(cmd('SetIndicatorTarget', { indicatorId: 'datasets-published', target: target(1, '2026-12-31', longer('targetLabel')) })), 'target.label');
     tooLong(given(sheetDecider).when(createSheet({ milestones: [{ ...milestones[0]!, title: longer('milestoneTitle') }] })), 'milestones[0].title');
     tooLong(aSheet().when(cmd('ReachMilestone', { milestoneId: 'launch', reachedOn: '2024-04-01', evidence: longer('evidence') })), 'evidence');
     tooLong(aSheet().when(cmd('RescheduleMilestone', { milestoneId: 'launch', due: '2025-S1', reason: longer('reason') })), 'reason');
@@ -757,8 +760,8 @@ describe('text limits, checked whatever the way in (HTTP, seed, import)', () => 
 });
 
 describe('targets are kept sorted by day', () => {
-  const late = { value: 100, by: '2026-12-31', label: null };
-  const early = { value: 40, by: '2024-12-31', label: null };
+  const late = target(100, '2026-12-31');
+  const early = target(40, '2024-12-31');
   const outOfOrder: IndicatorDefinition = { indicatorId: 'coverage', name: 'Couverture', unit: 'percent', targets: [late, early] };
 
   it('in the events that define an indicator, and in the state', () => {
@@ -777,9 +780,9 @@ describe('targets are kept sorted by day', () => {
 
   it('a target set for a day replaces that day\'s and takes its place in the order', () => {
     const state = given(sheetDecider, [sheetCreated({ indicators: [{ ...outOfOrder, targets: [early, late] }] }), {
-      type: 'IndicatorTargetSet', data: { sheetId: SHEET, indicatorId: 'coverage', target: { value: 60, by: '2025-12-31', label: null } },
-    }, { type: 'IndicatorTargetSet', data: { sheetId: SHEET, indicatorId: 'coverage', target: { value: 45, by: '2024-12-31', label: null } } }]).state();
-    expect(state.indicators.get('coverage')!.targets.map((t) => [t.value, t.by])).toEqual([[45, '2024-12-31'], [60, '2025-12-31'], [100, '2026-12-31']]);
+      type: 'IndicatorTargetSet', data: { sheetId: SHEET, indicatorId: 'coverage', target: target(60, '2025-12-31') },
+    }, { type: 'IndicatorTargetSet', data: { sheetId: SHEET, indicatorId: 'coverage', target: target(45, '2024-12-31') } }]).state();
+    expect(state.indicators.get('coverage')!.targets.map((t) => [t.value, t.due])).toEqual([[45, '2024-12-31'], [60, '2025-12-31'], [100, '2026-12-31']]);
   });
 });
 
@@ -788,5 +791,81 @@ describe('versions are ordered by number', () => {
     const inV9 = given(sheetDecider, [sheetCreated({ version: 'V9' })]);
     expect(inV9.when(cmd('CarryOverSheet', { toVersion: 'V10' })).events()).toHaveLength(1);
     given(sheetDecider, [sheetCreated({ version: 'V10' })]).when(cmd('CarryOverSheet', { toVersion: 'V9' })).thenThrows('version_order', 'rule');
+  });
+});
+
+describe('values as printed (schema version 2)', () => {
+  const report = (over: Partial<Extract<SheetCommand, { type: 'ReportIndicator' }>['data']>) =>
+    cmd('ReportIndicator', { indicatorId: 'communes-covered', reportId: 'r1', value: 44, ...over });
+
+  it('a report keeps its date as printed and its qualifier; observedOn is the last day of the date', () => {
+    aSheet().when(report({ observed: '2023-Q1', qualifier: 'about', territory: '24' })).then([{
+      type: 'IndicatorReported',
+      data: { sheetId: SHEET, indicatorId: 'communes-covered', reportId: 'r1', value: 44, qualifier: 'about', observed: '2023-Q1', observedOn: '2023-03-31', territory: '24', zone: null, source: null, comment: null },
+    }]);
+  });
+
+  it('a report "en 2024" may be recorded during 2024: the start of the interval is compared with today', () => {
+    expect(aSheet().when(report({ observed: '2024' })).events()[0]!.data).toMatchObject({ observed: '2024', observedOn: '2024-12-31' });
+    aSheet().when(report({ observed: '2024-late' })).thenThrows('date_in_future', 'rule');
+    aSheet().when(report({ observed: '2024/..' })).thenThrows('open_date', 'invalid');
+    aSheet().when(report({ observed: 'en 2023' })).thenThrows('invalid_dated', 'invalid');
+    aSheet().when(report({ observed: '2023-Q1', observedOn: '2023-03-30' })).thenThrows('invalid_date', 'invalid');
+  });
+
+  it('qualifier and zone are checked with the value objects; the AMEL zone is the Eure-et-Loir\'s only', () => {
+    aSheet().when(report({ observed: '2023', qualifier: 'roughly' as never })).thenThrows('invalid_qualifier', 'invalid');
+    aSheet().when(report({ observed: '2023', territory: '45', zone: 'amel' })).thenThrows('invalid_zone', 'invalid');
+    expect(aSheet().when(report({ observed: '2023', territory: '28', zone: 'amel' })).events()[0]!.data).toMatchObject({ territory: '28', zone: 'amel' });
+  });
+
+  it('a correction may change the qualifier alone; absent, it is unchanged', () => {
+    const about: SheetEvent = { type: 'IndicatorReported', data: { sheetId: SHEET, indicatorId: 'communes-covered', reportId: 'r1', value: 80, qualifier: 'more_than', observed: '2022-12-31', observedOn: '2022-12-31', territory: '24', zone: null, source: null, comment: null } };
+    const state = aSheet(about).when(cmd('CorrectIndicatorReport', { indicatorId: 'communes-covered', reportId: 'r1', value: 80, observed: '2022-Q4', qualifier: 'slightly_more_than', reason: 'Annexe 3 : « un peu plus de 80 % »' }))
+      .then([{ type: 'IndicatorReportCorrected', data: { sheetId: SHEET, indicatorId: 'communes-covered', reportId: 'r1', value: 80, observed: '2022-Q4', observedOn: '2022-12-31', qualifier: 'slightly_more_than', reason: 'Annexe 3 : « un peu plus de 80 % »' } }]);
+    expect(state.indicators.get('communes-covered')!.reports.get('r1')).toMatchObject({ qualifier: 'slightly_more_than', observed: '2022-Q4' });
+    expect(aSheet(about).when(cmd('CorrectIndicatorReport', { indicatorId: 'communes-covered', reportId: 'r1', value: 81, reason: 'x' })).events()[0]!.data).not.toHaveProperty('qualifier');
+  });
+
+  it('a target may have no date, a scope and a horizon; (scope, due, label) is its identity', () => {
+    const fibre = { indicatorId: 'prises', name: 'Prises', unit: 'count' as const, targets: [
+      { value: 100, due: '2025', territory: '18', zone: 'privee' as const },
+      { value: 100, due: '2025', territory: '28', zone: 'privee' as const },
+      { value: 137, due: null, label: 'cible sans échéance précisée' },
+      { value: 2000, due: '2026-06', horizon: 'à 3 ans', qualifier: 'more_than' as const },
+    ] };
+    const [added] = aSheet().when(cmd('AddIndicator', { indicator: fibre })).events() as Extract<SheetEvent, { type: 'IndicatorAdded' }>[];
+    expect(added!.data.indicator.targets).toEqual([
+      { value: 100, qualifier: 'exact', due: '2025', horizon: null, territory: '18', zone: 'privee', label: null },
+      { value: 100, qualifier: 'exact', due: '2025', horizon: null, territory: '28', zone: 'privee', label: null },
+      { value: 2000, qualifier: 'more_than', due: '2026-06', horizon: 'à 3 ans', territory: null, zone: null, label: null },
+      { value: 137, qualifier: 'exact', due: null, horizon: null, territory: null, zone: null, label: 'cible sans échéance précisée' },
+    ]);
+    aSheet().when(cmd('AddIndicator', { indicator: { ...fibre, targets: [fibre.targets[0]!, fibre.targets[0]!] } })).thenThrows('duplicate_target', 'conflict');
+    aSheet().when(cmd('AddIndicator', { indicator: { ...fibre, targets: [{ value: 1, due: '2025', territory: '41', zone: 'amel' }] } })).thenThrows('invalid_zone', 'invalid');
+    aSheet().when(cmd('AddIndicator', { indicator: { ...fibre, targets: [{ value: 1, due: 'fin 2025' }] } })).thenThrows('invalid_dated', 'invalid');
+  });
+
+  it('setting a target that is already there is refused; another value revises it', () => {
+    const withTarget = aSheet();
+    withTarget.when(cmd('SetIndicatorTarget', { indicatorId: 'datasets-published', target: { value: 40, by: '2025-12-31' } })).thenThrows('target_exists', 'conflict');
+    withTarget.when(cmd('SetIndicatorTarget', { indicatorId: 'datasets-published', target: { value: 40, due: '2025-12-31', territory: '37' } })).events();
+  });
+
+  it('a milestone reached "en 2023", stated on 26 June 2023, was reached by then', () => {
+    aSheet().when(cmd('ReachMilestone', { milestoneId: 'launch', reached: '2023', statedOn: '2023-06-26' })).then([{
+      type: 'MilestoneReached', data: { sheetId: SHEET, milestoneId: 'launch', reached: '2023', statedOn: '2023-06-26', reachedOn: '2023-06-26', evidence: null },
+    }]);
+    // Without a statement day, the day it is recorded bounds it.
+    expect(aSheet().when(cmd('ReachMilestone', { milestoneId: 'launch', reached: '2024' })).events()[0]!.data).toMatchObject({ reached: '2024', reachedOn: TODAY });
+    expect(aSheet().when(cmd('ReachMilestone', { milestoneId: 'launch', reached: '2021-03' })).events()[0]!.data).toMatchObject({ reachedOn: '2021-03-31' });
+    aSheet().when(cmd('ReachMilestone', { milestoneId: 'launch', reached: '2024', statedOn: '2023-06-26' })).thenThrows('dated_after_statement', 'invalid');
+    aSheet().when(cmd('ReachMilestone', { milestoneId: 'launch', reached: '2025' })).thenThrows('date_in_future', 'rule');
+  });
+
+  it('milestones are due on any dated label, and may be uncertain', () => {
+    const [added] = aSheet().when(cmd('AddMilestone', { milestone: { milestoneId: 'crsn', title: 'CRSN', due: '2023-late', uncertain: true } })).events();
+    expect(added!.data).toMatchObject({ milestone: { due: '2023-late', uncertain: true } });
+    expect(aSheet().when(cmd('RescheduleMilestone', { milestoneId: 'launch', due: '2024/..', uncertain: true })).events()[0]!.data).toMatchObject({ due: '2024/..', uncertain: true });
   });
 });

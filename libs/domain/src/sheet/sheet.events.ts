@@ -1,4 +1,6 @@
 import type { ReportingFrequency } from '../shared/frequency.js';
+import type { Qualifier } from '../shared/quantity.js';
+import type { Zone } from '../shared/scope.js';
 import type { Unit } from '../shared/units.js';
 
 export type SheetKind = 'animation' | 'projet';
@@ -11,11 +13,22 @@ export type AbandonReason = (typeof ABANDON_REASONS)[number];
 export const RETIRE_REASONS = ['completed', 'not_renewed', 'insufficient_partners', 'merged', 'out_of_scope', 'other'] as const;
 export type RetireReason = (typeof RETIRE_REASONS)[number];
 
+/**
+ * A target as the document prints it (schema version 2). Its identity within an indicator is
+ * (scope, due, label): the 21 "100 %" targets of the fibre table differ by department and zone only.
+ */
 export interface Target {
   value: number;
-  /** Calendar day by which the value is to be reached. */
-  by: string;
-  label?: string | null;
+  /** "plus de 2 000" as a target demands more than 2 000 (see quantity.ts). */
+  qualifier: Qualifier;
+  /** A dated label (shared/dated.ts): `2025`, `2026-06`; null when the document gives no date. */
+  due: string | null;
+  /** The relative words the due date was derived from ("à 3 ans", "Année 1"), else null. */
+  horizon: string | null;
+  /** The INSEE code the target is for; null for a target tied to no territory. */
+  territory: string | null;
+  zone: Zone | null;
+  label: string | null;
 }
 
 export interface IndicatorDefinition {
@@ -28,8 +41,10 @@ export interface IndicatorDefinition {
 export interface MilestoneDefinition {
   milestoneId: string;
   title: string;
-  /** A period label (see shared/period.ts) or null when the source gives no date. */
+  /** A dated label (see shared/dated.ts: `2023-Q4`, `2023-late/2024`, `2024/..`) or null when the source gives no date. */
   due: string | null;
+  /** The document doubts the date ("au quatrième trimestre ?"); absent = false. */
+  uncertain?: boolean;
 }
 
 /** Fields a revision or a carry-over may change. */
@@ -81,21 +96,45 @@ export type IndicatorReported = {
     indicatorId: string;
     reportId: string;
     value: number;
-    /** Valid time: the day the value was true in the world. */
+    /** How the real figure relates to `value` ("environ 44 %" is `about`). */
+    qualifier: Qualifier;
+    /** Valid time as printed: a dated label (`2023-Q1`, `2022-late`, `2023-06-07`). */
+    observed: string;
+    /** The last day of `observed`: orders series and keeps readers of schema version 1 working. */
     observedOn: string;
     territory: string | null;
+    /** The fibre table's breakdown; null for a figure over all zones. */
+    zone: Zone | null;
     source: string | null;
     comment: string | null;
-    /** Free dimension when a figure splits further than territory (e.g. a fibre zone). */
-    zone?: string | null;
   };
 };
 export type IndicatorReportCorrected = {
   type: 'IndicatorReportCorrected';
-  data: { sheetId: string; indicatorId: string; reportId: string; value: number; observedOn: string; reason: string };
+  data: {
+    sheetId: string; indicatorId: string; reportId: string; value: number;
+    /** The corrected date as printed, and its last day. */
+    observed: string;
+    observedOn: string;
+    /** Absent: the qualifier is unchanged. */
+    qualifier?: Qualifier;
+    reason: string;
+  };
 };
-export type MilestoneReached = { type: 'MilestoneReached'; data: { sheetId: string; milestoneId: string; reachedOn: string; evidence: string | null } };
-export type MilestoneRescheduled = { type: 'MilestoneRescheduled'; data: { sheetId: string; milestoneId: string; due: string; previousDue: string | null; reason: string | null } };
+export type MilestoneReached = {
+  type: 'MilestoneReached';
+  data: {
+    sheetId: string; milestoneId: string;
+    /** When, as printed ("en mars 2021": `2021-03`). */
+    reached: string;
+    /** The day of the document that says so, when the source is a document; else null. */
+    statedOn: string | null;
+    /** The last day `reached` can mean, cut back to the statement (or the record day): never later than what says so. */
+    reachedOn: string;
+    evidence: string | null;
+  };
+};
+export type MilestoneRescheduled = { type: 'MilestoneRescheduled'; data: { sheetId: string; milestoneId: string; due: string; previousDue: string | null; reason: string | null; uncertain?: boolean } };
 export type ProjectCompleted = { type: 'ProjectCompleted'; data: { sheetId: string; completedOn: string; summary: string | null } };
 export type ProjectAbandoned = { type: 'ProjectAbandoned'; data: { sheetId: string; reason: AbandonReason; explanation: string; effectiveOn: string } };
 /** The sheet leaves the roadmap after `version`, its last version: it is not carried over. */
@@ -138,3 +177,13 @@ export const sheetStream = (sheetId: string) => `${SHEET_STREAM_PREFIX}${sheetId
 
 /** The sheet a stream is the log of, or null for any other stream (a roadmap's). */
 export const sheetIdOf = (stream: string): string | null => (stream.startsWith(SHEET_STREAM_PREFIX) ? stream.slice(SHEET_STREAM_PREFIX.length) : null);
+
+/**
+ * The schema version each event type is written with. A stored event of a lower version is read
+ * through the upcasters (sheet.upcasters.ts); the log itself is never rewritten.
+ */
+export const SHEET_EVENT_SCHEMA_VERSIONS: Readonly<Record<SheetEventType, number>> = {
+  SheetCreated: 2, SheetRevised: 1, IndicatorAdded: 2, MilestoneAdded: 1, IndicatorTargetSet: 2, IndicatorReported: 2,
+  IndicatorReportCorrected: 2, MilestoneReached: 2, MilestoneRescheduled: 1, ProjectCompleted: 1, ProjectAbandoned: 1,
+  SheetRetired: 1, SheetCarriedOver: 2, IndicatorFrequencySet: 1,
+};

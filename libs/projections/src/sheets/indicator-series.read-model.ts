@@ -1,12 +1,15 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { REGION_CODE } from '#domain';
+import { REGION_CODE, type Qualifier } from '#domain';
 import type { TimeTravel } from './sheet-time-travel.js';
 
 /** One report of an indicator's series, with its latest correction applied (as known at `knownAt`, when given). */
 export interface SeriesPoint {
   reportId: string;
+  /** The last day of `observed`, the date as printed; asOf keeps the points whose last day is on or before it. */
   observedOn: string;
+  observed: string;
   value: number;
+  qualifier: Qualifier;
   territory: string | null;
   zone: string | null;
   recordedAt: string;
@@ -27,6 +30,9 @@ export interface ReportRow {
   sheetId: string;
   indicatorId: string;
   observedOn: string;
+  /** As printed (a dated label), and how the real figure relates to `value`. */
+  observed: string;
+  qualifier: Qualifier;
   territory: string | null;
   zone: string | null;
   value: number;
@@ -78,21 +84,27 @@ export class IndicatorSeriesReadModel {
     const observedOn = opts.knownAt
       ? `COALESCE((SELECT c.observedOn FROM indicator_report_corrections c WHERE c.reportId = r.reportId AND c.recordedAt <= @knownAt ORDER BY c.position DESC LIMIT 1), r.originalObservedOn)`
       : 'r.observedOn';
+    const observed = opts.knownAt
+      ? `COALESCE((SELECT c.observed FROM indicator_report_corrections c WHERE c.reportId = r.reportId AND c.recordedAt <= @knownAt ORDER BY c.position DESC LIMIT 1), r.originalObserved)`
+      : 'r.observed';
+    const qualifier = opts.knownAt
+      ? `COALESCE((SELECT c.qualifier FROM indicator_report_corrections c WHERE c.reportId = r.reportId AND c.recordedAt <= @knownAt AND c.qualifier IS NOT NULL ORDER BY c.position DESC LIMIT 1), r.originalQualifier)`
+      : 'r.qualifier';
     const corrected = opts.knownAt
       ? `EXISTS (SELECT 1 FROM indicator_report_corrections c WHERE c.reportId = r.reportId AND c.recordedAt <= @knownAt)`
       : `EXISTS (SELECT 1 FROM indicator_report_corrections c WHERE c.reportId = r.reportId)`;
-    const rows = this.st(`SELECT * FROM (SELECT r.reportId, ${observedOn} AS observedOn, ${value} AS value, r.territory, r.zone, r.recordedAt, r.position, ${corrected} AS corrected
+    const rows = this.st(`SELECT * FROM (SELECT r.reportId, ${observedOn} AS observedOn, ${observed} AS observed, ${value} AS value, ${qualifier} AS qualifier, r.territory, r.zone, r.recordedAt, r.position, ${corrected} AS corrected
         FROM indicator_reports r WHERE r.sheetId = @sheetId AND r.indicatorId = @indicatorId
         ${opts.knownAt ? 'AND r.recordedAt <= @knownAt' : ''}
         ${opts.territory ? 'AND r.territory IS @territory' : ''})
       ${opts.asOf ? 'WHERE observedOn <= @asOf' : ''}
       ORDER BY observedOn, position`).all(params) as Array<Omit<SeriesPoint, 'corrected'> & { position: number; corrected: number }>;
-    return rows.map((r) => ({ reportId: r.reportId, observedOn: r.observedOn, value: r.value, territory: r.territory, zone: r.zone, recordedAt: r.recordedAt, corrected: Boolean(r.corrected) }));
+    return rows.map((r) => ({ reportId: r.reportId, observedOn: r.observedOn, observed: r.observed, value: r.value, qualifier: r.qualifier, territory: r.territory, zone: r.zone, recordedAt: r.recordedAt, corrected: Boolean(r.corrected) }));
   }
 
   /** Every report, optionally of one sheet and observed on or before asOf, in no particular order. */
   reports(filter: { sheetId?: string; asOf?: string } = {}): ReportRow[] {
-    const rows = this.st(`SELECT r.reportId, r.sheetId, r.indicatorId, r.observedOn, r.territory, r.zone, r.value, r.source,
+    const rows = this.st(`SELECT r.reportId, r.sheetId, r.indicatorId, r.observedOn, r.observed, r.qualifier, r.territory, r.zone, r.value, r.source,
         EXISTS (SELECT 1 FROM indicator_report_corrections c WHERE c.reportId = r.reportId) AS corrected
       FROM indicator_reports r WHERE (@asOf IS NULL OR r.observedOn <= @asOf) AND (@sheetId IS NULL OR r.sheetId = @sheetId)`)
       .all({ asOf: filter.asOf ?? null, sheetId: filter.sheetId ?? null }) as Array<Omit<ReportRow, 'corrected'> & { corrected: number }>;
@@ -141,6 +153,21 @@ export class IndicatorSeriesReadModel {
       )
       SELECT sheetId, indicatorId, zone, observedOn, rank FROM ranked WHERE rank <= 2 ORDER BY sheetId, indicatorId, zone, rank`)
       .all(JSON.stringify(sheetIds), until) as RankedDay[];
+  }
+
+  /**
+   * The regional value of a day and zone with its qualifier: the region's own report (the last
+   * recorded), else the sum of the departments, whose qualifier is theirs when they share one and
+   * `about` otherwise (a sum of an exact and an approximate figure is approximate).
+   */
+  regionalQuantityOn(sheetId: string, indicatorId: string, zone: string, observedOn: string): { value: number; qualifier: Qualifier } {
+    const reports = this.st(`SELECT territory, value, qualifier FROM indicator_reports
+      WHERE sheetId = ? AND indicatorId = ? AND observedOn = ? AND IFNULL(zone, '') = ? ORDER BY position`)
+      .all(sheetId, indicatorId, observedOn, zone) as Array<{ territory: string | null; value: number; qualifier: Qualifier }>;
+    const region = reports.filter((r) => regional(r.territory)).at(-1);
+    if (region) return { value: region.value, qualifier: region.qualifier };
+    const qualifiers = new Set(reports.map((r) => r.qualifier));
+    return { value: reports.reduce((sum, r) => sum + r.value, 0), qualifier: qualifiers.size <= 1 ? (reports[0]?.qualifier ?? 'exact') : 'about' };
   }
 
   /** The regional value of a day and zone: the region's own report (the last recorded), else the sum of the departments. */

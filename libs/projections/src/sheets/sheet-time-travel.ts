@@ -123,11 +123,11 @@ export class SheetTimeTravel {
     });
     this.st = {
       plan,
-      corrections: db.prepare(`SELECT reportId, value, observedOn FROM indicator_report_corrections
+      corrections: db.prepare(`SELECT reportId, value, observedOn, observed, qualifier FROM indicator_report_corrections
         WHERE sheetId = ? AND indicatorId = ? AND position <= ? ORDER BY position`),
-      reportById: db.prepare(`SELECT reportId, originalValue AS value, originalObservedOn AS observedOn, territory, position FROM indicator_reports
+      reportById: db.prepare(`SELECT reportId, originalValue AS value, originalObservedOn AS observedOn, originalObserved AS observed, originalQualifier AS qualifier, territory, zone, position FROM indicator_reports
         WHERE reportId = ? AND sheetId = ? AND indicatorId = ? AND position <= ? AND (territory IS NULL OR territory = '24')`),
-      topReports: db.prepare(`SELECT reportId, originalValue AS value, originalObservedOn AS observedOn, territory, position FROM indicator_reports
+      topReports: db.prepare(`SELECT reportId, originalValue AS value, originalObservedOn AS observedOn, originalObserved AS observed, originalQualifier AS qualifier, territory, zone, position FROM indicator_reports
         WHERE sheetId = ? AND indicatorId = ? AND position <= ? AND (territory IS NULL OR territory = '24')
         ORDER BY originalObservedOn DESC, position DESC LIMIT ?`),
     };
@@ -229,7 +229,7 @@ export class SheetTimeTravel {
    */
   private regionalReportsAt(sheetId: string, indicatorId: string, position: number, tailCorrected: Set<string>, after?: Map<string, LatestValue>): Map<string, LatestValue> {
     const st = this.statements();
-    const corrections = st.corrections.all(sheetId, indicatorId, position) as Array<{ reportId: string; value: number; observedOn: string }>;
+    const corrections = st.corrections.all(sheetId, indicatorId, position) as Array<{ reportId: string; value: number; observedOn: string; observed: string; qualifier: LatestValue['qualifier'] | null }>;
     const corrected = new Set([...corrections.map((c) => c.reportId), ...tailCorrected]);
     const rows = new Map<string, ReportRow>();
     for (const id of corrected) {
@@ -246,10 +246,10 @@ export class SheetTimeTravel {
     }
     for (const c of corrections) {
       const r = rows.get(c.reportId);
-      if (r) { r.value = c.value; r.observedOn = c.observedOn; }
+      if (r) { r.value = c.value; r.observedOn = c.observedOn; r.observed = c.observed; if (c.qualifier) r.qualifier = c.qualifier; }
     }
     const out = new Map<string, LatestValue>([...rows.values()].sort((a, b) => a.position - b.position)
-      .map((r) => [r.reportId, { reportId: r.reportId, value: r.value, observedOn: r.observedOn, territory: r.territory }]));
+      .map((r) => [r.reportId, { reportId: r.reportId, value: r.value, qualifier: r.qualifier, observed: r.observed, observedOn: r.observedOn, territory: r.territory, zone: r.zone }]));
     for (const [id, v] of after ?? []) out.set(id, v);
     return out;
   }

@@ -1,4 +1,7 @@
-import { mergeTarget, outcomesSetBy, sortTargets, type IndicatorDefinition, type MilestoneDefinition, type SheetFields, type Target, type VersionOutcome } from '#domain';
+import {
+  formatDatedFr, formatQuantityFr, mergeTarget, outcomesSetBy, parseDated, sortTargets, targetDay, type IndicatorDefinition, type MilestoneDefinition, type Qualifier,
+  type SheetFields, type Target, type Unit, type VersionOutcome, type Zone,
+} from '#domain';
 
 /** The document the sheet-summary read model keeps per sheet (what GET /api/sheets/:sheetId shows). */
 export interface SheetView extends SheetFields {
@@ -23,19 +26,37 @@ export interface SheetView extends SheetFields {
 export interface LatestValue {
   reportId: string;
   value: number;
+  qualifier: Qualifier;
+  observed: string;
   observedOn: string;
   territory: string | null;
+  zone: Zone | null;
 }
 
+/** A target as served: the event's fields, its due date in French and its last day (`by`, null without a date). */
+export interface TargetView extends Target {
+  by: string | null;
+  dueFr: string | null;
+  valueFr: string;
+}
+
+export const targetView = (t: Target, unit: Unit): TargetView => ({
+  ...t, by: targetDay(t), dueFr: t.due === null ? null : formatDatedFr(parseDated(t.due)), valueFr: formatQuantityFr(t, unit),
+});
+const targetViews = (i: IndicatorDefinition): TargetView[] => sortTargets(i.targets).map((t) => targetView(t, i.unit));
+
 export interface IndicatorView extends IndicatorDefinition {
-  /** Sorted by day (see the domain's indicator-targets). */
-  targets: Target[];
+  /** Sorted by due date (see the domain's indicator-targets). */
+  targets: TargetView[];
   /** Latest regional value (no territory, or the region): what the sheet shows against the target. */
   latest: LatestValue | null;
   reportCount: number;
 }
 
 export interface MilestoneView extends MilestoneDefinition {
+  /** As printed, and the last day it can mean (see MilestoneReached). */
+  reached: string | null;
+  statedOn: string | null;
   reachedOn: string | null;
   evidence: string | null;
   rescheduled: { from: string | null; to: string; reason: string | null }[];
@@ -46,14 +67,15 @@ export function newSheetView(data: SheetFields & { sheetId: string; roadmapId: s
     sheetId: data.sheetId, roadmapId: data.roadmapId, version: data.version, number: data.number, kind: data.kind, enjeu: data.enjeu, title: data.title,
     objective: data.objective, theme: data.theme, context: data.context, objectives: data.objectives, pilots: data.pilots, partners: data.partners,
     status: 'active', outcome: null, retired: null, versions: [{ version: data.version, number: data.number }], continues: data.continues ?? [],
-    indicators: data.indicators.map((i) => ({ ...i, targets: sortTargets(i.targets), latest: null, reportCount: 0 })),
-    milestones: data.milestones.map((m) => ({ ...m, reachedOn: null, evidence: null, rescheduled: [] })),
+    indicators: data.indicators.map((i) => ({ ...i, targets: targetViews(i), latest: null, reportCount: 0 })),
+    milestones: data.milestones.map((m) => ({ ...m, reached: null, statedOn: null, reachedOn: null, evidence: null, rescheduled: [] })),
     revision: at.revision, position: at.position, createdAt: at.recordedAt, updatedAt: at.recordedAt,
   };
 }
 
 import type { SheetEvent } from '#domain';
 import type { StoredEvent } from '#event-store';
+import { upcastStored } from '../upcast-stored.js';
 
 const regional = (territory: string | null) => territory === null || territory === '24';
 
@@ -64,7 +86,8 @@ const regional = (territory: string | null) => territory === null || territory =
  * regional report so that a correction moving a date can recompute the latest value exactly; the
  * projection recomputes from its table instead.
  */
-export function applySheetEvent(doc: SheetView | null, stored: StoredEvent, reports?: Map<string, Map<string, LatestValue>>): SheetView | null {
+export function applySheetEvent(doc: SheetView | null, raw: StoredEvent, reports?: Map<string, Map<string, LatestValue>>): SheetView | null {
+  const stored = upcastStored(raw);
   const event = { type: stored.type, data: stored.data } as SheetEvent;
   const at = { revision: stored.revision, position: stored.position, recordedAt: stored.metadata.recordedAt };
   if (event.type === 'SheetCreated') return newSheetView(event.data, at);
@@ -79,14 +102,14 @@ export function applySheetEvent(doc: SheetView | null, stored: StoredEvent, repo
       if (event.data.changes.number) doc.versions = doc.versions.map((v) => (v.version === doc.version ? { ...v, number: doc.number } : v));
       break;
     case 'IndicatorAdded':
-      doc.indicators.push({ ...event.data.indicator, targets: sortTargets(event.data.indicator.targets), latest: null, reportCount: 0 });
+      doc.indicators.push({ ...event.data.indicator, targets: targetViews(event.data.indicator), latest: null, reportCount: 0 });
       break;
     case 'MilestoneAdded':
-      doc.milestones.push({ ...event.data.milestone, reachedOn: null, evidence: null, rescheduled: [] });
+      doc.milestones.push({ ...event.data.milestone, reached: null, statedOn: null, reachedOn: null, evidence: null, rescheduled: [] });
       break;
     case 'IndicatorTargetSet': {
       const ind = indicator(event.data.indicatorId);
-      if (ind) ind.targets = mergeTarget(ind.targets, event.data.target);
+      if (ind) ind.targets = mergeTarget(ind.targets, event.data.target).map((t) => targetView(t, ind.unit));
       break;
     }
     case 'IndicatorReported': {
@@ -95,7 +118,7 @@ export function applySheetEvent(doc: SheetView | null, stored: StoredEvent, repo
       if (!ind) break;
       ind.reportCount++;
       if (!regional(d.territory)) break;
-      const value = { reportId: d.reportId, value: d.value, observedOn: d.observedOn, territory: d.territory };
+      const value: LatestValue = { reportId: d.reportId, value: d.value, qualifier: d.qualifier, observed: d.observed, observedOn: d.observedOn, territory: d.territory, zone: d.zone };
       if (reports) {
         if (!reports.has(d.indicatorId)) reports.set(d.indicatorId, new Map());
         reports.get(d.indicatorId)!.set(d.reportId, value);
@@ -110,19 +133,24 @@ export function applySheetEvent(doc: SheetView | null, stored: StoredEvent, repo
       if (!ind || !tracked) break;
       const r = tracked.get(d.reportId);
       if (!r) break;
-      tracked.set(d.reportId, { ...r, value: d.value, observedOn: d.observedOn });
+      tracked.set(d.reportId, { ...r, value: d.value, observed: d.observed, observedOn: d.observedOn, qualifier: d.qualifier ?? r.qualifier });
       ind.latest = null;
       for (const candidate of tracked.values()) if (!ind.latest || candidate.observedOn >= ind.latest.observedOn) ind.latest = candidate;
       break;
     }
     case 'MilestoneReached': {
       const m = doc.milestones.find((x) => x.milestoneId === event.data.milestoneId);
-      if (m) { m.reachedOn = event.data.reachedOn; m.evidence = event.data.evidence; }
+      if (m) { m.reached = event.data.reached; m.statedOn = event.data.statedOn; m.reachedOn = event.data.reachedOn; m.evidence = event.data.evidence; }
       break;
     }
     case 'MilestoneRescheduled': {
       const m = doc.milestones.find((x) => x.milestoneId === event.data.milestoneId);
-      if (m) { m.rescheduled.push({ from: m.due, to: event.data.due, reason: event.data.reason }); m.due = event.data.due; }
+      if (m) {
+        m.rescheduled.push({ from: m.due, to: event.data.due, reason: event.data.reason });
+        m.due = event.data.due;
+        if (event.data.uncertain) m.uncertain = true;
+        else delete m.uncertain;
+      }
       break;
     }
     case 'ProjectCompleted':
@@ -144,8 +172,8 @@ export function applySheetEvent(doc: SheetView | null, stored: StoredEvent, repo
       Object.assign(doc, d.changes);
       doc.version = d.toVersion;
       doc.versions = [...doc.versions, { version: d.toVersion, number: doc.number }];
-      for (const i of d.addedIndicators) doc.indicators.push({ ...i, targets: sortTargets(i.targets), latest: null, reportCount: 0 });
-      for (const m of d.addedMilestones) doc.milestones.push({ ...m, reachedOn: null, evidence: null, rescheduled: [] });
+      for (const i of d.addedIndicators) doc.indicators.push({ ...i, targets: targetViews(i), latest: null, reportCount: 0 });
+      for (const m of d.addedMilestones) doc.milestones.push({ ...m, reached: null, statedOn: null, reachedOn: null, evidence: null, rescheduled: [] });
       break;
     }
   }

@@ -1,10 +1,14 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { DomainEvent, SheetEvent } from '#domain';
-import { outcomesSetBy, sheetIdOf, type VersionOutcome } from '#domain';
+import { outcomesSetBy, parseDated, sheetIdOf, type VersionOutcome } from '#domain';
 import type { StoredEvent } from '#event-store';
 import { ENJEU_ROLLUP_VIEW_SQL, sheetCounters } from '../enjeu-rollup/enjeu-rollup.js';
 import type { Projection } from '../projection.js';
 import { applySheetEvent, validDayOf, type LatestValue, type SheetView } from './sheet-view.js';
+
+/** A correction's new value and date; its qualifier only when it changes one. */
+const CORRECT_REPORT_SQL = `UPDATE indicator_reports SET value = ?, observedOn = ?, observed = ?, observedStart = ?, observedEnd = ?,
+  qualifier = COALESCE(?, qualifier) WHERE reportId = ?`;
 
 /** A time-travel snapshot of each sheet's document is kept every this many events of its stream. */
 export const SHEET_SNAPSHOT_EVERY = 250;
@@ -19,7 +23,7 @@ const SHEETS_INDEXES = `
   CREATE INDEX IF NOT EXISTS indicator_report_corrections_by_series ON indicator_report_corrections (sheetId, indicatorId, position);
   -- Time travel after a snapshot needs the latest regional reports of an indicator as first written:
   -- a covering index over those rows only, by original date.
-  CREATE INDEX IF NOT EXISTS indicator_reports_regional ON indicator_reports (sheetId, indicatorId, originalObservedOn, position, reportId, originalValue, territory)
+  CREATE INDEX IF NOT EXISTS indicator_reports_regional ON indicator_reports (sheetId, indicatorId, originalObservedOn, position, reportId, originalValue, territory, originalObserved, originalQualifier, zone)
     WHERE territory IS NULL OR territory = '24';
   CREATE INDEX IF NOT EXISTS sheet_snapshots_by_valid_day ON sheet_snapshots (sheetId, maxValidDay, revision);
   CREATE INDEX IF NOT EXISTS sheet_snapshots_by_recorded_at ON sheet_snapshots (sheetId, maxRecordedAt, revision);
@@ -35,8 +39,8 @@ interface Timeline { maxValidDay: string; maxRecordedAt: string; snapshotRevisio
 interface BulkState {
   /** Regional reports per sheet and indicator, so that a correction recomputes the latest value exactly. */
   regional: Map<string, Map<string, Map<string, LatestValue>>>;
-  /** Corrections of the reports table (value, observedOn, reportId), applied in order once reportId is indexed. */
-  corrections: Array<[number, string, string]>;
+  /** Corrections of the reports table (see CORRECT_REPORT_SQL), applied in order once reportId is indexed. */
+  corrections: Array<unknown[]>;
 }
 
 /**
@@ -51,7 +55,9 @@ export class SheetsProjection implements Projection {
   // 6: the document says how the sheet closed as `outcome` (the domain's VersionOutcome), no longer `closure`.
   // 7: snapshots carry the latest record time too, and events recorded out of order are listed (knownAt);
   //    and the sheet's version memberships (the roll-up in time).
-  readonly version = 7;
+  // 8: reports keep their date as printed (observed, its first and last day) and their qualifier;
+  // targets their scope, due date and qualifier; a value is on target against its own scope's.
+  readonly version = 8;
   // enjeu_rollup is a view (see ENJEU_ROLLUP_VIEW_SQL), created and dropped by setup.
   readonly tables = [
     'sheet_summary', 'sheet_versions', 'indicator_reports', 'indicator_report_corrections',
@@ -84,12 +90,14 @@ export class SheetsProjection implements Projection {
       -- a unique secondary index.
       CREATE TABLE IF NOT EXISTS indicator_reports (
         reportId TEXT NOT NULL, sheetId TEXT NOT NULL, indicatorId TEXT NOT NULL, observedOn TEXT NOT NULL,
+        observed TEXT NOT NULL, observedStart TEXT NOT NULL, observedEnd TEXT NOT NULL, qualifier TEXT NOT NULL,
         territory TEXT, zone TEXT, value REAL NOT NULL, originalValue REAL NOT NULL, originalObservedOn TEXT NOT NULL,
+        originalObserved TEXT NOT NULL, originalQualifier TEXT NOT NULL,
         source TEXT, comment TEXT, eventId TEXT NOT NULL, position INTEGER PRIMARY KEY, recordedAt TEXT NOT NULL, actor TEXT NOT NULL
       );
       CREATE TABLE IF NOT EXISTS indicator_report_corrections (
         eventId TEXT PRIMARY KEY, reportId TEXT NOT NULL, sheetId TEXT NOT NULL, indicatorId TEXT NOT NULL, value REAL NOT NULL,
-        observedOn TEXT NOT NULL, reason TEXT NOT NULL, position INTEGER NOT NULL, recordedAt TEXT NOT NULL, actor TEXT NOT NULL
+        observedOn TEXT NOT NULL, observed TEXT NOT NULL, qualifier TEXT, reason TEXT NOT NULL, position INTEGER NOT NULL, recordedAt TEXT NOT NULL, actor TEXT NOT NULL
       );
       -- Time travel (see SheetTimeTravel.asOf): the document every SHEET_SNAPSHOT_EVERY events, with the
       -- latest valid day of the events folded into it; an asOf query starts from the last snapshot whose
@@ -121,7 +129,7 @@ export class SheetsProjection implements Projection {
   endBulk(db: Database): void {
     if (!this.bulk) return;
     db.exec(SHEETS_INDEXES);
-    const correct = db.prepare('UPDATE indicator_reports SET value = ?, observedOn = ? WHERE reportId = ?');
+    const correct = db.prepare(CORRECT_REPORT_SQL);
     for (const c of this.bulk.corrections) correct.run(...c);
     this.bulk = null;
   }
@@ -143,12 +151,12 @@ export class SheetsProjection implements Projection {
         ON CONFLICT(sheetId, version) DO UPDATE SET number=excluded.number, enjeu=excluded.enjeu, kind=excluded.kind, title=excluded.title,
         outcome=excluded.outcome, outcomeReason=excluded.outcomeReason, outcomeExplanation=excluded.outcomeExplanation, outcomeOn=excluded.outcomeOn,
         nextVersion=excluded.nextVersion, mergedInto=excluded.mergedInto`),
-      insertReport: db.prepare(`INSERT INTO indicator_reports (reportId, sheetId, indicatorId, observedOn, territory, zone, value, originalValue, originalObservedOn, source, comment, eventId, position, recordedAt, actor)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      correctReport: db.prepare('UPDATE indicator_reports SET value = ?, observedOn = ? WHERE reportId = ?'),
-      insertCorrection: db.prepare(`INSERT INTO indicator_report_corrections (eventId, reportId, sheetId, indicatorId, value, observedOn, reason, position, recordedAt, actor)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      latestRegional: db.prepare(`SELECT reportId, value, observedOn, territory FROM indicator_reports
+      insertReport: db.prepare(`INSERT INTO indicator_reports (reportId, sheetId, indicatorId, observedOn, observed, observedStart, observedEnd, qualifier, territory, zone, value, originalValue, originalObservedOn, originalObserved, originalQualifier, source, comment, eventId, position, recordedAt, actor)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      correctReport: db.prepare(CORRECT_REPORT_SQL),
+      insertCorrection: db.prepare(`INSERT INTO indicator_report_corrections (eventId, reportId, sheetId, indicatorId, value, observedOn, observed, qualifier, reason, position, recordedAt, actor)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      latestRegional: db.prepare(`SELECT reportId, value, qualifier, observed, observedOn, territory, zone FROM indicator_reports
         WHERE sheetId = ? AND indicatorId = ? AND (territory IS NULL OR territory = '24') ORDER BY observedOn DESC, position DESC LIMIT 1`),
       getTimeline: db.prepare('SELECT maxValidDay, maxRecordedAt, snapshotRevision FROM sheet_timeline WHERE sheetId = ?'),
       putTimeline: db.prepare('INSERT OR REPLACE INTO sheet_timeline (sheetId, maxValidDay, maxRecordedAt, snapshotRevision) VALUES (?, ?, ?, ?)'),
@@ -212,18 +220,22 @@ export class SheetsProjection implements Projection {
       switch (event.type) {
         case 'IndicatorReported': {
           const d = event.data;
+          const observed = parseDated(d.observed);
           st.insertReport.run(
-            d.reportId, d.sheetId, d.indicatorId, d.observedOn, d.territory, d.zone ?? null, d.value, d.value, d.observedOn, d.source, d.comment,
+            d.reportId, d.sheetId, d.indicatorId, d.observedOn, d.observed, observed.start, observed.end, d.qualifier,
+            d.territory, d.zone ?? null, d.value, d.value, d.observedOn, d.observed, d.qualifier, d.source, d.comment,
             stored.id, stored.position, stored.metadata.recordedAt, stored.metadata.actor,
           );
           break;
         }
         case 'IndicatorReportCorrected': {
           const d = event.data;
-          if (bulk) bulk.corrections.push([d.value, d.observedOn, d.reportId]);
-          else st.correctReport.run(d.value, d.observedOn, d.reportId);
+          const observed = parseDated(d.observed);
+          const row = [d.value, d.observedOn, d.observed, observed.start, observed.end, d.qualifier ?? null, d.reportId];
+          if (bulk) bulk.corrections.push(row);
+          else st.correctReport.run(...row);
           st.insertCorrection.run(
-            stored.id, d.reportId, d.sheetId, d.indicatorId, d.value, d.observedOn, d.reason, stored.position, stored.metadata.recordedAt, stored.metadata.actor,
+            stored.id, d.reportId, d.sheetId, d.indicatorId, d.value, d.observedOn, d.observed, d.qualifier ?? null, d.reason, stored.position, stored.metadata.recordedAt, stored.metadata.actor,
           );
           // A corrected date can change which report is the latest: recompute from the table.
           if (!bulk) dirtyLatest.add(`${d.sheetId}|${d.indicatorId}`);

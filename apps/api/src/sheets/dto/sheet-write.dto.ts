@@ -1,16 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNumber, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsNumber, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf, ValidateNested,
 } from 'class-validator';
-import { ABANDON_REASONS, ENJEUX, RETIRE_REASONS, SHEET_KINDS, SHEET_NUMBER, TEXT_LIMITS, UNITS, VERSION_LABEL } from '#domain';
-import { IsCalendarDate, IsPeriod, IsSlug, IsTerritory } from '../../http/validators.js';
+import { ABANDON_REASONS, ENJEUX, QUALIFIERS, RETIRE_REASONS, SHEET_KINDS, SHEET_NUMBER, TEXT_LIMITS, UNITS, VERSION_LABEL, ZONES, type Qualifier, type Zone } from '#domain';
+import { IsCalendarDate, IsDatedLabel, IsQualifier, IsSlug, IsTerritory, IsZone } from '../../http/validators.js';
+
+const DATED = 'a date as printed (libs/domain dated.ts): 2023, 2023-Q1, 2023-06, 2023-06-07, 2022-late (fin 2022), 2024/.. (à partir de 2024)';
 
 const finite = { allowNaN: false, allowInfinity: false };
 
 export class TargetDto {
   @ApiProperty({ example: 40 }) @IsNumber(finite) value!: number;
-  @ApiProperty({ example: '2026-06-30', description: 'calendar day by which the value is to be reached' }) @IsCalendarDate() by!: string;
+  @ApiPropertyOptional({ example: '2025', nullable: true, description: `due date, ${DATED}; null when the source gives none` })
+  @ValidateIf((o: TargetDto) => o.due !== undefined && o.due !== null) @IsDatedLabel() due?: string | null;
+  @ApiPropertyOptional({ example: '2026-06-30', description: 'a calendar day, read as the due date; required when due is absent' })
+  @ValidateIf((o: TargetDto) => o.due === undefined || o.by !== undefined) @IsCalendarDate() by?: string;
+  @ApiPropertyOptional({ example: 'à 3 ans', description: 'the relative words the due date was read from' }) @IsOptional() @IsString() @MaxLength(TEXT_LIMITS.targetLabel) horizon?: string;
+  @ApiPropertyOptional({ example: '41', description: 'INSEE code the target is for' }) @IsOptional() @IsTerritory() territory?: string;
+  @ApiPropertyOptional({ enum: ZONES }) @IsOptional() @IsZone() zone?: Zone;
+  @ApiPropertyOptional({ enum: QUALIFIERS, description: 'exact unless the source says "environ", "plus de"…' }) @IsOptional() @IsQualifier() qualifier?: Qualifier;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT_LIMITS.targetLabel) label?: string;
 }
 
@@ -25,7 +34,8 @@ export class IndicatorDto {
 export class MilestoneDto {
   @ApiProperty({ example: 'launch' }) @IsSlug() milestoneId!: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(TEXT_LIMITS.milestoneTitle) title!: string;
-  @ApiProperty({ example: '2024-S2', description: 'YYYY, YYYY-S1|S2, YYYY-Q1..Q4, YYYY-MM, YYYY-MM-DD or a range A/B' }) @IsPeriod() due!: string;
+  @ApiProperty({ example: '2024-S2', description: DATED }) @IsDatedLabel() due!: string;
+  @ApiPropertyOptional({ description: 'the source doubts the date ("au quatrième trimestre ?")' }) @IsOptional() @IsBoolean() uncertain?: boolean;
 }
 
 export class CreateSheetDto {
@@ -48,8 +58,12 @@ export class CreateSheetDto {
 
 export class ReportIndicatorDto {
   @ApiProperty({ example: 12 }) @IsNumber(finite) value!: number;
-  @ApiProperty({ example: '2024-03-31', description: 'valid time: the day the value was true' }) @IsCalendarDate() observedOn!: string;
+  @ApiPropertyOptional({ example: '2024-03-31', description: 'valid time: the day the value was true; required when observed is absent' })
+  @ValidateIf((o: ReportIndicatorDto) => o.observed === undefined || o.observedOn !== undefined) @IsCalendarDate() observedOn?: string;
+  @ApiPropertyOptional({ example: '2023-Q1', description: `valid time as printed, ${DATED}` }) @IsOptional() @IsDatedLabel() observed?: string;
+  @ApiPropertyOptional({ enum: QUALIFIERS, description: 'exact unless the source says "environ", "plus de"…' }) @IsOptional() @IsQualifier() qualifier?: Qualifier;
   @ApiPropertyOptional({ example: '37', description: 'INSEE code: 24 (region) or 18, 28, 36, 37, 41, 45' }) @IsOptional() @IsTerritory() territory?: string;
+  @ApiPropertyOptional({ enum: ZONES, description: 'the fibre table\'s breakdown (amel: Eure-et-Loir only)' }) @IsOptional() @IsZone() zone?: Zone;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT_LIMITS.reportSource) source?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT_LIMITS.reportComment) comment?: string;
 }
@@ -57,16 +71,22 @@ export class ReportIndicatorDto {
 export class CorrectReportDto {
   @ApiProperty() @IsNumber(finite) value!: number;
   @ApiPropertyOptional() @IsOptional() @IsCalendarDate() observedOn?: string;
+  @ApiPropertyOptional({ description: DATED }) @IsOptional() @IsDatedLabel() observed?: string;
+  @ApiPropertyOptional({ enum: QUALIFIERS }) @IsOptional() @IsQualifier() qualifier?: Qualifier;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(TEXT_LIMITS.reason) reason!: string;
 }
 
 export class ReachMilestoneDto {
-  @ApiProperty({ example: '2024-06-15' }) @IsCalendarDate() reachedOn!: string;
+  @ApiPropertyOptional({ example: '2024-06-15', description: 'a calendar day; required when reached is absent' })
+  @ValidateIf((o: ReachMilestoneDto) => o.reached === undefined || o.reachedOn !== undefined) @IsCalendarDate() reachedOn?: string;
+  @ApiPropertyOptional({ example: '2021-03', description: `when, as printed: ${DATED}` }) @IsOptional() @IsDatedLabel() reached?: string;
+  @ApiPropertyOptional({ example: '2023-06-26', description: 'the day of the document that says so' }) @IsOptional() @IsCalendarDate() statedOn?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT_LIMITS.evidence) evidence?: string;
 }
 
 export class RescheduleMilestoneDto {
-  @ApiProperty({ example: '2025-S1' }) @IsPeriod() due!: string;
+  @ApiProperty({ example: '2025-S1', description: DATED }) @IsDatedLabel() due!: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() uncertain?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT_LIMITS.reason) reason?: string;
 }
 

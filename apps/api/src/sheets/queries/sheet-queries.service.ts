@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { invalid, isTerritory, notFound, REGION_CODE, sheetStream } from '#domain';
+import { formatDatedFr, formatQuantityFr, invalid, isTerritory, notFound, parseDated, REGION_CODE, sheetStream } from '#domain';
 import type { EventStore } from '#event-store';
 import { applySheetEvent, DataQualityReadModel, findingsOnFigure, SheetsReadModel, validDayOf, type LatestValue, type SheetView, type TimeTravel } from '#projections';
 import { ReadModels } from '../../infrastructure/read-models.service.js';
@@ -110,8 +110,13 @@ export class SheetQueries {
     const findings = this.dataQuality.findings(sheet.roadmapId, { knownAt: tt.knownAt, sheetId });
     const withFindings = points.map((p) => ({ ...p, findings: findingsOnFigure(findings, { sheetId, indicatorId, territory: p.territory ?? REGION_CODE, zone: p.zone }).map((f) => f.findingId) }));
     return {
-      sheetId, indicatorId, name: ind.name, unit: ind.unit, targets: ind.targets, territory: query.territory ?? null, asOf: tt.asOf ?? null, knownAt: tt.knownAt ?? null,
-      points: query.aggregate === 'region' ? this.readModels.seriesByRegion(points) : withFindings,
+      // A territory's series shows that territory's targets only: a department's target is not the region's, nor another's.
+      sheetId, indicatorId, name: ind.name, unit: ind.unit,
+      targets: query.territory === undefined ? ind.targets : ind.targets.filter((t) => (t.territory ?? REGION_CODE) === query.territory), territory: query.territory ?? null, asOf: tt.asOf ?? null, knownAt: tt.knownAt ?? null,
+      // Each value as printed: its date ("au 1er trimestre 2023", "en 2023") and its qualifier ("environ 44 %").
+      points: query.aggregate === 'region' ? this.readModels.seriesByRegion(points) : withFindings.map((p) => ({
+        ...p, observedFr: formatDatedFr(parseDated(p.observed)), valueFr: formatQuantityFr({ value: p.value, qualifier: p.qualifier }, ind.unit),
+      })),
     };
   }
 }

@@ -1,0 +1,56 @@
+import type { Zone } from '../shared/scope.js';
+import type { Qualifier } from '../shared/quantity.js';
+import type { IndicatorDefinition, Target } from './sheet.events.js';
+
+/*
+ * Reading sheet events of schema version 1 as version 2. Old logs are never rewritten: each stored
+ * event keeps its text and its version, and these functions run on every read. They never invent
+ * precision: a version-1 day stays a day, a version-1 target has no territory, zone nor horizon
+ * (null: unknown, not "all"), and a value is exact unless the importer had written its qualifier
+ * into `comment`.
+ */
+
+type V1Target = { value: number; by?: string | null; due?: string | null; label?: string | null };
+type V1Indicator = Omit<IndicatorDefinition, 'targets'> & { targets?: V1Target[] };
+
+/** The qualifiers libs/seed wrote into `comment` before reports had a qualifier of their own. */
+const SEEDED_QUALIFIERS: readonly string[] = ['about', 'more_than'] satisfies Qualifier[];
+
+export function upcastTargetV1(t: V1Target): Target {
+  if ('qualifier' in t && 'due' in t) return t as unknown as Target;
+  return { value: t.value, qualifier: 'exact', due: t.due ?? t.by ?? null, horizon: null, territory: null, zone: null, label: t.label ?? null };
+}
+
+const upcastIndicatorV1 = (i: V1Indicator): IndicatorDefinition => ({ ...i, targets: (i.targets ?? []).map(upcastTargetV1) });
+
+type Data = Record<string, unknown>;
+const UPCASTERS_V1: Partial<Record<string, (data: Data) => Data>> = {
+  IndicatorReported: (d) => {
+    if ('observed' in d) return d;
+    const seeded = typeof d.comment === 'string' && SEEDED_QUALIFIERS.includes(d.comment);
+    return {
+      ...d,
+      qualifier: seeded ? d.comment : 'exact',
+      comment: seeded ? null : (d.comment ?? null),
+      observed: d.observedOn,
+      zone: (d.zone as Zone | null | undefined) ?? null,
+    };
+  },
+  IndicatorReportCorrected: (d) => ('observed' in d ? d : { ...d, observed: d.observedOn }),
+  MilestoneReached: (d) => ('reached' in d ? d : { ...d, reached: d.reachedOn, statedOn: null }),
+  SheetCreated: (d) => ({ ...d, indicators: ((d.indicators as V1Indicator[] | undefined) ?? []).map(upcastIndicatorV1) }),
+  IndicatorAdded: (d) => ({ ...d, indicator: upcastIndicatorV1(d.indicator as V1Indicator) }),
+  SheetCarriedOver: (d) => ({ ...d, addedIndicators: ((d.addedIndicators as V1Indicator[] | undefined) ?? []).map(upcastIndicatorV1) }),
+  IndicatorTargetSet: (d) => ({ ...d, target: upcastTargetV1(d.target as V1Target) }),
+};
+
+/**
+ * A stored sheet event's data as the current schema reads it; other types and versions pass through.
+ * Reading data that is already of the current shape changes nothing, so a reader may upcast what a
+ * store has upcast already (events relayed with their stored version, read models fed directly).
+ */
+export function upcastSheetEvent(type: string, schemaVersion: number, data: unknown): unknown {
+  const upcaster = UPCASTERS_V1[type];
+  if (!upcaster || schemaVersion >= 2 || data === null || typeof data !== 'object') return data;
+  return upcaster(data as Data);
+}

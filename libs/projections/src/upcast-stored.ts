@@ -1,0 +1,12 @@
+import { upcastDomainEvent } from '#domain';
+import type { StoredEvent } from '#event-store';
+
+/**
+ * The event as the current schema reads it: the same object when there is nothing to upcast. The
+ * stores the tracker opens upcast already; read models apply it again (it changes nothing then) so
+ * that they fold the current schema whatever fed them: a store opened without the upcaster, a relay.
+ */
+export function upcastStored(event: StoredEvent): StoredEvent {
+  const data = upcastDomainEvent(event.type, event.metadata.schemaVersion ?? 1, event.data);
+  return data === event.data ? event : { ...event, data };
+}
