@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import type PDFKit from 'pdfkit';
 import { assessmentLayout, cellText, type AssessmentDocumentInput, type LayoutBlock, type LayoutChart, type LayoutTable } from './assessment-layout.renderer.js';
 
 export const PDF_MEDIA_TYPE = 'application/pdf';
@@ -16,7 +16,7 @@ const TABLE_SIZE = 7.5;
  */
 const pdfText = (text: string) => text.replace(/→/g, '->').replace(/≥/g, '>=').replace(/\u202f/g, ' ');
 
-type Doc = InstanceType<typeof PDFDocument>;
+type Doc = InstanceType<typeof PDFKit>;
 
 class Writer {
   constructor(private readonly doc: Doc) {}
@@ -167,7 +167,9 @@ function write(doc: Doc, title: string, blocks: readonly LayoutBlock[]): void {
  * subset with random tags); the creation and modification dates are the document's day, and the
  * file identifier, which PDFKit derives from the info dictionary, follows from them.
  */
-export function renderPdf(a: AssessmentDocumentInput): Promise<Uint8Array> {
+export async function renderPdf(a: AssessmentDocumentInput): Promise<Uint8Array> {
+  // Loaded on first use: PDFKit costs a start-up about 150 ms for what few requests need.
+  const { default: PDFDocument } = await import('pdfkit');
   const layout = assessmentLayout(a);
   const day = new Date(`${layout.date}T00:00:00Z`);
   const doc = new PDFDocument({

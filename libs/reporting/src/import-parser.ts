@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from './load-excel.js';
 import { isTerritory, TEXT_LIMITS } from '#domain';
 import { dateToDay, excelSerialToDay, parseDayText, parseDecimalText, parseQualifier, type Qualifier } from './cell-values.js';
 import { CSV_ID_COLUMNS, IDS_SHEET_NAME, TEMPLATE_COLUMNS, TEMPLATE_SHEET_NAME } from './template.js';
@@ -148,7 +149,7 @@ async function readXlsx(bytes: Buffer, limits: ImportLimits): Promise<Grid> {
     const status = problem.code === 'corrupt' || problem.code === 'unsupported_compression' ? 415 : 413;
     throw new ReportFileRefused(status, status === 413 ? 'zip_bomb' : 'not_a_spreadsheet', ZIP_MESSAGES[problem.code](problem, limits.zip), { ...problem, reason: problem.code });
   }
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch {
@@ -194,10 +195,13 @@ function cellText(cell: ExcelJS.Cell): string {
   return c.kind === 'text' ? c.text.trim() : c.kind === 'number' ? String(c.value) : '';
 }
 
+/** exceljs's ValueType.Formula, without loading exceljs to read a constant. */
+const FORMULA = 6 as ExcelJS.ValueType;
+
 function xlsxCell(cell: ExcelJS.Cell): Cell {
   const v = cell.value as unknown;
   if (v === null || v === undefined) return { kind: 'empty' };
-  if (cell.type === ExcelJS.ValueType.Formula || (typeof v === 'object' && v !== null && ('formula' in v || 'sharedFormula' in v))) {
+  if (cell.type === FORMULA || (typeof v === 'object' && v !== null && ('formula' in v || 'sharedFormula' in v))) {
     const f = v as { formula?: string; sharedFormula?: string };
     return { kind: 'formula', formula: f.formula ?? f.sharedFormula ?? '' };
   }
@@ -230,7 +234,7 @@ async function readCsv(bytes: Buffer): Promise<Grid> {
   // The template is written with commas; a French spreadsheet saves "CSV" with semicolons: the header tells which.
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
   const knownHeaders = new Set<string>([...TEMPLATE_COLUMNS.map((c) => c.header), ...CSV_ID_COLUMNS.map((c) => c.header)]);
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   let sheet: ExcelJS.Worksheet;
   try {
     sheet = await workbook.csv.read(Readable.from([text]), { map: (datum: string) => datum, parserOptions: { delimiter, quote: '"' } } as never);

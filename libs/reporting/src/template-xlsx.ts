@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from './load-excel.js';
 import { fixZipDates } from './zip-entries.js';
 import { FILLED_COLUMNS, IDS_COLUMNS, IDS_SHEET_NAME, TEMPLATE_COLUMNS, TEMPLATE_SHEET_NAME, type TemplateRow } from './template.js';
 
@@ -11,7 +12,7 @@ const DOCUMENT_DATE = new Date(Date.UTC(2020, 0, 1));
  * its way back even after the pilot sorted or filtered the rows.
  */
 export async function writeTemplateXlsx(rows: readonly TemplateRow[], options: { organisationId: string }): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   workbook.creator = 'scoran-tracker';
   workbook.lastModifiedBy = 'scoran-tracker';
   workbook.created = DOCUMENT_DATE;
