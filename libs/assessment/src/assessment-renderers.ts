@@ -118,9 +118,13 @@ export interface AssessmentStamp extends AssessmentSource {
 
 const STAMP = /<!-- assessment (\{[^\n]*\}) -->/;
 
+/** The stamp of an assessment built from the log (its `source` with what names the assessment). */
+export function assessmentStamp(a: Assessment): AssessmentStamp {
+  return { roadmapId: a.roadmapId, version: a.version, until: a.period.endsWith === 'until' ? a.period.end : null, ...a.source! };
+}
+
 function sourceComment(a: Assessment): string {
-  const stamp: AssessmentStamp = { roadmapId: a.roadmapId, version: a.version, until: a.period.endsWith === 'until' ? a.period.end : null, ...a.source! };
-  return `<!-- assessment ${JSON.stringify(stamp)} -->`;
+  return `<!-- assessment ${JSON.stringify(assessmentStamp(a))} -->`;
 }
 
 /** The stamp of a Markdown or HTML assessment, or null when it has none. */
