@@ -40,6 +40,11 @@ describe('an assessment frozen as presented, restated since, and checked against
       live[format] = expectStatus(await app.call('GET', `${PATH}?format=${format}`), 200, `live ${format}`).text;
       writeFileSync(join(files, `live.${format}`), live[format]!);
     }
+    for (const format of ['odt', 'docx', 'pdf']) {
+      const res = await fetch(`${app.baseUrl}${PATH}?format=${format}`);
+      expect(res.status).toBe(200);
+      writeFileSync(join(files, `live.${format}`), Buffer.from(await res.arrayBuffer()));
+    }
     // After the commission's day: the Q1 2023 figure is corrected, and a report dated 2022 arrives late.
     expectStatus(await app.call('POST', `/api/sheets/${INFRA}/indicators/part-logements-raccordables/reports/${reportIds.q1_2023}/corrections`, {
       body: { value: 84.5, reason: 'ARCEP a révisé le chiffre' },
@@ -98,7 +103,7 @@ describe('an assessment frozen as presented, restated since, and checked against
   });
 
   it('checks a document made before the log grew as what the log gave at its position, and refuses a tampered one', () => {
-    for (const format of ['json', 'md', 'html']) {
+    for (const format of ['json', 'md', 'html', 'odt', 'docx', 'pdf']) {
       const ok = cli(app.dataDir, ['assessment', '--verify', join(files, `live.${format}`)]);
       expect({ format, status: ok.status, out: ok.stdout }).toEqual({ format, status: 0, out: expect.stringContaining('OK') });
     }
@@ -107,6 +112,10 @@ describe('an assessment frozen as presented, restated since, and checked against
     const bad = cli(app.dataDir, ['assessment', '--verify', tampered]);
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain('DIFFERS');
+    const pdf = readFileSync(join(files, 'live.pdf'));
+    const tamperedPdf = join(files, 'tampered.pdf');
+    writeFileSync(tamperedPdf, Buffer.from(pdf.toString('latin1').replace('/Creator', '/Kreator'), 'latin1'));
+    expect(cli(app.dataDir, ['assessment', '--verify', tamperedPdf]).status).toBe(1);
     const forged = join(files, 'forged.md');
     writeFileSync(forged, live.md!.replace(/chaîne [0-9a-f]{64}/, `chaîne ${'f'.repeat(64)}`).replace(/"chainHead":"[0-9a-f]{64}"/, `"chainHead":"${'f'.repeat(64)}"`));
     const forgedRun = cli(app.dataDir, ['assessment', '--verify', forged]);

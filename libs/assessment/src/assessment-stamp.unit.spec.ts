@@ -4,7 +4,7 @@ import { buildAssessment } from './assessment-generator.js';
 import { readAssessmentStamp, renderAssessment } from './assessment-renderers.js';
 import type { AssessmentInput } from './assessment.model.js';
 import { renderAssessmentDocument } from './assessment-document.renderer.js';
-import { readAssessmentFile } from './assessment-verification.js';
+import { readAssessmentBytes, readAssessmentFile } from './assessment-verification.js';
 
 const source = { knownAt: '2024-01-31T12:00:00.000Z', position: 208, chainHead: 'ab'.repeat(32) };
 const input: AssessmentInput = {
@@ -39,5 +39,13 @@ describe('the stamp of an assessment built from the log', () => {
     expect(strFromU8(odt['meta.xml']!)).toContain(`<dc:description>${JSON.stringify(stamp).replace(/"/g, '&quot;')}</dc:description>`);
     const docx = unzipSync((await renderAssessmentDocument(a, 'docx')).body);
     expect(strFromU8(docx['docProps/core.xml']!)).toContain('&quot;position&quot;:208');
+  });
+
+  it('is read back from the ODT, DOCX and PDF documents', async () => {
+    const a = buildAssessment(input);
+    for (const format of ['odt', 'docx', 'pdf'] as const) {
+      expect(readAssessmentBytes((await renderAssessmentDocument(a, format)).body)).toEqual({ format, stamp });
+    }
+    expect(readAssessmentBytes(Buffer.from(renderAssessment(a, 'md')))).toEqual({ format: 'md', stamp });
   });
 });

@@ -1,3 +1,5 @@
+import { unzipSync, strFromU8 } from 'fflate';
+import { renderAssessmentDocument, type AssessmentDocumentFormat } from './assessment-document.renderer.js';
 import { buildAssessment } from './assessment-generator.js';
 import { readAssessmentStamp, renderAssessment, type AssessmentFormat, type AssessmentStamp } from './assessment-renderers.js';
 import type { Assessment } from './assessment.model.js';
@@ -6,7 +8,7 @@ import { loadAssessmentInputAt, type AssessmentLog, type AssessmentSources } fro
 /** The outcome of checking an assessment file against the log. */
 export interface AssessmentVerification {
   ok: boolean;
-  format: AssessmentFormat | null;
+  format: AssessmentDocumentFormat | null;
   stamp: AssessmentStamp | null;
   /** What differs, in words; empty when ok. */
   problems: string[];
@@ -28,6 +30,30 @@ export function readAssessmentFile(text: string): { format: AssessmentFormat; st
   return { format: trimmed.startsWith('<') ? 'html' : 'md', stamp: readAssessmentStamp(text) };
 }
 
+const unxml = (text: string) => text.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const DESCRIPTION = /<dc:description>([^<]*)<\/dc:description>/;
+// PDFKit writes an ASCII info string as a literal, with backslashes before parentheses and backslashes.
+const PDF_KEYWORDS = /\((\{"roadmapId":(?:[^()\\]|\\.)*\})\)/;
+
+/** The format of an assessment file (text or office document) and its stamp, read from its bytes. */
+export function readAssessmentBytes(bytes: Uint8Array): { format: AssessmentDocumentFormat; stamp: AssessmentStamp | null } {
+  const head = strFromU8(bytes.subarray(0, 4), true);
+  const parse = (json: string | undefined) => { try { return json ? (JSON.parse(json) as AssessmentStamp) : null; } catch { return null; } };
+  if (head.startsWith('PK')) {
+    let entries: Record<string, Uint8Array>;
+    try { entries = unzipSync(bytes); } catch { return { format: 'odt', stamp: null }; }
+    const meta = entries['meta.xml'] ?? entries['docProps/core.xml'];
+    const format = entries['meta.xml'] ? 'odt' : 'docx';
+    const m = meta ? DESCRIPTION.exec(strFromU8(meta)) : null;
+    return { format, stamp: parse(m ? unxml(m[1]!) : undefined) };
+  }
+  if (head === '%PDF') {
+    const m = PDF_KEYWORDS.exec(Buffer.from(bytes).toString('latin1'));
+    return { format: 'pdf', stamp: parse(m ? m[1]!.replace(/\\(.)/g, '$1') : undefined) };
+  }
+  return readAssessmentFile(strFromU8(bytes));
+}
+
 /** The first differing line of two texts, for the report. */
 function firstDifference(expected: string, actual: string): string {
   const e = expected.split('\n');
@@ -39,12 +65,12 @@ function firstDifference(expected: string, actual: string): string {
 }
 
 /**
- * Checks an assessment file (JSON, Markdown or HTML) against the log: the hash chain's link at the
- * position the file names must be the one it records, and the assessment built again as known at its
- * instant must render to the same bytes. Events recorded since do not change that answer.
+ * Checks an assessment file (JSON, Markdown, HTML, ODT, DOCX or PDF) against the log: the hash chain's
+ * link at the position the file names must be the one it records, and the assessment built again as
+ * known at its instant must render to the same bytes. Events recorded since do not change that answer.
  */
-export async function verifyAssessmentFile(sources: AssessmentSources & { log: AssessmentLog }, text: string): Promise<AssessmentVerification> {
-  const { format, stamp } = readAssessmentFile(text);
+export async function verifyAssessmentFile(sources: AssessmentSources & { log: AssessmentLog }, file: Uint8Array): Promise<AssessmentVerification> {
+  const { format, stamp } = readAssessmentBytes(file);
   if (!stamp) return { ok: false, format, stamp, problems: ['the file names no log position (no source, or not an assessment built from the log)'], notes: [] };
   const problems: string[] = [];
   const notes: string[] = [];
@@ -54,7 +80,13 @@ export async function verifyAssessmentFile(sources: AssessmentSources & { log: A
   else if (link !== stamp.chainHead) problems.push(`hash chain at position ${stamp.position}: the log has ${link ?? 'no link'}, the file records ${stamp.chainHead}`);
   const again = buildAssessment(await loadAssessmentInputAt(sources, stamp.roadmapId, stamp.version, stamp.until, stamp.knownAt));
   if (again.source!.position !== stamp.position) problems.push(`as known at ${stamp.knownAt} the log ends at position ${again.source!.position}, the file says ${stamp.position}`);
-  const expected = renderAssessment(again, format);
-  if (expected !== text) problems.push(`content: ${firstDifference(expected, text)}`);
+  if (format === 'json' || format === 'md' || format === 'html') {
+    const text = strFromU8(file);
+    const expected = renderAssessment(again, format);
+    if (expected !== text) problems.push(`content: ${firstDifference(expected, text)}`);
+  } else {
+    const expected = (await renderAssessmentDocument(again, format)).body;
+    if (!expected.equals(Buffer.from(file))) problems.push(`content: the ${format} the log gives (${expected.length} bytes) is not this file (${file.length} bytes)`);
+  }
   return { ok: problems.length === 0, format, stamp, problems, notes };
 }

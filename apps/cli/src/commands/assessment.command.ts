@@ -14,10 +14,10 @@ function option(args: string[], name: string): string | undefined {
 
 const logOf = (ctx: Tracker): AssessmentLog => ({ store: ctx.store, chainHashAt: (position) => ctx.hashChain.hashAt(position) });
 
-/** Checks a JSON, Markdown or HTML assessment against the log: exit 0 when it is what the log gives at its position, 1 otherwise. */
+/** Checks an assessment file (JSON, Markdown, HTML, ODT, DOCX or PDF) against the log: exit 0 when it is what the log gives at its position, 1 otherwise. */
 async function verify(ctx: Tracker, file: string): Promise<number> {
   await ctx.catchUp();
-  const report = await verifyAssessmentFile({ ...ctx.queries, log: logOf(ctx) }, await readFile(file, 'utf8'));
+  const report = await verifyAssessmentFile({ ...ctx.queries, log: logOf(ctx) }, await readFile(file));
   for (const note of report.notes) process.stderr.write(`note: ${note}\n`);
   if (report.ok) {
     const s = report.stamp!;
