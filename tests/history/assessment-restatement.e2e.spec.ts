@@ -79,10 +79,10 @@ describe('an assessment frozen as presented, restated since, and checked against
     expect(afterwards.frozenMd).toBe(frozen.md);
     const q1 = (a: any) => a.enjeux.flatMap((e: any) => e.sheets).find((s: any) => s.sheetId === INFRA).indicators.find((i: any) => i.indicatorId === 'part-logements-raccordables').last;
     const sites = (a: any) => a.enjeux.flatMap((e: any) => e.sheets).find((s: any) => s.sheetId === INFRA).indicators.find((i: any) => i.indicatorId === 'sites-dcc-arbitres').last;
-    expect(q1(JSON.parse(frozen.json!))).toEqual({ observedOn: '2023-03-31', value: 85 });
-    expect(sites(JSON.parse(frozen.json!))).toEqual({ observedOn: '2022-12-31', value: 170 });
-    expect(q1(afterwards.now)).toEqual({ observedOn: '2023-03-31', value: 84.5 });
-    expect(sites(afterwards.now)).toEqual({ observedOn: '2023-01-31', value: 176 });
+    expect(q1(JSON.parse(frozen.json!))).toEqual({ observedOn: '2023-03-31', value: 85, qualifier: 'exact' });
+    expect(sites(JSON.parse(frozen.json!))).toEqual({ observedOn: '2022-12-31', value: 170, qualifier: 'exact' });
+    expect(q1(afterwards.now)).toEqual({ observedOn: '2023-03-31', value: 84.5, qualifier: 'exact' });
+    expect(sites(afterwards.now)).toEqual({ observedOn: '2023-01-31', value: 176, qualifier: 'exact' });
   });
 
   it('restates each changed figure as presented and as known today, with the event that changed it', () => {

@@ -67,7 +67,7 @@ describe('assessment over ten years of weekly reports', () => {
     const started = performance.now();
     const counts = series.reportCounts(sheetIds, '2024-12-31', '2025-06-01T00:00:00.000Z');
     const days = series.lastTwoDays(sheetIds, '2024-12-31', '2025-06-01T00:00:00.000Z');
-    const values = days.map((d) => series.regionalValueOn(d.sheetId, d.indicatorId, d.zone, d.observedOn, '2025-06-01T00:00:00.000Z'));
+    const values = days.map((d) => series.regionalQuantityOn(d.sheetId, d.indicatorId, d.zone, d.observedOn, '2025-06-01T00:00:00.000Z').value);
     const elapsed = performance.now() - started;
     console.warn(`series of the assessment as known at an instant: ${elapsed.toFixed(0)} ms`);
     expect(counts.get('sheet-1|a')).toBe(520);
