@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seedHook } from '#seed';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { createHistoryRoadmap, createInfrastructureSheet, expectStatus, HISTORY_ROADMAP as ROADMAP, INFRA } from '../support/roadmap-fixture.js';
 
@@ -127,5 +128,24 @@ describe('an assessment frozen as presented, restated since, and checked against
     const r = cli(app.dataDir, ['assessment', 'V3', '--roadmap', ROADMAP, '--format', 'json', '--known-at', presentedAt]);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(frozen.json);
+  });
+});
+
+describe('the seeded roadmap as known at the instant its assessment names', () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startTestApp({ hooks: [seedHook] });
+  });
+  afterAll(() => app?.close(true));
+
+  it('gives, folded from the log, the same assessment as the read models (V3 and V4, JSON and Markdown)', async () => {
+    for (const version of ['V3', 'V4']) {
+      const path = `/api/roadmaps/scoran-centre-val-de-loire/versions/${version}/assessment`;
+      const live = expectStatus(await app.call('GET', `${path}?format=json`), 200, `${version} live`).text;
+      const { knownAt } = JSON.parse(live).source;
+      expect(expectStatus(await app.call('GET', `${path}?format=json&knownAt=${knownAt}`), 200, `${version} known at`).text).toBe(live);
+      const md = expectStatus(await app.call('GET', `${path}?format=md`), 200, `${version} md`).text;
+      expect(expectStatus(await app.call('GET', `${path}?format=md&knownAt=${knownAt}`), 200, `${version} md known at`).text).toBe(md);
+    }
   });
 });
