@@ -37,7 +37,7 @@ export function loadAssessmentInput(sources: AssessmentSources, roadmapId: strin
  * The assessment's inputs as the tracker knew them at `knownAt` (record time), and the position
  * they were read at: without `knownAt`, the log's head now. Versions are folded from the roadmap
  * stream cut at that instant, the memberships and documents from each sheet's stream (the cost: one
- * fold of every sheet of the roadmap), the series and findings from their read models' `knownAt`.
+ * fold of every sheet of the version), the series and findings from their read models' `knownAt`.
  */
 export async function loadAssessmentInputAt(sources: AssessmentSources & { log: AssessmentLog }, roadmapId: string, version: string, until: string | null, knownAt?: string): Promise<AssessmentInput> {
   if (knownAt === undefined) {

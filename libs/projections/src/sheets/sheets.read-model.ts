@@ -161,12 +161,13 @@ export class SheetsReadModel {
 
   /**
    * The memberships of one roadmap version as known at `knownAt`, each with the sheet's document as
-   * known then: every sheet of the roadmap is folded from its stream cut at that instant, and its
+   * known then: each sheet of the version is folded from its stream cut at that instant, and its
    * version rows are kept as SheetsProjection writes them (the same outcome rule, the row of a carried
    * over sheet keeping the number, enjeu and title it had in the version it left).
    */
   async membersKnownAt(roadmapId: string, version: string, knownAt: string): Promise<SheetInVersion[]> {
-    const sheetIds = this.st('SELECT sheetId FROM sheet_summary WHERE roadmapId = ? ORDER BY sheetId').pluck().all(roadmapId) as string[];
+    // A version row is updated, never removed: the sheets of the version then are among those of it now.
+    const sheetIds = this.st('SELECT sheetId FROM sheet_versions WHERE roadmapId = ? AND version = ? ORDER BY sheetId').pluck().all(roadmapId, version) as string[];
     const out: SheetInVersion[] = [];
     for (const sheetId of sheetIds) {
       let doc: SheetView | null = null;
