@@ -63,7 +63,7 @@ function fixTimes(packed: Uint8Array, day: string): Uint8Array {
 export async function renderDocx(a: AssessmentDocumentInput): Promise<Uint8Array> {
   const layout = assessmentLayout(a);
   const doc = new Document({
-    creator: 'scoran-tracker', lastModifiedBy: 'scoran-tracker', title: layout.title, subject: layout.subject, revision: 1,
+    creator: 'scoran-tracker', lastModifiedBy: 'scoran-tracker', title: layout.title, subject: layout.subject, ...(layout.stamp ? { description: layout.stamp } : {}), revision: 1,
     styles: { default: { document: { run: { font: 'Arial', size: 20 } } } },
     sections: [{
       properties: { page: { size: { width: 11906, height: 16838 }, margin: { top: 1134, bottom: 1134, left: 1134, right: 1134 } } },

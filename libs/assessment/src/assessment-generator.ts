@@ -141,7 +141,7 @@ export function buildAssessment(input: AssessmentInput): Assessment {
     .filter((s) => s.carriedOverTo !== null)
     .map((s) => ({ sheetId: s.sheetId, number: s.number, title: s.title, toVersion: s.carriedOverTo!.version, toNumber: s.carriedOverTo!.number }))
     .sort((a, b) => numberKey(a.toNumber ?? a.number).localeCompare(numberKey(b.toNumber ?? b.number)) || a.sheetId.localeCompare(b.sheetId));
-  return { roadmapId: input.roadmap.roadmapId, title: input.roadmap.title, version: input.version, period, totals, enjeux, carriesOver, findings: assessFindings(input) };
+  return { roadmapId: input.roadmap.roadmapId, title: input.roadmap.title, version: input.version, period, totals, enjeux, carriesOver, findings: assessFindings(input), ...(input.source ? { source: input.source } : {}) };
 }
 
 function assessFindings(input: AssessmentInput): AssessmentFinding[] {

@@ -1,5 +1,5 @@
 import type { Assessment, AssessmentFinding, IndicatorAssessment, SheetAssessment } from './assessment.model.js';
-import { assessmentWording as w } from './assessment-renderers.js';
+import { assessmentStamp, assessmentWording as w, colophon } from './assessment-renderers.js';
 
 /** What the office documents are made from: the assessment itself, findings included. */
 export type AssessmentDocumentInput = Assessment;
@@ -46,6 +46,8 @@ export interface AssessmentLayout {
   /** The day the document speaks of: the period's last day, or its first while the version is in force. */
   date: string;
   blocks: LayoutBlock[];
+  /** Where the assessment came from, as the JSON that `assessment --verify` reads, for the document's metadata; null when not built from the log. */
+  stamp: string | null;
 }
 
 const UNIT: Record<string, string> = { count: 'nombre', percent: '%', amount: '€', ratio: 'ratio', number: 'valeur' };
@@ -207,7 +209,8 @@ export function assessmentLayout(a: AssessmentDocumentInput): AssessmentLayout {
       rows: a.carriesOver.map((c) => [sheetLabel(c), c.toVersion, c.toNumber]),
     });
   }
-  return { title, subject: `Bilan de la feuille de route ${a.roadmapId}, version ${a.version}`, date: documentDate(a), blocks };
+  if (a.source) blocks.push({ kind: 'paragraph', style: 'note', text: colophon(a.source) });
+  return { title, subject: `Bilan de la feuille de route ${a.roadmapId}, version ${a.version}`, date: documentDate(a), blocks, stamp: a.source ? JSON.stringify(assessmentStamp(a)) : null };
 }
 
 /** A cell as text: numbers without locale, like every other rendering of the assessment. */

@@ -87,10 +87,11 @@ function stylesXml(): string {
     + '<office:master-styles><style:master-page style:name="Standard" style:page-layout-name="A4"/></office:master-styles></office:document-styles>\n';
 }
 
-function metaXml(layout: { title: string; subject: string; date: string }): string {
+function metaXml(layout: { title: string; subject: string; date: string; stamp: string | null }): string {
   const stamp = `${layout.date}T00:00:00`;
   return `${XML}<office:document-meta ${xmlns('office', 'meta', 'dc')} office:version="1.3"><office:meta>`
     + `<meta:generator>scoran-tracker</meta:generator><dc:title>${x(layout.title)}</dc:title><dc:subject>${x(layout.subject)}</dc:subject>`
+    + (layout.stamp ? `<dc:description>${x(layout.stamp)}</dc:description>` : '')
     + `<dc:language>fr-FR</dc:language><meta:creation-date>${stamp}</meta:creation-date><dc:date>${stamp}</dc:date>`
     + '</office:meta></office:document-meta>\n';
 }

@@ -174,7 +174,7 @@ export async function renderPdf(a: AssessmentDocumentInput): Promise<Uint8Array>
   const day = new Date(`${layout.date}T00:00:00Z`);
   const doc = new PDFDocument({
     size: 'A4', margin: MARGIN, bufferPages: true, lang: 'fr-FR', displayTitle: true,
-    info: { Title: layout.title, Subject: layout.subject, Creator: 'scoran-tracker', Producer: 'scoran-tracker (PDFKit)', CreationDate: day, ModDate: day },
+    info: { Title: layout.title, Subject: layout.subject, ...(layout.stamp ? { Keywords: layout.stamp } : {}), Creator: 'scoran-tracker', Producer: 'scoran-tracker (PDFKit)', CreationDate: day, ModDate: day },
   });
   const chunks: Buffer[] = [];
   const done = new Promise<Uint8Array>((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { formatDatedFr, parseDated, type Qualifier } from '#domain';
-import type { Assessment, AssessmentFinding, Counts, IndicatorAssessment, MilestoneAssessment, SheetAssessment } from './assessment.model.js';
+import type { Assessment, AssessmentFinding, AssessmentSource, Counts, IndicatorAssessment, MilestoneAssessment, SheetAssessment } from './assessment.model.js';
 
 const OUTCOME: Record<SheetAssessment['outcome'], string> = {
   completed: 'achevée', in_progress: 'en cours', abandoned: 'abandonnée', not_carried_over: 'non reconduite',
@@ -105,7 +105,37 @@ export function renderMarkdown(a: Assessment): string {
     }
     out.push('');
   }
+  if (a.source) out.push('---', '', md(colophon(a.source)), sourceComment(a), '');
   return out.join('\n');
+}
+
+/** Where an assessment came from, as JSON in a comment: what `assessment --verify` reads back from a Markdown or HTML file. */
+export interface AssessmentStamp extends AssessmentSource {
+  roadmapId: string;
+  version: string;
+  until: string | null;
+}
+
+const STAMP = /<!-- assessment (\{[^\n]*\}) -->/;
+
+/** The stamp of an assessment built from the log (its `source` with what names the assessment). */
+export function assessmentStamp(a: Assessment): AssessmentStamp {
+  return { roadmapId: a.roadmapId, version: a.version, until: a.period.endsWith === 'until' ? a.period.end : null, ...a.source! };
+}
+
+function sourceComment(a: Assessment): string {
+  return `<!-- assessment ${JSON.stringify(assessmentStamp(a))} -->`;
+}
+
+/** The stamp of a Markdown or HTML assessment, or null when it has none. */
+export function readAssessmentStamp(text: string): AssessmentStamp | null {
+  const m = STAMP.exec(text);
+  return m ? (JSON.parse(m[1]!) as AssessmentStamp) : null;
+}
+
+/** The line that names the log an assessment was built from (read back by `assessment --verify`). */
+export function colophon(s: AssessmentSource): string {
+  return `Établi d’après le journal tel que connu le ${s.knownAt} (position ${s.position}, chaîne ${s.chainHead ?? 'non chaînée'}).`;
 }
 
 const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -143,6 +173,7 @@ export function renderHtml(a: Assessment): string {
     }
     out.push('</ul>');
   }
+  if (a.source) out.push(`<footer class="colophon" data-roadmap="${esc(a.roadmapId)}" data-version="${esc(a.version)}" data-until="${a.period.endsWith === 'until' ? esc(a.period.end!) : ''}" data-known-at="${esc(a.source.knownAt)}" data-position="${a.source.position}" data-chain-head="${esc(a.source.chainHead ?? '')}"><p>${esc(colophon(a.source))}</p></footer>`, sourceComment(a));
   out.push('</body>', '</html>', '');
   return out.join('\n');
 }

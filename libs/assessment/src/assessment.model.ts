@@ -10,6 +10,8 @@ export interface AssessmentInput {
   sheets: SheetInput[];
   /** The roadmap's data-quality findings as the read model lists them; absent: none known. */
   findings?: FindingInput[];
+  /** The log position the inputs were read at, carried into the assessment. */
+  source?: AssessmentSource;
 }
 
 /** A data-quality finding as the assessment takes it (the read model's Finding). */
@@ -160,4 +162,17 @@ export interface Assessment {
    * itself), open or resolved; a withdrawn finding was a misreading and is left out.
    */
   findings: AssessmentFinding[];
+  /** What the assessment was built from, when the caller gave the log: absent otherwise. */
+  source?: AssessmentSource;
+}
+
+/**
+ * The log an assessment was built from: every input as known at `knownAt`, which is also the record
+ * time of the event at `position` (the last one then), and the hash chain's link at that position
+ * (null when the chain does not reach it yet). Enough to build the same figures again later.
+ */
+export interface AssessmentSource {
+  knownAt: string;
+  position: number;
+  chainHead: string | null;
 }

@@ -8,3 +8,5 @@ export * from './assessment-odt.renderer.js';
 export * from './assessment-docx.renderer.js';
 export * from './assessment-pdf.renderer.js';
 export * from './assessment-document.renderer.js';
+export * from './assessment-restatement.js';
+export * from './assessment-verification.js';

@@ -55,6 +55,11 @@ export class HashChainStore {
     })();
   }
 
+  /** The chain's hash of the event at a position (the head as it was then), null past the last link. */
+  hashAt(position: number): string | null {
+    return (this.db.prepare('SELECT hash FROM event_hashes WHERE position = ?').pluck().get(position) as string | undefined) ?? null;
+  }
+
   positionOf(eventId: string): number | null {
     return (this.byEventId.get(eventId) as number | undefined) ?? null;
   }

@@ -59,6 +59,18 @@ export interface RankedDay {
 const regional = (territory: string | null) => territory === null || territory === '24';
 
 /**
+ * The reports as a table: the current one, or as known at `@knownAt` (recorded by then, each with the
+ * value, date and qualifier of its last correction recorded by then), with the columns the queries read.
+ */
+const reportsTable = (knownAt: string | undefined) => (knownAt
+  ? `(SELECT r.reportId, r.sheetId, r.indicatorId, r.territory, r.zone, r.position,
+      COALESCE((SELECT c.observedOn FROM indicator_report_corrections c WHERE c.reportId = r.reportId AND c.recordedAt <= @knownAt ORDER BY c.position DESC LIMIT 1), r.originalObservedOn) AS observedOn,
+      COALESCE((SELECT c.value FROM indicator_report_corrections c WHERE c.reportId = r.reportId AND c.recordedAt <= @knownAt ORDER BY c.position DESC LIMIT 1), r.originalValue) AS value,
+      COALESCE((SELECT c.qualifier FROM indicator_report_corrections c WHERE c.reportId = r.reportId AND c.recordedAt <= @knownAt AND c.qualifier IS NOT NULL ORDER BY c.position DESC LIMIT 1), r.originalQualifier) AS qualifier
+    FROM indicator_reports r WHERE r.sheetId IN (SELECT value FROM json_each(@sheetIds)) AND r.recordedAt <= @knownAt)`
+  : 'indicator_reports');
+
+/**
  * The indicator series read model (SheetsProjection's indicator_reports and their corrections): every
  * report with its current value, and with knownAt the value of its last correction recorded by then.
  * Statements are prepared once per instance, on first use.
@@ -129,41 +141,43 @@ export class IndicatorSeriesReadModel {
       .all(sheetId, indicatorId, observedOn, zone) as Array<{ territory: string | null; zone: string | null; value: number }>;
   }
 
-  /** How many reports each indicator of these sheets has on or before `until`, keyed `sheetId|indicatorId`. */
-  reportCounts(sheetIds: readonly string[], until: string): Map<string, number> {
+  /** How many reports each indicator of these sheets has on or before `until` (as known at `knownAt`, when given), keyed `sheetId|indicatorId`. */
+  reportCounts(sheetIds: readonly string[], until: string, knownAt?: string): Map<string, number> {
     const out = new Map<string, number>();
     if (sheetIds.length === 0) return out;
-    const rows = this.st(`SELECT sheetId, indicatorId, COUNT(*) AS n FROM indicator_reports
-      WHERE sheetId IN (SELECT value FROM json_each(?)) AND observedOn <= ? GROUP BY sheetId, indicatorId`).all(JSON.stringify(sheetIds), until) as Array<{ sheetId: string; indicatorId: string; n: number }>;
+    const rows = this.st(`SELECT sheetId, indicatorId, COUNT(*) AS n FROM ${reportsTable(knownAt)}
+      WHERE sheetId IN (SELECT value FROM json_each(@sheetIds)) AND observedOn <= @until GROUP BY sheetId, indicatorId`)
+      .all({ sheetIds: JSON.stringify(sheetIds), until, ...(knownAt ? { knownAt } : {}) }) as Array<{ sheetId: string; indicatorId: string; n: number }>;
     for (const r of rows) out.set(`${r.sheetId}|${r.indicatorId}`, r.n);
     return out;
   }
 
   /**
    * The last two observation days on or before `until` of each indicator and zone of these sheets,
-   * ordered by sheet, indicator, zone, then rank (a window function, not a fold over the reports).
+   * ordered by sheet, indicator, zone, then rank (a window function, not a fold over the reports);
+   * with `knownAt`, over the reports as known then.
    */
-  lastTwoDays(sheetIds: readonly string[], until: string): RankedDay[] {
+  lastTwoDays(sheetIds: readonly string[], until: string, knownAt?: string): RankedDay[] {
     if (sheetIds.length === 0) return [];
     return this.st(`WITH dated AS (
-        SELECT DISTINCT sheetId, indicatorId, IFNULL(zone, '') AS zone, observedOn FROM indicator_reports
-        WHERE sheetId IN (SELECT value FROM json_each(?)) AND observedOn <= ?
+        SELECT DISTINCT sheetId, indicatorId, IFNULL(zone, '') AS zone, observedOn FROM ${reportsTable(knownAt)}
+        WHERE sheetId IN (SELECT value FROM json_each(@sheetIds)) AND observedOn <= @until
       ), ranked AS (
         SELECT *, ROW_NUMBER() OVER (PARTITION BY sheetId, indicatorId, zone ORDER BY observedOn DESC) AS rank FROM dated
       )
       SELECT sheetId, indicatorId, zone, observedOn, rank FROM ranked WHERE rank <= 2 ORDER BY sheetId, indicatorId, zone, rank`)
-      .all(JSON.stringify(sheetIds), until) as RankedDay[];
+      .all({ sheetIds: JSON.stringify(sheetIds), until, ...(knownAt ? { knownAt } : {}) }) as RankedDay[];
   }
 
   /**
    * The regional value of a day and zone with its qualifier: the region's own report (the last
    * recorded), else the sum of the departments, whose qualifier is theirs when they share one and
-   * `about` otherwise (a sum of an exact and an approximate figure is approximate).
+   * `about` otherwise (a sum of an exact and an approximate figure is approximate). With `knownAt`, as known then.
    */
-  regionalQuantityOn(sheetId: string, indicatorId: string, zone: string, observedOn: string): { value: number; qualifier: Qualifier } {
-    const reports = this.st(`SELECT territory, value, qualifier FROM indicator_reports
-      WHERE sheetId = ? AND indicatorId = ? AND observedOn = ? AND IFNULL(zone, '') = ? ORDER BY position`)
-      .all(sheetId, indicatorId, observedOn, zone) as Array<{ territory: string | null; value: number; qualifier: Qualifier }>;
+  regionalQuantityOn(sheetId: string, indicatorId: string, zone: string, observedOn: string, knownAt?: string): { value: number; qualifier: Qualifier } {
+    const reports = this.st(`SELECT territory, value, qualifier FROM ${reportsTable(knownAt)}
+      WHERE sheetId = @sheetId AND indicatorId = @indicatorId AND observedOn = @observedOn AND IFNULL(zone, '') = @zone ORDER BY position`)
+      .all({ sheetId, indicatorId, observedOn, zone, ...(knownAt ? { knownAt, sheetIds: JSON.stringify([sheetId]) } : {}) }) as Array<{ territory: string | null; value: number; qualifier: Qualifier }>;
     const region = reports.filter((r) => regional(r.territory)).at(-1);
     if (region) return { value: region.value, qualifier: region.qualifier };
     const qualifiers = new Set(reports.map((r) => r.qualifier));

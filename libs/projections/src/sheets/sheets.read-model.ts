@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { compareVersionLabels, type SheetOutcomeKind, type VersionOutcome } from '#domain';
-import { SheetTimeTravel, type SheetStreamReader, type TimeTravel } from './sheet-time-travel.js';
-import type { SheetView } from './sheet-view.js';
+import { compareVersionLabels, outcomesSetBy, type SheetEvent, type SheetOutcomeKind, type VersionOutcome } from '#domain';
+import { filteredSheetEvents, SheetTimeTravel, type SheetStreamReader, type TimeTravel } from './sheet-time-travel.js';
+import { applySheetEvent, type LatestValue, type SheetView } from './sheet-view.js';
 
 export interface SheetFilter {
   version?: string;
@@ -75,7 +75,7 @@ export class SheetsReadModel {
   private readonly timeTravel: SheetTimeTravel;
   private readonly statements = new Map<string, Statement>();
 
-  constructor(private readonly db: Database, store: SheetStreamReader) {
+  constructor(private readonly db: Database, private readonly store: SheetStreamReader) {
     this.timeTravel = new SheetTimeTravel(db, store);
   }
 
@@ -157,6 +157,40 @@ export class SheetsReadModel {
         AND (@roadmapId IS NULL OR v.roadmapId = @roadmapId) AND (@sheetId IS NULL OR v.sheetId = @sheetId)`)
       .all({ version: filter.version ?? null, roadmapId: filter.roadmapId ?? null, sheetId: filter.sheetId ?? null }) as Array<SheetVersionRow & { doc: string; nextNumber: string | null }>;
     return rows.map((r) => ({ ...r, doc: JSON.parse(r.doc) as SheetView }));
+  }
+
+  /**
+   * The memberships of one roadmap version as known at `knownAt`, each with the sheet's document as
+   * known then: each sheet of the version is folded from its stream cut at that instant, and its
+   * version rows are kept as SheetsProjection writes them (the same outcome rule, the row of a carried
+   * over sheet keeping the number, enjeu and title it had in the version it left).
+   */
+  async membersKnownAt(roadmapId: string, version: string, knownAt: string): Promise<SheetInVersion[]> {
+    // A version row is updated, never removed: the sheets of the version then are among those of it now.
+    const sheetIds = this.st('SELECT sheetId FROM sheet_versions WHERE roadmapId = ? AND version = ? ORDER BY sheetId').pluck().all(roadmapId, version) as string[];
+    const out: SheetInVersion[] = [];
+    for (const sheetId of sheetIds) {
+      let doc: SheetView | null = null;
+      const reports = new Map<string, Map<string, LatestValue>>();
+      const rows = new Map<string, SheetVersionRow>();
+      for await (const e of filteredSheetEvents(this.store, sheetId, { knownAt })) {
+        // The fold may change the document in place: what the carried-over row shows is read before it.
+        const before = doc ? { version: doc.version, status: doc.status, number: doc.number, enjeu: doc.enjeu, kind: doc.kind, title: doc.title } : null;
+        doc = applySheetEvent(doc, e, reports);
+        if (!doc) continue;
+        for (const o of outcomesSetBy(before ?? { version: '', status: 'none' }, { type: e.type, data: e.data } as SheetEvent)) {
+          const shown = o.outcome === 'carried_over' && before ? before : doc;
+          rows.set(o.version, {
+            sheetId: doc.sheetId, roadmapId: doc.roadmapId, version: o.version, number: shown.number, enjeu: shown.enjeu, kind: shown.kind, title: shown.title,
+            outcome: o.outcome, outcomeReason: o.reason, outcomeExplanation: o.explanation, outcomeOn: o.on, nextVersion: o.nextVersion, mergedInto: o.mergedInto,
+          });
+        }
+      }
+      const row = rows.get(version);
+      if (!doc || !row || row.roadmapId !== roadmapId) continue;
+      out.push({ ...row, doc, nextNumber: row.nextVersion ? rows.get(row.nextVersion)?.number ?? null : null });
+    }
+    return out;
   }
 
   /** The sheets whose `continues` names this one, in id order. */
