@@ -199,6 +199,7 @@ describeInBrowser('dashboard in headless Chromium, on the seeded SCORAN roadmap'
       ['sheet as of a past date', `/fiches/${withMilestones}?asOf=2020-06-30`, 200],
       ['infrastructures', '/infrastructures', 200],
       ['V3 → V4 changes', '/versions', 200],
+      ['data-quality findings', '/qualite-des-donnees', 200],
       ['assessment', `/api/roadmaps/${roadmap}/versions/V4/assessment?format=html`, 200],
       ['not found', '/fiches/nexiste-pas', 404],
       ['bad date', '/?asOf=2023-02-30', 400],
