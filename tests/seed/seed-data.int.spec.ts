@@ -23,11 +23,11 @@ interface SheetV4 {
   context: string; objectives: string | null; pilots: string[]; partners: string[]; indicators: Indicator[]; milestones: Milestone[];
   continues?: string[];
 }
-interface SheetV3 { sheetId: string; outcome: string; reasonCode: string | null; continuedBy: string | null }
+interface SheetV3 { sheetId: string; outcome: string; reasonCode: string | null; continuedBy: string | null; provenance: { section: string; quote: string } }
 interface Roadmap {
   roadmapId: string;
   enjeux: { enjeuId: string; number: number; title: string }[];
-  versions: { version: string; year: number; adoptedOn: string | null; adoptedOnPrecision: string | null; adoptedBy: string | null }[];
+  versions: { version: string; year: number; draftedOn: string | null; adoptedOn: string | null; adoptedOnPrecision: string | null; adoptedBy: string | null; supersededBy: string | null; provenance: { quote: string } }[];
   organisations: { organisationId: string; name: string }[];
 }
 interface Table {
@@ -206,6 +206,14 @@ describe('SCORAN Centre-Val de Loire seed data', () => {
         ['V4', 2023, '2023-06-26', 'day', 'crsn'],
       ]);
     });
+
+    it('has V1 and V2 drafted in the year the document gives, then replaced; no draft date for V3 and V4', () => {
+      expect(roadmap.versions.map((v) => [v.version, v.draftedOn, v.supersededBy])).toEqual([
+        ['V1', '2010', 'V2'], ['V2', '2014', 'V3'], ['V3', null, null], ['V4', null, null],
+      ]);
+      expect(roadmap.versions[0]!.provenance.quote).toMatch(/a été rédigée en 2010/);
+      expect(roadmap.versions[1]!.provenance.quote).toMatch(/a été conçue en 2014/);
+    });
   });
 
   describe('provenance', () => {
@@ -313,9 +321,13 @@ describe('SCORAN Centre-Val de Loire seed data', () => {
       for (const id of ['pass-numerique', 'outils-numeriques-democratie', 'observatoire-transformation-numerique', 'nouvelles-places-de-marche']) {
         expect(byId.get(id)).toMatchObject({ outcome: 'abandoned', reasonCode: 'insufficient_partners' });
       }
+      // « soit parce qu'ils sont achevés ou non reconduits »: the document does not say which applies to which.
       for (const id of ['open-badges', 'ent', 'byod', 'moocs', 'living-lab', 'propulseur-international']) {
-        expect(byId.get(id)).toMatchObject({ outcome: 'not_renewed', reasonCode: null });
+        expect(byId.get(id)).toMatchObject({ outcome: 'completed_or_not_renewed', reasonCode: null });
+        expect(byId.get(id)!.provenance.quote).toMatch(/achevés ou non reconduits/);
       }
+      // Cited among the V3 initiatives, continued by no V4 sheet, and no reason given.
+      expect(byId.get('offre-mutualisee-dpo')).toMatchObject({ outcome: 'unstated', reasonCode: null });
     });
 
     it('gives V3-era figures that agree with Annexe 2 and add up', () => {
@@ -465,7 +477,7 @@ describe('SCORAN Centre-Val de Loire seed data', () => {
       const notRenewed = get('v3-not-renewed-still-in-v4');
       expect(notRenewed.provenance[0].quote).toMatch(/achevés ou non reconduits \(projet Open-badges, ENT, Byod, Moocs/);
       expect(notRenewed.provenance.slice(1).map((p) => p.section)).toEqual(['Annexe 1 – fiche 2.2', 'Annexe 1 – fiche 4.15', 'Annexe 1 – fiche 4.15']);
-      expect(sheetsV3.filter((s) => ['open-badges', 'moocs'].includes(s.sheetId)).map((s) => s.outcome)).toEqual(['not_renewed', 'not_renewed']);
+      expect(sheetsV3.filter((s) => ['open-badges', 'moocs'].includes(s.sheetId)).map((s) => s.outcome)).toEqual(['completed_or_not_renewed', 'completed_or_not_renewed']);
 
       const missing = get('sheets-missing-required-elements').figures as { noIndicators: string[]; undatedCalendar: string[] };
       // In the source, the sheets whose "Indicateurs de réalisation" heading is directly followed by the calendar.

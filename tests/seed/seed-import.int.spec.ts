@@ -39,7 +39,9 @@ describe('importing the SCORAN Centre-Val de Loire seed through the deciders', (
     expect(count('SheetCreated')).toBe(33 - carried + seed.sheetsV3.length);
     expect(count('SheetCarriedOver')).toBe(carried);
     expect(count('SheetRetired')).toBe(seed.sheetsV3.length - carried);
-    expect(count('RoadmapVersionAdopted')).toBe(4);
+    // V1 and V2 were drafted and replaced, never reported adopted.
+    expect(count('RoadmapVersionAdopted')).toBe(2);
+    expect(count('RoadmapVersionSuperseded')).toBe(2);
     expect(events.every((e) => e.metadata.source === 'seed' && e.metadata.actor === 'secretariat')).toBe(true);
     const report = events.find((e) => e.type === 'IndicatorReported')!;
     expect(report.metadata.provenance).toMatchObject({ section: expect.any(String), quote: expect.any(String) });
@@ -61,7 +63,8 @@ describe('importing the SCORAN Centre-Val de Loire seed through the deciders', (
     }
     expect(rows.filter((r) => r.kind === 'animation')).toHaveLength(13);
     expect(sheet('csirt-cyberreponse').number).toBe('4.13');
-    expect(sheet('open-data-challenge').versions).toEqual([{ version: 'V3', number: '0' }, { version: 'V4', number: '3.10' }]);
+    // Annexe 3 gives no V3 numbers.
+    expect(sheet('open-data-challenge').versions).toEqual([{ version: 'V3', number: null }, { version: 'V4', number: '3.10' }]);
   });
 
   it('holds every dated target and every measured figure with its date', () => {
@@ -100,18 +103,21 @@ describe('importing the SCORAN Centre-Val de Loire seed through the deciders', (
       const row = byId.get(s.sheetId)!;
       if (s.outcome === 'carried_over') expect(row).toMatchObject({ outcome: 'carried_over', nextVersion: 'V4' });
       else if (s.outcome === 'abandoned') expect(row).toMatchObject({ outcome: 'retired', outcomeReason: 'insufficient_partners' });
-      else expect(row).toMatchObject({ outcome: 'retired', outcomeReason: s.reasonCode ?? 'not_renewed' });
+      else expect(row).toMatchObject({ outcome: 'retired', outcomeReason: s.reasonCode ?? s.outcome });
     }
     expect(byId.get('pass-numerique')).toMatchObject({ outcomeReason: 'insufficient_partners' });
+    // « achevés ou non reconduits »: the document does not say which.
+    expect(byId.get('open-badges')).toMatchObject({ outcomeReason: 'completed_or_not_renewed' });
+    expect(byId.get('offre-mutualisee-dpo')).toMatchObject({ outcomeReason: 'unstated' });
   });
 
-  it('records the versions with their adoption dates', () => {
-    const versions = db.prepare('SELECT version, status, adoptedOn FROM roadmap_versions ORDER BY version').all();
+  it('records the versions as the document tells them: V1 and V2 drafted then superseded, V3 and V4 adopted, no invented draft day', () => {
+    const versions = db.prepare('SELECT version, status, draftedOn, adoptedOn, supersededBy FROM roadmap_versions ORDER BY version').all();
     expect(versions).toEqual([
-      { version: 'V1', status: 'adopted', adoptedOn: '2010' },
-      { version: 'V2', status: 'adopted', adoptedOn: '2014' },
-      { version: 'V3', status: 'adopted', adoptedOn: '2019-03' },
-      { version: 'V4', status: 'adopted', adoptedOn: '2023-06-26' },
+      { version: 'V1', status: 'superseded', draftedOn: '2010', adoptedOn: null, supersededBy: 'V2' },
+      { version: 'V2', status: 'superseded', draftedOn: '2014', adoptedOn: null, supersededBy: 'V3' },
+      { version: 'V3', status: 'adopted', draftedOn: null, adoptedOn: '2019-03', supersededBy: null },
+      { version: 'V4', status: 'adopted', draftedOn: null, adoptedOn: '2023-06-26', supersededBy: null },
     ]);
   });
   it('records every entry of discrepancies.json as an open finding, with its figures, what it refers to and its quotes', () => {
@@ -134,6 +140,23 @@ describe('importing the SCORAN Centre-Val de Loire seed through the deciders', (
     const cadence = byVersion.V4!.find((f) => f.factId === 'crsn-meeting-cadence')!;
     expect(cadence).toMatchObject({ kind: 'meeting-cadence', statement: 'La CRSN se réunit au moins une fois par an.', details: { body: 'crsn', cadence: { meetings: { value: 1, qualifier: 'at_least' } } } });
     expect(cadence.provenance).toEqual([seed.governance.facts.find((f) => f.factId === 'crsn-meeting-cadence')!.provenance]);
+  });
+
+  it('keeps each V3 sheet as Annexe 3 gives it: no number, kind, enjeu or pilots it does not name, only the V3 figures', () => {
+    const rows = db.prepare("SELECT sheetId, number, kind, enjeu, doc FROM sheet_versions WHERE version = 'V3'").all() as Array<{ sheetId: string; number: string | null; kind: string | null; enjeu: string | null; doc: string }>;
+    for (const r of rows) {
+      const doc = JSON.parse(r.doc) as SheetView;
+      expect({ number: r.number, kind: r.kind, enjeu: r.enjeu, docNumber: doc.number, docEnjeu: doc.enjeu, pilots: doc.pilots, version: doc.version })
+        .toEqual({ number: null, kind: null, enjeu: null, docNumber: null, docEnjeu: null, pilots: [], version: 'V3' });
+      const figures = seed.v3Figures.filter((f) => f.sheetId === r.sheetId).map((f) => f.indicatorId).sort();
+      expect(doc.indicators.map((i) => i.indicatorId).sort()).toEqual(figures);
+      expect(doc.milestones).toEqual([]);
+    }
+    // The carried-over sheet says why it continued, in Annexe 3's account.
+    const hubLo = rows.find((r) => r.sheetId === 'inclusion-numerique')!;
+    expect(db.prepare("SELECT outcomeExplanation FROM sheet_versions WHERE sheetId = 'inclusion-numerique' AND version = 'V3'").pluck().get())
+      .toBe(seed.sheetsV3.find((s) => s.sheetId === 'inclusion-numerique')!.explanation);
+    expect(JSON.parse(hubLo.doc).title).toBe('Médiation numérique (consortium de médiation numérique « Hub-Lo »)');
   });
 });
 

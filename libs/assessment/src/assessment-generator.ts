@@ -6,7 +6,7 @@ import type {
 } from './assessment.model.js';
 import { periodBounds } from './calendar-days.js';
 
-const numberKey = (n: string) => n.split('.').map((p) => p.padStart(4, '0')).join('.');
+const numberKey = (n: string | null) => (n ?? '').split('.').map((p) => p.padStart(4, '0')).join('.');
 const ABANDONMENT_REASONS = new Set(['insufficient_partners', 'out_of_scope', 'no_funding']);
 
 /**
@@ -36,6 +36,8 @@ function outcomeOf(sheet: SheetInput, end: string | null): { outcome: SheetOutco
       // Retirement takes effect as the next version replaces this one: its reason says how the sheet ended.
       if (o.reason === 'completed') return { outcome: 'completed', reason: null, explanation: o.explanation, on: o.on };
       if (o.reason !== null && ABANDONMENT_REASONS.has(o.reason)) return { outcome: 'abandoned', reason: o.reason, explanation: o.explanation, on: o.on };
+      // Kept as the sources leave them: neither is read as one of the definite outcomes.
+      if (o.reason === 'completed_or_not_renewed' || o.reason === 'unstated') return { outcome: o.reason, reason: null, explanation: o.explanation, on: o.on };
       return { outcome: 'not_carried_over', reason: o.reason, explanation: o.explanation, on: o.on };
     default:
       return inProgress();
@@ -94,7 +96,7 @@ function assessSheet(sheet: SheetInput, period: AssessmentPeriod): SheetAssessme
 }
 
 const zero = (): Counts => ({
-  sheets: 0, completed: 0, inProgress: 0, abandoned: 0, notCarriedOver: 0, carriedOver: 0, milestonesOnTime: 0, milestonesLate: 0,
+  sheets: 0, completed: 0, inProgress: 0, abandoned: 0, notCarriedOver: 0, completedOrNotRenewed: 0, unstated: 0, carriedOver: 0, milestonesOnTime: 0, milestonesLate: 0,
   milestonesMissed: 0, milestonesPending: 0, indicatorsReported: 0, indicatorsNeverReported: 0, indicatorsMet: 0,
 });
 
@@ -103,6 +105,8 @@ function add(c: Counts, s: SheetAssessment, indicatorCount: number): void {
   if (s.outcome === 'completed') c.completed++;
   else if (s.outcome === 'abandoned') c.abandoned++;
   else if (s.outcome === 'not_carried_over') c.notCarriedOver++;
+  else if (s.outcome === 'completed_or_not_renewed') c.completedOrNotRenewed++;
+  else if (s.outcome === 'unstated') c.unstated++;
   else c.inProgress++;
   if (s.carriedOverTo) c.carriedOver++;
   for (const m of s.milestones) {

@@ -54,7 +54,9 @@ const UNIT: Record<string, string> = { count: 'nombre', percent: '%', amount: '�
 const unitLabel = (unit: string) => UNIT[unit] ?? unit;
 const OUTCOME_COLOURS = { completed: '#1d6b1d', inProgress: '#2f5f98', abandoned: '#a40000', notCarriedOver: '#8a5a00' } as const;
 const FINDING_STATUS: Record<AssessmentFinding['status'], string> = { open: 'ouverte', resolved: 'résolue' };
-const sheetLabel = (s: { number: string; title: string }) => `${s.number !== '0' ? `${s.number} ` : ''}${s.title}`;
+// A number the sources do not give is null ("0" in logs written before it could be).
+const numbered = (n: string | null): n is string => n !== null && n !== '0';
+const sheetLabel = (s: { number: string | null; title: string }) => `${numbered(s.number) ? `${s.number} ` : ''}${s.title}`;
 
 /** The date printed in a document and stamped in its metadata: fixed by the assessment, never the clock. */
 export function documentDate(a: Assessment): string {
@@ -73,15 +75,16 @@ function enjeuTable(a: Assessment): LayoutTable {
     columns: [
       { title: 'Enjeu', width: 3 }, { title: 'Fiches', numeric: true, width: 1 }, { title: 'Achevées', numeric: true, width: 1 },
       { title: 'En cours', numeric: true, width: 1 }, { title: 'Abandonnées', numeric: true, width: 1 }, { title: 'Non reconduites', numeric: true, width: 1 },
+      { title: 'Achevées ou non reconduites', numeric: true, width: 1 }, { title: 'Non reprises sans motif', numeric: true, width: 1 },
       { title: 'Jalons à temps', numeric: true, width: 1 }, { title: 'Jalons en retard', numeric: true, width: 1 }, { title: 'Jalons manqués', numeric: true, width: 1 },
       { title: 'Indicateurs à la cible', numeric: true, width: 1 },
     ],
     rows: [
       ...a.enjeux.map((e) => [
         `${e.number !== null ? `${e.number}. ` : ''}${e.title}`, e.totals.sheets, e.totals.completed, e.totals.inProgress, e.totals.abandoned,
-        e.totals.notCarriedOver, e.totals.milestonesOnTime, e.totals.milestonesLate, e.totals.milestonesMissed, e.totals.indicatorsMet,
+        e.totals.notCarriedOver, e.totals.completedOrNotRenewed, e.totals.unstated, e.totals.milestonesOnTime, e.totals.milestonesLate, e.totals.milestonesMissed, e.totals.indicatorsMet,
       ]),
-      ['Ensemble', a.totals.sheets, a.totals.completed, a.totals.inProgress, a.totals.abandoned, a.totals.notCarriedOver,
+      ['Ensemble', a.totals.sheets, a.totals.completed, a.totals.inProgress, a.totals.abandoned, a.totals.notCarriedOver, a.totals.completedOrNotRenewed, a.totals.unstated,
         a.totals.milestonesOnTime, a.totals.milestonesLate, a.totals.milestonesMissed, a.totals.indicatorsMet],
     ],
   };
@@ -114,7 +117,7 @@ function targetChart(a: Assessment): LayoutChart | null {
     kind: 'chart', title: 'Indicateurs rapportés à leur cible (en % de la cible)', scale: Math.max(100, ...measured.map((m) => Math.min(m.pct, 200))),
     bars: measured.map(({ s, i, pct }) => ({
       // The zone first: a long name is cut at its end, and the zone tells apart bars of one indicator.
-      label: `${s.number !== '0' ? `${s.number} ` : ''}${i.zone ? `[${i.zone}] ` : ''}${i.name}`,
+      label: `${numbered(s.number) ? `${s.number} ` : ''}${i.zone ? `[${i.zone}] ` : ''}${i.name}`,
       segments: [{ value: Math.min(pct, 200), legend: 'valeur', colour: i.againstTarget === 'met' ? '#1d6b1d' : '#a40000' }],
       mark: 100,
       note: `${pct} % (${w.value(i.last, i.unit)} / ${w.value(i.target!, i.unit)})`,

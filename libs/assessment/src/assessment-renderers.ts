@@ -3,12 +3,13 @@ import type { Assessment, AssessmentFinding, AssessmentSource, Counts, Indicator
 
 const OUTCOME: Record<SheetAssessment['outcome'], string> = {
   completed: 'achevée', in_progress: 'en cours', abandoned: 'abandonnée', not_carried_over: 'non reconduite',
+  completed_or_not_renewed: 'achevée ou non reconduite', unstated: 'non reprise, sans motif indiqué',
 };
 const MILESTONE: Record<MilestoneAssessment['status'], string> = { on_time: 'atteint à temps', late: 'atteint en retard', missed: 'manqué', pending: 'à venir' };
 const TREND: Record<NonNullable<IndicatorAssessment['trend']>, string> = { up: 'en hausse', down: 'en baisse', flat: 'stable' };
 const REASON: Record<string, string> = {
   insufficient_partners: 'partenaires insuffisants', merged: 'fusionnée', out_of_scope: 'hors périmètre', no_funding: 'sans financement',
-  not_renewed: 'non reconduite', completed: 'achevée', other: 'autre motif',
+  not_renewed: 'non reconduite', completed: 'achevée', completed_or_not_renewed: 'achevée ou non reconduite', unstated: 'motif non indiqué', other: 'autre motif',
 };
 
 /** Numbers printed the same way on every machine: no locale. */
@@ -29,7 +30,8 @@ function periodText(a: Assessment): string {
 }
 
 function countsLine(c: Counts): string {
-  return `${c.sheets} fiches : ${c.completed} achevées, ${c.inProgress} en cours, ${c.abandoned} abandonnées, ${c.notCarriedOver} non reconduites ; ${c.carriedOver} reconduites. `
+  const ambiguous = (c.completedOrNotRenewed ? `, ${c.completedOrNotRenewed} achevées ou non reconduites` : '') + (c.unstated ? `, ${c.unstated} non reprises sans motif indiqué` : '');
+  return `${c.sheets} fiches : ${c.completed} achevées, ${c.inProgress} en cours, ${c.abandoned} abandonnées, ${c.notCarriedOver} non reconduites${ambiguous} ; ${c.carriedOver} reconduites. `
     + `Jalons : ${c.milestonesOnTime} à temps, ${c.milestonesLate} en retard, ${c.milestonesMissed} manqués, ${c.milestonesPending} à venir. `
     + `Indicateurs : ${c.indicatorsReported} renseignés (${c.indicatorsMet} à la cible), ${c.indicatorsNeverReported} jamais renseignés.`;
 }
@@ -72,6 +74,7 @@ function findingLines(f: AssessmentFinding): { head: string; details: string[] }
 /** The French wording shared by every rendering of an assessment (text, HTML and the office documents). */
 export const assessmentWording = { OUTCOME, MILESTONE, TREND, REASON, value, periodText, countsLine, sheetOutcome, indicatorText, findingLines } as const;
 
+const numbered = (n: string | null) => n !== null && n !== '0';
 const md = (text: string) => text.replace(/([\\`*_[\]<>|#])/g, '\\$1');
 
 export function renderMarkdown(a: Assessment): string {
@@ -81,7 +84,7 @@ export function renderMarkdown(a: Assessment): string {
   for (const e of a.enjeux) {
     out.push(`## ${e.number !== null ? `Enjeu ${e.number} — ` : ''}${md(e.title)}`, '', countsLine(e.totals), '');
     for (const s of e.sheets) {
-      out.push(`### ${s.number !== '0' ? `${s.number} ` : ''}${md(s.title)}`, '', `- Issue : ${md(sheetOutcome(s))}`);
+      out.push(`### ${numbered(s.number) ? `${s.number} ` : ''}${md(s.title)}`, '', `- Issue : ${md(sheetOutcome(s))}`);
       if (s.explanation) out.push(`- Motif : ${md(s.explanation)}`);
       if (s.pilots.length) out.push(`- Pilotes : ${s.pilots.join(', ')}`);
       for (const m of s.milestones) out.push(`- Jalon « ${md(m.title)} »${m.due ? ` (échéance ${m.due})` : ''} : ${MILESTONE[m.status]}${m.reachedOn ? ` le ${m.reachedOn}` : ''}${m.rescheduled ? `, reporté ${m.rescheduled} fois` : ''}`);
@@ -93,7 +96,7 @@ export function renderMarkdown(a: Assessment): string {
   out.push(`## Reconduit dans la version suivante`, '');
   if (a.carriesOver.length === 0) out.push('Aucune fiche reconduite.', '');
   else {
-    for (const c of a.carriesOver) out.push(`- ${c.number !== '0' ? `${c.number} ` : ''}${md(c.title)} → ${c.toVersion}${c.toNumber ? ` ${c.toNumber}` : ''}`);
+    for (const c of a.carriesOver) out.push(`- ${numbered(c.number) ? `${c.number} ` : ''}${md(c.title)} → ${c.toVersion}${c.toNumber ? ` ${c.toNumber}` : ''}`);
     out.push('');
   }
   out.push('## Qualité des données', '');
@@ -149,7 +152,7 @@ export function renderHtml(a: Assessment): string {
   for (const e of a.enjeux) {
     out.push(`<section data-enjeu="${esc(e.enjeuId ?? 'unknown')}">`, `<h2>${e.number !== null ? `Enjeu ${e.number} — ` : ''}${esc(e.title)}</h2>`, `<p>${esc(countsLine(e.totals))}</p>`);
     for (const s of e.sheets) {
-      out.push(`<article data-sheet="${esc(s.sheetId)}" data-outcome="${s.outcome}">`, `<h3>${s.number !== '0' ? `${esc(s.number)} ` : ''}${esc(s.title)}</h3>`, '<ul>');
+      out.push(`<article data-sheet="${esc(s.sheetId)}" data-outcome="${s.outcome}">`, `<h3>${numbered(s.number) ? `${esc(s.number!)} ` : ''}${esc(s.title)}</h3>`, '<ul>');
       out.push(`<li>Issue : <span class="outcome">${esc(sheetOutcome(s))}</span></li>`);
       if (s.explanation) out.push(`<li>Motif : ${esc(s.explanation)}</li>`);
       if (s.pilots.length) out.push(`<li>Pilotes : ${esc(s.pilots.join(', '))}</li>`);
@@ -162,7 +165,7 @@ export function renderHtml(a: Assessment): string {
   }
   out.push('<h2>Reconduit dans la version suivante</h2>');
   if (a.carriesOver.length === 0) out.push('<p>Aucune fiche reconduite.</p>');
-  else out.push('<ul>', ...a.carriesOver.map((c) => `<li>${c.number !== '0' ? `${esc(c.number)} ` : ''}${esc(c.title)} → ${esc(c.toVersion)}${c.toNumber ? ` ${esc(c.toNumber)}` : ''}</li>`), '</ul>');
+  else out.push('<ul>', ...a.carriesOver.map((c) => `<li>${numbered(c.number) ? `${esc(c.number!)} ` : ''}${esc(c.title)} → ${esc(c.toVersion)}${c.toNumber ? ` ${esc(c.toNumber)}` : ''}</li>`), '</ul>');
   out.push('<h2>Qualité des données</h2>');
   if (a.findings.length === 0) out.push('<p>Aucun constat.</p>');
   else {

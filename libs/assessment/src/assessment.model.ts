@@ -39,7 +39,8 @@ export interface AssessmentFinding {
 
 export interface SheetInput {
   sheetId: string;
-  number: string;
+  /** null when the sources do not give the sheet's number in this version. */
+  number: string | null;
   title: string;
   enjeu: string | null;
   pilots: string[];
@@ -82,7 +83,11 @@ export interface IndicatorInput {
   series: Array<{ zone: string | null; last: ValueAt; previous: ValueAt | null }>;
 }
 
-export type SheetOutcome = 'completed' | 'in_progress' | 'abandoned' | 'not_carried_over';
+/**
+ * `completed_or_not_renewed`: the sources say "achevés ou non reconduits" of a group without saying
+ * which; `unstated`: the sheet was not carried over and the sources give no reason.
+ */
+export type SheetOutcome = 'completed' | 'in_progress' | 'abandoned' | 'not_carried_over' | 'completed_or_not_renewed' | 'unstated';
 export type MilestoneStatus = 'on_time' | 'late' | 'missed' | 'pending';
 export type Trend = 'up' | 'down' | 'flat';
 
@@ -119,7 +124,7 @@ export interface IndicatorAssessment {
 
 export interface SheetAssessment {
   sheetId: string;
-  number: string;
+  number: string | null;
   title: string;
   pilots: string[];
   outcome: SheetOutcome;
@@ -139,6 +144,8 @@ export interface Counts {
   inProgress: number;
   abandoned: number;
   notCarriedOver: number;
+  completedOrNotRenewed: number;
+  unstated: number;
   carriedOver: number;
   milestonesOnTime: number;
   milestonesLate: number;
@@ -156,7 +163,7 @@ export interface Assessment {
   period: AssessmentPeriod;
   totals: Counts;
   enjeux: Array<{ enjeuId: string | null; number: number | null; title: string; totals: Counts; sheets: SheetAssessment[] }>;
-  carriesOver: Array<{ sheetId: string; number: string; title: string; toVersion: string; toNumber: string | null }>;
+  carriesOver: Array<{ sheetId: string; number: string | null; title: string; toVersion: string; toNumber: string | null }>;
   /**
    * The findings on the data that concern a sheet of this version or no sheet at all (the document
    * itself), open or resolved; a withdrawn finding was a misreading and is left out.

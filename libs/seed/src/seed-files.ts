@@ -26,12 +26,15 @@ export interface SeedSheetV4 {
 }
 export interface SeedSheetV3 {
   sheetId: string; number: string | null; title: string; enjeu: SeedSheetV4['enjeu'] | null; kind: SeedSheetV4['kind'] | null;
-  outcome: 'completed' | 'not_renewed' | 'abandoned' | 'carried_over'; reasonCode: string | null; explanation: string; continuedBy: string | null; provenance: Provenance;
+  outcome: 'completed' | 'not_renewed' | 'completed_or_not_renewed' | 'unstated' | 'abandoned' | 'carried_over'; reasonCode: string | null; explanation: string; continuedBy: string | null; provenance: Provenance;
 }
 export interface SeedRoadmap {
   roadmapId: string; title: string; region: { code: string; name: string };
   enjeux: Array<{ enjeuId: SeedSheetV4['enjeu']; number: number; title: string }>;
-  versions: Array<{ version: string; year: number; adoptedOn: string | null; adoptedOnPrecision: 'day' | 'month' | 'year' | null; adoptedBy: string | null; facts: string; provenance: Provenance }>;
+  versions: Array<{
+    version: string; year: number; draftedOn: string | null; adoptedOn: string | null; adoptedOnPrecision: 'day' | 'month' | 'year' | null; adoptedBy: string | null;
+    supersededBy: string | null; facts: string; provenance: Provenance;
+  }>;
   organisations: Array<{ organisationId: string; name: string }>;
 }
 export interface SeedSet {

@@ -1,5 +1,5 @@
 import { RoadmapCommands, type CommandMetadata, type SheetCommandInput } from '#application';
-import { compareVersionLabels, DomainError, parsePeriod, roadmapDecider, roadmapStream, sheetDecider, sheetStream, targetKey, type IndicatorInput, type SheetState, type TargetInput } from '#domain';
+import { compareVersionLabels, DomainError, roadmapDecider, roadmapStream, sheetDecider, sheetStream, targetKey, type IndicatorInput, type RetireReason, type SheetState, type TargetInput } from '#domain';
 import { deterministicId } from '#event-store';
 import { loadSeed, type Provenance, type SeedDiscrepancy, type SeedGovernanceFact, type SeedIndicator, type SeedSet, type SeedTarget } from './seed-files.js';
 
@@ -16,13 +16,13 @@ export interface SeedResult {
  * a sheet is closed (retired) only after everything the seed writes on it, so a write refused on a
  * closed sheet was written before it closed.
  */
-const ALREADY_DONE = new Set(['finding_exists', 'governance_fact_exists', 'roadmap_exists', 'version_exists', 'version_already_adopted', 'sheet_exists', 'report_exists', 'milestone_already_reached', 'already_in_version', 'indicator_exists', 'sheet_closed', 'target_exists']);
+const ALREADY_DONE = new Set(['finding_exists', 'governance_fact_exists', 'roadmap_exists', 'version_exists', 'version_already_adopted', 'version_already_superseded', 'sheet_exists', 'report_exists', 'milestone_already_reached', 'already_in_version', 'indicator_exists', 'sheet_closed', 'target_exists']);
 
 /** A report id that is the same on every run, so that a second import recognises what it wrote. */
 const reportIdOf = (...parts: unknown[]) => deterministicId('seed', ...parts);
 
-const adoptionLabel = (v: SeedSet['roadmap']['versions'][number]): string => {
-  if (!v.adoptedOn) return String(v.year);
+/** The adoption date as precise as printed ("en mars 2019" is a month). */
+const adoptionLabel = (v: SeedSet['roadmap']['versions'][number] & { adoptedOn: string }): string => {
   if (v.adoptedOnPrecision === 'month') return v.adoptedOn.slice(0, 7);
   if (v.adoptedOnPrecision === 'year') return v.adoptedOn.slice(0, 4);
   return v.adoptedOn;
@@ -53,6 +53,7 @@ export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: st
   const roadmapId = seed.roadmap.roadmapId;
   const ctx = (provenance?: Provenance | Provenance[]): CommandMetadata => ({ now: new Date(), actor: SEED_ACTOR, source: 'seed', correlationId: `seed-${roadmapId}`, ...(provenance ? { provenance } : {}) });
 
+  const skipped = () => { result.commands++; result.skipped++; };
   const run = async (write: () => Promise<{ eventIds: string[] }>) => {
     result.commands++;
     try {
@@ -76,26 +77,32 @@ export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: st
   }));
   if (options.exclusive && result.skipped > 0) return result;
 
-  // 2. Versions before V4 are drafted and adopted in turn; the draft date is unknown, so it is the adoption period's first day.
+  // 2. Versions before V4, as the document tells them: V1 and V2 drafted ("rédigée en 2010", "conçue en
+  // 2014") and replaced by the next one without an adoption it reports; V3 adopted in March 2019. No
+  // draft day is given for V3 or V4: it stays unknown.
   const versions = [...seed.roadmap.versions].sort((a, b) => compareVersionLabels(a.version, b.version));
-  const adopt = async (v: (typeof versions)[number], basedOn: string | null) => {
-    const label = adoptionLabel(v);
+  const draft = async (v: (typeof versions)[number], basedOn: string | null) => {
+    if ((await versionsOf()).get(v.version)) return skipped();
+    await run(() => commands.onRoadmap(roadmapId, { type: 'DraftVersion', data: { version: v.version, basedOn, draftedOn: v.draftedOn, facts: v.supersededBy ? v.facts : null }, metadata: ctx(v.provenance) }));
+  };
+  const settle = async (v: (typeof versions)[number]) => {
     const existing = (await versionsOf()).get(v.version);
-    if (!existing) await run(() => commands.onRoadmap(roadmapId, { type: 'DraftVersion', data: { version: v.version, basedOn, draftedOn: parsePeriod(label).start }, metadata: ctx(v.provenance) }));
-    if (existing?.status !== 'adopted') await run(() => commands.onRoadmap(roadmapId, { type: 'AdoptVersion', data: { version: v.version, adoptedOn: label, adoptedBy: v.adoptedBy, facts: v.facts }, metadata: ctx(v.provenance) }));
+    // A store seeded before versions could be superseded holds V1 and V2 as adopted: left as written.
+    if (existing && existing.status !== 'draft') return skipped();
+    if (v.supersededBy) await run(() => commands.onRoadmap(roadmapId, { type: 'SupersedeVersion', data: { version: v.version, by: v.supersededBy!, on: null }, metadata: ctx(v.provenance) }));
+    else if (v.adoptedOn) await run(() => commands.onRoadmap(roadmapId, { type: 'AdoptVersion', data: { version: v.version, adoptedOn: adoptionLabel({ ...v, adoptedOn: v.adoptedOn! }), adoptedBy: v.adoptedBy, facts: v.facts }, metadata: ctx(v.provenance) }));
   };
   const v4 = versions.find((v) => v.version === 'V4')!;
   let previous: string | null = null;
-  for (const v of versions.filter((x) => x.version !== 'V4')) { await adopt(v, previous); previous = v.version; }
+  for (const v of versions.filter((x) => x.version !== 'V4')) { await draft(v, previous); await settle(v); previous = v.version; }
 
-  // 3. The V3 sheets Annexe 3 names, known only from the assessment.
-  const v4ById = new Map(seed.sheetsV4.map((s) => [s.sheetId, s]));
+  // 3. The V3 sheets Annexe 3 names, known only from the assessment: their number, kind, enjeu and
+  // pilots stay unknown where it does not give them (the V4 successor's are not the V3 sheet's).
   for (const s of seed.sheetsV3) {
-    const successor = s.continuedBy ? v4ById.get(s.continuedBy) : undefined;
     await onSheet(s.sheetId, {
       type: 'CreateSheet',
       data: {
-        sheetId: s.sheetId, roadmapId, version: 'V3', number: s.number ?? '0', kind: s.kind, enjeu: s.enjeu ?? (successor && successor.sheetId === s.sheetId ? successor.enjeu : null),
+        sheetId: s.sheetId, roadmapId, version: 'V3', number: s.number, kind: s.kind, enjeu: s.enjeu,
         title: s.title, objective: null, theme: null, context: null, objectives: null, pilots: [], partners: [], indicators: [], milestones: [], historic: true,
       },
     }, s.provenance);
@@ -105,7 +112,8 @@ export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: st
   await importIndicators(seed.v3Figures, onSheet, sheetState);
 
   // 5. V4: drafted from V3; sheets carried over or created; ended V3 sheets retired when V4 replaces V3.
-  if (!(await versionsOf()).get('V4')) await run(() => commands.onRoadmap(roadmapId, { type: 'DraftVersion', data: { version: 'V4', basedOn: previous, draftedOn: parsePeriod(adoptionLabel(v4)).start }, metadata: ctx(v4.provenance) }));
+  await draft(v4, previous);
+  const v3ById = new Map(seed.sheetsV3.map((s) => [s.sheetId, s]));
   let sheetsDone = 0;
   for (const s of seed.sheetsV4) {
     options.onProgress?.(sheetsDone++, seed.sheetsV4.length);
@@ -115,7 +123,8 @@ export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: st
       const known = new Set(state.indicators.keys());
       await onSheet(s.sheetId, {
         type: 'CarryOverSheet',
-        data: { toVersion: 'V4', changes: fields, addedIndicators: s.indicators.filter((i) => !known.has(i.indicatorId)).map(toDefinition), addedMilestones: s.milestones.map((m) => ({ milestoneId: m.milestoneId, title: m.title, due: m.due })) },
+        // Why it continued: Annexe 3's account of the V3 sheet that the V4 one continues.
+        data: { toVersion: 'V4', changes: fields, reason: v3ById.get(s.sheetId)?.continuedBy === s.sheetId ? v3ById.get(s.sheetId)!.explanation : null, addedIndicators: s.indicators.filter((i) => !known.has(i.indicatorId)).map(toDefinition), addedMilestones: s.milestones.map((m) => ({ milestoneId: m.milestoneId, title: m.title, due: m.due })) },
       }, s.provenance);
       for (const i of s.indicators.filter((x) => known.has(x.indicatorId))) await importIndicators([{ ...i, sheetId: s.sheetId, reports: [] }], onSheet, sheetState);
     } else {
@@ -139,16 +148,16 @@ export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: st
   await importIndicators(seed.infrastructure.indicators.map((i) => ({ ...i, sheetId: seed.infrastructure.sheetId })), onSheet, sheetState);
 
   // 7. V3 sheets that ended: they leave the roadmap when V4 is adopted.
-  const reasonOf = { completed: 'completed', not_renewed: 'not_renewed', abandoned: 'insufficient_partners' } as const;
+  const reasonOf = { completed: 'completed', not_renewed: 'not_renewed', completed_or_not_renewed: 'completed_or_not_renewed', unstated: 'unstated', abandoned: 'insufficient_partners' } as const;
   for (const s of seed.sheetsV3.filter((x) => x.outcome !== 'carried_over')) {
     const state = await sheetState(s.sheetId);
     if (state.retired) { result.commands++; result.skipped++; continue; }
-    const reason = (s.reasonCode as 'completed' | 'not_renewed' | 'insufficient_partners' | 'merged' | 'out_of_scope' | 'other' | null) ?? reasonOf[s.outcome as keyof typeof reasonOf] ?? 'other';
+    const reason = (s.reasonCode as RetireReason | null) ?? reasonOf[s.outcome as keyof typeof reasonOf] ?? 'other';
     await onSheet(s.sheetId, { type: 'RetireSheet', data: { reason, explanation: s.explanation, effectiveOn: v4.adoptedOn, mergedInto: null } }, s.provenance);
   }
 
   // 8. The commission adopts V4.
-  await adopt(v4, previous);
+  await settle(v4);
 
   // 9. Governance (Partie II of the V4, Annexe 3 §1 for the V3) and the document's own inconsistencies, as facts of the roadmap.
   const governance = [...seed.governance.facts.map((f) => ({ version: seed.governance.version, f })), ...seed.governance.v3.map((f) => ({ version: 'V3', f }))];

@@ -8,11 +8,14 @@ export interface RoadmapInfo {
   roadmapId: string;
   title: string;
   enjeux: { enjeuId: string; number: number; title: string }[];
-  versions: { version: string; status: string; basedOn: string | null; draftedOn: string; adoptedOn: string | null; adoptedBy: string | null }[];
+  versions: {
+    version: string; status: string; basedOn: string | null; draftedOn: string | null; adoptedOn: string | null; adoptedBy: string | null;
+    supersededBy: string | null; draftedOnFr: string | null; adoptedOnFr: string | null;
+  }[];
 }
 
 export interface SheetListItem {
-  sheetId: string; version: string; number: string; kind: string | null; enjeu: string | null; title: string; objective: string | null;
+  sheetId: string; version: string; number: string | null; kind: string | null; enjeu: string | null; title: string; objective: string | null;
   pilots: string[]; status: string; indicators: number; indicatorsReported: number; milestones: number; milestonesReached: number;
   outcome?: VersionOutcome;
 }

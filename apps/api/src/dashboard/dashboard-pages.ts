@@ -4,7 +4,7 @@ import type { SeriesPoint } from '../infrastructure/read-models.service.js';
 import type { RoadmapInfo, SheetListItem, TerritorialFigure } from './dashboard-data.service.js';
 import { cellMark, figureNotes, findingNote, governanceSection, sheetFindingsSection } from './dashboard-findings.js';
 import { html, type SafeHtml } from './html.js';
-import { EVENT_FR, FREQUENCY_FR, formatDay, formatDue, formatInstant, formatNumber, formatObserved, formatPrinted, formatValue, KIND_FR, REASON_FR, STATUS_FR, UNIT_FR, ZONE_FR } from './labels-fr.js';
+import { EVENT_FR, FREQUENCY_FR, formatDay, formatDue, formatInstant, formatNumber, formatObserved, formatPrinted, formatValue, KIND_FR, REASON_FR, shownOutcome, STATUS_FR, UNIT_FR, ZONE_FR } from './labels-fr.js';
 import { organisationName } from './organisation-names.js';
 import { link, type PageContext } from './page-layout.js';
 import { barChart, lineChart, milestoneTimeline, type LineSeries } from './svg-charts.js';
@@ -20,13 +20,13 @@ function progress(label: string, done: number, total: number): SafeHtml {
 
 export function versionsNav(roadmap: RoadmapInfo, version: string, ctx: PageContext): SafeHtml {
   return html`<nav class="versions" aria-label="Versions de la feuille de route"><ul>
-    ${roadmap.versions.map((v) => html`<li><a href="${link('/', ctx, { version: v.version })}"${v.version === version ? html` aria-current="page"` : ''}>${v.version}${v.adoptedOn ? html` <span class="muted">(${formatDay(v.adoptedOn)})</span>` : html` <span class="muted">(projet)</span>`}</a></li>`)}
+    ${roadmap.versions.map((v) => html`<li><a href="${link('/', ctx, { version: v.version })}"${v.version === version ? html` aria-current="page"` : ''}>${v.version}${v.adoptedOn ? html` <span class="muted">(${formatDay(v.adoptedOn)})</span>` : v.status === 'superseded' ? html` <span class="muted">(${v.draftedOnFr ? `rédigée ${v.draftedOnFr}, ` : ''}remplacée)</span>` : html` <span class="muted">(projet)</span>`}</a></li>`)}
   </ul></nav>`;
 }
 
 export function overviewPage(roadmap: RoadmapInfo, version: string, sheets: SheetListItem[], ctx: PageContext, governance: readonly GovernanceFact[] = []): SafeHtml {
   const v = roadmap.versions.find((x) => x.version === version);
-  const count = (s: string) => sheets.filter((x) => (x.outcome?.outcome && x.outcome.outcome !== 'active' ? x.outcome.outcome : x.status) === s).length;
+  const count = (s: string) => sheets.filter((x) => shownOutcome(x.outcome, x.status) === s).length;
   const milestones = sheets.reduce((a, s) => a + s.milestones, 0);
   const reached = sheets.reduce((a, s) => a + s.milestonesReached, 0);
   const indicators = sheets.reduce((a, s) => a + s.indicators, 0);
@@ -34,13 +34,13 @@ export function overviewPage(roadmap: RoadmapInfo, version: string, sheets: Shee
   const groups = [...roadmap.enjeux.map((e) => ({ key: e.enjeuId as string | null, title: `Enjeu ${e.number} — ${e.title}`, label: e.enjeuId })), { key: null, title: 'Enjeu non précisé', label: 'autre' }];
   return html`
     <h1>${roadmap.title}</h1>
-    <p class="lede" id="resume" data-live-region>Version ${version}${v?.adoptedOn ? html`, adoptée le ${formatDay(v.adoptedOn)}${v.adoptedBy ? html` par ${organisationName(v.adoptedBy)}` : ''}` : ' (en préparation)'} — ${sheets.length} fiches.</p>
+    <p class="lede" id="resume" data-live-region>Version ${version}${v?.adoptedOn ? html`, adoptée le ${formatDay(v.adoptedOn)}${v.adoptedBy ? html` par ${organisationName(v.adoptedBy)}` : ''}` : v?.status === 'superseded' ? html`${v.draftedOnFr ? `, rédigée ${v.draftedOnFr}` : ''}, remplacée par ${v.supersededBy ?? 'la version suivante'} sans adoption connue` : ' (en préparation)'} — ${sheets.length} fiches.</p>
     ${versionsNav(roadmap, version, ctx)}
     <div id="donnees" data-live-region>
     <section aria-labelledby="chiffres-cles">
       <h2 id="chiffres-cles" class="visually-hidden">Chiffres clés</h2>
       <ul class="kpis">
-        <li><span class="kpi-value">${sheets.length}</span> <span class="kpi-label">fiches, dont ${count('active')} en cours, ${count('completed')} terminées, ${count('abandoned')} abandonnées${count('carried_over') ? html`, ${count('carried_over')} reconduites` : ''}</span></li>
+        <li><span class="kpi-value">${sheets.length}</span> <span class="kpi-label">fiches, dont ${count('active')} en cours, ${count('completed')} terminées, ${count('abandoned')} abandonnées${count('completed_or_not_renewed') ? html`, ${count('completed_or_not_renewed')} achevées ou non reconduites` : ''}${count('unstated') ? html`, ${count('unstated')} non reprises sans motif indiqué` : ''}${count('carried_over') ? html`, ${count('carried_over')} reconduites` : ''}</span></li>
         <li><span class="kpi-value">${pct(reached, milestones)} %</span> <span class="kpi-label">des jalons atteints (${reached} sur ${milestones})</span></li>
         <li><span class="kpi-value">${pct(reported, indicators)} %</span> <span class="kpi-label">des indicateurs renseignés (${reported} sur ${indicators})</span></li>
       </ul>
@@ -55,11 +55,11 @@ export function overviewPage(roadmap: RoadmapInfo, version: string, sheets: Shee
           <caption class="visually-hidden">Fiches de l’enjeu, avec leur statut et leur avancement</caption>
           <thead><tr><th scope="col">N°</th><th scope="col">Fiche</th><th scope="col">Type</th><th scope="col">Pilotes</th><th scope="col">Statut</th><th scope="col">Jalons atteints</th><th scope="col">Indicateurs renseignés</th></tr></thead>
           <tbody>${rows.map((s) => html`<tr>
-            <td class="num">${s.number}</td>
+            <td class="num">${s.number ?? '—'}</td>
             <th scope="row"><a href="${link(`/fiches/${encodeURIComponent(s.sheetId)}`, ctx)}">${s.title}</a></th>
             <td>${s.kind ? KIND_FR[s.kind] ?? s.kind : '—'}</td>
             <td class="pilots">${orgs(s.pilots)}</td>
-            <td>${statusBadge(s.outcome && s.outcome.outcome !== 'active' ? s.outcome.outcome : s.status)}</td>
+            <td>${statusBadge(shownOutcome(s.outcome, s.status))}</td>
             <td>${progress('Jalons atteints', s.milestonesReached, s.milestones)}</td>
             <td>${progress('Indicateurs renseignés', s.indicatorsReported, s.indicators)}</td>
           </tr>`)}</tbody>
@@ -217,13 +217,13 @@ export function versionsPage(roadmap: RoadmapInfo, from: string, to: string, fro
   const toById = new Map(toSheets.map((s) => [s.sheetId, s]));
   const fromIds = new Set(fromSheets.map((s) => s.sheetId));
   const added = toSheets.filter((s) => !fromIds.has(s.sheetId));
-  const outcomeOf = (s: SheetListItem) => s.outcome?.outcome ?? s.status;
+  const outcomeOf = (s: SheetListItem) => (s.outcome ? shownOutcome(s.outcome, s.status) : s.status);
   const tally = (o: string) => fromSheets.filter((s) => outcomeOf(s) === o).length;
   const diffUrl = `/api/roadmaps/${encodeURIComponent(roadmap.roadmapId)}/diff?from=${from}&to=${to}`;
   return html`
     <h1>Évolutions de ${from} à ${to}</h1>
     <div id="donnees" data-live-region>
-    <p class="lede">Devenir des ${fromSheets.length} fiches de la version ${from} dans la version ${to} : ${tally('carried_over')} reconduites, ${tally('completed')} terminées, ${tally('abandoned')} abandonnées, ${tally('retired')} retirées${tally('active') ? html`, ${tally('active')} sans décision enregistrée` : ''} ; ${added.length} nouvelles fiches en ${to}.</p>
+    <p class="lede">Devenir des ${fromSheets.length} fiches de la version ${from} dans la version ${to} : ${tally('carried_over')} reconduites, ${tally('completed')} terminées, ${tally('abandoned')} abandonnées${tally('completed_or_not_renewed') ? html`, ${tally('completed_or_not_renewed')} achevées ou non reconduites` : ''}${tally('unstated') ? html`, ${tally('unstated')} non reprises sans motif indiqué` : ''}, ${tally('retired')} retirées${tally('active') ? html`, ${tally('active')} sans décision enregistrée` : ''} ; ${added.length} nouvelles fiches en ${to}.</p>
     <p>Le détail champ par champ (titres, pilotes, indicateurs et jalons modifiés) est publié par l’API : <a href="${diffUrl}">différences ${from} → ${to} (JSON)</a>.</p>
     <section aria-labelledby="devenir">
       <h2 id="devenir">Fiches de la version ${from}</h2>
@@ -234,7 +234,7 @@ export function versionsPage(roadmap: RoadmapInfo, from: string, to: string, fro
           const next = toById.get(s.sheetId);
           const o = s.outcome;
           return html`<tr>
-            <td class="num">${s.number}</td>
+            <td class="num">${s.number ?? '—'}</td>
             <th scope="row"><a href="${link(`/fiches/${encodeURIComponent(s.sheetId)}`, ctx)}">${s.title}</a></th>
             <td>${statusBadge(outcomeOf(s))}</td>
             <td class="num">${next ? next.number : '—'}</td>

@@ -2,6 +2,7 @@ import { formatDatedFr, isDatedLabel, isPeriod, parseDated } from '#domain';
 /** The French words the dashboard shows for the domain's identifiers. */
 export const STATUS_FR: Record<string, string> = {
   active: 'En cours', completed: 'Terminée', abandoned: 'Abandonnée', retired: 'Retirée', carried_over: 'Reconduite',
+  completed_or_not_renewed: 'Achevée ou non reconduite', unstated: 'Non reprise, sans motif indiqué',
 };
 export const KIND_FR: Record<string, string> = { animation: 'Animation', projet: 'Projet' };
 export const UNIT_FR: Record<string, string> = { count: 'nombre', percent: '%', amount: '€', ratio: 'ratio', number: 'valeur' };
@@ -15,8 +16,21 @@ export const EVENT_FR: Record<string, string> = {
 export const REASON_FR: Record<string, string> = {
   completed: 'achevée', not_renewed: 'non reconduite', insufficient_partners: 'partenaires insuffisants', merged: 'fusionnée',
   out_of_scope: 'hors périmètre', no_funding: 'absence de financement', other: 'autre motif',
+  completed_or_not_renewed: 'achevée ou non reconduite, le document ne dit pas laquelle', unstated: 'motif non indiqué par le document',
 };
 export const FREQUENCY_FR: Record<string, string> = { monthly: 'mensuelle', quarterly: 'trimestrielle', yearly: 'annuelle', once: 'unique' };
+
+/**
+ * How a sheet ended in a version, as the roll-up counts it: a retirement for want of partners is an
+ * abandonment; "achevés ou non reconduits" and a retirement without a stated reason stay what they are.
+ */
+export function shownOutcome(outcome: { outcome: string; reason: string | null } | undefined, status: string): string {
+  if (!outcome || outcome.outcome === 'active') return status;
+  if (outcome.outcome === 'retired' && outcome.reason === 'insufficient_partners') return 'abandoned';
+  if (outcome.outcome === 'retired' && (outcome.reason === 'completed_or_not_renewed' || outcome.reason === 'unstated')) return outcome.reason;
+  return outcome.outcome;
+}
+
 export const ZONE_FR: Record<string, string> = { privee: 'Zone privée', publique: 'Zone publique', amel: 'AMEL' };
 
 const numberFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });

@@ -76,7 +76,7 @@ export class OpenDataExports {
     return out;
   }
 
-  private keys(enjeux: Map<string, Map<string, RoadmapEnjeu>>, s: { roadmapId: string; sheetId: string; version: string; number: string; enjeu: string | null }): Row {
+  private keys(enjeux: Map<string, Map<string, RoadmapEnjeu>>, s: { roadmapId: string; sheetId: string; version: string; number: string | null; enjeu: string | null }): Row {
     const enjeu = s.enjeu ? enjeux.get(s.roadmapId)?.get(s.enjeu) : undefined;
     return { roadmapId: s.roadmapId, sheetId: s.sheetId, version: s.version, sheetNumber: s.number, enjeuId: s.enjeu, enjeuNumber: enjeu?.number ?? null, enjeuTitle: enjeu?.title ?? null };
   }

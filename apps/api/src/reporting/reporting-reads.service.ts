@@ -26,7 +26,8 @@ export class ReportingReads {
       const view = this.readModels.getSheet(sheetId);
       const { state } = await this.commands.load(sheetStream(sheetId), sheetDecider);
       out.push({
-        sheetId, number: view.number, title: view.title, status: view.status, createdOn: dayOf(view.createdAt),
+        // Only sheets with a pilot are listed here, and those have a number (historic ones have neither).
+        sheetId, number: view.number ?? '', title: view.title, status: view.status, createdOn: dayOf(view.createdAt),
         indicators: view.indicators.map((i) => {
           // The region's final target (a target of no territory counts as the region's); one without a day has nothing to be due by.
           const target = finalTargetFor(i, scopeOf({ territory: REGION_CODE }));

@@ -7,7 +7,10 @@ interface Ctx {
 }
 
 export type CreateRoadmap = { type: 'CreateRoadmap'; data: { roadmapId: string; title: string; region: { code: string; name: string }; enjeux: Enjeu[]; organisations?: Organisation[] } } & Ctx;
-export type DraftVersion = { type: 'DraftVersion'; data: { version: string; basedOn: string | null; draftedOn?: string } } & Ctx;
+/** draftedOn: absent = today; null = the sources do not say; else a dated label. */
+export type DraftVersion = { type: 'DraftVersion'; data: { version: string; basedOn: string | null; draftedOn?: string | null; facts?: string | null } } & Ctx;
 export type AdoptVersion = { type: 'AdoptVersion'; data: { version: string; adoptedOn: string; adoptedBy?: string | null; facts?: string | null } } & Ctx;
 
-export type RoadmapCommand = CreateRoadmap | DraftVersion | AdoptVersion | DataQualityCommand;
+export type SupersedeVersion = { type: 'SupersedeVersion'; data: { version: string; by: string; on?: string | null } } & Ctx;
+
+export type RoadmapCommand = CreateRoadmap | DraftVersion | AdoptVersion | SupersedeVersion | DataQualityCommand;

@@ -2,6 +2,7 @@ import type { Decider } from '../shared/decider.js';
 import { isSlug, todayOf } from '../shared/decider.js';
 import { assertCalendarDate } from '../shared/calendar.js';
 import { conflict, invalid, notFound, ruleBroken } from '../shared/domain-error.js';
+import { parseDated } from '../shared/dated.js';
 import { parsePeriod } from '../shared/period.js';
 import { optionalText, requireText, TEXT_LIMITS } from '../shared/text-limits.js';
 import { ENJEUX } from '../sheet/sheet.events.js';
@@ -12,12 +13,16 @@ import { decideDataQuality, evolveDataQuality, type DataQualityState } from './d
 
 export interface VersionState {
   version: string;
-  status: 'draft' | 'adopted';
+  status: 'draft' | 'adopted' | 'superseded';
   basedOn: string | null;
-  draftedOn: string;
+  /** A dated label; null when the sources do not say. */
+  draftedOn: string | null;
   adoptedOn: string | null;
   adoptedBy: string | null;
   facts: string | null;
+  /** Only once superseded: the version that replaced it, and when (null: the sources do not say). */
+  supersededBy?: string;
+  supersededOn?: string | null;
 }
 
 export interface RoadmapState {
@@ -43,7 +48,13 @@ export function evolveRoadmap(state: RoadmapState, event: RoadmapEvent): Roadmap
     case 'RoadmapVersionDrafted': {
       const versions = new Map(state.versions);
       const d = event.data;
-      versions.set(d.version, { version: d.version, status: 'draft', basedOn: d.basedOn, draftedOn: d.draftedOn, adoptedOn: null, adoptedBy: null, facts: null });
+      versions.set(d.version, { version: d.version, status: 'draft', basedOn: d.basedOn, draftedOn: d.draftedOn, adoptedOn: null, adoptedBy: null, facts: d.facts ?? null });
+      return { ...state, versions };
+    }
+    case 'RoadmapVersionSuperseded': {
+      const versions = new Map(state.versions);
+      const d = event.data;
+      versions.set(d.version, { ...versions.get(d.version)!, status: 'superseded', supersededBy: d.by, supersededOn: d.on });
       return { ...state, versions };
     }
     case 'RoadmapVersionAdopted': {
@@ -97,15 +108,17 @@ export function decideRoadmap(command: RoadmapCommand, state: RoadmapState): Roa
       if (latest && !isLaterVersion(d.version, latest.version)) {
         throw ruleBroken('version_order', `version ${d.version} must come after ${latest.version}`, { version: d.version });
       }
-      const draftedOn = d.draftedOn ?? todayOf(command);
-      assertCalendarDate('draftedOn', draftedOn);
-      return [{ type: 'RoadmapVersionDrafted', data: { roadmapId: state.roadmapId, version: d.version, basedOn: d.basedOn, draftedOn } }];
+      const draftedOn = d.draftedOn === undefined ? todayOf(command) : d.draftedOn;
+      if (draftedOn !== null) checkDated('draftedOn', draftedOn);
+      optionalText('facts', d.facts, TEXT_LIMITS.facts);
+      return [{ type: 'RoadmapVersionDrafted', data: { roadmapId: state.roadmapId, version: d.version, basedOn: d.basedOn, draftedOn, ...(d.facts != null ? { facts: d.facts } : {}) } }];
     }
     case 'AdoptVersion': {
       const d = command.data;
       const v = state.versions.get(d.version);
       if (!v) throw notFound('version_not_found', `no version ${d.version}`, { version: d.version });
       if (v.status === 'adopted') throw conflict('version_already_adopted', `version ${d.version} was adopted on ${v.adoptedOn}`, { version: d.version });
+      if (v.status === 'superseded') throw ruleBroken('version_superseded', `version ${d.version} was superseded by ${v.supersededBy}`, { version: d.version });
       const period = parsePeriod(d.adoptedOn, 'adoptedOn');
       optionalText('adoptedBy', d.adoptedBy, TEXT_LIMITS.adoptedBy);
       optionalText('facts', d.facts, TEXT_LIMITS.facts);
@@ -114,11 +127,30 @@ export function decideRoadmap(command: RoadmapCommand, state: RoadmapState): Roa
       if (base?.adoptedOn && parsePeriod(base.adoptedOn).start > period.end) {
         throw ruleBroken('version_order', `${d.version} cannot be adopted before ${base.version} (${base.adoptedOn})`, { field: 'adoptedOn' });
       }
-      return [{ type: 'RoadmapVersionAdopted', data: { roadmapId: state.roadmapId, version: d.version, adoptedOn: d.adoptedOn, adoptedBy: d.adoptedBy ?? null, facts: d.facts ?? null } }];
+      return [{ type: 'RoadmapVersionAdopted', data: { roadmapId: state.roadmapId, version: d.version, adoptedOn: d.adoptedOn, adoptedBy: d.adoptedBy ?? null, facts: d.facts ?? v.facts ?? null } }];
+    }
+    case 'SupersedeVersion': {
+      const d = command.data;
+      const v = state.versions.get(d.version);
+      if (!v) throw notFound('version_not_found', `no version ${d.version}`, { version: d.version });
+      if (v.status === 'superseded') throw conflict('version_already_superseded', `version ${d.version} was already superseded by ${v.supersededBy}`, { version: d.version });
+      // An adopted version ends when the next one is adopted; only a draft is superseded without an adoption.
+      if (v.status !== 'draft') throw ruleBroken('version_not_draft', `version ${d.version} was adopted: the next adoption replaces it`, { version: d.version });
+      parseVersionLabel(d.by, 'by', 'V5');
+      if (!isLaterVersion(d.by, d.version)) throw ruleBroken('version_order', `${d.version} is superseded by a later version, not ${d.by}`, { field: 'by' });
+      const on = d.on ?? null;
+      if (on !== null) checkDated('on', on);
+      return [{ type: 'RoadmapVersionSuperseded', data: { roadmapId: state.roadmapId, version: d.version, by: d.by, on } }];
     }
     default:
       return decideDataQuality(command, { ...dataQualityOf(state), roadmapId: state.roadmapId, versions: state.versions });
   }
+}
+
+/** A dated label as precise as the sources (`2010`, `2019-03`, `2023-06-26`); a day must be a real calendar day. */
+function checkDated(field: string, label: string): void {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(label)) assertCalendarDate(field, label);
+  parseDated(label, field);
 }
 
 export const roadmapDecider: Decider<RoadmapCommand, RoadmapEvent, RoadmapState> = {

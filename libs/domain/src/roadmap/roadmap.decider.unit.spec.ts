@@ -185,3 +185,51 @@ describe('versions in the order of their number', () => {
     expect(latestAdopted(given(roadmapDecider, [...upToV9, drafted('V10', 'V9'), adopted('V10', '2024-06')]).state())?.version).toBe('V10');
   });
 });
+
+describe('versions the sources know only as drafts', () => {
+  // Annexe 3: "Une première version a été rédigée en 2010", "La deuxième version a été conçue en 2014".
+  const early = [created, drafted('V1', null, '2010'), { type: 'RoadmapVersionSuperseded', data: { roadmapId: ROADMAP, version: 'V1', by: 'V2', on: null } } as RoadmapEvent];
+
+  it('a draft date is as precise as the sources: a year', () => {
+    const state = given(roadmapDecider, [created]).when(cmd('DraftVersion', { version: 'V1', basedOn: null, draftedOn: '2010', facts: 'Rédigée en 2010' }))
+      .then([{ type: 'RoadmapVersionDrafted', data: { roadmapId: ROADMAP, version: 'V1', basedOn: null, draftedOn: '2010', facts: 'Rédigée en 2010' } }]);
+    expect(state.versions.get('V1')).toMatchObject({ status: 'draft', draftedOn: '2010', facts: 'Rédigée en 2010' });
+  });
+
+  it('an unknown draft date stays unknown (null), not today', () => {
+    const state = given(roadmapDecider, [created]).when(cmd('DraftVersion', { version: 'V3', basedOn: null, draftedOn: null }))
+      .then([{ type: 'RoadmapVersionDrafted', data: { roadmapId: ROADMAP, version: 'V3', basedOn: null, draftedOn: null } }]);
+    expect(state.versions.get('V3')!.draftedOn).toBeNull();
+  });
+
+  it('a draft date is a dated label', () => {
+    given(roadmapDecider, [created]).when(cmd('DraftVersion', { version: 'V1', basedOn: null, draftedOn: 'en 2010' })).thenThrows('invalid_dated', 'invalid');
+  });
+
+  it('a draft is superseded by a later version without being adopted, on a date the sources may not give', () => {
+    const state = given(roadmapDecider, [created, drafted('V1', null, '2010')]).when(cmd('SupersedeVersion', { version: 'V1', by: 'V2' }))
+      .then([{ type: 'RoadmapVersionSuperseded', data: { roadmapId: ROADMAP, version: 'V1', by: 'V2', on: null } }]);
+    expect(state.versions.get('V1')).toMatchObject({ status: 'superseded', adoptedOn: null, supersededBy: 'V2', supersededOn: null });
+    expect(latestAdopted(state)).toBeNull();
+  });
+
+  it('once superseded, the next version is drafted from it, and it cannot be adopted', () => {
+    given(roadmapDecider, early).when(cmd('DraftVersion', { version: 'V2', basedOn: 'V1', draftedOn: '2014' }))
+      .then([{ type: 'RoadmapVersionDrafted', data: { roadmapId: ROADMAP, version: 'V2', basedOn: 'V1', draftedOn: '2014' } }]);
+    given(roadmapDecider, early).when(cmd('AdoptVersion', { version: 'V1', adoptedOn: '2010' })).thenThrows('version_superseded', 'rule');
+  });
+
+  it('a version is superseded once, by a later version, and only while a draft', () => {
+    given(roadmapDecider, early).when(cmd('SupersedeVersion', { version: 'V1', by: 'V3' })).thenThrows('version_already_superseded', 'conflict');
+    given(roadmapDecider, [created, drafted('V2', null, '2014')]).when(cmd('SupersedeVersion', { version: 'V2', by: 'V1' })).thenThrows('version_order', 'rule');
+    aRoadmap().when(cmd('SupersedeVersion', { version: 'V3', by: 'V4' })).thenThrows('version_not_draft', 'rule');
+    aRoadmap().when(cmd('SupersedeVersion', { version: 'V7', by: 'V8' })).thenThrows('version_not_found', 'not_found');
+  });
+
+  it('an adoption without facts keeps those of the draft', () => {
+    const state = given(roadmapDecider, [created, { type: 'RoadmapVersionDrafted', data: { roadmapId: ROADMAP, version: 'V3', basedOn: null, draftedOn: null, facts: 'Validée en mars 2019' } }])
+      .when(cmd('AdoptVersion', { version: 'V3', adoptedOn: '2019-03' }))
+      .then([{ type: 'RoadmapVersionAdopted', data: { roadmapId: ROADMAP, version: 'V3', adoptedOn: '2019-03', adoptedBy: null, facts: 'Validée en mars 2019' } }]);
+    expect(state.versions.get('V3')!.status).toBe('adopted');
+  });
+});

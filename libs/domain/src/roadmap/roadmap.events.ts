@@ -17,7 +17,18 @@ export interface Organisation {
   organisationId: string;
   name: string;
 }
-export type RoadmapVersionDrafted = { type: 'RoadmapVersionDrafted'; data: { roadmapId: string; version: string; basedOn: string | null; draftedOn: string } };
+export type RoadmapVersionDrafted = {
+  type: 'RoadmapVersionDrafted';
+  data: {
+    roadmapId: string;
+    version: string;
+    basedOn: string | null;
+    /** A dated label as precise as the sources (`2010`, `2023-06-26`); null when they do not say. */
+    draftedOn: string | null;
+    /** What the sources say of a version that was never adopted; absent in events written before it existed. */
+    facts?: string | null;
+  };
+};
 export type RoadmapVersionAdopted = {
   type: 'RoadmapVersionAdopted';
   data: {
@@ -30,7 +41,16 @@ export type RoadmapVersionAdopted = {
   };
 };
 
-export type RoadmapEvent = RoadmapCreated | RoadmapVersionDrafted | RoadmapVersionAdopted | DataQualityEvent | GovernanceRecorded;
-export const ROADMAP_EVENT_TYPES: readonly RoadmapEvent['type'][] = ['RoadmapCreated', 'RoadmapVersionDrafted', 'RoadmapVersionAdopted', ...DATA_QUALITY_EVENT_TYPES, 'GovernanceRecorded'];
+/**
+ * A later version replaced this one. For a draft (V1 "rédigée en 2010", V2 "conçue en 2014") it ends the
+ * version without an adoption the sources never report.
+ */
+export type RoadmapVersionSuperseded = {
+  type: 'RoadmapVersionSuperseded';
+  data: { roadmapId: string; version: string; by: string; /** A dated label, null when the sources do not say. */ on: string | null };
+};
+
+export type RoadmapEvent = RoadmapCreated | RoadmapVersionDrafted | RoadmapVersionAdopted | RoadmapVersionSuperseded | DataQualityEvent | GovernanceRecorded;
+export const ROADMAP_EVENT_TYPES: readonly RoadmapEvent['type'][] = ['RoadmapCreated', 'RoadmapVersionDrafted', 'RoadmapVersionAdopted', 'RoadmapVersionSuperseded', ...DATA_QUALITY_EVENT_TYPES, 'GovernanceRecorded'];
 
 export const roadmapStream = (roadmapId: string) => `roadmap-${roadmapId}`;

@@ -61,7 +61,8 @@ export function outcomesSetBy(before: SheetPosition, event: SheetEvent): Version
       return [outcome(d.version, kind, { reason: d.reason, explanation: d.explanation, on: d.effectiveOn, mergedInto: d.mergedInto })];
     }
     case 'SheetCarriedOver':
-      return [outcome(event.data.fromVersion, 'carried_over', { nextVersion: event.data.toVersion }), outcome(event.data.toVersion, 'active')];
+      // Why it continued is the explanation of how it ended in the version it leaves.
+      return [outcome(event.data.fromVersion, 'carried_over', { nextVersion: event.data.toVersion, explanation: event.data.reason ?? null }), outcome(event.data.toVersion, 'active')];
     default:
       return [];
   }

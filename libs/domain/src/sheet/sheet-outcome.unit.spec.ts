@@ -60,3 +60,15 @@ describe('how a sheet ended in each version', () => {
     expect(evolveSheetOutcomes(before, report).byVersion).toBe(before.byVersion);
   });
 });
+
+describe('why a sheet continued', () => {
+  it('the carry-over\'s reason is the explanation of how it ended in the version it left', () => {
+    const withReason: SheetEvent = { type: 'SheetCarriedOver', data: { sheetId, fromVersion: 'V3', toVersion: 'V4', changes: {}, addedIndicators: [], addedMilestones: [], reason: 'Le projet se poursuit dans la fiche V4 3.9.' } };
+    given(created(), withReason).then({
+      V3: { outcome: 'carried_over', nextVersion: 'V4', explanation: 'Le projet se poursuit dans la fiche V4 3.9.' },
+      V4: { outcome: 'active', explanation: null },
+    });
+    // Events written before the reason existed carry none.
+    given(created(), carried('V3', 'V4')).then({ V3: { outcome: 'carried_over', explanation: null }, V4: { outcome: 'active' } });
+  });
+});

@@ -57,7 +57,7 @@ export type RetireSheet = {
 } & Ctx;
 export type CarryOverSheet = {
   type: 'CarryOverSheet';
-  data: { toVersion: string; changes?: Partial<SheetFields>; addedIndicators?: IndicatorInput[]; addedMilestones?: MilestoneDefinition[] };
+  data: { toVersion: string; changes?: Partial<SheetFields>; addedIndicators?: IndicatorInput[]; addedMilestones?: MilestoneDefinition[]; reason?: string | null };
 } & Ctx;
 
 export type SetIndicatorFrequency = { type: 'SetIndicatorFrequency'; data: { indicatorId: string; frequency: ReportingFrequency | null } } & Ctx;

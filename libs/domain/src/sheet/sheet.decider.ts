@@ -62,9 +62,11 @@ export interface SheetState {
   fields: SheetFields;
   indicators: Map<string, IndicatorState>;
   milestones: Map<string, MilestoneState>;
-  /** Every version the sheet has belonged to, with its number there. */
-  versions: { version: string; number: string }[];
+  /** Every version the sheet has belonged to, with its number there (null: the sources do not give it). */
+  versions: { version: string; number: string | null }[];
   retired: { version: string; reason: string } | null;
+  /** Recorded after the fact from an assessment: its number, kind, enjeu and pilots may stay unknown. */
+  historic: boolean;
 }
 
 const EMPTY_FIELDS: SheetFields = {
@@ -73,7 +75,7 @@ const EMPTY_FIELDS: SheetFields = {
 
 export const initialSheetState = (): SheetState => ({
   status: 'none', sheetId: '', roadmapId: '', version: '', fields: EMPTY_FIELDS,
-  indicators: new Map(), milestones: new Map(), versions: [], retired: null,
+  indicators: new Map(), milestones: new Map(), versions: [], retired: null, historic: false,
 });
 
 /** A sheet's number in a version: `4.13`, `3.10`, `2`. */
@@ -104,6 +106,7 @@ export function evolveSheet(state: SheetState, event: SheetEvent): SheetState {
         milestones: new Map(d.milestones.map((m) => [m.milestoneId, milestoneState(m)])),
         versions: [{ version: d.version, number: d.number }],
         retired: null,
+        historic: d.historic === true,
       };
     }
     case 'SheetRevised':
@@ -166,7 +169,7 @@ export function evolveSheet(state: SheetState, event: SheetEvent): SheetState {
   }
 }
 
-function renumber(state: SheetState, number: string | undefined) {
+function renumber(state: SheetState, number: string | null | undefined) {
   if (number === undefined) return state.versions;
   return state.versions.map((v) => (v.version === state.version ? { ...v, number } : v));
 }
@@ -228,8 +231,10 @@ function checkMilestone(def: MilestoneDefinition, field: string): void {
 }
 
 function checkFields(changes: Partial<SheetFields>, historic = false): void {
-  if (changes.number !== undefined && !SHEET_NUMBER.test(changes.number)) throw invalid('invalid_number', 'number must look like 4.13', { field: 'number' });
   const unknownAllowed = (v: unknown) => historic && v === null;
+  if (changes.number !== undefined && !unknownAllowed(changes.number) && !(typeof changes.number === 'string' && SHEET_NUMBER.test(changes.number))) {
+    throw invalid('invalid_number', 'number must look like 4.13', { field: 'number' });
+  }
   if (changes.kind !== undefined && !unknownAllowed(changes.kind) && !SHEET_KINDS.includes(changes.kind!)) throw invalid('invalid_kind', `kind must be one of ${SHEET_KINDS.join(', ')}`, { field: 'kind' });
   if (changes.enjeu !== undefined && !unknownAllowed(changes.enjeu) && !ENJEUX.includes(changes.enjeu!)) throw invalid('invalid_enjeu', `enjeu must be one of ${ENJEUX.join(', ')}`, { field: 'enjeu' });
   if (changes.title !== undefined) requireText('title', changes.title, TEXT_LIMITS.sheetTitle);
@@ -361,7 +366,8 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
       requireOpen(state);
       const changes = effectiveChanges(state, command.data.changes ?? {});
       if (Object.keys(changes).length === 0) throw invalid('no_change', 'a revision needs at least one field that differs from the sheet');
-      checkFields(changes);
+      // A historic sheet may be revised back to what the sources leave unknown (a number written as "0" before).
+      checkFields(changes, state.historic && state.version === state.versions[0]?.version);
       optionalText('reason', command.data.reason, TEXT_LIMITS.reason);
       return [{ type: 'SheetRevised', data: { sheetId, changes, reason: command.data.reason ?? null } }];
     }
@@ -499,12 +505,20 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
       }
       const changes = effectiveChanges(state, d.changes ?? {});
       checkFields(changes);
+      // What the sheet becomes in the new version is given in full: an unknown of the historic version does not carry into it.
+      for (const field of ['number', 'kind', 'enjeu'] as const) {
+        if (changes[field] === undefined && state.fields[field] === null) throw invalid(`invalid_${field}`, `the sheet has no ${field} yet: the carry-over gives its ${field} in ${d.toVersion}`, { field });
+      }
+      optionalText('reason', d.reason, TEXT_LIMITS.reason);
       const addedIndicators = (d.addedIndicators ?? []).map((i, k) => indicatorDefinition(i, `addedIndicators[${k}]`));
       const addedMilestones = (d.addedMilestones ?? []).map((m) => ({ ...m, due: m.due ?? null }));
       addedMilestones.forEach((m, k) => checkMilestone(m, `addedMilestones[${k}]`));
       unique([...state.indicators.keys(), ...addedIndicators.map((i) => i.indicatorId)], 'indicator');
       unique([...state.milestones.keys(), ...addedMilestones.map((m) => m.milestoneId)], 'milestone');
-      return [{ type: 'SheetCarriedOver', data: { sheetId, fromVersion: state.version, toVersion: d.toVersion, changes, addedIndicators, addedMilestones } }];
+      return [{
+        type: 'SheetCarriedOver',
+        data: { sheetId, fromVersion: state.version, toVersion: d.toVersion, changes, addedIndicators, addedMilestones, ...(d.reason != null ? { reason: d.reason } : {}) },
+      }];
     }
   }
 }
@@ -512,7 +526,7 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
 export const sheetDecider: Decider<SheetCommand, SheetEvent, SheetState> = {
   name: 'sheet',
   // Bump when SheetState's shape or evolveSheet changes: snapshots of another version are folded afresh.
-  snapshotSchemaVersion: 2,
+  snapshotSchemaVersion: 3,
   initialState: initialSheetState,
   evolve: evolveSheet,
   decide: decideSheet,

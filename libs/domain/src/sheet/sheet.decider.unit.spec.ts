@@ -869,3 +869,46 @@ describe('values as printed (schema version 2)', () => {
     expect(aSheet().when(cmd('RescheduleMilestone', { milestoneId: 'launch', due: '2024/..', uncertain: true })).events()[0]!.data).toMatchObject({ due: '2024/..', uncertain: true });
   });
 });
+
+describe('a V3 sheet known only from the V4 assessment (historic)', () => {
+  const unknown = { number: null, kind: null, enjeu: null, pilots: [] as string[], partners: [] as string[] };
+  const historic = sheetCreated({ version: 'V3', ...unknown, objective: null, theme: null, indicators: [], milestones: [], historic: true });
+  const aHistoricSheet = (...more: SheetEvent[]) => given(sheetDecider, [historic, ...more]);
+
+  it('is created with the number, kind and enjeu the sources do not give left null', () => {
+    const state = given(sheetDecider, []).when(createSheet({ version: 'V3', ...unknown, indicators: [], milestones: [], historic: true })).events();
+    expect(state[0]!.data).toMatchObject({ version: 'V3', number: null, kind: null, enjeu: null, historic: true });
+  });
+
+  it('a sheet of the current roadmap needs a number', () => {
+    given(sheetDecider, []).when(createSheet({ number: null })).thenThrows('invalid_number', 'invalid');
+  });
+
+  it('a number written as "0" before numbers could be unknown is revised back to null', () => {
+    given(sheetDecider, [sheetCreated({ ...historic.data, number: '0' })]).when(cmd('ReviseSheet', { changes: { number: null }, reason: 'Annexe 3 ne numérote pas les fiches V3' }))
+      .then([{ type: 'SheetRevised', data: { sheetId: SHEET, changes: { number: null }, reason: 'Annexe 3 ne numérote pas les fiches V3' } }]);
+    aSheet().when(cmd('ReviseSheet', { changes: { number: null } })).thenThrows('invalid_number', 'invalid');
+  });
+
+  it('carried over with what it becomes and why it continued, in the sources\' words', () => {
+    const reason = 'Le challenge open data s\'est vu renforcé dans le cadre du Plan de relance';
+    const state = aHistoricSheet().when(cmd('CarryOverSheet', { toVersion: 'V4', changes: { number: '3.10', kind: 'projet', enjeu: 'performance', pilots: ['region-centre-val-de-loire'] }, reason }))
+      .then([{
+        type: 'SheetCarriedOver',
+        data: { sheetId: SHEET, fromVersion: 'V3', toVersion: 'V4', changes: { number: '3.10', kind: 'projet', enjeu: 'performance', pilots: ['region-centre-val-de-loire'] }, addedIndicators: [], addedMilestones: [], reason },
+      }]);
+    expect(state.versions).toEqual([{ version: 'V3', number: null }, { version: 'V4', number: '3.10' }]);
+  });
+
+  it('an unknown of the historic version does not carry into the next one', () => {
+    aHistoricSheet().when(cmd('CarryOverSheet', { toVersion: 'V4', changes: { kind: 'projet', enjeu: 'performance' } })).thenThrows('invalid_number', 'invalid');
+    aHistoricSheet().when(cmd('CarryOverSheet', { toVersion: 'V4', changes: { number: '3.10', enjeu: 'performance' } })).thenThrows('invalid_kind', 'invalid');
+  });
+
+  it.each(['completed_or_not_renewed', 'unstated'] as const)('is retired as %s when the sources say no more', (reason) => {
+    const state = aHistoricSheet().when(cmd('RetireSheet', { reason, explanation: 'Non repris dans la quatrième version' }))
+      .then([{ type: 'SheetRetired', data: { sheetId: SHEET, version: 'V3', reason, explanation: 'Non repris dans la quatrième version', effectiveOn: null, mergedInto: null } }]);
+    expect(state.retired).toEqual({ version: 'V3', reason });
+    expect(RETIRE_REASONS).toContain(reason);
+  });
+});

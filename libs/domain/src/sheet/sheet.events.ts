@@ -10,7 +10,12 @@ export const SHEET_KINDS: readonly SheetKind[] = ['animation', 'projet'];
 
 export const ABANDON_REASONS = ['insufficient_partners', 'merged', 'out_of_scope', 'no_funding', 'other'] as const;
 export type AbandonReason = (typeof ABANDON_REASONS)[number];
-export const RETIRE_REASONS = ['completed', 'not_renewed', 'insufficient_partners', 'merged', 'out_of_scope', 'other'] as const;
+/**
+ * Why a sheet left the roadmap. `completed_or_not_renewed` is Annexe 3's "achevés ou non reconduits",
+ * said of a group without saying which applies to which project; `unstated` is a sheet the document
+ * drops without a reason. Neither is to be read as one of the definite reasons.
+ */
+export const RETIRE_REASONS = ['completed', 'not_renewed', 'completed_or_not_renewed', 'unstated', 'insufficient_partners', 'merged', 'out_of_scope', 'other'] as const;
 export type RetireReason = (typeof RETIRE_REASONS)[number];
 
 /**
@@ -49,7 +54,8 @@ export interface MilestoneDefinition {
 
 /** Fields a revision or a carry-over may change. */
 export interface SheetFields {
-  number: string;
+  /** null only for a historic sheet whose number the sources do not give. */
+  number: string | null;
   /** null only for a historic sheet whose kind the sources do not give. */
   kind: SheetKind | null;
   /** null only for a historic sheet whose enjeu the sources do not give. */
@@ -145,7 +151,11 @@ export type SheetRetired = {
 /** The sheet moves into the next version, possibly renumbered and changed. */
 export type SheetCarriedOver = {
   type: 'SheetCarriedOver';
-  data: { sheetId: string; fromVersion: string; toVersion: string; changes: Partial<SheetFields>; addedIndicators: IndicatorDefinition[]; addedMilestones: MilestoneDefinition[] };
+  data: {
+    sheetId: string; fromVersion: string; toVersion: string; changes: Partial<SheetFields>; addedIndicators: IndicatorDefinition[]; addedMilestones: MilestoneDefinition[];
+    /** Why the sheet continued, in the sources' words when they give them; absent in events written before it existed. */
+    reason?: string | null;
+  };
 };
 
 export type SheetEvent =

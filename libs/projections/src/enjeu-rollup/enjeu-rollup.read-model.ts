@@ -7,6 +7,9 @@ import { countIntoRollup, emptyRollup, type RollupRow } from './enjeu-rollup.js'
 interface Membership {
   enjeu: string | null;
   outcome: string;
+  reason: string | null;
+  /** The sheet as it stood in that version, once it left it; else the sheet's current document. */
+  doc: SheetView | null;
 }
 
 /**
@@ -62,7 +65,7 @@ export class EnjeuRollupReadModel {
         const key = `${v}|${m.enjeu ?? ''}`;
         let r = groups.get(key);
         if (!r) groups.set(key, (r = emptyRollup(roadmapId, v, m.enjeu)));
-        countIntoRollup(r, m.outcome, folded.doc);
+        countIntoRollup(r, m.outcome, m.doc ?? folded.doc, m.reason);
       }
     }
     // The read model's order: version, then enjeu with the unknown one first.
@@ -73,11 +76,12 @@ export class EnjeuRollupReadModel {
   private async fold(sheetId: string, tt: TimeTravel): Promise<{ doc: SheetView; memberships: Map<string, Membership> } | null> {
     const { doc, state } = await this.timeTravel.foldWith(
       sheetId, tt,
-      (kept) => new Map<string, Membership>((kept ?? []).map((m) => [m.version, { enjeu: m.enjeu, outcome: m.outcome }])),
+      (kept) => new Map<string, Membership>((kept ?? []).map((m) => [m.version, { enjeu: m.enjeu, outcome: m.outcome, reason: m.reason ?? null, doc: m.doc ? (JSON.parse(m.doc) as SheetView) : null }])),
       (memberships, before, e, after) => {
         if (!after) return;
         for (const o of outcomesSetBy(before ?? { version: '', status: 'none' }, { type: e.type, data: e.data } as SheetEvent)) {
-          memberships.set(o.version, { enjeu: o.outcome === 'carried_over' ? before!.enjeu : after.enjeu, outcome: o.outcome });
+          const carried = o.outcome === 'carried_over';
+          memberships.set(o.version, { enjeu: carried ? before!.enjeu : after.enjeu, outcome: o.outcome, reason: o.reason, doc: carried ? before!.left ?? null : memberships.get(o.version)?.doc ?? null });
         }
       },
     );

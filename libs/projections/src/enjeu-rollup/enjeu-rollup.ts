@@ -9,7 +9,13 @@ export interface RollupRow {
   sheets: number;
   active: number;
   completed: number;
+  /** Abandoned projects, and sheets retired because they did not gather enough partners. */
   abandoned: number;
+  /** Retired "achevés ou non reconduits": the sources do not say which. */
+  completedOrNotRenewed: number;
+  /** Retired without a reason the sources give. */
+  unstated: number;
+  /** Retired for any other reason. */
   retired: number;
   carriedOver: number;
   milestonesPlanned: number;
@@ -20,7 +26,7 @@ export interface RollupRow {
 }
 
 export const emptyRollup = (roadmapId: string, version: string, enjeu: string | null): RollupRow => ({
-  roadmapId, version, enjeu, sheets: 0, active: 0, completed: 0, abandoned: 0, retired: 0, carriedOver: 0,
+  roadmapId, version, enjeu, sheets: 0, active: 0, completed: 0, abandoned: 0, completedOrNotRenewed: 0, unstated: 0, retired: 0, carriedOver: 0,
   milestonesPlanned: 0, milestonesReached: 0, indicators: 0, indicatorsReported: 0, indicatorsOnTarget: 0,
 });
 
@@ -49,12 +55,14 @@ export function sheetCounters(doc: SheetView): SheetCounters {
  * Counts one sheet into its group. Shared by the time-travel roll-up and, through `sheetCounters`
  * and the outcome rule of ROLLUP_OUTCOME_SQL, by the enjeu_rollup view, so that both apply the same rules.
  */
-export function countIntoRollup(r: RollupRow, outcome: string, doc: SheetView): void {
+export function countIntoRollup(r: RollupRow, outcome: string, doc: SheetView, reason: string | null = null): void {
   r.sheets++;
   if (outcome === 'active') r.active++;
   else if (outcome === 'completed') r.completed++;
-  else if (outcome === 'abandoned') r.abandoned++;
+  else if (outcome === 'abandoned' || reason === 'insufficient_partners') r.abandoned++;
   else if (outcome === 'carried_over') r.carriedOver++;
+  else if (reason === 'completed_or_not_renewed') r.completedOrNotRenewed++;
+  else if (reason === 'unstated') r.unstated++;
   else r.retired++;
   const c = sheetCounters(doc);
   r.milestonesPlanned += c.milestonesPlanned;
@@ -64,16 +72,23 @@ export function countIntoRollup(r: RollupRow, outcome: string, doc: SheetView): 
   r.indicatorsOnTarget += c.indicatorsOnTarget;
 }
 
+const ROLLUP_GROUP_SQL = `CASE
+    WHEN v.outcome IN ('active', 'completed', 'carried_over') THEN v.outcome
+    WHEN v.outcome = 'abandoned' OR v.outcomeReason = 'insufficient_partners' THEN 'abandoned'
+    WHEN v.outcomeReason IN ('completed_or_not_renewed', 'unstated') THEN v.outcomeReason
+    ELSE 'retired' END`;
+
 /**
- * The roll-up per enjeu as a query over sheet_versions (the outcome per version) and the counters of
- * sheet_summary: nothing to recompute when a sheet changes. Same columns, rows and rules as
- * countIntoRollup (any outcome other than the four named ones counts as retired).
+ * The roll-up per enjeu as a query over sheet_versions (the outcome per version, and the counters of
+ * the sheet as it stood in that version): nothing to recompute when a sheet changes. Same columns,
+ * rows and rules as countIntoRollup.
  */
 export const ENJEU_ROLLUP_VIEW_SQL = `CREATE VIEW IF NOT EXISTS enjeu_rollup AS
-  SELECT v.roadmapId AS roadmapId, v.version AS version, v.enjeu AS enjeu, COUNT(*) AS sheets,
-    SUM(v.outcome = 'active') AS active, SUM(v.outcome = 'completed') AS completed, SUM(v.outcome = 'abandoned') AS abandoned,
-    SUM(v.outcome NOT IN ('active', 'completed', 'abandoned', 'carried_over')) AS retired, SUM(v.outcome = 'carried_over') AS carriedOver,
-    SUM(s.milestonesPlanned) AS milestonesPlanned, SUM(s.milestonesReached) AS milestonesReached, SUM(s.indicators) AS indicators,
-    SUM(s.indicatorsReported) AS indicatorsReported, SUM(s.indicatorsOnTarget) AS indicatorsOnTarget
-  FROM sheet_versions v JOIN sheet_summary s ON s.sheetId = v.sheetId
-  GROUP BY v.roadmapId, v.version, v.enjeu`;
+  SELECT roadmapId, version, enjeu, COUNT(*) AS sheets,
+    SUM(grp = 'active') AS active, SUM(grp = 'completed') AS completed, SUM(grp = 'abandoned') AS abandoned,
+    SUM(grp = 'completed_or_not_renewed') AS completedOrNotRenewed, SUM(grp = 'unstated') AS unstated,
+    SUM(grp = 'retired') AS retired, SUM(grp = 'carried_over') AS carriedOver,
+    SUM(milestonesPlanned) AS milestonesPlanned, SUM(milestonesReached) AS milestonesReached, SUM(indicators) AS indicators,
+    SUM(indicatorsReported) AS indicatorsReported, SUM(indicatorsOnTarget) AS indicatorsOnTarget
+  FROM (SELECT v.*, ${ROLLUP_GROUP_SQL} AS grp FROM sheet_versions v)
+  GROUP BY roadmapId, version, enjeu`;

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { compareVersionLabels } from '#domain';
+import { compareVersionLabels, formatDatedFr, isDatedLabel, parseDated } from '#domain';
 
 export interface RoadmapEnjeu {
   enjeuId: string;
@@ -7,17 +7,26 @@ export interface RoadmapEnjeu {
   title: string;
 }
 
-/** A row of roadmap_versions. */
+/** A version of a roadmap: a row of roadmap_versions, with its dates as the sources print them. */
 export interface RoadmapVersionRow {
   roadmapId: string;
   version: string;
+  /** draft, adopted, or superseded (a later version replaced it; for a draft, without an adoption). */
   status: string;
   basedOn: string | null;
-  draftedOn: string;
+  /** A dated label (`2010`, `2023-06-26`); null when the sources do not say. */
+  draftedOn: string | null;
   adoptedOn: string | null;
   adoptedBy: string | null;
   facts: string | null;
+  supersededBy: string | null;
+  supersededOn: string | null;
+  /** The dates in French as printed: "en 2010", "en mars 2019", "le 26 juin 2023"; null when unknown. */
+  draftedOnFr: string | null;
+  adoptedOnFr: string | null;
 }
+
+const inFrench = (label: string | null): string | null => (label !== null && isDatedLabel(label) ? formatDatedFr(parseDated(label)) : null);
 
 /** A roadmap with its versions (GET /api/roadmaps/:roadmapId). */
 export interface RoadmapRecord {
@@ -39,7 +48,7 @@ export class RoadmapsReadModel {
     return (this.st ??= {
       all: this.db.prepare('SELECT roadmapId, title, region, enjeux, organisations FROM roadmaps ORDER BY roadmapId'),
       one: this.db.prepare('SELECT roadmapId, title, region, enjeux, organisations FROM roadmaps WHERE roadmapId = ?'),
-      versions: this.db.prepare('SELECT roadmapId, version, status, basedOn, draftedOn, adoptedOn, adoptedBy, facts FROM roadmap_versions WHERE roadmapId = ?'),
+      versions: this.db.prepare('SELECT roadmapId, version, status, basedOn, draftedOn, adoptedOn, adoptedBy, facts, supersededBy, supersededOn FROM roadmap_versions WHERE roadmapId = ?'),
     });
   }
 
@@ -54,7 +63,9 @@ export class RoadmapsReadModel {
 
   /** A roadmap's versions, V1 first. */
   versions(roadmapId: string): RoadmapVersionRow[] {
-    return (this.statements().versions.all(roadmapId) as RoadmapVersionRow[]).sort((a, b) => compareVersionLabels(a.version, b.version));
+    return (this.statements().versions.all(roadmapId) as RoadmapVersionRow[])
+      .map((v) => ({ ...v, draftedOnFr: inFrench(v.draftedOn), adoptedOnFr: inFrench(v.adoptedOn) }))
+      .sort((a, b) => compareVersionLabels(a.version, b.version));
   }
 
   private record(r: RoadmapRow): RoadmapRecord {

@@ -56,8 +56,8 @@ interface FoldHooks {
   step(before: SheetHead | null, e: StoredEvent, after: SheetView | null): void;
 }
 
-/** What a step is told of the document before its event. */
-export type SheetHead = Pick<SheetView, 'version' | 'status' | 'enjeu'>;
+/** What a step is told of the document before its event; before a carry-over, the whole document of the version it leaves. */
+export type SheetHead = Pick<SheetView, 'version' | 'status' | 'enjeu'> & { left?: SheetView };
 
 function bounds(tt: TimeTravel): Bounds {
   return { asOf: tt.asOf ?? null, knownAt: tt.knownAt ? normalizeInstant(tt.knownAt, 'knownAt') : null };
@@ -211,7 +211,9 @@ export class SheetTimeTravel {
       }
       if (hooks) {
         // The fold mutates the document: what the step needs of it before the event is copied first.
-        const before: SheetHead | null = doc ? { version: doc.version, status: doc.status, enjeu: doc.enjeu } : null;
+        const before: SheetHead | null = doc
+          ? { version: doc.version, status: doc.status, enjeu: doc.enjeu, ...(e.type === 'SheetCarriedOver' ? { left: structuredClone(doc) } : {}) }
+          : null;
         doc = applySheetEvent(doc, e, reports);
         hooks.step(before, e, doc);
       } else doc = applySheetEvent(doc, e, reports);

@@ -13,8 +13,9 @@ export interface SheetView extends SheetFields {
   /** How the sheet closed in its current version (completed or abandoned, as the domain says it); null while open. */
   outcome: VersionOutcome | null;
   retired: { version: string; reason: string; explanation: string; effectiveOn: string | null; mergedInto: string | null } | null;
-  versions: { version: string; number: string }[];
+  versions: { version: string; number: string | null }[];
   continues: string[];
+
   indicators: IndicatorView[];
   milestones: MilestoneView[];
   revision: number;

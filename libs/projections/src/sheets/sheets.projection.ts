@@ -29,8 +29,11 @@ const SHEETS_INDEXES = `
   CREATE INDEX IF NOT EXISTS sheet_snapshots_by_recorded_at ON sheet_snapshots (sheetId, maxRecordedAt, revision);
 `;
 
-/** A sheet's membership of a version as a snapshot keeps it: the outcome there and the enjeu it had there. */
-export interface SnapshotMembership { version: string; enjeu: string | null; outcome: string }
+/**
+ * A sheet's membership of a version as a snapshot keeps it: the outcome there (and its reason), the
+ * enjeu it had there, and for a version it left, its document there (JSON text).
+ */
+export interface SnapshotMembership { version: string; enjeu: string | null; outcome: string; reason?: string | null; doc?: string | null }
 
 /** Per sheet: the latest valid day and record time folded so far, and the revision of the last snapshot. */
 interface Timeline { maxValidDay: string; maxRecordedAt: string; snapshotRevision: number }
@@ -57,7 +60,9 @@ export class SheetsProjection implements Projection {
   //    and the sheet's version memberships (the roll-up in time).
   // 8: reports keep their date as printed (observed, its first and last day) and their qualifier;
   // targets their scope, due date and qualifier; a value is on target against its own scope's.
-  readonly version = 8;
+  // 9: sheet_versions keeps the sheet's document and counters as they stood in each version (snapshots keep
+  //    the documents of the versions left, and each membership's reason); numbers may be unknown.
+  readonly version = 9;
   // enjeu_rollup is a view (see ENJEU_ROLLUP_VIEW_SQL), created and dropped by setup.
   readonly tables = [
     'sheet_summary', 'sheet_versions', 'indicator_reports', 'indicator_report_corrections',
@@ -74,16 +79,21 @@ export class SheetsProjection implements Projection {
     if (rollupKind === 'view') db.exec('DROP VIEW enjeu_rollup');
     db.exec(`
       CREATE TABLE IF NOT EXISTS sheet_summary (
-        sheetId TEXT PRIMARY KEY, roadmapId TEXT NOT NULL, version TEXT NOT NULL, number TEXT NOT NULL, kind TEXT,
+        sheetId TEXT PRIMARY KEY, roadmapId TEXT NOT NULL, version TEXT NOT NULL, number TEXT, kind TEXT,
         enjeu TEXT, title TEXT NOT NULL, status TEXT NOT NULL, pilots TEXT NOT NULL, revision INTEGER NOT NULL,
         position INTEGER NOT NULL, doc TEXT NOT NULL,
         milestonesPlanned INTEGER NOT NULL DEFAULT 0, milestonesReached INTEGER NOT NULL DEFAULT 0, indicators INTEGER NOT NULL DEFAULT 0,
         indicatorsReported INTEGER NOT NULL DEFAULT 0, indicatorsOnTarget INTEGER NOT NULL DEFAULT 0
       );
+      -- One row per version the sheet belonged to: how it ended there, and its document (doc) and
+      -- counters as they stood there: frozen at the carry-over for the versions it left, kept current
+      -- for the version it is in.
       CREATE TABLE IF NOT EXISTS sheet_versions (
-        sheetId TEXT NOT NULL, roadmapId TEXT NOT NULL, version TEXT NOT NULL, number TEXT NOT NULL, enjeu TEXT,
+        sheetId TEXT NOT NULL, roadmapId TEXT NOT NULL, version TEXT NOT NULL, number TEXT, enjeu TEXT,
         kind TEXT, title TEXT NOT NULL,
         outcome TEXT NOT NULL, outcomeReason TEXT, outcomeExplanation TEXT, outcomeOn TEXT, nextVersion TEXT, mergedInto TEXT,
+        doc TEXT, milestonesPlanned INTEGER NOT NULL DEFAULT 0, milestonesReached INTEGER NOT NULL DEFAULT 0, indicators INTEGER NOT NULL DEFAULT 0,
+        indicatorsReported INTEGER NOT NULL DEFAULT 0, indicatorsOnTarget INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (sheetId, version)
       );
       -- Keyed by the report's log position (one event, one report): appends in key order; reportId is
@@ -151,6 +161,8 @@ export class SheetsProjection implements Projection {
         ON CONFLICT(sheetId, version) DO UPDATE SET number=excluded.number, enjeu=excluded.enjeu, kind=excluded.kind, title=excluded.title,
         outcome=excluded.outcome, outcomeReason=excluded.outcomeReason, outcomeExplanation=excluded.outcomeExplanation, outcomeOn=excluded.outcomeOn,
         nextVersion=excluded.nextVersion, mergedInto=excluded.mergedInto`),
+      putVersionDoc: db.prepare(`UPDATE sheet_versions SET doc = ?, milestonesPlanned = ?, milestonesReached = ?, indicators = ?, indicatorsReported = ?, indicatorsOnTarget = ?
+        WHERE sheetId = ? AND version = ?`),
       insertReport: db.prepare(`INSERT INTO indicator_reports (reportId, sheetId, indicatorId, observedOn, observed, observedStart, observedEnd, qualifier, territory, zone, value, originalValue, originalObservedOn, originalObserved, originalQualifier, source, comment, eventId, position, recordedAt, actor)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       correctReport: db.prepare(CORRECT_REPORT_SQL),
@@ -161,7 +173,8 @@ export class SheetsProjection implements Projection {
       getTimeline: db.prepare('SELECT maxValidDay, maxRecordedAt, snapshotRevision FROM sheet_timeline WHERE sheetId = ?'),
       putTimeline: db.prepare('INSERT OR REPLACE INTO sheet_timeline (sheetId, maxValidDay, maxRecordedAt, snapshotRevision) VALUES (?, ?, ?, ?)'),
       putSnapshot: db.prepare('INSERT OR REPLACE INTO sheet_snapshots (sheetId, revision, position, maxValidDay, maxRecordedAt, doc, memberships) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      memberships: db.prepare('SELECT version, enjeu, outcome FROM sheet_versions WHERE sheetId = ? ORDER BY version'),
+      memberships: db.prepare(`SELECT version, enjeu, outcome, outcomeReason AS reason, CASE WHEN outcome = 'carried_over' THEN doc END AS doc
+        FROM sheet_versions WHERE sheetId = ? ORDER BY version`),
       putException: db.prepare('INSERT OR REPLACE INTO sheet_timeline_exceptions (sheetId, revision, validDay) VALUES (?, ?, ?)'),
       putRecordException: db.prepare('INSERT OR REPLACE INTO sheet_record_exceptions (sheetId, revision, recordedAt) VALUES (?, ?, ?)'),
     };
@@ -211,12 +224,19 @@ export class SheetsProjection implements Projection {
       if (!before && event.type !== 'SheetCreated') continue;
       const previous = before ? { version: before.version, number: before.number, enjeu: before.enjeu, kind: before.kind, title: before.title } : null;
       const outcomes = outcomesSetBy(before ?? { version: '', status: 'none' }, event);
+      // The version the sheet leaves keeps its document as it stood at the carry-over.
+      // Latest values a correction made stale are recomputed first, so that the frozen document is exact.
+      if (event.type === 'SheetCarriedOver' && before) {
+        for (const key of dirtyLatest) if (key.startsWith(`${before.sheetId}|`)) recomputeLatest(key);
+      }
+      const leaving = event.type === 'SheetCarriedOver' && before ? structuredClone(before) : null;
       // In a bulk replay the fold tracks regional reports itself (no index to ask yet); live, a
       // correction marks the latest value for a recomputation from the reports table.
       const doc = applySheetEvent(before, stored, bulk ? regionalOf(event.data.sheetId) : undefined)!;
       docs.set(doc.sheetId, doc);
       // Side tables: version membership and outcomes, the series, the corrections.
       for (const o of outcomes) this.putVersionRow(st, o.outcome === 'carried_over' ? { ...doc, ...previous! } : doc, o);
+      if (leaving) this.putVersionDoc(st, leaving);
       switch (event.type) {
         case 'IndicatorReported': {
           const d = event.data;
@@ -269,7 +289,12 @@ export class SheetsProjection implements Projection {
         doc.sheetId, doc.roadmapId, doc.version, doc.number, doc.kind, doc.enjeu, doc.title, doc.status, JSON.stringify(doc.pilots), doc.revision,
         doc.position, JSON.stringify(doc), c.milestonesPlanned, c.milestonesReached, c.indicators, c.indicatorsReported, c.indicatorsOnTarget,
       );
+      this.putVersionDoc(st, doc, c);
     }
+  }
+
+  private putVersionDoc(st: Record<string, Statement>, doc: SheetView, c = sheetCounters(doc)): void {
+    st.putVersionDoc!.run(JSON.stringify(doc), c.milestonesPlanned, c.milestonesReached, c.indicators, c.indicatorsReported, c.indicatorsOnTarget, doc.sheetId, doc.version);
   }
 
   private putVersionRow(

@@ -16,7 +16,7 @@ export interface SheetVersionRow {
   sheetId: string;
   roadmapId: string;
   version: string;
-  number: string;
+  number: string | null;
   enjeu: string | null;
   kind: string | null;
   title: string;
@@ -33,7 +33,7 @@ export interface SheetListItem {
   sheetId: string;
   roadmapId: string;
   version: string;
-  number: string;
+  number: string | null;
   kind: string | null;
   enjeu: string | null;
   title: string;
@@ -51,8 +51,9 @@ export interface SheetListItem {
   outcome?: VersionOutcome;
 }
 
-/** A sheet's membership of a version with its current document (and its number in the next version). */
+/** A sheet's membership of a version with its document there (and its number in the next version). */
 export interface SheetInVersion extends SheetVersionRow {
+  /** The sheet as it stood in this version: at its carry-over for a version it left, current otherwise. */
   doc: SheetView;
   nextNumber: string | null;
 }
@@ -85,9 +86,12 @@ export class SheetsReadModel {
     return s;
   }
 
-  /** The sheet's current document, or null. */
-  get(sheetId: string): SheetView | null {
-    const doc = this.st('SELECT doc FROM sheet_summary WHERE sheetId = ?').pluck().get(sheetId) as string | undefined;
+  /** The sheet's current document, or null; with `version`, its document in that version (null if it did not belong to it). */
+  get(sheetId: string, options: { version?: string } = {}): SheetView | null {
+    const doc = options.version === undefined
+      ? this.st('SELECT doc FROM sheet_summary WHERE sheetId = ?').pluck().get(sheetId) as string | undefined
+      : this.st(`SELECT COALESCE(v.doc, s.doc) FROM sheet_versions v JOIN sheet_summary s ON s.sheetId = v.sheetId
+          WHERE v.sheetId = ? AND v.version = ?`).pluck().get(sheetId, options.version) as string | undefined;
     return doc === undefined ? null : (JSON.parse(doc) as SheetView);
   }
 
@@ -103,8 +107,9 @@ export class SheetsReadModel {
   }
 
   /**
-   * The listing: with `version`, the sheets of that version as they were there (number, enjeu, title,
-   * outcome); otherwise each sheet in its current version. In version then number order.
+   * The listing: with `version`, the sheets of that version as they were there (their document in
+   * that version, and how they ended there); otherwise each sheet in its current version. In version
+   * then number order.
    */
   list(filter: SheetFilter): SheetListItem[] {
     const params = { version: filter.version, roadmapId: filter.roadmapId, enjeu: filter.enjeu, status: filter.status, pilot: filter.pilot };
@@ -113,10 +118,10 @@ export class SheetsReadModel {
       if (filter.roadmapId) where.push('v.roadmapId = @roadmapId');
       if (filter.enjeu) where.push('v.enjeu = @enjeu');
       if (filter.status) where.push("(CASE WHEN v.outcome = 'active' THEN s.status ELSE v.outcome END) = @status");
-      if (filter.pilot) where.push('EXISTS (SELECT 1 FROM json_each(s.pilots) WHERE value = @pilot)');
-      const rows = this.st(`SELECT ${VERSION_COLUMNS}, s.doc FROM sheet_versions v JOIN sheet_summary s ON s.sheetId = v.sheetId
-        WHERE ${where.join(' AND ')}`).all(params) as Array<SheetVersionRow & { doc: string }>;
-      return sortByNumber(rows.map((r) => listItem(JSON.parse(r.doc) as SheetView, r)));
+      if (filter.pilot) where.push("EXISTS (SELECT 1 FROM json_each(COALESCE(v.doc, s.doc), '$.pilots') WHERE value = @pilot)");
+      const rows = this.st(`SELECT ${VERSION_COLUMNS}, COALESCE(v.doc, s.doc) AS doc, s.version AS currentVersion FROM sheet_versions v JOIN sheet_summary s ON s.sheetId = v.sheetId
+        WHERE ${where.join(' AND ')}`).all(params) as Array<SheetVersionRow & { doc: string; currentVersion: string }>;
+      return sortByNumber(rows.map((r) => listItem(JSON.parse(r.doc) as SheetView, r, r.currentVersion)));
     }
     const where: string[] = [];
     if (filter.roadmapId) where.push('roadmapId = @roadmapId');
@@ -150,7 +155,7 @@ export class SheetsReadModel {
    * version it was carried over to.
    */
   members(filter: { version?: string; roadmapId?: string; sheetId?: string }): SheetInVersion[] {
-    const rows = this.st(`SELECT ${VERSION_COLUMNS}, s.doc, n.number AS nextNumber
+    const rows = this.st(`SELECT ${VERSION_COLUMNS}, COALESCE(v.doc, s.doc) AS doc, n.number AS nextNumber
       FROM sheet_versions v JOIN sheet_summary s ON s.sheetId = v.sheetId
       LEFT JOIN sheet_versions n ON n.sheetId = v.sheetId AND n.version = v.nextVersion
       WHERE (CASE WHEN @version IS NULL THEN v.version = s.version ELSE v.version = @version END)
@@ -210,11 +215,11 @@ export class SheetsReadModel {
   }
 }
 
-function listItem(doc: SheetView, versionRow?: SheetVersionRow): SheetListItem {
+function listItem(doc: SheetView, versionRow?: SheetVersionRow, currentVersion = doc.version): SheetListItem {
   const base: SheetListItem = {
     sheetId: doc.sheetId, roadmapId: doc.roadmapId, version: versionRow?.version ?? doc.version, number: versionRow?.number ?? doc.number,
     kind: versionRow?.kind ?? doc.kind, enjeu: versionRow?.enjeu ?? doc.enjeu, title: versionRow?.title ?? doc.title, objective: doc.objective,
-    pilots: doc.pilots, partners: doc.partners, status: doc.status, currentVersion: doc.version,
+    pilots: doc.pilots, partners: doc.partners, status: doc.status, currentVersion,
     indicators: doc.indicators.length, indicatorsReported: doc.indicators.filter((i) => i.reportCount > 0).length,
     milestones: doc.milestones.length, milestonesReached: doc.milestones.filter((m) => m.reachedOn).length,
     revision: doc.revision,

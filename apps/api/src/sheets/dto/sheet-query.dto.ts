@@ -12,8 +12,10 @@ export class SheetListQuery extends TimeTravelQuery {
   @QueryText() roadmapId?: string;
 }
 
-/** One sheet, in time. */
-export class SheetQuery extends TimeTravelQuery {}
+/** One sheet, in time; with `version`, as it was in that version of the roadmap. */
+export class SheetQuery extends TimeTravelQuery {
+  @QueryText() version?: string;
+}
 
 /** An indicator's series: one territory, or aggregated to the region; in time. */
 export class SeriesQuery extends TimeTravelQuery {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { formatDatedFr, formatQuantityFr, invalid, isTerritory, notFound, parseDated, REGION_CODE, sheetStream } from '#domain';
+import { formatDatedFr, formatQuantityFr, invalid, isTerritory, isVersionLabel, notFound, parseDated, REGION_CODE, sheetStream } from '#domain';
 import type { EventStore } from '#event-store';
-import { applySheetEvent, DataQualityReadModel, findingsOnFigure, SheetsReadModel, validDayOf, type LatestValue, type SheetView, type TimeTravel } from '#projections';
+import { applySheetEvent, DataQualityReadModel, findingsOnFigure, outcomeOf, SheetsReadModel, validDayOf, type LatestValue, type SheetView, type TimeTravel } from '#projections';
 import { ReadModels } from '../../infrastructure/read-models.service.js';
 import { EVENT_STORE } from '../../infrastructure/tokens.js';
 
@@ -54,6 +54,19 @@ export class SheetQueries {
 
   async sheet(sheetId: string, query: Record<string, string | undefined>): Promise<unknown> {
     const tt = parseTimeTravel(query);
+    if (query.version !== undefined) {
+      if (!isVersionLabel(query.version)) throw invalid('invalid_query', 'version must be a version such as V3', { field: 'version' });
+      if (tt.asOf || tt.knownAt) throw invalid('invalid_query', 'version cannot be combined with asOf or knownAt', { field: 'version' });
+      const doc = this.sheets.get(sheetId, { version: query.version });
+      if (!doc) {
+        this.readModels.getSheet(sheetId);
+        throw notFound('version_not_found', `sheet ${sheetId} did not belong to ${query.version}`, { sheetId, version: query.version });
+      }
+      // The document as it was in that version, linked to every version the sheet belonged to and
+      // saying how it ended there (for a carry-over: into which version, and why it continued).
+      const row = this.sheets.versions(sheetId).find((r) => r.version === query.version)!;
+      return { ...doc, versions: this.readModels.getSheet(sheetId).versions, currentVersion: this.readModels.getSheet(sheetId).version, outcome: outcomeOf(row) };
+    }
     if (!tt.asOf && !tt.knownAt) return this.readModels.getSheet(sheetId);
     const doc = await this.sheets.at(sheetId, tt);
     if (!doc) throw notFound('sheet_not_found', `no sheet ${sheetId}${tt.knownAt ? ` known at ${tt.knownAt}` : ''}`, { sheetId });
