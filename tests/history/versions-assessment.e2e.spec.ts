@@ -6,7 +6,7 @@ import { seedHook } from '#seed';
 
 const ROADMAP = 'scoran-centre-val-de-loire';
 const sheetsV3 = JSON.parse(readFileSync(new URL('../../seeds/scoran-centre-val-de-loire/sheets-v3.json', import.meta.url), 'utf8')) as Array<{
-  sheetId: string; outcome: 'abandoned' | 'not_renewed' | 'carried_over' | 'completed'; reasonCode: string | null; explanation: string; continuedBy: string | null;
+  sheetId: string; outcome: 'abandoned' | 'not_renewed' | 'completed_or_not_renewed' | 'unstated' | 'carried_over' | 'completed'; reasonCode: string | null; explanation: string; continuedBy: string | null;
 }>;
 
 describe('versions and assessments of the seeded roadmap', () => {
@@ -45,6 +45,9 @@ describe('versions and assessments of the seeded roadmap', () => {
         expect(assessed).toMatchObject({ outcome: 'in_progress', carriedOverTo: { version: 'V4' } });
       } else if (s.outcome === 'abandoned') {
         expect(assessed).toMatchObject({ outcome: 'abandoned', reason: s.reasonCode, explanation: s.explanation });
+      } else if (s.outcome === 'completed_or_not_renewed' || s.outcome === 'unstated') {
+        // « achevés ou non reconduits », or no reason at all: kept as the document leaves it.
+        expect(assessed).toMatchObject({ outcome: s.outcome, reason: null, explanation: s.explanation });
       } else {
         expect(assessed).toMatchObject({ outcome: s.outcome === 'completed' ? 'completed' : 'not_carried_over', explanation: s.explanation });
       }
@@ -101,7 +104,8 @@ describe('versions and assessments of the seeded roadmap', () => {
     expect(diff.retired).toHaveLength(33 - 3);
 
     const lineage = expectStatus(await app.call('GET', '/api/sheets/open-data-challenge/lineage', { token: null }), 200, 'lineage').body;
-    expect(lineage.versions.map((v: any) => [v.version, v.number, v.enteredBy])).toEqual([['V3', expect.any(String), 'created'], ['V4', '3.10', 'carried_over'], ['V5', '3.12', 'carried_over']]);
+    // Annexe 3 gives the V3 sheet no number.
+    expect(lineage.versions.map((v: any) => [v.version, v.number, v.enteredBy])).toEqual([['V3', null, 'created'], ['V4', '3.10', 'carried_over'], ['V5', '3.12', 'carried_over']]);
     expect(lineage.versions[2].changes).toEqual([{ field: 'number', before: '3.10', after: '3.12' }]);
     expect(lineage.versions[1].outcome).toMatchObject({ outcome: 'carried_over', nextVersion: 'V5' });
 

@@ -121,3 +121,26 @@ describe('findings in an assessment', () => {
   });
 });
 
+describe('outcomes the sources leave open', () => {
+  const retired = (sheetId: string, reason: string) => sheet({
+    sheetId, number: null, enjeu: null, pilots: [],
+    outcome: { outcome: 'retired', reason, explanation: 'Non repris dans la quatrième version', on: '2023-06-26', nextVersion: null, mergedInto: null },
+  });
+
+  it('counts "achevés ou non reconduits" and a retirement without a reason as such, never as completed or not renewed', () => {
+    const a = buildAssessment(input([
+      retired('badges', 'completed_or_not_renewed'), retired('moocs', 'completed_or_not_renewed'), retired('dpo', 'unstated'),
+      retired('pass', 'insufficient_partners'), retired('old', 'not_renewed'),
+    ]));
+    expect(a.totals).toMatchObject({ sheets: 5, completed: 0, abandoned: 1, notCarriedOver: 1, completedOrNotRenewed: 2, unstated: 1, inProgress: 0 });
+    const byId = new Map(a.enjeux.flatMap((e) => e.sheets).map((s) => [s.sheetId, s]));
+    expect(byId.get('badges')).toMatchObject({ number: null, outcome: 'completed_or_not_renewed', reason: null });
+    expect(byId.get('dpo')).toMatchObject({ outcome: 'unstated', reason: null });
+    const md = renderAssessment(a, 'md');
+    expect(md).toContain('2 achevées ou non reconduites, 1 non reprises sans motif indiqué');
+    expect(md).toContain('- Issue : achevée ou non reconduite le 2023-06-26');
+    // A sheet without a number shows no number, not "null".
+    expect(md).toContain('### Fiche');
+    expect(md).not.toContain('null');
+  });
+});

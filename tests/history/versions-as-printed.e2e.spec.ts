@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { startTestApp, type RunningApp } from '../support/test-app.js';
+import { expectStatus } from './history-fixture.js';
+
+/**
+ * The seeded server shows the roadmap's versions and the V3 sheets as the SCORAN V4 document states
+ * them: nothing more (no invented number, enjeu, pilot, draft day or adoption), nothing less.
+ */
+const ROADMAP = 'scoran-centre-val-de-loire';
+const seedFile = (name: string) => JSON.parse(readFileSync(new URL(`../../seeds/scoran-centre-val-de-loire/${name}.json`, import.meta.url), 'utf8'));
+const sheetsV3 = seedFile('sheets-v3') as Array<{ sheetId: string; title: string; outcome: string; explanation: string; continuedBy: string | null }>;
+const sheetsV4 = seedFile('sheets-v4') as Array<{ sheetId: string; number: string; indicators: Array<{ indicatorId: string }>; milestones: unknown[] }>;
+const v3Figures = seedFile('v3-figures') as Array<{ sheetId: string; indicatorId: string }>;
+
+describe('versions and V3 sheets as the document prints them', () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    const { seedHook } = await import('#seed' as string);
+    app = await startTestApp({ hooks: [seedHook] });
+  });
+  afterAll(() => app?.close(true));
+
+  it('V1 and V2 are drafts of a year, superseded without an adoption; V3 adopted in March 2019, V4 on 26 June 2023, with no draft day', async () => {
+    const roadmap = expectStatus(await app.call('GET', `/api/roadmaps/${ROADMAP}`, { token: null }), 200, 'roadmap').body;
+    const versions = Object.fromEntries((roadmap.versions as any[]).map((v) => [v.version, v]));
+    expect(versions.V1).toMatchObject({ status: 'superseded', draftedOn: '2010', draftedOnFr: 'en 2010', adoptedOn: null, adoptedOnFr: null, supersededBy: 'V2' });
+    expect(versions.V2).toMatchObject({ status: 'superseded', draftedOn: '2014', draftedOnFr: 'en 2014', adoptedOn: null, supersededBy: 'V3' });
+    expect(versions.V1.facts).toMatch(/rédigée en 2010/);
+    expect(versions.V3).toMatchObject({ status: 'adopted', draftedOn: null, draftedOnFr: null, adoptedOn: '2019-03', adoptedOnFr: 'en mars 2019' });
+    expect(versions.V4).toMatchObject({ status: 'adopted', draftedOn: null, adoptedOn: '2023-06-26', adoptedOnFr: 'le 26 juin 2023' });
+  });
+
+  it('?version=V3 lists the V3 sheets with their V3 content: no "0" numbers, no enjeu, kind or pilots Annexe 3 does not give, no V4 indicators', async () => {
+    const list = expectStatus(await app.call('GET', `/api/sheets?version=V3&roadmapId=${ROADMAP}`, { token: null }), 200, 'V3 list').body as any[];
+    expect(list.map((s) => s.sheetId).sort()).toEqual(sheetsV3.map((s) => s.sheetId).sort());
+    for (const item of list) {
+      const printed = sheetsV3.find((s) => s.sheetId === item.sheetId)!;
+      expect({ number: item.number, enjeu: item.enjeu, kind: item.kind, pilots: item.pilots, title: item.title, version: item.version })
+        .toEqual({ number: null, enjeu: null, kind: null, pilots: [], title: printed.title, version: 'V3' });
+      expect(item.indicators).toBe(v3Figures.filter((f) => f.sheetId === item.sheetId).length);
+      expect(item.milestones).toBe(0);
+    }
+    // The V3 infrastructure dashboard had five figures (Annexe 3); the V4 sheet 2.1 is not what V3 shows.
+    expect(list.find((s) => s.sheetId === 'suivi-regional-infrastructures-numeriques')).toMatchObject({ indicators: 5, currentVersion: 'V4' });
+  });
+
+  it('GET /api/sheets/:id?version=V3 answers the V3 sheet, linked to V4 with why it continued; without version, the V4 sheet', async () => {
+    const v3 = expectStatus(await app.call('GET', '/api/sheets/datacentre?version=V3', { token: null }), 200, 'datacentre V3').body;
+    const printed = sheetsV3.find((s) => s.sheetId === 'datacentre')!;
+    expect(v3).toMatchObject({ version: 'V3', number: null, enjeu: null, kind: null, pilots: [], title: 'Datacentre', indicators: [], milestones: [], currentVersion: 'V4' });
+    expect(v3.versions).toEqual([{ version: 'V3', number: null }, { version: 'V4', number: '3.9' }]);
+    expect(v3.outcome).toMatchObject({ outcome: 'carried_over', nextVersion: 'V4', explanation: printed.explanation });
+
+    const v4 = expectStatus(await app.call('GET', '/api/sheets/datacentre', { token: null }), 200, 'datacentre').body;
+    const datacentre = sheetsV4.find((s) => s.sheetId === 'datacentre')!;
+    expect(v4).toMatchObject({ version: 'V4', number: '3.9', enjeu: 'performance' });
+    expect(v4.milestones).toHaveLength(datacentre.milestones.length);
+
+    const infra = expectStatus(await app.call('GET', '/api/sheets/suivi-regional-infrastructures-numeriques?version=V3', { token: null }), 200, 'infra V3').body;
+    expect(infra.indicators.map((i: any) => i.indicatorId).sort()).toEqual(v3Figures.filter((f) => f.sheetId === infra.sheetId).map((f) => f.indicatorId).sort());
+    expect(infra.milestones).toEqual([]);
+
+    expect((await app.call('GET', '/api/sheets/csirt-cyberreponse?version=V3', { token: null })).status).toBe(404);
+    expect((await app.call('GET', '/api/sheets/datacentre?version=3', { token: null })).status).toBe(400);
+  });
+
+  it('the V3 roll-up and assessment count what Annexe 3 says: 4 abandoned, 6 "achevés ou non reconduits", 1 without a reason, no V4 milestones', async () => {
+    const rollup = expectStatus(await app.call('GET', `/api/roadmaps/${ROADMAP}/rollup?version=V3`, { token: null }), 200, 'V3 roll-up').body;
+    const rows = (Array.isArray(rollup) ? rollup : rollup.rows) as any[];
+    const sum = (k: string) => rows.reduce((a, r) => a + r[k], 0);
+    expect({ sheets: sum('sheets'), abandoned: sum('abandoned'), completedOrNotRenewed: sum('completedOrNotRenewed'), unstated: sum('unstated'), retired: sum('retired'), carriedOver: sum('carriedOver'), milestonesPlanned: sum('milestonesPlanned') })
+      .toEqual({ sheets: 18, abandoned: 4, completedOrNotRenewed: 6, unstated: 1, retired: 0, carriedOver: 7, milestonesPlanned: 0 });
+    expect(rows.map((r) => r.enjeu)).toEqual([null]);
+
+    const a = expectStatus(await app.call('GET', `/api/roadmaps/${ROADMAP}/versions/V3/assessment?format=json`, { token: null }), 200, 'V3 assessment').body;
+    expect(a.totals).toMatchObject({ sheets: 18, abandoned: 4, completedOrNotRenewed: 6, unstated: 1, notCarriedOver: 0, carriedOver: 7, milestonesOnTime: 0, milestonesPending: 0 });
+    expect(a.totals.indicatorsReported + a.totals.indicatorsNeverReported).toBe(v3Figures.length);
+    expect((a.enjeux as any[]).map((e) => e.enjeuId)).toEqual([null]);
+    const openBadges = (a.enjeux as any[]).flatMap((e) => e.sheets).find((s: any) => s.sheetId === 'open-badges');
+    expect(openBadges).toMatchObject({ number: null, outcome: 'completed_or_not_renewed', reason: null });
+    const md = (await app.call('GET', `/api/roadmaps/${ROADMAP}/versions/V3/assessment?format=md`)).text;
+    expect(md).toContain('6 achevées ou non reconduites');
+    expect(md).toContain('1 non reprises sans motif indiqué');
+    expect(md).not.toMatch(/### 0 /);
+  });
+
+  it('the dashboard showing V3 says it in French: the ambiguous outcomes as such, V1 as a superseded draft', async () => {
+    const page = (await app.call('GET', '/?version=V3', { token: null })).text;
+    expect(page).toContain('achevées ou non reconduites');
+    expect(page).toContain('Achevée ou non reconduite');
+    expect(page).toContain('Non reprise, sans motif indiqué');
+    expect(page).toContain('rédigée en 2010, remplacée');
+    const v1 = (await app.call('GET', '/?version=V1', { token: null })).text;
+    expect(v1).toContain('rédigée en 2010, remplacée par V2 sans adoption connue');
+  });
+});
