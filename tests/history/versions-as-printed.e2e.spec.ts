@@ -79,10 +79,27 @@ describe('versions and V3 sheets as the document prints them', () => {
     expect((a.enjeux as any[]).map((e) => e.enjeuId)).toEqual([null]);
     const openBadges = (a.enjeux as any[]).flatMap((e) => e.sheets).find((s: any) => s.sheetId === 'open-badges');
     expect(openBadges).toMatchObject({ number: null, outcome: 'completed_or_not_renewed', reason: null });
+    // The V3 record is Annexe 3's figures: "un peu plus de 80 %" at the end of 2022 after 44 % in 2018,
+    // not Annexe 2's March 2023 figure printed in V4.
+    const infra = (a.enjeux as any[]).flatMap((e) => e.sheets).find((s: any) => s.sheetId === 'suivi-regional-infrastructures-numeriques');
+    expect(infra.indicators.find((i: any) => i.indicatorId === 'part-logements-raccordables')).toMatchObject({ last: { observedOn: '2022-12-31', value: 80 }, previous: { observedOn: '2018-12-31', value: 44 } });
     const md = (await app.call('GET', `/api/roadmaps/${ROADMAP}/versions/V3/assessment?format=md`)).text;
     expect(md).toContain('6 achevées ou non reconduites');
     expect(md).toContain('1 non reprises sans motif indiqué');
     expect(md).not.toMatch(/### 0 /);
+  });
+
+  it('the series export files Annexe 3 figures under V3, with no number, and Annexe 2 figures under V4 2.1', async () => {
+    const rows = expectStatus(await app.call('GET', '/api/export/series.json', { token: null }), 200, 'series').body as any[];
+    const raccordables = rows.filter((r) => r.sheetId === 'suivi-regional-infrastructures-numeriques' && r.indicatorId === 'part-logements-raccordables');
+    expect(raccordables.filter((r) => r.version === 'V3').map((r) => [r.date, r.sheetNumber, r.enjeuId, r.value])).toEqual([
+      ['2018-12-31', null, null, 44], ['2022-12-31', null, null, 80],
+    ]);
+    const v4 = raccordables.filter((r) => r.version !== 'V3');
+    expect(v4.length).toBeGreaterThan(0);
+    for (const r of v4) expect([r.date, r.version, r.sheetNumber, r.enjeuId]).toEqual(['2023-03-31', 'V4', '2.1', 'inclusion']);
+    expect(rows.filter((r) => r.sheetNumber === '0')).toEqual([]);
+    expect(rows.filter((r) => r.sheetId === 'offre-mutualisee-dpo').map((r) => [r.version, r.sheetNumber])).toEqual([['V3', null], ['V3', null]]);
   });
 
   it('the dashboard showing V3 says it in French: the ambiguous outcomes as such, V1 as a superseded draft', async () => {

@@ -1,4 +1,4 @@
-import { compareVersionLabels, notFound, roadmapStream } from '#domain';
+import { compareVersionLabels, formatDatedFr, isDatedLabel, notFound, parseDated, roadmapStream } from '#domain';
 import type { EventStore } from '#event-store';
 import { outcomeOf, type DataQualityReadModel, type IndicatorSeriesReadModel, type RoadmapsReadModel, type SheetInVersion, type SheetsReadModel } from '#projections';
 import { assessmentPeriod } from './assessment-generator.js';
@@ -57,15 +57,25 @@ export async function loadAssessmentInputAt(sources: AssessmentSources & { log: 
   return { ...assemble(sources, roadmap, versions, members, version, until, at), source };
 }
 
+const inFrench = (label: string | null): string | null => (label !== null && isDatedLabel(label) ? formatDatedFr(parseDated(label)) : null);
+
 type RoadmapVersions = NonNullable<ReturnType<RoadmapsReadModel['get']>>['versions'];
 
 /** The roadmap's versions as recorded by `knownAt`, V1 first (the roadmaps read model keeps only the latest). */
 async function versionsKnownAt(log: AssessmentLog, roadmapId: string, knownAt: string): Promise<RoadmapVersions> {
   const rows = new Map<string, RoadmapVersions[number]>();
   for (const e of await log.store.readStream(roadmapStream(roadmapId), { recordedUntil: knownAt })) {
-    const d = e.data as { version: string; basedOn?: string | null; draftedOn?: string; adoptedOn?: string; adoptedBy?: string; facts?: unknown };
-    if (e.type === 'RoadmapVersionDrafted') rows.set(d.version, { roadmapId, version: d.version, status: 'draft', basedOn: d.basedOn ?? null, draftedOn: d.draftedOn!, adoptedOn: null, adoptedBy: null, facts: null });
-    else if (e.type === 'RoadmapVersionAdopted' && rows.has(d.version)) rows.set(d.version, { ...rows.get(d.version)!, status: 'adopted', adoptedOn: d.adoptedOn ?? null, adoptedBy: d.adoptedBy ?? null });
+    const d = e.data as { version: string; basedOn?: string | null; draftedOn?: string | null; adoptedOn?: string; adoptedBy?: string; facts?: unknown; by?: string; on?: string | null };
+    if (e.type === 'RoadmapVersionDrafted') {
+      rows.set(d.version, {
+        roadmapId, version: d.version, status: 'draft', basedOn: d.basedOn ?? null, draftedOn: d.draftedOn ?? null, adoptedOn: null, adoptedBy: null, facts: null,
+        supersededBy: null, supersededOn: null, draftedOnFr: inFrench(d.draftedOn ?? null), adoptedOnFr: null,
+      });
+    } else if (e.type === 'RoadmapVersionAdopted' && rows.has(d.version)) {
+      rows.set(d.version, { ...rows.get(d.version)!, status: 'adopted', adoptedOn: d.adoptedOn ?? null, adoptedBy: d.adoptedBy ?? null, adoptedOnFr: inFrench(d.adoptedOn ?? null) });
+    } else if (e.type === 'RoadmapVersionSuperseded' && rows.has(d.version)) {
+      rows.set(d.version, { ...rows.get(d.version)!, status: 'superseded', supersededBy: d.by ?? null, supersededOn: d.on ?? null });
+    }
   }
   return [...rows.values()].sort((a, b) => compareVersionLabels(a.version, b.version));
 }
@@ -93,11 +103,13 @@ function assemble(sources: AssessmentSources, roadmap: NonNullable<ReturnType<Ro
   const end = period.end ?? '9999-12-31';
 
   const sheetIds = rows.map((r) => r.sheetId);
-  const counts = sources.series.reportCounts(sheetIds, end, knownAt);
+  // A version's record: the figures recorded while its sheets were in it (Annexe 2's, printed in V4,
+  // are not the V3 record even when observed during V3's period).
+  const counts = sources.series.reportCounts(sheetIds, end, knownAt, version);
   const series = new Map<string, IndicatorInput['series']>();
-  const lastDates = sources.series.lastTwoDays(sheetIds, end, knownAt);
+  const lastDates = sources.series.lastTwoDays(sheetIds, end, knownAt, version);
   const valueAt = (sheetId: string, indicatorId: string, zone: string, observedOn: string): ValueAt =>
-    ({ observedOn, ...sources.series.regionalQuantityOn(sheetId, indicatorId, zone, observedOn, knownAt) });
+    ({ observedOn, ...sources.series.regionalQuantityOn(sheetId, indicatorId, zone, observedOn, knownAt, version) });
   for (let k = 0; k < lastDates.length; k++) {
     const d = lastDates[k]!;
     if (d.rank !== 1) continue;

@@ -151,6 +151,14 @@ export class OpenDataExports {
     const docs = new Map(this.docs(filter).map((d) => [d.sheetId, d]));
     const reports = this.indicatorSeries.reports({ asOf: filter.asOf, sheetId: filter.sheetId });
     const out: Array<Row & { order: string }> = [];
+    // The sheet as it was in the version a report was recorded in (its current document when unknown).
+    const earlier = new Map<string, SheetView | null>();
+    const inVersion = (doc: SheetView, version: string | null): SheetView => {
+      if (version === null || version === doc.version) return doc;
+      const key = `${doc.sheetId}|${version}`;
+      if (!earlier.has(key)) earlier.set(key, this.sheetModel.get(doc.sheetId, { version }));
+      return earlier.get(key) ?? doc;
+    };
     for (const r of reports) {
       const doc = docs.get(r.sheetId);
       const ind = doc?.indicators.find((i) => i.indicatorId === r.indicatorId);
@@ -162,7 +170,8 @@ export class OpenDataExports {
       const target = scope ? targetOn(ind, scope, r.observedOn) : null;
       out.push({
         order: `${doc.roadmapId}|${numberKey(doc.number)}|${doc.indicators.indexOf(ind).toString().padStart(4, '0')}|${r.observedOn}|${regional ? '0' : code}|${r.zone ?? ''}`,
-        ...this.keys(enjeux, doc), indicatorId: ind.indicatorId, indicatorName: ind.name, unit: ind.unit,
+        // Filed under the version whose record it is (Annexe 3's figures under V3), with the sheet's number and enjeu there.
+        ...this.keys(enjeux, inVersion(doc, r.version)), indicatorId: ind.indicatorId, indicatorName: ind.name, unit: ind.unit,
         territoryCode: code, territoryName: TERRITORIES[code] ?? null, territoryLevel: regional ? 'region' : 'department', zone: r.zone,
         date: r.observedOn, observed: r.observed, observedFr: formatDatedFr(parseDated(r.observed)), value: r.value, qualifier: r.qualifier,
         valueFr: formatQuantityFr({ value: r.value, qualifier: r.qualifier }, ind.unit), corrected: r.corrected,

@@ -38,6 +38,8 @@ export interface ReportRow {
   value: number;
   source: string | null;
   corrected: boolean;
+  /** The roadmap version the sheet was in when the figure was recorded; null when not known. */
+  version: string | null;
 }
 
 /** The latest day (by asOf) on which an indicator was reported for a department. */
@@ -63,7 +65,7 @@ const regional = (territory: string | null) => territory === null || territory =
  * value, date and qualifier of its last correction recorded by then), with the columns the queries read.
  */
 const reportsTable = (knownAt: string | undefined) => (knownAt
-  ? `(SELECT r.reportId, r.sheetId, r.indicatorId, r.territory, r.zone, r.position,
+  ? `(SELECT r.reportId, r.sheetId, r.indicatorId, r.territory, r.zone, r.position, r.version,
       COALESCE((SELECT c.observedOn FROM indicator_report_corrections c WHERE c.reportId = r.reportId AND c.recordedAt <= @knownAt ORDER BY c.position DESC LIMIT 1), r.originalObservedOn) AS observedOn,
       COALESCE((SELECT c.value FROM indicator_report_corrections c WHERE c.reportId = r.reportId AND c.recordedAt <= @knownAt ORDER BY c.position DESC LIMIT 1), r.originalValue) AS value,
       COALESCE((SELECT c.qualifier FROM indicator_report_corrections c WHERE c.reportId = r.reportId AND c.recordedAt <= @knownAt AND c.qualifier IS NOT NULL ORDER BY c.position DESC LIMIT 1), r.originalQualifier) AS qualifier
@@ -116,7 +118,7 @@ export class IndicatorSeriesReadModel {
 
   /** Every report, optionally of one sheet and observed on or before asOf, in no particular order. */
   reports(filter: { sheetId?: string; asOf?: string } = {}): ReportRow[] {
-    const rows = this.st(`SELECT r.reportId, r.sheetId, r.indicatorId, r.observedOn, r.observed, r.qualifier, r.territory, r.zone, r.value, r.source,
+    const rows = this.st(`SELECT r.reportId, r.sheetId, r.indicatorId, r.observedOn, r.observed, r.qualifier, r.territory, r.zone, r.value, r.source, r.version,
         EXISTS (SELECT 1 FROM indicator_report_corrections c WHERE c.reportId = r.reportId) AS corrected
       FROM indicator_reports r WHERE (@asOf IS NULL OR r.observedOn <= @asOf) AND (@sheetId IS NULL OR r.sheetId = @sheetId)`)
       .all({ asOf: filter.asOf ?? null, sheetId: filter.sheetId ?? null }) as Array<Omit<ReportRow, 'corrected'> & { corrected: number }>;
@@ -141,13 +143,17 @@ export class IndicatorSeriesReadModel {
       .all(sheetId, indicatorId, observedOn, zone) as Array<{ territory: string | null; zone: string | null; value: number }>;
   }
 
-  /** How many reports each indicator of these sheets has on or before `until` (as known at `knownAt`, when given), keyed `sheetId|indicatorId`. */
-  reportCounts(sheetIds: readonly string[], until: string, knownAt?: string): Map<string, number> {
+  /**
+   * How many reports each indicator of these sheets has on or before `until` (as known at `knownAt`, when
+   * given), keyed `sheetId|indicatorId`; with `version`, only the reports recorded while the sheet was in
+   * that version (or in an unknown one).
+   */
+  reportCounts(sheetIds: readonly string[], until: string, knownAt?: string, version: string | null = null): Map<string, number> {
     const out = new Map<string, number>();
     if (sheetIds.length === 0) return out;
     const rows = this.st(`SELECT sheetId, indicatorId, COUNT(*) AS n FROM ${reportsTable(knownAt)}
-      WHERE sheetId IN (SELECT value FROM json_each(@sheetIds)) AND observedOn <= @until GROUP BY sheetId, indicatorId`)
-      .all({ sheetIds: JSON.stringify(sheetIds), until, ...(knownAt ? { knownAt } : {}) }) as Array<{ sheetId: string; indicatorId: string; n: number }>;
+      WHERE sheetId IN (SELECT value FROM json_each(@sheetIds)) AND observedOn <= @until AND (@version IS NULL OR version IS NULL OR version = @version) GROUP BY sheetId, indicatorId`)
+      .all({ sheetIds: JSON.stringify(sheetIds), until, version, ...(knownAt ? { knownAt } : {}) }) as Array<{ sheetId: string; indicatorId: string; n: number }>;
     for (const r of rows) out.set(`${r.sheetId}|${r.indicatorId}`, r.n);
     return out;
   }
@@ -155,29 +161,32 @@ export class IndicatorSeriesReadModel {
   /**
    * The last two observation days on or before `until` of each indicator and zone of these sheets,
    * ordered by sheet, indicator, zone, then rank (a window function, not a fold over the reports);
-   * with `knownAt`, over the reports as known then.
+   * with `knownAt`, over the reports as known then; with `version`, of the reports recorded while the
+   * sheet was in that version (or in an unknown one).
    */
-  lastTwoDays(sheetIds: readonly string[], until: string, knownAt?: string): RankedDay[] {
+  lastTwoDays(sheetIds: readonly string[], until: string, knownAt?: string, version: string | null = null): RankedDay[] {
     if (sheetIds.length === 0) return [];
     return this.st(`WITH dated AS (
         SELECT DISTINCT sheetId, indicatorId, IFNULL(zone, '') AS zone, observedOn FROM ${reportsTable(knownAt)}
-        WHERE sheetId IN (SELECT value FROM json_each(@sheetIds)) AND observedOn <= @until
+        WHERE sheetId IN (SELECT value FROM json_each(@sheetIds)) AND observedOn <= @until AND (@version IS NULL OR version IS NULL OR version = @version)
       ), ranked AS (
         SELECT *, ROW_NUMBER() OVER (PARTITION BY sheetId, indicatorId, zone ORDER BY observedOn DESC) AS rank FROM dated
       )
       SELECT sheetId, indicatorId, zone, observedOn, rank FROM ranked WHERE rank <= 2 ORDER BY sheetId, indicatorId, zone, rank`)
-      .all({ sheetIds: JSON.stringify(sheetIds), until, ...(knownAt ? { knownAt } : {}) }) as RankedDay[];
+      .all({ sheetIds: JSON.stringify(sheetIds), until, version, ...(knownAt ? { knownAt } : {}) }) as RankedDay[];
   }
 
   /**
    * The regional value of a day and zone with its qualifier: the region's own report (the last
    * recorded), else the sum of the departments, whose qualifier is theirs when they share one and
-   * `about` otherwise (a sum of an exact and an approximate figure is approximate). With `knownAt`, as known then.
+   * `about` otherwise (a sum of an exact and an approximate figure is approximate). With `knownAt`, as known
+   * then; with `version`, of the reports recorded while the sheet was in that version (or in an unknown one).
    */
-  regionalQuantityOn(sheetId: string, indicatorId: string, zone: string, observedOn: string, knownAt?: string): { value: number; qualifier: Qualifier } {
+  regionalQuantityOn(sheetId: string, indicatorId: string, zone: string, observedOn: string, knownAt?: string, version: string | null = null): { value: number; qualifier: Qualifier } {
     const reports = this.st(`SELECT territory, value, qualifier FROM ${reportsTable(knownAt)}
-      WHERE sheetId = @sheetId AND indicatorId = @indicatorId AND observedOn = @observedOn AND IFNULL(zone, '') = @zone ORDER BY position`)
-      .all({ sheetId, indicatorId, observedOn, zone, ...(knownAt ? { knownAt, sheetIds: JSON.stringify([sheetId]) } : {}) }) as Array<{ territory: string | null; value: number; qualifier: Qualifier }>;
+      WHERE sheetId = @sheetId AND indicatorId = @indicatorId AND observedOn = @observedOn AND IFNULL(zone, '') = @zone
+        AND (@version IS NULL OR version IS NULL OR version = @version) ORDER BY position`)
+      .all({ sheetId, indicatorId, observedOn, zone, version, ...(knownAt ? { knownAt, sheetIds: JSON.stringify([sheetId]) } : {}) }) as Array<{ territory: string | null; value: number; qualifier: Qualifier }>;
     const region = reports.filter((r) => regional(r.territory)).at(-1);
     if (region) return { value: region.value, qualifier: region.qualifier };
     const qualifiers = new Set(reports.map((r) => r.qualifier));

@@ -61,7 +61,8 @@ export class SheetsProjection implements Projection {
   // 8: reports keep their date as printed (observed, its first and last day) and their qualifier;
   // targets their scope, due date and qualifier; a value is on target against its own scope's.
   // 9: sheet_versions keeps the sheet's document and counters as they stood in each version (snapshots keep
-  //    the documents of the versions left, and each membership's reason); numbers may be unknown.
+  //    the documents of the versions left, and each membership's reason); numbers may be unknown;
+  //    each report says the version it was recorded in.
   readonly version = 9;
   // enjeu_rollup is a view (see ENJEU_ROLLUP_VIEW_SQL), created and dropped by setup.
   readonly tables = [
@@ -103,7 +104,9 @@ export class SheetsProjection implements Projection {
         observed TEXT NOT NULL, observedStart TEXT NOT NULL, observedEnd TEXT NOT NULL, qualifier TEXT NOT NULL,
         territory TEXT, zone TEXT, value REAL NOT NULL, originalValue REAL NOT NULL, originalObservedOn TEXT NOT NULL,
         originalObserved TEXT NOT NULL, originalQualifier TEXT NOT NULL,
-        source TEXT, comment TEXT, eventId TEXT NOT NULL, position INTEGER PRIMARY KEY, recordedAt TEXT NOT NULL, actor TEXT NOT NULL
+        source TEXT, comment TEXT, eventId TEXT NOT NULL, position INTEGER PRIMARY KEY, recordedAt TEXT NOT NULL, actor TEXT NOT NULL,
+        -- The roadmap version the sheet was in when the figure was recorded: the version whose record it is.
+        version TEXT
       );
       CREATE TABLE IF NOT EXISTS indicator_report_corrections (
         eventId TEXT PRIMARY KEY, reportId TEXT NOT NULL, sheetId TEXT NOT NULL, indicatorId TEXT NOT NULL, value REAL NOT NULL,
@@ -163,8 +166,8 @@ export class SheetsProjection implements Projection {
         nextVersion=excluded.nextVersion, mergedInto=excluded.mergedInto`),
       putVersionDoc: db.prepare(`UPDATE sheet_versions SET doc = ?, milestonesPlanned = ?, milestonesReached = ?, indicators = ?, indicatorsReported = ?, indicatorsOnTarget = ?
         WHERE sheetId = ? AND version = ?`),
-      insertReport: db.prepare(`INSERT INTO indicator_reports (reportId, sheetId, indicatorId, observedOn, observed, observedStart, observedEnd, qualifier, territory, zone, value, originalValue, originalObservedOn, originalObserved, originalQualifier, source, comment, eventId, position, recordedAt, actor)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertReport: db.prepare(`INSERT INTO indicator_reports (reportId, sheetId, indicatorId, observedOn, observed, observedStart, observedEnd, qualifier, territory, zone, value, originalValue, originalObservedOn, originalObserved, originalQualifier, source, comment, eventId, position, recordedAt, actor, version)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       correctReport: db.prepare(CORRECT_REPORT_SQL),
       insertCorrection: db.prepare(`INSERT INTO indicator_report_corrections (eventId, reportId, sheetId, indicatorId, value, observedOn, observed, qualifier, reason, position, recordedAt, actor)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -244,7 +247,7 @@ export class SheetsProjection implements Projection {
           st.insertReport.run(
             d.reportId, d.sheetId, d.indicatorId, d.observedOn, d.observed, observed.start, observed.end, d.qualifier,
             d.territory, d.zone ?? null, d.value, d.value, d.observedOn, d.observed, d.qualifier, d.source, d.comment,
-            stored.id, stored.position, stored.metadata.recordedAt, stored.metadata.actor,
+            stored.id, stored.position, stored.metadata.recordedAt, stored.metadata.actor, doc.version,
           );
           break;
         }
