@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
-import { expectStatus } from './history-fixture.js';
+import { expectStatus } from '../support/roadmap-fixture.js';
+import { seedHook } from '#seed';
 
 /**
  * The seeded server shows the roadmap's versions and the V3 sheets as the SCORAN V4 document states
@@ -16,7 +17,6 @@ const v3Figures = seedFile('v3-figures') as Array<{ sheetId: string; indicatorId
 describe('versions and V3 sheets as the document prints them', () => {
   let app: RunningApp;
   beforeAll(async () => {
-    const { seedHook } = await import('#seed' as string);
     app = await startTestApp({ hooks: [seedHook] });
   });
   afterAll(() => app?.close(true));

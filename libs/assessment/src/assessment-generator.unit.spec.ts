@@ -124,7 +124,7 @@ describe('findings in an assessment', () => {
 describe('outcomes the sources leave open', () => {
   const retired = (sheetId: string, reason: string) => sheet({
     sheetId, number: null, enjeu: null, pilots: [],
-    outcome: { outcome: 'retired', reason, explanation: 'Non repris dans la quatrième version', on: '2023-06-26', nextVersion: null, mergedInto: null },
+    outcome: { version: 'V3', outcome: 'retired', reason, explanation: 'Non repris dans la quatrième version', on: '2023-06-26', nextVersion: null, mergedInto: null },
   });
 
   it('counts "achevés ou non reconduits" and a retirement without a reason as such, never as completed or not renewed', () => {
