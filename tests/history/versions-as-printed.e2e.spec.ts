@@ -50,7 +50,7 @@ describe('versions and V3 sheets as the document prints them', () => {
     const printed = sheetsV3.find((s) => s.sheetId === 'datacentre')!;
     expect(v3).toMatchObject({ version: 'V3', number: null, enjeu: null, kind: null, pilots: [], title: 'Datacentre', indicators: [], milestones: [], currentVersion: 'V4' });
     expect(v3.versions).toEqual([{ version: 'V3', number: null }, { version: 'V4', number: '3.9' }]);
-    expect(v3.outcome).toMatchObject({ outcome: 'carried_over', nextVersion: 'V4', explanation: printed.explanation });
+    expect(v3.versionOutcome).toMatchObject({ outcome: 'carried_over', nextVersion: 'V4', explanation: printed.explanation });
 
     const v4 = expectStatus(await app.call('GET', '/api/sheets/datacentre', { token: null }), 200, 'datacentre').body;
     const datacentre = sheetsV4.find((s) => s.sheetId === 'datacentre')!;
@@ -108,6 +108,13 @@ describe('versions and V3 sheets as the document prints them', () => {
     expect(page).toContain('Achevée ou non reconduite');
     expect(page).toContain('Non reprise, sans motif indiqué');
     expect(page).toContain('rédigée en 2010, remplacée');
+    // A carried-over sheet listed under V3 links to the sheet as it was in V3.
+    expect(page).toContain('/fiches/datacentre?version=V3');
+    const v3Sheet = await app.call('GET', '/fiches/datacentre?version=V3', { token: null });
+    expect(v3Sheet.status).toBe(200);
+    expect(v3Sheet.text).toContain('<h1>Datacentre</h1>');
+    expect(v3Sheet.text).not.toContain('Fiche 3.9');
+    expect((await app.call('GET', '/fiches/datacentre', { token: null })).text).toContain('Fiche 3.9');
     const v1 = (await app.call('GET', '/?version=V1', { token: null })).text;
     expect(v1).toContain('rédigée en 2010, remplacée par V2 sans adoption connue');
   });

@@ -16,7 +16,7 @@ export interface RoadmapInfo {
 
 export interface SheetListItem {
   sheetId: string; version: string; number: string | null; kind: string | null; enjeu: string | null; title: string; objective: string | null;
-  pilots: string[]; status: string; indicators: number; indicatorsReported: number; milestones: number; milestonesReached: number;
+  pilots: string[]; status: string; currentVersion?: string; indicators: number; indicatorsReported: number; milestones: number; milestonesReached: number;
   outcome?: VersionOutcome;
 }
 
@@ -57,8 +57,9 @@ export class DashboardData {
     return (await this.queries.list({ roadmapId, version, ...(asOf ? { asOf } : {}) })) as SheetListItem[];
   }
 
-  async sheet(sheetId: string, asOf: string | null): Promise<SheetView> {
-    return (await this.queries.sheet(sheetId, asOf ? { asOf } : {})) as SheetView;
+  /** The sheet now (or as of a day), or as it was in an earlier version. */
+  async sheet(sheetId: string, asOf: string | null, version: string | null = null): Promise<SheetView> {
+    return (await this.queries.sheet(sheetId, version ? { version } : asOf ? { asOf } : {})) as SheetView;
   }
 
   series(sheetId: string, indicatorId: string, asOf: string | null): SeriesPoint[] {

@@ -56,7 +56,7 @@ export function overviewPage(roadmap: RoadmapInfo, version: string, sheets: Shee
           <thead><tr><th scope="col">N°</th><th scope="col">Fiche</th><th scope="col">Type</th><th scope="col">Pilotes</th><th scope="col">Statut</th><th scope="col">Jalons atteints</th><th scope="col">Indicateurs renseignés</th></tr></thead>
           <tbody>${rows.map((s) => html`<tr>
             <td class="num">${s.number ?? '—'}</td>
-            <th scope="row"><a href="${link(`/fiches/${encodeURIComponent(s.sheetId)}`, ctx)}">${s.title}</a></th>
+            <th scope="row"><a href="${link(`/fiches/${encodeURIComponent(s.sheetId)}`, ctx, { version: s.currentVersion && s.currentVersion !== version ? version : null })}">${s.title}</a></th>
             <td>${s.kind ? KIND_FR[s.kind] ?? s.kind : '—'}</td>
             <td class="pilots">${orgs(s.pilots)}</td>
             <td>${statusBadge(shownOutcome(s.outcome, s.status))}</td>
@@ -133,15 +133,15 @@ export function sheetPage(
   const enjeu = roadmap?.enjeux.find((e) => e.enjeuId === doc.enjeu);
   const asOfDay = ctx.asOf ?? ctx.today;
   const timeline = milestoneTimeline({
-    title: `Jalons de la fiche ${doc.number} : prévus et atteints`,
+    title: `Jalons de la fiche ${doc.number ?? doc.title} : prévus et atteints`,
     description: `${doc.milestones.filter((m) => m.reachedOn).length} jalons atteints sur ${doc.milestones.length}. Bandes : période prévue ; points : date atteinte ; le détail est dans le tableau qui suit.`,
     items: doc.milestones.map((m) => ({ title: m.title, due: m.due, reachedOn: m.reachedOn })),
     today: asOfDay,
   });
   const shownHistory = history.slice(-60).reverse();
   return html`
-    <nav class="breadcrumb" aria-label="Fil d’Ariane"><ol><li><a href="${link('/', ctx, { version: doc.version })}">Feuille de route ${doc.version}</a></li><li aria-current="page">Fiche ${doc.number}</li></ol></nav>
-    <h1><span class="sheet-number">Fiche ${doc.number}</span> ${doc.title}</h1>
+    <nav class="breadcrumb" aria-label="Fil d’Ariane"><ol><li><a href="${link('/', ctx, { version: doc.version })}">Feuille de route ${doc.version}</a></li><li aria-current="page">Fiche ${doc.number ?? doc.title}</li></ol></nav>
+    <h1>${doc.number ? html`<span class="sheet-number">Fiche ${doc.number}</span> ` : ''}${doc.title}</h1>
     <p class="lede" id="fiche-statut" data-live-region>${statusBadge(doc.status)} ${doc.kind ? KIND_FR[doc.kind] ?? doc.kind : ''}${enjeu ? html` — Enjeu ${enjeu.number} : ${enjeu.title}` : ''}</p>
     <dl class="facts" id="fiche-faits" data-live-region>
       ${doc.objective ? html`<div><dt>Objectif</dt><dd>${doc.objective}</dd></div>` : ''}

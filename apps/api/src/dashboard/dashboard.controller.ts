@@ -1,7 +1,7 @@
 import { Controller, Get, Header, HttpStatus, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { DomainError, isCalendarDate, isSlug, ROADMAP_EVENT_TYPES, SHEET_EVENT_TYPES } from '#domain';
+import { DomainError, isCalendarDate, isSlug, isVersionLabel, ROADMAP_EVENT_TYPES, SHEET_EVENT_TYPES } from '#domain';
 import { ProjectionHost } from '#projections';
 import type { SeriesPoint } from '../infrastructure/read-models.service.js';
 import { Allow } from '../auth/access.decorator.js';
@@ -71,10 +71,12 @@ export class DashboardController {
     return this.page(reply, path, query, async (roadmap) => {
       if (!isSlug(sheetId)) throw new BadPage(HttpStatus.NOT_FOUND, 'Fiche introuvable', 'Cet identifiant de fiche n’existe pas.');
       const asOf = this.asOf(query);
-      const doc = await this.data.sheet(sheetId, asOf);
+      // A sheet listed under an earlier version is shown as it was there (e.g. a V3 sheet with its V3 figures only).
+      const version = isVersionLabel(query.version) ? query.version : null;
+      const doc = await this.data.sheet(sheetId, asOf, version);
       const series = new Map<string, SeriesPoint[]>(doc.indicators.map((i) => [i.indicatorId, this.data.series(sheetId, i.indicatorId, asOf)]));
       const history = await this.data.history(sheetId);
-      return { title: `Fiche ${doc.number} — ${doc.title}`, active: null, live: sheetEvents(sheetId), body: sheetPage(doc, roadmap, series, history, this.context(path, query, roadmap), roadmap ? this.data.findings(roadmap.roadmapId) : []) };
+      return { title: doc.number ? `Fiche ${doc.number} — ${doc.title}` : doc.title, active: null, live: sheetEvents(sheetId), body: sheetPage(doc, roadmap, series, history, this.context(path, query, roadmap), roadmap ? this.data.findings(roadmap.roadmapId) : []) };
     });
   }
 

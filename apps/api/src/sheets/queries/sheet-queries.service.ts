@@ -57,15 +57,13 @@ export class SheetQueries {
     if (query.version !== undefined) {
       if (!isVersionLabel(query.version)) throw invalid('invalid_query', 'version must be a version such as V3', { field: 'version' });
       if (tt.asOf || tt.knownAt) throw invalid('invalid_query', 'version cannot be combined with asOf or knownAt', { field: 'version' });
+      const current = this.readModels.getSheet(sheetId);
       const doc = this.sheets.get(sheetId, { version: query.version });
-      if (!doc) {
-        this.readModels.getSheet(sheetId);
-        throw notFound('version_not_found', `sheet ${sheetId} did not belong to ${query.version}`, { sheetId, version: query.version });
-      }
+      const row = this.sheets.versions(sheetId).find((r) => r.version === query.version);
+      if (!doc || !row) throw notFound('version_not_found', `sheet ${sheetId} did not belong to ${query.version}`, { sheetId, version: query.version });
       // The document as it was in that version, linked to every version the sheet belonged to and
       // saying how it ended there (for a carry-over: into which version, and why it continued).
-      const row = this.sheets.versions(sheetId).find((r) => r.version === query.version)!;
-      return { ...doc, versions: this.readModels.getSheet(sheetId).versions, currentVersion: this.readModels.getSheet(sheetId).version, outcome: outcomeOf(row) };
+      return { ...doc, versions: current.versions, currentVersion: current.version, versionOutcome: outcomeOf(row) };
     }
     if (!tt.asOf && !tt.knownAt) return this.readModels.getSheet(sheetId);
     const doc = await this.sheets.at(sheetId, tt);
