@@ -156,7 +156,7 @@ function checkDated(field: string, label: string): void {
 export const roadmapDecider: Decider<RoadmapCommand, RoadmapEvent, RoadmapState> = {
   name: 'roadmap',
   // Bump when RoadmapState's shape or evolveRoadmap changes: snapshots of another version are folded afresh.
-  snapshotSchemaVersion: 2,
+  snapshotSchemaVersion: 3,
   initialState: initialRoadmapState,
   evolve: evolveRoadmap,
   decide: decideRoadmap,
