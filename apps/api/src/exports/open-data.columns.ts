@@ -29,7 +29,7 @@ const SHEET_KEYS = [
   c('roadmapId', 'string', 'Identifiant de la feuille de route (ex. scoran-centre-val-de-loire)', { required: true, pattern: SLUG_PATTERN }),
   c('sheetId', 'string', 'Identifiant stable de la fiche, inchangé d’une version à l’autre', { required: true, pattern: SLUG_PATTERN }),
   c('version', 'string', 'Version de la feuille de route (V3, V4…)', { required: true, pattern: VERSION_PATTERN }),
-  c('sheetNumber', 'string', 'Numéro de la fiche dans cette version (ex. 3.10)', { required: true }),
+  c('sheetNumber', 'string', 'Numéro de la fiche dans cette version (ex. 3.10) ; vide quand les sources n’en donnent pas (fiches V3 connues par le bilan)'),
   c('enjeuId', 'string', 'Enjeu : transversal, inclusion, performance, avenir'),
   c('enjeuNumber', 'integer', 'Numéro de l’enjeu (1 à 4)'),
   c('enjeuTitle', 'string', 'Intitulé de l’enjeu'),
