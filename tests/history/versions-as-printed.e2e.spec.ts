@@ -118,4 +118,17 @@ describe('versions and V3 sheets as the document prints them', () => {
     const v1 = (await app.call('GET', '/?version=V1', { token: null })).text;
     expect(v1).toContain('rédigée en 2010, remplacée par V2 sans adoption connue');
   });
+
+  // Last: it adds versions to the seeded roadmap.
+  it('an admin drafts a version on a date as precise as known and ends it superseded, without an adoption', async () => {
+    expectStatus(await app.call('POST', `/api/roadmaps/${ROADMAP}/versions`, { body: { version: 'V5', basedOn: 'V4', draftedOn: '2025', facts: 'Esquisse jamais adoptée' } }), 201, 'draft V5');
+    expectStatus(await app.call('POST', `/api/roadmaps/${ROADMAP}/versions/V5/supersede`, { body: { by: 'V6' } }), 201, 'supersede V5');
+    const versions = expectStatus(await app.call('GET', `/api/roadmaps/${ROADMAP}`, { token: null }), 200, 'roadmap').body.versions as any[];
+    expect(versions.find((v) => v.version === 'V5')).toMatchObject({ status: 'superseded', draftedOn: '2025', draftedOnFr: 'en 2025', supersededBy: 'V6', supersededOn: null, facts: 'Esquisse jamais adoptée' });
+    expect((await app.call('POST', `/api/roadmaps/${ROADMAP}/versions/V5/adopt`, { body: { adoptedOn: '2025' } })).status).toBe(422);
+    expect((await app.call('POST', `/api/roadmaps/${ROADMAP}/versions/V5/supersede`, { body: { by: 'V6' } })).status).toBe(409);
+    expect((await app.call('POST', `/api/roadmaps/${ROADMAP}/versions`, { body: { version: 'V6', basedOn: 'V4', draftedOn: 'en 2026' } })).status).toBe(400);
+    expectStatus(await app.call('POST', `/api/roadmaps/${ROADMAP}/versions`, { body: { version: 'V6', basedOn: 'V4', draftedOn: null } }), 201, 'draft V6');
+    expect((await app.call('GET', `/api/roadmaps/${ROADMAP}`, { token: null })).body.versions.find((v: any) => v.version === 'V6')).toMatchObject({ status: 'draft', draftedOn: null });
+  });
 });

@@ -11,7 +11,7 @@ import { Allow } from '../auth/access.decorator.js';
 import { commandMetadata } from '../http/command-metadata.js';
 import { CommandOrigin } from '../http/request-ids.decorator.js';
 import { RollupQuery } from './rollup-query.dto.js';
-import { IsCalendarDate, IsPeriod } from '../http/validators.js';
+import { IsDatedLabel, IsPeriod } from '../http/validators.js';
 import { ReadModels } from '../infrastructure/read-models.service.js';
 import { parseTimeTravel } from '../sheets/queries/sheet-queries.service.js';
 import { ExecuteRoadmapCommand } from './execute-roadmap-command.js';
@@ -35,7 +35,15 @@ export class CreateRoadmapDto {
 export class DraftVersionDto {
   @ApiProperty({ example: 'V5' }) @Matches(VERSION_LABEL) version!: string;
   @ApiPropertyOptional({ example: 'V4', description: 'the latest adopted version; omitted only for the first version' }) @IsOptional() @Matches(VERSION_LABEL) basedOn?: string;
-  @ApiPropertyOptional() @IsOptional() @IsCalendarDate() draftedOn?: string;
+  @ApiPropertyOptional({ example: '2024-05-02', nullable: true, description: 'as precise as known (2010, 2019-03, a day); null when unknown; absent: today' })
+  @IsOptional() @IsDatedLabel() draftedOn?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT_LIMITS.facts) facts?: string;
+}
+
+export class SupersedeVersionDto {
+  @ApiProperty({ example: 'V6', description: 'the later version that replaced this draft' }) @Matches(VERSION_LABEL) by!: string;
+  @ApiPropertyOptional({ example: '2025', nullable: true, description: 'when, as precise as known; absent or null when the sources do not say' })
+  @IsOptional() @IsDatedLabel() on?: string | null;
 }
 
 export class AdoptVersionDto {
@@ -87,7 +95,15 @@ export class RoadmapsController {
   @Allow(['admin'])
   @ApiBearerAuth()
   draft(@Param('roadmapId') roadmapId: string, @Body() dto: DraftVersionDto, @CommandOrigin() origin: CommandOrigin) {
-    return this.write(origin, roadmapId, { type: 'DraftVersion', data: { version: dto.version, basedOn: dto.basedOn ?? null, draftedOn: dto.draftedOn } });
+    return this.write(origin, roadmapId, { type: 'DraftVersion', data: { version: dto.version, basedOn: dto.basedOn ?? null, draftedOn: dto.draftedOn, facts: dto.facts ?? null } });
+  }
+
+  @Post(':roadmapId/versions/:version/supersede')
+  @HttpCode(201)
+  @Allow(['admin'])
+  @ApiBearerAuth()
+  supersede(@Param('roadmapId') roadmapId: string, @Param('version') version: string, @Body() dto: SupersedeVersionDto, @CommandOrigin() origin: CommandOrigin) {
+    return this.write(origin, roadmapId, { type: 'SupersedeVersion', data: { version, by: dto.by, on: dto.on ?? null } });
   }
 
   @Post(':roadmapId/versions/:version/adopt')
