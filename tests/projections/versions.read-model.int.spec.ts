@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { RoadmapsProjection, SheetsProjection } from '#projections';
+import { RoadmapsProjection, SHEET_SNAPSHOT_EVERY, SheetsProjection } from '#projections';
 import { projectionSpec, type SpecEvent } from '../support/projection-spec.js';
 import { carriedOver, reported, roadmapCreated, sheetCreated } from '../support/sheet-events.js';
 
@@ -72,6 +72,23 @@ describe('sheets per version', () => {
         const inTime = await readModels.enjeuRollup.rollup('r', 'V3', { asOf: '2030-01-01' });
         expect(inTime).toEqual(now);
         expect(inTime[0]).toMatchObject({ abandoned: 1, completedOrNotRenewed: 1, milestonesPlanned: 0, indicators: 3 });
+      });
+  });
+});
+
+describe('sheets per version, in time from a snapshot', () => {
+  it('a snapshot taken after the carry-over keeps the version left as it stood there', async () => {
+    // Enough V4 reports after the carry-over for a snapshot to be taken past it.
+    const later = Array.from({ length: SHEET_SNAPSHOT_EVERY + 5 }, (_, k) => reported('d', `v4-${k}`, k, '2024-01-31'));
+    await sheets
+      .given(historic('d'), reported('d', 'r1', 7, '2022-12-31'), historic('badges'))
+      .when(toV4('d'), retired('badges', 'completed_or_not_renewed'), ...later)
+      .then(async ({ readModels, rows }) => {
+        expect((rows("SELECT COUNT(*) AS n FROM sheet_snapshots WHERE sheetId = 'd'") as Array<{ n: number }>)[0]!.n).toBeGreaterThan(0);
+        const now = readModels.enjeuRollup.rollup('r', 'V3');
+        expect(now[0]).toMatchObject({ sheets: 2, carriedOver: 1, completedOrNotRenewed: 1, indicators: 2, indicatorsReported: 1, milestonesPlanned: 0 });
+        expect(await readModels.enjeuRollup.rollup('r', 'V3', { asOf: '2030-01-01' })).toEqual(now);
+        expect(await readModels.enjeuRollup.rollup('r', 'V4', { asOf: '2030-01-01' })).toEqual(readModels.enjeuRollup.rollup('r', 'V4'));
       });
   });
 });
