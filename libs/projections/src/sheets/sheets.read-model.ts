@@ -178,9 +178,12 @@ export class SheetsReadModel {
       let doc: SheetView | null = null;
       const reports = new Map<string, Map<string, LatestValue>>();
       const rows = new Map<string, SheetVersionRow>();
+      // The document of each version the sheet left, as it stood at the carry-over (as sheet_versions keeps it).
+      const left = new Map<string, SheetView>();
       for await (const e of filteredSheetEvents(this.store, sheetId, { knownAt })) {
         // The fold may change the document in place: what the carried-over row shows is read before it.
         const before = doc ? { version: doc.version, status: doc.status, number: doc.number, enjeu: doc.enjeu, kind: doc.kind, title: doc.title } : null;
+        if (doc && e.type === 'SheetCarriedOver') left.set(doc.version, structuredClone(doc));
         doc = applySheetEvent(doc, e, reports);
         if (!doc) continue;
         for (const o of outcomesSetBy(before ?? { version: '', status: 'none' }, { type: e.type, data: e.data } as SheetEvent)) {
@@ -193,7 +196,7 @@ export class SheetsReadModel {
       }
       const row = rows.get(version);
       if (!doc || !row || row.roadmapId !== roadmapId) continue;
-      out.push({ ...row, doc, nextNumber: row.nextVersion ? rows.get(row.nextVersion)?.number ?? null : null });
+      out.push({ ...row, doc: left.get(version) ?? doc, nextNumber: row.nextVersion ? rows.get(row.nextVersion)?.number ?? null : null });
     }
     return out;
   }
