@@ -120,7 +120,7 @@ describe('reporting from a spreadsheet, over real HTTP', () => {
       const written = history.body.events.filter((e: any) => r.body.rows.some((x: any) => x.eventId === e.id));
       expect(written).toHaveLength(3);
       expect(written.every((e: any) => e.type === 'IndicatorReported' && /^pilot:.+@pilot-org$/.test(e.actor))).toBe(true);
-      expect(written.find((e: any) => e.data.territory === '37').data).toMatchObject({ comment: 'about', source: 'saisie.xlsx, ligne 3' });
+      expect(written.find((e: any) => e.data.territory === '37').data).toMatchObject({ qualifier: 'about', comment: null, source: 'saisie.xlsx, ligne 3' });
     });
 
     it('the same file again writes nothing', async () => {

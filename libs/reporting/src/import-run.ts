@@ -115,6 +115,7 @@ export async function runReportImport(input: ImportRun): Promise<ImportAnswer> {
 const reportData = (p: PlannedReport) => ({
   // The decider checks the zone against the domain's (an unknown one is refused with its rule).
   indicatorId: p.indicatorId, reportId: p.reportId, value: p.value, observedOn: p.observedOn, territory: p.territory, zone: p.zone as Zone | null, source: p.source, comment: p.comment,
+  ...(p.qualifier ? { qualifier: p.qualifier } : {}),
 });
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
