@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ICAL from 'ical.js';
 import type { Browser, Page } from 'playwright-core';
 import { seedHook } from '#seed';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
@@ -186,10 +187,41 @@ describeInBrowser('dashboard in headless Chromium, on the seeded SCORAN roadmap'
     return violations;
   }
 
+  it('leads from a sheet\'s pilot to « Mes fiches »: the sheets it pilots, what is due and how late, its reporting lag, the template and the calendar feed', async () => {
+    const pilot = ((await app.call('GET', `/api/sheets/${INFRA_SHEET}`, { token: null })).body.pilots as string[])[0]!;
+    await page.goto(`${app.baseUrl}/fiches/${INFRA_SHEET}`);
+    await page.locator(`dd a[href="/organisations/${pilot}"]`).first().click();
+    await page.waitForURL(`${app.baseUrl}/organisations/${pilot}`);
+    await checkAccessibleBasics();
+    expect(plain(await page.locator('h1').textContent())).toMatch(/^Mes fiches/);
+    const piloted = (await app.call('GET', `/api/sheets?pilot=${pilot}`, { token: null })).body as Array<{ sheetId: string }>;
+    const rows = await page.locator('table.sheets tbody tr th a').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+    expect(rows.sort()).toEqual(piloted.map((s) => `/fiches/${s.sheetId}`).sort());
+    // What is due: the same items as the JSON, late ones saying by how many days.
+    const due = (await app.call('GET', `/api/organisations/${pilot}/due`, { token: null })).body.items as Array<{ daysLate: number }>;
+    const dueRows = await page.locator('table.due tbody tr').allTextContents();
+    expect(dueRows).toHaveLength(due.length);
+    expect(dueRows.filter((t) => /en retard de \d[\d ]* jours?/.test(plain(t)))).toHaveLength(due.filter((d) => d.daysLate > 0).length);
+    const lag = (await app.call('GET', `/api/organisations/${pilot}/reporting-lag`, { token: null })).body.overall;
+    const kpis = plain(await page.locator('section[aria-labelledby="delais"]').textContent());
+    expect(kpis).toContain(lag.medianDays === null ? '—' : `${plain(new Intl.NumberFormat('fr-FR').format(lag.medianDays))} jour`);
+    expect(kpis).toContain(`(${lag.reports} valeur`);
+    for (const ext of ['xlsx', 'csv']) expect(await page.locator(`a[href="/api/organisations/${pilot}/report-template.${ext}"]`).count()).toBe(1);
+    // The calendar feed announced in the head is one ical.js reads, with one event per item due.
+    const feed = await page.locator('head link[rel="alternate"][type="text/calendar"]').getAttribute('href');
+    expect(await page.locator(`a[href="${feed}"]`).count()).toBe(1);
+    const ics = await fetch(`${app.baseUrl}${feed}`);
+    expect(ics.headers.get('content-type')).toMatch(/^text\/calendar/);
+    const calendar = new ICAL.Component(ICAL.parse(await ics.text()));
+    expect(calendar.getAllSubcomponents('vevent')).toHaveLength(due.length);
+    await page.screenshot({ path: join(SHOTS, 'organisation.png'), fullPage: true });
+  });
+
   it('has no WCAG 2.1 AA violation on any page type (axe-core)', async () => {
     const sheets = (await app.call('GET', '/api/sheets?version=V4', { token: null })).body as Array<{ sheetId: string; milestones: number; status: string }>;
     const withMilestones = [...sheets].sort((a, b) => b.milestones - a.milestones)[0]!.sheetId;
     const roadmap = ((await app.call('GET', '/api/roadmaps', { token: null })).body as Array<{ roadmapId: string }>)[0]!.roadmapId;
+    const pilots = (await app.call('GET', `/api/sheets/${INFRA_SHEET}`, { token: null })).body.pilots as string[];
     const pages: Array<[string, string, number]> = [
       ['home (roadmap by enjeu)', '/', 200],
       ['home, other version', '/?version=V3', 200],
@@ -198,6 +230,7 @@ describeInBrowser('dashboard in headless Chromium, on the seeded SCORAN roadmap'
       ['sheet with milestones', `/fiches/${withMilestones}`, 200],
       ['sheet as of a past date', `/fiches/${withMilestones}?asOf=2020-06-30`, 200],
       ['infrastructures', '/infrastructures', 200],
+      ['pilot organisation (Mes fiches)', `/organisations/${pilots[0]}`, 200],
       ['V3 → V4 changes', '/versions', 200],
       ['data-quality findings', '/qualite-des-donnees', 200],
       ['assessment', `/api/roadmaps/${roadmap}/versions/V4/assessment?format=html`, 200],

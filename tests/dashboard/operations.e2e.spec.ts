@@ -53,6 +53,30 @@ describe('operations: /metrics and health probes', () => {
     expect(sample(text, 'scoran_projection_failed')).toBe(0);
   });
 
+  it('shows each pilot organisation\'s reporting lag, as /reporting-lag answers it, and follows new reports', async () => {
+    expect((await app.call('PUT', '/api/sheets/csirt-cyberreponse/indicators/interventions/frequency', { body: { frequency: 'quarterly' } })).status).toBe(201);
+    expect((await app.call('POST', '/api/sheets/csirt-cyberreponse/indicators/interventions/reports', { body: { value: 14, observedOn: '2024-06-30', territory: '45' } })).status).toBe(201);
+    const check = async () => {
+      const lag = (await app.call('GET', '/api/organisations/pilot-org/reporting-lag', { token: null })).body;
+      const text = (await app.call('GET', '/metrics', { token: null })).text;
+      expect(lag.overall.reports).toBeGreaterThan(0);
+      expect(sample(text, 'scoran_reporting_lag_days', { organisation: 'pilot-org', quantile: '0.5' })).toBe(lag.overall.medianDays);
+      expect(sample(text, 'scoran_reporting_lag_days', { organisation: 'pilot-org', quantile: '0.9' })).toBe(lag.overall.p90Days);
+      expect(sample(text, 'scoran_reports_on_time_ratio', { organisation: 'pilot-org' })).toBe(lag.overall.onTimeShare);
+      const sheet = lag.sheets.find((x: { sheetId: string }) => x.sheetId === 'csirt-cyberreponse');
+      expect(sample(text, 'scoran_sheet_reporting_lag_days', { organisation: 'pilot-org', sheet: 'csirt-cyberreponse', quantile: '0.5' })).toBe(sheet.medianDays);
+      expect(sample(text, 'scoran_sheet_reports_on_time_ratio', { organisation: 'pilot-org', sheet: 'csirt-cyberreponse' })).toBe(sheet.onTimeShare);
+      return lag.overall;
+    };
+    const first = await check();
+    // A report recorded the day it was observed: the median moves and the next scrape shows it.
+    const today = new Date().toISOString().slice(0, 10);
+    expect((await app.call('POST', '/api/sheets/csirt-cyberreponse/indicators/interventions/reports', { body: { value: 15, observedOn: today, territory: '18' } })).status).toBe(201);
+    const second = await check();
+    expect(second.reports).toBe(first.reports + 1);
+    expect(second.onTimeShare).toBeGreaterThan(first.onTimeShare);
+  });
+
   it('shows the relay lag that the Kafka relay reports through reportRelayLag', async () => {
     reportRelayLag({ topic: 'scoran.test-metrics', head: 120, checkpoint: 95 });
     const text = (await app.call('GET', '/metrics', { token: null })).text;

@@ -120,7 +120,7 @@ describe('reporting from a spreadsheet, over real HTTP', () => {
       const written = history.body.events.filter((e: any) => r.body.rows.some((x: any) => x.eventId === e.id));
       expect(written).toHaveLength(3);
       expect(written.every((e: any) => e.type === 'IndicatorReported' && /^pilot:.+@pilot-org$/.test(e.actor))).toBe(true);
-      expect(written.find((e: any) => e.data.territory === '37').data).toMatchObject({ comment: 'about', source: 'saisie.xlsx, ligne 3' });
+      expect(written.find((e: any) => e.data.territory === '37').data).toMatchObject({ qualifier: 'about', comment: null, source: 'saisie.xlsx, ligne 3' });
     });
 
     it('the same file again writes nothing', async () => {
@@ -129,6 +129,32 @@ describe('reporting from a spreadsheet, over real HTTP', () => {
       expect(r.status).toBe(200);
       expect(r.body.summary).toMatchObject({ written: 0, already_recorded: 3 });
       expect(await head()).toBe(before);
+    });
+
+    it('an Idempotency-Key tells uploads apart by their file: the same file replays, another file is refused', async () => {
+      const send = async (bytes: Buffer, key: string, query = '?dryRun=true') => {
+        // A new FormData each time: another multipart boundary around the same bytes.
+        const form = new FormData();
+        form.append('file', new Blob([new Uint8Array(bytes)]), 'saisie.xlsx');
+        const res = await fetch(`${app.baseUrl}${ORG}/reports/import${query}`, { method: 'POST', headers: { authorization: `Bearer ${pilot}`, 'idempotency-key': key }, body: form });
+        return { status: res.status, replayed: res.headers.get('idempotent-replayed'), body: JSON.parse(await res.text()) };
+      };
+      const other = filled({ cells: [{ ref: 'K4', value: '40' }, { ref: 'L4', value: '2024-09-30', as: 'date' }] });
+      const first = await send(file, 'upload-key-1');
+      expect([first.status, first.replayed]).toEqual([200, null]);
+      const again = await send(file, 'upload-key-1');
+      expect([again.status, again.replayed]).toEqual([200, 'true']);
+      expect(again.body).toEqual(first.body);
+      const reused = await send(other, 'upload-key-1');
+      expect(reused.status).toBe(422);
+      expect(reused.body.error).toBe('idempotency_key_reused');
+      const fresh = await send(other, 'upload-key-2');
+      expect(fresh.status).toBe(200);
+      expect(fresh.body.rows.map((x: any) => [x.row, x.outcome])).toEqual([[4, 'would_write']]);
+      // The query string is part of the request: a dry run and the import under one key are two requests.
+      const asImport = await send(other, 'upload-key-2', '');
+      expect(asImport.status).toBe(422);
+      expect(asImport.body.error).toBe('idempotency_key_reused');
     });
   });
 

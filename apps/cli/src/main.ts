@@ -4,18 +4,19 @@ import type { CliCommand } from './cli-command.js';
 import { assessmentCommand } from './commands/assessment.command.js';
 import { exportCommand } from './commands/export.command.js';
 import { importCommand } from './commands/import.command.js';
+import { importReportsCommand } from './commands/import-reports.command.js';
 import { rebuildCommand } from './commands/rebuild.command.js';
 import { verifyCommand } from './commands/verify.command.js';
 import { seedCommand } from './commands/seed.command.js';
 import { openTracker } from '#tracker';
 
-const commands: CliCommand[] = [seedCommand, rebuildCommand, exportCommand, importCommand, verifyCommand, assessmentCommand];
+const commands: CliCommand[] = [seedCommand, rebuildCommand, exportCommand, importCommand, importReportsCommand, verifyCommand, assessmentCommand];
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    process.stderr.write(`usage: npm run cli -- <command> [args]\n\n${commands.map((c) => `  ${c.name.padEnd(12)} ${c.summary}${c.usage ? `\n  ${''.padEnd(12)} ${c.usage}` : ''}`).join('\n')}\n`);
+    process.stderr.write(`usage: npm run cli -- <command> [args]\n\n${commands.map((c) => `  ${c.name.padEnd(14)} ${c.summary}${c.usage ? `\n  ${''.padEnd(14)} ${c.usage}` : ''}`).join('\n')}\n`);
     return name ? 2 : 0;
   }
   let config;

@@ -14,6 +14,8 @@ export interface PlannedReport {
   territory: string | null;
   zone: string | null;
   source: string;
+  /** Null when the pilot wrote none: the domain's default (`exact`) applies. */
+  qualifier: Qualifier | null;
   comment: string | null;
 }
 
@@ -23,15 +25,6 @@ export type PlanOutcome =
   | { row: number; outcome: 'refused'; code: string; message: string; column: string | null; columnName: string | null; sheetId: string; indicatorId: string };
 
 const header = (key: (typeof TEMPLATE_COLUMNS)[number]['key']) => TEMPLATE_COLUMNS.find((c) => c.key === key)!.header;
-
-/**
- * The report's comment. The domain's report has no qualifier yet: as the seed does, the qualifier is
- * kept in the comment, first and in its code (`about`, `at_least`…), so that it can be read back.
- */
-export function commentWithQualifier(qualifier: Qualifier | null, comment: string | null): string | null {
-  if (!qualifier || qualifier === 'exact') return comment;
-  return comment ? `${qualifier}: ${comment}` : qualifier;
-}
 
 /**
  * What to do with each report a file carries, against what the organisation pilots and what is
@@ -65,7 +58,7 @@ export function planImport(organisationId: string, file: Pick<ParsedFile, 'repor
     planned.set(reportId, r.row);
     out.push({
       row: r.row, outcome: 'to_write',
-      report: { row: r.row, ...ids, reportId, value: r.value, observedOn: r.observedOn, territory: r.territory, zone: r.zone, source: source(r.row), comment: commentWithQualifier(r.qualifier, r.comment) },
+      report: { row: r.row, ...ids, reportId, value: r.value, observedOn: r.observedOn, territory: r.territory, zone: r.zone, source: source(r.row), qualifier: r.qualifier, comment: r.comment },
     });
   }
   return out;

@@ -10,3 +10,4 @@ export * from './import-plan.js';
 export * from './due.js';
 export * from './reporting-lag.js';
 export * from './icalendar.js';
+export * from './import-run.js';

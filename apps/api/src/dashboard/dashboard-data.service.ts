@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { RoadmapCommands } from '#application';
 import type { VersionOutcome } from '#domain';
-import { DataQualityReadModel, GovernanceReadModel, IndicatorSeriesReadModel, type Finding, type GovernanceFact, type SheetView } from '#projections';
+import { DataQualityReadModel, GovernanceReadModel, IndicatorSeriesReadModel, SheetsReadModel, type Finding, type GovernanceFact, type SheetView } from '#projections';
+import { readSheetFacts, type SheetFacts } from '#reporting';
 import { ReadModels, type SeriesPoint } from '../infrastructure/read-models.service.js';
 import { SheetQueries } from '../sheets/queries/sheet-queries.service.js';
 
@@ -31,7 +33,14 @@ export class DashboardData {
     @Inject(IndicatorSeriesReadModel) private readonly indicatorSeries: IndicatorSeriesReadModel,
     @Inject(DataQualityReadModel) private readonly dataQuality: DataQualityReadModel,
     @Inject(GovernanceReadModel) private readonly governanceFacts: GovernanceReadModel,
+    @Inject(SheetsReadModel) private readonly sheetDocs: SheetsReadModel,
+    @Inject(RoadmapCommands) private readonly commands: RoadmapCommands,
   ) {}
+
+  /** The sheets an organisation pilots, as the reporting endpoints read them (empty when none). */
+  organisationSheets(organisationId: string): Promise<SheetFacts[]> {
+    return readSheetFacts(organisationId, { sheets: this.sheetDocs, series: this.indicatorSeries }, this.commands);
+  }
 
   findings(roadmapId: string): Finding[] {
     return this.dataQuality.findings(roadmapId);

@@ -12,6 +12,8 @@ import { barChart, lineChart, milestoneTimeline, type LineSeries } from './svg-c
 const pct = (n: number, d: number) => (d ? Math.round((n / d) * 100) : 0);
 const statusBadge = (status: string) => html`<span class="badge badge-${status}">${STATUS_FR[status] ?? status}</span>`;
 const orgs = (ids: string[]) => ids.map(organisationName).join(', ');
+/** Pilots by name, each a link to its « Mes fiches » page. */
+const pilotLinks = (ids: string[]) => ids.map((id, i) => html`${i ? ', ' : ''}<a href="${link(`/organisations/${encodeURIComponent(id)}`, { asOf: null })}">${organisationName(id)}</a>`);
 
 function progress(label: string, done: number, total: number): SafeHtml {
   if (total === 0) return html`<span class="muted">aucun</span>`;
@@ -145,7 +147,7 @@ export function sheetPage(
     <p class="lede" id="fiche-statut" data-live-region>${statusBadge(doc.status)} ${doc.kind ? KIND_FR[doc.kind] ?? doc.kind : ''}${enjeu ? html` — Enjeu ${enjeu.number} : ${enjeu.title}` : ''}</p>
     <dl class="facts" id="fiche-faits" data-live-region>
       ${doc.objective ? html`<div><dt>Objectif</dt><dd>${doc.objective}</dd></div>` : ''}
-      <div><dt>Pilotes</dt><dd>${orgs(doc.pilots) || '—'}</dd></div>
+      <div><dt>Pilotes</dt><dd>${doc.pilots.length ? pilotLinks(doc.pilots) : '—'}</dd></div>
       ${doc.partners.length ? html`<div><dt>Partenaires</dt><dd>${orgs(doc.partners)}</dd></div>` : ''}
       <div><dt>Versions</dt><dd>${doc.versions.map((v) => `${v.version} (n° ${v.number})`).join(', ')}</dd></div>
       ${doc.outcome ? html`<div><dt>${doc.outcome.outcome === 'completed' ? 'Terminée' : 'Abandonnée'}</dt><dd>le ${formatDay(doc.outcome.on)}${doc.outcome.outcome === 'abandoned' ? html` — ${REASON_FR[doc.outcome.reason!] ?? doc.outcome.reason} : ${doc.outcome.explanation}` : doc.outcome.explanation ? html` — ${doc.outcome.explanation}` : ''}</dd></div>` : ''}

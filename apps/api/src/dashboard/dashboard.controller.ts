@@ -3,20 +3,23 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DomainError, isCalendarDate, isSlug, isVersionLabel, ROADMAP_EVENT_TYPES, SHEET_EVENT_TYPES } from '#domain';
 import { ProjectionHost } from '#projections';
+import { dueItems, reportingLag } from '#reporting';
 import type { SeriesPoint } from '../infrastructure/read-models.service.js';
 import { Allow } from '../auth/access.decorator.js';
 import { DashboardData, type RoadmapInfo } from './dashboard-data.service.js';
 import { dataQualityPage } from './dashboard-findings.js';
 import { infrastructurePage, messagePage, overviewPage, sheetPage, versionsPage } from './dashboard-pages.js';
 import type { SafeHtml } from './html.js';
-import { layout, type LiveContext, type PageContext } from './page-layout.js';
+import { organisationName } from './organisation-names.js';
+import { organisationFeeds, organisationPage } from './organisation-page.js';
+import { layout, type Alternate, type LiveContext, type PageContext } from './page-layout.js';
 
 const today = () => new Date().toISOString().slice(0, 10);
 const HTML = 'text/html; charset=utf-8';
 /** What each kind of page listens for: a sheet page, its own sheet; the pages over the whole roadmap, everything. */
 const EVERYTHING = { streams: ['*'], events: [...SHEET_EVENT_TYPES, ...ROADMAP_EVENT_TYPES] };
 const sheetEvents = (sheetId: string) => ({ streams: [`sheet-${sheetId}`], events: SHEET_EVENT_TYPES });
-type PageContent = { title: string; active: string | null; body: SafeHtml; version?: string | null; live?: Omit<LiveContext, 'from'> };
+type PageContent = { title: string; active: string | null; body: SafeHtml; version?: string | null; live?: Omit<LiveContext, 'from'>; alternates?: Alternate[] };
 
 /** The public dashboard, rendered on the server: every page works without JavaScript. */
 @ApiExcludeController()
@@ -38,7 +41,7 @@ export class DashboardController {
       const baseCtx = this.context(path, query, roadmap);
       const page = await render(roadmap);
       const live = page.live ? { ...page.live, from } : null;
-      return layout({ title: page.title, active: page.active, ctx: { ...baseCtx, version: page.version ?? null, live }, body: page.body });
+      return layout({ title: page.title, active: page.active, ctx: { ...baseCtx, version: page.version ?? null, live }, body: page.body, alternates: page.alternates });
     } catch (error) {
       const bad = error instanceof BadPage ? error
         : error instanceof DomainError && error.kind === 'not_found' ? new BadPage(HttpStatus.NOT_FOUND, 'Page introuvable', error.message)
@@ -77,6 +80,26 @@ export class DashboardController {
       const series = new Map<string, SeriesPoint[]>(doc.indicators.map((i) => [i.indicatorId, this.data.series(sheetId, i.indicatorId, asOf)]));
       const history = await this.data.history(sheetId);
       return { title: doc.number ? `Fiche ${doc.number} — ${doc.title}` : doc.title, active: null, live: sheetEvents(sheetId), body: sheetPage(doc, roadmap, series, history, this.context(path, query, roadmap), roadmap ? this.data.findings(roadmap.roadmapId) : []) };
+    });
+  }
+
+  @Get('organisations/:organisationId')
+  @Allow('public')
+  @Header('content-type', HTML)
+  organisation(@Param('organisationId') organisationId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const path = `/organisations/${encodeURIComponent(organisationId)}`;
+    // What is due is today's: the page has no past to travel to, so the as-of date is not read.
+    return this.page(reply, path, {}, async () => {
+      if (!isSlug(organisationId)) throw new BadPage(HttpStatus.NOT_FOUND, 'Organisation introuvable', 'Cet identifiant d’organisation n’existe pas.');
+      const sheets = await this.data.organisationSheets(organisationId);
+      if (sheets.length === 0) throw new BadPage(HttpStatus.NOT_FOUND, 'Organisation introuvable', 'Cette organisation ne pilote aucune fiche.');
+      const on = today();
+      const ctx: PageContext = { path, asOf: null, roadmapId: null, today: on };
+      return {
+        title: `Mes fiches — ${organisationName(organisationId)}`, active: null,
+        alternates: [{ type: 'text/calendar', href: organisationFeeds(organisationId).ics, title: 'Calendrier des échéances' }],
+        body: organisationPage(organisationId, sheets, dueItems(sheets, on), reportingLag(sheets), ctx),
+      };
     });
   }
 

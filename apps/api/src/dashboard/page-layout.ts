@@ -38,7 +38,10 @@ export function link(path: string, ctx: Pick<PageContext, 'asOf'>, extra: Record
   return q ? `${path}?${q}` : path;
 }
 
-export function layout(opts: { title: string; active: string | null; ctx: PageContext; body: SafeHtml }): string {
+/** Another form of the page's content (a calendar feed), announced in its head. */
+export interface Alternate { type: string; href: string; title: string }
+
+export function layout(opts: { title: string; active: string | null; ctx: PageContext; body: SafeHtml; alternates?: readonly Alternate[] }): string {
   const { ctx } = opts;
   const assessment = ctx.roadmapId && ctx.assessmentVersion
     ? `/api/roadmaps/${encodeURIComponent(ctx.roadmapId)}/versions/${encodeURIComponent(ctx.assessmentVersion)}/assessment?format=html`
@@ -52,6 +55,7 @@ export function layout(opts: { title: string; active: string | null; ctx: PageCo
   <title>${opts.title} — SCORAN Centre-Val de Loire</title>
   <link rel="icon" href="data:,">
   <link rel="stylesheet" href="/assets/dashboard.css">
+  ${(opts.alternates ?? []).map((a) => html`<link rel="alternate" type="${a.type}" href="${a.href}" title="${a.title}">`)}
   ${live ? html`<script src="/assets/live.js" defer></script>` : ''}
 </head>
 <body>

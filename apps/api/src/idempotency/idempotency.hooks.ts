@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenStore } from '#auth';
 import type { EventStore, StoredEvent } from '#event-store';
 import { setCommandId } from '../http/request-context.js';
+import { uploadedFile, uploadFingerprint } from '../http/uploaded-file.js';
 import { authenticateFresh, type authenticate } from '../auth/request-principal.js';
 import type { IdempotencyRecords, PendingWrite, StoredAnswer } from '#idempotency';
 
@@ -32,7 +33,7 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'undefined';
 }
 
-/** What makes two requests "the same" for an Idempotency-Key: method, path and canonical body. */
+/** What makes two requests "the same" for an Idempotency-Key: method, path and canonical body (for an upload, its file's digest). */
 export const fingerprintOf = (method: string, path: string, body: unknown) => createHash('sha256').update(`${method} ${path}\n${canonical(body ?? null)}`).digest('hex');
 /** The command id an idempotent request's events carry: the same for every retry of it. */
 export const commandIdOf = (scope: string, key: string) => `idem-${createHash('sha256').update(`${scope}\u0000${key}`).digest('hex').slice(0, 32)}`;
@@ -82,8 +83,19 @@ export function registerIdempotency(fastify: FastifyInstance, store: Idempotency
     // Refused callers get their 401 from the guard; nothing of theirs is kept or replayed.
     if ('refused' in auth) return;
     const scope = auth.principal ? `token:${auth.principal.tokenId}` : `ip:${request.ip}`;
-    const path = request.url.split('?')[0];
-    const fingerprint = fingerprintOf(request.method, path ?? '', request.body);
+    // The query string is part of the request (a dry run and the import it tried are two requests).
+    const path = request.url;
+    let body: unknown = request.body;
+    if (typeof request.isMultipart === 'function' && request.isMultipart()) {
+      // A multipart body is not parsed into request.body: the uploaded bytes are what tell two requests apart.
+      try {
+        body = uploadFingerprint(await uploadedFile(request));
+      } catch {
+        // The handler meets the same refusal and answers it; nothing is claimed under the key.
+        return;
+      }
+    }
+    const fingerprint = fingerprintOf(request.method, path ?? '', body);
     const slot = `${scope}\u0000${raw}`;
     const replay = (stored: StoredAnswer) => stored.fingerprint !== fingerprint
       ? problem(reply, 422, 'idempotency_key_reused', 'this Idempotency-Key was already used for another request; use a new key for a new request')

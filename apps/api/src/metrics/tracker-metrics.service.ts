@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { EventStore } from '#event-store';
-import { ProjectionHost } from '#projections';
+import { RoadmapCommands } from '#application';
+import { IndicatorSeriesReadModel, ProjectionHost, SheetsReadModel } from '#projections';
 import { EVENT_STORE } from '../infrastructure/tokens.js';
 import { AppendMetrics } from './append-metrics.js';
 import { processRegistry } from './metrics-registry.js';
+import { registerReportingLagMetrics } from './reporting-lag-metrics.js';
 
-/** The metrics of one running application: HTTP traffic, appends, projection progress. */
+/** The metrics of one running application: HTTP traffic, appends, projection progress, the pilots' reporting lag. */
 @Injectable()
 export class TrackerMetrics {
   readonly registry = new Registry();
@@ -30,6 +32,9 @@ export class TrackerMetrics {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(ProjectionHost) private readonly runner: ProjectionHost,
     @Inject(AppendMetrics) appends: AppendMetrics,
+    @Inject(SheetsReadModel) sheets: SheetsReadModel,
+    @Inject(IndicatorSeriesReadModel) series: IndicatorSeriesReadModel,
+    @Inject(RoadmapCommands) commands: RoadmapCommands,
   ) {
     this.registry.registerMetric(appends.eventsAppended);
     this.registry.registerMetric(appends.appendConflicts);
@@ -59,6 +64,7 @@ export class TrackerMetrics {
       registers: [this.registry],
       collect() { this.set(self.runner.error ? 1 : 0); },
     });
+    registerReportingLagMetrics(this.registry, { sheets, series }, commands, runner);
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {

@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CommandOutcome } from '#application';
 import type { Principal } from '#auth';
 import type { AppConfig } from '#config';
-import { dayOf, DomainError, invalid } from '#domain';
+import { dayOf, DomainError } from '#domain';
 import {
   dueCalendar, dueItems, reportingLag, ReportFileRefused, templateCsvTable, templateRows, writeTemplateXlsx, DEFAULT_IMPORT_LIMITS,
 } from '#reporting';
@@ -14,6 +14,7 @@ import { toCsv } from '../exports/csv-writer.js';
 import { commandMetadata } from '../http/command-metadata.js';
 import { CommandOrigin } from '../http/request-ids.decorator.js';
 import { SlugPipe } from '../http/slug.pipe.js';
+import { uploadedFile } from '../http/uploaded-file.js';
 import { APP_CONFIG } from '../infrastructure/tokens.js';
 import { ExecuteSheetCommand } from '../sheets/commands/execute-sheet-command.js';
 import { ReportImport, type ImportAnswer } from './report-import.service.js';
@@ -119,18 +120,6 @@ export class OrganisationReportingController {
   async lag(@Param('organisationId', SlugPipe) org: string): Promise<unknown> {
     return { organisationId: org, ...reportingLag(await this.reads.sheetsOf(org)) };
   }
-}
-
-/** The one file of a multipart request, field `file`; its size is capped by the multipart limits set in bootstrap. */
-async function uploadedFile(req: FastifyRequest): Promise<{ bytes: Buffer; filename: string | null }> {
-  if (!req.isMultipart()) {
-    throw new HttpException({ statusCode: 415, error: 'unsupported_media_type', message: 'send the file as multipart/form-data, in a field named "file"' }, 415);
-  }
-  const part = await req.file();
-  if (!part) throw invalid('missing_file', 'the request holds no file: send it in a field named "file"', { field: 'file' });
-  if (part.fieldname !== 'file') throw invalid('missing_file', `the file must be sent in a field named "file", not "${part.fieldname}"`, { field: 'file' });
-  const bytes = await part.toBuffer();
-  return { bytes, filename: part.filename ? part.filename.replace(/[\r\n]/g, ' ').slice(0, 200) : null };
 }
 
 @ApiTags('reporting')

@@ -1,0 +1,35 @@
+import { HttpException } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { invalid } from '#domain';
+
+export interface UploadedFile {
+  bytes: Buffer;
+  filename: string | null;
+}
+
+const UPLOAD = Symbol('scoran:upload');
+
+/**
+ * The one file of a multipart request, field `file`; its size is capped by the multipart limits set
+ * in bootstrap. Read once per request: the idempotency hook reads it before the handler (to tell two
+ * files apart under one key) and the handler gets the same bytes, or the same refusal.
+ */
+export function uploadedFile(req: FastifyRequest): Promise<UploadedFile> {
+  const held = req as unknown as Record<symbol, Promise<UploadedFile> | undefined>;
+  return (held[UPLOAD] ??= readUpload(req));
+}
+
+/** What makes two uploads the same for an Idempotency-Key: the field, the file's name and its bytes (not the multipart framing). */
+export const uploadFingerprint = ({ bytes, filename }: UploadedFile) => ({ file: { filename, sha256: createHash('sha256').update(bytes).digest('hex') } });
+
+async function readUpload(req: FastifyRequest): Promise<UploadedFile> {
+  if (!req.isMultipart()) {
+    throw new HttpException({ statusCode: 415, error: 'unsupported_media_type', message: 'send the file as multipart/form-data, in a field named "file"' }, 415);
+  }
+  const part = await req.file();
+  if (!part) throw invalid('missing_file', 'the request holds no file: send it in a field named "file"', { field: 'file' });
+  if (part.fieldname !== 'file') throw invalid('missing_file', `the file must be sent in a field named "file", not "${part.fieldname}"`, { field: 'file' });
+  const bytes = await part.toBuffer();
+  return { bytes, filename: part.filename ? part.filename.replace(/[\r\n]/g, ' ').slice(0, 200) : null };
+}
