@@ -16,6 +16,8 @@ export interface BuiltServer {
   baseUrl: string;
   /** What the server wrote on stderr so far. */
   stderr(): string;
+  /** What the server wrote on stdout so far (its JSON log lines). */
+  stdout(): string;
   call: RunningApp['call'];
   /** SIGTERM, and how the process ended. */
   stop(): Promise<{ code: number | null; signal: string | null }>;
@@ -30,9 +32,11 @@ export async function startBuiltServer(env: Record<string, string | undefined>, 
   const baseUrl = `http://127.0.0.1:${port}`;
   const merged: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env };
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete merged[name];
-  const child = spawn(process.execPath, ['dist/apps/api/src/main.js'], { env: merged, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['dist/apps/api/src/main.js'], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
+  let stdout = '';
   child.stderr!.on('data', (d) => { stderr += d; });
+  child.stdout!.on('data', (d) => { stdout += d; });
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
     try { if ((await fetch(`${baseUrl}/health`)).ok) break; } catch { /* not up yet */ }
@@ -43,6 +47,7 @@ export async function startBuiltServer(env: Record<string, string | undefined>, 
     child,
     baseUrl,
     stderr: () => stderr,
+    stdout: () => stdout,
     call: httpCaller(baseUrl, options.adminToken ?? ''),
     stop: () => {
       if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import type { AppConfig } from '#config';
@@ -15,6 +15,7 @@ import { ReadinessIndicators } from './health/readiness.indicators.js';
 import { HistoryModule } from './history/history.module.js';
 import { ReportingModule } from './reporting/reporting.module.js';
 import { ProblemFilter } from './http/exception.filter.js';
+import { LogPositionTags } from './http/cache-headers.js';
 import { HttpHooks } from './http/http-hooks.provider.js';
 import { StrictValidationPipe } from './http/validation.pipe.js';
 import { TrackerModule, type StartupHook } from './infrastructure/tracker.module.js';
@@ -54,6 +55,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useClass: StrictValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: LogPositionTags },
       ],
     };
   }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '#config';
 import { AppModule } from './app.module.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
@@ -11,13 +11,15 @@ import { createLogger, NestPinoLogger } from './http/logger.js';
 import { registerDashboardAssets } from './dashboard/dashboard-assets.js';
 import { instrumentHttp } from './metrics/http-metrics.hook.js';
 import fastifyMultipart from '@fastify/multipart';
+import { serverOptions } from './http/framework-errors.js';
+import { buildApiDocument } from './http/openapi/api-document.js';
 
 /** Builds the HTTP application (used by main.ts and by the end-to-end tests). */
 export async function createApp(config: AppConfig, hooks: StartupHook[] = []): Promise<NestFastifyApplication> {
   const logger = createLogger(config.logLevel);
   // Per-request lines only at debug/trace: at info they would double the cost of every report.
   const requestLogger = ['debug', 'trace'].includes(config.logLevel) ? logger : logger.child({}, { level: config.logLevel === 'silent' ? 'silent' : 'warn' });
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, loggerInstance: requestLogger, onProtoPoisoning: 'error', onConstructorPoisoning: 'error' });
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, loggerInstance: requestLogger, onProtoPoisoning: 'error', onConstructorPoisoning: 'error', ...serverOptions(config) });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, hooks), adapter, { logger: new NestPinoLogger(logger), bufferLogs: false });
   // Input guards, rate limit and idempotency are added by the module itself (HttpHooks).
   registerSecurityHeaders(app.getHttpAdapter().getInstance());
@@ -28,10 +30,6 @@ export async function createApp(config: AppConfig, hooks: StartupHook[] = []): P
   await registerDashboardAssets(app);
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins });
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle('scoran-tracker').setDescription('Suivi de la SCORAN Centre-Val de Loire: sheets, indicators, milestones, versions, assessments').setVersion('1').addBearerAuth().build(),
-  );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  SwaggerModule.setup('api/docs', app, buildApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
   return app;
 }

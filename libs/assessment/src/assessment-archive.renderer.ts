@@ -10,10 +10,12 @@ export interface ArchiveEntry {
 /**
  * The time stamped on every entry: the document's day at midnight. ZIP keeps local DOS time and
  * fflate reads the Date's local fields, so the Date is built from local fields too: the bytes are
- * then the same whatever the time zone of the machine.
+ * then the same whatever the time zone of the machine. DOS time holds the years 1980–2099 only
+ * (a period may close in 2100): a day before is stamped in 1980, a day after on 31 December 2099.
  */
 function entryTime(day: string): Date {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  if (y > 2099) return new Date(2099, 11, 31, 0, 0, 0);
   return new Date(Math.max(y, 1980), m - 1, d, 0, 0, 0);
 }
 

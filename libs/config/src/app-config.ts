@@ -21,6 +21,12 @@ export interface AppConfig {
   bodyLimitBytes: number;
   /** Data rows a reporting file may hold (413 beyond). */
   importMaxRows: number;
+  /**
+   * Slow clients: the whole request (headers and body) must arrive within `requestTimeoutMs` (else 408
+   * and the connection closes), its headers within `headersTimeoutMs`; an idle keep-alive connection
+   * closes after `keepAliveTimeoutMs`; `connectionTimeoutMs` (0: off) closes a socket silent that long.
+   */
+  timeouts: { requestTimeoutMs: number; headersTimeoutMs: number; keepAliveTimeoutMs: number; connectionTimeoutMs: number };
   corsOrigins: string[];
   logLevel: string;
   /** Seed the real roadmap into an empty store at start. */
@@ -77,6 +83,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 6000, 0, 10_000_000, problems),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576, problems),
     importMaxRows: integer(env, 'IMPORT_MAX_ROWS', 20_000, 1, 1_000_000, problems),
+    timeouts: {
+      requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000, problems),
+      headersTimeoutMs: integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000, problems),
+      keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 3_600_000, problems),
+      connectionTimeoutMs: integer(env, 'CONNECTION_TIMEOUT_MS', 0, 0, 3_600_000, problems),
+    },
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     logLevel: env.LOG_LEVEL ?? 'info',
     seedOnStart: (env.SEED_ON_START ?? 'true') !== 'false',
@@ -86,6 +98,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (env.EVENT_STORE_PATH && eventStore !== 'sqlite') problems.push('EVENT_STORE_PATH names the embedded store\'s file: it needs EVENT_STORE=sqlite');
   if (!['worker', 'main'].includes(config.projectionThread)) problems.push(`PROJECTION_THREAD must be "worker" or "main" (got "${env.PROJECTION_THREAD}")`);
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`);
+  // Node refuses a header deadline later than the whole request's.
+  if (config.timeouts.headersTimeoutMs > config.timeouts.requestTimeoutMs) problems.push('HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS');
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

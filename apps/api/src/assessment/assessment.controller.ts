@@ -1,5 +1,6 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { VersionPipe } from '../http/version.pipe.js';
 import type { FastifyReply } from 'fastify';
 import { ASSESSMENT_DOCUMENT_FORMATS, ASSESSMENT_MEDIA_TYPES, buildAssessment, loadAssessmentInputAt, negotiateAssessmentFormat, renderAssessmentDocument, renderRestatement, restateAssessment, type AssessmentSources } from '#assessment';
 import { HashChainStore } from '#audit';
@@ -49,7 +50,7 @@ export class AssessmentController {
   @Get(':roadmapId/versions/:version/assessment')
   @ApiOperation({ summary: 'Assessment of a version over its period: outcome of each sheet per enjeu, milestones on time/late/missed, indicators against targets, what carries over, the findings on the data' })
   @ApiProduces(...Object.values(ASSESSMENT_MEDIA_TYPES))
-  async assessment(@Param('roadmapId') roadmapId: string, @Param('version') version: string, @Query() { format: asked, until, knownAt }: AssessmentQuery, @Headers('accept') accept: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+  async assessment(@Param('roadmapId') roadmapId: string, @Param('version', VersionPipe) version: string, @Query() { format: asked, until, knownAt }: AssessmentQuery, @Headers('accept') accept: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     const format = negotiateAssessmentFormat(asked, accept);
     // The query DTO has already refused an unknown `format`; kept so that the negotiation's contract holds on its own.
     if (format === null) throw invalid('invalid_query', `format must be one of ${ASSESSMENT_DOCUMENT_FORMATS.join(', ')}`, { field: 'format' });

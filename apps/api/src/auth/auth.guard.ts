@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { TokenStore, type Principal } from '#auth';
 import { authenticateFresh } from './request-principal.js';
 import { ACCESS, type Access } from './access.decorator.js';
+import { redactUrl } from '../http/logger.js';
 
 /**
  * Resolves the bearer token on every request, then applies the route's access rule. Refusals are
@@ -39,6 +40,6 @@ export class AuthGuard implements CanActivate {
   }
 
   private refuse(request: { method?: string; url?: string; ip?: string }, reason: string, principal?: Principal): void {
-    this.logger.warn({ msg: 'access refused', reason, method: request.method, url: request.url, ip: request.ip, tokenId: principal?.tokenId });
+    this.logger.warn({ msg: 'access refused', reason, method: request.method, url: redactUrl(request.url), ip: request.ip, tokenId: principal?.tokenId });
   }
 }

@@ -1,23 +1,34 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Logger, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ROLES, TokenStore, type Principal, type Role } from '#auth';
 import { DomainError, invalid, notFound } from '#domain';
-import { IsSlug } from '../http/validators.js';
+import { IsInstant, IsSlug } from '../http/validators.js';
+import { isReferenceOrganisation } from '../dashboard/organisation-names.js';
+import { ReadModels } from '../infrastructure/read-models.service.js';
+import { ApiErrors, ApiSchemaRule } from '../http/openapi/api-contract.decorators.js';
 import { actorOf, Allow, Caller } from './access.decorator.js';
 
+/** The rule `create` applies: a pilot token names its organisation, no other token does. */
+@ApiSchemaRule({
+  anyOf: [
+    { properties: { role: { enum: ['pilot'] }, organisationId: { type: 'string' } }, required: ['organisationId'] },
+    { properties: { role: { enum: ROLES.filter((r) => r !== 'pilot') }, organisationId: { nullable: true, enum: [null] } } },
+  ],
+})
 export class CreateTokenDto {
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES as unknown as string[]) role!: Role;
   @ApiPropertyOptional({ description: 'required for a pilot: the organisation it writes for' }) @IsOptional() @IsSlug() organisationId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) label?: string;
-  @ApiPropertyOptional({ description: 'ISO 8601 instant after which the token is refused' }) @IsOptional() @IsISO8601({ strict: true }) expiresAt?: string;
+  @ApiPropertyOptional({ description: 'ISO 8601 instant after which the token is refused' }) @IsOptional() @IsInstant() expiresAt?: string;
 }
 
 @ApiTags('tokens')
 @ApiBearerAuth()
 @Controller('api/tokens')
 export class TokensController {
-  constructor(private readonly tokens: TokenStore) {}
+  private readonly logger = new Logger('Tokens');
+  constructor(private readonly tokens: TokenStore, private readonly readModels: ReadModels) {}
 
   @Post()
   @HttpCode(201)
@@ -30,7 +41,18 @@ export class TokensController {
     if (dto.expiresAt && Date.parse(dto.expiresAt) <= Date.now()) throw new DomainError('expiry_in_past', 'expiresAt must be in the future', 'rule', { field: 'expiresAt' });
     const expiresAt = dto.expiresAt ? new Date(dto.expiresAt).toISOString() : null;
     const { id, token, info } = await this.tokens.create({ role: dto.role, organisationId: dto.organisationId, label: dto.label, expiresAt }, actorOf(caller));
-    return { id, token, role: info.role, organisationId: info.organisationId, expiresAt: info.expiresAt };
+    const answer = { id, token, role: info.role, organisationId: info.organisationId, expiresAt: info.expiresAt };
+    if (dto.organisationId && !this.isKnownOrganisation(dto.organisationId)) {
+      // Flagged, not refused: a pilot may get its token before the sheet naming it is created.
+      this.logger.warn({ msg: 'pilot token issued for an organisation no sheet nor the reference file knows', organisationId: dto.organisationId, tokenId: id });
+      return { ...answer, warning: 'unknown_organisation', message: `no sheet is piloted by ${dto.organisationId} and the roadmap's reference file does not name it: check the id` };
+    }
+    return answer;
+  }
+
+  /** Known: named by the roadmap's reference file, or pilot of a sheet in the read models. */
+  private isKnownOrganisation(organisationId: string): boolean {
+    return isReferenceOrganisation(organisationId) || this.readModels.listSheets({ pilot: organisationId }).length > 0;
   }
 
   @Get()
@@ -39,6 +61,7 @@ export class TokensController {
     return this.tokens.list();
   }
 
+  @ApiErrors(404)
   @Delete(':id')
   @HttpCode(204)
   @Allow(['admin'])

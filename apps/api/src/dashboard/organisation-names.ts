@@ -9,6 +9,13 @@ let names: Map<string, string> | null = null;
  * from the roadmap's reference file. An id without a name is shown as words.
  */
 export function organisationName(id: string): string {
+  return referenceNames().get(id) ?? id.replace(/-/g, ' ');
+}
+
+/** True when the roadmap's reference file names this organisation. */
+export const isReferenceOrganisation = (id: string): boolean => referenceNames().has(id);
+
+function referenceNames(): Map<string, string> {
   if (!names) {
     names = new Map();
     const file = join(DEFAULT_SEED_DIR, 'roadmap.json');
@@ -21,5 +28,5 @@ export function organisationName(id: string): string {
       }
     }
   }
-  return names.get(id) ?? id.replace(/-/g, ' ');
+  return names;
 }

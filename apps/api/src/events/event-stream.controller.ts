@@ -3,6 +3,7 @@ import { ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nes
 import type { FastifyReply } from 'fastify';
 import { invalid } from '#domain';
 import { Allow } from '../auth/access.decorator.js';
+import { Uncached } from '../http/cache-headers.js';
 import { EventStreamQuery } from './event-stream-query.dto.js';
 import { EventStreamHub } from './event-stream.hub.js';
 
@@ -22,6 +23,7 @@ export class EventStreamController {
 
   @Get('stream')
   @Allow('public')
+  @Uncached()
   @ApiOperation({
     summary: 'The log as Server-Sent Events, as anonymous readers see it (published streams only, no actor nor metadata)',
     description: [
@@ -32,7 +34,7 @@ export class EventStreamController {
     ].join(' '),
   })
   @ApiProduces('text/event-stream')
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'position of the last event received' })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'position of the last event received', schema: { type: 'string', pattern: '^(\\d{1,15})?$' } })
   @ApiResponse({ status: 200, description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
   async stream(
     @Query() query: EventStreamQuery,

@@ -1,8 +1,8 @@
-import { QueryText } from '../http/query.dto.js';
+import { QueryDate, QueryOneOf, QueryText, QueryVersion } from '../http/query.dto.js';
 
 /** The sheets export: of a roadmap, one sheet, in one version (the export checks the values). */
 export class SheetsExportQuery {
-  @QueryText() version?: string;
+  @QueryVersion() version?: string;
   @QueryText() roadmapId?: string;
   @QueryText() sheetId?: string;
 }
@@ -15,12 +15,11 @@ export class IndicatorsExportQuery {
 export class SeriesExportQuery {
   @QueryText() roadmapId?: string;
   @QueryText() sheetId?: string;
-  @QueryText() asOf?: string;
+  @QueryDate() asOf?: string;
 }
 
 export class FindingsExportQuery {
   @QueryText() roadmapId?: string;
   @QueryText() sheetId?: string;
-  /** open, resolved or withdrawn. */
-  @QueryText() status?: string;
+  @QueryOneOf(['open', 'resolved', 'withdrawn']) status?: string;
 }

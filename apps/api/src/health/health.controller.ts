@@ -5,8 +5,12 @@ import type { EventStore } from '#event-store';
 import { ProjectionHost } from '#projections';
 import { EVENT_STORE } from '../infrastructure/tokens.js';
 import { ReadinessIndicators } from './readiness.indicators.js';
+import { Uncached } from '../http/cache-headers.js';
+import { ApiErrors } from '../http/openapi/api-contract.decorators.js';
 
 @ApiTags('operations')
+@Uncached()
+@ApiErrors(503)
 @Controller()
 export class HealthController {
   constructor(

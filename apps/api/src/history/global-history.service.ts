@@ -5,6 +5,9 @@ import { applySheetEvent, EventFeedReadModel, validDayOf, type LatestValue, type
 import { EVENT_STORE } from '../infrastructure/tokens.js';
 import { diffViews } from '../sheets/queries/sheet-queries.service.js';
 
+/** What an event type's name looks like (`IndicatorReported`). */
+export const EVENT_TYPE_NAME = /^[A-Z][A-Za-z]{1,60}$/;
+
 export interface HistoryQuery {
   after: number;
   limit: number;
@@ -29,7 +32,7 @@ export class GlobalHistory {
   ) {}
 
   async list(q: HistoryQuery): Promise<{ events: unknown[]; next: number; head: number }> {
-    if (q.type !== undefined && !/^[A-Z][A-Za-z]{1,60}$/.test(q.type)) throw invalid('invalid_query', 'type must be an event type such as IndicatorReported', { field: 'type' });
+    if (q.type !== undefined && !EVENT_TYPE_NAME.test(q.type)) throw invalid('invalid_query', 'type must be an event type such as IndicatorReported', { field: 'type' });
     const rows = this.feed.page(q);
     const wanted = new Map<string, Set<number>>();
     for (const r of rows) {

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { exportNdjson, HashChainStore, verifyChain, type VerifyReport } from '#audit';
@@ -28,6 +28,7 @@ export class HistoryController {
   }
 
   @Get('export/events.ndjson')
+  @ApiProduces('application/x-ndjson')
   @Allow(['admin', 'auditor'])
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The whole log as NDJSON (one envelope per line, position order); `import` replays it into an empty store' })

@@ -4,6 +4,7 @@ import { DomainError } from '#domain';
 import { WrongExpectedRevisionError } from '#event-store';
 import type { Problem } from './problem.js';
 import { StoredNotVisible } from './read-your-writes.js';
+import { NotModified } from './cache-headers.js';
 
 const STATUS_BY_KIND = { invalid: 400, not_found: 404, conflict: 409, rule: 422, forbidden: 403 } as const;
 
@@ -18,6 +19,10 @@ export class ProblemFilter implements ExceptionFilter {
       // Not a failure of the write: 202, with what a 201 would carry, and why reading it back may not find it yet.
       this.logger.warn(exception.message);
       void reply.status(202).type('application/json').send({ ...exception.result, visible: false, warning: 'read_models_behind', message: exception.message });
+      return;
+    }
+    if (exception instanceof NotModified) {
+      void reply.status(304).header('ETag', exception.etag).send();
       return;
     }
     const problem = this.toProblem(exception);
@@ -54,6 +59,7 @@ export class ProblemFilter implements ExceptionFilter {
 function errorName(status: number, code?: string): string {
   if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'malformed_json';
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'unsupported_media_type';
+  if (code === 'SCORAN_INVALID_UTF8') return 'invalid_utf8';
   const names: Record<number, string> = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type', 422: 'unprocessable', 429: 'too_many_requests' };
   return names[status] ?? 'error';
 }

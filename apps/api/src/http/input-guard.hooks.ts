@@ -35,6 +35,29 @@ export function inspectBody(body: unknown): { error: 'body_too_deep' | 'invalid_
   return null;
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/**
+ * JSON bodies are decoded strictly: a byte sequence that is not UTF-8 is refused (400 invalid_utf8)
+ * instead of being stored with U+FFFD in place of what the client meant. Replaces the framework's
+ * parser; its checks (prototype poisoning, body limit) are kept.
+ */
+export function registerStrictJson(fastify: FastifyInstance): void {
+  const parse = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = UTF8.decode(body as Buffer);
+    } catch {
+      const error = Object.assign(new Error('the body is not valid UTF-8'), { statusCode: 400, code: 'SCORAN_INVALID_UTF8' });
+      done(error, undefined);
+      return;
+    }
+    parse(request, text, done);
+  });
+}
+
 /**
  * Checks every request before it reaches a route: query parameters given once (a repeated one
  * would reach the queries as an array), bodies of bounded depth and of well-formed Unicode (a lone

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { VERSION_LABEL } from '#domain';
 import { IsCalendarDate, IsTimestamp, IsWholeNumber } from './validators.js';
 
 /**
@@ -35,4 +36,25 @@ export const QueryText = () => (target: object, property: string) => {
   ApiPropertyOptional()(target, property);
   IsOptional()(target, property);
   IsString(code('invalid_query'))(target, property);
+};
+
+/** A version label (`V4`), optional, refused as the queries refuse it (`invalid_version`). */
+export const QueryVersion = (example = 'V4') => (target: object, property: string) => {
+  ApiPropertyOptional({ example })(target, property);
+  IsOptional()(target, property);
+  Matches(VERSION_LABEL, { message: `${property} must look like ${example}`, ...code('invalid_version') })(target, property);
+};
+
+/** A calendar day, optional (`invalid_date`). */
+export const QueryDate = (description?: string) => (target: object, property: string) => {
+  ApiPropertyOptional({ example: '2023-12-31', ...(description ? { description } : {}) })(target, property);
+  IsOptional()(target, property);
+  IsCalendarDate(code('invalid_date'))(target, property);
+};
+
+/** One of a few words, optional (`invalid_query`, the message listing them). */
+export const QueryOneOf = (values: readonly string[]) => (target: object, property: string) => {
+  ApiPropertyOptional({ enum: [...values] })(target, property);
+  IsOptional()(target, property);
+  IsIn([...values], { message: `${property} must be ${values.slice(0, -1).join(', ')} or ${values.at(-1)}`, ...code('invalid_query') })(target, property);
 };

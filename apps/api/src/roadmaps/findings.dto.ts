@@ -87,7 +87,7 @@ export class DiscrepancyView extends FindingView {
 
 export class DataQualityView {
   @ApiProperty() roadmapId!: string;
-  @ApiProperty({ nullable: true }) knownAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) knownAt!: string | null;
   @ApiProperty({ type: [FindingView] }) findings!: FindingView[];
   @ApiProperty({ type: [DiscrepancyView], deprecated: true, description: 'the same list under its former name, each entry also keyed `id`' }) discrepancies!: DiscrepancyView[];
 }

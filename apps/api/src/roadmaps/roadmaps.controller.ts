@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestj
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { ENJEUX, TEXT_LIMITS, VERSION_LABEL } from '#domain';
-import { IsSlug } from '../http/validators.js';
+import { IsSlug, IsNonBlank } from '../http/validators.js';
 import type { CommandOutcome, RoadmapCommandInput } from '#application';
 import { EnjeuRollupReadModel, GovernanceReadModel } from '#projections';
 import { Allow } from '../auth/access.decorator.js';
@@ -18,16 +18,16 @@ import { ExecuteRoadmapCommand } from './execute-roadmap-command.js';
 
 export class RegionDto {
   @ApiProperty({ example: '24' }) @Matches(/^\d{2,3}$/) code!: string;
-  @ApiProperty({ example: 'Centre-Val de Loire' }) @IsString() @MinLength(1) @MaxLength(TEXT_LIMITS.regionName) name!: string;
+  @ApiProperty({ example: 'Centre-Val de Loire' }) @IsString() @IsNonBlank() @MaxLength(TEXT_LIMITS.regionName) name!: string;
 }
 export class EnjeuDto {
   @ApiProperty({ enum: ENJEUX }) @IsIn(ENJEUX as unknown as string[]) enjeuId!: (typeof ENJEUX)[number];
   @ApiProperty({ example: 1 }) @IsInt() @Min(1) @Max(9) number!: number;
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(TEXT_LIMITS.enjeuTitle) title!: string;
+  @ApiProperty() @IsString() @IsNonBlank() @MaxLength(TEXT_LIMITS.enjeuTitle) title!: string;
 }
 export class CreateRoadmapDto {
   @ApiProperty({ example: 'scoran-centre-val-de-loire' }) @IsSlug() roadmapId!: string;
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(TEXT_LIMITS.roadmapTitle) title!: string;
+  @ApiProperty() @IsString() @IsNonBlank() @MaxLength(TEXT_LIMITS.roadmapTitle) title!: string;
   @ApiProperty({ type: RegionDto }) @IsObject() @ValidateNested() @Type(() => RegionDto) region!: RegionDto;
   @ApiProperty({ type: [EnjeuDto] }) @IsArray() @ArrayMaxSize(4) @ValidateNested({ each: true }) @Type(() => EnjeuDto) enjeux!: EnjeuDto[];
 }

@@ -12,6 +12,19 @@ export function isCalendarDate(value: unknown): value is string {
   return d <= daysInMonth(y, m);
 }
 
+/**
+ * The years a roadmap's dates may fall in: a report observed in year 0 or a milestone due in 9999 is
+ * a typing error, not a plan. Applies to what commands and queries are given, not to the calendar.
+ */
+export const TRACKED_YEARS = { first: 1900, last: 2100 } as const;
+
+/** A calendar date within the tracked years. */
+export function isTrackedDate(value: unknown): value is string {
+  if (!isCalendarDate(value)) return false;
+  const year = Number(value.slice(0, 4));
+  return year >= TRACKED_YEARS.first && year <= TRACKED_YEARS.last;
+}
+
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const isLeapYear = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
@@ -22,6 +35,7 @@ export function daysInMonth(year: number, month: number): number {
 
 export function assertCalendarDate(field: string, value: unknown): string {
   if (!isCalendarDate(value)) throw invalid('invalid_date', `${field} must be a real calendar date (YYYY-MM-DD)`, { field });
+  if (!isTrackedDate(value)) throw invalid('date_out_of_range', `${field} must fall between ${TRACKED_YEARS.first} and ${TRACKED_YEARS.last}`, { field });
   return value;
 }
 

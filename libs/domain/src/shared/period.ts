@@ -1,4 +1,4 @@
-import { daysInMonth, isCalendarDate, ymd } from './calendar.js';
+import { daysInMonth, isCalendarDate, isTrackedDate, ymd } from './calendar.js';
 import { invalid } from './domain-error.js';
 
 /**
@@ -51,10 +51,11 @@ function tryParsePeriod(label: string): Period | null {
   const parts = label.split('/');
   if (parts.length > 2) return null;
   const first = bounds(parts[0]!);
-  if (!first) return null;
+  // A due period is a plan: within the tracked years, like every date of the roadmap.
+  if (!first || !isTrackedDate(first.start)) return null;
   if (parts.length === 1) return { label, ...first };
   const last = bounds(parts[1]!);
-  if (!last || last.end < first.start) return null;
+  if (!last || !isTrackedDate(last.end) || last.end < first.start) return null;
   return { label, start: first.start, end: last.end };
 }
 

@@ -33,9 +33,12 @@ export const TEXT_LIMITS = {
 
 export type TextField = keyof typeof TEXT_LIMITS;
 
+/** A text with something besides white space in it (what `String.prototype.trim` removes). */
+export const isNonBlankText = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
+
 /** A required text: non-blank and within its limit; `field` is the path the error names. */
 export function requireText(field: string, value: unknown, max: number): string {
-  if (typeof value !== 'string' || value.trim() === '') throw invalid('missing_text', `${field} must be a non-empty text`, { field });
+  if (!isNonBlankText(value)) throw invalid('missing_text', `${field} must be a non-empty text`, { field });
   return checkLength(field, value, max);
 }
 

@@ -1,17 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsNumber, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested,
 } from 'class-validator';
 import { ABANDON_REASONS, ENJEUX, QUALIFIERS, RETIRE_REASONS, SHEET_KINDS, SHEET_NUMBER, TEXT_LIMITS, UNITS, VERSION_LABEL, ZONES, type Qualifier, type Zone } from '#domain';
-import { IsCalendarDate, IsDatedLabel, IsQualifier, IsSlug, IsTerritory, IsZone } from '../../http/validators.js';
+import { IsCalendarDate, IsDatedLabel, IsIndicatorValue, IsNonBlank, IsQualifier, IsSlug, IsTerritory, IsZone } from '../../http/validators.js';
+import { ApiSchemaRule } from '../../http/openapi/api-contract.decorators.js';
 
 const DATED = 'a date as printed (libs/domain dated.ts): 2023, 2023-Q1, 2023-06, 2023-06-07, 2022-late (fin 2022), 2024/.. (à partir de 2024)';
 
-const finite = { allowNaN: false, allowInfinity: false };
-
 export class TargetDto {
-  @ApiProperty({ example: 40 }) @IsNumber(finite) value!: number;
+  @ApiProperty({ example: 40 }) @IsIndicatorValue() value!: number;
   @ApiPropertyOptional({ example: '2025', nullable: true, description: `due date, ${DATED}; null when the source gives none` })
   @ValidateIf((o: TargetDto) => o.due !== undefined && o.due !== null) @IsDatedLabel() due?: string | null;
   @ApiPropertyOptional({ example: '2026-06-30', description: 'a calendar day, read as the due date; required when due is absent' })
@@ -25,7 +24,7 @@ export class TargetDto {
 
 export class IndicatorDto {
   @ApiProperty({ example: 'csirt-interventions' }) @IsSlug() indicatorId!: string;
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(TEXT_LIMITS.indicatorName) name!: string;
+  @ApiProperty() @IsString() @IsNonBlank() @MaxLength(TEXT_LIMITS.indicatorName) name!: string;
   @ApiProperty({ enum: UNITS }) @IsIn(UNITS as unknown as string[]) unit!: (typeof UNITS)[number];
   @ApiPropertyOptional({ type: TargetDto }) @IsOptional() @ValidateNested() @Type(() => TargetDto) target?: TargetDto;
   @ApiPropertyOptional({ type: [TargetDto] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => TargetDto) targets?: TargetDto[];
@@ -33,11 +32,21 @@ export class IndicatorDto {
 
 export class MilestoneDto {
   @ApiProperty({ example: 'launch' }) @IsSlug() milestoneId!: string;
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(TEXT_LIMITS.milestoneTitle) title!: string;
+  @ApiProperty() @IsString() @IsNonBlank() @MaxLength(TEXT_LIMITS.milestoneTitle) title!: string;
   @ApiProperty({ example: '2024-S2', description: DATED }) @IsDatedLabel() due!: string;
   @ApiPropertyOptional({ description: 'the source doubts the date ("au quatrième trimestre ?")' }) @IsOptional() @IsBoolean() uncertain?: boolean;
 }
 
+/**
+ * Without a sheetId, one is derived from the title (`slugify`): the title must then hold a letter or
+ * digit that survives it (ASCII, or a Latin-1 letter whose accent is dropped).
+ */
+@ApiSchemaRule({
+  anyOf: [
+    { required: ['sheetId'], properties: { sheetId: { type: 'string' } } },
+    { properties: { title: { pattern: '[A-Za-z0-9\u00c0-\u00c5\u00c7-\u00cf\u00d1-\u00d6\u00d9-\u00dd\u00e0-\u00e5\u00e7-\u00ef\u00f1-\u00f6\u00f9-\u00fd\u00ff]' } } },
+  ],
+})
 export class CreateSheetDto {
   @ApiPropertyOptional({ example: 'open-data-challenge', description: 'stable kebab-case id; derived from the title when absent' }) @IsOptional() @IsSlug() sheetId?: string;
   @ApiProperty({ example: 'scoran-centre-val-de-loire' }) @IsSlug() roadmapId!: string;
@@ -45,7 +54,7 @@ export class CreateSheetDto {
   @ApiProperty({ example: '3.10' }) @Matches(SHEET_NUMBER, { message: 'number must look like 4.13' }) number!: string;
   @ApiProperty({ enum: SHEET_KINDS }) @IsIn(SHEET_KINDS as unknown as string[]) kind!: (typeof SHEET_KINDS)[number];
   @ApiProperty({ enum: ENJEUX }) @IsIn(ENJEUX as unknown as string[]) enjeu!: (typeof ENJEUX)[number];
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(TEXT_LIMITS.sheetTitle) title!: string;
+  @ApiProperty() @IsString() @IsNonBlank() @MaxLength(TEXT_LIMITS.sheetTitle) title!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT_LIMITS.objective) objective?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT_LIMITS.theme) theme?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT_LIMITS.context) context?: string;
@@ -57,7 +66,7 @@ export class CreateSheetDto {
 }
 
 export class ReportIndicatorDto {
-  @ApiProperty({ example: 12 }) @IsNumber(finite) value!: number;
+  @ApiProperty({ example: 12 }) @IsIndicatorValue() value!: number;
   @ApiPropertyOptional({ example: '2024-03-31', description: 'valid time: the day the value was true; required when observed is absent' })
   @ValidateIf((o: ReportIndicatorDto) => o.observed === undefined || o.observedOn !== undefined) @IsCalendarDate() observedOn?: string;
   @ApiPropertyOptional({ example: '2023-Q1', description: `valid time as printed, ${DATED}` }) @IsOptional() @IsDatedLabel() observed?: string;
@@ -69,11 +78,11 @@ export class ReportIndicatorDto {
 }
 
 export class CorrectReportDto {
-  @ApiProperty() @IsNumber(finite) value!: number;
+  @ApiProperty() @IsIndicatorValue() value!: number;
   @ApiPropertyOptional() @IsOptional() @IsCalendarDate() observedOn?: string;
   @ApiPropertyOptional({ description: DATED }) @IsOptional() @IsDatedLabel() observed?: string;
   @ApiPropertyOptional({ enum: QUALIFIERS }) @IsOptional() @IsQualifier() qualifier?: Qualifier;
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(TEXT_LIMITS.reason) reason!: string;
+  @ApiProperty() @IsString() @IsNonBlank() @MaxLength(TEXT_LIMITS.reason) reason!: string;
 }
 
 export class ReachMilestoneDto {
@@ -92,7 +101,7 @@ export class RescheduleMilestoneDto {
 
 export class AbandonDto {
   @ApiProperty({ enum: ABANDON_REASONS }) @IsIn(ABANDON_REASONS as unknown as string[]) reason!: (typeof ABANDON_REASONS)[number];
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(TEXT_LIMITS.explanation) explanation!: string;
+  @ApiProperty() @IsString() @IsNonBlank() @MaxLength(TEXT_LIMITS.explanation) explanation!: string;
   @ApiProperty({ example: '2024-01-31' }) @IsCalendarDate() effectiveOn!: string;
 }
 
@@ -107,7 +116,7 @@ export class ReviseSheetDto {
   @ApiPropertyOptional() @IsOptional() @Matches(SHEET_NUMBER) number?: string;
   @ApiPropertyOptional({ enum: SHEET_KINDS }) @IsOptional() @IsIn(SHEET_KINDS as unknown as string[]) kind?: (typeof SHEET_KINDS)[number];
   @ApiPropertyOptional({ enum: ENJEUX }) @IsOptional() @IsIn(ENJEUX as unknown as string[]) enjeu?: (typeof ENJEUX)[number];
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(TEXT_LIMITS.sheetTitle) title?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNonBlank() @MaxLength(TEXT_LIMITS.sheetTitle) title?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT_LIMITS.objective) objective?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT_LIMITS.theme) theme?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT_LIMITS.context) context?: string;
@@ -119,7 +128,7 @@ export class ReviseSheetDto {
 
 export class RetireSheetDto {
   @ApiProperty({ enum: RETIRE_REASONS }) @IsIn(RETIRE_REASONS as unknown as string[]) reason!: (typeof RETIRE_REASONS)[number];
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(TEXT_LIMITS.explanation) explanation!: string;
+  @ApiProperty() @IsString() @IsNonBlank() @MaxLength(TEXT_LIMITS.explanation) explanation!: string;
   @ApiPropertyOptional() @IsOptional() @IsCalendarDate() effectiveOn?: string;
   @ApiPropertyOptional() @IsOptional() @IsSlug() mergedInto?: string;
 }
