@@ -225,7 +225,8 @@ describe('the HTTP contract of the built server', () => {
     it('says the rules the server applies: bodies closed, lengths, dates, ids, the limit cap', () => {
       const report = doc.components.schemas.ReportIndicatorDto;
       expect(report.additionalProperties).toBe(false);
-      expect(report.required).toEqual(['value', 'observedOn']);
+      // observedOn is required unless `observed` (a date as printed) is given: a condition, so only value is listed.
+      expect(report.required).toEqual(['value']);
       expect(report.properties.observedOn).toMatchObject({ type: 'string', format: 'date' });
       expect(report.properties.value).toMatchObject({ maximum: Number.MAX_SAFE_INTEGER, minimum: -Number.MAX_SAFE_INTEGER });
       expect(doc.components.schemas.CreateSheetDto.properties.title).toMatchObject({ minLength: 1 });
