@@ -64,8 +64,7 @@ export class AssessmentController {
   @Get(':roadmapId/versions/:version/assessment/restatement')
   @ApiOperation({ summary: 'What changed in the assessment since it was presented (as known at `since`): each figure as presented and as known today, with the events that changed it' })
   @ApiProduces('application/json', 'text/markdown', 'text/html')
-  async restatement(@Param('roadmapId') roadmapId: string, @Param('version') version: string, @Query() { since, until, format: asked }: RestatementQuery, @Res() reply: FastifyReply): Promise<void> {
-    parseVersionLabel(version);
+  async restatement(@Param('roadmapId') roadmapId: string, @Param('version', VersionPipe) version: string, @Query() { since, until, format: asked }: RestatementQuery, @Res() reply: FastifyReply): Promise<void> {
     const format = asked ?? 'json';
     const sources = this.sources();
     const presented = buildAssessment(await loadAssessmentInputAt(sources, roadmapId, version, until ?? null, since));

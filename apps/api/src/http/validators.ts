@@ -1,5 +1,5 @@
 import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
-import { isCalendarDate, isDatedLabel, isIndicatorValue, isNonBlankText, isPeriod, isQualifier, isSlug, isTerritory, isTrackedDate, MAX_VALUE_MAGNITUDE, QUALIFIERS, SLUG, TERRITORIES, TEXT_LIMITS, TRACKED_YEARS, ZONES } from '#domain';
+import { isCalendarDate, isDatedLabel, isIndicatorValue, isNonBlankText, isPeriod, isQualifier, isSlug, isTerritory, isTrackedDate, MAX_VALUE_MAGNITUDE, parseDated, QUALIFIERS, REGION_CODE, SLUG, TERRITORIES, TEXT_LIMITS, TRACKED_YEARS, ZONES } from '#domain';
 import { describeConstraint, type SchemaFragment } from './openapi/constraint-schemas.js';
 
 /** A rule of the API's own, with the schema that says the same thing in the OpenAPI description. */
@@ -37,10 +37,28 @@ export const IsIndicatorValue = rule('isIndicatorValue', isIndicatorValue, `$pro
 const TRIMMED = '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
 /** A required text, as the deciders require it (`requireText`): something besides white space. */
 export const IsNonBlank = rule('isNonBlank', isNonBlankText, '$property must be a non-empty text', { minLength: 1, pattern: `[^${TRIMMED}]` });
-export const IsDatedLabel = rule('isDatedLabel', isDatedLabel, '$property must be a date as printed: YYYY, YYYY-S1|S2, YYYY-Q1..Q4, YYYY-MM, YYYY-MM-DD, YYYY[-MM]-early|mid|late, YYYY-spring|summer|autumn, or a range A/B with .. for an open end',
-  { type: 'string', description: 'a date as printed: YYYY, YYYY-S1|S2, YYYY-Q1..Q4, YYYY-MM, YYYY-MM-DD, YYYY[-MM]-early|mid|late, YYYY-spring|summer|autumn, or a range A/B with .. for an open end' });
+/** A point as printed: a period of the tracked years, a part of a year or month, or a season. */
+const DATED_POINT = `(?:${PERIOD}|${YEAR}(?:-(?:0[1-9]|1[0-2]))?-(?:early|mid|late)|${YEAR}-(?:spring|summer|autumn))`;
+/** A printed date as the roadmap tracks it: its known days fall within the tracked years, like every other date. */
+const isTrackedDatedLabel = (v: unknown): boolean => {
+  if (!isDatedLabel(v)) return false;
+  const { start, end } = parseDated(v);
+  return (start === null || isTrackedDate(start)) && (end === null || isTrackedDate(end));
+};
+/** As for IsPeriod, the schema says the points and the open ranges; a closed range A/B (B not before A) is accepted too. */
+export const IsDatedLabel = rule('isDatedLabel', isTrackedDatedLabel, `$property must be a date as printed between ${TRACKED_YEARS.first} and ${TRACKED_YEARS.last}: YYYY, YYYY-S1|S2, YYYY-Q1..Q4, YYYY-MM, YYYY-MM-DD, YYYY[-MM]-early|mid|late, YYYY-spring|summer|autumn, or a range A/B with .. for an open end`,
+  { type: 'string', maxLength: 40, pattern: `^(?:${DATED_POINT}|${DATED_POINT}/\\.\\.|\\.\\./${DATED_POINT})$`,
+    description: 'a date as printed: YYYY, YYYY-S1|S2, YYYY-Q1..Q4, YYYY-MM, YYYY-MM-DD, YYYY[-MM]-early|mid|late, YYYY-spring|summer|autumn, or a range A/B (B not before A) with .. for an open end' });
 export const IsQualifier = rule('isQualifier', isQualifier, `$property must be one of ${QUALIFIERS.join(', ')}`, { type: 'string', enum: [...QUALIFIERS] });
 export const IsZone = rule('isZone', (v) => (ZONES as readonly unknown[]).includes(v), `$property must be one of ${ZONES.join(', ')}`, { type: 'string', enum: [...ZONES] });
+
+/**
+ * `scope`'s rule across a territory and a zone, for a DTO's schema (`@ApiSchemaRule`): the AMEL zone
+ * exists in the Eure-et-Loir only, and in the region that contains it.
+ */
+export const AMEL_ZONE_RULE = {
+  anyOf: [{ not: { required: ['zone'], properties: { zone: { enum: ['amel'] } } } }, { required: ['territory'], properties: { territory: { enum: ['28', REGION_CODE] } } }],
+};
 
 /** An ISO 8601 instant or day, as `knownAt` takes it (the record-time axis). */
 export const isTimestamp = (v: unknown): boolean => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v));

@@ -1,11 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { isNonBlankText, isPeriod, isTrackedDate } from '#domain';
+import { validateSync } from 'class-validator';
+import { isDatedLabel, isNonBlankText, isPeriod, isTrackedDate } from '#domain';
 import { propertyRules } from './openapi/constraint-schemas.js';
-import { IsCalendarDate, IsNonBlank, IsPeriod } from './validators.js';
+import { IsCalendarDate, IsDatedLabel, IsNonBlank, IsPeriod } from './validators.js';
 
 class Probe {
   @IsCalendarDate() day!: string;
   @IsPeriod() due!: string;
+  @IsDatedLabel() printed!: string;
 }
 
 const pattern = (property: string) => new RegExp(propertyRules(Probe).get(property)!.schema.pattern as string);
@@ -32,6 +34,34 @@ describe('the schemas the API rules publish', () => {
       expect([value, due.test(value)]).toEqual([value, false]);
       expect([value, isPeriod(value)]).toEqual([value, false]);
     }
+  });
+});
+
+describe('the printed date rule', () => {
+  class Printed { @IsDatedLabel() printed!: string; }
+  const accepts = (value: string) => validateSync(Object.assign(new Printed(), { printed: value })).length === 0;
+  it('publishes a pattern that agrees with the rule on points and open ranges, within and around the tracked years', () => {
+    const printed = pattern('printed');
+    const tails = ['', '-S1', '-S2', '-S3', '-Q1', '-Q4', '-Q5', '-00', '-01', '-12', '-13', '-02-29', '-02-30', '-04-31', '-12-31',
+      '-early', '-mid', '-late', '-06-early', '-10-mid', '-12-late', '-13-late', '-spring', '-summer', '-autumn', '-winter', '-S1-late'];
+    const mismatches: string[] = [];
+    let accepted = 0;
+    for (const y of ['0000', '1899', '1900', '1904', '1999', '2000', '2023', '2024', '2099', '2100', '2101', '9999']) for (const tail of tails) {
+      for (const value of [`${y}${tail}`, `${y}${tail}/..`, `../${y}${tail}`]) {
+        if (printed.test(value) !== accepts(value)) mismatches.push(value);
+        if (accepts(value)) accepted++;
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(accepted).toBeGreaterThan(300);
+    expect(['../..', '2023/2024/2025', ' 2023', '2023 '].filter((v) => printed.test(v) || accepts(v))).toEqual([]);
+  });
+
+  it('accepts the closed ranges the pattern cannot order, and only those the domain accepts', () => {
+    for (const value of ['2023/2025', '2022-late/2023-Q2', '2023-spring/2023-autumn']) {
+      expect([value, accepts(value), isDatedLabel(value)]).toEqual([value, true, true]);
+    }
+    expect([accepts('2025/2023'), accepts('0001-late/2023'), isDatedLabel('0001-late/2023')]).toEqual([false, false, true]);
   });
 });
 

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { FINDING_LIMITS, TEXT_LIMITS, ZONES } from '#domain';
 import { QueryText } from '../http/query.dto.js';
-import { IsCalendarDate, IsSlug, IsTerritory, IsTimestamp } from '../http/validators.js';
+import { AMEL_ZONE_RULE, IsCalendarDate, IsNonBlank, IsSlug, IsTerritory, IsTimestamp } from '../http/validators.js';
+import { ApiSchemaRule } from '../http/openapi/api-contract.decorators.js';
 import { registerDecorator } from 'class-validator';
 
 /** A figure as the document prints it: a number or its words ("un peu plus de 80"); null when there is none. */
@@ -13,40 +14,47 @@ const IsFigureValue = () => (object: object, propertyName: string) => registerDe
 });
 
 export class FindingFigureDto {
-  @ApiProperty({ example: 'Prises construites, total régional (T1 2023)' }) @IsString() @MinLength(1) @MaxLength(FINDING_LIMITS.figureLabel) label!: string;
-  @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'string' }], nullable: true, example: 1337268, description: 'as printed' }) @IsFigureValue() printed!: number | string | null;
-  @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'string' }], nullable: true, example: 1401323, description: 'as the document\'s own numbers give it; null if nothing to recompute from' }) @IsFigureValue() recomputed!: number | string | null;
+  @ApiProperty({ example: 'Prises construites, total régional (T1 2023)' }) @IsString() @IsNonBlank() @MaxLength(FINDING_LIMITS.figureLabel) label!: string;
+  @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'string', maxLength: FINDING_LIMITS.figureLabel }], nullable: true, example: 1337268, description: 'as printed' }) @IsFigureValue() printed!: number | string | null;
+  @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'string', maxLength: FINDING_LIMITS.figureLabel }], nullable: true, example: 1401323, description: 'as the document\'s own numbers give it; null if nothing to recompute from' }) @IsFigureValue() recomputed!: number | string | null;
   @ApiPropertyOptional({ example: 'somme des totaux départementaux' }) @IsOptional() @IsString() @MaxLength(FINDING_LIMITS.figureLabel) recomputedAs?: string;
 }
 
+/**
+ * The decider's rules across a target's fields: it names something, an indicator with its sheet,
+ * and the AMEL zone only in the Eure-et-Loir or the region (`scope`).
+ */
+@ApiSchemaRule({ minProperties: 1 })
+@ApiSchemaRule({ anyOf: [{ not: { required: ['indicatorId'] } }, { required: ['sheetId'] }] })
+@ApiSchemaRule(AMEL_ZONE_RULE)
 export class FindingTargetDto {
   @ApiPropertyOptional({ example: 'suivi-regional-infrastructures-numeriques' }) @IsOptional() @IsSlug() sheetId?: string;
   @ApiPropertyOptional({ example: 'prises-ftth-construites', description: 'with its sheetId' }) @IsOptional() @IsSlug() indicatorId?: string;
   @ApiPropertyOptional({ example: '24' }) @IsOptional() @IsTerritory() territory?: string;
   @ApiPropertyOptional({ enum: ZONES, nullable: true, description: 'null: the all-zones figure' }) @ValidateIf((_, v) => v !== undefined && v !== null) @IsIn(ZONES as unknown as string[]) zone?: string | null;
-  @ApiPropertyOptional({ example: 'Annexe 2 – I. Fibrage' }) @IsOptional() @IsString() @MinLength(1) @MaxLength(FINDING_LIMITS.section) section?: string;
+  @ApiPropertyOptional({ example: 'Annexe 2 – I. Fibrage' }) @IsOptional() @IsString() @IsNonBlank() @MaxLength(FINDING_LIMITS.section) section?: string;
 }
 
 export class ProvenanceDto {
-  @ApiProperty({ example: 'Annexe 2 – I. Fibrage' }) @IsString() @MinLength(1) @MaxLength(FINDING_LIMITS.section) section!: string;
-  @ApiProperty({ description: 'verbatim' }) @IsString() @MinLength(1) @MaxLength(FINDING_LIMITS.quote) quote!: string;
+  @ApiProperty({ example: 'Annexe 2 – I. Fibrage' }) @IsString() @IsNonBlank() @MaxLength(FINDING_LIMITS.section) section!: string;
+  @ApiProperty({ description: 'verbatim' }) @IsString() @IsNonBlank() @MaxLength(FINDING_LIMITS.quote) quote!: string;
 }
 
 export class RecordFindingDto {
   @ApiProperty({ example: 'ftth-region-total-built-excludes-amel' }) @IsSlug() findingId!: string;
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(FINDING_LIMITS.description) description!: string;
+  @ApiProperty() @IsString() @IsNonBlank() @MaxLength(FINDING_LIMITS.description) description!: string;
   @ApiProperty({ type: [FindingFigureDto] }) @IsArray() @ArrayMaxSize(FINDING_LIMITS.figures) @ValidateNested({ each: true }) @Type(() => FindingFigureDto) figures!: FindingFigureDto[];
   @ApiProperty({ type: [FindingTargetDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(FINDING_LIMITS.refersTo) @ValidateNested({ each: true }) @Type(() => FindingTargetDto) refersTo!: FindingTargetDto[];
   @ApiPropertyOptional({ type: [ProvenanceDto] }) @IsOptional() @IsArray() @ArrayMaxSize(FINDING_LIMITS.provenance) @ValidateNested({ each: true }) @Type(() => ProvenanceDto) provenance?: ProvenanceDto[];
 }
 
 export class ResolveFindingDto {
-  @ApiProperty({ example: 'Le total régional est servi par zone.' }) @IsString() @MinLength(1) @MaxLength(TEXT_LIMITS.explanation) resolution!: string;
+  @ApiProperty({ example: 'Le total régional est servi par zone.' }) @IsString() @IsNonBlank() @MaxLength(TEXT_LIMITS.explanation) resolution!: string;
   @ApiPropertyOptional({ example: '2024-01-31', description: 'the day it was resolved; today if omitted' }) @IsOptional() @IsCalendarDate() on?: string;
 }
 
 export class WithdrawFindingDto {
-  @ApiProperty({ example: 'Lecture erronée du tableau.' }) @IsString() @MinLength(1) @MaxLength(TEXT_LIMITS.reason) reason!: string;
+  @ApiProperty({ example: 'Lecture erronée du tableau.' }) @IsString() @IsNonBlank() @MaxLength(TEXT_LIMITS.reason) reason!: string;
 }
 
 const knownAtDoc = { example: '2024-01-31T12:00:00Z', description: 'record time: the findings, and their status, as the tracker knew them at this instant' };

@@ -4,11 +4,14 @@ import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested,
 } from 'class-validator';
 import { ABANDON_REASONS, ENJEUX, QUALIFIERS, RETIRE_REASONS, SHEET_KINDS, SHEET_NUMBER, TEXT_LIMITS, UNITS, VERSION_LABEL, ZONES, type Qualifier, type Zone } from '#domain';
-import { IsCalendarDate, IsDatedLabel, IsIndicatorValue, IsNonBlank, IsQualifier, IsSlug, IsTerritory, IsZone } from '../../http/validators.js';
+import { AMEL_ZONE_RULE, IsCalendarDate, IsDatedLabel, IsIndicatorValue, IsNonBlank, IsQualifier, IsSlug, IsTerritory, IsZone } from '../../http/validators.js';
 import { ApiSchemaRule } from '../../http/openapi/api-contract.decorators.js';
 
 const DATED = 'a date as printed (libs/domain dated.ts): 2023, 2023-Q1, 2023-06, 2023-06-07, 2022-late (fin 2022), 2024/.. (à partir de 2024)';
 
+/** A target's due date is given as printed (`due`, null when the source gives none) or as a day (`by`). */
+@ApiSchemaRule({ anyOf: [{ required: ['due'] }, { required: ['by'] }] })
+@ApiSchemaRule(AMEL_ZONE_RULE)
 export class TargetDto {
   @ApiProperty({ example: 40 }) @IsIndicatorValue() value!: number;
   @ApiPropertyOptional({ example: '2025', nullable: true, description: `due date, ${DATED}; null when the source gives none` })
@@ -65,6 +68,9 @@ export class CreateSheetDto {
   @ApiProperty({ type: [MilestoneDto] }) @IsArray() @ArrayMaxSize(200) @ValidateNested({ each: true }) @Type(() => MilestoneDto) milestones!: MilestoneDto[];
 }
 
+/** A report is dated as printed (`observed`) or by its day (`observedOn`). */
+@ApiSchemaRule({ anyOf: [{ required: ['observed'] }, { required: ['observedOn'] }] })
+@ApiSchemaRule(AMEL_ZONE_RULE)
 export class ReportIndicatorDto {
   @ApiProperty({ example: 12 }) @IsIndicatorValue() value!: number;
   @ApiPropertyOptional({ example: '2024-03-31', description: 'valid time: the day the value was true; required when observed is absent' })
@@ -85,6 +91,8 @@ export class CorrectReportDto {
   @ApiProperty() @IsString() @IsNonBlank() @MaxLength(TEXT_LIMITS.reason) reason!: string;
 }
 
+/** A milestone is reached on a day (`reachedOn`) or at a date as printed (`reached`). */
+@ApiSchemaRule({ anyOf: [{ required: ['reached'] }, { required: ['reachedOn'] }] })
 export class ReachMilestoneDto {
   @ApiPropertyOptional({ example: '2024-06-15', description: 'a calendar day; required when reached is absent' })
   @ValidateIf((o: ReachMilestoneDto) => o.reached === undefined || o.reachedOn !== undefined) @IsCalendarDate() reachedOn?: string;
