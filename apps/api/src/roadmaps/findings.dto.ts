@@ -21,10 +21,11 @@ export class FindingFigureDto {
 }
 
 /**
- * The decider's rules across a target's fields: it names something, an indicator with its sheet,
- * and the AMEL zone only in the Eure-et-Loir or the region (`scope`).
+ * The decider's rules across a target's fields: it names something (a null zone or territory counts),
+ * an indicator with its sheet, and the AMEL zone only in the Eure-et-Loir or the region (`scope`);
+ * ids and a section are never null.
  */
-@ApiSchemaRule({ minProperties: 1 })
+@ApiSchemaRule({ minProperties: 1, properties: { sheetId: { type: 'string' }, indicatorId: { type: 'string' }, section: { type: 'string' } } })
 @ApiSchemaRule({ anyOf: [{ not: { required: ['indicatorId'] } }, { required: ['sheetId'] }] })
 @ApiSchemaRule(AMEL_ZONE_RULE)
 export class FindingTargetDto {

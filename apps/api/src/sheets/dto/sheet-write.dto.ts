@@ -9,8 +9,12 @@ import { ApiSchemaRule } from '../../http/openapi/api-contract.decorators.js';
 
 const DATED = 'a date as printed (libs/domain dated.ts): 2023, 2023-Q1, 2023-06, 2023-06-07, 2022-late (fin 2022), 2024/.. (à partir de 2024)';
 
-/** A target's due date is given as printed (`due`, null when the source gives none) or as a day (`by`). */
-@ApiSchemaRule({ anyOf: [{ required: ['due'] }, { required: ['by'] }] })
+/**
+ * A target's due date is given as printed (`due`, null when the source gives none) or as a day
+ * (`by`). The decider also takes both when `by` is the last day of `due`, which a schema cannot say:
+ * it says one of them, and that `by`, when checked, is a day and not null.
+ */
+@ApiSchemaRule({ oneOf: [{ required: ['due'] }, { required: ['by'] }], properties: { by: { type: 'string' } } })
 @ApiSchemaRule(AMEL_ZONE_RULE)
 export class TargetDto {
   @ApiProperty({ example: 40 }) @IsIndicatorValue() value!: number;
@@ -68,8 +72,8 @@ export class CreateSheetDto {
   @ApiProperty({ type: [MilestoneDto] }) @IsArray() @ArrayMaxSize(200) @ValidateNested({ each: true }) @Type(() => MilestoneDto) milestones!: MilestoneDto[];
 }
 
-/** A report is dated as printed (`observed`) or by its day (`observedOn`). */
-@ApiSchemaRule({ anyOf: [{ required: ['observed'] }, { required: ['observedOn'] }] })
+/** A report is dated as printed (`observed`) or by its day (`observedOn`); both only when the day is the last of `observed`, which the schema leaves out. */
+@ApiSchemaRule({ oneOf: [{ required: ['observed'] }, { required: ['observedOn'] }], properties: { observedOn: { type: 'string' } } })
 @ApiSchemaRule(AMEL_ZONE_RULE)
 export class ReportIndicatorDto {
   @ApiProperty({ example: 12 }) @IsIndicatorValue() value!: number;
@@ -91,8 +95,12 @@ export class CorrectReportDto {
   @ApiProperty() @IsString() @IsNonBlank() @MaxLength(TEXT_LIMITS.reason) reason!: string;
 }
 
-/** A milestone is reached on a day (`reachedOn`) or at a date as printed (`reached`). */
-@ApiSchemaRule({ anyOf: [{ required: ['reached'] }, { required: ['reachedOn'] }] })
+/**
+ * A milestone is reached on a day (`reachedOn`) or at a date as printed (`reached`) that has a start
+ * (an open `../B` is refused); both only when the day is the last `reached` can mean, which the
+ * schema leaves out.
+ */
+@ApiSchemaRule({ oneOf: [{ required: ['reached'] }, { required: ['reachedOn'] }], properties: { reachedOn: { type: 'string' }, reached: { pattern: '^[0-9]' } } })
 export class ReachMilestoneDto {
   @ApiPropertyOptional({ example: '2024-06-15', description: 'a calendar day; required when reached is absent' })
   @ValidateIf((o: ReachMilestoneDto) => o.reached === undefined || o.reachedOn !== undefined) @IsCalendarDate() reachedOn?: string;
