@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { VERSION_LABEL } from '#domain';
 import { TimeTravelQuery, QueryText } from '../../http/query.dto.js';
 import { IsTerritory } from '../../http/validators.js';
 
@@ -14,7 +15,8 @@ export class SheetListQuery extends TimeTravelQuery {
 
 /** One sheet, in time; with `version`, as it was in that version of the roadmap. */
 export class SheetQuery extends TimeTravelQuery {
-  @QueryText() version?: string;
+  @ApiPropertyOptional({ example: 'V3', description: 'not with asOf or knownAt' })
+  @IsOptional() @Matches(VERSION_LABEL, { message: 'version must be a version such as V3', context: { code: 'invalid_query' } }) version?: string;
 }
 
 /** An indicator's series: one territory, or aggregated to the region; in time. */
