@@ -27,9 +27,18 @@ async function readUpload(req: FastifyRequest): Promise<UploadedFile> {
   if (!req.isMultipart()) {
     throw new HttpException({ statusCode: 415, error: 'unsupported_media_type', message: 'send the file as multipart/form-data, in a field named "file"' }, 415);
   }
-  const part = await req.file();
-  if (!part) throw invalid('missing_file', 'the request holds no file: send it in a field named "file"', { field: 'file' });
-  if (part.fieldname !== 'file') throw invalid('missing_file', `the file must be sent in a field named "file", not "${part.fieldname}"`, { field: 'file' });
-  const bytes = await part.toBuffer();
+  let part: Awaited<ReturnType<FastifyRequest['file']>>;
+  let bytes: Buffer;
+  try {
+    part = await req.file();
+    if (!part) throw invalid('missing_file', 'the request holds no file: send it in a field named "file"', { field: 'file' });
+    if (part.fieldname !== 'file') throw invalid('missing_file', `the file must be sent in a field named "file", not "${part.fieldname}"`, { field: 'file' });
+    bytes = await part.toBuffer();
+  } catch (error) {
+    // The multipart plugin's own refusals (a file over the limit: 413) keep their status; a body the
+    // parser cannot read as multipart at all is the client's error, not the server's.
+    if (error instanceof HttpException || (error as { statusCode?: number }).statusCode || (error as { kind?: string }).kind) throw error;
+    throw invalid('malformed_multipart', `the multipart body cannot be read: ${error instanceof Error ? error.message : String(error)}`, { field: 'file' });
+  }
   return { bytes, filename: part.filename ? part.filename.replace(/[\r\n]/g, ' ').slice(0, 200) : null };
 }

@@ -7,6 +7,7 @@ import { isSlug, invalid, type SheetFields } from '#domain';
 import { assertPilotOf, type CommandOutcome, type SheetCommandInput } from '#application';
 import { Allow, Caller } from '../auth/access.decorator.js';
 import { CommandOrigin } from '../http/request-ids.decorator.js';
+import { ApiErrors } from '../http/openapi/api-contract.decorators.js';
 import { SlugPipe } from '../http/slug.pipe.js';
 import { commandMetadata } from '../http/command-metadata.js';
 import { ReadModels } from '../infrastructure/read-models.service.js';
@@ -73,6 +74,8 @@ export class SheetsController {
   }
 
   @Get(':sheetId')
+  // version together with asOf or knownAt: each valid alone, the combination is refused (422).
+  @ApiErrors(422)
   @ApiOperation({ summary: 'A sheet: pilots, indicators with latest values against targets, milestones, status; asOf/knownAt for time travel' })
   async get(@Param('sheetId', SlugPipe) sheetId: string, @Query() query: SheetQuery): Promise<unknown> {
     return this.queries.sheet(sheetId, { ...query });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { formatDatedFr, formatQuantityFr, invalid, isTerritory, isVersionLabel, notFound, parseDated, REGION_CODE, sheetStream } from '#domain';
+import { DomainError, formatDatedFr, formatQuantityFr, invalid, isTerritory, isVersionLabel, notFound, parseDated, REGION_CODE, sheetStream } from '#domain';
 import type { EventStore } from '#event-store';
 import { applySheetEvent, DataQualityReadModel, findingsOnFigure, outcomeOf, SheetsReadModel, validDayOf, type LatestValue, type SheetView, type TimeTravel } from '#projections';
 import { ReadModels } from '../../infrastructure/read-models.service.js';
@@ -56,7 +56,8 @@ export class SheetQueries {
     const tt = parseTimeTravel(query);
     if (query.version !== undefined) {
       if (!isVersionLabel(query.version)) throw invalid('invalid_query', 'version must be a version such as V3', { field: 'version' });
-      if (tt.asOf || tt.knownAt) throw invalid('invalid_query', 'version cannot be combined with asOf or knownAt', { field: 'version' });
+      // Each parameter is valid on its own; together they ask what the read models do not keep (a version's document in time).
+      if (tt.asOf || tt.knownAt) throw new DomainError('version_with_time_travel', 'version cannot be combined with asOf or knownAt', 'rule', { field: 'version' });
       const current = this.readModels.getSheet(sheetId);
       const doc = this.sheets.get(sheetId, { version: query.version });
       const row = this.sheets.versions(sheetId).find((r) => r.version === query.version);
