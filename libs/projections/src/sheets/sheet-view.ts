@@ -1,6 +1,6 @@
 import {
-  formatDatedFr, formatQuantityFr, mergeTarget, outcomesSetBy, parseDated, sortTargets, targetDay, type IndicatorDefinition, type MilestoneDefinition, type Qualifier,
-  type SheetFields, type Target, type Unit, type VersionOutcome, type Zone,
+  formatDatedFr, formatQuantityFr, mergeTarget, outcomesSetBy, parseDated, sortTargets, targetDay, type IndicatorDefinition, type IndicatorReported, type MilestoneDefinition,
+  type SheetFields, type Target, type Unit, type VersionOutcome,
 } from '#domain';
 
 /** The document the sheet-summary read model keeps per sheet (what GET /api/sheets/:sheetId shows). */
@@ -24,15 +24,8 @@ export interface SheetView extends SheetFields {
   updatedAt: string;
 }
 
-export interface LatestValue {
-  reportId: string;
-  value: number;
-  qualifier: Qualifier;
-  observed: string;
-  observedOn: string;
-  territory: string | null;
-  zone: Zone | null;
-}
+/** An indicator's latest value: the report's own fields, as the event states them. */
+export type LatestValue = Pick<IndicatorReported['data'], 'reportId' | 'value' | 'qualifier' | 'observed' | 'observedOn' | 'territory' | 'zone'>;
 
 /** A target as served: the event's fields, its due date in French and its last day (`by`, null without a date). */
 export interface TargetView extends Target {
