@@ -1,6 +1,6 @@
 // Builds dist/ when it is missing or older than any TypeScript source, so that `npm start` works on a fresh clone.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -16,6 +16,10 @@ function newest(dir) {
   }
   return latest;
 }
+
+// `--clean` (npm run build): dist/ is emptied first, so that the compiled files of removed sources do not linger there.
+const clean = process.argv.includes('--clean');
+if (clean) rmSync(join(root, 'dist'), { recursive: true, force: true });
 
 const sources = Math.max(...['apps', 'libs', 'tests/bench'].map((d) => (existsSync(join(root, d)) ? newest(join(root, d)) : 0)));
 if (!existsSync(stamp) || statSync(stamp).mtimeMs < sources) {
