@@ -114,10 +114,21 @@ describeInBrowser('dashboard in headless Chromium, on the seeded SCORAN roadmap'
     // Annexe 2 prints "T1 2023": the quarter, not its last day.
     expect(tableText).toContain('au 1er trimestre 2023');
     expect(tableText).not.toContain('31 mars 2023');
+    // Annexe 3's approximate V3 figures keep their qualifier: "environ 44 %", "un peu plus de 80 %".
+    const allValues = plain((await page.locator('section.indicator table.values').allTextContents()).join(' '));
+    expect(allValues).toContain('environ 44 %');
+    expect(allValues).toContain('un peu plus de 80 %');
+    expect(allValues).not.toMatch(/(?<!environ )\b44 %/);
     expect(await page.locator('#historique ~ ol.history li, section[aria-labelledby="historique"] ol.history li').count()).toBeGreaterThan(0);
     await ftth.locator('details summary').click();
     await page.screenshot({ path: join(SHOTS, 'sheet.png'), fullPage: false });
     await ftth.screenshot({ path: join(SHOTS, 'sheet-indicator.png') });
+
+    // Fiche 4.2 prints "plus de 2 500" e-portfolios: a lower bound, not a count.
+    await page.goto(`${app.baseUrl}/fiches/e-portfolio-competences`);
+    const portfolios = plain(await page.locator('section.indicator table.values').first().textContent());
+    expect(portfolios).toContain('plus de 2 500');
+    expect(portfolios).toContain('au 3e trimestre 2022');
 
     // A sheet with milestones shows the planned-versus-reached timeline and its table.
     const withMilestones = ((await app.call('GET', '/api/sheets?version=V4', { token: null })).body as Array<{ sheetId: string; milestones: number; milestonesReached: number }>)
