@@ -29,13 +29,13 @@ export interface SeedSheetV3 {
   outcome: 'completed' | 'not_renewed' | 'completed_or_not_renewed' | 'unstated' | 'abandoned' | 'carried_over'; reasonCode: string | null; explanation: string; continuedBy: string | null; provenance: Provenance;
 }
 export interface SeedRoadmap {
-  roadmapId: string; title: string; region: { code: string; name: string };
-  enjeux: Array<{ enjeuId: SeedSheetV4['enjeu']; number: number; title: string }>;
+  roadmapId: string; title: string; region: { code: string; name: string }; provenance: Provenance;
+  enjeux: Array<{ enjeuId: SeedSheetV4['enjeu']; number: number; title: string; provenance: Provenance }>;
   versions: Array<{
     version: string; year: number; draftedOn: string | null; adoptedOn: string | null; adoptedOnPrecision: 'day' | 'month' | 'year' | null; adoptedBy: string | null;
     supersededBy: string | null; facts: string; provenance: Provenance;
   }>;
-  organisations: Array<{ organisationId: string; name: string }>;
+  organisations: Array<{ organisationId: string; name: string; provenance?: Provenance }>;
 }
 export interface SeedSet {
   roadmap: SeedRoadmap;

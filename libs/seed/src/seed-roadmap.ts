@@ -33,6 +33,18 @@ const toTarget = (t: SeedTarget): TargetInput => ({
   value: t.value, due: t.due, horizon: t.horizon ?? null, territory: t.territory ?? null, zone: t.zone ?? null, qualifier: t.qualifier ?? 'exact', label: t.label ?? null,
 });
 
+/**
+ * The quotes an event that writes several printed facts at once (a roadmap with its enjeux and
+ * organisations, a sheet with its targets and milestones) is recorded from: every one of them, once.
+ */
+const sourcesOf = (...quotes: Array<Provenance | undefined>): Provenance[] => {
+  const byKey = new Map<string, Provenance>();
+  for (const p of quotes) if (p && !byKey.has(`${p.section}\u0000${p.quote}`)) byKey.set(`${p.section}\u0000${p.quote}`, p);
+  return [...byKey.values()];
+};
+const sheetSources = (s: SeedSet['sheetsV4'][number], indicators: SeedIndicator[]): Provenance[] =>
+  sourcesOf(s.provenance, ...indicators.flatMap((i) => (i.targets ?? []).map((t) => t.provenance)), ...s.milestones.map((m) => m.provenance));
+
 const toDefinition = (i: SeedIndicator): IndicatorInput => ({
   indicatorId: i.indicatorId, name: i.name, unit: i.unit, targets: (i.targets ?? []).map(toTarget),
 });
@@ -73,7 +85,7 @@ export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: st
   await run(() => commands.onRoadmap(roadmapId, {
     type: 'CreateRoadmap',
     data: { roadmapId, title: seed.roadmap.title, region: seed.roadmap.region, enjeux: seed.roadmap.enjeux.map((e) => ({ enjeuId: e.enjeuId, number: e.number, title: e.title })), organisations: seed.roadmap.organisations.map((o) => ({ organisationId: o.organisationId, name: o.name })) },
-    metadata: ctx(),
+    metadata: ctx(sourcesOf(seed.roadmap.provenance, ...seed.roadmap.enjeux.map((e) => e.provenance), ...seed.roadmap.organisations.map((o) => o.provenance))),
   }));
   if (options.exclusive && result.skipped > 0) return result;
 
@@ -125,13 +137,13 @@ export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: st
         type: 'CarryOverSheet',
         // Why it continued: Annexe 3's account of the V3 sheet that the V4 one continues.
         data: { toVersion: 'V4', changes: fields, reason: v3ById.get(s.sheetId)?.continuedBy === s.sheetId ? v3ById.get(s.sheetId)!.explanation : null, addedIndicators: s.indicators.filter((i) => !known.has(i.indicatorId)).map(toDefinition), addedMilestones: s.milestones.map((m) => ({ milestoneId: m.milestoneId, title: m.title, due: m.due })) },
-      }, s.provenance);
+      }, sheetSources(s, s.indicators.filter((i) => !known.has(i.indicatorId))));
       for (const i of s.indicators.filter((x) => known.has(x.indicatorId))) await importIndicators([{ ...i, sheetId: s.sheetId, reports: [] }], onSheet, sheetState);
     } else {
       await onSheet(s.sheetId, {
         type: 'CreateSheet',
         data: { sheetId: s.sheetId, roadmapId, version: 'V4', ...fields, indicators: s.indicators.map(toDefinition), milestones: s.milestones.map((m) => ({ milestoneId: m.milestoneId, title: m.title, due: m.due })), continues: (s.continues ?? []).filter((c) => c !== s.sheetId) },
-      }, s.provenance);
+      }, sheetSources(s, s.indicators));
     }
     await importReports(s.sheetId, s.indicators, onSheet, sheetState);
     for (const m of s.milestones) {
@@ -192,7 +204,7 @@ async function importIndicators(indicators: Array<SeedIndicator & { sheetId: str
     const state = await sheetState(i.sheetId);
     if (state.status !== 'active') continue; // written before the sheet closed, on an earlier run
     const existing = state.indicators.get(i.indicatorId);
-    if (!existing) await onSheet(i.sheetId, { type: 'AddIndicator', data: { indicator: toDefinition(i) } }, i.targets?.[0]?.provenance ?? i.reports?.[0]?.provenance);
+    if (!existing) await onSheet(i.sheetId, { type: 'AddIndicator', data: { indicator: toDefinition(i) } }, i.targets?.length ? sourcesOf(...i.targets.map((t) => t.provenance)) : i.reports?.[0]?.provenance);
     else {
       // The decider knows a target by (scope, due, label) and refuses one already there: every printed target is sent.
       for (const t of i.targets ?? []) {
