@@ -172,13 +172,30 @@ function indicatorRules(prefix: string, sheetOf: (c: Ctx) => string, version: 'V
       pattern: new RegExp(`^${prefix}\\.reports\\[\\]\\.(value|observed|observedOn|territory|zone|qualifier)$`),
       locate: (c) => { const i = on(c); const p = matchByKey(i.series?.points, i.seeded.reports, c.at(depth + 2), reportKey); return field(p, String(rest(c)[2]), `point ${reportKey(c.at(depth + 2))}`); },
     },
-    { pattern: new RegExp(`^${prefix}\\.(targets|reports)\\[\\]\\.provenance\\.(section|quote)$`), locate: (c) => quoted(c, sheetProvenance(c, sheetOf(c))) },
+    {
+      // A target is recorded with its indicator (or the sheet that brings it); a report by its own event.
+      pattern: new RegExp(`^${prefix}\\.targets\\[\\]\\.provenance\\.(section|quote)$`),
+      locate: (c) => quoted(c, sheetProvenance(c, sheetOf(c), (f) => f.subject.indicatorId === on(c).indicator.indicatorId || BRINGS_A_SHEET.has(f.type))),
+    },
+    {
+      pattern: new RegExp(`^${prefix}\\.reports\\[\\]\\.provenance\\.(section|quote)$`),
+      locate: (c) => {
+        const i = on(c);
+        const point = matchByKey(i.series?.points, i.seeded.reports, c.at(depth + 2), reportKey);
+        return point ? quoted(c, sheetProvenance(c, sheetOf(c), (f) => f.subject.reportId === point.reportId)) : missing(`no point ${reportKey(c.at(depth + 2))}`);
+      },
+    },
   ];
 }
 
-/** Every quote a stream's provenance answer gives. */
-const sheetProvenance = (c: Ctx, sheetId: string): any[] => (c.served.sheetProvenance.get(sheetId)?.facts ?? []).flatMap((f: any) => f.provenance ?? []);
-const roadmapProvenance = (c: Ctx): any[] => (c.served.roadmapProvenance?.facts ?? []).flatMap((f: any) => f.provenance ?? []);
+/** The quotes of the events about a fact, in a stream's provenance answer. */
+type About = (fact: { type: string; subject: Record<string, string> }) => boolean;
+const quotesOf = (answer: any, about: About): any[] => (answer?.facts ?? []).filter(about).flatMap((f: any) => f.provenance ?? []);
+const sheetProvenance = (c: Ctx, sheetId: string, about: About): any[] => quotesOf(c.served.sheetProvenance.get(sheetId), about);
+const roadmapProvenance = (c: Ctx, about: About): any[] => quotesOf(c.served.roadmapProvenance, about);
+/** The events that write a sheet's fields, targets and milestones in a version. */
+const BRINGS_A_SHEET = new Set(['SheetCreated', 'SheetCarriedOver']);
+const bringsSheetIn = (version: string): About => (f) => BRINGS_A_SHEET.has(f.type) && (f.subject.version ?? f.subject.toVersion) === version;
 
 /** A `section` or `quote` leaf: the served entry with the same quote and section. */
 function quoted(c: Ctx, entries: any[]): Located {
@@ -206,7 +223,8 @@ const RULES: Record<SeedFile, Rule[]> = {
   roadmap: [
     { pattern: /^\.(roadmapId|title)$/, locate: (c) => field(c.served.roadmap, String(c.path[0]), 'roadmap') },
     { pattern: /^\.region\.(code|name)$/, locate: (c) => field(c.served.roadmap?.region, String(c.path[1]), 'region') },
-    { pattern: /^(\.enjeux\[\]|\.organisations\[\]|\.versions\[\])?\.provenance\.(section|quote)$/, locate: (c) => quoted(c, roadmapProvenance(c)) },
+    { pattern: /^(\.enjeux\[\]|\.organisations\[\])?\.provenance\.(section|quote)$/, locate: (c) => quoted(c, roadmapProvenance(c, (f) => f.type === 'RoadmapCreated')) },
+    { pattern: /^\.versions\[\]\.provenance\.(section|quote)$/, locate: (c) => quoted(c, roadmapProvenance(c, (f) => f.subject.version === c.at(2).version)) },
     { pattern: /^\.enjeux\[\]\.(enjeuId|number|title)$/, locate: (c) => field(c.served.roadmap?.enjeux?.find((e: any) => e.enjeuId === c.at(2).enjeuId), String(c.path[2]), `enjeu ${c.at(2).enjeuId}`) },
     { pattern: /^\.organisations\[\]\.(organisationId|name)$/, locate: (c) => field(c.served.roadmap?.organisations?.find((o: any) => o.organisationId === c.at(2).organisationId), String(c.path[2]), `organisation ${c.at(2).organisationId}`) },
     {
@@ -225,7 +243,7 @@ const RULES: Record<SeedFile, Rule[]> = {
     },
   ],
   'sheets-v3': [
-    { pattern: /^\[\]\.provenance\.(section|quote)$/, locate: (c) => quoted(c, sheetProvenance(c, c.at(1).sheetId)) },
+    { pattern: /^\[\]\.provenance\.(section|quote)$/, locate: (c) => quoted(c, sheetProvenance(c, c.at(1).sheetId, bringsSheetIn('V3'))) },
     { pattern: /^\[\]\.(sheetId|number|title|enjeu|kind)$/, locate: (c) => field(c.served.sheets.get(`${c.at(1).sheetId}@V3`), String(c.path[1]), `V3 sheet ${c.at(1).sheetId}`) },
     {
       pattern: /^\[\]\.(outcome|reasonCode|explanation|continuedBy)$/,
@@ -244,7 +262,8 @@ const RULES: Record<SeedFile, Rule[]> = {
     },
   ],
   'sheets-v4': [
-    { pattern: /^\[\](\.milestones\[\](\.reached)?)?\.provenance\.(section|quote)$/, locate: (c) => quoted(c, sheetProvenance(c, c.at(1).sheetId)) },
+    { pattern: /^\[\](\.milestones\[\])?\.provenance\.(section|quote)$/, locate: (c) => quoted(c, sheetProvenance(c, c.at(1).sheetId, bringsSheetIn('V4'))) },
+    { pattern: /^\[\]\.milestones\[\]\.reached\.provenance\.(section|quote)$/, locate: (c) => quoted(c, sheetProvenance(c, c.at(1).sheetId, (f) => f.type === 'MilestoneReached' && f.subject.milestoneId === c.at(3).milestoneId)) },
     { pattern: /^\[\]\.(sheetId|number|kind|enjeu|title|objective|theme|context|objectives)$/, locate: (c) => field(c.served.sheets.get(`${c.at(1).sheetId}@V4`), String(c.path[1]), `V4 sheet ${c.at(1).sheetId}`) },
     { pattern: /^\[\]\.(pilots|partners)\[\]$/, locate: (c) => { const v = c.served.sheets.get(`${c.at(1).sheetId}@V4`); return v ? found(v[c.path[1] as string]?.[c.path[2] as number]) : missing('no V4 sheet'); } },
     {
