@@ -362,9 +362,8 @@ const RULES: Record<SeedFile, Rule[]> = {
           case 'figures': {
             // Without a comparison, each figure is served under its label as printed.
             if (!d.compared) { const figure = f.figures.find((x: any) => x.label === rest[0]); return figure ? found(walk(figure.printed, rest.slice(1))) : missing(`figure ${String(rest[0])}`); }
-            // With one, the worked figures are served where the comparison prints or recomputes them.
-            const hit = f.figures.some((x: any) => x.printed === c.value || x.recomputed === c.value);
-            return hit ? found(c.value) : missing(`worked figure ${String(rest[0])} = ${String(c.value)} is in no compared figure`);
+            // With one, they are the figures the comparison is worked out from.
+            return found(walk(f.workedFigures, rest));
           }
           default: return missing(`no rule for ${key}`);
         }

@@ -190,11 +190,12 @@ function governanceFact(version: string, f: SeedGovernanceFact) {
 
 /**
  * A discrepancy as a finding. Where the seed compares a printed figure with a recomputed one, that is
- * the figure; otherwise each figure the document gives is printed, with nothing to recompute it from.
+ * the figure, and the seed's named figures are what it is worked out from; otherwise each figure the
+ * document gives is printed, with nothing to recompute it from.
  */
 function findingOf(d: SeedDiscrepancy) {
   const figures = d.compared ?? Object.entries(d.figures).map(([label, printed]) => ({ label, printed, recomputed: null }));
-  return { findingId: d.id, description: d.description, figures, refersTo: d.refersTo, provenance: d.provenance };
+  return { findingId: d.id, description: d.description, figures, ...(d.compared ? { workedFigures: d.figures } : {}), refersTo: d.refersTo, provenance: d.provenance };
 }
 
 type OnSheet = (sheetId: string, input: SheetCommandInput, provenance?: Provenance | Provenance[]) => Promise<void>;

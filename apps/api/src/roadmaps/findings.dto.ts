@@ -82,6 +82,7 @@ export class FindingView {
   @ApiProperty({ enum: ['open', 'resolved', 'withdrawn'] }) status!: string;
   @ApiProperty() description!: string;
   @ApiProperty({ type: [FindingFigureDto] }) figures!: FindingFigureDto[];
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'the named figures the comparison is worked out from (null: none), e.g. { "amelBuilt": 64055, "difference": 64055 }' }) workedFigures!: Record<string, unknown> | null;
   @ApiProperty({ type: [FindingTargetDto] }) refersTo!: FindingTargetDto[];
   @ApiProperty({ type: [ProvenanceDto] }) provenance!: ProvenanceDto[];
   @ApiProperty({ description: 'record time' }) recordedAt!: string;

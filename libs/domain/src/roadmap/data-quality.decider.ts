@@ -53,12 +53,17 @@ export function decideDataQuality(
         requireText(`figures[${k}].label`, f.label, FINDING_LIMITS.figureLabel);
         if (f.printed === undefined || f.recomputed === undefined) throw invalid('invalid_figures', `figures[${k}] states what is printed and what is recomputed (null if nothing)`, { field: `figures[${k}]` });
       });
+      const worked = d.workedFigures;
+      if (worked !== undefined && (worked === null || typeof worked !== 'object' || Array.isArray(worked) || Object.keys(worked).length > FINDING_LIMITS.figures)) {
+        throw invalid('invalid_figures', `workedFigures names at most ${FINDING_LIMITS.figures} figures`, { field: 'workedFigures' });
+      }
+      Object.keys(worked ?? {}).forEach((label) => requireText(`workedFigures.${label}`, label, FINDING_LIMITS.figureLabel));
       if (!Array.isArray(d.refersTo) || d.refersTo.length === 0 || d.refersTo.length > FINDING_LIMITS.refersTo) {
         throw invalid('refers_to_required', 'a finding refers to at least one sheet, indicator, territory or section', { field: 'refersTo' });
       }
       const refersTo = d.refersTo.map((r, k) => checkTarget(r, `refersTo[${k}]`));
       const provenance = checkProvenance(d.provenance ?? []);
-      return [{ type: 'DataQualityFindingRecorded', data: { roadmapId, findingId: d.findingId, description: d.description, figures: d.figures.map((f) => ({ label: f.label, printed: f.printed, recomputed: f.recomputed, ...(f.recomputedAs ? { recomputedAs: f.recomputedAs } : {}) })), refersTo, provenance } }];
+      return [{ type: 'DataQualityFindingRecorded', data: { roadmapId, findingId: d.findingId, description: d.description, figures: d.figures.map((f) => ({ label: f.label, printed: f.printed, recomputed: f.recomputed, ...(f.recomputedAs ? { recomputedAs: f.recomputedAs } : {}) })), ...(worked && Object.keys(worked).length ? { workedFigures: worked } : {}), refersTo, provenance } }];
     }
     case 'ResolveFinding': {
       const d = command.data;

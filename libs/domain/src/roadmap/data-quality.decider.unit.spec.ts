@@ -56,6 +56,13 @@ describe('recording a data-quality finding', () => {
     aRoadmap().when(cmd('RecordFinding', { ...regionTotal, figures })).thenThrows('invalid_figures', 'invalid');
   });
 
+  it('keeps the named figures a comparison is worked out from; none given, none recorded', () => {
+    const workedFigures = { amelBuilt: 64055, difference: 64055 };
+    aRoadmap().when(cmd('RecordFinding', { ...regionTotal, workedFigures })).then([{ type: 'DataQualityFindingRecorded', data: { roadmapId: ROADMAP, ...regionTotal, workedFigures } }]);
+    aRoadmap().when(cmd('RecordFinding', { ...regionTotal, workedFigures: {} })).then([recorded]);
+    aRoadmap().when(cmd('RecordFinding', { ...regionTotal, workedFigures: [64055] as never })).thenThrows('invalid_figures', 'invalid');
+  });
+
   it('the id is a slug and the description is not blank', () => {
     aRoadmap().when(cmd('RecordFinding', { ...regionTotal, findingId: 'Total régional' })).thenThrows('invalid_id', 'invalid');
     aRoadmap().when(cmd('RecordFinding', { ...regionTotal, description: ' ' })).thenThrows('missing_text', 'invalid');

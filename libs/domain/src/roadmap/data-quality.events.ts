@@ -26,9 +26,12 @@ export interface FindingTarget {
   section?: string;
 }
 
+/** The named figures a comparison is worked out from (a table's AMEL column, the difference), where there are any. */
+export type WorkedFigures = Record<string, FigureValue>;
+
 export type DataQualityFindingRecorded = {
   type: 'DataQualityFindingRecorded';
-  data: { roadmapId: string; findingId: string; description: string; figures: FindingFigure[]; refersTo: FindingTarget[]; provenance: Provenance[] };
+  data: { roadmapId: string; findingId: string; description: string; figures: FindingFigure[]; workedFigures?: WorkedFigures; refersTo: FindingTarget[]; provenance: Provenance[] };
 };
 export type DataQualityFindingResolved = { type: 'DataQualityFindingResolved'; data: { roadmapId: string; findingId: string; resolution: string; on: string } };
 export type DataQualityFindingWithdrawn = { type: 'DataQualityFindingWithdrawn'; data: { roadmapId: string; findingId: string; reason: string } };

@@ -11,13 +11,14 @@ import type { Projection } from '../projection.js';
  */
 export class DataQualityProjection implements Projection {
   readonly name = 'data-quality';
-  readonly version = 1;
+  // 2: the figures a comparison is worked out from.
+  readonly version = 2;
   readonly tables = ['data_quality_findings'] as const;
   private st: { record: Statement; resolve: Statement; withdraw: Statement } | null = null;
 
   setup(db: Database): void {
     db.exec(`CREATE TABLE IF NOT EXISTS data_quality_findings (
-      roadmapId TEXT NOT NULL, findingId TEXT NOT NULL, description TEXT NOT NULL, figures TEXT NOT NULL, refersTo TEXT NOT NULL, provenance TEXT NOT NULL,
+      roadmapId TEXT NOT NULL, findingId TEXT NOT NULL, description TEXT NOT NULL, figures TEXT NOT NULL, workedFigures TEXT, refersTo TEXT NOT NULL, provenance TEXT NOT NULL,
       position INTEGER NOT NULL, recordedAt TEXT NOT NULL, recordedBy TEXT NOT NULL,
       resolution TEXT, resolvedOn TEXT, resolvedAt TEXT, withdrawnReason TEXT, withdrawnAt TEXT,
       PRIMARY KEY (roadmapId, findingId));`);
@@ -26,8 +27,8 @@ export class DataQualityProjection implements Projection {
 
   apply(db: Database, events: readonly StoredEvent[]): void {
     this.st ??= {
-      record: db.prepare(`INSERT OR REPLACE INTO data_quality_findings (roadmapId, findingId, description, figures, refersTo, provenance, position, recordedAt, recordedBy)
-        VALUES (@roadmapId, @findingId, @description, @figures, @refersTo, @provenance, @position, @recordedAt, @recordedBy)`),
+      record: db.prepare(`INSERT OR REPLACE INTO data_quality_findings (roadmapId, findingId, description, figures, workedFigures, refersTo, provenance, position, recordedAt, recordedBy)
+        VALUES (@roadmapId, @findingId, @description, @figures, @workedFigures, @refersTo, @provenance, @position, @recordedAt, @recordedBy)`),
       resolve: db.prepare('UPDATE data_quality_findings SET resolution = @resolution, resolvedOn = @on, resolvedAt = @recordedAt WHERE roadmapId = @roadmapId AND findingId = @findingId'),
       withdraw: db.prepare('UPDATE data_quality_findings SET withdrawnReason = @reason, withdrawnAt = @recordedAt WHERE roadmapId = @roadmapId AND findingId = @findingId'),
     };
@@ -36,7 +37,7 @@ export class DataQualityProjection implements Projection {
       if (e.type === 'DataQualityFindingRecorded') {
         const d = (e as unknown as Extract<DataQualityEvent, { type: 'DataQualityFindingRecorded' }>).data;
         this.st.record.run({
-          roadmapId: d.roadmapId, findingId: d.findingId, description: d.description, figures: JSON.stringify(d.figures), refersTo: JSON.stringify(d.refersTo),
+          roadmapId: d.roadmapId, findingId: d.findingId, description: d.description, figures: JSON.stringify(d.figures), workedFigures: d.workedFigures ? JSON.stringify(d.workedFigures) : null, refersTo: JSON.stringify(d.refersTo),
           provenance: JSON.stringify(d.provenance), position: e.position, recordedAt, recordedBy: e.metadata.actor,
         });
       } else if (e.type === 'DataQualityFindingResolved') this.st.resolve.run({ ...(e.data as object), recordedAt });

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { FindingFigure, FindingStatus, FindingTarget, Provenance } from '#domain';
+import type { FindingFigure, FindingStatus, FindingTarget, Provenance, WorkedFigures } from '#domain';
 
 /** A data-quality finding as the API, the dashboard, the assessment and the exports read it. */
 export interface Finding {
@@ -7,6 +7,8 @@ export interface Finding {
   status: FindingStatus;
   description: string;
   figures: FindingFigure[];
+  /** null: the finding is worked out from no other named figure. */
+  workedFigures: WorkedFigures | null;
   refersTo: FindingTarget[];
   provenance: Provenance[];
   recordedAt: string;
@@ -40,7 +42,7 @@ export class DataQualityReadModel {
       const withdrawal = by(r.withdrawnAt) ? { reason: r.withdrawnReason!, recordedAt: r.withdrawnAt! } : null;
       return {
         findingId: r.findingId, status: resolution ? 'resolved' : withdrawal ? 'withdrawn' : 'open', description: r.description,
-        figures: JSON.parse(r.figures), refersTo: JSON.parse(r.refersTo), provenance: JSON.parse(r.provenance), recordedAt: r.recordedAt, recordedBy: r.recordedBy,
+        figures: JSON.parse(r.figures), workedFigures: r.workedFigures === null ? null : JSON.parse(r.workedFigures), refersTo: JSON.parse(r.refersTo), provenance: JSON.parse(r.provenance), recordedAt: r.recordedAt, recordedBy: r.recordedBy,
         resolution, withdrawal,
       };
     });
@@ -64,6 +66,7 @@ interface FindingRow {
   findingId: string;
   description: string;
   figures: string;
+  workedFigures: string | null;
   refersTo: string;
   provenance: string;
   recordedAt: string;

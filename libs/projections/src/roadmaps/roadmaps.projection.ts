@@ -11,7 +11,8 @@ import type { Projection } from '../projection.js';
 export class RoadmapsProjection implements Projection {
   readonly name = 'roadmaps';
   // 3: a draft date may be unknown; a version may be superseded (by, on).
-  readonly version = 3;
+  // 4: a finding's worked figures (DataQualityProjection 2).
+  readonly version = 4;
   private readonly parts: readonly Projection[] = [new DataQualityProjection(), new GovernanceProjection()];
   readonly tables: readonly string[] = ['roadmaps', 'roadmap_versions', ...this.parts.flatMap((p) => p.tables)];
   private st: Record<string, Statement> | null = null;
