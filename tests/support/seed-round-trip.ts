@@ -107,7 +107,7 @@ const field = (holder: any, key: string, what: string): Located => (holder == nu
 interface Ctx { file: SeedFile; path: Seg[]; value: unknown; seed: SeedData; served: Served; at: (depth: number) => any }
 interface Rule { pattern: RegExp; locate: (c: Ctx) => Located }
 
-/** A report or a target is known by its scope and its date or label; the nth of equal keys by order. */
+/** A report is known by its scope and the day it was observed, a target by its scope and its label. */
 const scopeKey = (x: any) => `${x.territory ?? null}|${x.zone ?? null}`;
 const reportKey = (r: any) => `${scopeKey(r)}|${r.observedOn}`;
 const targetKey = (t: any) => `${scopeKey(t)}|${t.label ?? null}`;
@@ -136,7 +136,7 @@ function matchByKey(items: any[] | undefined, seedItems: any[], item: any, key: 
 function unaccounted(items: any[] | undefined, seedItems: any[], key: (x: any) => string): any[] {
   const left = [...(items ?? [])];
   for (const k of new Set(seedItems.map(key))) {
-    for (const _ of distinctValues(seedItems, k, key)) {
+    for (let n = distinctValues(seedItems, k, key).length; n > 0; n--) {
       const i = left.findIndex((x) => key(x) === k);
       if (i >= 0) left.splice(i, 1);
     }
@@ -295,7 +295,7 @@ const RULES: Record<SeedFile, Rule[]> = {
   ],
   infrastructure: [
     { pattern: /^\.sheetId$/, locate: (c) => field(c.served.sheets.get(`${c.value}@V4`), 'sheetId', 'infrastructure sheet') },
-    ...indicatorRules('\\.indicators\\[\\]', (c) => c.seed.infrastructure && (c.seed.infrastructure as any).sheetId, 'V4', 2),
+    ...indicatorRules('\\.indicators\\[\\]', (c) => (c.seed.infrastructure as any).sheetId, 'V4', 2),
     { pattern: /^\.tables\[\]\.(tableId|title|source)$/, locate: () => excluded('the heading of a table of Annexe 2: the API serves its cells, as the indicators\' reports and targets, not the table') },
     { pattern: /^\.tables\[\]\.provenance\.(section|quote)$/, locate: () => excluded('the quote of a table\'s heading: each cell\'s own quote is compared through the report or target it is') },
     { pattern: /^\.tables\[\]\.columns\[\]\.\w+$/, locate: () => excluded('a column heading of Annexe 2: its zone, measure and date are what each cell is found by, so each cell compares them') },
