@@ -4,6 +4,7 @@ export * from './shared/period.js';
 export * from './shared/units.js';
 export * from './shared/territory.js';
 export * from './shared/dated.js';
+export * from './shared/horizon.js';
 export * from './shared/quantity.js';
 export * from './shared/scope.js';
 export * from './shared/frequency.js';

@@ -1,4 +1,4 @@
-import { nextValueDue, parsePeriod, type ReportingFrequency } from '#domain';
+import { nextValueDue, parseDated, type ReportingFrequency } from '#domain';
 import type { IndicatorFacts, SheetFacts } from './sheet-facts.js';
 
 export interface IndicatorDue {
@@ -52,7 +52,7 @@ export function indicatorDueOn(ind: IndicatorFacts, createdOn: string): { dueOn:
 
 /**
  * Everything due for an organisation's open sheets: each indicator's next value (late or not) and
- * each milestone not reached, with its due period's last day. `daysLate` > 0 is late. Sorted by
+ * each milestone not reached that has a last day to be late against, with that day. `daysLate` > 0 is late. Sorted by
  * due day, then sheet number.
  */
 export function dueItems(sheets: readonly SheetFacts[], today: string): DueItem[] {
@@ -66,7 +66,10 @@ export function dueItems(sheets: readonly SheetFacts[], today: string): DueItem[
     }
     for (const m of s.milestones) {
       if (m.reachedOn || !m.due) continue;
-      const dueOn = parsePeriod(m.due).end;
+      // An open-ended due date ("2024 et ensuite", "après 2023") has no last day: it is never late.
+      // A milestone with a relative horizon only ("à 3 ans") has no due date at all.
+      const dueOn = parseDated(m.due).end;
+      if (dueOn === null) continue;
       items.push({ kind: 'milestone', ...about, milestoneId: m.milestoneId, title: m.title, due: m.due, dueOn, daysLate: daysBetween(dueOn, today) });
     }
   }

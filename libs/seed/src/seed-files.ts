@@ -16,6 +16,10 @@ export interface SeedReport { value: number; observedOn: string; observed: strin
 export interface SeedIndicator { indicatorId: string; name: string; unit: 'count' | 'percent' | 'amount' | 'ratio' | 'number'; targets?: SeedTarget[]; reports?: SeedReport[]; sheetId?: string }
 export interface SeedMilestone {
   milestoneId: string; title: string; due: string | null; provenance?: Provenance;
+  /** The document doubts the date ("au quatrième trimestre ?"). */
+  uncertain?: true;
+  /** "Objectifs à 3 ans": relative to the V4 adoption, with no day (`due` is null). */
+  horizon?: { duration: string; from: string; printed: string };
   /** `reached` as printed, `statedOn` the document's day, `reachedOn` the last day `reached` can mean. */
   reached?: { reached: string; statedOn: string | null; reachedOn: string; provenance?: Provenance };
 }

@@ -1,7 +1,7 @@
 import { RoadmapCommands, type CommandMetadata, type SheetCommandInput } from '#application';
-import { compareVersionLabels, DomainError, roadmapDecider, roadmapStream, sheetDecider, sheetStream, targetKey, type IndicatorInput, type RetireReason, type SheetState, type TargetInput } from '#domain';
+import { compareVersionLabels, DomainError, roadmapDecider, roadmapStream, sheetDecider, sheetStream, targetKey, type IndicatorInput, type MilestoneDefinition, type RetireReason, type SheetState, type TargetInput } from '#domain';
 import { deterministicId } from '#event-store';
-import { loadSeed, type Provenance, type SeedDiscrepancy, type SeedGovernanceFact, type SeedIndicator, type SeedSet, type SeedTarget } from './seed-files.js';
+import { loadSeed, type Provenance, type SeedDiscrepancy, type SeedGovernanceFact, type SeedIndicator, type SeedMilestone, type SeedSet, type SeedTarget } from './seed-files.js';
 
 export const SEED_ACTOR = 'secretariat';
 
@@ -44,6 +44,10 @@ const sourcesOf = (...quotes: Array<Provenance | undefined>): Provenance[] => {
 };
 const sheetSources = (s: SeedSet['sheetsV4'][number], indicators: SeedIndicator[]): Provenance[] =>
   sourcesOf(s.provenance, ...indicators.flatMap((i) => (i.targets ?? []).map((t) => t.provenance)), ...s.milestones.map((m) => m.provenance));
+/** A milestone as printed: its due date, the doubt the document casts on it, or its relative horizon. */
+const toMilestone = (m: SeedMilestone): MilestoneDefinition => ({
+  milestoneId: m.milestoneId, title: m.title, due: m.due, ...(m.uncertain ? { uncertain: true } : {}), ...(m.horizon ? { horizon: { ...m.horizon } } : {}),
+});
 
 const toDefinition = (i: SeedIndicator): IndicatorInput => ({
   indicatorId: i.indicatorId, name: i.name, unit: i.unit, targets: (i.targets ?? []).map(toTarget),
@@ -136,13 +140,13 @@ export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: st
       await onSheet(s.sheetId, {
         type: 'CarryOverSheet',
         // Why it continued: Annexe 3's account of the V3 sheet that the V4 one continues.
-        data: { toVersion: 'V4', changes: fields, reason: v3ById.get(s.sheetId)?.continuedBy === s.sheetId ? v3ById.get(s.sheetId)!.explanation : null, addedIndicators: s.indicators.filter((i) => !known.has(i.indicatorId)).map(toDefinition), addedMilestones: s.milestones.map((m) => ({ milestoneId: m.milestoneId, title: m.title, due: m.due })) },
+        data: { toVersion: 'V4', changes: fields, reason: v3ById.get(s.sheetId)?.continuedBy === s.sheetId ? v3ById.get(s.sheetId)!.explanation : null, addedIndicators: s.indicators.filter((i) => !known.has(i.indicatorId)).map(toDefinition), addedMilestones: s.milestones.map(toMilestone) },
       }, sheetSources(s, s.indicators.filter((i) => !known.has(i.indicatorId))));
       for (const i of s.indicators.filter((x) => known.has(x.indicatorId))) await importIndicators([{ ...i, sheetId: s.sheetId, reports: [] }], onSheet, sheetState);
     } else {
       await onSheet(s.sheetId, {
         type: 'CreateSheet',
-        data: { sheetId: s.sheetId, roadmapId, version: 'V4', ...fields, indicators: s.indicators.map(toDefinition), milestones: s.milestones.map((m) => ({ milestoneId: m.milestoneId, title: m.title, due: m.due })), continues: (s.continues ?? []).filter((c) => c !== s.sheetId) },
+        data: { sheetId: s.sheetId, roadmapId, version: 'V4', ...fields, indicators: s.indicators.map(toDefinition), milestones: s.milestones.map(toMilestone), continues: (s.continues ?? []).filter((c) => c !== s.sheetId) },
       }, sheetSources(s, s.indicators));
     }
     await importReports(s.sheetId, s.indicators, onSheet, sheetState);
@@ -226,14 +230,21 @@ async function importReports(sheetId: string, indicators: SeedIndicator[], onShe
   for (const i of indicators) {
     for (const r of i.reports ?? []) {
       // The id does not depend on the printed form: a report written before it had one is found again.
-      const reportId = reportIdOf(sheetId, i.indicatorId, r.observedOn, r.territory, r.zone ?? '', r.value);
+      let reportId = reportIdOf(sheetId, i.indicatorId, r.observedOn, r.territory, r.zone ?? '', r.value);
       const qualifier = r.qualifier ?? 'exact';
-      const recorded = state.indicators.get(i.indicatorId)?.reports.get(reportId);
+      const reports = state.indicators.get(i.indicatorId)?.reports;
+      let recorded = reports?.get(reportId);
+      // Another passage printing the same figure otherwise (Annexe 3's "fin 2022", Annexe 2's "au
+      // 31/12/2022" for the same 112 sites) is a statement of its own, with its date as printed and its
+      // provenance: neither passage is dropped (seed README, judgement call 54). Its id adds the printed form.
+      if (recorded && recorded.observed !== recorded.observedOn && recorded.observed !== r.observed) {
+        reportId = reportIdOf(sheetId, i.indicatorId, r.observedOn, r.territory, r.zone ?? '', r.value, r.observed);
+        recorded = reports?.get(reportId);
+      }
       if (recorded) {
         // Recorded before reports had a printed form (schema version 1: the last day, a qualifier only
         // from the old comment): a correction says how the document prints it. A report recorded
-        // with its printed form is left alone, even when another passage prints the same figure
-        // otherwise (Annexe 3's "fin 2022" and Annexe 2's "au 31/12/2022" for the same 112 sites).
+        // with its printed form is left alone.
         const beforePrintedForm = recorded.observed === recorded.observedOn;
         if (beforePrintedForm && (recorded.observed !== r.observed || recorded.qualifier !== qualifier)) {
           writes.push(onSheet(sheetId, {

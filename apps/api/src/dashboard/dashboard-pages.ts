@@ -4,7 +4,7 @@ import type { SeriesPoint } from '../infrastructure/read-models.service.js';
 import type { RoadmapInfo, SheetListItem, TerritorialFigure } from './dashboard-data.service.js';
 import { cellMark, figureNotes, findingNote, governanceSection, sheetFindingsSection } from './dashboard-findings.js';
 import { html, type SafeHtml } from './html.js';
-import { EVENT_FR, FREQUENCY_FR, formatDay, formatDue, formatInstant, formatNumber, formatObserved, formatPrinted, formatValue, KIND_FR, REASON_FR, shownOutcome, STATUS_FR, UNIT_FR, ZONE_FR } from './labels-fr.js';
+import { EVENT_FR, FREQUENCY_FR, formatDay, formatDue, formatInstant, formatMilestoneDue, formatNumber, formatObserved, formatPrinted, formatValue, KIND_FR, REASON_FR, shownOutcome, STATUS_FR, UNIT_FR, ZONE_FR } from './labels-fr.js';
 import { organisationName } from './organisation-names.js';
 import { link, type PageContext } from './page-layout.js';
 import { barChart, lineChart, milestoneTimeline, type LineSeries } from './svg-charts.js';
@@ -166,7 +166,7 @@ export function sheetPage(
       ${doc.milestones.length ? html`<div class="table-scroll"><table class="milestones">
         <caption class="visually-hidden">Jalons de la fiche, dans l’ordre de la frise</caption>
         <thead><tr><th scope="col">N°</th><th scope="col">Jalon</th><th scope="col">Échéance prévue</th><th scope="col">Atteint le</th><th scope="col">Replanifications</th></tr></thead>
-        <tbody>${doc.milestones.map((m, i) => html`<tr><td class="num">${i + 1}</td><th scope="row">${m.title}</th><td>${formatDue(m.due)}</td><td>${m.reachedOn ? html`<span class="reached-text">${formatObserved(m.reached, m.reachedOn)}</span>` : html`<span class="muted">non atteint</span>`}</td><td>${m.rescheduled.length ? m.rescheduled.map((r) => `${formatDue(r.from)} → ${formatDue(r.to)}`).join(' ; ') : '—'}</td></tr>`)}</tbody>
+        <tbody>${doc.milestones.map((m, i) => html`<tr><td class="num">${i + 1}</td><th scope="row">${m.title}</th><td>${formatMilestoneDue(m)}</td><td>${m.reachedOn ? html`<span class="reached-text">${formatObserved(m.reached, m.reachedOn)}</span>` : html`<span class="muted">non atteint</span>`}</td><td>${m.rescheduled.length ? m.rescheduled.map((r) => `${formatDue(r.from)} → ${formatDue(r.to)}`).join(' ; ') : '—'}</td></tr>`)}</tbody>
       </table></div>` : html`<p class="muted">Cette fiche n’a pas de jalon.</p>`}
     </section>
 

@@ -57,6 +57,13 @@ export function formatDue(label: string | null | undefined): string {
   return isDatedLabel(label) ? formatDatedFr(parseDated(label)) : label;
 }
 
+/** A milestone's due date as the table prints it: with the document's question mark, or its relative horizon ("à 3 ans"). */
+export function formatMilestoneDue(m: { due: string | null; uncertain?: boolean; horizon?: { printed: string } }): string {
+  if (m.due === null && m.horizon) return m.horizon.printed;
+  const due = formatDue(m.due);
+  return m.uncertain && m.due ? `${due} ?` : due;
+}
+
 /** A date as the source prints it: "en 2023", "fin 2022", "au 1er trimestre 2023", "le 7 juin 2023". */
 export function formatObserved(label: string | null | undefined, day: string | null): string {
   if (label && isDatedLabel(label)) return formatDatedFr(parseDated(label));

@@ -101,19 +101,20 @@ export function milestoneTimeline(opts: { title: string; description: string; it
     ${todayX !== null ? html`<line class="today" x1="${todayX}" x2="${todayX}" y1="${T}" y2="${H - axis}"/>` : ''}
     ${spans.map((s, i) => {
       const yy = T + i * rowH;
-      const late = s.period && !s.reachedOn && s.period.end < opts.today;
+      // An open-ended due date ("à partir de 2024") is never late: its band only stops where the axis does.
+      const late = s.period && !s.period.open && !s.reachedOn && s.period.end < opts.today;
       return html`<text class="tick" x="${L - 8}" y="${yy + rowH / 2 + 4}" text-anchor="end">${i + 1}</text>${s.period ? html`<rect class="${late ? 'planned late' : 'planned'}" x="${x(s.period.start).toFixed(1)}" y="${yy + 7}" width="${Math.max(4, x(s.period.end) - x(s.period.start)).toFixed(1)}" height="${rowH - 14}" rx="3"/>` : ''}
         ${s.reachedOn ? html`<circle class="reached" cx="${x(s.reachedOn).toFixed(1)}" cy="${yy + rowH / 2}" r="6"/>` : ''}`;
     })}
   </svg>`;
 }
 
-function safePeriod(label: string): { start: string; end: string } | null {
+function safePeriod(label: string): { start: string; end: string; open: boolean } | null {
   try {
     // An open end is drawn up to the other end's year: the band says "from", not "until when".
     const p = parseDated(label);
     if (p.start === null && p.end === null) return null;
-    return { start: p.start ?? `${p.end!.slice(0, 4)}-01-01`, end: p.end ?? `${p.start!.slice(0, 4)}-12-31` };
+    return { start: p.start ?? `${p.end!.slice(0, 4)}-01-01`, end: p.end ?? `${p.start!.slice(0, 4)}-12-31`, open: p.end === null };
   } catch {
     return null;
   }

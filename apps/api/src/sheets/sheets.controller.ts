@@ -28,7 +28,10 @@ export function slugify(title: string): string {
 export function toIndicatorDefinition(i: IndicatorDto) {
   return { indicatorId: i.indicatorId, name: i.name, unit: i.unit, targets: [...(i.targets ?? []), ...(i.target ? [i.target] : [])].map(toTargetInput) };
 }
-export const toMilestoneDefinition = (m: MilestoneDto) => ({ milestoneId: m.milestoneId, title: m.title, due: m.due, ...(m.uncertain ? { uncertain: true } : {}) });
+export const toMilestoneDefinition = (m: MilestoneDto) => ({
+  milestoneId: m.milestoneId, title: m.title, due: m.due, ...(m.uncertain ? { uncertain: true } : {}),
+  ...(m.horizon ? { horizon: { duration: m.horizon.duration, from: m.horizon.from, printed: m.horizon.printed } } : {}),
+});
 /** Only the fields given: the decider fills the rest (no territory, all zones, exact). */
 const toTargetInput = (t: TargetDto) => ({
   value: t.value, ...(t.due !== undefined ? { due: t.due } : {}), ...(t.by !== undefined ? { by: t.by } : {}), horizon: t.horizon ?? null,

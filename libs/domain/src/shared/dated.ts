@@ -6,8 +6,9 @@ import { isPeriod, parsePeriod } from './period.js';
  * A date as precise as the document prints it, and no more: "le 26 juin 2023" is a day, "en mars
  * 2021" a month, "T1 2023" a quarter, "1er semestre 2023" a half, "en 2023" a year, "fin 2023" the
  * late part of a year, "au printemps 2023" a season, "2023-2025" a range, "à partir de 2024" a range
- * open at its end. It extends the due periods of period.ts (same labels for what both know) with
- * the parts, seasons and open ends a period cannot hold.
+ * open at its end, "après 2023" a range open at its end that starts once 2023 is over. It extends
+ * the due periods of period.ts (same labels for what both know) with the parts, seasons and open
+ * ends a period cannot hold.
  *
  * Labels: a point is `2023`, `2023-S2`, `2023-Q4`, `2023-06`, `2023-06-26`, `2023-late` ("fin 2023"),
  * `2024-early` ("début 2024"), `2023-mid` ("mi-2023"), the same parts of a month (`2023-10-mid` =
@@ -44,6 +45,8 @@ export interface Dated {
   /** First and last day covered; null at an open end. */
   start: string | null;
   end: string | null;
+  /** `>A/..`: the range begins once `from` is over ("après 2023"); absent otherwise. */
+  after?: true;
 }
 
 const PART = /^(\d{4})(?:-(0[1-9]|1[0-2]))?-(early|mid|late)$/;
@@ -85,6 +88,12 @@ function tryPoint(label: string): DatedPoint | null {
   return { label, precision: precisionOfPeriodLabel(label), part: null, start, end };
 }
 
+function nextDay(day: string): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  if (d < daysInMonth(y, m)) return ymd(y, m, d + 1);
+  return m < 12 ? ymd(y, m + 1, 1) : ymd(y + 1, 1, 1);
+}
+
 function tryDated(label: string): Dated | null {
   if (typeof label !== 'string' || label.length > 40) return null;
   const parts = label.split('/');
@@ -95,6 +104,11 @@ function tryDated(label: string): Dated | null {
   if (parts.length !== 2) return null;
   const [a, b] = parts as [string, string];
   if (a === '..' && b === '..') return null;
+  if (a.startsWith('>')) {
+    // Only an open end can follow "après": "après 2023 et jusqu'en 2025" is not a form the document uses.
+    const point = b === '..' ? tryPoint(a.slice(1)) : null;
+    return point && { label, from: point, to: null, start: nextDay(point.end), end: null, after: true };
+  }
   const from = a === '..' ? null : tryPoint(a);
   const to = b === '..' ? null : tryPoint(b);
   if ((a !== '..' && !from) || (b !== '..' && !to)) return null;
@@ -109,7 +123,7 @@ export function isDatedLabel(label: unknown): label is string {
 export function parseDated(label: string, field = 'date'): Dated {
   const dated = tryDated(label);
   if (!dated) {
-    throw invalid('invalid_dated', `${field} must be a date as printed: YYYY, YYYY-S1|S2, YYYY-Q1..Q4, YYYY-MM, YYYY-MM-DD, YYYY[-MM]-early|mid|late, YYYY-spring|summer|autumn, or a range A/B with .. for an open end`, { field });
+    throw invalid('invalid_dated', `${field} must be a date as printed: YYYY, YYYY-S1|S2, YYYY-Q1..Q4, YYYY-MM, YYYY-MM-DD, YYYY[-MM]-early|mid|late, YYYY-spring|summer|autumn, a range A/B with .. for an open end, or >A/.. (after A)`, { field });
   }
   return dated;
 }
@@ -221,8 +235,18 @@ function onwards(point: DatedPoint): string {
   return `à partir du ${bare(point)}`;
 }
 
-export function formatDatedFr(dated: Dated): string {
+/**
+ * The date in French, as the document prints it. An uncertain date ("au quatrième trimestre ?")
+ * keeps its question mark: `{ uncertain: true }`.
+ */
+export function formatDatedFr(dated: Dated, options: { uncertain?: boolean } = {}): string {
+  const text = formatCertainFr(dated);
+  return options.uncertain ? `${text} ?` : text;
+}
+
+function formatCertainFr(dated: Dated): string {
   const { from: a, to: b } = dated;
+  if (dated.after && a) return `après ${bare(a)}`;
   if (a && b && a.label === b.label) return withPreposition(a);
   if (a && !b) return onwards(a);
   if (!a && b) return until(b);
@@ -279,8 +303,8 @@ export function parseDatedFr(text: string): Dated | null {
   if ((m = t.match(/^(?:à partir (?:de|du) |dès |après )(.+)$/i))) {
     const p = point(m[1]!);
     if (!p) return null;
-    // "après 2023" starts once 2023 is over: the next year.
-    return /^après/i.test(t) ? (/^\d{4}$/.test(p) ? make(`${Number(p) + 1}/..`) : null) : make(`${p}/..`);
+    // "après 2023" starts once 2023 is over, and still names 2023.
+    return make(/^après/i.test(t) ? `>${p}/..` : `${p}/..`);
   }
   if ((m = t.match(/^(.+) et (?:ensuite|au-delà|après)$/i))) { const p = point(m[1]!); return p ? make(`${p}/..`) : null; }
   if ((m = t.match(/^(?:jusqu'(?:en|au|à) |d'ici (?:à )?|avant )(.+)$/i))) { const p = point(m[1]!); return p ? make(`../${p}`) : null; }

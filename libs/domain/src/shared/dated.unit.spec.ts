@@ -51,6 +51,26 @@ describe('a date as precise as it is printed', () => {
     expect(parseDated('2024/..').to).toBeNull();
   });
 
+  it('keeps "après 2023" as 2023 over: the days of "à partir de 2024", the words of the document', () => {
+    // Given the document's "Après 2023", when it is read, then it names 2023 and starts on 1 January 2024.
+    const after = parseDatedFr('Après 2023')!;
+    expect([after.label, after.start, after.end, after.from?.label, after.to]).toEqual(['>2023/..', '2024-01-01', null, '2023', null]);
+    expect(formatDatedFr(after)).toBe('après 2023');
+    expect(formatDatedFr(parseDated('2024/..'))).toBe('à partir de 2024');
+    expect(span('>2023-06/..')).toEqual(['2023-07-01', null]);
+    expect(span('>2023-12-31/..')).toEqual(['2024-01-01', null]);
+    // "après" opens a range at its end only.
+    for (const label of ['>2023', '>2023/2025', '../>2023', '>../..']) expect([label, isDatedLabel(label)]).toEqual([label, false]);
+    // An open-ended date is never wholly past: nothing "à partir de"/"après" can be overdue.
+    expect(isKnownAsOf(parseDated('>2023/..'), '2099-12-31')).toBe(false);
+  });
+
+  it('prints an uncertain date with the question mark the document gives it', () => {
+    // Given "au quatrième trimestre ?" (sheet 2.1), when printed, then the doubt is kept.
+    expect(formatDatedFr(parseDated('2023-Q4'), { uncertain: true })).toBe('au 4e trimestre 2023 ?');
+    expect(formatDatedFr(parseDated('2023-Q4'), { uncertain: false })).toBe('au 4e trimestre 2023');
+  });
+
   it('rejects what is not a printed date', () => {
     for (const label of ['../..', '2024-S3', '2023-13', '2023-02-30', '2023-end', '2023-winter', '2023-13-late', '2023-06-26-late', '2024/2023', '2023-late/2023-Q1', 'fin 2023', '', '2023/2024/2025']) {
       expect([label, isDatedLabel(label)]).toEqual([label, false]);
@@ -130,7 +150,7 @@ describe('in French, as the document prints it', () => {
       ['À partir de 2024', '2024/..'],
       ['2024 et ensuite', '2024/..'],
       ['2024 et au-delà', '2024/..'],
-      ['Après 2023', '2024/..'],
+      ['Après 2023', '>2023/..'],
       ["Jusqu'en 2024", '../2024'],
       ["d'ici 2030", '../2030'],
       ['mi-octobre', null],
@@ -141,7 +161,7 @@ describe('in French, as the document prints it', () => {
   });
 
   it('formats back what it reads, for the forms it prints', () => {
-    for (const text of ['le 26 juin 2023', 'en mars 2021', 'en 2023', 'fin 2023', 'début 2022', 'mi-octobre 2023', 'au printemps 2023', 'au 2e semestre 2023', 'à partir de 2024', "jusqu'en 2024", 'de 2023 à 2025', 'de juin à septembre 2023', 'du 1er janvier 2022 au 31 mars 2023']) {
+    for (const text of ['après 2023', 'le 26 juin 2023', 'en mars 2021', 'en 2023', 'fin 2023', 'début 2022', 'mi-octobre 2023', 'au printemps 2023', 'au 2e semestre 2023', 'à partir de 2024', "jusqu'en 2024", 'de 2023 à 2025', 'de juin à septembre 2023', 'du 1er janvier 2022 au 31 mars 2023']) {
       const dated = parseDatedFr(text);
       expect([text, dated && formatDatedFr(dated)]).toEqual([text, text]);
     }

@@ -3,6 +3,7 @@ import type { Decider } from '../shared/decider.js';
 import { isSlug, todayOf } from '../shared/decider.js';
 import { conflict, invalid, notFound, ruleBroken } from '../shared/domain-error.js';
 import { assertReportingFrequency, type ReportingFrequency } from '../shared/frequency.js';
+import { assertHorizon } from '../shared/horizon.js';
 import { isDatedLabel, parseDated, statedOn, type Dated } from '../shared/dated.js';
 import { quantity, type Qualifier } from '../shared/quantity.js';
 import { scope } from '../shared/scope.js';
@@ -228,6 +229,11 @@ function checkMilestone(def: MilestoneDefinition, field: string): void {
   requireText(`${field}.title`, def.title, TEXT_LIMITS.milestoneTitle);
   if (def.due !== null) checkDue(def.due, `${field}.due`);
   if (def.uncertain !== undefined && typeof def.uncertain !== 'boolean') throw invalid('invalid_flag', `${field}.uncertain must be true or false`, { field: `${field}.uncertain` });
+  if (def.horizon !== undefined) {
+    assertHorizon(def.horizon, `${field}.horizon`);
+    // A relative horizon is the whole of what the document says: a day beside it would be invented.
+    if (def.due !== null) throw invalid('due_with_horizon', `${field}.due must be null when ${field}.horizon gives the date`, { field: `${field}.due` });
+  }
 }
 
 function checkFields(changes: Partial<SheetFields>, historic = false): void {

@@ -868,6 +868,22 @@ describe('values as printed (schema version 2)', () => {
     expect(added!.data).toMatchObject({ milestone: { due: '2023-late', uncertain: true } });
     expect(aSheet().when(cmd('RescheduleMilestone', { milestoneId: 'launch', due: '2024/..', uncertain: true })).events()[0]!.data).toMatchObject({ due: '2024/..', uncertain: true });
   });
+
+  it('a milestone "à 3 ans" keeps its relative horizon and is given no day', () => {
+    // Given an open sheet, when a milestone "Objectifs à 3 ans" is added, then it has the horizon and no due date.
+    const horizon = { duration: 'P3Y', from: '2023-06-26', printed: 'à 3 ans' };
+    const [added] = aSheet().when(cmd('AddMilestone', { milestone: { milestoneId: 'france-entiere', title: 'Extension France entière', due: null, horizon } })).events();
+    expect(added!.data).toEqual({ sheetId: SHEET, milestone: { milestoneId: 'france-entiere', title: 'Extension France entière', due: null, horizon } });
+    // A day beside the horizon would be invented; a horizon must say what it counts from, and how long.
+    aSheet().when(cmd('AddMilestone', { milestone: { milestoneId: 'x', title: 'X', due: '2026-06-30', horizon } })).thenThrows('due_with_horizon', 'invalid');
+    aSheet().when(cmd('AddMilestone', { milestone: { milestoneId: 'x', title: 'X', due: null, horizon: { ...horizon, duration: '3 ans' } } })).thenThrows('invalid_horizon', 'invalid');
+    aSheet().when(cmd('AddMilestone', { milestone: { milestoneId: 'x', title: 'X', due: null, horizon: { ...horizon, from: 'V4' } } })).thenThrows('invalid_horizon', 'invalid');
+  });
+
+  it('a milestone is due "après 2023" as the document says, not "à partir de 2024"', () => {
+    const [added] = aSheet().when(cmd('AddMilestone', { milestone: { milestoneId: 'apres-2023', title: 'Après 2023', due: '>2023/..' } })).events();
+    expect(added!.data).toMatchObject({ milestone: { due: '>2023/..' } });
+  });
 });
 
 describe('a V3 sheet known only from the V4 assessment (historic)', () => {

@@ -1,4 +1,5 @@
 import type { ReportingFrequency } from '../shared/frequency.js';
+import type { Horizon } from '../shared/horizon.js';
 import type { Qualifier } from '../shared/quantity.js';
 import type { Zone } from '../shared/scope.js';
 import type { Unit } from '../shared/units.js';
@@ -46,10 +47,15 @@ export interface IndicatorDefinition {
 export interface MilestoneDefinition {
   milestoneId: string;
   title: string;
-  /** A dated label (see shared/dated.ts: `2023-Q4`, `2023-late/2024`, `2024/..`) or null when the source gives no date. */
+  /**
+   * A dated label (see shared/dated.ts: `2023-Q4`, `2023-late/2024`, `2024/..`, `>2023/..`) or null
+   * when the source gives no date, or only a relative one (`horizon`).
+   */
   due: string | null;
   /** The document doubts the date ("au quatrième trimestre ?"); absent = false. */
   uncertain?: boolean;
+  /** "Objectifs à 3 ans": a due date relative to another, kept so (`due` is then null); absent = none. */
+  horizon?: Horizon;
 }
 
 /** Fields a revision or a carry-over may change. */

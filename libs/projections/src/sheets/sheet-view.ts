@@ -48,6 +48,8 @@ export interface IndicatorView extends IndicatorDefinition {
 }
 
 export interface MilestoneView extends MilestoneDefinition {
+  /** The due date in French as the document prints it ("au 4e trimestre 2023 ?", "après 2023", "à 3 ans"); null without one. */
+  dueFr: string | null;
   /** As printed, and the last day it can mean (see MilestoneReached). */
   reached: string | null;
   statedOn: string | null;
@@ -56,13 +58,18 @@ export interface MilestoneView extends MilestoneDefinition {
   rescheduled: { from: string | null; to: string; reason: string | null }[];
 }
 
+/** Printed from the definition: a relative horizon in its own words, never as a day. */
+const dueFrOf = (m: Pick<MilestoneDefinition, 'due' | 'uncertain' | 'horizon'>): string | null =>
+  m.due !== null ? formatDatedFr(parseDated(m.due), { uncertain: m.uncertain === true }) : m.horizon ? m.horizon.printed : null;
+const milestoneView = (m: MilestoneDefinition): MilestoneView => ({ ...m, dueFr: dueFrOf(m), reached: null, statedOn: null, reachedOn: null, evidence: null, rescheduled: [] });
+
 export function newSheetView(data: SheetFields & { sheetId: string; roadmapId: string; version: string; indicators: IndicatorDefinition[]; milestones: MilestoneDefinition[]; continues: string[] }, at: { revision: number; position: number; recordedAt: string }): SheetView {
   return {
     sheetId: data.sheetId, roadmapId: data.roadmapId, version: data.version, number: data.number, kind: data.kind, enjeu: data.enjeu, title: data.title,
     objective: data.objective, theme: data.theme, context: data.context, objectives: data.objectives, pilots: data.pilots, partners: data.partners,
     status: 'active', outcome: null, retired: null, versions: [{ version: data.version, number: data.number }], continues: data.continues ?? [],
     indicators: data.indicators.map((i) => ({ ...i, targets: targetViews(i), latest: null, reportCount: 0 })),
-    milestones: data.milestones.map((m) => ({ ...m, reached: null, statedOn: null, reachedOn: null, evidence: null, rescheduled: [] })),
+    milestones: data.milestones.map(milestoneView),
     revision: at.revision, position: at.position, createdAt: at.recordedAt, updatedAt: at.recordedAt,
   };
 }
@@ -99,7 +106,7 @@ export function applySheetEvent(doc: SheetView | null, raw: StoredEvent, reports
       doc.indicators.push({ ...event.data.indicator, targets: targetViews(event.data.indicator), latest: null, reportCount: 0 });
       break;
     case 'MilestoneAdded':
-      doc.milestones.push({ ...event.data.milestone, reached: null, statedOn: null, reachedOn: null, evidence: null, rescheduled: [] });
+      doc.milestones.push(milestoneView(event.data.milestone));
       break;
     case 'IndicatorTargetSet': {
       const ind = indicator(event.data.indicatorId);
@@ -144,6 +151,9 @@ export function applySheetEvent(doc: SheetView | null, raw: StoredEvent, reports
         m.due = event.data.due;
         if (event.data.uncertain) m.uncertain = true;
         else delete m.uncertain;
+        // A new due date replaces a relative horizon too.
+        delete m.horizon;
+        m.dueFr = dueFrOf(m);
       }
       break;
     }
@@ -167,7 +177,7 @@ export function applySheetEvent(doc: SheetView | null, raw: StoredEvent, reports
       doc.version = d.toVersion;
       doc.versions = [...doc.versions, { version: d.toVersion, number: doc.number }];
       for (const i of d.addedIndicators) doc.indicators.push({ ...i, targets: targetViews(i), latest: null, reportCount: 0 });
-      for (const m of d.addedMilestones) doc.milestones.push({ ...m, reached: null, statedOn: null, reachedOn: null, evidence: null, rescheduled: [] });
+      for (const m of d.addedMilestones) doc.milestones.push(milestoneView(m));
       break;
     }
   }

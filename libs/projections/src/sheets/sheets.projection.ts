@@ -63,7 +63,8 @@ export class SheetsProjection implements Projection {
   // 9: sheet_versions keeps the sheet's document and counters as they stood in each version (snapshots keep
   //    the documents of the versions left, and each membership's reason); numbers may be unknown;
   //    each report says the version it was recorded in.
-  readonly version = 9;
+  // 10: a milestone's document prints its due date (`dueFr`: uncertain, open-ended, relative horizons).
+  readonly version = 10;
   // enjeu_rollup is a view (see ENJEU_ROLLUP_VIEW_SQL), created and dropped by setup.
   readonly tables = [
     'sheet_summary', 'sheet_versions', 'indicator_reports', 'indicator_report_corrections',

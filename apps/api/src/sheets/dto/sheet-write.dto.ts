@@ -7,7 +7,7 @@ import { ABANDON_REASONS, ENJEUX, QUALIFIERS, RETIRE_REASONS, SHEET_KINDS, SHEET
 import { AMEL_ZONE_RULE, IsCalendarDate, IsDatedLabel, IsIndicatorValue, IsNonBlank, IsQualifier, IsSlug, IsTerritory, IsZone } from '../../http/validators.js';
 import { ApiSchemaRule } from '../../http/openapi/api-contract.decorators.js';
 
-const DATED = 'a date as printed (libs/domain dated.ts): 2023, 2023-Q1, 2023-06, 2023-06-07, 2022-late (fin 2022), 2024/.. (à partir de 2024)';
+const DATED = 'a date as printed (libs/domain dated.ts): 2023, 2023-Q1, 2023-06, 2023-06-07, 2022-late (fin 2022), 2024/.. (à partir de 2024), >2023/.. (après 2023)';
 
 /**
  * A target's due date is given as printed (`due`, null when the source gives none) or as a day
@@ -37,11 +37,20 @@ export class IndicatorDto {
   @ApiPropertyOptional({ type: [TargetDto] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => TargetDto) targets?: TargetDto[];
 }
 
+/** "Objectifs à 3 ans": a due date relative to another one, in the document's words (never a day). */
+export class HorizonDto {
+  @ApiProperty({ example: 'P3Y', description: 'an ISO 8601 duration in years, months or days' }) @Matches(/^P[1-9]\d{0,2}[YMD]$/) duration!: string;
+  @ApiProperty({ example: '2023-06-26', description: `what the duration counts from, ${DATED}` }) @IsDatedLabel() from!: string;
+  @ApiProperty({ example: 'à 3 ans' }) @IsString() @IsNonBlank() @MaxLength(60) printed!: string;
+}
+
 export class MilestoneDto {
   @ApiProperty({ example: 'launch' }) @IsSlug() milestoneId!: string;
   @ApiProperty() @IsString() @IsNonBlank() @MaxLength(TEXT_LIMITS.milestoneTitle) title!: string;
-  @ApiProperty({ example: '2024-S2', description: DATED }) @IsDatedLabel() due!: string;
+  @ApiProperty({ example: '2024-S2', nullable: true, description: `${DATED}; null only with a horizon` })
+  @ValidateIf((o: MilestoneDto) => !(o.horizon !== undefined && o.due === null)) @IsDatedLabel() due!: string | null;
   @ApiPropertyOptional({ description: 'the source doubts the date ("au quatrième trimestre ?")' }) @IsOptional() @IsBoolean() uncertain?: boolean;
+  @ApiPropertyOptional({ type: HorizonDto, description: 'a relative due date ("à 3 ans"); due is then null' }) @IsOptional() @ValidateNested() @Type(() => HorizonDto) horizon?: HorizonDto;
 }
 
 /**
