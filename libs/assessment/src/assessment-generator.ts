@@ -15,13 +15,15 @@ const ABANDONMENT_REASONS = new Set(['insufficient_partners', 'out_of_scope', 'n
  */
 export function assessmentPeriod(versions: AssessmentInput['versions'], version: string, until: string | null): AssessmentPeriod {
   const own = versions.find((v) => v.version === version);
-  const start = own?.adoptedOn ? periodBounds(own.adoptedOn).start : null;
+  // As printed ("en mars 2019" stays a month); its first day is kept beside it for comparing days.
+  const start = own?.adoptedOn ?? null;
+  const startOn = start ? periodBounds(start).start : null;
   const next = versions
     .filter((v) => isLaterVersion(v.version, version))
     .sort((a, b) => compareVersionLabels(a.version, b.version))[0] ?? null;
-  if (until !== null) return { start, end: until, endsWith: 'until', nextVersion: next?.version ?? null };
-  if (next?.adoptedOn) return { start, end: addDays(periodBounds(next.adoptedOn).start, -1), endsWith: 'next_adoption', nextVersion: next.version };
-  return { start, end: null, endsWith: 'open', nextVersion: next?.version ?? null };
+  if (until !== null) return { start, startOn, end: until, endsWith: 'until', nextVersion: next?.version ?? null };
+  if (next?.adoptedOn) return { start, startOn, end: addDays(periodBounds(next.adoptedOn).start, -1), endsWith: 'next_adoption', nextVersion: next.version };
+  return { start, startOn, end: null, endsWith: 'open', nextVersion: next?.version ?? null };
 }
 
 function outcomeOf(sheet: SheetInput, end: string | null): { outcome: SheetOutcome; reason: string | null; explanation: string | null; on: string | null } {
@@ -61,10 +63,12 @@ function regionalTarget(targets: readonly AssessedTarget[], zone: string | null)
 function milestoneStatus(m: SheetInput['milestones'][number], period: AssessmentPeriod): MilestoneAssessment | null {
   const reachedOn = m.reachedOn !== null && (period.end === null || m.reachedOn <= period.end) ? m.reachedOn : null;
   // Reached before the version began: part of an earlier version's record.
-  if (reachedOn !== null && period.start !== null && reachedOn < period.start) return null;
+  if (reachedOn !== null && period.startOn !== null && reachedOn < period.startOn) return null;
+  // An open end ("2024 et ensuite", "après 2023") reaches as far as the calendar: never late, never missed.
   const dueEnd = m.due ? periodBounds(m.due).end : null;
   let status: MilestoneAssessment['status'];
-  if (reachedOn !== null) status = dueEnd === null || reachedOn <= dueEnd ? 'on_time' : 'late';
+  // Without a due date (none printed, or only "à 3 ans"), a milestone reached is neither on time nor late.
+  if (reachedOn !== null) status = m.due === null ? 'no_due' : reachedOn <= dueEnd! ? 'on_time' : 'late';
   else status = dueEnd !== null && period.end !== null && dueEnd <= period.end ? 'missed' : 'pending';
   return { milestoneId: m.milestoneId, title: m.title, due: m.due, reachedOn, rescheduled: m.rescheduled, status };
 }
@@ -97,7 +101,7 @@ function assessSheet(sheet: SheetInput, period: AssessmentPeriod): SheetAssessme
 
 const zero = (): Counts => ({
   sheets: 0, completed: 0, inProgress: 0, abandoned: 0, notCarriedOver: 0, completedOrNotRenewed: 0, unstated: 0, carriedOver: 0, milestonesOnTime: 0, milestonesLate: 0,
-  milestonesMissed: 0, milestonesPending: 0, indicatorsReported: 0, indicatorsNeverReported: 0, indicatorsMet: 0,
+  milestonesMissed: 0, milestonesPending: 0, milestonesReachedWithoutDue: 0, indicatorsReported: 0, indicatorsNeverReported: 0, indicatorsMet: 0,
 });
 
 function add(c: Counts, s: SheetAssessment, indicatorCount: number): void {
@@ -113,6 +117,7 @@ function add(c: Counts, s: SheetAssessment, indicatorCount: number): void {
     if (m.status === 'on_time') c.milestonesOnTime++;
     else if (m.status === 'late') c.milestonesLate++;
     else if (m.status === 'missed') c.milestonesMissed++;
+    else if (m.status === 'no_due') c.milestonesReachedWithoutDue++;
     else c.milestonesPending++;
   }
   c.indicatorsNeverReported += s.neverReported.length;
@@ -145,7 +150,9 @@ export function buildAssessment(input: AssessmentInput): Assessment {
     .filter((s) => s.carriedOverTo !== null)
     .map((s) => ({ sheetId: s.sheetId, number: s.number, title: s.title, toVersion: s.carriedOverTo!.version, toNumber: s.carriedOverTo!.number }))
     .sort((a, b) => numberKey(a.toNumber ?? a.number).localeCompare(numberKey(b.toNumber ?? b.number)) || a.sheetId.localeCompare(b.sheetId));
-  return { roadmapId: input.roadmap.roadmapId, title: input.roadmap.title, version: input.version, period, totals, enjeux, carriesOver, findings: assessFindings(input), ...(input.source ? { source: input.source } : {}) };
+  const printed = input.versions.find((v) => v.version === input.version)?.sheetCount ?? null;
+  const sheetCount = { printed, recorded: totals.sheets, countsOver: 'recorded' as const };
+  return { roadmapId: input.roadmap.roadmapId, title: input.roadmap.title, version: input.version, period, sheetCount, totals, enjeux, carriesOver, findings: assessFindings(input), ...(input.source ? { source: input.source } : {}) };
 }
 
 function assessFindings(input: AssessmentInput): AssessmentFinding[] {

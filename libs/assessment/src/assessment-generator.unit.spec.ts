@@ -19,11 +19,11 @@ const input = (sheets: SheetInput[], until: string | null = null): AssessmentInp
 
 describe('assessment period', () => {
   it('runs from the adoption to the day before the next one', () => {
-    expect(assessmentPeriod(input([]).versions, 'V3', null)).toEqual({ start: '2019-03-01', end: '2023-06-25', endsWith: 'next_adoption', nextVersion: 'V4' });
+    expect(assessmentPeriod(input([]).versions, 'V3', null)).toEqual({ start: '2019-03', startOn: '2019-03-01', end: '2023-06-25', endsWith: 'next_adoption', nextVersion: 'V4' });
   });
   it('stops at until when given, and stays open for the current version', () => {
     expect(assessmentPeriod(input([]).versions, 'V3', '2020-12-31')).toMatchObject({ end: '2020-12-31', endsWith: 'until' });
-    expect(assessmentPeriod(input([]).versions, 'V4', null)).toEqual({ start: '2023-06-26', end: null, endsWith: 'open', nextVersion: null });
+    expect(assessmentPeriod(input([]).versions, 'V4', null)).toEqual({ start: '2023-06-26', startOn: '2023-06-26', end: null, endsWith: 'open', nextVersion: null });
   });
   it('moves across month and leap-year ends', () => {
     expect(addDays('2024-03-01', -1)).toBe('2024-02-29');
@@ -32,6 +32,29 @@ describe('assessment period', () => {
 });
 
 describe('buildAssessment', () => {
+  it('gives a reached milestone without a due date no status against one, and never makes an open-ended one late or missed', () => {
+    // Given milestones reached with no due date, and due "2020 et ensuite" / "après 2019", when the V3 (2019-03 → 2023-06-25) is assessed…
+    const a = buildAssessment(input([sheet({
+      sheetId: 'open', number: '4.2',
+      milestones: [
+        { milestoneId: 'no-due', title: 'Sans échéance', due: null, reachedOn: '2021-03-31', rescheduled: 0 },
+        { milestoneId: 'onwards', title: 'À partir de 2020', due: '2020/..', reachedOn: '2022-01-01', rescheduled: 0 },
+        { milestoneId: 'after', title: 'Après 2019', due: '>2019/..', reachedOn: null, rescheduled: 0 },
+      ],
+    })]));
+    // …then the first is "no_due" (nothing to be on time against), the others on time or pending, never late or missed.
+    expect(a.enjeux[0]!.sheets[0]!.milestones.map((m) => [m.milestoneId, m.status])).toEqual([['after', 'pending'], ['onwards', 'on_time'], ['no-due', 'no_due']]);
+    expect(a.totals).toMatchObject({ milestonesOnTime: 1, milestonesLate: 0, milestonesMissed: 0, milestonesPending: 1, milestonesReachedWithoutDue: 1 });
+  });
+
+  it('says how many sheets the sources give the version and over which count its figures are', () => {
+    const versions = [{ version: 'V4', status: 'adopted', adoptedOn: '2023-06-26' }, { version: 'V3', status: 'adopted', adoptedOn: '2019-03', sheetCount: { value: 30, qualifier: 'about' as const } }];
+    const a = buildAssessment({ ...input([sheet({ sheetId: 'one', number: '4.2' })]), versions });
+    expect(a.sheetCount).toEqual({ printed: { value: 30, qualifier: 'about' }, recorded: 1, countsOver: 'recorded' });
+    expect(a.totals.sheets).toBe(1);
+    expect(buildAssessment(input([])).sheetCount).toEqual({ printed: null, recorded: 0, countsOver: 'recorded' });
+  });
+
   it('classifies outcomes, milestones and indicators over the period', () => {
     const a = buildAssessment(input([
       sheet({

@@ -60,7 +60,7 @@ const sheetLabel = (s: { number: string | null; title: string }) => `${numbered(
 
 /** The date printed in a document and stamped in its metadata: fixed by the assessment, never the clock. */
 export function documentDate(a: Assessment): string {
-  return a.period.end ?? a.period.start ?? '1980-01-01';
+  return a.period.end ?? a.period.startOn ?? '1980-01-01';
 }
 
 /** Share of the target reached, in whole percent; null without a usable target. */

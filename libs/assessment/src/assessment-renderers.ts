@@ -1,11 +1,11 @@
-import { formatDatedFr, parseDated, type Qualifier } from '#domain';
+import { formatDatedFr, formatQuantityFr, parseDated, type Qualifier } from '#domain';
 import type { Assessment, AssessmentFinding, AssessmentSource, Counts, IndicatorAssessment, MilestoneAssessment, SheetAssessment } from './assessment.model.js';
 
 const OUTCOME: Record<SheetAssessment['outcome'], string> = {
   completed: 'achevée', in_progress: 'en cours', abandoned: 'abandonnée', not_carried_over: 'non reconduite',
   completed_or_not_renewed: 'achevée ou non reconduite', unstated: 'non reprise, sans motif indiqué',
 };
-const MILESTONE: Record<MilestoneAssessment['status'], string> = { on_time: 'atteint à temps', late: 'atteint en retard', missed: 'manqué', pending: 'à venir' };
+const MILESTONE: Record<MilestoneAssessment['status'], string> = { on_time: 'atteint à temps', late: 'atteint en retard', missed: 'manqué', pending: 'à venir', no_due: 'atteint (sans échéance)' };
 const TREND: Record<NonNullable<IndicatorAssessment['trend']>, string> = { up: 'en hausse', down: 'en baisse', flat: 'stable' };
 const REASON: Record<string, string> = {
   insufficient_partners: 'partenaires insuffisants', merged: 'fusionnée', out_of_scope: 'hors périmètre', no_funding: 'sans financement',
@@ -23,10 +23,17 @@ const value = (v: { value: number; qualifier?: Qualifier }, unit: string) =>
   `${v.qualifier && v.qualifier !== 'exact' ? QUALIFIER_FR[v.qualifier] : ''}${num(v.value)}${unitSuffix(unit)}`;
 
 function periodText(a: Assessment): string {
-  const from = a.period.start ?? 'date d’adoption inconnue';
+  const from = a.period.startOn ?? 'date d’adoption inconnue';
   if (a.period.endsWith === 'open') return `depuis le ${from} (version en vigueur)`;
   const why = a.period.endsWith === 'until' ? 'date demandée' : `veille de l’adoption de ${a.period.nextVersion}`;
   return `du ${from} au ${a.period.end} (${why})`;
+}
+
+/** Said only when the sources give the version's size: the counts that follow are over the sheets they name. */
+export function sheetCountText(a: Assessment): string | null {
+  const printed = a.sheetCount?.printed;
+  if (!printed) return null;
+  return `Les sources annoncent ${formatQuantityFr(printed)} fiches ; ${a.sheetCount.recorded} sont recensées, et les chiffres qui suivent portent sur elles.`;
 }
 
 function countsLine(c: Counts): string {
@@ -80,7 +87,8 @@ const md = (text: string) => text.replace(/([\\`*_[\]<>|#])/g, '\\$1');
 export function renderMarkdown(a: Assessment): string {
   const out: string[] = [];
   out.push(`# Bilan de la version ${a.version} — ${md(a.title)}`, '');
-  out.push(`Période : ${periodText(a)}.`, '', countsLine(a.totals), '');
+  const size = sheetCountText(a);
+  out.push(`Période : ${periodText(a)}.`, '', ...(size ? [size, ''] : []), countsLine(a.totals), '');
   for (const e of a.enjeux) {
     out.push(`## ${e.number !== null ? `Enjeu ${e.number} — ` : ''}${md(e.title)}`, '', countsLine(e.totals), '');
     for (const s of e.sheets) {
@@ -148,7 +156,7 @@ export function renderHtml(a: Assessment): string {
   out.push('<!DOCTYPE html>', '<html lang="fr">', '<head>', '<meta charset="utf-8">', `<title>Bilan ${esc(a.version)} — ${esc(a.title)}</title>`,
     '<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}.outcome{font-weight:600}.missed,.not_met{color:#a40000}.on_time,.met{color:#1d6b1d}.late{color:#8a5a00}</style>',
     '</head>', '<body>');
-  out.push(`<h1>Bilan de la version ${esc(a.version)} — ${esc(a.title)}</h1>`, `<p>Période : ${esc(periodText(a))}.</p>`, `<p>${esc(countsLine(a.totals))}</p>`);
+  out.push(`<h1>Bilan de la version ${esc(a.version)} — ${esc(a.title)}</h1>`, `<p>Période : ${esc(periodText(a))}.</p>`, ...(sheetCountText(a) ? [`<p class="sheet-count">${esc(sheetCountText(a)!)}</p>`] : []), `<p>${esc(countsLine(a.totals))}</p>`);
   for (const e of a.enjeux) {
     out.push(`<section data-enjeu="${esc(e.enjeuId ?? 'unknown')}">`, `<h2>${e.number !== null ? `Enjeu ${e.number} — ` : ''}${esc(e.title)}</h2>`, `<p>${esc(countsLine(e.totals))}</p>`);
     for (const s of e.sheets) {

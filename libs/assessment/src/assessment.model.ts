@@ -1,10 +1,10 @@
-import type { Qualifier, TargetOutcome, VersionOutcome } from '#domain';
+import type { Quantity, Qualifier, TargetOutcome, VersionOutcome } from '#domain';
 
 /** What the generator needs, as read from the read models (or folded from events): plain data only. */
 export interface AssessmentInput {
   roadmap: { roadmapId: string; title: string; enjeux: Array<{ enjeuId: string; number: number; title: string }> };
   version: string;
-  versions: Array<{ version: string; status: string; adoptedOn: string | null }>;
+  versions: Array<{ version: string; status: string; adoptedOn: string | null; /** As the sources print it; absent or null: they do not say. */ sheetCount?: Quantity | null }>;
   /** Closes the period early (a calendar day), e.g. for an interim assessment. */
   until: string | null;
   sheets: SheetInput[];
@@ -88,11 +88,15 @@ export interface IndicatorInput {
  * which; `unstated`: the sheet was not carried over and the sources give no reason.
  */
 export type SheetOutcome = 'completed' | 'in_progress' | 'abandoned' | 'not_carried_over' | 'completed_or_not_renewed' | 'unstated';
-export type MilestoneStatus = 'on_time' | 'late' | 'missed' | 'pending';
+/** `no_due`: reached, with no due date to be on time or late against. */
+export type MilestoneStatus = 'on_time' | 'late' | 'missed' | 'pending' | 'no_due';
 export type Trend = 'up' | 'down' | 'flat';
 
 export interface AssessmentPeriod {
+  /** The adoption as the sources print it (`2019-03` for "validée en mars 2019", `2023-06-26`); null when unknown. */
   start: string | null;
+  /** The first day `start` can mean, for what compares days (a milestone reached before the version began). */
+  startOn: string | null;
   /** Inclusive; null while the version is the current one and no `until` was given. */
   end: string | null;
   endsWith: 'next_adoption' | 'until' | 'open';
@@ -151,6 +155,8 @@ export interface Counts {
   milestonesLate: number;
   milestonesMissed: number;
   milestonesPending: number;
+  /** Reached with no due date: neither on time nor late. */
+  milestonesReachedWithoutDue: number;
   indicatorsReported: number;
   indicatorsNeverReported: number;
   indicatorsMet: number;
@@ -161,6 +167,12 @@ export interface Assessment {
   title: string;
   version: string;
   period: AssessmentPeriod;
+  /**
+   * The version's sheets: as many as the sources say it had (`printed`, "une trentaine" = about 30;
+   * null when they do not say), and as many as are recorded (`recorded`, the ones the sources name).
+   * Every count of `totals` and `enjeux` is over the recorded sheets (`countsOver`).
+   */
+  sheetCount: { printed: Quantity | null; recorded: number; countsOver: 'recorded' };
   totals: Counts;
   enjeux: Array<{ enjeuId: string | null; number: number | null; title: string; totals: Counts; sheets: SheetAssessment[] }>;
   carriesOver: Array<{ sheetId: string; number: string | null; title: string; toVersion: string; toNumber: string | null }>;

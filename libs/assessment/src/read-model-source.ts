@@ -65,14 +65,14 @@ type RoadmapVersions = NonNullable<ReturnType<RoadmapsReadModel['get']>>['versio
 async function versionsKnownAt(log: AssessmentLog, roadmapId: string, knownAt: string): Promise<RoadmapVersions> {
   const rows = new Map<string, RoadmapVersions[number]>();
   for (const e of await log.store.readStream(roadmapStream(roadmapId), { recordedUntil: knownAt })) {
-    const d = e.data as { version: string; basedOn?: string | null; draftedOn?: string | null; adoptedOn?: string; adoptedBy?: string; facts?: unknown; by?: string; on?: string | null };
+    const d = e.data as { version: string; basedOn?: string | null; draftedOn?: string | null; adoptedOn?: string; adoptedBy?: string; facts?: unknown; by?: string; on?: string | null; sheetCount?: RoadmapVersions[number]['sheetCount'] };
     if (e.type === 'RoadmapVersionDrafted') {
       rows.set(d.version, {
         roadmapId, version: d.version, status: 'draft', basedOn: d.basedOn ?? null, draftedOn: d.draftedOn ?? null, adoptedOn: null, adoptedBy: null, facts: null,
-        supersededBy: null, supersededOn: null, draftedOnFr: inFrench(d.draftedOn ?? null), adoptedOnFr: null,
+        supersededBy: null, supersededOn: null, sheetCount: null, draftedOnFr: inFrench(d.draftedOn ?? null), adoptedOnFr: null,
       });
     } else if (e.type === 'RoadmapVersionAdopted' && rows.has(d.version)) {
-      rows.set(d.version, { ...rows.get(d.version)!, status: 'adopted', adoptedOn: d.adoptedOn ?? null, adoptedBy: d.adoptedBy ?? null, adoptedOnFr: inFrench(d.adoptedOn ?? null) });
+      rows.set(d.version, { ...rows.get(d.version)!, status: 'adopted', adoptedOn: d.adoptedOn ?? null, adoptedBy: d.adoptedBy ?? null, sheetCount: d.sheetCount ?? null, adoptedOnFr: inFrench(d.adoptedOn ?? null) });
     } else if (e.type === 'RoadmapVersionSuperseded' && rows.has(d.version)) {
       rows.set(d.version, { ...rows.get(d.version)!, status: 'superseded', supersededBy: d.by ?? null, supersededOn: d.on ?? null });
     }

@@ -38,6 +38,8 @@ export interface SeedRoadmap {
   versions: Array<{
     version: string; year: number; draftedOn: string | null; adoptedOn: string | null; adoptedOnPrecision: 'day' | 'month' | 'year' | null; adoptedBy: string | null;
     supersededBy: string | null; facts: string; provenance: Provenance;
+    /** How many sheets the document says the version had, as printed ("une trentaine"). */
+    sheetCount?: { value: number; qualifier: Qualifier; printed: string; provenance: Provenance };
   }>;
   organisations: Array<{ organisationId: string; name: string; provenance?: Provenance }>;
 }

@@ -106,7 +106,7 @@ export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: st
     // A store seeded before versions could be superseded holds V1 and V2 as adopted: left as written.
     if (existing && existing.status !== 'draft') return skipped();
     if (v.supersededBy) await run(() => commands.onRoadmap(roadmapId, { type: 'SupersedeVersion', data: { version: v.version, by: v.supersededBy!, on: null }, metadata: ctx(v.provenance) }));
-    else if (v.adoptedOn) await run(() => commands.onRoadmap(roadmapId, { type: 'AdoptVersion', data: { version: v.version, adoptedOn: adoptionLabel({ ...v, adoptedOn: v.adoptedOn! }), adoptedBy: v.adoptedBy, facts: v.facts }, metadata: ctx(v.provenance) }));
+    else if (v.adoptedOn) await run(() => commands.onRoadmap(roadmapId, { type: 'AdoptVersion', data: { version: v.version, adoptedOn: adoptionLabel({ ...v, adoptedOn: v.adoptedOn! }), adoptedBy: v.adoptedBy, facts: v.facts, ...(v.sheetCount ? { sheetCount: { value: v.sheetCount.value, qualifier: v.sheetCount.qualifier } } : {}) }, metadata: ctx(v.sheetCount ? [v.provenance, v.sheetCount.provenance] : v.provenance) }));
   };
   const v4 = versions.find((v) => v.version === 'V4')!;
   let previous: string | null = null;

@@ -36,11 +36,12 @@ function temporal(roadmap: CatalogFacts['roadmaps'][number]) {
   return roadmap.versions
     .filter((v) => v.adoptedOn !== null)
     .map((v) => ({ version: v.version, period: assessmentPeriod(roadmap.versions, v.version, null) }))
-    .sort((a, b) => (a.period.start ?? '').localeCompare(b.period.start ?? ''))
+    .sort((a, b) => (a.period.startOn ?? '').localeCompare(b.period.startOn ?? ''))
     .map(({ version, period }) => ({
       '@type': 'dct:PeriodOfTime',
       'dct:title': fr(`${roadmap.title}, version ${version}`),
-      ...(period.start ? { 'dcat:startDate': date(period.start) } : {}),
+      // xsd:date is a day: the first day of the adoption as printed (the catalogue's own convention).
+      ...(period.startOn ? { 'dcat:startDate': date(period.startOn) } : {}),
       ...(period.end ? { 'dcat:endDate': date(period.end) } : {}),
     }));
 }

@@ -3,8 +3,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-import { ENJEUX, TEXT_LIMITS, VERSION_LABEL } from '#domain';
-import { IsSlug, IsNonBlank } from '../http/validators.js';
+import { ENJEUX, QUALIFIERS, TEXT_LIMITS, VERSION_LABEL, type Qualifier } from '#domain';
+import { IsNonBlank, IsQualifier, IsSlug } from '../http/validators.js';
 import type { CommandOutcome, RoadmapCommandInput } from '#application';
 import { EnjeuRollupReadModel, GovernanceReadModel } from '#projections';
 import { Allow } from '../auth/access.decorator.js';
@@ -46,10 +46,17 @@ export class SupersedeVersionDto {
   @IsOptional() @IsDatedLabel() on?: string | null;
 }
 
+/** How many sheets the sources say the version had, as printed: "une trentaine" is { value: 30, qualifier: about }. */
+export class SheetCountDto {
+  @ApiProperty({ example: 30 }) @IsInt() @Min(0) @Max(10000) value!: number;
+  @ApiProperty({ enum: QUALIFIERS, example: 'about' }) @IsQualifier() qualifier!: Qualifier;
+}
+
 export class AdoptVersionDto {
   @ApiProperty({ example: '2026-06-30', description: 'a day, or a month/year when only that is known' }) @IsPeriod() adoptedOn!: string;
   @ApiPropertyOptional({ example: 'Commission régionale stratégie numérique (CRSN)' }) @IsOptional() @IsString() @MaxLength(TEXT_LIMITS.adoptedBy) adoptedBy?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT_LIMITS.facts) facts?: string;
+  @ApiPropertyOptional({ type: SheetCountDto, description: 'the number of sheets the sources give the version, as printed' }) @IsOptional() @ValidateNested() @Type(() => SheetCountDto) sheetCount?: SheetCountDto;
 }
 
 @ApiTags('roadmaps')
@@ -111,7 +118,7 @@ export class RoadmapsController {
   @Allow(['admin'])
   @ApiBearerAuth()
   adopt(@Param('roadmapId') roadmapId: string, @Param('version') version: string, @Body() dto: AdoptVersionDto, @CommandOrigin() origin: CommandOrigin) {
-    return this.write(origin, roadmapId, { type: 'AdoptVersion', data: { version, adoptedOn: dto.adoptedOn, adoptedBy: dto.adoptedBy ?? null, facts: dto.facts ?? null } });
+    return this.write(origin, roadmapId, { type: 'AdoptVersion', data: { version, adoptedOn: dto.adoptedOn, adoptedBy: dto.adoptedBy ?? null, facts: dto.facts ?? null, ...(dto.sheetCount ? { sheetCount: { value: dto.sheetCount.value, qualifier: dto.sheetCount.qualifier } } : {}) } });
   }
 
   private write(origin: CommandOrigin, roadmapId: string, input: RoadmapCommandInput): Promise<CommandOutcome> {

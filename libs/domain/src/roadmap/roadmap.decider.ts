@@ -4,6 +4,7 @@ import { assertCalendarDate } from '../shared/calendar.js';
 import { conflict, invalid, notFound, ruleBroken } from '../shared/domain-error.js';
 import { parseDated } from '../shared/dated.js';
 import { parsePeriod } from '../shared/period.js';
+import { quantity, type Quantity } from '../shared/quantity.js';
 import { optionalText, requireText, TEXT_LIMITS } from '../shared/text-limits.js';
 import { ENJEUX } from '../sheet/sheet.events.js';
 import type { RoadmapCommand } from './roadmap.commands.js';
@@ -127,7 +128,12 @@ export function decideRoadmap(command: RoadmapCommand, state: RoadmapState): Roa
       if (base?.adoptedOn && parsePeriod(base.adoptedOn).start > period.end) {
         throw ruleBroken('version_order', `${d.version} cannot be adopted before ${base.version} (${base.adoptedOn})`, { field: 'adoptedOn' });
       }
-      return [{ type: 'RoadmapVersionAdopted', data: { roadmapId: state.roadmapId, version: d.version, adoptedOn: d.adoptedOn, adoptedBy: d.adoptedBy ?? null, facts: d.facts ?? v.facts ?? null } }];
+      let sheetCount: Quantity | null = null;
+      if (d.sheetCount !== undefined && d.sheetCount !== null) {
+        sheetCount = quantity(d.sheetCount.value, d.sheetCount.qualifier);
+        if (!Number.isInteger(sheetCount.value) || sheetCount.value < 0) throw invalid('invalid_sheet_count', 'sheetCount.value must be a whole number of sheets', { field: 'sheetCount.value' });
+      }
+      return [{ type: 'RoadmapVersionAdopted', data: { roadmapId: state.roadmapId, version: d.version, adoptedOn: d.adoptedOn, adoptedBy: d.adoptedBy ?? null, facts: d.facts ?? v.facts ?? null, ...(sheetCount ? { sheetCount } : {}) } }];
     }
     case 'SupersedeVersion': {
       const d = command.data;

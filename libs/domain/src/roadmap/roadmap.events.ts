@@ -1,3 +1,4 @@
+import type { Quantity } from '../shared/quantity.js';
 import type { EnjeuId } from '../sheet/sheet.events.js';
 import { DATA_QUALITY_EVENT_TYPES, type DataQualityEvent, type GovernanceRecorded } from './data-quality.events.js';
 
@@ -38,6 +39,11 @@ export type RoadmapVersionAdopted = {
     adoptedOn: string;
     adoptedBy: string | null;
     facts: string | null;
+    /**
+     * How many sheets the sources say the version had, as printed ("une trentaine" is about 30);
+     * absent when they do not say, and in events written before it existed.
+     */
+    sheetCount?: Quantity;
   };
 };
 

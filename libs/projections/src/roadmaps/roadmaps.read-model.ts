@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { compareVersionLabels, formatDatedFr, isDatedLabel, parseDated } from '#domain';
+import { compareVersionLabels, formatDatedFr, isDatedLabel, parseDated, type Quantity } from '#domain';
 
 export interface RoadmapEnjeu {
   enjeuId: string;
@@ -21,6 +21,8 @@ export interface RoadmapVersionRow {
   facts: string | null;
   supersededBy: string | null;
   supersededOn: string | null;
+  /** How many sheets the sources say the version had, as printed ("une trentaine": about 30); null when they do not say. */
+  sheetCount: Quantity | null;
   /** The dates in French as printed: "en 2010", "en mars 2019", "le 26 juin 2023"; null when unknown. */
   draftedOnFr: string | null;
   adoptedOnFr: string | null;
@@ -48,7 +50,7 @@ export class RoadmapsReadModel {
     return (this.st ??= {
       all: this.db.prepare('SELECT roadmapId, title, region, enjeux, organisations FROM roadmaps ORDER BY roadmapId'),
       one: this.db.prepare('SELECT roadmapId, title, region, enjeux, organisations FROM roadmaps WHERE roadmapId = ?'),
-      versions: this.db.prepare('SELECT roadmapId, version, status, basedOn, draftedOn, adoptedOn, adoptedBy, facts, supersededBy, supersededOn FROM roadmap_versions WHERE roadmapId = ?'),
+      versions: this.db.prepare('SELECT roadmapId, version, status, basedOn, draftedOn, adoptedOn, adoptedBy, facts, supersededBy, supersededOn, sheetCount FROM roadmap_versions WHERE roadmapId = ?'),
     });
   }
 
@@ -63,8 +65,8 @@ export class RoadmapsReadModel {
 
   /** A roadmap's versions, V1 first. */
   versions(roadmapId: string): RoadmapVersionRow[] {
-    return (this.statements().versions.all(roadmapId) as RoadmapVersionRow[])
-      .map((v) => ({ ...v, draftedOnFr: inFrench(v.draftedOn), adoptedOnFr: inFrench(v.adoptedOn) }))
+    return (this.statements().versions.all(roadmapId) as Array<Omit<RoadmapVersionRow, 'sheetCount'> & { sheetCount: string | null }>)
+      .map((v) => ({ ...v, sheetCount: v.sheetCount === null ? null : (JSON.parse(v.sheetCount) as Quantity), draftedOnFr: inFrench(v.draftedOn), adoptedOnFr: inFrench(v.adoptedOn) }))
       .sort((a, b) => compareVersionLabels(a.version, b.version));
   }
 
