@@ -167,7 +167,9 @@ async function main() {
       const mid = `sheet/${s.sheetId}/milestone/${m.milestoneId}`;
       const quote = m.provenance?.quote ?? '';
       const dueRule = milestoneDueRule(quote, m.due);
-      fact(section, `${mid}/due`, { quote, endpoint, field: 'milestones[].due', printed: dueRule.printed, served: served?.due ?? null, ...dueRule.verdictFor(served?.due ?? null, served) });
+      // A relative horizon is served beside a null due: the fact shows both.
+      const servedDue = served?.horizon ? { due: served.due ?? null, horizon: served.horizon } : served?.due ?? null;
+      fact(section, `${mid}/due`, { quote, endpoint, field: served?.horizon ? 'milestones[].due/horizon' : 'milestones[].due', printed: dueRule.printed, served: servedDue, ...dueRule.verdictFor(served?.due ?? null, served) });
       if (m.reached) {
         const rq = m.reached.provenance?.quote ?? quote;
         const printed = printedDateOf(rq, m.reached.reachedOn);
@@ -284,7 +286,10 @@ async function main() {
   const sAssess = 'Annexe 3 – bilan (assessment)';
   const aEndpoint = `/api/roadmaps/${ROADMAP}/versions/V3/assessment?format=json`;
   check(sAssess, 'assessment/period-start', { quote: 'La troisième version a été validée en mars 2019', endpoint: aEndpoint, field: 'period.start', printed: '2019-03', served: assessment.period.start, loss: ['date-precision'] });
-  check(sAssess, 'assessment/sheets', { quote: 'une feuille de route comprenant une trentaine de fiches-projets', endpoint: aEndpoint, field: 'totals.sheets', printed: { value: 30, qualifier: 'about', recorded: sheetsV3.length }, served: { value: assessment.totals.sheets, qualifier: 'exact' }, loss: ['partial-list-served-as-total'] });
+  // The printed total ("une trentaine") and the sheets recorded (those the document names) are two counts; the figures say which one they are over.
+  const servedCount = assessment.sheetCount?.printed ? { value: assessment.sheetCount.printed.value, qualifier: assessment.sheetCount.printed.qualifier, recorded: assessment.sheetCount.recorded } : { value: assessment.totals.sheets, qualifier: 'exact' };
+  check(sAssess, 'assessment/sheets', { quote: 'une feuille de route comprenant une trentaine de fiches-projets', endpoint: aEndpoint, field: 'sheetCount.printed/recorded', printed: { value: 30, qualifier: 'about', recorded: sheetsV3.length }, served: servedCount, loss: ['partial-list-served-as-total'] });
+  check(sAssess, 'assessment/sheets-counted', { endpoint: aEndpoint, field: 'sheetCount.countsOver/totals.sheets', printed: { countsOver: 'recorded', sheets: sheetsV3.length }, served: { countsOver: assessment.sheetCount?.countsOver ?? null, sheets: assessment.totals.sheets }, loss: ['partial-list-served-as-total'] });
   const v4MilestonesOfCarried = sheetsV3.filter((s) => s.outcome === 'carried_over').reduce((n, s) => n + sheetsV4.find((x) => x.sheetId === s.continuedBy).milestones.length, 0);
   check(sAssess, 'assessment/milestones', { endpoint: aEndpoint, field: 'totals.milestones*', printed: { onTime: 0, late: 0, missed: 0, pending: 0 }, served: { onTime: assessment.totals.milestonesOnTime, late: assessment.totals.milestonesLate, missed: assessment.totals.milestonesMissed, pending: assessment.totals.milestonesPending }, loss: ['v3-shown-with-v4-content'], note: `Annexe 3 gives no V3 milestone; the ${v4MilestonesOfCarried} milestones of the seven V4 successors are counted` });
   check(sAssess, 'assessment/indicators', { endpoint: aEndpoint, field: 'totals.indicators*', printed: { reported: v3Figures.length, neverReported: 0 }, served: { reported: assessment.totals.indicatorsReported, neverReported: assessment.totals.indicatorsNeverReported }, loss: ['v3-shown-with-v4-content'] });
@@ -378,12 +383,16 @@ function milestoneDueRule(quote, due) {
   const ok = (printed, served) => ({ verdict: printed === served ? 'right' : 'wrong', loss: printed === served ? [] : ['date-precision'] });
   if (open) {
     const printed = open[0];
-    // An open end is kept only by an interval with no bound on that side (dated.ts: "2023/", "/2024").
-    return { printed, verdictFor: (served) => (/^\/|\/$/.test(served ?? '') ? { verdict: 'right', loss: [] } : { verdict: 'wrong', loss: ['open-end-lost'], note: `served as the closed period ${served}` }) };
+    // An open end is kept only by an interval with no bound on that side (dated.ts: "2024/..", "../2024"),
+    // from the year printed: "Après 2023" is after 2023 (">2023/.."), not from 2024.
+    const year = open[1] ?? open[3] ?? open[4] ?? open[5];
+    const expected = open[1] || open[3] ? `${year}/..` : open[4] ? `>${year}/..` : `../${year}`;
+    return { printed, verdictFor: (served) => (served === expected ? { verdict: 'right', loss: [] } : { verdict: 'wrong', loss: /\.\./.test(served ?? '') ? ['date-precision'] : ['open-end-lost'], note: `served as ${/\.\./.test(served ?? '') ? '' : 'the closed period '}${served}` }) };
   }
   if (/Fin 2023 et 2024/.test(quote)) return { printed: '2023-late/2024', verdictFor: (served) => ok('2023-late/2024', served) };
   if (/quatrième trimestre \?/.test(quote) && due === '2023-Q4') return { printed: '2023-Q4 ?', verdictFor: (served, milestone) => (served === '2023-Q4' && milestone?.uncertain === true ? { verdict: 'right', loss: [] } : { verdict: 'wrong', loss: served === '2023-Q4' ? ['uncertainty-lost'] : ['date-precision'], note: 'the question mark is not served (no `uncertain`)' }) };
-  if (/Objectifs à 3 ans/.test(quote)) return { printed: 'à 3 ans', verdictFor: (served) => (served === 'à 3 ans' ? { verdict: 'right', loss: [] } : { verdict: 'wrong', loss: ['relative-horizon-served-as-day'], note: `served ${served}` }) };
+  // Right only with no day served (`due` null) and the horizon kept in its words, three years from the V4 adoption.
+  if (/Objectifs à 3 ans/.test(quote)) return { printed: 'à 3 ans', verdictFor: (served, milestone) => (served === null && milestone?.horizon?.printed === 'à 3 ans' && milestone.horizon.duration === 'P3Y' && milestone.horizon.from === '2023-06-26' ? { verdict: 'right', loss: [] } : { verdict: 'wrong', loss: ['relative-horizon-served-as-day'], note: `served ${served}` }) };
   if (/Durée de 3 ans/.test(quote) && due?.includes('/')) return { printed: 'octobre 2023 + 3 ans', verdictFor: (served) => ({ verdict: served === due ? 'judgement' : 'wrong', loss: [], note: 'range computed from the launch month and the duration' }) };
   if (/sur 3 ans 2022 – 2025/.test(quote)) return { printed: '2022 – 2025 (3 ans)', verdictFor: (served) => ({ verdict: served === due ? 'judgement' : 'wrong', loss: [], note: 'four calendar years or three school years' }) };
   if ((/le 8 juin/.test(quote) && /^\d{4}-\d{2}-\d{2}$/.test(due ?? '')) || (/en octobre\./.test(quote) && /^\d{4}-\d{2}$/.test(due ?? ''))) return { printed: due, verdictFor: (served) => ({ verdict: served === due ? 'judgement' : 'wrong', loss: [], note: 'year taken from the calendar line' }) };

@@ -142,7 +142,7 @@ function assemble(sources: AssessmentSources, roadmap: NonNullable<ReturnType<Ro
   });
   return {
     roadmap: { roadmapId: roadmap.roadmapId, title: roadmap.title, enjeux: roadmap.enjeux.map((e) => ({ enjeuId: e.enjeuId, number: e.number, title: e.title })) },
-    version, versions: versions.map((v) => ({ version: v.version, status: v.status, adoptedOn: v.adoptedOn })), until, sheets,
+    version, versions: versions.map((v) => ({ version: v.version, status: v.status, adoptedOn: v.adoptedOn, sheetCount: v.sheetCount })), until, sheets,
     findings: sources.dataQuality?.findings(roadmapId, knownAt ? { knownAt } : {}) ?? [],
   };
 }
