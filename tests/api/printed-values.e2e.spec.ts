@@ -82,4 +82,44 @@ describe('values as printed, on the seeded roadmap over HTTP', () => {
     const share = rows.find((r) => r.indicatorId === 'part-logements-raccordables' && r.value === 44);
     expect(share).toMatchObject({ qualifier: 'about', valueFr: 'environ 44\u00a0%', observed: '2018-Q4', date: '2018-12-31' });
   });
+  it('serves each milestone due date as printed: uncertain, open-ended, "fin 2023" as a range start, "à 3 ans" with no day', async () => {
+    const milestone = async (sheetId: string, milestoneId: string) =>
+      (expectStatus(await app.call('GET', `/api/sheets/${sheetId}`, { token: null }), 200, sheetId).body.milestones as any[]).find((m) => m.milestoneId === milestoneId);
+    expect(await milestone(INFRA, 'crsn-infrastructures-2023')).toMatchObject({ due: '2023-Q4', uncertain: true, dueFr: 'au 4e trimestre 2023 ?' });
+    expect(await milestone('inclusion-numerique', 'renforcer-animation')).toMatchObject({ due: '2024/..', dueFr: 'à partir de 2024' });
+    expect(await milestone('datacentre', 'suite-migrations-ouverture')).toMatchObject({ due: '2024/..', dueFr: 'à partir de 2024' });
+    expect(await milestone('territoires-durables-connectes', 'evenements-structurants')).toMatchObject({ due: '2024/..', dueFr: 'à partir de 2024' });
+    // "Après 2023" names 2023: it is not served as "from 2024".
+    expect(await milestone('junon', 'apres-2023')).toMatchObject({ due: '>2023/..', dueFr: 'après 2023' });
+    expect(await milestone('valise-one', 'promotion-offre')).toMatchObject({ due: '2023-late/2024', dueFr: 'de fin 2023 à 2024' });
+    for (const id of ['extension-france-entiere', 'application-web-de-reference']) {
+      expect(await milestone('net-irrig', id)).toMatchObject({ due: null, horizon: { duration: 'P3Y', from: '2023-06-26', printed: 'à 3 ans' }, dueFr: 'à 3 ans' });
+    }
+  });
+
+  it('serves the mobile figures printed twice as two statements: "31/12/2022" (Annexe 2) and "fin 2022" (Annexe 3)', async () => {
+    for (const indicatorId of ['pylones-new-deal', 'sites-dcc-arbitres']) {
+      const points = ((await series(indicatorId)).points as any[]).filter((p) => p.observedOn === '2022-12-31');
+      expect(points.map((p) => [p.observed, p.observedFr]).sort()).toEqual([['2022-12-31', 'le 31 décembre 2022'], ['2022-late', 'fin 2022']]);
+      expect(new Set(points.map((p) => p.value)).size).toBe(1);
+      expect(new Set(points.map((p) => p.reportId)).size).toBe(2);
+    }
+  });
+
+  it('starts the V3 assessment in March 2019 as printed, and says it had about 30 sheets of which 18 are recorded and counted', async () => {
+    const a = expectStatus(await app.call('GET', '/api/roadmaps/scoran-centre-val-de-loire/versions/V3/assessment?format=json', { token: null }), 200, 'V3 assessment').body;
+    expect(a.period).toMatchObject({ start: '2019-03', end: '2023-06-25' });
+    expect(a.sheetCount).toEqual({ printed: { value: 30, qualifier: 'about' }, recorded: 18, countsOver: 'recorded' });
+    expect(a.totals.sheets).toBe(18);
+    const md = expectStatus(await app.call('GET', '/api/roadmaps/scoran-centre-val-de-loire/versions/V3/assessment?format=md', { token: null }), 200, 'V3 md').text;
+    expect(md).toContain('Les sources annoncent environ 30 fiches ; 18 sont recensées, et les chiffres qui suivent portent sur elles.');
+    // Net-Irrig's "refonte en 2023" was reached with no due date: in the V4 assessment it is neither on time nor late;
+    // the open-ended due dates are never late, even assessed in 2030.
+    const v4 = expectStatus(await app.call('GET', '/api/roadmaps/scoran-centre-val-de-loire/versions/V4/assessment?format=json&until=2030-12-31', { token: null }), 200, 'V4 assessment').body;
+    const milestones = (v4.enjeux as any[]).flatMap((e) => e.sheets).flatMap((s: any) => s.milestones);
+    expect(milestones.find((m: any) => m.milestoneId === 'refonte-2023')).toMatchObject({ due: null, status: 'no_due' });
+    for (const id of ['renforcer-animation', 'suite-migrations-ouverture', 'evenements-structurants', 'apres-2023']) {
+      expect([id, milestones.find((m: any) => m.milestoneId === id).status]).toEqual([id, 'pending']);
+    }
+  });
 });

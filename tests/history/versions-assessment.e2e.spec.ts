@@ -36,8 +36,8 @@ describe('versions and assessments of the seeded roadmap', () => {
 
   it('states what Annexe 3 states about the V3 sheets that ended, in the regenerated V3 assessment', async () => {
     const a = expectStatus(await app.call('GET', `/api/roadmaps/${ROADMAP}/versions/V3/assessment`, { token: null }), 200, 'V3 assessment').body;
-    // "validée en mars 2019": the period starts in a month, as printed; its first day is kept beside it.
-    expect(a.period).toEqual({ start: '2019-03', startOn: '2019-03-01', end: '2023-06-25', endsWith: 'next_adoption', nextVersion: 'V4' });
+    // "validée en mars 2019": the period starts in a month, as printed.
+    expect(a.period).toEqual({ start: '2019-03', end: '2023-06-25', endsWith: 'next_adoption', nextVersion: 'V4' });
     // "une trentaine de fiches-projets": about 30, of which the 18 the document names are recorded and counted.
     expect(a.sheetCount).toEqual({ printed: { value: 30, qualifier: 'about' }, recorded: 18, countsOver: 'recorded' });
     const sheets = new Map((a.enjeux as any[]).flatMap((e) => e.sheets).map((s: any) => [s.sheetId, s]));

@@ -17,13 +17,17 @@ export function assessmentPeriod(versions: AssessmentInput['versions'], version:
   const own = versions.find((v) => v.version === version);
   // As printed ("en mars 2019" stays a month); its first day is kept beside it for comparing days.
   const start = own?.adoptedOn ?? null;
-  const startOn = start ? periodBounds(start).start : null;
   const next = versions
     .filter((v) => isLaterVersion(v.version, version))
     .sort((a, b) => compareVersionLabels(a.version, b.version))[0] ?? null;
-  if (until !== null) return { start, startOn, end: until, endsWith: 'until', nextVersion: next?.version ?? null };
-  if (next?.adoptedOn) return { start, startOn, end: addDays(periodBounds(next.adoptedOn).start, -1), endsWith: 'next_adoption', nextVersion: next.version };
-  return { start, startOn, end: null, endsWith: 'open', nextVersion: next?.version ?? null };
+  if (until !== null) return { start, end: until, endsWith: 'until', nextVersion: next?.version ?? null };
+  if (next?.adoptedOn) return { start, end: addDays(periodBounds(next.adoptedOn).start, -1), endsWith: 'next_adoption', nextVersion: next.version };
+  return { start, end: null, endsWith: 'open', nextVersion: next?.version ?? null };
+}
+
+/** The first day of a period's start as printed ("mars 2019" → 2019-03-01), for what compares or stamps days. */
+export function periodStartDay(period: AssessmentPeriod): string | null {
+  return period.start === null ? null : periodBounds(period.start).start;
 }
 
 function outcomeOf(sheet: SheetInput, end: string | null): { outcome: SheetOutcome; reason: string | null; explanation: string | null; on: string | null } {
@@ -63,7 +67,8 @@ function regionalTarget(targets: readonly AssessedTarget[], zone: string | null)
 function milestoneStatus(m: SheetInput['milestones'][number], period: AssessmentPeriod): MilestoneAssessment | null {
   const reachedOn = m.reachedOn !== null && (period.end === null || m.reachedOn <= period.end) ? m.reachedOn : null;
   // Reached before the version began: part of an earlier version's record.
-  if (reachedOn !== null && period.startOn !== null && reachedOn < period.startOn) return null;
+  const startDay = periodStartDay(period);
+  if (reachedOn !== null && startDay !== null && reachedOn < startDay) return null;
   // An open end ("2024 et ensuite", "après 2023") reaches as far as the calendar: never late, never missed.
   const dueEnd = m.due ? periodBounds(m.due).end : null;
   let status: MilestoneAssessment['status'];

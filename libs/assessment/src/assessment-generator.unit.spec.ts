@@ -19,11 +19,11 @@ const input = (sheets: SheetInput[], until: string | null = null): AssessmentInp
 
 describe('assessment period', () => {
   it('runs from the adoption to the day before the next one', () => {
-    expect(assessmentPeriod(input([]).versions, 'V3', null)).toEqual({ start: '2019-03', startOn: '2019-03-01', end: '2023-06-25', endsWith: 'next_adoption', nextVersion: 'V4' });
+    expect(assessmentPeriod(input([]).versions, 'V3', null)).toEqual({ start: '2019-03', end: '2023-06-25', endsWith: 'next_adoption', nextVersion: 'V4' });
   });
   it('stops at until when given, and stays open for the current version', () => {
     expect(assessmentPeriod(input([]).versions, 'V3', '2020-12-31')).toMatchObject({ end: '2020-12-31', endsWith: 'until' });
-    expect(assessmentPeriod(input([]).versions, 'V4', null)).toEqual({ start: '2023-06-26', startOn: '2023-06-26', end: null, endsWith: 'open', nextVersion: null });
+    expect(assessmentPeriod(input([]).versions, 'V4', null)).toEqual({ start: '2023-06-26', end: null, endsWith: 'open', nextVersion: null });
   });
   it('moves across month and leap-year ends', () => {
     expect(addDays('2024-03-01', -1)).toBe('2024-02-29');

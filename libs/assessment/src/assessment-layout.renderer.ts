@@ -1,5 +1,6 @@
 import type { Assessment, AssessmentFinding, IndicatorAssessment, SheetAssessment } from './assessment.model.js';
 import { assessmentStamp, assessmentWording as w, colophon } from './assessment-renderers.js';
+import { periodStartDay } from './assessment-generator.js';
 
 /** What the office documents are made from: the assessment itself, findings included. */
 export type AssessmentDocumentInput = Assessment;
@@ -60,7 +61,7 @@ const sheetLabel = (s: { number: string | null; title: string }) => `${numbered(
 
 /** The date printed in a document and stamped in its metadata: fixed by the assessment, never the clock. */
 export function documentDate(a: Assessment): string {
-  return a.period.end ?? a.period.startOn ?? '1980-01-01';
+  return a.period.end ?? periodStartDay(a.period) ?? '1980-01-01';
 }
 
 /** Share of the target reached, in whole percent; null without a usable target. */

@@ -1,5 +1,6 @@
 import { formatDatedFr, formatQuantityFr, parseDated, type Qualifier } from '#domain';
 import type { Assessment, AssessmentFinding, AssessmentSource, Counts, IndicatorAssessment, MilestoneAssessment, SheetAssessment } from './assessment.model.js';
+import { periodStartDay } from './assessment-generator.js';
 
 const OUTCOME: Record<SheetAssessment['outcome'], string> = {
   completed: 'achevée', in_progress: 'en cours', abandoned: 'abandonnée', not_carried_over: 'non reconduite',
@@ -23,7 +24,7 @@ const value = (v: { value: number; qualifier?: Qualifier }, unit: string) =>
   `${v.qualifier && v.qualifier !== 'exact' ? QUALIFIER_FR[v.qualifier] : ''}${num(v.value)}${unitSuffix(unit)}`;
 
 function periodText(a: Assessment): string {
-  const from = a.period.startOn ?? 'date d’adoption inconnue';
+  const from = periodStartDay(a.period) ?? 'date d’adoption inconnue';
   if (a.period.endsWith === 'open') return `depuis le ${from} (version en vigueur)`;
   const why = a.period.endsWith === 'until' ? 'date demandée' : `veille de l’adoption de ${a.period.nextVersion}`;
   return `du ${from} au ${a.period.end} (${why})`;

@@ -93,10 +93,11 @@ export type MilestoneStatus = 'on_time' | 'late' | 'missed' | 'pending' | 'no_du
 export type Trend = 'up' | 'down' | 'flat';
 
 export interface AssessmentPeriod {
-  /** The adoption as the sources print it (`2019-03` for "validée en mars 2019", `2023-06-26`); null when unknown. */
+  /**
+   * The adoption as the sources print it (`2019-03` for "validée en mars 2019", `2023-06-26`); null
+   * when unknown. What compares days takes its first day (periodStartDay).
+   */
   start: string | null;
-  /** The first day `start` can mean, for what compares days (a milestone reached before the version began). */
-  startOn: string | null;
   /** Inclusive; null while the version is the current one and no `until` was given. */
   end: string | null;
   endsWith: 'next_adoption' | 'until' | 'open';

@@ -1,4 +1,4 @@
-import { assessmentPeriod } from '#assessment';
+import { assessmentPeriod, periodStartDay } from '#assessment';
 import { DATASET_INFO, DATASET_NAMES, type DatasetName } from './open-data.columns.js';
 
 /** What the catalogue states, as read from the read models. */
@@ -36,12 +36,13 @@ function temporal(roadmap: CatalogFacts['roadmaps'][number]) {
   return roadmap.versions
     .filter((v) => v.adoptedOn !== null)
     .map((v) => ({ version: v.version, period: assessmentPeriod(roadmap.versions, v.version, null) }))
-    .sort((a, b) => (a.period.startOn ?? '').localeCompare(b.period.startOn ?? ''))
-    .map(({ version, period }) => ({
+    .map(({ version, period }) => ({ version, period, startDay: periodStartDay(period) }))
+    .sort((a, b) => (a.startDay ?? '').localeCompare(b.startDay ?? ''))
+    .map(({ version, period, startDay }) => ({
       '@type': 'dct:PeriodOfTime',
       'dct:title': fr(`${roadmap.title}, version ${version}`),
       // xsd:date is a day: the first day of the adoption as printed (the catalogue's own convention).
-      ...(period.startOn ? { 'dcat:startDate': date(period.startOn) } : {}),
+      ...(startDay ? { 'dcat:startDate': date(startDay) } : {}),
       ...(period.end ? { 'dcat:endDate': date(period.end) } : {}),
     }));
 }
