@@ -10,15 +10,8 @@ import { startTestApp, type RunningApp } from '../support/test-app.js';
  * yet is listed here with why, and the test asserts that exactly these fail: a fix shows up as a gap
  * that no longer fails, to be taken off the list.
  */
-const PRINTED_TWICE = 'Annexe 2 prints this mobile figure "au 31/12/2022" and Annexe 3 the same figure "fin 2022": one report is recorded, with the V3 figure\'s form and quote';
-const KNOWN_GAPS: Record<string, string> = {
-  'infrastructure:.indicators[pylones-new-deal].reports[0].observed': PRINTED_TWICE,
-  'infrastructure:.indicators[pylones-new-deal].reports[0].provenance.section': PRINTED_TWICE,
-  'infrastructure:.indicators[pylones-new-deal].reports[0].provenance.quote': PRINTED_TWICE,
-  'infrastructure:.indicators[sites-dcc-arbitres].reports[0].observed': PRINTED_TWICE,
-  'infrastructure:.indicators[sites-dcc-arbitres].reports[0].provenance.section': PRINTED_TWICE,
-  'infrastructure:.indicators[sites-dcc-arbitres].reports[0].provenance.quote': PRINTED_TWICE,
-};
+// None left: the mobile figures Annexe 2 prints "au 31/12/2022" and Annexe 3 "fin 2022" are two reports, each with its own form and quote.
+const KNOWN_GAPS: Record<string, string> = {};
 
 const failingFacts = (results: Record<SeedFile, FileResult>) => new Set(SEED_FILES.flatMap((f) => results[f].mismatches.map((m) => m.fact)));
 

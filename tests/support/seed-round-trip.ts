@@ -107,9 +107,13 @@ const field = (holder: any, key: string, what: string): Located => (holder == nu
 interface Ctx { file: SeedFile; path: Seg[]; value: unknown; seed: SeedData; served: Served; at: (depth: number) => any }
 interface Rule { pattern: RegExp; locate: (c: Ctx) => Located }
 
-/** A report is known by its scope and the day it was observed, a target by its scope and its label. */
+/**
+ * A report is known by its scope, the day it was observed and how that date is printed (a figure
+ * printed "fin 2022" in one passage and "au 31/12/2022" in another is two statements: seed README,
+ * judgement call 54), a target by its scope and its label.
+ */
 const scopeKey = (x: any) => `${x.territory ?? null}|${x.zone ?? null}`;
-const reportKey = (r: any) => `${scopeKey(r)}|${r.observedOn}`;
+const reportKey = (r: any) => `${scopeKey(r)}|${r.observedOn}|${r.observed}`;
 const targetKey = (t: any) => `${scopeKey(t)}|${t.label ?? null}`;
 
 /** All seed reports and targets of one indicator of one sheet, whichever file gives them. */
@@ -224,7 +228,9 @@ const RULES: Record<SeedFile, Rule[]> = {
     { pattern: /^\.(roadmapId|title)$/, locate: (c) => field(c.served.roadmap, String(c.path[0]), 'roadmap') },
     { pattern: /^\.region\.(code|name)$/, locate: (c) => field(c.served.roadmap?.region, String(c.path[1]), 'region') },
     { pattern: /^(\.enjeux\[\]|\.organisations\[\])?\.provenance\.(section|quote)$/, locate: (c) => quoted(c, roadmapProvenance(c, (f) => f.type === 'RoadmapCreated')) },
-    { pattern: /^\.versions\[\]\.provenance\.(section|quote)$/, locate: (c) => quoted(c, roadmapProvenance(c, (f) => f.subject.version === c.at(2).version)) },
+    { pattern: /^\.versions\[\](\.sheetCount)?\.provenance\.(section|quote)$/, locate: (c) => quoted(c, roadmapProvenance(c, (f) => f.subject.version === c.at(2).version)) },
+    { pattern: /^\.versions\[\]\.sheetCount\.(value|qualifier)$/, locate: (c) => field(c.served.roadmap?.versions?.find((x: any) => x.version === c.at(2).version)?.sheetCount, String(c.path[3]), `sheet count of ${c.at(2).version}`) },
+    { pattern: /^\.versions\[\]\.sheetCount\.printed$/, locate: () => excluded('the words ("une trentaine") the sheet count\'s value and qualifier are read from; they are compared, and printed back as "environ 30"') },
     { pattern: /^\.enjeux\[\]\.(enjeuId|number|title)$/, locate: (c) => field(c.served.roadmap?.enjeux?.find((e: any) => e.enjeuId === c.at(2).enjeuId), String(c.path[2]), `enjeu ${c.at(2).enjeuId}`) },
     { pattern: /^\.organisations\[\]\.(organisationId|name)$/, locate: (c) => field(c.served.roadmap?.organisations?.find((o: any) => o.organisationId === c.at(2).organisationId), String(c.path[2]), `organisation ${c.at(2).organisationId}`) },
     {
@@ -280,7 +286,7 @@ const RULES: Record<SeedFile, Rule[]> = {
     { pattern: /^\[\]\.indicators$/, locate: (c) => { const v = c.served.sheets.get(`${c.at(1).sheetId}@V4`); return v ? found(v.indicators) : missing('no V4 sheet'); } },
     ...indicatorRules('\\[\\]\\.indicators\\[\\]', (c) => c.at(1).sheetId, 'V4', 3),
     {
-      pattern: /^\[\]\.milestones\[\]\.(milestoneId|title|due|reached\.(reached|statedOn|reachedOn|precision))$/,
+      pattern: /^\[\]\.milestones\[\]\.(milestoneId|title|due|uncertain|horizon\.(duration|from|printed)|reached\.(reached|statedOn|reachedOn|precision))$/,
       locate: (c) => {
         const m = c.served.sheets.get(`${c.at(1).sheetId}@V4`)?.milestones?.find((x: any) => x.milestoneId === c.at(3).milestoneId);
         if (!m) return missing(`milestone ${c.at(3).milestoneId}`);
@@ -289,6 +295,7 @@ const RULES: Record<SeedFile, Rule[]> = {
         // is also bounded by the day it was stated on, so the printed date is what they are compared with.
         if (key === 'precision') return found(m.reached === null ? null : precisionOf(parseDated(m.reached)));
         if (key === 'reachedOn') return found(m.reached === null ? null : parseDated(m.reached).end);
+        if (c.path[3] === 'horizon') return found(m.horizon?.[key]);
         return found(m[key]);
       },
     },
