@@ -45,6 +45,23 @@ describe('versions and V3 sheets as the document prints them', () => {
     expect(list.find((s) => s.sheetId === 'suivi-regional-infrastructures-numeriques')).toMatchObject({ indicators: 5, currentVersion: 'V4' });
   });
 
+  it('?version=V3&asOf= lists the V3 content as of that day, not the V4 documents the sheets have now', async () => {
+    const counters = (list: any[]) => Object.fromEntries(list.map((s) => [s.sheetId, [s.indicators, s.indicatorsReported, s.milestones, s.milestonesReached]]));
+    const now = expectStatus(await app.call('GET', `/api/sheets?version=V3&roadmapId=${ROADMAP}`, { token: null }), 200, 'V3 list').body as any[];
+    // Given the seeded roadmap, when V3 is listed as of a day long after V4 replaced it, then each sheet shows what it had in V3.
+    const later = expectStatus(await app.call('GET', `/api/sheets?version=V3&roadmapId=${ROADMAP}&asOf=2025-12-31`, { token: null }), 200, 'V3 list as of 2025').body as any[];
+    expect(counters(later)).toEqual(counters(now));
+    for (const item of later) {
+      expect(item.indicators).toBe(v3Figures.filter((f) => f.sheetId === item.sheetId).length);
+      expect(item.milestones).toBe(0);
+      expect(item.indicatorsReported).toBeLessThanOrEqual(item.indicators);
+    }
+    expect(later.find((s) => s.sheetId === 'suivi-regional-infrastructures-numeriques')).toMatchObject({ version: 'V3', currentVersion: 'V4', indicators: 5, indicatorsReported: 5, milestones: 0 });
+    // Before the fibre figure of end 2018 was observed, V3's sheet 2.1 had none of its five figures reported but those observed by then.
+    const early = expectStatus(await app.call('GET', `/api/sheets?version=V3&roadmapId=${ROADMAP}&asOf=2018-06-30`, { token: null }), 200, 'V3 list as of 2018').body as any[];
+    expect(early.find((s) => s.sheetId === 'suivi-regional-infrastructures-numeriques')).toMatchObject({ indicators: 5, indicatorsReported: 0, milestones: 0 });
+  });
+
   it('GET /api/sheets/:id?version=V3 answers the V3 sheet, linked to V4 with why it continued; without version, the V4 sheet', async () => {
     const v3 = expectStatus(await app.call('GET', '/api/sheets/datacentre?version=V3', { token: null }), 200, 'datacentre V3').body;
     const printed = sheetsV3.find((s) => s.sheetId === 'datacentre')!;

@@ -101,6 +101,22 @@ export class SheetsReadModel {
     return this.timeTravel.at(sheetId, tt);
   }
 
+  /**
+   * The sheet's document in `version` as it stood (asOf) or was known (knownAt), beside its document
+   * then (`current`): once carried over, the one it left that version with, folded under the same
+   * bounds, never the next version's. `inVersion` is null when the sheet was not in `version`.
+   */
+  async atInVersion(sheetId: string, version: string, tt: TimeTravel): Promise<{ inVersion: SheetView | null; current: SheetView | null }> {
+    const { doc, state } = await this.timeTravel.foldWith(
+      sheetId, tt,
+      // A fold started from a snapshot taken after the carry-over finds the document it left there.
+      (memberships) => ({ left: ((d) => (d ? (JSON.parse(d) as SheetView) : null))(memberships?.find((m) => m.version === version)?.doc ?? null) }),
+      (s, before) => { if (before?.left && before.version === version) s.left = before.left; },
+    );
+    if (!doc) return { inVersion: null, current: null };
+    return { inVersion: doc.version === version ? doc : state.left, current: doc };
+  }
+
   /** The sheet as it stood on `asOf` (valid time), as the tracker knows it now. */
   asOf(sheetId: string, asOf: string): Promise<SheetView | null> {
     return this.timeTravel.asOf(sheetId, asOf);

@@ -77,15 +77,20 @@ export class SheetQueries {
     const filter = { version: query.version, enjeu: query.enjeu, status: query.status, pilot: query.pilot, roadmapId: query.roadmapId };
     const items = this.readModels.listSheets(filter);
     if (!tt.asOf && !tt.knownAt) return items;
-    // Time travel: each listed sheet folded as of the date; sheets unknown then drop out.
+    // Time travel: each listed sheet folded as of the date; sheets unknown then drop out. Listed by
+    // version, a sheet shows its content in that version as of the date (for one carried over since,
+    // the document it left the version with), never the next version's indicators and milestones.
     const out: unknown[] = [];
     for (const item of items) {
-      const doc = await this.sheets.at(item.sheetId, tt);
+      const { inVersion: doc, current } = filter.version
+        ? await this.sheets.atInVersion(item.sheetId, filter.version, tt)
+        : { inVersion: await this.sheets.at(item.sheetId, tt), current: null };
       if (!doc) continue;
       if (filter.status && doc.status !== filter.status) continue;
       out.push({
-        ...item, status: doc.status, currentVersion: doc.version, revision: doc.revision,
-        indicatorsReported: doc.indicators.filter((i) => i.reportCount > 0).length, milestonesReached: doc.milestones.filter((m) => m.reachedOn).length,
+        ...item, status: doc.status, currentVersion: (current ?? doc).version, revision: doc.revision,
+        indicators: doc.indicators.length, indicatorsReported: doc.indicators.filter((i) => i.reportCount > 0).length,
+        milestones: doc.milestones.length, milestonesReached: doc.milestones.filter((m) => m.reachedOn).length,
       });
     }
     return out;
