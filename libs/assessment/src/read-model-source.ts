@@ -73,6 +73,8 @@ async function versionsKnownAt(log: AssessmentLog, roadmapId: string, knownAt: s
       });
     } else if (e.type === 'RoadmapVersionAdopted' && rows.has(d.version)) {
       rows.set(d.version, { ...rows.get(d.version)!, status: 'adopted', adoptedOn: d.adoptedOn ?? null, adoptedBy: d.adoptedBy ?? null, sheetCount: d.sheetCount ?? null, adoptedOnFr: inFrench(d.adoptedOn ?? null) });
+    } else if (e.type === 'RoadmapVersionAdoptionWithdrawn' && rows.has(d.version)) {
+      rows.set(d.version, { ...rows.get(d.version)!, status: 'superseded', adoptedOn: null, adoptedBy: null, adoptedOnFr: null, sheetCount: null, supersededBy: d.by ?? null, supersededOn: null });
     } else if (e.type === 'RoadmapVersionSuperseded' && rows.has(d.version)) {
       rows.set(d.version, { ...rows.get(d.version)!, status: 'superseded', supersededBy: d.by ?? null, supersededOn: d.on ?? null });
     }

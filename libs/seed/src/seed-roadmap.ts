@@ -103,7 +103,15 @@ export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: st
   };
   const settle = async (v: (typeof versions)[number]) => {
     const existing = (await versionsOf()).get(v.version);
-    // A store seeded before versions could be superseded holds V1 and V2 as adopted: left as written.
+    // A store seeded before versions could be superseded holds V1 and V2 as adopted: the adoption is
+    // withdrawn by a new event (the old one stays in the log), once; a re-run finds them superseded.
+    if (existing?.status === 'adopted' && v.supersededBy && !v.adoptedOn) {
+      return run(() => commands.onRoadmap(roadmapId, {
+        type: 'WithdrawAdoption',
+        data: { version: v.version, by: v.supersededBy!, reason: `Les sources ne rapportent pas d'adoption : ${v.provenance.section} — « ${v.provenance.quote} »`.slice(0, 500) },
+        metadata: ctx(v.provenance),
+      }));
+    }
     if (existing && existing.status !== 'draft') return skipped();
     if (v.supersededBy) await run(() => commands.onRoadmap(roadmapId, { type: 'SupersedeVersion', data: { version: v.version, by: v.supersededBy!, on: null }, metadata: ctx(v.provenance) }));
     else if (v.adoptedOn) await run(() => commands.onRoadmap(roadmapId, { type: 'AdoptVersion', data: { version: v.version, adoptedOn: adoptionLabel({ ...v, adoptedOn: v.adoptedOn! }), adoptedBy: v.adoptedBy, facts: v.facts, ...(v.sheetCount ? { sheetCount: { value: v.sheetCount.value, qualifier: v.sheetCount.qualifier } } : {}) }, metadata: ctx(v.sheetCount ? [v.provenance, v.sheetCount.provenance] : v.provenance) }));

@@ -15,4 +15,7 @@ export type AdoptVersion = { type: 'AdoptVersion'; data: { version: string; adop
 
 export type SupersedeVersion = { type: 'SupersedeVersion'; data: { version: string; by: string; on?: string | null } } & Ctx;
 
-export type RoadmapCommand = CreateRoadmap | DraftVersion | AdoptVersion | SupersedeVersion | DataQualityCommand;
+/** An adoption the sources do not report: the version was a draft, replaced by `by` (see RoadmapVersionAdoptionWithdrawn). */
+export type WithdrawAdoption = { type: 'WithdrawAdoption'; data: { version: string; by: string; reason: string } } & Ctx;
+
+export type RoadmapCommand = CreateRoadmap | DraftVersion | AdoptVersion | SupersedeVersion | WithdrawAdoption | DataQualityCommand;

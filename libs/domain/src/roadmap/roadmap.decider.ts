@@ -58,6 +58,12 @@ export function evolveRoadmap(state: RoadmapState, event: RoadmapEvent): Roadmap
       versions.set(d.version, { ...versions.get(d.version)!, status: 'superseded', supersededBy: d.by, supersededOn: d.on });
       return { ...state, versions };
     }
+    case 'RoadmapVersionAdoptionWithdrawn': {
+      const versions = new Map(state.versions);
+      const d = event.data;
+      versions.set(d.version, { ...versions.get(d.version)!, status: 'superseded', adoptedOn: null, adoptedBy: null, supersededBy: d.by, supersededOn: null });
+      return { ...state, versions };
+    }
     case 'RoadmapVersionAdopted': {
       const versions = new Map(state.versions);
       const d = event.data;
@@ -147,6 +153,17 @@ export function decideRoadmap(command: RoadmapCommand, state: RoadmapState): Roa
       const on = d.on ?? null;
       if (on !== null) checkDated('on', on);
       return [{ type: 'RoadmapVersionSuperseded', data: { roadmapId: state.roadmapId, version: d.version, by: d.by, on } }];
+    }
+    case 'WithdrawAdoption': {
+      const d = command.data;
+      const v = state.versions.get(d.version);
+      if (!v) throw notFound('version_not_found', `no version ${d.version}`, { version: d.version });
+      if (v.status === 'superseded') throw conflict('version_already_superseded', `version ${d.version} was already superseded by ${v.supersededBy}`, { version: d.version });
+      if (v.status !== 'adopted') throw ruleBroken('version_not_adopted', `version ${d.version} was not adopted: a draft is superseded (SupersedeVersion)`, { version: d.version });
+      parseVersionLabel(d.by, 'by', 'V5');
+      if (!isLaterVersion(d.by, d.version)) throw ruleBroken('version_order', `${d.version} is replaced by a later version, not ${d.by}`, { field: 'by' });
+      requireText('reason', d.reason, TEXT_LIMITS.reason);
+      return [{ type: 'RoadmapVersionAdoptionWithdrawn', data: { roadmapId: state.roadmapId, version: d.version, by: d.by, reason: d.reason } }];
     }
     default:
       return decideDataQuality(command, { ...dataQualityOf(state), roadmapId: state.roadmapId, versions: state.versions });

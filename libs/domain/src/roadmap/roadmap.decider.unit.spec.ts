@@ -161,6 +161,26 @@ describe('adopting a version', () => {
   });
 });
 
+describe('withdrawing an adoption the sources do not report', () => {
+  // A log written before versions could be superseded: V1 and V2 recorded as adopted.
+  const oldLog = [created, drafted('V1', null, '2010'), adopted('V1', '2010'), drafted('V2', 'V1', '2014'), adopted('V2', '2014'), drafted('V3', 'V2', '2019-01-15')];
+  const reason = 'Une première version a été rédigée en 2010';
+
+  it('makes the version a draft superseded by the next one, with no adoption day or body', () => {
+    const state = given(roadmapDecider, oldLog).when(cmd('WithdrawAdoption', { version: 'V1', by: 'V2', reason }))
+      .then([{ type: 'RoadmapVersionAdoptionWithdrawn', data: { roadmapId: ROADMAP, version: 'V1', by: 'V2', reason } }]);
+    expect(state.versions.get('V1')).toMatchObject({ status: 'superseded', adoptedOn: null, adoptedBy: null, supersededBy: 'V2', supersededOn: null });
+  });
+
+  it('is done once, only for an adopted version, and names a later version, with a reason', () => {
+    const withdrawn: RoadmapEvent = { type: 'RoadmapVersionAdoptionWithdrawn', data: { roadmapId: ROADMAP, version: 'V1', by: 'V2', reason } };
+    given(roadmapDecider, [...oldLog, withdrawn]).when(cmd('WithdrawAdoption', { version: 'V1', by: 'V2', reason })).thenThrows('version_already_superseded', 'conflict');
+    given(roadmapDecider, oldLog).when(cmd('WithdrawAdoption', { version: 'V3', by: 'V4', reason })).thenThrows('version_not_adopted', 'rule');
+    given(roadmapDecider, oldLog).when(cmd('WithdrawAdoption', { version: 'V2', by: 'V1', reason })).thenThrows('version_order', 'rule');
+    given(roadmapDecider, oldLog).when(cmd('WithdrawAdoption', { version: 'V2', by: 'V3', reason: ' ' })).thenThrows('missing_text', 'invalid');
+  });
+});
+
 describe('text limits of a roadmap', () => {
   const longer = (field: keyof typeof TEXT_LIMITS) => 'x'.repeat(TEXT_LIMITS[field] + 1);
   it.each([

@@ -56,7 +56,18 @@ export type RoadmapVersionSuperseded = {
   data: { roadmapId: string; version: string; by: string; /** A dated label, null when the sources do not say. */ on: string | null };
 };
 
-export type RoadmapEvent = RoadmapCreated | RoadmapVersionDrafted | RoadmapVersionAdopted | RoadmapVersionSuperseded | DataQualityEvent | GovernanceRecorded;
-export const ROADMAP_EVENT_TYPES: readonly RoadmapEvent['type'][] = ['RoadmapCreated', 'RoadmapVersionDrafted', 'RoadmapVersionAdopted', 'RoadmapVersionSuperseded', ...DATA_QUALITY_EVENT_TYPES, 'GovernanceRecorded'];
+/**
+ * A version recorded as adopted that the sources report only as drafted and replaced (V1 "rédigée en
+ * 2010", V2 "conçue en 2014", adopted in logs written before versions could be superseded): from now
+ * on it reads as a draft superseded by `by`, with no adoption day or body. The adoption event stays
+ * in the log: this one says it was a misreading, and why.
+ */
+export type RoadmapVersionAdoptionWithdrawn = {
+  type: 'RoadmapVersionAdoptionWithdrawn';
+  data: { roadmapId: string; version: string; by: string; reason: string };
+};
+
+export type RoadmapEvent = RoadmapCreated | RoadmapVersionDrafted | RoadmapVersionAdopted | RoadmapVersionSuperseded | RoadmapVersionAdoptionWithdrawn | DataQualityEvent | GovernanceRecorded;
+export const ROADMAP_EVENT_TYPES: readonly RoadmapEvent['type'][] = ['RoadmapCreated', 'RoadmapVersionDrafted', 'RoadmapVersionAdopted', 'RoadmapVersionSuperseded', 'RoadmapVersionAdoptionWithdrawn', ...DATA_QUALITY_EVENT_TYPES, 'GovernanceRecorded'];
 
 export const roadmapStream = (roadmapId: string) => `roadmap-${roadmapId}`;

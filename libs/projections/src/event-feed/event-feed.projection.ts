@@ -10,6 +10,7 @@ export function describeEvent(e: StoredEvent): string {
     case 'RoadmapCreated': return `Feuille de route « ${d.title} » créée`;
     case 'RoadmapVersionDrafted': return `Version ${d.version} en préparation${d.basedOn ? ` (à partir de ${d.basedOn})` : ''}`;
     case 'RoadmapVersionAdopted': return `Version ${d.version} adoptée (${d.adoptedOn})`;
+    case 'RoadmapVersionAdoptionWithdrawn': return `Version ${d.version} : adoption retirée, version remplacée par ${d.by} (${d.reason})`;
     case 'SheetCreated': return `Fiche ${d.number} « ${d.title} » créée dans ${d.version}`;
     case 'SheetRevised': return `Fiche révisée : ${Object.keys(d.changes ?? {}).join(', ')}`;
     case 'IndicatorAdded': return `Indicateur ajouté : ${d.indicator?.name}`;

@@ -13,7 +13,8 @@ export class RoadmapsProjection implements Projection {
   // 3: a draft date may be unknown; a version may be superseded (by, on).
   // 4: a finding's worked figures (DataQualityProjection 2).
   // 5: a version keeps the sheet count its sources print (sheetCount, JSON: "une trentaine" is about 30).
-  readonly version = 5;
+  // 6: an adoption the sources do not report is withdrawn (RoadmapVersionAdoptionWithdrawn).
+  readonly version = 6;
   private readonly parts: readonly Projection[] = [new DataQualityProjection(), new GovernanceProjection()];
   readonly tables: readonly string[] = ['roadmaps', 'roadmap_versions', ...this.parts.flatMap((p) => p.tables)];
   private st: Record<string, Statement> | null = null;
@@ -32,6 +33,7 @@ export class RoadmapsProjection implements Projection {
       draft: db.prepare("INSERT OR REPLACE INTO roadmap_versions VALUES (@roadmapId, @version, 'draft', @basedOn, @draftedOn, NULL, NULL, @facts, NULL, NULL, NULL)"),
       adopt: db.prepare("UPDATE roadmap_versions SET status = 'adopted', adoptedOn = @adoptedOn, adoptedBy = @adoptedBy, facts = @facts, sheetCount = @sheetCount WHERE roadmapId = @roadmapId AND version = @version"),
       supersede: db.prepare("UPDATE roadmap_versions SET status = 'superseded', supersededBy = @by, supersededOn = @on WHERE roadmapId = @roadmapId AND version = @version"),
+      withdraw: db.prepare("UPDATE roadmap_versions SET status = 'superseded', adoptedOn = NULL, adoptedBy = NULL, sheetCount = NULL, supersededBy = @by, supersededOn = NULL WHERE roadmapId = @roadmapId AND version = @version"),
     };
     for (const e of events) {
       const d = e.data as any;
@@ -39,6 +41,7 @@ export class RoadmapsProjection implements Projection {
       else if (e.type === 'RoadmapVersionDrafted') this.st.draft!.run({ roadmapId: d.roadmapId, version: d.version, basedOn: d.basedOn, draftedOn: d.draftedOn, facts: d.facts ?? null });
       else if (e.type === 'RoadmapVersionAdopted') this.st.adopt!.run({ roadmapId: d.roadmapId, version: d.version, adoptedOn: d.adoptedOn, adoptedBy: d.adoptedBy, facts: d.facts, sheetCount: d.sheetCount ? JSON.stringify(d.sheetCount) : null });
       else if (e.type === 'RoadmapVersionSuperseded') this.st.supersede!.run(d);
+      else if (e.type === 'RoadmapVersionAdoptionWithdrawn') this.st.withdraw!.run({ roadmapId: d.roadmapId, version: d.version, by: d.by });
     }
     for (const part of this.parts) part.apply(db, events);
   }

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { RoadmapCommands } from '#application';
+import { SqliteEventStore } from '#event-store';
+import { allProjections, openReadModelDb, ProjectionRunner } from '#projections';
+import { loadSeed, seedRoadmap, type SeedSet } from '#seed';
+
+/*
+ * A store seeded before versions could be superseded holds V1 and V2 as adopted. Seeding it again
+ * corrects that with new events, once: the old adoptions stay in the log as they were written.
+ */
+describe('re-seeding a store that holds V1 and V2 as adopted', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let seed: SeedSet;
+  let oldEvents: Array<{ id: string; type: string; data: unknown }>;
+  let db: Database;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'scoran-seed-correction-'));
+    store = new SqliteEventStore({ path: join(dir, 'events.sqlite') });
+    seed = loadSeed();
+    const commands = new RoadmapCommands(store);
+    const metadata = { now: new Date('2024-01-01T00:00:00Z'), actor: 'secretariat', source: 'seed', correlationId: 'old-seed' };
+    const r = seed.roadmap;
+    // What the seed wrote then: every version adopted on the year it was written.
+    await commands.onRoadmap(r.roadmapId, { type: 'CreateRoadmap', data: { roadmapId: r.roadmapId, title: r.title, region: r.region, enjeux: r.enjeux.map((e) => ({ enjeuId: e.enjeuId, number: e.number, title: e.title })) }, metadata });
+    await commands.onRoadmap(r.roadmapId, { type: 'DraftVersion', data: { version: 'V1', basedOn: null, draftedOn: '2010' }, metadata });
+    await commands.onRoadmap(r.roadmapId, { type: 'AdoptVersion', data: { version: 'V1', adoptedOn: '2010' }, metadata });
+    await commands.onRoadmap(r.roadmapId, { type: 'DraftVersion', data: { version: 'V2', basedOn: 'V1', draftedOn: '2014' }, metadata });
+    await commands.onRoadmap(r.roadmapId, { type: 'AdoptVersion', data: { version: 'V2', adoptedOn: '2014' }, metadata });
+    oldEvents = (await store.readAll()).map((e) => ({ id: e.id, type: e.type, data: e.data }));
+    await seedRoadmap(commands, { seed });
+    db = openReadModelDb(join(dir, 'read.sqlite'));
+    new ProjectionRunner(db, allProjections()).applyBatch(await store.readAll());
+  });
+  afterAll(async () => {
+    db.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('withdraws the two adoptions the document does not report, by new events that quote it', async () => {
+    const events = await store.readAll();
+    const withdrawn = events.filter((e) => e.type === 'RoadmapVersionAdoptionWithdrawn');
+    expect(withdrawn.map((e) => [(e.data as any).version, (e.data as any).by])).toEqual([['V1', 'V2'], ['V2', 'V3']]);
+    expect((withdrawn[0]!.data as any).reason).toContain('rédigée en 2010');
+    expect(withdrawn[0]!.metadata.provenance).toMatchObject({ quote: expect.stringContaining('rédigée en 2010') });
+    const versions = db.prepare('SELECT version, status, adoptedOn, adoptedBy, supersededBy FROM roadmap_versions ORDER BY version').all();
+    expect(versions).toEqual([
+      { version: 'V1', status: 'superseded', adoptedOn: null, adoptedBy: null, supersededBy: 'V2' },
+      { version: 'V2', status: 'superseded', adoptedOn: null, adoptedBy: null, supersededBy: 'V3' },
+      { version: 'V3', status: 'adopted', adoptedOn: '2019-03', adoptedBy: 'crsn', supersededBy: null },
+      { version: 'V4', status: 'adopted', adoptedOn: '2023-06-26', adoptedBy: 'crsn', supersededBy: null },
+    ]);
+  });
+
+  it('never rewrites the old events, and a second run writes nothing', async () => {
+    const events = await store.readAll();
+    expect(events.slice(0, oldEvents.length).map((e) => ({ id: e.id, type: e.type, data: e.data }))).toEqual(oldEvents);
+    const head = await store.headPosition();
+    const again = await seedRoadmap(new RoadmapCommands(store), { seed });
+    expect(again.written).toBe(0);
+    expect(await store.headPosition()).toBe(head);
+  });
+});
