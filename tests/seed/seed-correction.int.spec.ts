@@ -9,8 +9,9 @@ import { allProjections, openReadModelDb, ProjectionRunner } from '#projections'
 import { loadSeed, seedRoadmap, type SeedSet } from '#seed';
 
 /*
- * A store seeded before versions could be superseded holds V1 and V2 as adopted. Seeding it again
- * corrects that with new events, once: the old adoptions stay in the log as they were written.
+ * A store seeded before versions could be superseded holds V1 and V2 as adopted, and before numbers
+ * could be unknown, the V3 sheets numbered "0". Seeding it again corrects that with new events,
+ * once: the old events stay in the log as they were written.
  */
 describe('re-seeding a store that holds V1 and V2 as adopted', () => {
   let dir: string;
@@ -56,6 +57,53 @@ describe('re-seeding a store that holds V1 and V2 as adopted', () => {
       { version: 'V3', status: 'adopted', adoptedOn: '2019-03', adoptedBy: 'crsn', supersededBy: null },
       { version: 'V4', status: 'adopted', adoptedOn: '2023-06-26', adoptedBy: 'crsn', supersededBy: null },
     ]);
+  });
+
+  it('never rewrites the old events, and a second run writes nothing', async () => {
+    const events = await store.readAll();
+    expect(events.slice(0, oldEvents.length).map((e) => ({ id: e.id, type: e.type, data: e.data }))).toEqual(oldEvents);
+    const head = await store.headPosition();
+    const again = await seedRoadmap(new RoadmapCommands(store), { seed });
+    expect(again.written).toBe(0);
+    expect(await store.headPosition()).toBe(head);
+  });
+});
+
+describe('re-seeding a store that holds the V3 sheets numbered "0"', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let seed: SeedSet;
+  let oldEvents: Array<{ id: string; type: string; data: unknown }>;
+  let db: Database;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'scoran-seed-numbers-'));
+    store = new SqliteEventStore({ path: join(dir, 'events.sqlite') });
+    seed = loadSeed();
+    // What the seed wrote then: the whole roadmap, each V3 sheet numbered "0" (carried over or retired since).
+    const zeroed = { ...seed, sheetsV3: seed.sheetsV3.map((s) => ({ ...s, number: '0' })) };
+    await seedRoadmap(new RoadmapCommands(store), { seed: zeroed });
+    oldEvents = (await store.readAll()).map((e) => ({ id: e.id, type: e.type, data: e.data }));
+    await seedRoadmap(new RoadmapCommands(store), { seed });
+    db = openReadModelDb(join(dir, 'read.sqlite'));
+    new ProjectionRunner(db, allProjections()).applyBatch(await store.readAll());
+  });
+  afterAll(async () => {
+    db.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('corrects every V3 number to unknown, retired and carried-over sheets alike, by one new event each', async () => {
+    const corrected = (await store.readAll()).filter((e) => e.type === 'SheetVersionRecordCorrected');
+    expect(corrected.map((e) => (e.data as any).sheetId).sort()).toEqual(seed.sheetsV3.map((s) => s.sheetId).sort());
+    expect(corrected.every((e) => (e.data as any).version === 'V3' && (e.data as any).number === null)).toBe(true);
+    const rows = db.prepare("SELECT sheetId, number, json_extract(COALESCE(v.doc, '{}'), '$.number') AS docNumber FROM sheet_versions v WHERE version = 'V3'").all() as Array<{ sheetId: string; number: string | null; docNumber: string | null }>;
+    expect(rows).toHaveLength(seed.sheetsV3.length);
+    expect(rows.filter((r) => r.number !== null || r.docNumber !== null)).toEqual([]);
+    // The V4 numbers of the carried-over sheets are the document's.
+    const v4 = db.prepare("SELECT number FROM sheet_versions WHERE version = 'V4' AND sheetId = 'datacentre'").get() as { number: string };
+    expect(v4.number).toBe('3.9');
   });
 
   it('never rewrites the old events, and a second run writes nothing', async () => {

@@ -130,6 +130,15 @@ export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: st
         title: s.title, objective: null, theme: null, context: null, objectives: null, pilots: [], partners: [], indicators: [], milestones: [], historic: true,
       },
     }, s.provenance);
+    // A store seeded before numbers could be unknown holds the V3 sheets numbered "0": corrected by a
+    // new event, once (the creation stays as written).
+    const recorded = (await sheetState(s.sheetId)).versions.find((v) => v.version === 'V3');
+    if (s.number === null && recorded && recorded.number !== null) {
+      await onSheet(s.sheetId, {
+        type: 'CorrectVersionRecord',
+        data: { version: 'V3', number: null, reason: `Annexe 3 ne donne pas de numéro aux fiches de la V3 : ${s.provenance.section} — « ${s.provenance.quote} »`.slice(0, 500) },
+      }, s.provenance);
+    }
   }
 
   // 4. V3-era figures (before the V3 sheets end).

@@ -11,7 +11,7 @@ export const EVENT_FR: Record<string, string> = {
   IndicatorTargetSet: 'Cible fixée', IndicatorReported: 'Valeur publiée', IndicatorReportCorrected: 'Valeur corrigée',
   MilestoneReached: 'Jalon atteint', MilestoneRescheduled: 'Jalon replanifié', ProjectCompleted: 'Projet terminé',
   ProjectAbandoned: 'Projet abandonné', SheetRetired: 'Fiche retirée', SheetCarriedOver: 'Fiche reconduite',
-  IndicatorFrequencySet: 'Fréquence de saisie fixée',
+  IndicatorFrequencySet: 'Fréquence de saisie fixée', SheetVersionRecordCorrected: 'Fiche : numéro d\'une version passée corrigé',
 };
 export const REASON_FR: Record<string, string> = {
   completed: 'achevée', not_renewed: 'non reconduite', insufficient_partners: 'partenaires insuffisants', merged: 'fusionnée',

@@ -62,8 +62,16 @@ export type CarryOverSheet = {
 
 export type SetIndicatorFrequency = { type: 'SetIndicatorFrequency'; data: { indicatorId: string; frequency: ReportingFrequency | null } } & Ctx;
 
+/**
+ * The record of a version the sheet belonged to said more than the sources: its number there is
+ * unknown (a historic sheet written with "0" before numbers could be). Allowed on a closed sheet:
+ * it corrects what the tracker says of the past, not the sheet.
+ */
+export type CorrectVersionRecord = { type: 'CorrectVersionRecord'; data: { version: string; number: null; reason: string } } & Ctx;
+
 export type SheetCommand =
   | CreateSheet
+  | CorrectVersionRecord
   | ReviseSheet
   | AddIndicator
   | AddMilestone

@@ -112,6 +112,11 @@ export function evolveSheet(state: SheetState, event: SheetEvent): SheetState {
     }
     case 'SheetRevised':
       return { ...state, fields: { ...state.fields, ...event.data.changes }, versions: renumber(state, event.data.changes.number) };
+    case 'SheetVersionRecordCorrected': {
+      const d = event.data;
+      const versions = state.versions.map((v) => (v.version === d.version ? { ...v, number: d.number } : v));
+      return { ...state, versions, fields: state.version === d.version ? { ...state.fields, number: d.number } : state.fields };
+    }
     case 'IndicatorAdded':
       state.indicators.set(event.data.indicator.indicatorId, indicatorState(event.data.indicator));
       return state;
@@ -368,6 +373,17 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
 
   const sheetId = state.sheetId;
   switch (command.type) {
+    case 'CorrectVersionRecord': {
+      const d = command.data;
+      const recorded = state.versions.find((v) => v.version === d.version);
+      if (!recorded) throw notFound('version_not_found', `sheet ${sheetId} did not belong to ${d.version}`, { version: d.version });
+      // Only a historic record's number, in the version it was recorded for, is what the sources may leave unknown.
+      if (!state.historic || state.versions[0]?.version !== d.version) throw ruleBroken('not_historic_record', `the number of ${sheetId} in ${d.version} is given by the sources`, { version: d.version });
+      if (d.number !== null) throw invalid('invalid_number', 'a version record is corrected to an unknown number (null) only', { field: 'number' });
+      if (recorded.number === null) throw conflict('record_already_correct', `the number of ${sheetId} in ${d.version} is already unknown`, { version: d.version });
+      requireText('reason', d.reason, TEXT_LIMITS.reason);
+      return [{ type: 'SheetVersionRecordCorrected', data: { sheetId, version: d.version, number: null, reason: d.reason } }];
+    }
     case 'ReviseSheet': {
       requireOpen(state);
       const changes = effectiveChanges(state, command.data.changes ?? {});

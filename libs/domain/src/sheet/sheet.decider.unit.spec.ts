@@ -906,6 +906,26 @@ describe('a V3 sheet known only from the V4 assessment (historic)', () => {
     aSheet().when(cmd('ReviseSheet', { changes: { number: null } })).thenThrows('invalid_number', 'invalid');
   });
 
+  it('a V3 number written as "0" is corrected in the V3 record, even once the sheet is retired or carried over', () => {
+    const zero = sheetCreated({ ...historic.data, number: '0' });
+    const reason = 'Annexe 3 ne numérote pas les fiches V3';
+    const corrected = { type: 'SheetVersionRecordCorrected', data: { sheetId: SHEET, version: 'V3', number: null, reason } } as const;
+    const retired: SheetEvent = { type: 'SheetRetired', data: { sheetId: SHEET, version: 'V3', reason: 'unstated', explanation: 'Non repris', effectiveOn: null, mergedInto: null } };
+    // Given a retired historic sheet numbered "0", when its V3 record is corrected, then its number there is unknown.
+    const state = given(sheetDecider, [zero, retired]).when(cmd('CorrectVersionRecord', { version: 'V3', number: null, reason })).then([corrected]);
+    expect([state.versions, state.fields.number]).toEqual([[{ version: 'V3', number: null }], null]);
+    // Carried over since: the V3 record is corrected, the V4 number stays.
+    const carried: SheetEvent = { type: 'SheetCarriedOver', data: { sheetId: SHEET, fromVersion: 'V3', toVersion: 'V4', changes: { number: '3.9', kind: 'projet', enjeu: 'performance' }, addedIndicators: [], addedMilestones: [] } };
+    const moved = given(sheetDecider, [zero, carried]).when(cmd('CorrectVersionRecord', { version: 'V3', number: null, reason })).then([corrected]);
+    expect([moved.versions, moved.fields.number]).toEqual([[{ version: 'V3', number: null }, { version: 'V4', number: '3.9' }], '3.9']);
+    // Once, for a historic record only, with a reason.
+    given(sheetDecider, [zero, corrected]).when(cmd('CorrectVersionRecord', { version: 'V3', number: null, reason })).thenThrows('record_already_correct', 'conflict');
+    given(sheetDecider, [zero, carried]).when(cmd('CorrectVersionRecord', { version: 'V4', number: null, reason })).thenThrows('not_historic_record', 'rule');
+    aSheet().when(cmd('CorrectVersionRecord', { version: 'V4', number: null, reason })).thenThrows('not_historic_record', 'rule');
+    given(sheetDecider, [zero]).when(cmd('CorrectVersionRecord', { version: 'V2', number: null, reason })).thenThrows('version_not_found', 'not_found');
+    given(sheetDecider, [zero]).when(cmd('CorrectVersionRecord', { version: 'V3', number: null, reason: '' })).thenThrows('missing_text', 'invalid');
+  });
+
   it('carried over with what it becomes and why it continued, in the sources\' words', () => {
     const reason = 'Le challenge open data s\'est vu renforcé dans le cadre du Plan de relance';
     const state = aHistoricSheet().when(cmd('CarryOverSheet', { toVersion: 'V4', changes: { number: '3.10', kind: 'projet', enjeu: 'performance', pilots: ['region-centre-val-de-loire'] }, reason }))

@@ -164,8 +164,12 @@ export type SheetCarriedOver = {
   };
 };
 
+/** What the sheet's record in `version` says is corrected to what the sources give (its number there unknown). */
+export type SheetVersionRecordCorrected = { type: 'SheetVersionRecordCorrected'; data: { sheetId: string; version: string; number: null; reason: string } };
+
 export type SheetEvent =
   | SheetCreated
+  | SheetVersionRecordCorrected
   | SheetRevised
   | IndicatorAdded
   | MilestoneAdded
@@ -184,7 +188,7 @@ export type SheetEventType = SheetEvent['type'];
 export const SHEET_EVENT_TYPES: readonly SheetEventType[] = [
   'SheetCreated', 'SheetRevised', 'IndicatorAdded', 'MilestoneAdded', 'IndicatorTargetSet', 'IndicatorReported',
   'IndicatorReportCorrected', 'MilestoneReached', 'MilestoneRescheduled', 'ProjectCompleted', 'ProjectAbandoned',
-  'SheetRetired', 'SheetCarriedOver', 'IndicatorFrequencySet',
+  'SheetRetired', 'SheetCarriedOver', 'IndicatorFrequencySet', 'SheetVersionRecordCorrected',
 ];
 
 const SHEET_STREAM_PREFIX = 'sheet-';
@@ -201,5 +205,5 @@ export const sheetIdOf = (stream: string): string | null => (stream.startsWith(S
 export const SHEET_EVENT_SCHEMA_VERSIONS: Readonly<Record<SheetEventType, number>> = {
   SheetCreated: 2, SheetRevised: 1, IndicatorAdded: 2, MilestoneAdded: 1, IndicatorTargetSet: 2, IndicatorReported: 2,
   IndicatorReportCorrected: 2, MilestoneReached: 2, MilestoneRescheduled: 1, ProjectCompleted: 1, ProjectAbandoned: 1,
-  SheetRetired: 1, SheetCarriedOver: 2, IndicatorFrequencySet: 1,
+  SheetRetired: 1, SheetCarriedOver: 2, IndicatorFrequencySet: 1, SheetVersionRecordCorrected: 1,
 };

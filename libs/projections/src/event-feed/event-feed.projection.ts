@@ -12,6 +12,7 @@ export function describeEvent(e: StoredEvent): string {
     case 'RoadmapVersionAdopted': return `Version ${d.version} adoptée (${d.adoptedOn})`;
     case 'RoadmapVersionAdoptionWithdrawn': return `Version ${d.version} : adoption retirée, version remplacée par ${d.by} (${d.reason})`;
     case 'SheetCreated': return `Fiche ${d.number} « ${d.title} » créée dans ${d.version}`;
+    case 'SheetVersionRecordCorrected': return `Fiche : numéro dans ${d.version} non donné par les sources (${d.reason})`;
     case 'SheetRevised': return `Fiche révisée : ${Object.keys(d.changes ?? {}).join(', ')}`;
     case 'IndicatorAdded': return `Indicateur ajouté : ${d.indicator?.name}`;
     case 'MilestoneAdded': return `Jalon ajouté : ${d.milestone?.title}`;

@@ -98,6 +98,10 @@ export function applySheetEvent(doc: SheetView | null, raw: StoredEvent, reports
   doc.updatedAt = at.recordedAt;
   const indicator = (id: string) => doc.indicators.find((i) => i.indicatorId === id);
   switch (event.type) {
+    case 'SheetVersionRecordCorrected':
+      if (doc.version === event.data.version) doc.number = event.data.number;
+      doc.versions = doc.versions.map((v) => (v.version === event.data.version ? { ...v, number: event.data.number } : v));
+      break;
     case 'SheetRevised':
       Object.assign(doc, event.data.changes);
       if (event.data.changes.number) doc.versions = doc.versions.map((v) => (v.version === doc.version ? { ...v, number: doc.number } : v));

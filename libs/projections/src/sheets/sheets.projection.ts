@@ -63,7 +63,8 @@ export class SheetsProjection implements Projection {
   // 9: sheet_versions keeps the sheet's document and counters as they stood in each version (snapshots keep
   //    the documents of the versions left, and each membership's reason); numbers may be unknown;
   //    each report says the version it was recorded in.
-  // 10: a milestone's document prints its due date (`dueFr`: uncertain, open-ended, relative horizons).
+  // 10: a milestone's document prints its due date (`dueFr`: uncertain, open-ended, relative horizons);
+  //     a version's record may be corrected (SheetVersionRecordCorrected: its number there unknown).
   readonly version = 10;
   // enjeu_rollup is a view (see ENJEU_ROLLUP_VIEW_SQL), created and dropped by setup.
   readonly tables = [
@@ -165,6 +166,9 @@ export class SheetsProjection implements Projection {
         ON CONFLICT(sheetId, version) DO UPDATE SET number=excluded.number, enjeu=excluded.enjeu, kind=excluded.kind, title=excluded.title,
         outcome=excluded.outcome, outcomeReason=excluded.outcomeReason, outcomeExplanation=excluded.outcomeExplanation, outcomeOn=excluded.outcomeOn,
         nextVersion=excluded.nextVersion, mergedInto=excluded.mergedInto`),
+      // The event only ever makes the number unknown (null).
+      correctVersionNumber: db.prepare(`UPDATE sheet_versions SET number = NULL, doc = CASE WHEN doc IS NULL THEN NULL ELSE json_set(doc, '$.number', json('null')) END
+        WHERE sheetId = ? AND version = ?`),
       putVersionDoc: db.prepare(`UPDATE sheet_versions SET doc = ?, milestonesPlanned = ?, milestonesReached = ?, indicators = ?, indicatorsReported = ?, indicatorsOnTarget = ?
         WHERE sheetId = ? AND version = ?`),
       insertReport: db.prepare(`INSERT INTO indicator_reports (reportId, sheetId, indicatorId, observedOn, observed, observedStart, observedEnd, qualifier, territory, zone, value, originalValue, originalObservedOn, originalObserved, originalQualifier, source, comment, eventId, position, recordedAt, actor, version)
@@ -263,6 +267,11 @@ export class SheetsProjection implements Projection {
           );
           // A corrected date can change which report is the latest: recompute from the table.
           if (!bulk) dirtyLatest.add(`${d.sheetId}|${d.indicatorId}`);
+          break;
+        }
+        case 'SheetVersionRecordCorrected': {
+          // The row of that version, and the document it keeps when the sheet has left it since.
+          st.correctVersionNumber!.run(event.data.sheetId, event.data.version);
           break;
         }
         default:
