@@ -42,6 +42,20 @@ describe('what is due', () => {
   });
 });
 
+describe('milestones due as the document prints them', () => {
+  it('an open-ended due date ("2024 et ensuite", "après 2023") is never due nor late; "fin 2023 et 2024" is due at the end of 2024', () => {
+    // Given milestones due from 2024 on, after 2023, and from "fin 2023" to 2024, when what is due in 2030 is listed…
+    const open = [sheet({ milestones: [
+      { milestoneId: 'onwards', title: 'À partir de 2024', due: '2024/..', reachedOn: null },
+      { milestoneId: 'after', title: 'Après 2023', due: '>2023/..', reachedOn: null },
+      { milestoneId: 'late-range', title: 'Fin 2023 et 2024', due: '2023-late/2024', reachedOn: null },
+    ] })];
+    // …then only the closed range is, due on its last day.
+    expect(dueItems(open, '2030-01-01').map((i) => [i.kind === 'milestone' ? i.milestoneId : i.kind, i.dueOn])).toEqual([['late-range', '2024-12-31']]);
+    expect(overdueItems(open, '2099-12-31').map((i) => (i.kind === 'milestone' ? i.milestoneId : i.kind))).toEqual(['late-range']);
+  });
+});
+
 describe('reporting lag', () => {
   it('median and nearest-rank p90', () => {
     expect(median([1, 2, 3, 10])).toBe(2.5);
