@@ -122,4 +122,17 @@ describe('values as printed, on the seeded roadmap over HTTP', () => {
       expect([id, milestones.find((m: any) => m.milestoneId === id).status]).toEqual([id, 'pending']);
     }
   });
+
+  it('prints the assessment documents with the dates and qualifiers of the sources: no day they do not give', async () => {
+    const md = async (version: string) => expectStatus(await app.call('GET', `/api/roadmaps/scoran-centre-val-de-loire/versions/${version}/assessment?format=md`, { token: null }), 200, version);
+    const v3 = (await md('V3')).text.replace(/[\u202f\u00a0]/g, ' ');
+    const v4 = (await md('V4')).text.replace(/[\u202f\u00a0]/g, ' ');
+    expect(v3).toContain('Période : de l’adoption, en mars 2019, au 25 juin 2023 (veille de l’adoption de V4).');
+    // Annexe 2 prints "T1 2023"; fiche 2.1 plans its CRSN "au quatrième trimestre ?".
+    expect(v4).toMatch(/Prises FttH construites \(cible : prises prévues\) \\\[privee\\\] : 626073 au 1er trimestre 2023/);
+    expect(v4).toContain('« Organisation d\'une CRSN Infrastructures au quatrième trimestre » (échéance au 4e trimestre 2023 ?)');
+    expect(v4).toContain('(échéance après 2023)');
+    expect(v4).toContain('(échéance à 3 ans)');
+    expect(v4).not.toMatch(/ au \d{4}-\d{2}-\d{2}/);
+  });
 });

@@ -46,13 +46,13 @@ describe('assessment documents (ODT, DOCX, PDF) read back by independent readers
     ]));
     const rows = elements(content, 'table:table-row').map((row) => elements(row, 'table:table-cell'));
     const fibre = rows.find((cells) => textOf(cells[0]) === 'Part des prises FttH construites' && cells.length === 9)!;
-    expect(fibre.map((c) => squash(textOf(c)))).toEqual(['Part des prises FttH construites', '%', '85', '2023-03-31', '80', '82', '2022-12-31', 'oui', 'en hausse']);
+    expect(fibre.map((c) => squash(textOf(c)))).toEqual(['Part des prises FttH construites', '%', '85', '31/03/2023', '80', '82', '31/12/2022', 'oui', 'en hausse']);
     expect(fibre[2]['@office:value-type']).toBe('float');
     expect(fibre[2]['@office:value']).toBe('85');
     const ftth = rows.find((cells) => textOf(cells[0]) === 'Prises FttH construites')!;
     expect(textOf(ftth[2])).toBe('1337268');
     const milestone = rows.find((cells) => textOf(cells[0]) === '82 % de prises construites')!;
-    expect(milestone.map((c) => textOf(c))).toEqual(['82 % de prises construites', '2022', '2022-11-30', 'atteint à temps', '0']);
+    expect(milestone.map((c) => textOf(c))).toEqual(['82 % de prises construites', 'en 2022', '30/11/2022', 'atteint à temps', '0']);
     const meta = unzipEntry(r.bytes, 'meta.xml');
     expect(meta).toContain('<meta:creation-date>2019-03-01T00:00:00</meta:creation-date>');
   });
@@ -66,9 +66,9 @@ describe('assessment documents (ODT, DOCX, PDF) read back by independent readers
     const paragraphs = elements(doc, 'w:p');
     const headings = paragraphs.filter((p) => /^Heading\d$/.test(elements(p, 'w:pStyle')[0]?.['@w:val'] ?? '')).map((p) => textOf(elements(p, 'w:t')));
     expect(headings).toEqual(expect.arrayContaining(['Bilan de la version V3 — SCORAN (scénario de test)', '2.1 Suivi régional des infrastructures numériques', 'Synthèse par enjeu']));
-    expect(paragraphs.map((p) => textOf(elements(p, 'w:t')))).toContain('Issue : abandonnée (partenaires insuffisants) le 2021-06-30');
+    expect(paragraphs.map((p) => textOf(elements(p, 'w:t')))).toContain('Issue : abandonnée (partenaires insuffisants) le 30 juin 2021');
     const rows = elements(doc, 'w:tr').map((tr) => elements(tr, 'w:tc').map((tc) => textOf(elements(tc, 'w:t'))));
-    expect(rows).toContainEqual(['Part des prises FttH construites', '%', '85', '2023-03-31', '80', '82', '2022-12-31', 'oui', 'en hausse']);
+    expect(rows).toContainEqual(['Part des prises FttH construites', '%', '85', '31/03/2023', '80', '82', '31/12/2022', 'oui', 'en hausse']);
     // The chart of indicators against targets is a table in DOCX.
     expect(rows).toContainEqual(['2.1', 'Part des prises FttH construites', '85', '82', '104']);
     const core = unzipEntry(r.bytes, 'docProps/core.xml');
@@ -83,11 +83,11 @@ describe('assessment documents (ODT, DOCX, PDF) read back by independent readers
     const text = pdfText(r.bytes);
     const lines = text.split('\n').map(squash);
     expect(squash(text)).toContain('Bilan de la version V3 — SCORAN (scénario de test)');
-    expect(squash(text)).toContain('Période : depuis le 2019-03-01 (version en vigueur).');
+    expect(squash(text)).toContain('Période : depuis l’adoption, en mars 2019 (version en vigueur).');
     expect(lines).toContain('2.4 Pass numérique');
-    expect(lines.some((l) => /^Part des prises FttH construites % 85 2023-03-31 80 82 2022-12-31 oui en hausse$/.test(l))).toBe(true);
-    expect(lines.some((l) => /^Prises FttH construites nombre 1337268 2023-03-31\b/.test(l))).toBe(true);
-    expect(lines.some((l) => /^82 % de prises construites 2022 2022-11-30 atteint à temps 0$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^Part des prises FttH construites % 85 31\/03\/2023 80 82 31\/12\/2022 oui en hausse$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^Prises FttH construites nombre 1337268 31\/03\/2023\b/.test(l))).toBe(true);
+    expect(lines.some((l) => /^82 % de prises construites en 2022 30\/11\/2022 atteint à temps 0$/.test(l))).toBe(true);
     // The bar chart's caption of each bar.
     expect(squash(text)).toContain('104 % (85 % / 82 %)');
   });

@@ -80,10 +80,10 @@ describe('an assessment frozen as presented, restated since, and checked against
     expect(afterwards.frozenMd).toBe(frozen.md);
     const q1 = (a: any) => a.enjeux.flatMap((e: any) => e.sheets).find((s: any) => s.sheetId === INFRA).indicators.find((i: any) => i.indicatorId === 'part-logements-raccordables').last;
     const sites = (a: any) => a.enjeux.flatMap((e: any) => e.sheets).find((s: any) => s.sheetId === INFRA).indicators.find((i: any) => i.indicatorId === 'sites-dcc-arbitres').last;
-    expect(q1(JSON.parse(frozen.json!))).toEqual({ observedOn: '2023-03-31', value: 85, qualifier: 'exact' });
-    expect(sites(JSON.parse(frozen.json!))).toEqual({ observedOn: '2022-12-31', value: 170, qualifier: 'exact' });
-    expect(q1(afterwards.now)).toEqual({ observedOn: '2023-03-31', value: 84.5, qualifier: 'exact' });
-    expect(sites(afterwards.now)).toEqual({ observedOn: '2023-01-31', value: 176, qualifier: 'exact' });
+    expect(q1(JSON.parse(frozen.json!))).toEqual({ observedOn: '2023-03-31', observed: '2023-03-31', value: 85, qualifier: 'exact' });
+    expect(sites(JSON.parse(frozen.json!))).toEqual({ observedOn: '2022-12-31', observed: '2022-12-31', value: 170, qualifier: 'exact' });
+    expect(q1(afterwards.now)).toEqual({ observedOn: '2023-03-31', observed: '2023-03-31', value: 84.5, qualifier: 'exact' });
+    expect(sites(afterwards.now)).toEqual({ observedOn: '2023-01-31', observed: '2023-01-31', value: 176, qualifier: 'exact' });
   });
 
   it('restates each changed figure as presented and as known today, with the event that changed it', () => {
@@ -94,8 +94,8 @@ describe('an assessment frozen as presented, restated since, and checked against
     expect(share.events).toEqual([expect.objectContaining({ type: 'IndicatorReportCorrected', reason: 'ARCEP a révisé le chiffre' })]);
     expect(share.events[0].recordedAt > presentedAt).toBe(true);
     const sites = restatement.figures.find((f: any) => f.kind === 'indicator' && f.subject === 'sites-dcc-arbitres');
-    expect(sites.presented).toContain('2022-12-31');
-    expect(sites.known).toContain('2023-01-31');
+    expect(sites.presented).toContain('170 le 31 décembre 2022');
+    expect(sites.known).toContain('176 le 31 janvier 2023');
     expect(sites.events).toEqual([expect.objectContaining({ type: 'IndicatorReported' })]);
     // The milestones and the outcome did not move: they are not restated.
     expect(restatement.figures.filter((f: any) => f.kind !== 'indicator')).toEqual([]);

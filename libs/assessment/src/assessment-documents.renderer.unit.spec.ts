@@ -4,6 +4,7 @@ import { buildAssessment } from './assessment-generator.js';
 import type { AssessmentInput, SheetInput } from './assessment.model.js';
 import { negotiateAssessmentFormat, renderAssessmentDocument, type AssessmentDocumentFormat } from './assessment-document.renderer.js';
 import { assessmentLayout, type AssessmentDocumentInput } from './assessment-layout.renderer.js';
+import { renderMarkdown } from './assessment-renderers.js';
 
 const sheet = (over: Partial<SheetInput>): SheetInput => ({
   sheetId: 's', number: '1', title: 'Fiche', enjeu: 'avenir', pilots: ['region'],
@@ -20,8 +21,11 @@ const input: AssessmentInput = {
     sheet({
       sheetId: 'fibre', number: '2.1', enjeu: 'inclusion', title: 'Infrastructures <numériques> & « fibre »',
       outcome: { version: 'V3', outcome: 'carried_over', reason: null, explanation: null, on: null, nextVersion: 'V4', mergedInto: null }, nextNumber: '2.3',
-      milestones: [{ milestoneId: 'a', title: 'Prises construites', due: '2022', reachedOn: '2022-11-30', rescheduled: 1 }],
-      indicators: [{ indicatorId: 'part', name: 'Part des prises', unit: 'percent', targets: [{ value: 82, qualifier: 'exact', by: '2022-12-31', due: '2022', territory: '24', zone: null, label: null }], reportCount: 2, series: [{ zone: null, last: { observedOn: '2022-12-31', value: 80, qualifier: 'exact' }, previous: { observedOn: '2018-12-31', value: 44, qualifier: 'about' } }] }],
+      milestones: [
+        { milestoneId: 'a', title: 'Prises construites', due: '2022', reachedOn: '2022-11-30', reached: '2022-11', rescheduled: 1 },
+        { milestoneId: 'b', title: 'CRSN infrastructures', due: '2022-Q4', dueFr: 'au 4e trimestre 2022 ?', reachedOn: null, reached: null, rescheduled: 0 },
+      ],
+      indicators: [{ indicatorId: 'part', name: 'Part des prises', unit: 'percent', targets: [{ value: 82, qualifier: 'exact', by: '2022-12-31', due: '2022', territory: '24', zone: null, label: null }], reportCount: 2, series: [{ zone: null, last: { observedOn: '2022-12-31', observed: '2022-Q4', value: 80, qualifier: 'exact' }, previous: { observedOn: '2018-12-31', observed: '2018-Q4', value: 44, qualifier: 'about' } }] }],
     }),
     sheet({ sheetId: 'gone', number: '4.1', outcome: { version: 'V3', outcome: 'retired', reason: 'insufficient_partners', explanation: 'peu de partenaires', on: '2023-06-26', nextVersion: null, mergedInto: null } }),
   ],
@@ -55,6 +59,22 @@ describe('assessment documents (ODT, DOCX, PDF)', () => {
     ]);
     expect(assessmentLayout({ ...assessment, findings: [] }).blocks).toContainEqual({ kind: 'paragraph', text: 'Aucune incohérence des sources n’a été relevée.' });
     expect(assessmentLayout(assessment).date).toBe('2023-06-25');
+  });
+
+  it('prints every date as the sources do and every approximate figure with its qualifier, in the text and in the tables', () => {
+    const layout = assessmentLayout(assessment);
+    const markdown = renderMarkdown(assessment);
+    expect(markdown).toContain('Période : de l’adoption, en mars 2019, au 25 juin 2023');
+    expect(markdown).toContain('80 % au 4e trimestre 2022');
+    expect(markdown).toContain('environ 44 % au 4e trimestre 2018');
+    expect(markdown).toContain('« CRSN infrastructures » (échéance au 4e trimestre 2022 ?) : manqué');
+    expect(markdown).toContain('« Prises construites » (échéance en 2022) : atteint à temps en novembre 2022, reporté 1 fois');
+    // No day the sources do not give, in a sentence or in a cell.
+    for (const text of [markdown, JSON.stringify(layout.blocks)]) expect(text).not.toMatch(/2019-03-01|2022-12-31|2018-12-31|2022-11-30/);
+    const tables = layout.blocks.filter((b): b is Extract<typeof b, { kind: 'table' }> => b.kind === 'table');
+    const indicatorRow = tables.find((t) => t.caption.startsWith('Indicateurs de la fiche'))!.rows[0]!;
+    expect(indicatorRow.slice(2, 7)).toEqual([80, 'au 4e trimestre 2022', 'environ 44 %', 82, 'en 2022']);
+    expect(tables.find((t) => t.caption.startsWith('Jalons de la fiche'))!.rows.map((r) => r.slice(1, 3))).toEqual([['en 2022', 'en novembre 2022'], ['au 4e trimestre 2022 ?', null]]);
   });
 
   it('gives the same bytes whatever the clock says', async () => {

@@ -68,7 +68,7 @@ describe('buildAssessment', () => {
           { milestoneId: 'f', title: 'F', due: '2023', reachedOn: '2024-01-01', rescheduled: 0 },
         ],
         indicators: [
-          { indicatorId: 'fibre', name: 'Fibre', unit: 'percent', targets: [{ value: 82, qualifier: 'exact', by: '2022-12-31', due: '2022', territory: '24', zone: null, label: null }], reportCount: 2, series: [{ zone: null, last: { observedOn: '2022-12-31', value: 80, qualifier: 'exact' }, previous: { observedOn: '2018-12-31', value: 44, qualifier: 'exact' } }] },
+          { indicatorId: 'fibre', name: 'Fibre', unit: 'percent', targets: [{ value: 82, qualifier: 'exact', by: '2022-12-31', due: '2022', territory: '24', zone: null, label: null }], reportCount: 2, series: [{ zone: null, last: { observedOn: '2022-12-31', observed: '2022-12-31', value: 80, qualifier: 'exact' }, previous: { observedOn: '2018-12-31', observed: '2018', value: 44, qualifier: 'exact' } }] },
           { indicatorId: 'never', name: 'Jamais', unit: 'count', targets: [], reportCount: 0, series: [] },
         ],
       }),
@@ -135,7 +135,7 @@ describe('findings in an assessment', () => {
     expect(markdown).toContain('## Qualité des données');
     expect(markdown).toContain('on-this-sheet (fiche 2.1) — ouvert : constat on-this-sheet');
     expect(markdown).toContain('Total : imprimé 1337268, recalculé 1401323 (somme des départements)');
-    expect(markdown).toContain('on-the-document (Sommaire) — résolu le 2024-01-31');
+    expect(markdown).toContain('on-the-document (Sommaire) — résolu le 31 janvier 2024');
     expect(markdown).not.toContain('withdrawn');
     const html = renderAssessment(a, 'html');
     expect(html).toContain('<li data-finding="on-this-sheet" data-status="open">');
@@ -161,7 +161,7 @@ describe('outcomes the sources leave open', () => {
     expect(byId.get('dpo')).toMatchObject({ outcome: 'unstated', reason: null });
     const md = renderAssessment(a, 'md');
     expect(md).toContain('2 achevées ou non reconduites, 1 non reprises sans motif indiqué');
-    expect(md).toContain('- Issue : achevée ou non reconduite le 2023-06-26');
+    expect(md).toContain('- Issue : achevée ou non reconduite le 26 juin 2023');
     // A sheet without a number shows no number, not "null".
     expect(md).toContain('### Fiche');
     expect(md).not.toContain('null');

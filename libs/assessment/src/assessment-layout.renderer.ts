@@ -1,3 +1,4 @@
+import type { Qualifier } from '#domain';
 import type { Assessment, AssessmentFinding, IndicatorAssessment, SheetAssessment } from './assessment.model.js';
 import { assessmentStamp, assessmentWording as w, colophon } from './assessment-renderers.js';
 import { periodStartDay } from './assessment-generator.js';
@@ -126,16 +127,22 @@ function targetChart(a: Assessment): LayoutChart | null {
     fallback: {
       kind: 'table', caption: 'Indicateurs rapportés à leur cible',
       columns: [{ title: 'Fiche', width: 1 }, { title: 'Indicateur', width: 4 }, { title: 'Dernière valeur', numeric: true, width: 1 }, { title: 'Cible', numeric: true, width: 1 }, { title: '% de la cible', numeric: true, width: 1 }],
-      rows: measured.map(({ s, i, pct }) => [s.number, `${i.name}${i.zone ? ` [${i.zone}]` : ''}`, i.last.value, i.target!.value, pct]),
+      rows: measured.map(({ s, i, pct }) => [s.number, `${i.name}${i.zone ? ` [${i.zone}]` : ''}`, figureCell(i.last, i.unit), figureCell(i.target!, i.unit), pct]),
     },
   };
 }
 
+/** A figure as a cell: a number when exact, else its words ("environ 44 %"), so that no reader takes an approximation for a count. */
+const figureCell = (v: { value: number; qualifier?: Qualifier }, unit: string): LayoutCell => (!v.qualifier || v.qualifier === 'exact' ? v.value : w.value(v, unit));
+
+/** A date in a cell, as printed: a day as Annexe 2 prints one ("31/12/2022"), a period in words ("au 1er trimestre 2023", "en 2022"). */
+const cellDate = (label: string) => (/^\d{4}-\d{2}-\d{2}$/.test(label) ? label.split('-').reverse().join('/') : w.printed(label));
+
 function milestoneTable(s: SheetAssessment): LayoutTable {
   return {
     kind: 'table', caption: `Jalons de la fiche ${sheetLabel(s)}`,
-    columns: [{ title: 'Jalon', width: 4 }, { title: 'Échéance prévue', width: 1.5 }, { title: 'Atteint le', width: 1.5 }, { title: 'Statut', width: 1.5 }, { title: 'Reports', numeric: true, width: 1 }],
-    rows: s.milestones.map((m) => [m.title, m.due, m.reachedOn, w.MILESTONE[m.status], m.rescheduled]),
+    columns: [{ title: 'Jalon', width: 4 }, { title: 'Échéance prévue', width: 1.5 }, { title: 'Atteint', width: 1.5 }, { title: 'Statut', width: 1.5 }, { title: 'Reports', numeric: true, width: 1 }],
+    rows: s.milestones.map((m) => [m.title, m.dueFr, m.reached ? cellDate(m.reached) : null, w.MILESTONE[m.status], m.rescheduled]),
   };
 }
 
@@ -143,13 +150,13 @@ function indicatorTable(s: SheetAssessment): LayoutTable {
   return {
     kind: 'table', caption: `Indicateurs de la fiche ${sheetLabel(s)}`,
     columns: [
-      { title: 'Indicateur', width: 3 }, { title: 'Unité', width: 1 }, { title: 'Dernière valeur', numeric: true, width: 1.2 }, { title: 'Observée le', width: 1.3 },
+      { title: 'Indicateur', width: 3 }, { title: 'Unité', width: 1 }, { title: 'Dernière valeur', numeric: true, width: 1.2 }, { title: 'Observée', width: 1.3 },
       { title: 'Valeur précédente', numeric: true, width: 1.2 }, { title: 'Cible', numeric: true, width: 1 }, { title: 'Échéance', width: 1.3 }, { title: 'Cible atteinte', width: 1.1 },
       { title: 'Tendance', width: 1.1 },
     ],
     rows: s.indicators.map((i) => [
-      `${i.name}${i.zone ? ` [${i.zone}]` : ''}`, unitLabel(i.unit), i.last.value, i.last.observedOn, i.previous?.value ?? null,
-      i.target?.value ?? null, i.target?.by ?? null, i.againstTarget === null ? null : i.againstTarget === 'met' ? 'oui' : 'non', i.trend ? w.TREND[i.trend] : null,
+      `${i.name}${i.zone ? ` [${i.zone}]` : ''}`, unitLabel(i.unit), figureCell(i.last, i.unit), cellDate(i.last.observed), i.previous ? figureCell(i.previous, i.unit) : null,
+      i.target ? figureCell(i.target, i.unit) : null, i.target?.due ? cellDate(i.target.due) : null, i.againstTarget === null ? null : i.againstTarget === 'met' ? 'oui' : 'non', i.trend ? w.TREND[i.trend] : null,
     ]),
   };
 }

@@ -1,6 +1,5 @@
 import { formatDatedFr, formatQuantityFr, parseDated, type Qualifier } from '#domain';
 import type { Assessment, AssessmentFinding, AssessmentSource, Counts, IndicatorAssessment, MilestoneAssessment, SheetAssessment } from './assessment.model.js';
-import { periodStartDay } from './assessment-generator.js';
 
 const OUTCOME: Record<SheetAssessment['outcome'], string> = {
   completed: 'achevée', in_progress: 'en cours', abandoned: 'abandonnée', not_carried_over: 'non reconduite',
@@ -23,11 +22,17 @@ const QUALIFIER_FR: Record<Exclude<Qualifier, 'exact'>, string> = {
 const value = (v: { value: number; qualifier?: Qualifier }, unit: string) =>
   `${v.qualifier && v.qualifier !== 'exact' ? QUALIFIER_FR[v.qualifier] : ''}${num(v.value)}${unitSuffix(unit)}`;
 
+/** A date as the sources print it, in French: "au 1er trimestre 2023", "en mars 2019", "le 26 juin 2023". */
+const printed = (label: string) => formatDatedFr(parseDated(label));
+/** A calendar day without its article: "25 juin 2023". */
+const dayFr = (day: string) => printed(day).replace(/^le /, '');
+
 function periodText(a: Assessment): string {
-  const from = periodStartDay(a.period) ?? 'date d’adoption inconnue';
-  if (a.period.endsWith === 'open') return `depuis le ${from} (version en vigueur)`;
+  // The adoption keeps its printed precision: V3 was adopted "en mars 2019", not on the 1st.
+  const from = a.period.start === null ? 'date inconnue' : printed(a.period.start);
+  if (a.period.endsWith === 'open') return `depuis l’adoption, ${from} (version en vigueur)`;
   const why = a.period.endsWith === 'until' ? 'date demandée' : `veille de l’adoption de ${a.period.nextVersion}`;
-  return `du ${from} au ${a.period.end} (${why})`;
+  return `de l’adoption, ${from}, au ${a.period.end ? dayFr(a.period.end) : '?'} (${why})`;
 }
 
 /** Said only when the sources give the version's size: the counts that follow are over the sheets they name. */
@@ -47,21 +52,26 @@ function countsLine(c: Counts): string {
 function sheetOutcome(s: SheetAssessment): string {
   let text = OUTCOME[s.outcome];
   if (s.reason) text += ` (${REASON[s.reason] ?? s.reason})`;
-  if (s.on) text += ` le ${s.on}`;
+  if (s.on) text += ` ${printed(s.on)}`;
   if (s.carriedOverTo) text += ` ; reconduite en ${s.carriedOverTo.version}${s.carriedOverTo.number ? ` (fiche ${s.carriedOverTo.number})` : ''}`;
   if (s.mergedInto) text += ` ; fusionnée dans ${s.mergedInto}`;
   return text;
 }
 
+/** « titre » (échéance au 4e trimestre 2023 ?) : atteint à temps en 2023, reporté 1 fois — dates as printed. */
+function milestoneText(m: MilestoneAssessment): string {
+  return `« ${m.title} »${m.dueFr ? ` (échéance ${m.dueFr})` : ''} : ${MILESTONE[m.status]}${m.reached ? ` ${printed(m.reached)}` : ''}${m.rescheduled ? `, reporté ${m.rescheduled} fois` : ''}`;
+}
+
 const AGAINST_TARGET = { met: 'atteinte', not_met: 'non atteinte', undetermined: 'indéterminé (la valeur publiée ne permet pas de le dire)' } as const;
 
 function indicatorText(i: IndicatorAssessment): string {
-  let text = `${i.name}${i.zone ? ` [${i.zone}]` : ''} : ${value(i.last, i.unit)} au ${i.last.observedOn}`;
+  let text = `${i.name}${i.zone ? ` [${i.zone}]` : ''} : ${value(i.last, i.unit)} ${printed(i.last.observed)}`;
   if (i.target) {
     const when = i.target.due ? ` ${formatDatedFr(parseDated(i.target.due))}` : '';
     text += ` ; cible ${value(i.target, i.unit)}${when} : ${AGAINST_TARGET[i.againstTarget ?? 'undetermined']}`;
   }
-  if (i.trend && i.previous) text += ` ; ${TREND[i.trend]} (${value(i.previous, i.unit)} au ${i.previous.observedOn})`;
+  if (i.trend && i.previous) text += ` ; ${TREND[i.trend]} (${value(i.previous, i.unit)} ${printed(i.previous.observed)})`;
   return text;
 }
 
@@ -70,7 +80,7 @@ const figure = (v: unknown) => (v === null || v === undefined ? '—' : typeof v
 
 function findingLines(f: AssessmentFinding): { head: string; details: string[] } {
   const about = [...f.sheets.map((s) => `fiche ${s.number !== '0' ? s.number : s.sheetId}`), ...f.sections].join(', ');
-  const head = `${f.findingId}${about ? ` (${about})` : ''} — ${f.status === 'resolved' ? `résolu le ${f.resolution?.on ?? '?'}` : 'ouvert'} : ${f.description}`;
+  const head = `${f.findingId}${about ? ` (${about})` : ''} — ${f.status === 'resolved' ? `résolu le ${f.resolution?.on ? dayFr(f.resolution.on) : '?'}` : 'ouvert'} : ${f.description}`;
   const details = [
     ...f.figures.map((g) => `${g.label} : imprimé ${figure(g.printed)}${g.recomputed !== null && g.recomputed !== undefined ? `, recalculé ${figure(g.recomputed)}${g.recomputedAs ? ` (${g.recomputedAs})` : ''}` : ''}`),
     ...(f.resolution ? [`Résolution : ${f.resolution.resolution}`] : []),
@@ -80,7 +90,7 @@ function findingLines(f: AssessmentFinding): { head: string; details: string[] }
 }
 
 /** The French wording shared by every rendering of an assessment (text, HTML and the office documents). */
-export const assessmentWording = { OUTCOME, MILESTONE, TREND, REASON, value, periodText, countsLine, sheetOutcome, indicatorText, findingLines } as const;
+export const assessmentWording = { OUTCOME, MILESTONE, TREND, REASON, value, printed, periodText, countsLine, sheetOutcome, indicatorText, milestoneText, findingLines } as const;
 
 const numbered = (n: string | null) => n !== null && n !== '0';
 const md = (text: string) => text.replace(/([\\`*_[\]<>|#])/g, '\\$1');
@@ -96,7 +106,7 @@ export function renderMarkdown(a: Assessment): string {
       out.push(`### ${numbered(s.number) ? `${s.number} ` : ''}${md(s.title)}`, '', `- Issue : ${md(sheetOutcome(s))}`);
       if (s.explanation) out.push(`- Motif : ${md(s.explanation)}`);
       if (s.pilots.length) out.push(`- Pilotes : ${s.pilots.join(', ')}`);
-      for (const m of s.milestones) out.push(`- Jalon « ${md(m.title)} »${m.due ? ` (échéance ${m.due})` : ''} : ${MILESTONE[m.status]}${m.reachedOn ? ` le ${m.reachedOn}` : ''}${m.rescheduled ? `, reporté ${m.rescheduled} fois` : ''}`);
+      for (const m of s.milestones) out.push(`- Jalon ${md(milestoneText(m))}`);
       for (const i of s.indicators) out.push(`- Indicateur ${md(indicatorText(i))}`);
       for (const n of s.neverReported) out.push(`- Indicateur jamais renseigné : ${md(n.name)}`);
       out.push('');
@@ -165,7 +175,7 @@ export function renderHtml(a: Assessment): string {
       out.push(`<li>Issue : <span class="outcome">${esc(sheetOutcome(s))}</span></li>`);
       if (s.explanation) out.push(`<li>Motif : ${esc(s.explanation)}</li>`);
       if (s.pilots.length) out.push(`<li>Pilotes : ${esc(s.pilots.join(', '))}</li>`);
-      for (const m of s.milestones) out.push(`<li class="${m.status}">Jalon « ${esc(m.title)} »${m.due ? ` (échéance ${esc(m.due)})` : ''} : ${MILESTONE[m.status]}${m.reachedOn ? ` le ${m.reachedOn}` : ''}${m.rescheduled ? `, reporté ${m.rescheduled} fois` : ''}</li>`);
+      for (const m of s.milestones) out.push(`<li class="${m.status}">Jalon ${esc(milestoneText(m))}</li>`);
       for (const i of s.indicators) out.push(`<li class="${i.againstTarget ?? 'no-target'}">Indicateur ${esc(indicatorText(i))}</li>`);
       for (const n of s.neverReported) out.push(`<li>Indicateur jamais renseigné : ${esc(n.name)}</li>`);
       out.push('</ul>', '</article>');

@@ -36,9 +36,7 @@ export interface Restatement {
   figures: RestatedFigure[];
 }
 
-const { sheetOutcome, indicatorText, findingLines, MILESTONE } = assessmentWording;
-
-const milestoneText = (m: MilestoneAssessment) => `${m.title}${m.due ? ` (échéance ${m.due})` : ''} : ${MILESTONE[m.status]}${m.reachedOn ? ` le ${m.reachedOn}` : ''}`;
+const { sheetOutcome, indicatorText, findingLines, milestoneText } = assessmentWording;
 const findingText = (f: AssessmentFinding) => { const { head, details } = findingLines(f); return [head, ...details].join(' ; '); };
 
 interface Keyed { key: string; kind: RestatedFigure['kind']; sheet: SheetAssessment | null; subject: string | null; zone: string | null; text: string }

@@ -48,12 +48,15 @@ export interface SheetInput {
   outcome: VersionOutcome;
   /** Its number in the next version, when carried over. */
   nextNumber: string | null;
-  milestones: Array<{ milestoneId: string; title: string; due: string | null; reachedOn: string | null; rescheduled: number }>;
+  /** `dueFr` and `reached`: the due date and the date reached as printed ("au 4e trimestre 2023 ?", "à 3 ans", "2023"). */
+  milestones: Array<{ milestoneId: string; title: string; due: string | null; dueFr?: string | null; reachedOn: string | null; reached?: string | null; rescheduled: number }>;
   indicators: IndicatorInput[];
 }
 
 export interface ValueAt {
   observedOn: string;
+  /** The observation as printed (`2023-Q1` for "T1 2023"): what the documents show, never a day it does not give. */
+  observed: string;
   value: number;
   /** "environ", "plus de"… of the value (for a sum of departments: theirs when they share one, else `about`). */
   qualifier: Qualifier;
@@ -108,7 +111,11 @@ export interface MilestoneAssessment {
   milestoneId: string;
   title: string;
   due: string | null;
+  /** The due date in French as printed, with its doubt or horizon ("au 4e trimestre 2023 ?", "à 3 ans"); null without one. */
+  dueFr: string | null;
   reachedOn: string | null;
+  /** The date it was reached as printed ("2023" for "en 2023"); null while not reached within the period. */
+  reached: string | null;
   rescheduled: number;
   status: MilestoneStatus;
 }

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { REGION_CODE, type Qualifier } from '#domain';
+import { parseDated, REGION_CODE, type Qualifier } from '#domain';
 import type { TimeTravel } from './sheet-time-travel.js';
 
 /** One report of an indicator's series, with its latest correction applied (as known at `knownAt`, when given). */
@@ -67,6 +67,7 @@ const regional = (territory: string | null) => territory === null || territory =
 const reportsTable = (knownAt: string | undefined) => (knownAt
   ? `(SELECT r.reportId, r.sheetId, r.indicatorId, r.territory, r.zone, r.position, r.version,
       COALESCE((SELECT c.observedOn FROM indicator_report_corrections c WHERE c.reportId = r.reportId AND c.recordedAt <= @knownAt ORDER BY c.position DESC LIMIT 1), r.originalObservedOn) AS observedOn,
+      COALESCE((SELECT c.observed FROM indicator_report_corrections c WHERE c.reportId = r.reportId AND c.recordedAt <= @knownAt ORDER BY c.position DESC LIMIT 1), r.originalObserved) AS observed,
       COALESCE((SELECT c.value FROM indicator_report_corrections c WHERE c.reportId = r.reportId AND c.recordedAt <= @knownAt ORDER BY c.position DESC LIMIT 1), r.originalValue) AS value,
       COALESCE((SELECT c.qualifier FROM indicator_report_corrections c WHERE c.reportId = r.reportId AND c.recordedAt <= @knownAt AND c.qualifier IS NOT NULL ORDER BY c.position DESC LIMIT 1), r.originalQualifier) AS qualifier
     FROM indicator_reports r WHERE r.sheetId IN (SELECT value FROM json_each(@sheetIds)) AND r.recordedAt <= @knownAt)`
@@ -182,15 +183,17 @@ export class IndicatorSeriesReadModel {
    * `about` otherwise (a sum of an exact and an approximate figure is approximate). With `knownAt`, as known
    * then; with `version`, of the reports recorded while the sheet was in that version (or in an unknown one).
    */
-  regionalQuantityOn(sheetId: string, indicatorId: string, zone: string, observedOn: string, knownAt?: string, version: string | null = null): { value: number; qualifier: Qualifier } {
-    const reports = this.st(`SELECT territory, value, qualifier FROM ${reportsTable(knownAt)}
+  regionalQuantityOn(sheetId: string, indicatorId: string, zone: string, observedOn: string, knownAt?: string, version: string | null = null): { value: number; qualifier: Qualifier; observed: string } {
+    const reports = this.st(`SELECT territory, value, qualifier, observed FROM ${reportsTable(knownAt)}
       WHERE sheetId = @sheetId AND indicatorId = @indicatorId AND observedOn = @observedOn AND IFNULL(zone, '') = @zone
         AND (@version IS NULL OR version IS NULL OR version = @version) ORDER BY position`)
-      .all({ sheetId, indicatorId, observedOn, zone, version, ...(knownAt ? { knownAt, sheetIds: JSON.stringify([sheetId]) } : {}) }) as Array<{ territory: string | null; value: number; qualifier: Qualifier }>;
+      .all({ sheetId, indicatorId, observedOn, zone, version, ...(knownAt ? { knownAt, sheetIds: JSON.stringify([sheetId]) } : {}) }) as Array<{ territory: string | null; value: number; qualifier: Qualifier; observed: string }>;
     const region = reports.filter((r) => regional(r.territory)).at(-1);
-    if (region) return { value: region.value, qualifier: region.qualifier };
+    if (region) return { value: region.value, qualifier: region.qualifier, observed: region.observed };
     const qualifiers = new Set(reports.map((r) => r.qualifier));
-    return { value: reports.reduce((sum, r) => sum + r.value, 0), qualifier: qualifiers.size <= 1 ? (reports[0]?.qualifier ?? 'exact') : 'about' };
+    // A sum of departments is dated as the least precise of theirs (the widest period), so that it never reads more precise than a source.
+    const widest = reports.map((r) => r.observed).sort((a, b) => (parseDated(a).start ?? '').localeCompare(parseDated(b).start ?? ''))[0] ?? observedOn;
+    return { value: reports.reduce((sum, r) => sum + r.value, 0), qualifier: qualifiers.size <= 1 ? (reports[0]?.qualifier ?? 'exact') : 'about', observed: widest };
   }
 
   /** The regional value of a day and zone: the region's own report (the last recorded), else the sum of the departments. */
