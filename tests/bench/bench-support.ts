@@ -97,6 +97,8 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   non2xx: number;
+  /** Answers by HTTP status, so that an error can be told apart from a conflict. */
+  statusCodes: Record<string, number>;
 }
 
 export async function load(url: string, requests: autocannon.Request[], connections: number, durationSeconds: number): Promise<LoadResult> {
@@ -110,6 +112,7 @@ export async function load(url: string, requests: autocannon.Request[], connecti
     errors: result.errors,
     timeouts: result.timeouts,
     non2xx: result.non2xx,
+    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, (stats as { count: number }).count])),
   };
 }
 

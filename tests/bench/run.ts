@@ -356,7 +356,7 @@ async function twoNodes(baseUrl: string, requests: autocannon.Request[]) {
     const [a, b] = await Promise.all([load(baseUrl, requests, Math.ceil(connections / 2), seconds), load(second, requests, Math.floor(connections / 2), seconds)]);
     const failures = a.errors + a.timeouts + a.non2xx + b.errors + b.timeouts + b.non2xx;
     results.twoNodes = { readyMs, a, b };
-    targets.push({ name, target: 'no error', measured: `${Math.round(a.requestsPerSecond + b.requestsPerSecond)} req/s in all (${Math.round(a.requestsPerSecond)} + ${Math.round(b.requestsPerSecond)}); p99 ${a.latencyP99} / ${b.latencyP99} ms; ${failures} errors`, met: failures === 0 });
+    targets.push({ name, target: 'no error', measured: `${Math.round(a.requestsPerSecond + b.requestsPerSecond)} req/s in all (${Math.round(a.requestsPerSecond)} + ${Math.round(b.requestsPerSecond)}); p99 ${a.latencyP99} / ${b.latencyP99} ms; ${failures} errors (answers ${JSON.stringify(a.statusCodes)} / ${JSON.stringify(b.statusCodes)})`, met: failures === 0 });
   } finally {
     await stopChild(child);
   }

@@ -1,5 +1,5 @@
 import { DomainError, type Decider } from '#domain';
-import { WrongExpectedRevisionError, type EventStore, type NewEvent } from '#event-store';
+import { WrongExpectedRevisionError, type AppendResult, type EventStore, type NewEvent } from '#event-store';
 import type { CommandMetadata, CommandOutcome } from './command.js';
 import { foldFromStart, type Fold, type StateSource, type StreamState } from './stream-state.js';
 
@@ -57,19 +57,42 @@ export async function handleCommands<C extends IssuedCommand, E extends EventSha
   const states = options.states ?? foldFromStart;
   const maxAttempts = options.maxAttempts ?? 8;
   for (let attempt = 1; ; attempt++) {
-    const current = await states.read(store, streamName, decider);
-    const decided = decideInTurn(decider, requests, current.state);
     try {
+      // Once a race is lost, the next attempt holds the store's write lock where it has one: a writer
+      // in another process that keeps winning could otherwise exhaust the attempts.
+      if (attempt > 1 && store.appendExclusive) return await decideExclusively(store, streamName, decider, states, requests);
+      const current = await states.read(store, streamName, decider);
+      const decided = decideInTurn(decider, requests, current.state);
       return await append(store, streamName, decider, states, current, decided);
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
       if (attempt >= maxAttempts) {
         throw new DomainError('concurrent_update', `stream ${streamName} kept changing while the command was decided; retry`, 'conflict');
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      if (!store.appendExclusive) await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
     }
   }
 }
+
+/** Read, fold and decide while the store lets no other writer append, then append what was decided. */
+async function decideExclusively<C extends IssuedCommand, E extends EventShape, S>(
+  store: EventStore,
+  streamName: string,
+  decider: Decider<C, E, S>,
+  states: StateSource,
+  requests: readonly CommandRequest<C, S>[],
+): Promise<PromiseSettledResult<CommandOutcome>[]> {
+  let current: StreamState<S> | undefined;
+  let decided: Decided<S> | undefined;
+  const appended = await store.appendExclusive!(streamName, async () => {
+    current = await states.read(store, streamName, decider);
+    decided = decideInTurn(decider, requests, current.state);
+    return { events: decided.events, expectedRevision: expectedRevisionOf(current) };
+  });
+  return outcomes(store, streamName, decider, states, current!, decided!, appended);
+}
+
+const expectedRevisionOf = (current: StreamState<unknown>) => (current.revision === -1 ? 'no_stream' : current.revision);
 
 interface Decided<S> {
   /** The state after every accepted command's events. */
@@ -108,15 +131,22 @@ async function append<S>(
   current: StreamState<S>,
   decided: Decided<S>,
 ): Promise<PromiseSettledResult<CommandOutcome>[]> {
-  if (decided.events.length === 0) {
-    // Nothing was evolved: the state is still the committed one.
-    states.committed(streamName, fold, current);
-    const head = await store.headPosition();
-    return decided.results.map((r) =>
-      typeof r === 'number' ? { status: 'fulfilled', value: { eventIds: [], revision: current.revision, position: head } } : { status: 'rejected', reason: r.error },
-    );
-  }
-  const appended = await store.appendToStream(streamName, decided.events, { expectedRevision: current.revision === -1 ? 'no_stream' : current.revision });
+  if (decided.events.length === 0) return unchanged(store, streamName, fold, states, current, decided);
+  const appended = await store.appendToStream(streamName, decided.events, { expectedRevision: expectedRevisionOf(current) });
+  return outcomes(store, streamName, fold, states, current, decided, appended);
+}
+
+/** Each command's answer once its batch's events are stored (`appended`; nothing to store: ignored). */
+async function outcomes<S>(
+  store: EventStore,
+  streamName: string,
+  fold: Fold<S, never>,
+  states: StateSource,
+  current: StreamState<S>,
+  decided: Decided<S>,
+  appended: AppendResult,
+): Promise<PromiseSettledResult<CommandOutcome>[]> {
+  if (decided.events.length === 0) return unchanged(store, streamName, fold, states, current, decided);
   states.committed(streamName, fold, { state: decided.state, revision: appended.nextExpectedRevision, snapshotRevision: current.snapshotRevision });
   // The appended events in order, cut back into each command's share.
   let offset = 0;
@@ -129,6 +159,23 @@ async function append<S>(
     offset += r;
     return { status: 'fulfilled', value: { eventIds, revision: last.revision, position: last.position } };
   });
+}
+
+/** The answers of a batch that stored nothing. */
+async function unchanged<S>(
+  store: EventStore,
+  streamName: string,
+  fold: Fold<S, never>,
+  states: StateSource,
+  current: StreamState<S>,
+  decided: Decided<S>,
+): Promise<PromiseSettledResult<CommandOutcome>[]> {
+  // Nothing was evolved: the state is still the committed one.
+  states.committed(streamName, fold, current);
+  const head = await store.headPosition();
+  return decided.results.map((r) =>
+    typeof r === 'number' ? { status: 'fulfilled', value: { eventIds: [], revision: current.revision, position: head } } : { status: 'rejected', reason: r.error },
+  );
 }
 
 /** The metadata every event of a command records: who, in which thread of causes, from where. */

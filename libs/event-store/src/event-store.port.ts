@@ -124,6 +124,21 @@ export interface EventStore {
   onAppended?(listener: () => void): () => void;
   /** Events were written through another connection (another thread): subscriptions and onAppended listeners of this store are woken now. */
   notifyAppended?(): void;
+  /**
+   * Appends what `prepare` returns while no other writer, in this process or another, can append to
+   * the store: whatever `prepare` reads through this store is still the head when the events commit,
+   * so the append cannot lose a race on its expected revision. For a command that already lost one:
+   * retried optimistically, it can lose again and again to a writer in another process that keeps
+   * winning (SQLite files only; the file's write lock is held while `prepare` runs, so `prepare` must
+   * not wait for an append to this store: that append commits only after `prepare` returns).
+   */
+  appendExclusive?(stream: string, prepare: () => Promise<ExclusiveAppend>): Promise<AppendResult>;
+}
+
+/** What an exclusive append writes: the events, and the revision they were decided on. */
+export interface ExclusiveAppend {
+  events: NewEvent[];
+  expectedRevision: ExpectedRevision;
 }
 
 export class WrongExpectedRevisionError extends Error {

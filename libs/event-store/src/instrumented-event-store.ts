@@ -1,6 +1,7 @@
 import type {
   AppendResult,
   EventStore,
+  ExclusiveAppend,
   ExpectedRevision,
   NewEvent,
   RawStoredEvent,
@@ -31,6 +32,7 @@ export class InstrumentedEventStore implements EventStore {
   readonly readAllRaw?: (options?: ReadAllOptions) => Promise<RawStoredEvent[]>;
   readonly onAppended?: (listener: () => void) => () => void;
   readonly notifyAppended?: () => void;
+  readonly appendExclusive?: (stream: string, prepare: () => Promise<ExclusiveAppend>) => Promise<AppendResult>;
 
   constructor(
     private readonly inner: EventStore,
@@ -41,10 +43,15 @@ export class InstrumentedEventStore implements EventStore {
     if (inner.readAllRaw) this.readAllRaw = (options) => inner.readAllRaw!(options);
     if (inner.onAppended) this.onAppended = (listener) => inner.onAppended!(listener);
     if (inner.notifyAppended) this.notifyAppended = () => inner.notifyAppended!();
+    if (inner.appendExclusive) this.appendExclusive = (stream, prepare) => this.reported(stream, inner.appendExclusive!(stream, prepare));
   }
 
   appendToStream(stream: string, events: NewEvent[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult> {
-    return this.inner.appendToStream(stream, events, options).then(
+    return this.reported(stream, this.inner.appendToStream(stream, events, options));
+  }
+
+  private reported(stream: string, appending: Promise<AppendResult>): Promise<AppendResult> {
+    return appending.then(
       (result) => {
         this.metrics.appended(stream, result);
         return result;

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { checkExpectedRevision, completeMetadata } from '../event-envelope.js';
-import { DuplicateEventIdError, type AppendResult, type ExpectedRevision, type NewEvent, type StoredEvent } from '../event-store.port.js';
+import { DuplicateEventIdError, type AppendResult, type ExclusiveAppend, type ExpectedRevision, type NewEvent, type StoredEvent } from '../event-store.port.js';
 import { timeOrderedId } from '../time-ordered-id.js';
 import type { SqliteReads } from './sqlite-reads.js';
 import type { WalSync } from './sqlite-wal-sync.js';
@@ -39,9 +39,13 @@ export class SqliteAppender {
   private readonly insertEvent: Database.Statement;
   private readonly writeBatch: (batch: PendingAppend[]) => Array<AppendResult | Error>;
   private readonly writeOne: (append: PendingAppend) => AppendResult;
+  /** Exclusive appends run one after the other; this settles when the last one queued has. */
+  private exclusiveTail: Promise<unknown> = Promise.resolve();
+  /** An exclusive append holds the file's write lock (an open transaction): commits wait for it. */
+  private holdingLock = false;
 
   constructor(
-    db: Database.Database,
+    private readonly db: Database.Database,
     private readonly reads: SqliteReads,
     private readonly walSync: WalSync,
     private readonly onCommitted: () => void,
@@ -86,10 +90,51 @@ export class SqliteAppender {
   append(stream: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ stream, events, expectedRevision, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.scheduleFlush();
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /**
+   * Takes the file's write lock (BEGIN IMMEDIATE), lets `prepare` read and decide, then writes its
+   * events in that same transaction, with whatever this connection queued meanwhile, as one commit
+   * acknowledged like any other (after the fsync of the WAL). Another process's commit waits for the
+   * lock (its busy timeout), so what `prepare` read is still the head when the events commit.
+   */
+  appendExclusive(stream: string, prepare: () => Promise<ExclusiveAppend>): Promise<AppendResult> {
+    const run = this.exclusiveTail.then(() => this.runExclusive(stream, prepare));
+    this.exclusiveTail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves once no exclusive append holds the lock or waits for it. */
+  async idle(): Promise<void> {
+    await this.exclusiveTail;
+  }
+
+  private async runExclusive(stream: string, prepare: () => Promise<ExclusiveAppend>): Promise<AppendResult> {
+    // What was accepted before goes first, in its own commit.
+    if (this.queue.length > 0) this.flush();
+    this.db.exec('BEGIN IMMEDIATE');
+    this.holdingLock = true;
+    let prepared: ExclusiveAppend;
+    try {
+      prepared = await prepare();
+    } catch (error) {
+      this.holdingLock = false;
+      this.db.exec('ROLLBACK');
+      if (this.queue.length > 0) this.scheduleFlush();
+      throw error;
+    }
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.unshift({ stream, events: prepared.events, expectedRevision: prepared.expectedRevision, resolve, reject });
+      this.holdingLock = false;
+      this.flush();
     });
   }
 
@@ -113,13 +158,19 @@ export class SqliteAppender {
   /** Writes the queued appends in one transaction; they settle once it is on disk. */
   flush(): void {
     this.flushScheduled = false;
+    // The exclusive append that holds the lock writes the queue with its own events when it is done.
+    if (this.holdingLock) return;
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
     let outcomes: Array<AppendResult | Error>;
+    // Inside the transaction an exclusive append opened, the batch runs as a savepoint: commit it here.
+    const openedByExclusive = this.db.inTransaction;
     try {
       outcomes = this.writeBatch(batch);
+      if (openedByExclusive) this.db.exec('COMMIT');
     } catch (error) {
+      if (openedByExclusive && this.db.inTransaction) this.db.exec('ROLLBACK');
       this.batchHeads = new Map();
       // The whole transaction failed (I/O error, lock timeout): nothing was written.
       for (const append of batch) append.reject(error);

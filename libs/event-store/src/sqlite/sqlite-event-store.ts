@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type {
   AppendResult,
   EventStore,
+  ExclusiveAppend,
   ExpectedRevision,
   NewEvent,
   RawStoredEvent,
@@ -50,6 +51,12 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions: SqliteSubscriptions;
   private readonly appender: SqliteAppender;
   private closed = false;
+  /**
+   * A file only: a private in-memory database has no other connection to lose a race to, and a race
+   * through this very store cannot be waited for inside `prepare` (its commit waits for `prepare`).
+   */
+  readonly appendExclusive?: (stream: string, prepare: () => Promise<ExclusiveAppend>) => Promise<AppendResult>;
+  private closing: Promise<void> | undefined;
 
   constructor(options: SqliteEventStoreOptions) {
     this.db = openEventsDatabase(options.path, options.busyTimeoutMs);
@@ -63,6 +70,13 @@ export class SqliteEventStore implements EventStore {
       },
     });
     this.appender = new SqliteAppender(this.db, this.reads, this.walSync, () => this.subscriptions.notifyAppended());
+    if (!this.db.memory) {
+      this.appendExclusive = (stream, prepare) => {
+        if (this.closed) return Promise.reject(new Error('The event store is closed'));
+        if (typeof stream !== 'string' || stream.length === 0) return Promise.reject(new TypeError('A stream name must be a non-empty string'));
+        return this.appender.appendExclusive(stream, prepare);
+      };
+    }
   }
 
   /** Transactions committed, appends and events written since this store was opened. */
@@ -131,9 +145,14 @@ export class SqliteEventStore implements EventStore {
     return this.subscriptions.subscribe(handler, options);
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
     // Appends already accepted are written before the file is closed.
+    await this.appender.idle();
     if (this.appender.pending) this.appender.flush();
     this.closed = true;
     // ...and acknowledged once on disk.
