@@ -1,4 +1,4 @@
-import { closeSync, fsync, openSync } from 'node:fs';
+import { closeSync, fdatasync, openSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { openEventsDatabase, timeOrderedId } from '#event-store';
 
@@ -11,8 +11,8 @@ import { openEventsDatabase, timeOrderedId } from '#event-store';
  *
  * Two ways to put the WAL on disk, because which is faster depends on the machine:
  * - 'full': `synchronous = FULL`, SQLite fsyncs inside the commit, on the calling thread;
- * - 'offload': `synchronous = NORMAL` and an fsync of the -wal file on libuv's pool after each
- *   commit, the commits made meanwhile covered by the next fsync (what SqliteEventStore does).
+ * - 'offload': `synchronous = NORMAL` and an fdatasync of the -wal file on libuv's pool after each
+ *   commit, the commits made meanwhile covered by the next one (what SqliteEventStore does).
  */
 export type BareSync = 'full' | 'offload';
 
@@ -110,7 +110,7 @@ export class BareAppender implements Appender {
     const groups = this.awaiting;
     this.awaiting = [];
     this.syncing = true;
-    fsync(this.walFd!, (error) => {
+    fdatasync(this.walFd!, (error) => {
       for (const batch of groups) {
         if (error) for (const p of batch) p.reject(error);
         else settle(batch);

@@ -188,11 +188,18 @@ export class SqliteAppender {
     if (this.written.size + this.batchHeads.size > 10_000) this.written.clear();
     for (const [stream, revision] of this.batchHeads) this.written.set(stream, revision);
     this.batchHeads = new Map();
+    // A refused append (a conflict, a repeated id) wrote nothing, so its answer does not wait for the
+    // disk: its writer can read the new head and try again while this commit's fsync runs, and be
+    // covered by the next one. Only what was written waits for the WAL to be on disk.
+    batch.forEach((append, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome instanceof Error) append.reject(outcome);
+    });
     const settle = (syncError?: unknown) => {
       batch.forEach((append, index) => {
         const outcome = outcomes[index]!;
-        if (outcome instanceof Error) append.reject(outcome);
-        else if (syncError !== undefined && outcome.events.length > 0) {
+        if (outcome instanceof Error) return;
+        if (syncError !== undefined && outcome.events.length > 0) {
           append.reject(new Error(`the events were written but the disk did not confirm them (fsync of the WAL failed: ${errorMessage(syncError)})`));
         } else {
           this.counters.appends += 1;

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 
 export type Fsync = (fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => void;
 
@@ -84,12 +84,13 @@ export class WalSync {
     this.syncing = null;
   }
 
-  /** The WAL file, opened once; opened again if it was ever removed and created anew (fsync must reach the live file). */
+  /**
+   * The WAL file, opened at the first sync (after the first commit, so it exists) and kept: SQLite
+   * removes the WAL only when the last connection to the database closes, and the store's own
+   * connection stays open as long as this object is used, so the file opened is the live one for
+   * good (no fstat per commit to check it).
+   */
   private openWal(): number {
-    if (this.walFd !== null && fstatSync(this.walFd).nlink === 0) {
-      closeSync(this.walFd);
-      this.walFd = null;
-    }
     this.walFd ??= openSync(this.walPath!, 'r');
     return this.walFd;
   }
