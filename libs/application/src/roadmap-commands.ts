@@ -29,6 +29,8 @@ export interface RoadmapCommandsOptions {
   snapshotEvery?: number;
   /** Committed states kept in memory (the most recently used streams). */
   cachedStreams?: number;
+  /** The events folded into the states kept in memory, all streams together (see StateCache). */
+  cachedEvents?: number;
 }
 
 /**
@@ -46,7 +48,7 @@ export class RoadmapCommands {
   constructor(readonly store: EventStore, options: RoadmapCommandsOptions = {}) {
     this.snapshotting = options.snapshots ? new Snapshotting(options.snapshots, options.snapshotEvery) : undefined;
     this.stored = this.snapshotting ?? foldFromStart;
-    this.options = { states: new StateCache(this.stored, options.cachedStreams), maxAttempts: options.maxAttempts };
+    this.options = { states: new StateCache(this.stored, options.cachedStreams, options.cachedEvents), maxAttempts: options.maxAttempts };
   }
 
   /** `authorise` is checked against the very state the command is decided on. */

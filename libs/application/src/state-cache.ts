@@ -2,7 +2,11 @@ import type { EventStore } from '#event-store';
 import { foldFromStart, foldStream, type Fold, type StateSource, type StreamState } from './stream-state.js';
 
 /**
- * Committed states of the most recently used streams, in memory, in front of another source.
+ * Committed states of the most recently used streams, in memory, in front of another source: at most
+ * `size` streams and, together, the fold of at most `maxEvents` events (a sheet's state keeps every
+ * report it was given, so its memory grows with its stream: under a write load on many sheets the
+ * count of streams alone bounded nothing). The least recently used go first; a state larger than
+ * the whole budget is not kept (its next command reads it from the source, i.e. its snapshot).
  *
  * A read takes its stream's entry out (evolve changes states in place) and `committed` puts it back
  * only once its events are stored, so an entry is always exactly the fold of the stream up to its
@@ -11,24 +15,45 @@ import { foldFromStart, foldStream, type Fold, type StateSource, type StreamStat
  */
 export class StateCache implements StateSource {
   private readonly states = new Map<string, StreamState<unknown>>();
+  /** Events folded into the states kept: the sum of their revisions + 1. */
+  private events = 0;
 
   constructor(
     private readonly inner: StateSource = foldFromStart,
     private readonly size = 256,
+    private readonly maxEvents = Number.POSITIVE_INFINITY,
   ) {}
+
+  /** Streams kept, and the events folded into them. */
+  get held(): { streams: number; events: number } {
+    return { streams: this.states.size, events: this.events };
+  }
 
   read<S, E>(store: EventStore, stream: string, fold: Fold<S, E>): Promise<StreamState<S>> {
     const cached = this.states.get(stream) as StreamState<S> | undefined;
     if (!cached) return this.inner.read(store, stream, fold);
-    this.states.delete(stream);
+    this.forget(stream, cached);
     if (store.knownRevision?.(stream) === cached.revision) return Promise.resolve(cached);
     return foldStream(store, stream, fold, cached);
   }
 
   committed<S, E>(stream: string, fold: Fold<S, E>, state: StreamState<S>): StreamState<S> {
     const kept = this.inner.committed(stream, fold, state);
+    const previous = this.states.get(stream);
+    if (previous) this.forget(stream, previous);
+    // Kept, it would push every other state out and still be over the budget.
+    if (kept.revision + 1 > this.maxEvents) return kept;
     this.states.set(stream, kept);
-    if (this.states.size > this.size) this.states.delete(this.states.keys().next().value as string);
+    this.events += kept.revision + 1;
+    while (this.states.size > 0 && (this.states.size > this.size || this.events > this.maxEvents)) {
+      const [oldest, entry] = this.states.entries().next().value as [string, StreamState<unknown>];
+      this.forget(oldest, entry);
+    }
     return kept;
+  }
+
+  private forget(stream: string, entry: StreamState<unknown>): void {
+    this.states.delete(stream);
+    this.events -= entry.revision + 1;
   }
 }

@@ -36,6 +36,15 @@ export interface AppConfig {
    * the read models' writes leave the request thread) or on the main thread. EventStoreDB: always main.
    */
   projectionThread: 'worker' | 'main';
+  // --- Write side: memory of the command path (kept in this one block) ---
+  /**
+   * Committed states the write side keeps in memory, so that a command on a recently written stream
+   * neither reads nor folds it again: at most `stateCacheStreams` streams (STATE_CACHE_STREAMS) and,
+   * together, the fold of at most `stateCacheEvents` events (STATE_CACHE_EVENTS): a sheet's state
+   * holds every report, so its size grows with its stream. Beyond, a state is read from its snapshot.
+   */
+  writeSide: { stateCacheStreams: number; stateCacheEvents: number };
+  // --- end of the write side's block ---
 }
 
 export class ConfigError extends Error {
@@ -93,6 +102,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: env.LOG_LEVEL ?? 'info',
     seedOnStart: (env.SEED_ON_START ?? 'true') !== 'false',
     projectionThread: (env.PROJECTION_THREAD ?? 'worker') as AppConfig['projectionThread'],
+    // --- Write side (see AppConfig.writeSide) ---
+    writeSide: {
+      stateCacheStreams: integer(env, 'STATE_CACHE_STREAMS', 256, 0, 1_000_000, problems),
+      stateCacheEvents: integer(env, 'STATE_CACHE_EVENTS', 100_000, 0, 100_000_000, problems),
+    },
+    // --- end of the write side's block ---
   };
   if (!['all', 'query'].includes(config.role)) problems.push(`ROLE must be "all" or "query" (got "${env.ROLE}")`);
   if (env.EVENT_STORE_PATH && eventStore !== 'sqlite') problems.push('EVENT_STORE_PATH names the embedded store\'s file: it needs EVENT_STORE=sqlite');

@@ -103,7 +103,9 @@ export class Tracker {
 
   /** The write side over this tracker's store (snapshots in their file). */
   get commands(): RoadmapCommands {
-    return this.once('commands', () => new RoadmapCommands(this.store, { snapshots: this.snapshots }), () => undefined);
+    return this.once('commands', () => new RoadmapCommands(this.store, {
+      snapshots: this.snapshots, cachedStreams: this.config.writeSide.stateCacheStreams, cachedEvents: this.config.writeSide.stateCacheEvents,
+    }), () => undefined);
   }
 
   get tokens(): TokenStore {

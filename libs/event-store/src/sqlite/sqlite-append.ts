@@ -24,7 +24,9 @@ interface PendingAppend {
  * Appends by group commit: appends issued together (in one tick) are written by one transaction;
  * each keeps its own expected-revision check and its own all-or-nothing effect through a savepoint,
  * while the batch pays a single fsync of the WAL (WalSync). An append is settled only once its
- * commit is on disk; `onCommitted` runs then, after the appends of the commit are resolved.
+ * commit is on disk; `onCommitted` runs then, after the appends of the commit are resolved: once for
+ * all the commits one fsync covered (each call wakes every subscription and posts a message to the
+ * projection worker, which then reads everything new anyway).
  */
 export class SqliteAppender {
   private readonly counters: SqliteEventStoreStats = { commits: 0, appends: 0, events: 0 };
@@ -43,6 +45,8 @@ export class SqliteAppender {
   private exclusiveTail: Promise<unknown> = Promise.resolve();
   /** An exclusive append holds the file's write lock (an open transaction): commits wait for it. */
   private holdingLock = false;
+  /** Commits settled since `onCommitted` last ran (see synced). */
+  private committedUnannounced = false;
 
   constructor(
     private readonly db: Database.Database,
@@ -110,6 +114,13 @@ export class SqliteAppender {
     const run = this.exclusiveTail.then(() => this.runExclusive(stream, prepare));
     this.exclusiveTail = run.catch(() => undefined);
     return run;
+  }
+
+  /** Called by WalSync once every commit of a synced group is settled. */
+  synced(): void {
+    if (!this.committedUnannounced) return;
+    this.committedUnannounced = false;
+    this.onCommitted();
   }
 
   /** Resolves once no exclusive append holds the lock or waits for it. */
@@ -207,7 +218,10 @@ export class SqliteAppender {
           append.resolve(outcome);
         }
       });
-      if (written && syncError === undefined) this.onCommitted();
+      if (written && syncError === undefined) {
+        if (this.walSync.enabled) this.committedUnannounced = true;
+        else this.onCommitted();
+      }
     };
     if (!written || !this.walSync.enabled) settle();
     else this.walSync.afterSync({ firstPosition, done: () => settle(), fail: (error) => settle(error) });

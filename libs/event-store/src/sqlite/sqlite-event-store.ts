@@ -64,7 +64,7 @@ export class SqliteEventStore implements EventStore {
 
   constructor(options: SqliteEventStoreOptions) {
     this.db = openEventsDatabase(options.path, options.busyTimeoutMs);
-    this.walSync = new WalSync(this.db.memory ? null : `${this.db.name}-wal`, options.fsync ?? fdatasync);
+    this.walSync = new WalSync(this.db.memory ? null : `${this.db.name}-wal`, options.fsync ?? fdatasync, () => this.appender.synced());
     this.reads = new SqliteReads(this.db, options.upcast);
     this.subscriptions = new SqliteSubscriptions({
       pollIntervalMs: options.pollIntervalMs ?? 250,

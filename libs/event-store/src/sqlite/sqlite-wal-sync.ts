@@ -30,6 +30,8 @@ export class WalSync {
   constructor(
     private readonly walPath: string | null,
     private readonly fsyncWal: Fsync,
+    /** Runs after the waiters of each synced group are settled. */
+    private readonly onGroupSettled: () => void = () => undefined,
   ) {}
 
   /** False for an in-memory database: commits are acknowledged as they are made. */
@@ -80,6 +82,7 @@ export class WalSync {
         if (failure === undefined) waiter.done();
         else waiter.fail(failure);
       }
+      this.onGroupSettled();
     }
     this.syncing = null;
   }
