@@ -105,7 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     // --- Write side (see AppConfig.writeSide) ---
     writeSide: {
       stateCacheStreams: integer(env, 'STATE_CACHE_STREAMS', 256, 0, 1_000_000, problems),
-      stateCacheEvents: integer(env, 'STATE_CACHE_EVENTS', 100_000, 0, 100_000_000, problems),
+      stateCacheEvents: integer(env, 'STATE_CACHE_EVENTS', 250_000, 0, 100_000_000, problems),
     },
     // --- end of the write side's block ---
   };
