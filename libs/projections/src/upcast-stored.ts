@@ -8,5 +8,6 @@ import type { StoredEvent } from '#event-store';
  */
 export function upcastStored(event: StoredEvent): StoredEvent {
   const data = upcastDomainEvent(event.type, event.metadata.schemaVersion ?? 1, event.data);
-  return data === event.data ? event : { ...event, data };
+  // Object.assign rather than a spread: several times cheaper on every event of an old log.
+  return data === event.data ? event : Object.assign(Object.assign({}, event), { data });
 }

@@ -10,6 +10,12 @@ describe('sheet events of schema version 1, read as version 2', () => {
     expect(upcastSheetEvent('IndicatorReported', 1, { ...reportV1, comment: 'more_than' })).toMatchObject({ qualifier: 'more_than', comment: null });
   });
 
+  it('keeps the keys in the order of the stored text, then the new ones (documents are stored as JSON text)', () => {
+    const parsed = JSON.parse(JSON.stringify(reportV1)) as Record<string, unknown>;
+    expect(JSON.stringify(upcastSheetEvent('IndicatorReported', 1, parsed))).toBe(JSON.stringify({ ...reportV1, qualifier: 'about', comment: null, observed: '2018-12-31', zone: null }));
+    expect(parsed).toEqual(reportV1);
+  });
+
   it('any other comment stays a comment and the value is exact; a zone given is kept', () => {
     expect(upcastSheetEvent('IndicatorReported', 1, { ...reportV1, comment: 'environ', zone: 'publique' })).toMatchObject({ qualifier: 'exact', comment: 'environ', zone: 'publique' });
     expect(upcastSheetEvent('IndicatorReported', 1, { ...reportV1, comment: null })).toMatchObject({ qualifier: 'exact', comment: null });

@@ -10,6 +10,23 @@ import { applySheetEvent, validDayOf, type LatestValue, type SheetView } from '.
 const CORRECT_REPORT_SQL = `UPDATE indicator_reports SET value = ?, observedOn = ?, observed = ?, observedStart = ?, observedEnd = ?,
   qualifier = COALESCE(?, qualifier) WHERE reportId = ?`;
 
+/**
+ * The first and last day of a printed date, remembered: a log repeats the same few thousand labels
+ * (one per day reported), and parsing one costs about as much as inserting its report row. Bounded,
+ * since labels are what clients send.
+ */
+const observedBounds = new Map<string, { start: string | null; end: string | null }>();
+function boundsOf(label: string): { start: string | null; end: string | null } {
+  let b = observedBounds.get(label);
+  if (!b) {
+    const dated = parseDated(label);
+    b = { start: dated.start, end: dated.end };
+    if (observedBounds.size >= 50_000) observedBounds.clear();
+    observedBounds.set(label, b);
+  }
+  return b;
+}
+
 /** A time-travel snapshot of each sheet's document is kept every this many events of its stream. */
 export const SHEET_SNAPSHOT_EVERY = 250;
 
@@ -248,7 +265,7 @@ export class SheetsProjection implements Projection {
       switch (event.type) {
         case 'IndicatorReported': {
           const d = event.data;
-          const observed = parseDated(d.observed);
+          const observed = boundsOf(d.observed);
           st.insertReport.run(
             d.reportId, d.sheetId, d.indicatorId, d.observedOn, d.observed, observed.start, observed.end, d.qualifier,
             d.territory, d.zone ?? null, d.value, d.value, d.observedOn, d.observed, d.qualifier, d.source, d.comment,
@@ -258,7 +275,7 @@ export class SheetsProjection implements Projection {
         }
         case 'IndicatorReportCorrected': {
           const d = event.data;
-          const observed = parseDated(d.observed);
+          const observed = boundsOf(d.observed);
           const row = [d.value, d.observedOn, d.observed, observed.start, observed.end, d.qualifier ?? null, d.reportId];
           if (bulk) bulk.corrections.push(row);
           else st.correctReport.run(...row);
