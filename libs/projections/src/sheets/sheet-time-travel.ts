@@ -187,8 +187,10 @@ export class SheetTimeTravel {
       ranges.push([Math.max(plan.next, plan.projected) + 1, Number.MAX_SAFE_INTEGER]);
     }
     const tail: StoredEvent[] = [];
+    // The record-time bound is a column of the log: events recorded later are not even parsed.
+    const recorded = bounds.knownAt === null ? {} : { recordedUntil: bounds.knownAt };
     for (const [fromRevision, toRevision] of ranges) {
-      for (const e of await this.store.readStream(stream, { fromRevision, toRevision })) if (within(e, bounds)) tail.push(e);
+      for (const e of await this.store.readStream(stream, { fromRevision, toRevision, ...recorded })) if (within(e, bounds)) tail.push(e);
     }
     let doc: SheetView | null = plan.snap ? (JSON.parse(plan.snap.doc) as SheetView) : null;
     // Reports corrected in the tail, per indicator: what the regional reports seeded below must cover.

@@ -28,7 +28,7 @@ function boundsOf(label: string): { start: string | null; end: string | null } {
 }
 
 /** A time-travel snapshot of each sheet's document is kept every this many events of its stream. */
-export const SHEET_SNAPSHOT_EVERY = 250;
+export const SHEET_SNAPSHOT_EVERY = 100;
 
 
 /** Secondary indexes: created with the tables, or after the replay in a bulk rebuild. */
