@@ -1,7 +1,6 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '#config';
-import { createApp } from './bootstrap.js';
-import { defaultStartupHooks } from './startup-hooks.js';
+import { existsSync } from 'node:fs';
+import { ConfigError, dataFiles, loadConfig } from '#config';
 
 /** The embedded default: API + projections (+ relay when KAFKA_BROKERS is set) in one process. */
 async function main(): Promise<void> {
@@ -15,6 +14,16 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // The projection worker boots (its code, its files, the versions of the read models) on the other
+  // core while this thread loads the application's modules, then the tracker adopts it: the files are
+  // the ones Tracker.open gives it. Loading the application first made the two wait for each other.
+  // Only on a restart: on a new data directory the tracker creates the store's file first.
+  const files = dataFiles(config.dataDir, config.eventStorePath);
+  if (config.eventStore === 'sqlite' && config.projectionThread === 'worker' && existsSync(files.events) && existsSync(files.readModels)) {
+    const { WorkerProjectionHost } = await import('#projections');
+    WorkerProjectionHost.prestart({ eventsPath: files.events, readModelsPath: files.readModels, hashChainPath: files.eventHashes });
+  }
+  const [{ createApp }, { defaultStartupHooks }] = await Promise.all([import('./bootstrap.js'), import('./startup-hooks.js')]);
   const app = await createApp(config, await defaultStartupHooks(config));
   await app.listen({ port: config.port, host: config.host });
   process.stderr.write(`scoran-tracker listening on http://localhost:${config.port} (data in ${config.dataDir})\n`);
