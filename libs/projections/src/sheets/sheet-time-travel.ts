@@ -15,6 +15,20 @@ export interface TimeTravel {
 /** What time travel reads from the log: a sheet's stream, by revision range. */
 export type SheetStreamReader = Pick<EventStore, 'readStream' | 'streamRevision'>;
 
+/** Events read at a time between two snapshots, until one falls after the query's day. */
+const WINDOW_RUN = 20;
+
+/** Sorted revisions as runs of consecutive ones, [first, last] each. */
+function contiguous(revisions: readonly number[]): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  for (const r of revisions) {
+    const last = runs[runs.length - 1];
+    if (last && r === last[1] + 1) last[1] = r;
+    else runs.push([r, r]);
+  }
+  return runs;
+}
+
 /** Events read at a time when a query folds a whole stream. */
 const FOLD_CHUNK = 2000;
 
@@ -79,7 +93,7 @@ function within(e: StoredEvent, b: Bounds): boolean {
  */
 export class SheetTimeTravel {
   private st: {
-    corrections: Statement; reportById: Statement; topReports: Statement; plan: Transaction<(sheetId: string, b: Bounds) => Plan>;
+    corrections: Statement; reportById: Statement; topReports: Statement; validExceptions: Statement; plan: Transaction<(sheetId: string, b: Bounds) => Plan>;
   } | null = null;
 
   constructor(private readonly db: Database, private readonly store: SheetStreamReader) {}
@@ -123,6 +137,7 @@ export class SheetTimeTravel {
     });
     this.st = {
       plan,
+      validExceptions,
       corrections: db.prepare(`SELECT reportId, value, observedOn, observed, qualifier FROM indicator_report_corrections
         WHERE sheetId = ? AND indicatorId = ? AND position <= ? ORDER BY position`),
       reportById: db.prepare(`SELECT reportId, originalValue AS value, originalObservedOn AS observedOn, originalObserved AS observed, originalQualifier AS qualifier, territory, zone, position FROM indicator_reports
@@ -189,7 +204,13 @@ export class SheetTimeTravel {
     const tail: StoredEvent[] = [];
     // The record-time bound is a column of the log: events recorded later are not even parsed.
     const recorded = bounds.knownAt === null ? {} : { recordedUntil: bounds.knownAt };
-    for (const [fromRevision, toRevision] of ranges) {
+    const [window, ...rest] = ranges as [[number, number], ...Array<[number, number]>];
+    if (plan.next !== null && bounds.asOf !== null) {
+      for (const e of await this.windowUpToAsOf(sheetId, stream, window, bounds.asOf, recorded)) {
+        if (within(e, bounds)) tail.push(e);
+      }
+    } else rest.unshift(window);
+    for (const [fromRevision, toRevision] of rest) {
       for (const e of await this.store.readStream(stream, { fromRevision, toRevision, ...recorded })) if (within(e, bounds)) tail.push(e);
     }
     let doc: SheetView | null = plan.snap ? (JSON.parse(plan.snap.doc) as SheetView) : null;
@@ -221,6 +242,32 @@ export class SheetTimeTravel {
       } else doc = applySheetEvent(doc, e, reports);
     }
     return { doc };
+  }
+
+  /**
+   * The events between a snapshot and the next one that can fall on or before `asOf`, in revision
+   * order. The window is read in short runs until an event falls after `asOf`: from there on the
+   * stream's latest valid day is past `asOf`, so every later event that is not listed in
+   * sheet_timeline_exceptions (one that moves that day forward, or keeps it) falls after `asOf` too,
+   * and only the listed ones are read. On a stream reported day by day that leaves half the window,
+   * on average, unread.
+   */
+  private async windowUpToAsOf(sheetId: string, stream: string, [from, to]: [number, number], asOf: string, recorded: { recordedUntil?: string }): Promise<StoredEvent[]> {
+    const out: StoredEvent[] = [];
+    for (let fromRevision = from; fromRevision <= to; fromRevision += WINDOW_RUN) {
+      const toRevision = Math.min(to, fromRevision + WINDOW_RUN - 1);
+      // Filtered on record time by the store: runs are counted in revisions, not in what they return.
+      const run = await this.store.readStream(stream, { fromRevision, toRevision, ...recorded });
+      for (const e of run) {
+        out.push(e);
+        const day = validDayOf(e);
+        if (day === null || day <= asOf) continue;
+        const listed = this.statements().validExceptions.all(sheetId, e.revision, to, asOf) as number[];
+        for (const [first, last] of contiguous(listed)) out.push(...(await this.store.readStream(stream, { fromRevision: first, toRevision: last, ...recorded })));
+        return out;
+      }
+    }
+    return out;
   }
 
   /**
