@@ -29,7 +29,9 @@ type Data = Record<string, unknown>;
  * that JSON.parse built about seven times faster with Object.assign than with a spread, and every
  * event of an old log goes through here on every read.
  */
-const withFields = (d: Data, fields: Data): Data => Object.assign(Object.assign({}, d), fields);
+const withFields = (d: Data, fields: Data): Data =>
+  // Object.assign would set the prototype from an own "__proto__" key (JSON.parse makes one); a spread copies it as a key.
+  Object.hasOwn(d, '__proto__') ? { ...d, ...fields } : Object.assign(Object.assign({}, d), fields);
 const UPCASTERS_V1: Partial<Record<string, (data: Data) => Data>> = {
   IndicatorReported: (d) => {
     if ('observed' in d) return d;

@@ -14,6 +14,10 @@ describe('sheet events of schema version 1, read as version 2', () => {
     const parsed = JSON.parse(JSON.stringify(reportV1)) as Record<string, unknown>;
     expect(JSON.stringify(upcastSheetEvent('IndicatorReported', 1, parsed))).toBe(JSON.stringify({ ...reportV1, qualifier: 'about', comment: null, observed: '2018-12-31', zone: null }));
     expect(parsed).toEqual(reportV1);
+    const odd = JSON.parse('{"sheetId":"s","observedOn":"2018-12-31","__proto__":{"x":1}}') as Record<string, unknown>;
+    const upcast = upcastSheetEvent('IndicatorReported', 1, odd) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(upcast)).toBe(Object.prototype);
+    expect(Object.keys(upcast)).toEqual(['sheetId', 'observedOn', '__proto__', 'qualifier', 'comment', 'observed', 'zone']);
   });
 
   it('any other comment stays a comment and the value is exact; a zone given is kept', () => {
