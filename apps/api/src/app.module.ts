@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import type { AppConfig } from '#config';
+import type { TrackerStart } from '#tracker';
 import { AssessmentModule } from './assessment/assessment.module.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { TokensController } from './auth/tokens.controller.js';
@@ -28,8 +29,8 @@ import { VersionsModule } from './versions/versions.module.js';
 /** The HTTP application: one tracker core, the feature modules over it, and what every request goes through. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, hooks: StartupHook[] = []): DynamicModule {
-    const tracker = TrackerModule.forRoot(config, hooks);
+  static forRoot(config: AppConfig, hooks: StartupHook[] = [], started?: TrackerStart): DynamicModule {
+    const tracker = TrackerModule.forRoot(config, hooks, started);
     return {
       module: AppModule,
       imports: [

@@ -1,8 +1,12 @@
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
-import { ConfigError, dataFiles, loadConfig } from '#config';
+import { ConfigError, loadConfig } from '#config';
+import { TrackerStart } from '#tracker';
 
-/** The embedded default: API + projections (+ relay when KAFKA_BROKERS is set) in one process. */
+/**
+ * The embedded default: API + projections (+ relay when KAFKA_BROKERS is set) in one process.
+ * The store is opened and the projection worker started before the HTTP application is imported:
+ * the worker gets ready on the other core while this thread loads Nest (most of a start's time).
+ */
 async function main(): Promise<void> {
   let config;
   try {
@@ -14,17 +18,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  // The projection worker boots (its code, its files, the versions of the read models) on the other
-  // core while this thread loads the application's modules, then the tracker adopts it: the files are
-  // the ones Tracker.open gives it. Loading the application first made the two wait for each other.
-  // Only on a restart: on a new data directory the tracker creates the store's file first.
-  const files = dataFiles(config.dataDir, config.eventStorePath);
-  if (config.eventStore === 'sqlite' && config.projectionThread === 'worker' && existsSync(files.events) && existsSync(files.readModels)) {
-    const { WorkerProjectionHost } = await import('#projections');
-    WorkerProjectionHost.prestart({ eventsPath: files.events, readModelsPath: files.readModels, hashChainPath: files.eventHashes });
-  }
+  const started = TrackerStart.begin(config, { projections: 'configured' });
   const [{ createApp }, { defaultStartupHooks }] = await Promise.all([import('./bootstrap.js'), import('./startup-hooks.js')]);
-  const app = await createApp(config, await defaultStartupHooks(config));
+  const app = await createApp(config, await defaultStartupHooks(config), started);
   await app.listen({ port: config.port, host: config.host });
   process.stderr.write(`scoran-tracker listening on http://localhost:${config.port} (data in ${config.dataDir})\n`);
 }

@@ -1,4 +1,4 @@
-import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
+import type { Paragraph, Table } from 'docx';
 import { deterministicZip, zipEntries } from './assessment-archive.renderer.js';
 import { assessmentLayout, cellText, type AssessmentDocumentInput, type LayoutBlock, type LayoutTable } from './assessment-layout.renderer.js';
 
@@ -6,9 +6,12 @@ export const DOCX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.wo
 
 /** A4 with 2 cm margins: 17 cm of text, in twips. */
 const BODY_TWIPS = Math.round((17 / 2.54) * 1440);
-const HEADINGS = { 1: HeadingLevel.HEADING_1, 2: HeadingLevel.HEADING_2, 3: HeadingLevel.HEADING_3 } as const;
 
-function table(t: LayoutTable): Array<Paragraph | Table> {
+/** docx, imported on the first Word rendering (like PDFKit): its import is ~30 ms of every start otherwise. */
+type Docx = typeof import('docx');
+
+function table(d: Docx, t: LayoutTable): Array<Paragraph | Table> {
+  const { AlignmentType, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } = d;
   const total = t.columns.reduce((s, c) => s + c.width, 0);
   const widths = t.columns.map((c) => Math.round((c.width / total) * BODY_TWIPS));
   const cell = (text: string, k: number, heading: boolean) => new TableCell({
@@ -32,14 +35,16 @@ function table(t: LayoutTable): Array<Paragraph | Table> {
   ];
 }
 
-function children(blocks: readonly LayoutBlock[]): Array<Paragraph | Table> {
+function children(d: Docx, blocks: readonly LayoutBlock[]): Array<Paragraph | Table> {
+  const { HeadingLevel, Paragraph, TextRun } = d;
+  const headings = { 1: HeadingLevel.HEADING_1, 2: HeadingLevel.HEADING_2, 3: HeadingLevel.HEADING_3 } as const;
   const out: Array<Paragraph | Table> = [];
   for (const b of blocks) {
-    if (b.kind === 'heading') out.push(new Paragraph({ heading: HEADINGS[b.level], children: [new TextRun(b.text)] }));
+    if (b.kind === 'heading') out.push(new Paragraph({ heading: headings[b.level], children: [new TextRun(b.text)] }));
     else if (b.kind === 'paragraph') out.push(new Paragraph({ children: [new TextRun({ text: b.text, bold: b.style === 'strong', italics: b.style === 'note' })] }));
-    else if (b.kind === 'table') out.push(...table(b));
+    else if (b.kind === 'table') out.push(...table(d, b));
     // A chart is printed as its table: a Word chart is an embedded workbook, out of proportion with a bar or two.
-    else if (b.fallback) out.push(...table(b.fallback));
+    else if (b.fallback) out.push(...table(d, b.fallback));
   }
   return out;
 }
@@ -62,13 +67,14 @@ function fixTimes(packed: Uint8Array, day: string): Uint8Array {
 /** The assessment as a Word document (Office Open XML); the same assessment gives the same bytes. */
 export async function renderDocx(a: AssessmentDocumentInput): Promise<Uint8Array> {
   const layout = assessmentLayout(a);
-  const doc = new Document({
+  const d: Docx = await import('docx');
+  const doc = new d.Document({
     creator: 'scoran-tracker', lastModifiedBy: 'scoran-tracker', title: layout.title, subject: layout.subject, ...(layout.stamp ? { description: layout.stamp } : {}), revision: 1,
     styles: { default: { document: { run: { font: 'Arial', size: 20 } } } },
     sections: [{
       properties: { page: { size: { width: 11906, height: 16838 }, margin: { top: 1134, bottom: 1134, left: 1134, right: 1134 } } },
-      children: children(layout.blocks),
+      children: children(d, layout.blocks),
     }],
   });
-  return fixTimes(new Uint8Array(await Packer.toBuffer(doc)), layout.date);
+  return fixTimes(new Uint8Array(await d.Packer.toBuffer(doc)), layout.date);
 }

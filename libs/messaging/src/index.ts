@@ -8,3 +8,4 @@ export * from './messaging-logger.js';
 export * from './kafka-relay.js';
 export * from './kafka-event-consumer.js';
 export * from './kafka-topic.js';
+export * from './kafkajs.js';

@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type Consumer, type EachBatchPayload } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { kafkajs } from './kafkajs.js';
 import type { StoredEvent } from '#event-store';
 import { DEFAULT_BACKOFF, InterruptibleSleep, backoffDelay, type BackoffOptions } from './backoff.js';
 import { DEFAULT_EVENTS_TOPIC, InvalidEventMessageError, fromKafkaMessage } from './kafka-envelope.js';
@@ -98,10 +99,10 @@ export class KafkaEventConsumer {
     this.logger = options.logger ?? defaultLogger('kafka-event-consumer');
     const brokers = typeof options.brokers === 'string' ? splitBrokers(options.brokers) : options.brokers;
     if (brokers.length === 0) throw new TypeError('KafkaEventConsumer needs at least one broker');
-    this.kafka = new Kafka({
+    this.kafka = new (kafkajs().Kafka)({
       clientId: options.clientId ?? `scoran-consumer-${options.groupId}`,
       brokers,
-      logLevel: logLevel.WARN,
+      logLevel: kafkajs().logLevel.WARN,
       logCreator: kafkajsLogCreator(this.logger),
       retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 2000 },
     });

@@ -1,4 +1,5 @@
-import { Kafka, Partitioners, logLevel, type Message, type Producer } from 'kafkajs';
+import type { Kafka, Message, Producer } from 'kafkajs';
+import { kafkajs } from './kafkajs.js';
 import type { EventStore, StoredEvent, Subscription } from '#event-store';
 import { isPrivateStream, PositionWaiters } from '#event-store';
 import { DEFAULT_BACKOFF, InterruptibleSleep, backoffDelay, type BackoffOptions } from './backoff.js';
@@ -94,10 +95,10 @@ export class KafkaRelay {
     this.logger = options.logger ?? defaultLogger('kafka-relay');
     const brokers = typeof options.brokers === 'string' ? splitBrokers(options.brokers) : options.brokers;
     if (brokers.length === 0) throw new TypeError('KafkaRelay needs at least one broker');
-    this.kafka = new Kafka({
+    this.kafka = new (kafkajs().Kafka)({
       clientId: options.clientId ?? 'scoran-relay',
       brokers,
-      logLevel: logLevel.WARN,
+      logLevel: kafkajs().logLevel.WARN,
       logCreator: kafkajsLogCreator(this.logger),
       retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 2000 },
     });
@@ -266,7 +267,7 @@ export class KafkaRelay {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: true,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: kafkajs().Partitioners.DefaultPartitioner,
       // Finite, so that an outage surfaces here and is retried with a fresh producer; the EoS warning kafkajs
       // gives for this does not apply, the relay promises at-least-once.
       retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 2000 },

@@ -1,4 +1,5 @@
-import { logLevel, type logCreator } from 'kafkajs';
+import type { logCreator } from 'kafkajs';
+import { kafkajs } from './kafkajs.js';
 import { pino } from 'pino';
 
 /** The subset of a pino logger the relay and the consumer use; a pino logger fits as is. */
@@ -18,6 +19,7 @@ export function defaultLogger(name: string): MessagingLogger {
  * errors that the relay and consumer retry and report themselves, hence one level lower.
  */
 export function kafkajsLogCreator(logger: MessagingLogger): logCreator {
+  const { logLevel } = kafkajs();
   return () =>
     ({ namespace, level, log }) => {
       const { message, ...context } = log;

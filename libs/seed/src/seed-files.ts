@@ -1,12 +1,21 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import formatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import type formatsModule from 'ajv-formats';
 import type { FigureValue, FindingFigure, FindingTarget, Qualifier, Zone } from '#domain';
 
-// ajv-formats is CommonJS: depending on the loader its default import is the function or the module.
-const addFormats = ((formatsModule as unknown as { default?: unknown }).default ?? formatsModule) as unknown as (ajv: Ajv2020) => Ajv2020;
+const requireHere = createRequire(import.meta.url);
+
+/** ajv and its formats, required when seed files are read: ~50 ms of every start otherwise, for a first start only. */
+function schemaValidator(): Ajv2020 {
+  const { Ajv2020: Validator } = requireHere('ajv/dist/2020.js') as { Ajv2020: new (options: object) => Ajv2020 };
+  const formats = requireHere('ajv-formats') as typeof formatsModule;
+  // ajv-formats is CommonJS: its exports are the function, with the same function as `default`.
+  const addFormats = ((formats as unknown as { default?: unknown }).default ?? formats) as unknown as (ajv: Ajv2020) => Ajv2020;
+  return addFormats(new Validator({ allErrors: true, strict: false }));
+}
 
 export interface Provenance { section: string; quote: string }
 /** `due` is the date as printed (null: none given), `by` its last day; `horizon` the relative words it was read from. */
@@ -97,8 +106,7 @@ export class SeedValidationError extends Error {
 
 /** Reads the seed files and checks each against its JSON Schema before anything is written. */
 export function loadSeed(dir = DEFAULT_SEED_DIR): SeedSet {
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  addFormats(ajv);
+  const ajv = schemaValidator();
   const schemaDir = join(dir, 'schema');
   for (const file of readdirSync(schemaDir).filter((f) => f.endsWith('.schema.json')).sort((a) => (a.startsWith('common') ? -1 : 1))) {
     const schema = JSON.parse(readFileSync(join(schemaDir, file), 'utf8'));

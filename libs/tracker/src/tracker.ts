@@ -47,25 +47,11 @@ export class Tracker {
   }
 
   static async open(config: AppConfig, options: TrackerOptions = {}): Promise<Tracker> {
-    mkdirSync(config.dataDir, { recursive: true });
-    // Every reader of this store sees events of older schema versions as the current schema (old logs are never rewritten).
-    const opened = options.eventStore === false ? null : createEventStore({ eventStore: config.eventStore, dataDir: config.dataDir, eventStorePath: config.eventStorePath, eventStoreConnectionString: config.eventStoreConnectionString, upcast: upcastDomainEvent });
-    const store = opened && options.decorateStore ? options.decorateStore(opened) : opened;
-    const files = dataFiles(config.dataDir, config.eventStorePath);
-    const placement = options.projections ?? 'main';
-    let host: ProjectionHost | null = null;
-    // EventStoreDB pushes its subscription to this process: its projections always run here.
-    if (placement === 'configured' && config.eventStore === 'sqlite' && config.projectionThread === 'worker') {
-      host = await WorkerProjectionHost.open({
-        eventsPath: files.events,
-        readModelsPath: files.readModels,
-        // The audit chain follows the log on the same thread (the API's hash-chain lifecycle then leaves it alone).
-        hashChainPath: files.eventHashes,
-        log: options.log,
-      });
-    } else if (placement !== 'none') {
-      host = new ProjectionRunner(openReadModelDb(files.readModels), allProjections());
-    }
+    return TrackerStart.begin(config, options).finish(options);
+  }
+
+  /** Used by `TrackerStart.finish` only. */
+  static opened(config: AppConfig, store: EventStore | null, host: ProjectionHost | null): Tracker {
     return new Tracker(config, store, host);
   }
 
@@ -178,6 +164,66 @@ export class Tracker {
       this.closers.set(name, () => close(value));
     }
     return this.lazy.get(name) as T;
+  }
+}
+
+/**
+ * The first half of `openTracker`, for a process with other work to do meanwhile (the API imports its
+ * HTTP framework): the store is opened and the projection worker started at once, in the same order
+ * as `openTracker` (the store, with its schema, before any other connection), and `finish` completes
+ * the opening with what only the caller's framework has (the store's decorator, the log).
+ */
+export class TrackerStart {
+  private log: TrackerOptions['log'];
+  private finished = false;
+
+  private constructor(
+    readonly config: AppConfig,
+    private readonly store: EventStore | null,
+    private readonly host: Promise<ProjectionHost | null>,
+  ) {}
+
+  static begin(config: AppConfig, options: Pick<TrackerOptions, 'projections' | 'eventStore'> = {}): TrackerStart {
+    mkdirSync(config.dataDir, { recursive: true });
+    // Every reader of this store sees events of older schema versions as the current schema (old logs are never rewritten).
+    const store = options.eventStore === false ? null : createEventStore({ eventStore: config.eventStore, dataDir: config.dataDir, eventStorePath: config.eventStorePath, eventStoreConnectionString: config.eventStoreConnectionString, upcast: upcastDomainEvent });
+    const files = dataFiles(config.dataDir, config.eventStorePath);
+    const placement = options.projections ?? 'main';
+    let host: Promise<ProjectionHost | null> = Promise.resolve(null);
+    let start: TrackerStart | undefined;
+    // EventStoreDB pushes its subscription to this process: its projections always run here.
+    if (placement === 'configured' && config.eventStore === 'sqlite' && config.projectionThread === 'worker') {
+      host = WorkerProjectionHost.open({
+        eventsPath: files.events,
+        readModelsPath: files.readModels,
+        // The audit chain follows the log on the same thread (the API's hash-chain lifecycle then leaves it alone).
+        hashChainPath: files.eventHashes,
+        // The worker logs only once started, which is after `finish` gave the log.
+        log: (level, message) => start?.log?.(level, message),
+      });
+      // Awaited by `finish`; until then a worker that fails to start must not be an unhandled rejection.
+      host.catch(() => undefined);
+    } else if (placement !== 'none') {
+      host = Promise.resolve(new ProjectionRunner(openReadModelDb(files.readModels), allProjections()));
+    }
+    start = new TrackerStart(config, store, host);
+    return start;
+  }
+
+  /** The tracker, once its projections are ready (once: the store and the worker belong to it). */
+  async finish(options: Pick<TrackerOptions, 'decorateStore' | 'log'> = {}): Promise<Tracker> {
+    if (this.finished) throw new Error('this tracker start was already finished');
+    this.finished = true;
+    this.log = options.log;
+    let host: ProjectionHost | null;
+    try {
+      host = await this.host;
+    } catch (error) {
+      await this.store?.close();
+      throw error;
+    }
+    const store = this.store && options.decorateStore ? options.decorateStore(this.store) : this.store;
+    return Tracker.opened(this.config, store, host);
   }
 }
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { Kafka, logLevel } from 'kafkajs';
 import type { AppConfig } from '#config';
 import type { EventStore } from '#event-store';
+import { kafkajs } from '#messaging';
 import { ProjectionHost } from '#projections';
 import { APP_CONFIG, EVENT_STORE } from '../infrastructure/tokens.js';
 
@@ -48,6 +48,7 @@ export class ReadinessIndicators {
     return this.health
       .check('kafka')
       .attempt(async () => {
+        const { Kafka, logLevel } = kafkajs();
         const kafka = new Kafka({ clientId: 'scoran-health', brokers: this.config.kafkaBrokers, connectionTimeout: 2000, requestTimeout: 2000, retry: { retries: 0 }, logLevel: logLevel.NOTHING });
         const admin = kafka.admin();
         try {

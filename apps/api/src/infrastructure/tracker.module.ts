@@ -6,7 +6,7 @@ import type { AppConfig } from '#config';
 import { InstrumentedEventStore, type EventStore } from '#event-store';
 import { IdempotencyStore } from '#idempotency';
 import { DataQualityReadModel, EnjeuRollupReadModel, EventFeedReadModel, GovernanceReadModel, IndicatorSeriesReadModel, ProjectionHost, RoadmapsReadModel, SheetsReadModel } from '#projections';
-import { openTracker, Tracker } from '#tracker';
+import { Tracker, TrackerStart } from '#tracker';
 import { AppendMetrics } from '../metrics/append-metrics.js';
 import { ReadModels } from './read-models.service.js';
 import { APP_CONFIG, EVENT_STORE } from './tokens.js';
@@ -47,7 +47,8 @@ class TrackerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
  */
 @Module({})
 export class TrackerModule {
-  static forRoot(config: AppConfig, hooks: StartupHook[] = []): DynamicModule {
+  /** `started`: the tracker of `config` begun ahead (main.ts starts it before importing the application). */
+  static forRoot(config: AppConfig, hooks: StartupHook[] = [], started?: TrackerStart): DynamicModule {
     return {
       module: TrackerModule,
       providers: [
@@ -55,8 +56,7 @@ export class TrackerModule {
           provide: Tracker,
           useFactory: (appends: AppendMetrics) => {
             const logger = new Logger('ProjectionWorker');
-            return openTracker(config, {
-              projections: 'configured',
+            return (started ?? TrackerStart.begin(config, { projections: 'configured' })).finish({
               // Every writer of the process (commands, seeding, startup hooks) goes through the counted store.
               decorateStore: (store) => new InstrumentedEventStore(store, appends),
               log: (level, message) => (level === 'error' ? logger.error(message) : logger.log(message)),

@@ -1,25 +1,17 @@
 import { timeOrderedId } from '../time-ordered-id.js';
 import { EventEmitter } from 'node:events';
-import {
-  ANY,
-  BACKWARDS,
-  END,
+import { createRequire } from 'node:module';
+import type * as EsdbClient from '@eventstore/db-client';
+import type {
+  AllStreamResolvedEvent,
+  AllStreamSubscription,
+  AppendExpectedRevision,
   EventStoreDBClient,
-  FORWARDS,
-  NO_STREAM,
-  START,
-  STREAM_EXISTS,
-  StreamNotFoundError,
+  JSONType,
+  Position,
+  ReadPosition,
+  ResolvedEvent,
   WrongExpectedVersionError,
-  excludeSystemEvents,
-  jsonEvent,
-  type AllStreamResolvedEvent,
-  type AllStreamSubscription,
-  type AppendExpectedRevision,
-  type JSONType,
-  type Position,
-  type ReadPosition,
-  type ResolvedEvent,
 } from '@eventstore/db-client';
 import { checkExpectedRevision, completeMetadata, normalizeInstant } from '../event-envelope.js';
 import {
@@ -53,6 +45,15 @@ export interface EventStoreDbEventStoreOptions {
 const isSystemEvent = (stream: string, type: string): boolean => stream.startsWith('$') || type.startsWith('$');
 
 const READ_PAGE = 500;
+
+const requireHere = createRequire(import.meta.url);
+let loadedClient: typeof EsdbClient | undefined;
+/**
+ * The client library, required when a store is first made: its gRPC stack costs ~120 ms of import on
+ * every thread that imports this library (the API's and the projection worker's), for a store most
+ * deployments never open.
+ */
+const esdb = (): typeof EsdbClient => (loadedClient ??= requireHere('@eventstore/db-client') as typeof EsdbClient);
 
 /**
  * The port on EventStoreDB. The global position is the event's commit position in the server's
@@ -112,7 +113,7 @@ export class EventStoreDbEventStore implements EventStore {
       const result = await this.client.appendToStream(
         stream,
         prepared.map((event) =>
-          jsonEvent({ id: event.id, type: event.type, data: event.data as JSONType, metadata: event.metadata as JSONType }),
+          esdb().jsonEvent({ id: event.id, type: event.type, data: event.data as JSONType, metadata: event.metadata as JSONType }),
         ),
         { expectedRevision: toExpectedRevision(expected) },
       );
@@ -140,8 +141,8 @@ export class EventStoreDbEventStore implements EventStore {
     const events: StoredEvent[] = [];
     try {
       const read = this.client.readStream(stream, {
-        direction: FORWARDS,
-        fromRevision: from === 0 ? START : BigInt(from),
+        direction: esdb().FORWARDS,
+        fromRevision: from === 0 ? esdb().START : BigInt(from),
         ...(to === undefined ? {} : { maxCount: to - from + 1 }),
       });
       for await (const resolved of read) {
@@ -158,7 +159,7 @@ export class EventStoreDbEventStore implements EventStore {
   async streamRevision(stream: string): Promise<number> {
     this.assertOpen();
     try {
-      for await (const resolved of this.client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 })) {
+      for await (const resolved of this.client.readStream(stream, { direction: esdb().BACKWARDS, fromRevision: esdb().END, maxCount: 1 })) {
         if (resolved.event !== undefined) return Number(resolved.event.revision);
       }
     } catch (error) {
@@ -209,12 +210,12 @@ export class EventStoreDbEventStore implements EventStore {
     const events: StoredEvent[] = [];
     // Pages are read from the last position seen (inclusive on the server), skipping system events,
     // until enough of ours are found or the log ends.
-    let cursor: ReadPosition = from === 0 ? START : toPosition(from);
+    let cursor: ReadPosition = from === 0 ? esdb().START : toPosition(from);
     for (;;) {
       const pageSize = Number.isFinite(limit) ? Math.min(READ_PAGE, limit - events.length + 1) : READ_PAGE;
       let read = 0;
       let lastPosition: Position | undefined;
-      for await (const resolved of this.client.readAll({ direction: FORWARDS, fromPosition: cursor, maxCount: pageSize })) {
+      for await (const resolved of this.client.readAll({ direction: esdb().FORWARDS, fromPosition: cursor, maxCount: pageSize })) {
         read += 1;
         lastPosition = resolved.event?.position ?? lastPosition;
         const event = this.toStoredEvent(resolved, upcast);
@@ -232,11 +233,11 @@ export class EventStoreDbEventStore implements EventStore {
 
   async headPosition(): Promise<number> {
     this.assertOpen();
-    let cursor: ReadPosition = END;
+    let cursor: ReadPosition = esdb().END;
     for (;;) {
       let read = 0;
       let lastPosition: Position | undefined;
-      for await (const resolved of this.client.readAll({ direction: BACKWARDS, fromPosition: cursor, maxCount: READ_PAGE })) {
+      for await (const resolved of this.client.readAll({ direction: esdb().BACKWARDS, fromPosition: cursor, maxCount: READ_PAGE })) {
         read += 1;
         lastPosition = resolved.event?.position ?? lastPosition;
         const event = this.toStoredEvent(resolved);
@@ -283,7 +284,7 @@ export class EventStoreDbEventStore implements EventStore {
   /** A live subscription whose only job is to wake the readers when anything is written. */
   private ringDoorbell(): void {
     if (this.doorbell !== undefined || this.closed) return;
-    const doorbell = this.client.subscribeToAll({ fromPosition: END, filter: excludeSystemEvents() });
+    const doorbell = this.client.subscribeToAll({ fromPosition: esdb().END, filter: esdb().excludeSystemEvents() });
     this.doorbell = doorbell;
     doorbell.on('data', () => this.appended.emit('appended'));
     doorbell.on('error', () => {
@@ -335,7 +336,7 @@ export function connect(connectionString: string): EventStoreDBClient {
     throw new Error('EVENTSTORE_CONNECTION_STRING is required for the eventstoredb event store (e.g. esdb://localhost:2113?tls=false)');
   }
   try {
-    return EventStoreDBClient.connectionString(connectionString);
+    return esdb().EventStoreDBClient.connectionString(connectionString);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`Invalid EventStoreDB connection string "${redact(connectionString)}": ${reason}`);
@@ -350,11 +351,11 @@ function redact(connectionString: string): string {
 export function toExpectedRevision(expected: ExpectedRevision): AppendExpectedRevision {
   switch (expected) {
     case 'any':
-      return ANY;
+      return esdb().ANY;
     case 'no_stream':
-      return NO_STREAM;
+      return esdb().NO_STREAM;
     case 'stream_exists':
-      return STREAM_EXISTS;
+      return esdb().STREAM_EXISTS;
     default:
       if (!Number.isSafeInteger(expected) || expected < 0) {
         throw new TypeError(`An expected revision must be a non-negative integer or no_stream/stream_exists/any, got ${expected}`);
@@ -364,7 +365,7 @@ export function toExpectedRevision(expected: ExpectedRevision): AppendExpectedRe
 }
 
 export function mapAppendError(error: unknown, stream: string, expected: ExpectedRevision): unknown {
-  if (error instanceof WrongExpectedVersionError || hasType(error, 'wrong-expected-version')) {
+  if (error instanceof esdb().WrongExpectedVersionError || hasType(error, 'wrong-expected-version')) {
     const { actualVersion } = error as WrongExpectedVersionError;
     const actual = typeof actualVersion === 'bigint' ? Number(actualVersion) : -1;
     return new WrongExpectedRevisionError(stream, expected, actual);
@@ -378,7 +379,7 @@ function hasType(error: unknown, type: string): boolean {
 }
 
 function isStreamNotFound(error: unknown): boolean {
-  return error instanceof StreamNotFoundError || hasType(error, 'stream-not-found');
+  return error instanceof esdb().StreamNotFoundError || hasType(error, 'stream-not-found');
 }
 
 /** A global position as the server reads it: events are committed one by one, so commit = prepare. */
