@@ -1,7 +1,7 @@
 import type { Qualifier } from './cell-values.js';
 import type { ParsedFile } from './import-parser.js';
 import { importedReportId } from './report-ids.js';
-import type { SheetFacts } from './sheet-facts.js';
+import type { IndicatorFacts, ReportFact, SheetFacts } from './sheet-facts.js';
 import { TEMPLATE_COLUMNS } from './template.js';
 
 export interface PlannedReport {
@@ -36,6 +36,7 @@ const header = (key: (typeof TEMPLATE_COLUMNS)[number]['key']) => TEMPLATE_COLUM
 export function planImport(organisationId: string, file: Pick<ParsedFile, 'reports' | 'columns'>, sheets: readonly SheetFacts[], source: (row: number) => string): PlanOutcome[] {
   const bySheet = new Map(sheets.map((s) => [s.sheetId, s]));
   const planned = new Map<string, number>();
+  const indexed = new Map<IndicatorFacts, RecordedReports>();
   const out: PlanOutcome[] = [];
   for (const r of file.reports) {
     const ids = { sheetId: r.sheetId, indicatorId: r.indicatorId };
@@ -47,8 +48,9 @@ export function planImport(organisationId: string, file: Pick<ParsedFile, 'repor
     const ind = sheet.indicators.find((i) => i.indicatorId === r.indicatorId);
     if (!ind) { refuse('indicator_not_found', `row ${r.row}: sheet ${r.sheetId} has no indicator ${r.indicatorId}`); continue; }
     const reportId = importedReportId({ organisationId, ...ids, territory: r.territory, zone: r.zone, observedOn: r.observedOn, value: r.value });
-    if (ind.reports.some((x) => x.reportId === reportId)) { out.push({ row: r.row, outcome: 'already_recorded', ...ids, reportId }); continue; }
-    const other = ind.reports.find((x) => x.observedOn === r.observedOn && x.territory === r.territory && (x.zone ?? null) === r.zone);
+    const recorded = recordedOf(ind, indexed);
+    if (recorded.ids.has(reportId)) { out.push({ row: r.row, outcome: 'already_recorded', ...ids, reportId }); continue; }
+    const other = recorded.byScope.get(r.observedOn)?.get(r.territory)?.get(r.zone);
     if (other) {
       refuse('already_reported', `row ${r.row}: ${r.indicatorId} already has the value ${other.value} for ${r.observedOn} in this scope; a different value is a correction (report ${other.reportId})`, 'value');
       continue;
@@ -62,4 +64,28 @@ export function planImport(organisationId: string, file: Pick<ParsedFile, 'repor
     });
   }
   return out;
+}
+
+/** An indicator's reports by id and by day and scope: a file of 10 000 rows against years of weekly reports. */
+interface RecordedReports {
+  ids: Set<string>;
+  /** Day → territory → zone → the first report of that scope and day, in the indicator's order. */
+  byScope: Map<string, Map<string | null, Map<string | null, ReportFact>>>;
+}
+
+function recordedOf(ind: IndicatorFacts, cache: Map<IndicatorFacts, RecordedReports>): RecordedReports {
+  let recorded = cache.get(ind);
+  if (recorded) return recorded;
+  recorded = { ids: new Set(), byScope: new Map() };
+  for (const x of ind.reports) {
+    recorded.ids.add(x.reportId);
+    let byTerritory = recorded.byScope.get(x.observedOn);
+    if (!byTerritory) recorded.byScope.set(x.observedOn, (byTerritory = new Map()));
+    let byZone = byTerritory.get(x.territory);
+    if (!byZone) byTerritory.set(x.territory, (byZone = new Map()));
+    const zone = x.zone ?? null;
+    if (!byZone.has(zone)) byZone.set(zone, x);
+  }
+  cache.set(ind, recorded);
+  return recorded;
 }

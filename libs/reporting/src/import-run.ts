@@ -24,8 +24,22 @@ export interface ImportAnswer {
   ignoredColumns: ParsedFile['ignoredColumns'];
 }
 
-/** How a report is written where the import runs: the answer's event id, or a DomainError thrown. */
-export type WriteReport = (sheetId: string, command: WithMetadata<SheetCommand>) => Promise<{ eventId: string; visible: boolean }>;
+/** How a report is written where the import runs: its stored event (id, log position), or a DomainError thrown. */
+export type WriteReport = (sheetId: string, command: WithMetadata<SheetCommand>) => Promise<{ eventId: string; position: number }>;
+
+/**
+ * Read-your-writes for the whole file, waited for once every row is stored: resolves with which of
+ * the written positions the read models show (all of them, unless they stopped or fell behind).
+ */
+export type AwaitVisible = (lastPosition: number) => Promise<(position: number) => boolean>;
+
+/**
+ * Rows handed to the write side at a time: those of one sheet go into one append (the stream's
+ * batcher gathers them), and the projections apply a wave while the next one is decided. Waiting for
+ * the whole file before the first append left the projection thread idle until the last row, then
+ * the answer waited for it to go through every event alone.
+ */
+export const IMPORT_WRITE_WAVE = 1000;
 
 export interface ImportRun {
   organisationId: string;
@@ -39,6 +53,8 @@ export interface ImportRun {
   /** The write side, for the current state a dry run decides against. */
   commands: Pick<RoadmapCommands, 'load'>;
   write: WriteReport;
+  /** By default every written row counts as visible (a caller that catches up before answering). */
+  visible?: AwaitVisible;
   /** Called with what failed otherwise than by a rule (the row answers `failed`). */
   onFailure?: (error: unknown) => void;
   /** Called as rows are decided (a progress bar). */
@@ -68,7 +84,8 @@ export async function runReportImport(input: ImportRun): Promise<ImportAnswer> {
   });
   const toWrite = plan.flatMap((o) => (o.outcome === 'to_write' ? [o.report] : []));
   const decided = new Map<number, RowOutcome>();
-  const tick = () => input.onProgress?.(decided.size, toWrite.length);
+  let done = 0;
+  const tick = () => input.onProgress?.(done, toWrite.length);
   tick();
   if (input.dryRun) {
     for (const [sheetId, reports] of groupBy(toWrite, (p) => p.sheetId)) {
@@ -82,26 +99,38 @@ export async function runReportImport(input: ImportRun): Promise<ImportAnswer> {
           if (!(error instanceof DomainError)) throw error;
           decided.set(p.row, refusal(p, error));
         }
+        done++;
         tick();
       }
     }
   } else {
-    // Sent together: the reports of one sheet are decided in turn and appended in one commit.
-    await Promise.all(toWrite.map(async (p) => {
-      const about = { sheetId: p.sheetId, indicatorId: p.indicatorId, reportId: p.reportId };
-      try {
-        const { eventId, visible } = await input.write(p.sheetId, { type: 'ReportIndicator', data: reportData(p), metadata: input.metadata });
-        decided.set(p.row, { row: p.row, outcome: 'written', ...about, eventId, visible });
-      } catch (error) {
-        if (error instanceof DomainError && error.code === 'report_exists') decided.set(p.row, { row: p.row, outcome: 'already_recorded', ...about });
-        else if (error instanceof DomainError) decided.set(p.row, refusal(p, error));
-        else {
-          input.onFailure?.(error);
-          decided.set(p.row, { row: p.row, outcome: 'failed', ...about, message: `row ${p.row}: this report could not be decided; the failure was logged` });
+    const stored = new Map<number, { eventId: string; position: number }>();
+    for (let from = 0; from < toWrite.length; from += IMPORT_WRITE_WAVE) {
+      // Sent together: the reports of one sheet are decided in turn, in file order, and appended in one commit.
+      await Promise.all(toWrite.slice(from, from + IMPORT_WRITE_WAVE).map(async (p) => {
+        const about = { sheetId: p.sheetId, indicatorId: p.indicatorId, reportId: p.reportId };
+        try {
+          stored.set(p.row, await input.write(p.sheetId, { type: 'ReportIndicator', data: reportData(p), metadata: input.metadata }));
+        } catch (error) {
+          if (error instanceof DomainError && error.code === 'report_exists') decided.set(p.row, { row: p.row, outcome: 'already_recorded', ...about });
+          else if (error instanceof DomainError) decided.set(p.row, refusal(p, error));
+          else {
+            input.onFailure?.(error);
+            decided.set(p.row, { row: p.row, outcome: 'failed', ...about, message: `row ${p.row}: this report could not be decided; the failure was logged` });
+          }
         }
-      }
-      tick();
-    }));
+        done++;
+        tick();
+      }));
+    }
+    let last = 0;
+    for (const w of stored.values()) last = Math.max(last, w.position);
+    const shown = stored.size && input.visible ? await input.visible(last) : () => true;
+    for (const p of toWrite) {
+      const written = stored.get(p.row);
+      if (!written) continue;
+      decided.set(p.row, { row: p.row, outcome: 'written', sheetId: p.sheetId, indicatorId: p.indicatorId, reportId: p.reportId, eventId: written.eventId, visible: shown(written.position) });
+    }
   }
   const rows: RowOutcome[] = [
     ...parsed.refused.map((r): RowOutcome => ({ row: r.row, outcome: 'refused', code: r.code, message: r.message, column: r.column, columnName: r.columnName })),
@@ -120,7 +149,11 @@ const reportData = (p: PlannedReport) => ({
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
-  for (const item of items) out.set(key(item), [...(out.get(key(item)) ?? []), item]);
+  for (const item of items) {
+    const group = out.get(key(item));
+    if (group) group.push(item);
+    else out.set(key(item), [item]);
+  }
   return out;
 }
 

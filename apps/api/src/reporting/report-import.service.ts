@@ -1,17 +1,19 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { RoadmapCommands, type CommandMetadata, type CommandOutcome } from '#application';
+import { pilotWritePolicy, RoadmapCommands, type CommandMetadata } from '#application';
 import type { Principal } from '#auth';
 import { runReportImport, type ImportAnswer, type ImportLimits } from '#reporting';
-import { ExecuteSheetCommand } from '../sheets/commands/execute-sheet-command.js';
-import { StoredNotVisible } from '../http/read-your-writes.js';
+import { ProjectionHost } from '#projections';
 import { ReportingReads } from './reporting-reads.service.js';
 
 export type { ImportAnswer, RowOutcome } from '#reporting';
 
 /**
- * A filled template over HTTP: `runReportImport` with each row written through ExecuteSheetCommand,
- * so that the caller's pilot policy and read-your-writes apply as on the form.
+ * A filled template over HTTP: `runReportImport` with each row decided by the same write side as
+ * ExecuteSheetCommand, under the caller's pilot policy, and read-your-writes as on the form: the
+ * answer waits until every read model shows the rows written. That wait is made once, for the
+ * file's last write, rather than once per row: the rows' visibility is the same (a row is visible
+ * when the read models show its position), and the projections apply the first rows while the next
+ * ones are decided.
  */
 @Injectable()
 export class ReportImport {
@@ -19,8 +21,8 @@ export class ReportImport {
 
   constructor(
     private readonly reads: ReportingReads,
-    private readonly commandBus: CommandBus,
     @Inject(RoadmapCommands) private readonly commands: RoadmapCommands,
+    @Inject(ProjectionHost) private readonly projections: ProjectionHost,
   ) {}
 
   async run(input: { organisationId: string; bytes: Buffer; filename: string | null; principal: Principal; dryRun: boolean; limits: ImportLimits; metadata: CommandMetadata }): Promise<ImportAnswer> {
@@ -29,12 +31,17 @@ export class ReportImport {
       sheets: await this.reads.sheetsOf(input.organisationId),
       commands: this.commands,
       write: async (sheetId, command) => {
+        const outcome = await this.commands.onSheet(sheetId, command, pilotWritePolicy(input.principal, sheetId));
+        return { eventId: outcome.eventIds[0]!, position: outcome.position };
+      },
+      visible: async (lastPosition) => {
         try {
-          const outcome = await this.commandBus.execute<ExecuteSheetCommand, CommandOutcome>(new ExecuteSheetCommand(sheetId, command, input.principal));
-          return { eventId: outcome.eventIds[0]!, visible: true };
-        } catch (error) {
-          if (error instanceof StoredNotVisible) return { eventId: error.result.eventIds[0]!, visible: false };
-          throw error;
+          await this.projections.waitFor(lastPosition);
+          return () => true;
+        } catch {
+          // Stopped on an error or behind the wait: the rows written are stored, those not shown yet say so (202).
+          const shownUpTo = this.projections.checkpoint;
+          return (position) => position <= shownUpTo;
         }
       },
       onFailure: (error) => this.logger.error(error instanceof Error ? error.stack ?? error.message : String(error)),

@@ -58,7 +58,10 @@ export const importReportsCommand: CliCommand = {
         metadata: { now: new Date(), actor: `cli:${process.env.USER ?? 'operator'}`, correlationId: `cli-import-reports-${Date.now()}`, source: 'cli' },
         commands: ctx.commands,
         // Visible: the read models are caught up before the answer is printed.
-        write: async (sheetId, command) => ({ eventId: (await ctx.commands.onSheet(sheetId, command)).eventIds[0]!, visible: true }),
+        write: async (sheetId, command) => {
+          const outcome = await ctx.commands.onSheet(sheetId, command);
+          return { eventId: outcome.eventIds[0]!, position: outcome.position };
+        },
         onFailure: (error) => process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`),
         onProgress: (done, total) => (bar ??= progress(dryRun ? 'import-reports (dry run)' : 'import-reports', total)).tick(done),
       });
