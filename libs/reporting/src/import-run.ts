@@ -33,14 +33,6 @@ export type WriteReport = (sheetId: string, command: WithMetadata<SheetCommand>)
  */
 export type AwaitVisible = (lastPosition: number) => Promise<(position: number) => boolean>;
 
-/**
- * Rows handed to the write side at a time: those of one sheet go into one append (the stream's
- * batcher gathers them), and the projections apply a wave while the next one is decided. Waiting for
- * the whole file before the first append left the projection thread idle until the last row, then
- * the answer waited for it to go through every event alone.
- */
-export const IMPORT_WRITE_WAVE = 1000;
-
 export interface ImportRun {
   organisationId: string;
   bytes: Buffer;
@@ -105,24 +97,22 @@ export async function runReportImport(input: ImportRun): Promise<ImportAnswer> {
     }
   } else {
     const stored = new Map<number, { eventId: string; position: number }>();
-    for (let from = 0; from < toWrite.length; from += IMPORT_WRITE_WAVE) {
-      // Sent together: the reports of one sheet are decided in turn, in file order, and appended in one commit.
-      await Promise.all(toWrite.slice(from, from + IMPORT_WRITE_WAVE).map(async (p) => {
-        const about = { sheetId: p.sheetId, indicatorId: p.indicatorId, reportId: p.reportId };
-        try {
-          stored.set(p.row, await input.write(p.sheetId, { type: 'ReportIndicator', data: reportData(p), metadata: input.metadata }));
-        } catch (error) {
-          if (error instanceof DomainError && error.code === 'report_exists') decided.set(p.row, { row: p.row, outcome: 'already_recorded', ...about });
-          else if (error instanceof DomainError) decided.set(p.row, refusal(p, error));
-          else {
-            input.onFailure?.(error);
-            decided.set(p.row, { row: p.row, outcome: 'failed', ...about, message: `row ${p.row}: this report could not be decided; the failure was logged` });
-          }
+    // Sent together: the reports of one sheet are decided in turn, in file order, and appended in one commit.
+    await Promise.all(toWrite.map(async (p) => {
+      const about = { sheetId: p.sheetId, indicatorId: p.indicatorId, reportId: p.reportId };
+      try {
+        stored.set(p.row, await input.write(p.sheetId, { type: 'ReportIndicator', data: reportData(p), metadata: input.metadata }));
+      } catch (error) {
+        if (error instanceof DomainError && error.code === 'report_exists') decided.set(p.row, { row: p.row, outcome: 'already_recorded', ...about });
+        else if (error instanceof DomainError) decided.set(p.row, refusal(p, error));
+        else {
+          input.onFailure?.(error);
+          decided.set(p.row, { row: p.row, outcome: 'failed', ...about, message: `row ${p.row}: this report could not be decided; the failure was logged` });
         }
-        done++;
-        tick();
-      }));
-    }
+      }
+      done++;
+      tick();
+    }));
     let last = 0;
     for (const w of stored.values()) last = Math.max(last, w.position);
     const shown = stored.size && input.visible ? await input.visible(last) : () => true;
