@@ -180,6 +180,22 @@ describe('planning an import', () => {
     expect(planImport('org', file([one()]), recorded, source)[0]).toMatchObject({ outcome: 'already_recorded', reportId });
   });
 
+  it('compares a row with the reports of its own day, territory and zone only, naming the first of them', () => {
+    const reports = [
+      report({ observedOn: '2024-03-31', territory: '37', value: 3 }),
+      report({ observedOn: '2024-03-31', territory: '37', zone: 'rural', value: 4 }),
+      report({ observedOn: '2024-06-30', territory: '37', value: 5 }),
+      report({ observedOn: '2024-03-31', territory: '37', value: 6, reportId: 'second-of-its-scope' }),
+    ];
+    const recorded = [sheet({ indicators: [indicator({ reports })] })];
+    const planned = planImport('org', file([
+      one({ territory: '37' }), { ...one({ territory: '37', zone: 'urbain' }), row: 3 }, { ...one({ territory: '18' }), row: 4 }, { ...one({ territory: '37', zone: 'rural' }), row: 5 },
+    ]), recorded, source);
+    expect(planned.map((o) => o.outcome)).toEqual(['refused', 'to_write', 'to_write', 'refused']);
+    expect(planned[0]).toMatchObject({ code: 'already_reported', message: expect.stringContaining(`the value 3 for 2024-03-31 in this scope; a different value is a correction (report ${reports[0]!.reportId})`) });
+    expect(planned[3]).toMatchObject({ code: 'already_reported', message: expect.stringContaining('the value 4') });
+  });
+
   it('refuses another value for a day and scope already reported, a sheet the organisation does not pilot, and a repeated row', () => {
     const recorded = [sheet({ indicators: [indicator({ reports: [report({ observedOn: '2024-03-31', value: 10 })] })] })];
     expect(planImport('org', file([one()]), recorded, source)[0]).toMatchObject({ outcome: 'refused', code: 'already_reported', column: 'K' });

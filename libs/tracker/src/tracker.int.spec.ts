@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dataFiles, loadConfig, type AppConfig } from '#config';
 import { rebuildReadModels } from '#projections';
-import { openTracker } from './tracker.js';
+import { openTracker, TrackerStart } from './tracker.js';
 
 describe('openTracker', () => {
   let dir: string;
@@ -46,6 +46,20 @@ describe('openTracker', () => {
     await rebuildReadModels(tracker.store, fresh);
     await tracker.switchReadModels(fresh);
     expect(existsSync(fresh)).toBe(false);
+    expect(tracker.readDb.prepare('SELECT COUNT(*) FROM roadmaps').pluck().get()).toBe(1);
+    await tracker.close();
+  });
+
+  it('opens in two steps: the store at once, the decorator and the read models when finished (once)', async () => {
+    const started = TrackerStart.begin(config);
+    // The store and its schema exist before the caller has its framework (main.ts imports Nest meanwhile).
+    expect(existsSync(dataFiles(config.dataDir).events)).toBe(true);
+    const decorated: string[] = [];
+    const tracker = await started.finish({ decorateStore: (store) => { decorated.push(store.name); return store; } });
+    expect(decorated).toEqual(['sqlite']);
+    await expect(started.finish()).rejects.toThrow('already finished');
+    await tracker.commands.onRoadmap('r', { type: 'CreateRoadmap', data: { roadmapId: 'r', title: 'R', region: { code: '24', name: 'Centre-Val de Loire' }, enjeux: [] }, metadata: { now: new Date(), actor: 'test', correlationId: 'c', source: 'test' } });
+    await tracker.catchUp();
     expect(tracker.readDb.prepare('SELECT COUNT(*) FROM roadmaps').pluck().get()).toBe(1);
     await tracker.close();
   });
