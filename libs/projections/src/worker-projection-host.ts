@@ -29,9 +29,6 @@ const WORKER_URL = import.meta.url.endsWith('.ts')
   ? new URL('../../../dist/libs/projections/src/projection-worker.js', import.meta.url)
   : new URL('./projection-worker.js', import.meta.url);
 
-/** What a prestarted worker must have been given for `open` to adopt it. */
-const launchKey = (o: Omit<WorkerProjectionHostOptions, 'log'>) => JSON.stringify([o.eventsPath, o.readModelsPath, o.hashChainPath ?? null, o.pollIntervalMs ?? null, o.readyTimeoutMs ?? null]);
-
 /**
  * Page caches of the two read-model connections when the projections run on the worker. Each fills
  * up to its size over time and stays resident: with 64 MB each, an assessment (index scans over a
@@ -65,32 +62,8 @@ export class WorkerProjectionHost extends ProjectionHost {
     return WORKER_URL.protocol === 'file:' && existsSync(fileURLToPath(WORKER_URL));
   }
 
-  private static launched: { key: string; opening: Promise<WorkerProjectionHost> } | undefined;
-
-  /**
-   * Starts the worker now, for the next `open` with the same files to adopt: a process can call it as
-   * soon as it knows its configuration, so that the worker loads its code and opens its files while
-   * the calling thread is still loading its own (on a restart, most of the time before the first answer).
-   */
-  static prestart(options: Omit<WorkerProjectionHostOptions, 'log'>): void {
-    if (!WorkerProjectionHost.available() || WorkerProjectionHost.launched) return;
-    const opening = WorkerProjectionHost.launch(options);
-    // A failure is the adopting open's to report.
-    opening.catch(() => undefined);
-    WorkerProjectionHost.launched = { key: launchKey(options), opening };
-  }
-
-  /** Starts the worker (or adopts the one `prestart` started for the same files) and resolves once it has prepared the read models. */
+  /** Starts the worker and resolves once it has prepared the read models. */
   static async open(options: WorkerProjectionHostOptions): Promise<WorkerProjectionHost> {
-    const launched = WorkerProjectionHost.launched;
-    WorkerProjectionHost.launched = undefined;
-    if (launched?.key === launchKey(options)) {
-      const host = await launched.opening;
-      host.log = options.log;
-      return host;
-    }
-    // Never two workers projecting into the same files: one started for other files is stopped.
-    if (launched) void launched.opening.then((host) => host.stop(), () => undefined);
     return WorkerProjectionHost.launch(options);
   }
 
@@ -140,7 +113,7 @@ export class WorkerProjectionHost extends ProjectionHost {
     position: number,
     /** Whether the worker also keeps the audit hash chain. */
     readonly chainsHashes: boolean,
-    private log: WorkerProjectionHostOptions['log'],
+    private readonly log: WorkerProjectionHostOptions['log'],
   ) {
     super();
     this.position = position;
