@@ -34,7 +34,7 @@ describe('two writer processes on one event store file', () => {
     const path = join(dir, 'events.sqlite');
     const run = promisify(execFile);
     const reports = await Promise.all(['A', 'B'].map(async (writer) => {
-      const { stdout } = await run(process.execPath, [script, path, writer, '3', '20', '3000'], { cwd: repoRoot, timeout: 60_000 });
+      const { stdout } = await run(process.execPath, [script, path, writer, '3', '20', '3000'], { cwd: repoRoot, timeout: 60_000, maxBuffer: 256 * 1024 * 1024 });
       return JSON.parse(stdout) as WriterReport;
     }));
 

@@ -44,6 +44,11 @@ export class HorizonDto {
   @ApiProperty({ example: 'à 3 ans' }) @IsString() @IsNonBlank() @MaxLength(60) printed!: string;
 }
 
+/** A due date as printed, or null beside a relative horizon ("à 3 ans"): never neither. */
+@ApiSchemaRule({ anyOf: [
+  { required: ['due'], properties: { due: { type: 'string' } } },
+  { required: ['due', 'horizon'], properties: { due: { enum: [null] }, horizon: { type: 'object' } } },
+] })
 export class MilestoneDto {
   @ApiProperty({ example: 'launch' }) @IsSlug() milestoneId!: string;
   @ApiProperty() @IsString() @IsNonBlank() @MaxLength(TEXT_LIMITS.milestoneTitle) title!: string;
