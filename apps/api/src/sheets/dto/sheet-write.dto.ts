@@ -44,9 +44,9 @@ export class HorizonDto {
   @ApiProperty({ example: 'à 3 ans' }) @IsString() @IsNonBlank() @MaxLength(60) printed!: string;
 }
 
-/** A due date as printed, or null beside a relative horizon ("à 3 ans"): never neither. */
+/** A due date as printed, or null beside a relative horizon ("à 3 ans"): one or the other, never both, never neither. */
 @ApiSchemaRule({ anyOf: [
-  { required: ['due'], properties: { due: { type: 'string' } } },
+  { required: ['due'], properties: { due: { type: 'string' } }, not: { required: ['horizon'] } },
   { required: ['due', 'horizon'], properties: { due: { enum: [null] }, horizon: { type: 'object' } } },
 ] })
 export class MilestoneDto {
