@@ -23,7 +23,7 @@ const input: AssessmentInput = {
       outcome: { version: 'V3', outcome: 'carried_over', reason: null, explanation: null, on: null, nextVersion: 'V4', mergedInto: null }, nextNumber: '2.3',
       milestones: [
         { milestoneId: 'a', title: 'Prises construites', due: '2022', reachedOn: '2022-11-30', reached: '2022-11', rescheduled: 1 },
-        { milestoneId: 'b', title: 'CRSN infrastructures', due: '2022-Q4', dueFr: 'au 4e trimestre 2022 ?', reachedOn: null, reached: null, rescheduled: 0 },
+        { milestoneId: 'b', title: 'CRSN infrastructures', due: '2022-Q4', uncertain: true, reachedOn: null, reached: null, rescheduled: 0 },
       ],
       indicators: [{ indicatorId: 'part', name: 'Part des prises', unit: 'percent', targets: [{ value: 82, qualifier: 'exact', by: '2022-12-31', due: '2022', territory: '24', zone: null, label: null }], reportCount: 2, series: [{ zone: null, last: { observedOn: '2022-12-31', observed: '2022-Q4', value: 80, qualifier: 'exact' }, previous: { observedOn: '2018-12-31', observed: '2018-Q4', value: 44, qualifier: 'about' } }] }],
     }),

@@ -1,4 +1,4 @@
-import { compareVersionLabels, finalTargetFor, formatDatedFr, parseDated, isLaterVersion, meetsTarget, REGION_CODE, scope, ZONES, type Zone } from '#domain';
+import { compareVersionLabels, finalTargetFor, printedDueFr, isLaterVersion, meetsTarget, REGION_CODE, scope, ZONES, type Zone } from '#domain';
 import { addDays } from './calendar-days.js';
 import type {
   AssessedTarget, AssessmentFinding,
@@ -75,9 +75,8 @@ function milestoneStatus(m: SheetInput['milestones'][number], period: Assessment
   // Without a due date (none printed, or only "à 3 ans"), a milestone reached is neither on time nor late.
   if (reachedOn !== null) status = m.due === null ? 'no_due' : reachedOn <= dueEnd! ? 'on_time' : 'late';
   else status = dueEnd !== null && period.end !== null && dueEnd <= period.end ? 'missed' : 'pending';
-  const dueFr = m.dueFr !== undefined ? m.dueFr : m.due ? formatDatedFr(parseDated(m.due)) : null;
   const reached = reachedOn === null ? null : (m.reached ?? reachedOn);
-  return { milestoneId: m.milestoneId, title: m.title, due: m.due, dueFr, reachedOn, reached, rescheduled: m.rescheduled, status };
+  return { milestoneId: m.milestoneId, title: m.title, due: m.due, dueFr: printedDueFr(m), reachedOn, reached, rescheduled: m.rescheduled, status };
 }
 
 function assessSheet(sheet: SheetInput, period: AssessmentPeriod): SheetAssessment {

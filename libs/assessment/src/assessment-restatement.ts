@@ -1,7 +1,7 @@
 import { roadmapStream, sheetStream } from '#domain';
 import type { StoredEvent } from '#event-store';
 import { assessmentWording } from './assessment-renderers.js';
-import type { Assessment, AssessmentFinding, AssessmentSource, IndicatorAssessment, MilestoneAssessment, SheetAssessment } from './assessment.model.js';
+import type { Assessment, AssessmentFinding, AssessmentSource, IndicatorAssessment, SheetAssessment } from './assessment.model.js';
 import type { AssessmentLog } from './read-model-source.js';
 
 /** An event recorded after the frozen instant that changed a restated figure. */

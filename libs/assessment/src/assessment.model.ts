@@ -1,4 +1,4 @@
-import type { Quantity, Qualifier, TargetOutcome, VersionOutcome } from '#domain';
+import type { Horizon, Quantity, Qualifier, TargetOutcome, VersionOutcome } from '#domain';
 
 /** What the generator needs, as read from the read models (or folded from events): plain data only. */
 export interface AssessmentInput {
@@ -48,8 +48,8 @@ export interface SheetInput {
   outcome: VersionOutcome;
   /** Its number in the next version, when carried over. */
   nextNumber: string | null;
-  /** `dueFr` and `reached`: the due date and the date reached as printed ("au 4e trimestre 2023 ?", "à 3 ans", "2023"). */
-  milestones: Array<{ milestoneId: string; title: string; due: string | null; dueFr?: string | null; reachedOn: string | null; reached?: string | null; rescheduled: number }>;
+  /** With the due date's doubt or relative horizon, and the date reached as printed (`reached`: "2023"); see printedDueFr. */
+  milestones: Array<{ milestoneId: string; title: string; due: string | null; uncertain?: boolean; horizon?: Horizon | null; reachedOn: string | null; reached?: string | null; rescheduled: number }>;
   indicators: IndicatorInput[];
 }
 

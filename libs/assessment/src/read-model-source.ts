@@ -132,7 +132,7 @@ function assemble(sources: AssessmentSources, roadmap: NonNullable<ReturnType<Ro
       sheetId: r.sheetId, number: r.number, title: r.title, enjeu: r.enjeu, pilots: doc.pilots,
       outcome: outcomeOf(r),
       nextNumber: r.nextNumber,
-      milestones: doc.milestones.map((m) => ({ milestoneId: m.milestoneId, title: m.title, due: m.due, dueFr: m.dueFr, reachedOn: m.reachedOn, reached: m.reached, rescheduled: m.rescheduled.length })),
+      milestones: doc.milestones.map((m) => ({ milestoneId: m.milestoneId, title: m.title, due: m.due, uncertain: m.uncertain, horizon: m.horizon, reachedOn: m.reachedOn, reached: m.reached, rescheduled: m.rescheduled.length })),
       indicators: doc.indicators.map((i) => {
         return {
           indicatorId: i.indicatorId, name: i.name, unit: i.unit,

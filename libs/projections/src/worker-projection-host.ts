@@ -64,10 +64,6 @@ export class WorkerProjectionHost extends ProjectionHost {
 
   /** Starts the worker and resolves once it has prepared the read models. */
   static async open(options: WorkerProjectionHostOptions): Promise<WorkerProjectionHost> {
-    return WorkerProjectionHost.launch(options);
-  }
-
-  private static async launch(options: WorkerProjectionHostOptions): Promise<WorkerProjectionHost> {
     if (!WorkerProjectionHost.available()) {
       throw new Error(`the projection worker script is missing (${fileURLToPath(WORKER_URL)}): build the project, or run the projections on the main thread`);
     }

@@ -1,4 +1,4 @@
-import { isDatedLabel } from './dated.js';
+import { formatDatedFr, isDatedLabel, parseDated } from './dated.js';
 import { invalid } from './domain-error.js';
 import { requireText } from './text-limits.js';
 
@@ -30,4 +30,13 @@ export function assertHorizon(value: unknown, field: string): Horizon {
   if (!isDatedLabel(h.from)) throw invalid('invalid_horizon', `${field}.from must be a date as printed (shared/dated.ts)`, { field: `${field}.from` });
   requireText(`${field}.printed`, h.printed, 60);
   return { duration: h.duration, from: h.from, printed: h.printed! };
+}
+
+/**
+ * A due date in French as the document prints it: the dated label with its doubt ("au 4e trimestre
+ * 2023 ?"), else the relative horizon's own words ("à 3 ans"), else null. Never a day it does not give.
+ */
+export function printedDueFr(m: { due: string | null; uncertain?: boolean; horizon?: Horizon | null }): string | null {
+  if (m.due !== null) return formatDatedFr(parseDated(m.due), { uncertain: m.uncertain === true });
+  return m.horizon ? m.horizon.printed : null;
 }

@@ -192,8 +192,12 @@ export class IndicatorSeriesReadModel {
     if (region) return { value: region.value, qualifier: region.qualifier, observed: region.observed };
     const qualifiers = new Set(reports.map((r) => r.qualifier));
     // A sum of departments is dated as the least precise of theirs (the widest period), so that it never reads more precise than a source.
-    const widest = reports.map((r) => r.observed).sort((a, b) => (parseDated(a).start ?? '').localeCompare(parseDated(b).start ?? ''))[0] ?? observedOn;
-    return { value: reports.reduce((sum, r) => sum + r.value, 0), qualifier: qualifiers.size <= 1 ? (reports[0]?.qualifier ?? 'exact') : 'about', observed: widest };
+    let widest: { observed: string; start: string } | null = null;
+    for (const r of reports) {
+      const start = parseDated(r.observed).start ?? '';
+      if (widest === null || start < widest.start) widest = { observed: r.observed, start };
+    }
+    return { value: reports.reduce((sum, r) => sum + r.value, 0), qualifier: qualifiers.size <= 1 ? (reports[0]?.qualifier ?? 'exact') : 'about', observed: widest?.observed ?? observedOn };
   }
 
   /** The regional value of a day and zone: the region's own report (the last recorded), else the sum of the departments. */

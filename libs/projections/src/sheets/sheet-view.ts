@@ -1,5 +1,5 @@
 import {
-  formatDatedFr, formatQuantityFr, mergeTarget, outcomesSetBy, parseDated, sortTargets, targetDay, type IndicatorDefinition, type IndicatorReported, type MilestoneDefinition,
+  formatDatedFr, formatQuantityFr, mergeTarget, outcomesSetBy, parseDated, printedDueFr, sortTargets, targetDay, type IndicatorDefinition, type IndicatorReported, type MilestoneDefinition,
   type SheetFields, type Target, type Unit, type VersionOutcome,
 } from '#domain';
 
@@ -58,10 +58,7 @@ export interface MilestoneView extends MilestoneDefinition {
   rescheduled: { from: string | null; to: string; reason: string | null }[];
 }
 
-/** Printed from the definition: a relative horizon in its own words, never as a day. */
-const dueFrOf = (m: Pick<MilestoneDefinition, 'due' | 'uncertain' | 'horizon'>): string | null =>
-  m.due !== null ? formatDatedFr(parseDated(m.due), { uncertain: m.uncertain === true }) : m.horizon ? m.horizon.printed : null;
-const milestoneView = (m: MilestoneDefinition): MilestoneView => ({ ...m, dueFr: dueFrOf(m), reached: null, statedOn: null, reachedOn: null, evidence: null, rescheduled: [] });
+const milestoneView = (m: MilestoneDefinition): MilestoneView => ({ ...m, dueFr: printedDueFr(m), reached: null, statedOn: null, reachedOn: null, evidence: null, rescheduled: [] });
 
 export function newSheetView(data: SheetFields & { sheetId: string; roadmapId: string; version: string; indicators: IndicatorDefinition[]; milestones: MilestoneDefinition[]; continues: string[] }, at: { revision: number; position: number; recordedAt: string }): SheetView {
   return {
@@ -157,7 +154,7 @@ export function applySheetEvent(doc: SheetView | null, raw: StoredEvent, reports
         else delete m.uncertain;
         // A new due date replaces a relative horizon too.
         delete m.horizon;
-        m.dueFr = dueFrOf(m);
+        m.dueFr = printedDueFr(m);
       }
       break;
     }
