@@ -13,44 +13,65 @@ import { loadSeed, seedRoadmap, type SeedSet } from '#seed';
  * could be unknown, the V3 sheets numbered "0". Seeding it again corrects that with new events,
  * once: the old events stay in the log as they were written.
  */
-describe('re-seeding a store that holds V1 and V2 as adopted', () => {
-  let dir: string;
-  let store: SqliteEventStore;
-  let seed: SeedSet;
-  let oldEvents: Array<{ id: string; type: string; data: unknown }>;
-  let db: Database;
+/** A store as an older seed wrote it, seeded again with today's seed, and its read models. */
+interface Reseeded { store: SqliteEventStore; seed: SeedSet; oldEvents: Array<{ id: string; type: string; data: unknown }>; db: Database }
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'scoran-seed-correction-'));
-    store = new SqliteEventStore({ path: join(dir, 'events.sqlite') });
-    seed = loadSeed();
-    const commands = new RoadmapCommands(store);
-    const metadata = { now: new Date('2024-01-01T00:00:00Z'), actor: 'secretariat', source: 'seed', correlationId: 'old-seed' };
-    const r = seed.roadmap;
-    // What the seed wrote then: every version adopted on the year it was written.
-    await commands.onRoadmap(r.roadmapId, { type: 'CreateRoadmap', data: { roadmapId: r.roadmapId, title: r.title, region: r.region, enjeux: r.enjeux.map((e) => ({ enjeuId: e.enjeuId, number: e.number, title: e.title })) }, metadata });
-    await commands.onRoadmap(r.roadmapId, { type: 'DraftVersion', data: { version: 'V1', basedOn: null, draftedOn: '2010' }, metadata });
-    await commands.onRoadmap(r.roadmapId, { type: 'AdoptVersion', data: { version: 'V1', adoptedOn: '2010' }, metadata });
-    await commands.onRoadmap(r.roadmapId, { type: 'DraftVersion', data: { version: 'V2', basedOn: 'V1', draftedOn: '2014' }, metadata });
-    await commands.onRoadmap(r.roadmapId, { type: 'AdoptVersion', data: { version: 'V2', adoptedOn: '2014' }, metadata });
-    oldEvents = (await store.readAll()).map((e) => ({ id: e.id, type: e.type, data: e.data }));
-    await seedRoadmap(commands, { seed });
-    db = openReadModelDb(join(dir, 'read.sqlite'));
-    new ProjectionRunner(db, allProjections()).applyBatch(await store.readAll());
-  });
-  afterAll(async () => {
-    db.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+/**
+ * Writes a store as an older seed did (`writeOld`), seeds it again, projects it, runs `specs` on it,
+ * and checks in every case that the old events stay as written and that a further run writes nothing.
+ */
+function describeReseeding(title: string, writeOld: (store: SqliteEventStore, seed: SeedSet) => Promise<void>, specs: (ctx: Reseeded) => void): void {
+  describe(title, () => {
+    let dir: string;
+    const ctx = {} as Reseeded;
 
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'scoran-seed-correction-'));
+      ctx.store = new SqliteEventStore({ path: join(dir, 'events.sqlite') });
+      ctx.seed = loadSeed();
+      await writeOld(ctx.store, ctx.seed);
+      ctx.oldEvents = (await ctx.store.readAll()).map((e) => ({ id: e.id, type: e.type, data: e.data }));
+      await seedRoadmap(new RoadmapCommands(ctx.store), { seed: ctx.seed });
+      ctx.db = openReadModelDb(join(dir, 'read.sqlite'));
+      new ProjectionRunner(ctx.db, allProjections()).applyBatch(await ctx.store.readAll());
+    });
+    afterAll(async () => {
+      ctx.db.close();
+      await ctx.store.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    specs(ctx);
+
+    it('never rewrites the old events, and a second run writes nothing', async () => {
+      const events = await ctx.store.readAll();
+      expect(events.slice(0, ctx.oldEvents.length).map((e) => ({ id: e.id, type: e.type, data: e.data }))).toEqual(ctx.oldEvents);
+      const head = await ctx.store.headPosition();
+      const again = await seedRoadmap(new RoadmapCommands(ctx.store), { seed: ctx.seed });
+      expect(again.written).toBe(0);
+      expect(await ctx.store.headPosition()).toBe(head);
+    });
+  });
+}
+
+describeReseeding('re-seeding a store that holds V1 and V2 as adopted', async (store, seed) => {
+  const commands = new RoadmapCommands(store);
+  const metadata = { now: new Date('2024-01-01T00:00:00Z'), actor: 'secretariat', source: 'seed', correlationId: 'old-seed' };
+  const r = seed.roadmap;
+  // What the seed wrote then: every version adopted on the year it was written.
+  await commands.onRoadmap(r.roadmapId, { type: 'CreateRoadmap', data: { roadmapId: r.roadmapId, title: r.title, region: r.region, enjeux: r.enjeux.map((e) => ({ enjeuId: e.enjeuId, number: e.number, title: e.title })) }, metadata });
+  await commands.onRoadmap(r.roadmapId, { type: 'DraftVersion', data: { version: 'V1', basedOn: null, draftedOn: '2010' }, metadata });
+  await commands.onRoadmap(r.roadmapId, { type: 'AdoptVersion', data: { version: 'V1', adoptedOn: '2010' }, metadata });
+  await commands.onRoadmap(r.roadmapId, { type: 'DraftVersion', data: { version: 'V2', basedOn: 'V1', draftedOn: '2014' }, metadata });
+  await commands.onRoadmap(r.roadmapId, { type: 'AdoptVersion', data: { version: 'V2', adoptedOn: '2014' }, metadata });
+}, (ctx) => {
   it('withdraws the two adoptions the document does not report, by new events that quote it', async () => {
-    const events = await store.readAll();
+    const events = await ctx.store.readAll();
     const withdrawn = events.filter((e) => e.type === 'RoadmapVersionAdoptionWithdrawn');
     expect(withdrawn.map((e) => [(e.data as any).version, (e.data as any).by])).toEqual([['V1', 'V2'], ['V2', 'V3']]);
     expect((withdrawn[0]!.data as any).reason).toContain('rédigée en 2010');
     expect(withdrawn[0]!.metadata.provenance).toMatchObject({ quote: expect.stringContaining('rédigée en 2010') });
-    const versions = db.prepare('SELECT version, status, adoptedOn, adoptedBy, supersededBy FROM roadmap_versions ORDER BY version').all();
+    const versions = ctx.db.prepare('SELECT version, status, adoptedOn, adoptedBy, supersededBy FROM roadmap_versions ORDER BY version').all();
     expect(versions).toEqual([
       { version: 'V1', status: 'superseded', adoptedOn: null, adoptedBy: null, supersededBy: 'V2' },
       { version: 'V2', status: 'superseded', adoptedOn: null, adoptedBy: null, supersededBy: 'V3' },
@@ -58,60 +79,21 @@ describe('re-seeding a store that holds V1 and V2 as adopted', () => {
       { version: 'V4', status: 'adopted', adoptedOn: '2023-06-26', adoptedBy: 'crsn', supersededBy: null },
     ]);
   });
-
-  it('never rewrites the old events, and a second run writes nothing', async () => {
-    const events = await store.readAll();
-    expect(events.slice(0, oldEvents.length).map((e) => ({ id: e.id, type: e.type, data: e.data }))).toEqual(oldEvents);
-    const head = await store.headPosition();
-    const again = await seedRoadmap(new RoadmapCommands(store), { seed });
-    expect(again.written).toBe(0);
-    expect(await store.headPosition()).toBe(head);
-  });
 });
 
-describe('re-seeding a store that holds the V3 sheets numbered "0"', () => {
-  let dir: string;
-  let store: SqliteEventStore;
-  let seed: SeedSet;
-  let oldEvents: Array<{ id: string; type: string; data: unknown }>;
-  let db: Database;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'scoran-seed-numbers-'));
-    store = new SqliteEventStore({ path: join(dir, 'events.sqlite') });
-    seed = loadSeed();
-    // What the seed wrote then: the whole roadmap, each V3 sheet numbered "0" (carried over or retired since).
-    const zeroed = { ...seed, sheetsV3: seed.sheetsV3.map((s) => ({ ...s, number: '0' })) };
-    await seedRoadmap(new RoadmapCommands(store), { seed: zeroed });
-    oldEvents = (await store.readAll()).map((e) => ({ id: e.id, type: e.type, data: e.data }));
-    await seedRoadmap(new RoadmapCommands(store), { seed });
-    db = openReadModelDb(join(dir, 'read.sqlite'));
-    new ProjectionRunner(db, allProjections()).applyBatch(await store.readAll());
-  });
-  afterAll(async () => {
-    db.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
+describeReseeding('re-seeding a store that holds the V3 sheets numbered "0"', async (store, seed) => {
+  // What the seed wrote then: the whole roadmap, each V3 sheet numbered "0" (carried over or retired since).
+  await seedRoadmap(new RoadmapCommands(store), { seed: { ...seed, sheetsV3: seed.sheetsV3.map((s) => ({ ...s, number: '0' })) } });
+}, (ctx) => {
   it('corrects every V3 number to unknown, retired and carried-over sheets alike, by one new event each', async () => {
-    const corrected = (await store.readAll()).filter((e) => e.type === 'SheetVersionRecordCorrected');
-    expect(corrected.map((e) => (e.data as any).sheetId).sort()).toEqual(seed.sheetsV3.map((s) => s.sheetId).sort());
+    const corrected = (await ctx.store.readAll()).filter((e) => e.type === 'SheetVersionRecordCorrected');
+    expect(corrected.map((e) => (e.data as any).sheetId).sort()).toEqual(ctx.seed.sheetsV3.map((s) => s.sheetId).sort());
     expect(corrected.every((e) => (e.data as any).version === 'V3' && (e.data as any).number === null)).toBe(true);
-    const rows = db.prepare("SELECT sheetId, number, json_extract(COALESCE(v.doc, '{}'), '$.number') AS docNumber FROM sheet_versions v WHERE version = 'V3'").all() as Array<{ sheetId: string; number: string | null; docNumber: string | null }>;
-    expect(rows).toHaveLength(seed.sheetsV3.length);
+    const rows = ctx.db.prepare("SELECT sheetId, number, json_extract(COALESCE(v.doc, '{}'), '$.number') AS docNumber FROM sheet_versions v WHERE version = 'V3'").all() as Array<{ sheetId: string; number: string | null; docNumber: string | null }>;
+    expect(rows).toHaveLength(ctx.seed.sheetsV3.length);
     expect(rows.filter((r) => r.number !== null || r.docNumber !== null)).toEqual([]);
     // The V4 numbers of the carried-over sheets are the document's.
-    const v4 = db.prepare("SELECT number FROM sheet_versions WHERE version = 'V4' AND sheetId = 'datacentre'").get() as { number: string };
+    const v4 = ctx.db.prepare("SELECT number FROM sheet_versions WHERE version = 'V4' AND sheetId = 'datacentre'").get() as { number: string };
     expect(v4.number).toBe('3.9');
-  });
-
-  it('never rewrites the old events, and a second run writes nothing', async () => {
-    const events = await store.readAll();
-    expect(events.slice(0, oldEvents.length).map((e) => ({ id: e.id, type: e.type, data: e.data }))).toEqual(oldEvents);
-    const head = await store.headPosition();
-    const again = await seedRoadmap(new RoadmapCommands(store), { seed });
-    expect(again.written).toBe(0);
-    expect(await store.headPosition()).toBe(head);
   });
 });
