@@ -199,13 +199,6 @@ export class IndicatorSeriesReadModel {
     }
     return { value: reports.reduce((sum, r) => sum + r.value, 0), qualifier: qualifiers.size <= 1 ? (reports[0]?.qualifier ?? 'exact') : 'about', observed: widest?.observed ?? observedOn };
   }
-
-  /** The regional value of a day and zone: the region's own report (the last recorded), else the sum of the departments. */
-  regionalValueOn(sheetId: string, indicatorId: string, zone: string, observedOn: string): number {
-    const reports = this.reportsOn(sheetId, indicatorId, observedOn, zone);
-    const region = reports.filter((r) => regional(r.territory)).at(-1);
-    return region ? region.value : reports.reduce((sum, r) => sum + r.value, 0);
-  }
 }
 
 /** Region-level series built from department reports when the region itself was not reported. */
