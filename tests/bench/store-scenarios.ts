@@ -134,7 +134,7 @@ export async function storeScenarios(dir: string, ms: number, log: (line: string
     const ratio = best.store / Math.max(best.bareFull, best.bareOffload);
     const storeConflicts = sides.find((x) => x.name === 'store')!.conflicts;
     const bareConflicts = sides.filter((x) => x.name !== 'store').reduce((a, x) => a + x.conflicts, 0);
-    log(`store, ${scenario.name}: ${Math.round(best.store)} appends/s; bare ${Math.round(best.bareFull)} (FULL) / ${Math.round(best.bareOffload)} (fsync offloaded) = ${ratio.toFixed(2)}×`);
+    log(`store, ${scenario.name}: ${Math.round(best.store)} appends/s; bare ${Math.round(best.bareFull)} (FULL) / ${Math.round(best.bareOffload)} (fdatasync offloaded) = ${ratio.toFixed(2)}×`);
     out.push({ scenario: scenario.name, ...best, ratio, storeConflicts, bareConflicts });
   }
   return out;
