@@ -135,21 +135,33 @@ async function timeTravel(baseUrl: string, firstDay: string, lastDay: string) {
   const from = Date.parse(firstDay);
   const to = Date.parse(lastDay);
   const n = small ? 100 : 300;
-  const days = Array.from({ length: 2 * n }, () => new Date(from + Math.random() * (to - from)).toISOString().slice(0, 10));
-  // Warm-up (first statements prepared, pages cached, the route's code optimised), then the measured
-  // queries, one at a time, on one kept-alive connection (see timedGet); asOf through fetch alongside.
-  // 100 warm-up queries: with 10, the tail of one run was 7.8 ms, of the next 4.5.
-  const asOf = await timedSeries(baseUrl, (i) => `/api/sheets/${BIG_SHEET}?asOf=${days[i]}`, n, 100);
-  const knownAt = await timedSeries(baseUrl, (i) => `/api/sheets/${BIG_SHEET}?knownAt=${days[i]}T12:00:00Z`, n, 100);
+  const randomDay = () => new Date(from + Math.random() * (to - from)).toISOString().slice(0, 10);
+  const days = Array.from({ length: 2 * n }, randomDay);
+  const asOfPath = (day: string) => `/api/sheets/${BIG_SHEET}?asOf=${day}`;
+  const knownAtPath = (day: string) => `/api/sheets/${BIG_SHEET}?knownAt=${day}T12:00:00Z`;
+  // First as a freshly started server answers them: 100 warm-up queries (first statements prepared,
+  // pages cached), then the measured ones, one at a time, on one kept-alive connection (see timedGet).
+  // V8's optimising compiler is still at work during these (over a hundred compile jobs, a few
+  // recompilations of the fold after deoptimisations, on the two cores the queries run on).
+  const cold = {
+    asOf: await timedSeries(baseUrl, (i) => asOfPath(days[i]!), n, 100),
+    knownAt: await timedSeries(baseUrl, (i) => knownAtPath(days[i]!), n, 100),
+  };
+  // Then as a server that has been answering for a while: 1 500 more queries of both kinds on other
+  // random days, then the measured ones again on the same days as above. The targets are read here;
+  // the figures above are printed beside them.
+  for (let i = 0; i < 1500; i++) await timedGet(baseUrl, i % 2 ? asOfPath(randomDay()) : knownAtPath(randomDay()));
+  const asOf = await timedSeries(baseUrl, (i) => asOfPath(days[i]!), n, 0);
+  const knownAt = await timedSeries(baseUrl, (i) => knownAtPath(days[i]!), n, 0);
   const both = await timedSeries(baseUrl, (i) => `/api/sheets/${BIG_SHEET}?asOf=${days[i]}&knownAt=${days[(i + 7) % days.length]}T12:00:00Z`, n, 20);
   const viaFetch: number[] = [];
   for (const day of days.slice(0, n)) {
     const t0 = performance.now();
-    await call(baseUrl, 'GET', `/api/sheets/${BIG_SHEET}?asOf=${day}`);
+    await call(baseUrl, 'GET', asOfPath(day));
     viaFetch.push(performance.now() - t0);
   }
   viaFetch.sort((a, b) => a - b);
-  return { asOf, knownAt, both, asOfFetchP50Ms: percentile(viaFetch, 50), asOfFetchP99Ms: percentile(viaFetch, 99) };
+  return { cold, asOf, knownAt, both, asOfFetchP50Ms: percentile(viaFetch, 50), asOfFetchP99Ms: percentile(viaFetch, 99) };
 }
 
 const ASSESSMENT_PATHS = ['/api/roadmaps/scoran-centre-val-de-loire/versions/V4/assessment', '/api/assessments/scoran-centre-val-de-loire/V4'];
@@ -435,10 +447,10 @@ async function main(): Promise<void> {
     if (want('timetravel')) {
       const tt = await timeTravel(api.baseUrl, data.firstDay, data.lastDay);
       results.timeTravel = tt;
-      log(`time travel: asOf p50 ${round(tt.asOf.p50Ms, 2)} / p99 ${round(tt.asOf.p99Ms, 2)} ms; knownAt p50 ${round(tt.knownAt.p50Ms, 2)} / p99 ${round(tt.knownAt.p99Ms, 2)} ms; both p99 ${round(tt.both.p99Ms, 2)} ms`);
+      log(`time travel: asOf p50 ${round(tt.asOf.p50Ms, 2)} / p99 ${round(tt.asOf.p99Ms, 2)} ms; knownAt p50 ${round(tt.knownAt.p50Ms, 2)} / p99 ${round(tt.knownAt.p99Ms, 2)} ms; both p99 ${round(tt.both.p99Ms, 2)} ms (after 1 500 queries; after 100: asOf p99 ${round(tt.cold.asOf.p99Ms, 2)}, knownAt p99 ${round(tt.cold.knownAt.p99Ms, 2)} ms)`);
       const series = (x: { p50Ms: number; p99Ms: number; maxMs: number }) => `p50 ${round(x.p50Ms, 2)} ms, p99 ${round(x.p99Ms, 2)} ms, max ${round(x.maxMs, 2)} ms`;
-      targets.push({ name: `knownAt on a ${data.bigSheetEvents}-event stream`, target: 'p99 ≤ 5 ms', measured: `${series(tt.knownAt)} (HTTP keep-alive, one at a time; asOf and knownAt together: ${series(tt.both)})`, met: tt.knownAt.p99Ms <= 5 });
-      targets.push({ name: `asOf on a ${data.bigSheetEvents}-event stream`, target: 'p99 ≤ 2 ms', measured: `${series(tt.asOf)} (through fetch p50 ${round(tt.asOfFetchP50Ms, 2)} ms, p99 ${round(tt.asOfFetchP99Ms, 2)} ms)`, met: tt.asOf.p99Ms <= 2 });
+      targets.push({ name: `knownAt on a ${data.bigSheetEvents}-event stream`, target: 'p99 ≤ 5 ms', measured: `${series(tt.knownAt)} after 1 500 queries; after 100: ${series(tt.cold.knownAt)} (HTTP keep-alive, one at a time; asOf and knownAt together: ${series(tt.both)})`, met: tt.knownAt.p99Ms <= 5 });
+      targets.push({ name: `asOf on a ${data.bigSheetEvents}-event stream`, target: 'p99 ≤ 2 ms', measured: `${series(tt.asOf)} after 1 500 queries; after 100: ${series(tt.cold.asOf)} (through fetch p50 ${round(tt.asOfFetchP50Ms, 2)} ms, p99 ${round(tt.asOfFetchP99Ms, 2)} ms)`, met: tt.asOf.p99Ms <= 2 });
     }
 
     // 6. Assessment of V4 (33 sheets, 10 years of weekly reports), in each format
