@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Observable } from 'rxjs';
 import { ProjectionHost } from '#projections';
 import { ACCESS, type Access } from '../auth/access.decorator.js';
 
@@ -28,25 +27,32 @@ const BOOT = randomBytes(4).toString('hex');
  * position the read models reached, of the day (lateness is relative to today) and of the running
  * code. The tag is taken before the handler reads, so an answer may only be newer than its tag
  * (a later request then gets a full answer), never older.
+ *
+ * A guard that always lets the request through rather than an interceptor: Nest wraps every handler
+ * of the application in rxjs observables and async scopes as soon as one interceptor is registered
+ * globally, which cost the report endpoint ~5 % of its request thread; a guard runs at the same
+ * point (after the authentication guard, before the pipes) and its NotModified reaches the same filter.
  */
 @Injectable()
-export class LogPositionTags implements NestInterceptor {
+export class LogPositionTags implements CanActivate {
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(ProjectionHost) private readonly projections: ProjectionHost,
   ) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<Tagged>();
+    // Writes and credentialed requests are never tagged: decided before the metadata look-ups.
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || request.headers.authorization !== undefined) return true;
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [context.getHandler(), context.getClass()]) ?? 'public';
     const uncached = this.reflector.getAllAndOverride<boolean | undefined>(UNCACHED, [context.getHandler(), context.getClass()]);
-    if (access !== 'public' || uncached || (request.method !== 'GET' && request.method !== 'HEAD') || request.headers.authorization !== undefined) return next.handle();
+    if (access !== 'public' || uncached) return true;
     const etag = `W/"${this.projections.checkpoint}.${new Date().toISOString().slice(0, 10)}.${BOOT}"`;
     const sent = request.headers['if-none-match'];
     if (sent && sent.split(',').some((t) => t.trim() === etag || t.trim() === '*')) throw new NotModified(etag);
     request[TAG] = etag;
-    return next.handle();
+    return true;
   }
 }
 
