@@ -91,4 +91,38 @@ describe('hash chain over a SQLite log', () => {
     ]);
     expect((await verifyChain(store, chain)).problem).toMatchObject({ kind: 'tampered', position: 3, foundEventId: 'intruder' });
   });
+
+  /** Resolves once the chain's head reaches `position`, or fails after `ms`. */
+  async function chainReaches(position: number, ms = 3000): Promise<void> {
+    const until = Date.now() + ms;
+    while ((chain.head()?.position ?? 0) < position) {
+      if (Date.now() > until) throw new Error(`the chain stayed at ${chain.head()?.position ?? 0}, short of ${position}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  it('follows the appends of its store, and those of another connection by polling, each event chained once', async () => {
+    const chainer = new HashChainer(store, chain, 50);
+    const errors: unknown[] = [];
+    chainer.start((error) => errors.push(error));
+    try {
+      // Told of at once: many appends together, the wakes folded into passes.
+      await Promise.all(Array.from({ length: 20 }, (_, k) => store.appendToStream(`sheet-s${k % 3}`, [{ type: 'Noted', data: { k }, metadata: meta }])));
+      await chainReaches(25);
+      // Another connection to the same file says nothing: the timer finds its events.
+      const other = new SqliteEventStore({ path: join(dir, 'events.sqlite') });
+      await other.appendToStream('sheet-other', [{ type: 'Noted', data: { from: 'elsewhere' }, metadata: meta }]);
+      await other.close();
+      await chainReaches(26);
+    } finally {
+      await chainer.stop();
+    }
+    expect(errors).toEqual([]);
+    expect([...chain.links()].map((l) => l.position)).toEqual(Array.from({ length: 26 }, (_, i) => i + 1));
+    expect(await verifyChain(store, chain)).toMatchObject({ ok: true, checked: 26, unchained: 0, problem: null });
+    // Stopped: nothing is chained any more.
+    await store.appendToStream('sheet-s0', [{ type: 'Noted', data: { late: true }, metadata: meta }]);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(chain.head()?.position).toBe(26);
+  });
 });

@@ -87,11 +87,14 @@ const CHAIN_BATCH = 2000;
  */
 export class HashChainer {
   private subscription: Subscription | null = null;
+  private following: { stop(): Promise<void> } | null = null;
   private running: Promise<number> | null = null;
 
   constructor(
     private readonly store: EventStore,
     private readonly chain: HashChainStore,
+    /** Where the store cannot tell of its appends (no onAppended): how often to look for new events, in ms. */
+    private readonly pollIntervalMs = 250,
   ) {}
 
   /** Hashes every event after the chain's head; returns the number of links added. */
@@ -123,15 +126,64 @@ export class HashChainer {
     }
   }
 
+  /**
+   * Follows the log from the chain's head. Where the store tells of its appends, each one starts a
+   * pass (wakes that come during a pass are folded into one more), and a timer finds what another
+   * connection wrote; a subscription would read and parse every event once more only to say that
+   * there is something new, which `extend` then reads as stored anyway. Any other store is followed
+   * by a subscription. A failed pass stops the chainer and is given to `onError`.
+   */
   start(onError?: (error: unknown) => void): void {
-    if (this.subscription) return;
-    const from = this.chain.head()?.position ?? 0;
-    this.subscription = this.store.subscribeToAll(async () => { await this.catchUp(); }, { fromPosition: from, onError });
+    if (this.subscription || this.following) return;
+    if (!this.store.onAppended) {
+      const from = this.chain.head()?.position ?? 0;
+      this.subscription = this.store.subscribeToAll(async () => { await this.catchUp(); }, { fromPosition: from, onError });
+      return;
+    }
+    let stopped = false;
+    let pass: Promise<void> | null = null;
+    let again = false;
+    const run = (): void => {
+      if (stopped) return;
+      if (pass) {
+        again = true;
+        return;
+      }
+      pass = this.catchUp().then(
+        () => undefined,
+        (error: unknown) => {
+          halt();
+          onError?.(error);
+        },
+      ).finally(() => {
+        pass = null;
+        if (again) {
+          again = false;
+          run();
+        }
+      });
+    };
+    const unsubscribe = this.store.onAppended(run);
+    const timer = setInterval(run, this.pollIntervalMs);
+    const halt = (): void => {
+      stopped = true;
+      unsubscribe();
+      clearInterval(timer);
+    };
+    this.following = {
+      stop: async () => {
+        halt();
+        await pass;
+      },
+    };
+    run();
   }
 
   async stop(): Promise<void> {
     await this.subscription?.stop();
     this.subscription = null;
+    await this.following?.stop();
+    this.following = null;
     await this.running;
   }
 }

@@ -47,7 +47,7 @@ async function runWorker(input: ProjectionWorkerInput): Promise<void> {
       onFailed: (error) => post({ type: 'failed', message: error.message, stack: error.stack }),
     });
     chain = input.hashChainPath ? new HashChainStore(input.hashChainPath) : undefined;
-    const chainer = chain ? new HashChainer(store, chain) : undefined;
+    const chainer = chain ? new HashChainer(store, chain, input.pollIntervalMs) : undefined;
     const started = { store, runner, db, chain, chainer };
     port.on('message', (message: ToProjectionWorker) => {
       switch (message.type) {
