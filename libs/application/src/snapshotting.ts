@@ -15,7 +15,7 @@ export class Snapshotting implements StateSource {
   read<S, E>(store: EventStore, stream: string, fold: Fold<S, E>): Promise<StreamState<S>> {
     const snapshot = this.snapshots.load(stream, snapshotKind(fold));
     const start: StreamState<S> = snapshot
-      ? { state: snapshot.state as S, revision: snapshot.revision, snapshotRevision: snapshot.revision }
+      ? { state: fold.restore ? fold.restore(snapshot.state as S) : snapshot.state as S, revision: snapshot.revision, snapshotRevision: snapshot.revision }
       : { state: fold.initialState(), revision: -1, snapshotRevision: -1 };
     return foldStream(store, stream, fold, start);
   }

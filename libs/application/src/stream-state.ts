@@ -2,7 +2,7 @@ import type { Decider } from '#domain';
 import type { EventStore } from '#event-store';
 
 /** What folding needs of a decider (its name and schema version key its snapshots). */
-export type Fold<S, E> = Pick<Decider<never, E, S>, 'name' | 'snapshotSchemaVersion' | 'initialState' | 'evolve'>;
+export type Fold<S, E> = Pick<Decider<never, E, S>, 'name' | 'snapshotSchemaVersion' | 'initialState' | 'evolve' | 'restore'>;
 
 /** A stream's state, as the fold of its events up to `revision`. */
 export interface StreamState<S> {

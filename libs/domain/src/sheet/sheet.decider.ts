@@ -91,6 +91,31 @@ function milestoneState(def: MilestoneDefinition): MilestoneState {
 }
 
 /**
+ * A sheet read back from a snapshot, its reports rebuilt as evolve builds them: one object shape with
+ * the properties inside the object, and the strings shared between reports. The V8 deserializer gives
+ * each report's day, qualifier and territory its own copy and each object an out-of-line property
+ * store: ~290 bytes a report instead of ~160, and a state keeps every report of its sheet (100 000 on
+ * the longest). Changes `state` in place.
+ */
+export function restoreSheet(state: SheetState): SheetState {
+  // Local to one restore: the few hundred distinct days of a sheet, nothing kept across states.
+  const shared = new Map<string, string>();
+  const share = <T extends string | null>(s: T): T => {
+    if (s === null) return s;
+    const known = shared.get(s);
+    if (known !== undefined) return known as T;
+    shared.set(s, s);
+    return s;
+  };
+  for (const ind of state.indicators.values()) {
+    for (const [reportId, r] of ind.reports) {
+      ind.reports.set(reportId, { value: r.value, qualifier: share(r.qualifier), observed: share(r.observed), observedOn: share(r.observedOn), territory: share(r.territory) });
+    }
+  }
+  return state;
+}
+
+/**
  * evolve updates the state it is given in place (its indicator and milestone maps and their entries)
  * and returns it, or returns a shallow copy that shares those maps: folding 100 000 events must stay
  * cheap. A state is never used again once evolved (the state cache takes it out while a command runs),
@@ -551,6 +576,7 @@ export const sheetDecider: Decider<SheetCommand, SheetEvent, SheetState> = {
   snapshotSchemaVersion: 3,
   initialState: initialSheetState,
   evolve: evolveSheet,
+  restore: restoreSheet,
   decide: decideSheet,
   eventSchemaVersion: (type) => (SHEET_EVENT_SCHEMA_VERSIONS as Record<string, number>)[type] ?? 1,
 };

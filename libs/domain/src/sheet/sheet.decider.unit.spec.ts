@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
+import { deserialize, serialize } from 'node:v8';
 import { given } from '../../../../tests/support/decider-scenario.js';
 import type { DomainError } from '../shared/domain-error.js';
 import { TEXT_LIMITS } from '../shared/text-limits.js';
 import type { SheetCommand } from './sheet.commands.js';
-import { sheetDecider } from './sheet.decider.js';
+import { restoreSheet, sheetDecider } from './sheet.decider.js';
 import {
   ABANDON_REASONS,
   RETIRE_REASONS,
@@ -946,5 +947,36 @@ describe('a V3 sheet known only from the V4 assessment (historic)', () => {
       .then([{ type: 'SheetRetired', data: { sheetId: SHEET, version: 'V3', reason, explanation: 'Non repris dans la quatrième version', effectiveOn: null, mergedInto: null } }]);
     expect(state.retired).toEqual({ version: 'V3', reason });
     expect(RETIRE_REASONS).toContain(reason);
+  });
+});
+
+describe('a state read back from a snapshot', () => {
+  const withReports = () => aSheet(
+    reported('r1', 5), reported('r2', 7, '2024-04-30'), reported('r3', 7, '2024-04-30', 'budget-spent'),
+    { type: 'IndicatorReportCorrected', data: { sheetId: SHEET, indicatorId: 'datasets-published', reportId: 'r1', value: 6, observed: '2024-Q1', observedOn: '2024-03-31', qualifier: 'about', reason: 'Erreur de saisie' } },
+  );
+
+  it('is restored to the state folded from the events', () => {
+    const folded = withReports().state();
+    const restored = restoreSheet(deserialize(serialize(folded)));
+    expect(restored).toEqual(folded);
+    expect(restored.indicators.get('datasets-published')!.reports).toEqual(new Map([
+      ['r1', { value: 6, qualifier: 'about', observed: '2024-Q1', observedOn: '2024-03-31', territory: '24' }],
+      ['r2', { value: 7, qualifier: 'exact', observed: '2024-04-30', observedOn: '2024-04-30', territory: '24' }],
+    ]));
+  });
+
+  it('decides as the folded state does', () => {
+    const restored = restoreSheet(deserialize(serialize(withReports().state())));
+    const correct = cmd('CorrectIndicatorReport', { indicatorId: 'datasets-published', reportId: 'r1', value: 6, qualifier: 'about', reason: 'Erreur de saisie' });
+    const codeOf = (decide: () => unknown) => { try { decide(); return null; } catch (e) { return (e as DomainError).code; } };
+    expect(codeOf(() => sheetDecider.decide(correct, restored))).toBe('correction_changes_nothing');
+    expect(codeOf(() => sheetDecider.decide(cmd('ReportIndicator', { indicatorId: 'budget-spent', reportId: 'r3', value: 1, observedOn: '2024-05-31' }), restored))).toBe('report_exists');
+    expect(sheetDecider.decide(cmd('CorrectIndicatorReport', { indicatorId: 'datasets-published', reportId: 'r2', value: 8, reason: 'Erreur de saisie' }), restored))
+      .toEqual([{ type: 'IndicatorReportCorrected', data: { sheetId: SHEET, indicatorId: 'datasets-published', reportId: 'r2', value: 8, observed: '2024-04-30', observedOn: '2024-04-30', reason: 'Erreur de saisie' } }]);
+  });
+
+  it('is what the decider restores snapshots with', () => {
+    expect(sheetDecider.restore).toBe(restoreSheet);
   });
 });
