@@ -486,6 +486,7 @@ async function main(): Promise<void> {
         log(`load: app, ${connections} connections, ${seconds} s…`);
         await load(api.baseUrl, requests, connections, 3);
         app = await load(api.baseUrl, requests, connections, seconds);
+        log(`load: app ${Math.round(app.requestsPerSecond)} req/s, p50 ${app.latencyP50} ms, p99 ${app.latencyP99} ms, ${app.errors + app.timeouts + app.non2xx} errors`);
       }
 
       // 8. The scenarios of the newer endpoints, each skipped with a line when its endpoint is not there
