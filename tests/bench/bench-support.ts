@@ -45,9 +45,9 @@ const children = new Set<ChildProcess>();
 // A failed run must not leave a server behind, still working on the bench's files.
 process.on('exit', () => { for (const child of children) if (child.exitCode === null) child.kill('SIGKILL'); });
 
-export function spawnNode(script: string, args: string[], env: Record<string, string>, logPath: string): ChildProcess {
+export function spawnNode(script: string, args: string[], env: Record<string, string>, logPath: string, nodeFlags: readonly string[] = []): ChildProcess {
   const log = openSync(logPath, 'a');
-  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', log] });
+  const child = spawn(process.execPath, [...nodeFlags, script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', log] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;

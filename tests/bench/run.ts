@@ -40,6 +40,11 @@ const SCENARIOS = ['store', 'rebuild', 'start', 'timetravel', 'assessment', 'wri
 for (const name of only ?? []) if (!SCENARIOS.includes(name)) throw new Error(`BENCH_ONLY: unknown scenario ${name} (known: ${SCENARIOS.join(', ')})`);
 const want = (name: string) => only === null || only.has(name);
 const apiMain = join(root, 'dist', 'apps', 'api', 'src', 'main.js');
+/** The API runs with the node options of `npm start` (package.json), as deployed. */
+const apiNodeFlags: string[] = (() => {
+  const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
+  return start.slice(start.indexOf('node') + 1).filter((x) => x.startsWith('--'));
+})();
 const baselineMain = join(root, 'dist', 'tests', 'bench', 'baseline-server.js');
 const fastifyDtoMain = join(root, 'dist', 'tests', 'bench', 'fastify-dto-server.js');
 
@@ -95,7 +100,7 @@ async function startApi(port: number, logName: string) {
   const child = spawnNode(apiMain, [], {
     DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', SCORAN_ADMIN_TOKEN: ADMIN_TOKEN, SEED_ON_START: 'false', LOG_LEVEL: 'warn',
     RATE_LIMIT_PER_MINUTE: '0', NODE_ENV: 'production',
-  }, join(resultsDir, logName));
+  }, join(resultsDir, logName), apiNodeFlags);
   child.stdout?.resume();
   const baseUrl = `http://127.0.0.1:${port}`;
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the API exited with code ${code} before answering: see bench-results/${logName}`))));
@@ -359,7 +364,7 @@ async function twoNodes(baseUrl: string, requests: autocannon.Request[]) {
   const child = spawnNode(apiMain, [], {
     DATA_DIR: secondDir, EVENT_STORE_PATH: join(dataDir, 'events.sqlite'), PORT: String(port), HOST: '127.0.0.1', SCORAN_ADMIN_TOKEN: ADMIN_TOKEN,
     SEED_ON_START: 'false', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', NODE_ENV: 'production',
-  }, join(resultsDir, 'api-node-b.log'));
+  }, join(resultsDir, 'api-node-b.log'), apiNodeFlags);
   child.stdout?.resume();
   const second = `http://127.0.0.1:${port}`;
   try {
@@ -378,6 +383,8 @@ async function main(): Promise<void> {
   mkdirSync(resultsDir, { recursive: true });
   results.machine = machine();
   log(`machine: ${JSON.stringify(results.machine)}`);
+  results.apiNodeFlags = apiNodeFlags;
+  log(`the API runs as: node ${[...apiNodeFlags, 'dist/apps/api/src/main.js'].join(' ')}`);
 
   // 1. Data (kept from an earlier run of the same size when only some scenarios are run)
   const dataFile = join(benchDir, `data${small ? '-small' : ''}.json`);
