@@ -24,7 +24,7 @@ export interface BuiltServer {
 }
 
 /**
- * The built API (`node dist/apps/api/src/main.js`, as `npm start` runs it) on a free port, once it
+ * The built API (`node dist/apps/api/src/main.js`, as `npm start` runs it but for its GC option) on a free port, once it
  * answers /health. `env` is laid over this process's environment; an `undefined` value removes a variable.
  */
 export async function startBuiltServer(env: Record<string, string | undefined>, options: { adminToken?: string; timeoutMs?: number } = {}): Promise<BuiltServer> {
