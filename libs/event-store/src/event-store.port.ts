@@ -133,6 +133,12 @@ export interface EventStore {
    * not wait for an append to this store: that append commits only after `prepare` returns).
    */
   appendExclusive?(stream: string, prepare: () => Promise<ExclusiveAppend>): Promise<AppendResult>;
+  /**
+   * The SQLite file that holds the log, when the store is one: another thread of this process can
+   * read the same log by opening its own store on it (a rebuild of the read models splits its
+   * projections over two threads that way).
+   */
+  readonly sqlitePath?: string;
 }
 
 /** What an exclusive append writes: the events, and the revision they were decided on. */

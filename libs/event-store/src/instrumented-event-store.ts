@@ -33,6 +33,7 @@ export class InstrumentedEventStore implements EventStore {
   readonly onAppended?: (listener: () => void) => () => void;
   readonly notifyAppended?: () => void;
   readonly appendExclusive?: (stream: string, prepare: () => Promise<ExclusiveAppend>) => Promise<AppendResult>;
+  readonly sqlitePath?: string;
 
   constructor(
     private readonly inner: EventStore,
@@ -43,6 +44,7 @@ export class InstrumentedEventStore implements EventStore {
     if (inner.readAllRaw) this.readAllRaw = (options) => inner.readAllRaw!(options);
     if (inner.onAppended) this.onAppended = (listener) => inner.onAppended!(listener);
     if (inner.notifyAppended) this.notifyAppended = () => inner.notifyAppended!();
+    if (inner.sqlitePath !== undefined) this.sqlitePath = inner.sqlitePath;
     if (inner.appendExclusive) this.appendExclusive = (stream, prepare) => this.reported(stream, inner.appendExclusive!(stream, prepare));
   }
 

@@ -1,7 +1,12 @@
 import { EventFeedProjection } from './event-feed/event-feed.projection.js';
 import type { Projection } from './projection.js';
 import { RoadmapsProjection } from './roadmaps/roadmaps.projection.js';
-import { SheetsProjection } from './sheets/sheets.projection.js';
+import { SheetsProjection, type SheetsPart } from './sheets/sheets.projection.js';
 
-/** Every read model of the tracker, fresh instances (statements are prepared per database). */
-export const allProjections = (): Projection[] => [new RoadmapsProjection(), new SheetsProjection(), new EventFeedProjection()];
+/**
+ * Every read model of the tracker, fresh instances (statements are prepared per database). `sheets`:
+ * which part of the sheets projection (a rebuild on two threads writes the series elsewhere).
+ */
+export const allProjections = (options: { sheets?: SheetsPart } = {}): Projection[] => [
+  new RoadmapsProjection(), new SheetsProjection(options.sheets), new EventFeedProjection(),
+];

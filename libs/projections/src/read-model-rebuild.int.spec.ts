@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Database } from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RoadmapCommands } from '#application';
-import { SqliteEventStore } from '#event-store';
+import { SqliteEventStore, type EventStore } from '#event-store';
 import { allProjections } from './all-projections.js';
 import { countIntoRollup, emptyRollup, type RollupRow } from './enjeu-rollup/enjeu-rollup.js';
 import { ProjectionRunner } from './projection-runner.js';
@@ -91,11 +91,13 @@ describe('bulk rebuild of the read models', () => {
 
     const result = await rebuildReadModels(store, join(dir, 'bulk.sqlite'), { batchSize: 17 });
     expect(result.position).toBe(await store.headPosition());
+    // The series were written on the second thread, into their own file, then copied in.
+    expect(result.timings.secondThread?.applyMs.sheets).toBeGreaterThan(0);
     const bulkDb = openReadModelDb(join(dir, 'bulk.sqlite'));
     expect(bulkDb.pragma('journal_mode', { simple: true })).toBe('wal');
     const bulk = dump(bulkDb);
     expect(bulk.indicator_reports).toHaveLength(120);
-    expect(bulk.schema).toEqual(expect.arrayContaining(['enjeu_rollup', 'indicator_reports_by_report', 'event_feed_by_sheet']));
+    expect(bulk.schema).toEqual(expect.arrayContaining(['enjeu_rollup', 'indicator_reports_by_report', 'sheet_snapshots_by_valid_day']));
     expect(dump(liveDb)).toEqual(bulk);
 
     // The corrected report shows its last correction; the view adds up what the documents say.
@@ -105,5 +107,41 @@ describe('bulk rebuild of the read models', () => {
     expect(view.length).toBe(3);
     liveDb.close();
     bulkDb.close();
+  });
+
+  it('gives the same file on one thread as on two', async () => {
+    const one = await rebuildReadModels(store, join(dir, 'one.sqlite'), { batchSize: 17, threads: 1 });
+    const two = await rebuildReadModels(store, join(dir, 'two.sqlite'), { batchSize: 17, threads: 2 });
+    expect(one.timings.secondThread).toBeUndefined();
+    expect(two.timings.secondThread).toBeDefined();
+    expect(two).toMatchObject({ events: one.events, position: one.position });
+    const oneDb = openReadModelDb(join(dir, 'one.sqlite'));
+    const twoDb = openReadModelDb(join(dir, 'two.sqlite'));
+    expect(dump(twoDb)).toEqual(dump(oneDb));
+    // Nothing of the second thread's file is left behind.
+    expect(existsSync(join(dir, 'two.sqlite.series'))).toBe(false);
+    oneDb.close();
+    twoDb.close();
+  });
+
+  it('stops at the head the log had when it began, on both threads', async () => {
+    const head = await store.headPosition();
+    // A report appended right after the rebuild has read the head: neither thread replays it.
+    const appendingLate: EventStore = Object.assign(Object.create(store) as EventStore, {
+      headPosition: async () => {
+        const at = await store.headPosition();
+        await new RoadmapCommands(store).onSheet('sheet-0', { type: 'ReportIndicator', data: { indicatorId: 'n', reportId: 'late', value: 1, observedOn: '2024-02-01', territory: null }, metadata: ctx });
+        return at;
+      },
+    });
+    const result = await rebuildReadModels(appendingLate, join(dir, 'bulk.sqlite'), { batchSize: 17 });
+    expect(await store.headPosition()).toBe(head + 1);
+    expect(result).toMatchObject({ position: head, events: head });
+    expect(result.timings.secondThread).toBeDefined();
+    const db = openReadModelDb(join(dir, 'bulk.sqlite'));
+    expect(db.prepare('SELECT MAX(position) FROM indicator_reports').pluck().get()).toBeLessThanOrEqual(head);
+    expect(db.prepare('SELECT MAX(position) FROM event_feed').pluck().get()).toBe(head);
+    expect(db.prepare('SELECT DISTINCT position FROM projection_checkpoints').pluck().all()).toEqual([head]);
+    db.close();
   });
 });

@@ -1,17 +1,35 @@
+import { existsSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Database } from 'better-sqlite3';
 import type { EventStore } from '#event-store';
 import { allProjections } from './all-projections.js';
 import type { Projection } from './projection.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { openFreshReadModelDb } from './read-model-db.js';
+import type { FromRebuildWorker, RebuildWorkerInput } from './rebuild-worker.js';
+import { SERIES_TABLES } from './sheets/indicator-series.tables.js';
+
+/** Where the time of one thread's replay went (ms). */
+export interface ReplayTimings {
+  /** Reading and parsing the log. */
+  readMs: number;
+  /** Each projection's apply. */
+  applyMs: Record<string, number>;
+  /** The rest of each batch's transaction: checkpoints, commit. */
+  transactionMs: number;
+  /** The end of the bulk load: index builds, deferred updates. */
+  endBulkMs: number;
+}
 
 export interface RebuildResult {
   events: number;
   position: number;
   /**
-   * Where the time went (ms): reading and parsing the log, each projection's apply, the rest of each
-   * batch's transaction (checkpoints, commit), and the end of the bulk load (index builds, deferred updates).
+   * Where the time went (ms), on the calling thread; with a second thread, its own account, and what
+   * the calling thread spent waiting for it and copying its tables in (`mergeMs`).
    */
-  timings: { readMs: number; applyMs: Record<string, number>; transactionMs: number; endBulkMs: number };
+  timings: ReplayTimings & { secondThread?: ReplayTimings; mergeMs?: number };
 }
 
 /** The projection with its `apply` timed into `sink` (the projection itself is left untouched). */
@@ -32,41 +50,116 @@ function timed(p: Projection, sink: Record<string, number>): Projection {
 }
 
 /**
+ * Events per batch of a rebuild. With both threads busy, V8's garbage-collector threads take CPU from
+ * them: batches of 20 000 events outlive the young generation and fill the old one (collector threads
+ * ~4 s of CPU over the bench's million events), batches of 4 000 mostly die young (~1.6 s), for the
+ * same work on the two threads.
+ */
+const REBUILD_BATCH = 4_000;
+
+/**
+ * Replays the log up to `head` into `db` (a fresh file from openFreshReadModelDb), in bulk: tables
+ * first, secondary indexes once at the end. Used by both threads of a rebuild.
+ */
+export async function replayInto(
+  db: Database,
+  store: EventStore,
+  projections: readonly Projection[],
+  options: { head: number; batchSize?: number; onProgress?: (position: number) => void },
+): Promise<{ events: number; position: number; timings: ReplayTimings }> {
+  const applyMs: Record<string, number> = {};
+  let readMs = 0;
+  let batchMs = 0;
+  const runner = new ProjectionRunner(db, projections.map((p) => timed(p, applyMs)), undefined, { bulk: true });
+  let position = 0;
+  let events = 0;
+  while (position < options.head) {
+    const t0 = performance.now();
+    let batch = await store.readAll({ fromPosition: position, limit: options.batchSize ?? REBUILD_BATCH });
+    const t1 = performance.now();
+    readMs += t1 - t0;
+    if (batch.length === 0) break;
+    // Both threads of a rebuild stop at the same event, whatever is appended meanwhile.
+    if (batch[batch.length - 1]!.position > options.head) batch = batch.filter((e) => e.position <= options.head);
+    runner.applyBatch(batch);
+    batchMs += performance.now() - t1;
+    events += batch.length;
+    position = batch[batch.length - 1]!.position;
+    options.onProgress?.(position);
+  }
+  const t2 = performance.now();
+  runner.endBulk();
+  const endBulkMs = performance.now() - t2;
+  const applied = Object.values(applyMs).reduce((a, b) => a + b, 0);
+  return { events, position, timings: { readMs, applyMs, transactionMs: batchMs - applied, endBulkMs } };
+}
+
+/** The worker script: next to this module once compiled; from the TypeScript sources (the tests), the compiled one in dist/. */
+const REBUILD_WORKER_URL = import.meta.url.endsWith('.ts')
+  ? new URL('../../../dist/libs/projections/src/rebuild-worker.js', import.meta.url)
+  : new URL('./rebuild-worker.js', import.meta.url);
+
+const rebuildWorkerAvailable = () => REBUILD_WORKER_URL.protocol === 'file:' && existsSync(fileURLToPath(REBUILD_WORKER_URL));
+
+/** The series part of the sheets projection replayed on a worker thread into `input.path`. */
+function replaySeriesOnWorker(input: RebuildWorkerInput): { done: Promise<ReplayTimings>; stop: () => Promise<void> } {
+  const worker = new Worker(REBUILD_WORKER_URL, { workerData: input });
+  const done = new Promise<ReplayTimings>((resolve, reject) => {
+    worker.on('message', (message: FromRebuildWorker) => {
+      if (message.type === 'done') resolve(message.timings);
+      else reject(Object.assign(new Error(`rebuild of the series failed: ${message.message}`), { stack: message.stack }));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the rebuild worker exited (code ${code}) before it was done`)));
+  });
+  // Rejections are read by the caller's await; until then, none is left unhandled.
+  done.catch(() => undefined);
+  return { done, stop: async () => void (await worker.terminate()) };
+}
+
+/**
  * Replays the whole log into a new read-model file at `path` (which must not exist): tables first,
  * secondary indexes once at the end, no journal while loading. The caller switches the file in.
+ *
+ * With a SQLite log and the compiled worker script at hand (and `threads` left at 2), the work is
+ * split over two threads, each reading the log itself: the report and correction rows of the series
+ * (about half of the work: a row of 22 values per report and three indexes over them) are written
+ * by a worker thread into a file of their own, the other read models here; the worker's tables are
+ * then copied in with their indexes, page by page (SQLite's transfer of a table into an empty one
+ * with the same definition). Both stop at the log's head as it was when the rebuild began.
  */
 export async function rebuildReadModels(
   store: EventStore,
   path: string,
-  options: { batchSize?: number; onProgress?: (position: number) => void } = {},
+  options: { batchSize?: number; onProgress?: (position: number) => void; threads?: 1 | 2 } = {},
 ): Promise<RebuildResult> {
+  const head = await store.headPosition();
+  const split = (options.threads ?? 2) === 2 && store.sqlitePath !== undefined && head > 0 && rebuildWorkerAvailable();
+  const seriesPath = `${path}.series`;
+  const removeSeries = () => rmSync(seriesPath, { force: true });
+  removeSeries();
+  const worker = split
+    ? replaySeriesOnWorker({ kind: 'scoran-rebuild-worker', eventsPath: store.sqlitePath!, path: seriesPath, head, batchSize: options.batchSize })
+    : null;
   const db = openFreshReadModelDb(path);
-  const applyMs: Record<string, number> = {};
-  let readMs = 0;
-  let batchMs = 0;
   try {
-    const runner = new ProjectionRunner(db, allProjections().map((p) => timed(p, applyMs)), undefined, { bulk: true });
-    let position = 0;
-    let events = 0;
-    for (;;) {
+    const projections = allProjections({ sheets: split ? 'documents' : 'all' });
+    const here = await replayInto(db, store, projections, { head, batchSize: options.batchSize, onProgress: options.onProgress });
+    let timings: RebuildResult['timings'] = here.timings;
+    if (worker) {
       const t0 = performance.now();
-      const batch = await store.readAll({ fromPosition: position, limit: options.batchSize ?? 20_000 });
-      const t1 = performance.now();
-      readMs += t1 - t0;
-      if (batch.length === 0) break;
-      runner.applyBatch(batch);
-      batchMs += performance.now() - t1;
-      events += batch.length;
-      position = batch[batch.length - 1]!.position;
-      options.onProgress?.(position);
+      const secondThread = await worker.done;
+      db.prepare('ATTACH DATABASE ? AS series').run(seriesPath);
+      // Into the empty tables (with the same indexes): SQLite copies the records and index entries as they are.
+      for (const table of SERIES_TABLES) db.exec(`INSERT INTO main.${table} SELECT * FROM series.${table}`);
+      db.exec('DETACH DATABASE series');
+      timings = { ...timings, secondThread, mergeMs: performance.now() - t0 };
     }
-    const t2 = performance.now();
-    runner.endBulk();
     db.pragma('journal_mode = WAL');
-    const endBulkMs = performance.now() - t2;
-    const applied = Object.values(applyMs).reduce((a, b) => a + b, 0);
-    return { events, position, timings: { readMs, applyMs, transactionMs: batchMs - applied, endBulkMs } };
+    return { events: here.events, position: here.position, timings };
   } finally {
+    await worker?.stop();
     db.close();
+    removeSeries();
   }
 }

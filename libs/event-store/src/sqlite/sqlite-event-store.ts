@@ -61,6 +61,8 @@ export class SqliteEventStore implements EventStore {
    */
   readonly appendExclusive?: (stream: string, prepare: () => Promise<ExclusiveAppend>) => Promise<AppendResult>;
   private closing: Promise<void> | undefined;
+  /** A file only: a private in-memory database cannot be opened by another connection. */
+  readonly sqlitePath?: string;
 
   constructor(options: SqliteEventStoreOptions) {
     this.db = openEventsDatabase(options.path, options.busyTimeoutMs);
@@ -75,6 +77,7 @@ export class SqliteEventStore implements EventStore {
     });
     this.appender = new SqliteAppender(this.db, this.reads, this.walSync, () => this.subscriptions.notifyAppended());
     if (!this.db.memory) {
+      this.sqlitePath = options.path;
       this.appendExclusive = (stream, prepare) => {
         if (this.closed) return Promise.reject(new Error('The event store is closed'));
         if (typeof stream !== 'string' || stream.length === 0) return Promise.reject(new TypeError('A stream name must be a non-empty string'));

@@ -1,31 +1,11 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { DomainEvent, SheetEvent } from '#domain';
-import { outcomesSetBy, parseDated, sheetIdOf, type VersionOutcome } from '#domain';
+import { outcomesSetBy, sheetIdOf, type VersionOutcome } from '#domain';
 import type { StoredEvent } from '#event-store';
 import { ENJEU_ROLLUP_VIEW_SQL, sheetCounters } from '../enjeu-rollup/enjeu-rollup.js';
 import type { Projection } from '../projection.js';
+import { SERIES_DDL, SERIES_INDEXES, SERIES_TABLES, SeriesWriter } from './indicator-series.tables.js';
 import { applySheetEvent, validDayOf, type LatestValue, type SheetView } from './sheet-view.js';
-
-/** A correction's new value and date; its qualifier only when it changes one. */
-const CORRECT_REPORT_SQL = `UPDATE indicator_reports SET value = ?, observedOn = ?, observed = ?, observedStart = ?, observedEnd = ?,
-  qualifier = COALESCE(?, qualifier) WHERE reportId = ?`;
-
-/**
- * The first and last day of a printed date, remembered: a log repeats the same few thousand labels
- * (one per day reported), and parsing one costs about as much as inserting its report row. Bounded,
- * since labels are what clients send.
- */
-const observedBounds = new Map<string, { start: string | null; end: string | null }>();
-function boundsOf(label: string): { start: string | null; end: string | null } {
-  let b = observedBounds.get(label);
-  if (!b) {
-    const dated = parseDated(label);
-    b = { start: dated.start, end: dated.end };
-    if (observedBounds.size >= 50_000) observedBounds.clear();
-    observedBounds.set(label, b);
-  }
-  return b;
-}
 
 /**
  * A time-travel snapshot of each sheet's document is kept every this many events of its stream. A
@@ -36,20 +16,20 @@ function boundsOf(label: string): { start: string | null; end: string | null } {
 export const SHEET_SNAPSHOT_EVERY = 50;
 
 
-/** Secondary indexes: created with the tables, or after the replay in a bulk rebuild. */
-const SHEETS_INDEXES = `
+/** Secondary indexes of the documents' tables: created with the tables, or after the replay in a bulk rebuild. */
+const DOCUMENT_INDEXES = `
   CREATE INDEX IF NOT EXISTS sheet_versions_by_version ON sheet_versions (roadmapId, version, enjeu);
-  CREATE UNIQUE INDEX IF NOT EXISTS indicator_reports_by_report ON indicator_reports (reportId);
-  CREATE INDEX IF NOT EXISTS indicator_reports_series ON indicator_reports (sheetId, indicatorId, observedOn);
-  CREATE INDEX IF NOT EXISTS indicator_report_corrections_by_report ON indicator_report_corrections (reportId, position);
-  CREATE INDEX IF NOT EXISTS indicator_report_corrections_by_series ON indicator_report_corrections (sheetId, indicatorId, position);
-  -- Time travel after a snapshot needs the latest regional reports of an indicator as first written:
-  -- a covering index over those rows only, by original date.
-  CREATE INDEX IF NOT EXISTS indicator_reports_regional ON indicator_reports (sheetId, indicatorId, originalObservedOn, position, reportId, originalValue, territory, originalObserved, originalQualifier, zone)
-    WHERE territory IS NULL OR territory = '24';
   CREATE INDEX IF NOT EXISTS sheet_snapshots_by_valid_day ON sheet_snapshots (sheetId, maxValidDay, revision);
   CREATE INDEX IF NOT EXISTS sheet_snapshots_by_recorded_at ON sheet_snapshots (sheetId, maxRecordedAt, revision);
 `;
+
+/**
+ * Which tables a SheetsProjection writes. `all`: every table, the projection as it runs live. A
+ * rebuild may split it over two threads, each writing a file of its own: `documents` writes all but
+ * the series (whose tables it creates, left empty, to receive the other file's rows), `series` only
+ * the series, in a bulk replay from the start of the log.
+ */
+export type SheetsPart = 'all' | 'documents' | 'series';
 
 /**
  * A sheet's membership of a version as a snapshot keeps it: the outcome there (and its reason), the
@@ -64,8 +44,6 @@ interface Timeline { maxValidDay: string; maxRecordedAt: string; snapshotRevisio
 interface BulkState {
   /** Regional reports per sheet and indicator, so that a correction recomputes the latest value exactly. */
   regional: Map<string, Map<string, Map<string, LatestValue>>>;
-  /** Corrections of the reports table (see CORRECT_REPORT_SQL), applied in order once reportId is indexed. */
-  corrections: Array<unknown[]>;
 }
 
 /**
@@ -89,15 +67,31 @@ export class SheetsProjection implements Projection {
   //     a version's record may be corrected (SheetVersionRecordCorrected: its number there unknown).
   readonly version = 10;
   // enjeu_rollup is a view (see ENJEU_ROLLUP_VIEW_SQL), created and dropped by setup.
-  readonly tables = [
-    'sheet_summary', 'sheet_versions', 'indicator_reports', 'indicator_report_corrections',
-    'sheet_snapshots', 'sheet_timeline', 'sheet_timeline_exceptions', 'sheet_record_exceptions',
-  ] as const;
+  readonly tables: readonly string[];
 
   private stmts: Record<string, Statement> | null = null;
+  private series: SeriesWriter | null = null;
   private bulk: BulkState | null = null;
+  /** The series part: the version each sheet is in, from its creation and carry-overs (it folds no document). */
+  private readonly versions = new Map<string, string>();
+
+  constructor(readonly part: SheetsPart = 'all') {
+    this.tables = part === 'series' ? SERIES_TABLES : [
+      'sheet_summary', 'sheet_versions', ...SERIES_TABLES,
+      'sheet_snapshots', 'sheet_timeline', 'sheet_timeline_exceptions', 'sheet_record_exceptions',
+    ];
+  }
 
   setup(db: Database, options: { bulk?: boolean } = {}): void {
+    this.stmts = null;
+    this.series = null;
+    if (this.part === 'series') {
+      // It folds no document, so it can only start from the beginning of the log, into a fresh file.
+      if (!options.bulk) throw new Error('the series part of the sheets projection runs only in a bulk replay');
+      db.exec(SERIES_DDL);
+      this.versions.clear();
+      return;
+    }
     // Up to version 3 the roll-up was a table, maintained on every batch.
     const rollupKind = db.prepare("SELECT type FROM sqlite_master WHERE name = 'enjeu_rollup'").pluck().get() as string | undefined;
     if (rollupKind === 'table') db.exec('DROP TABLE enjeu_rollup');
@@ -121,21 +115,7 @@ export class SheetsProjection implements Projection {
         indicatorsReported INTEGER NOT NULL DEFAULT 0, indicatorsOnTarget INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (sheetId, version)
       );
-      -- Keyed by the report's log position (one event, one report): appends in key order; reportId is
-      -- a unique secondary index.
-      CREATE TABLE IF NOT EXISTS indicator_reports (
-        reportId TEXT NOT NULL, sheetId TEXT NOT NULL, indicatorId TEXT NOT NULL, observedOn TEXT NOT NULL,
-        observed TEXT NOT NULL, observedStart TEXT NOT NULL, observedEnd TEXT NOT NULL, qualifier TEXT NOT NULL,
-        territory TEXT, zone TEXT, value REAL NOT NULL, originalValue REAL NOT NULL, originalObservedOn TEXT NOT NULL,
-        originalObserved TEXT NOT NULL, originalQualifier TEXT NOT NULL,
-        source TEXT, comment TEXT, eventId TEXT NOT NULL, position INTEGER PRIMARY KEY, recordedAt TEXT NOT NULL, actor TEXT NOT NULL,
-        -- The roadmap version the sheet was in when the figure was recorded: the version whose record it is.
-        version TEXT
-      );
-      CREATE TABLE IF NOT EXISTS indicator_report_corrections (
-        eventId TEXT PRIMARY KEY, reportId TEXT NOT NULL, sheetId TEXT NOT NULL, indicatorId TEXT NOT NULL, value REAL NOT NULL,
-        observedOn TEXT NOT NULL, observed TEXT NOT NULL, qualifier TEXT, reason TEXT NOT NULL, position INTEGER NOT NULL, recordedAt TEXT NOT NULL, actor TEXT NOT NULL
-      );
+      ${SERIES_DDL}
       -- Time travel (see SheetTimeTravel.asOf): the document every SHEET_SNAPSHOT_EVERY events, with the
       -- latest valid day of the events folded into it; an asOf query starts from the last snapshot whose
       -- events all fall on or before asOf. Events that do not move a stream's valid time forward (no
@@ -158,17 +138,45 @@ export class SheetsProjection implements Projection {
       ) WITHOUT ROWID;
     `);
     db.exec(ENJEU_ROLLUP_VIEW_SQL);
-    if (options.bulk) this.bulk = { regional: new Map(), corrections: [] };
-    else db.exec(SHEETS_INDEXES);
-    this.stmts = null;
+    if (options.bulk) this.bulk = { regional: new Map() };
+    else db.exec(DOCUMENT_INDEXES + SERIES_INDEXES);
   }
 
   endBulk(db: Database): void {
+    if (this.part === 'series') {
+      db.exec(SERIES_INDEXES);
+      this.series?.applyDeferred();
+      return;
+    }
     if (!this.bulk) return;
-    db.exec(SHEETS_INDEXES);
-    const correct = db.prepare(CORRECT_REPORT_SQL);
-    for (const c of this.bulk.corrections) correct.run(...c);
+    // The documents part creates the series' indexes too: the other part's rows are copied in with them.
+    db.exec(DOCUMENT_INDEXES + SERIES_INDEXES);
+    this.series?.applyDeferred();
     this.bulk = null;
+  }
+
+  private seriesWriter(db: Database): SeriesWriter {
+    this.series ??= new SeriesWriter(db, { bulk: this.part === 'series' || this.bulk !== null });
+    return this.series;
+  }
+
+  /** The series part: report and correction rows only, each under the version its sheet is in. */
+  private applySeries(db: Database, events: readonly StoredEvent[]): void {
+    const series = this.seriesWriter(db);
+    for (const stored of events) {
+      if (sheetIdOf(stored.stream) === null) continue;
+      const event = { type: stored.type, data: stored.data } as DomainEvent as SheetEvent;
+      if (event.type === 'SheetCreated') {
+        this.versions.set(event.data.sheetId, event.data.version);
+        continue;
+      }
+      // Like the documents: nothing happens to a sheet before it is created.
+      const version = this.versions.get(event.data.sheetId);
+      if (version === undefined) continue;
+      if (event.type === 'SheetCarriedOver') this.versions.set(event.data.sheetId, event.data.toVersion);
+      else if (event.type === 'IndicatorReported') series.reported(stored, event.data, version);
+      else if (event.type === 'IndicatorReportCorrected') series.corrected(stored, event.data);
+    }
   }
 
   private statements(db: Database): Record<string, Statement> {
@@ -193,11 +201,6 @@ export class SheetsProjection implements Projection {
         WHERE sheetId = ? AND version = ?`),
       putVersionDoc: db.prepare(`UPDATE sheet_versions SET doc = ?, milestonesPlanned = ?, milestonesReached = ?, indicators = ?, indicatorsReported = ?, indicatorsOnTarget = ?
         WHERE sheetId = ? AND version = ?`),
-      insertReport: db.prepare(`INSERT INTO indicator_reports (reportId, sheetId, indicatorId, observedOn, observed, observedStart, observedEnd, qualifier, territory, zone, value, originalValue, originalObservedOn, originalObserved, originalQualifier, source, comment, eventId, position, recordedAt, actor, version)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      correctReport: db.prepare(CORRECT_REPORT_SQL),
-      insertCorrection: db.prepare(`INSERT INTO indicator_report_corrections (eventId, reportId, sheetId, indicatorId, value, observedOn, observed, qualifier, reason, position, recordedAt, actor)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       latestRegional: db.prepare(`SELECT reportId, value, qualifier, observed, observedOn, territory, zone FROM indicator_reports
         WHERE sheetId = ? AND indicatorId = ? AND (territory IS NULL OR territory = '24') ORDER BY observedOn DESC, position DESC LIMIT 1`),
       getTimeline: db.prepare('SELECT maxValidDay, maxRecordedAt, snapshotRevision FROM sheet_timeline WHERE sheetId = ?'),
@@ -212,7 +215,9 @@ export class SheetsProjection implements Projection {
   }
 
   apply(db: Database, events: readonly StoredEvent[]): void {
+    if (this.part === 'series') return this.applySeries(db, events);
     const st = this.statements(db);
+    const series = this.part === 'all' ? this.seriesWriter(db) : null;
     const bulk = this.bulk;
     // Batch cache: a document is parsed once and written once per batch, however many events touch it.
     const docs = new Map<string, SheetView>();
@@ -268,25 +273,12 @@ export class SheetsProjection implements Projection {
       for (const o of outcomes) this.putVersionRow(st, o.outcome === 'carried_over' ? { ...doc, ...previous! } : doc, o);
       if (leaving) this.putVersionDoc(st, leaving);
       switch (event.type) {
-        case 'IndicatorReported': {
-          const d = event.data;
-          const observed = boundsOf(d.observed);
-          st.insertReport.run(
-            d.reportId, d.sheetId, d.indicatorId, d.observedOn, d.observed, observed.start, observed.end, d.qualifier,
-            d.territory, d.zone ?? null, d.value, d.value, d.observedOn, d.observed, d.qualifier, d.source, d.comment,
-            stored.id, stored.position, stored.metadata.recordedAt, stored.metadata.actor, doc.version,
-          );
+        case 'IndicatorReported':
+          series?.reported(stored, event.data, doc.version);
           break;
-        }
         case 'IndicatorReportCorrected': {
           const d = event.data;
-          const observed = boundsOf(d.observed);
-          const row = [d.value, d.observedOn, d.observed, observed.start, observed.end, d.qualifier ?? null, d.reportId];
-          if (bulk) bulk.corrections.push(row);
-          else st.correctReport.run(...row);
-          st.insertCorrection.run(
-            stored.id, d.reportId, d.sheetId, d.indicatorId, d.value, d.observedOn, d.observed, d.qualifier ?? null, d.reason, stored.position, stored.metadata.recordedAt, stored.metadata.actor,
-          );
+          series?.corrected(stored, d);
           // A corrected date can change which report is the latest: recompute from the table.
           if (!bulk) dirtyLatest.add(`${d.sheetId}|${d.indicatorId}`);
           break;
