@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
-import { VERSION_LABEL } from '#domain';
-import { IsCalendarDate, IsTimestamp, IsWholeNumber } from './validators.js';
+import { isTrackedDate, VERSION_LABEL } from '#domain';
+import { IsCalendarDate, IsTimestamp, isTimestamp, IsWholeNumber } from './validators.js';
 
 /**
  * Query strings as DTOs: validated by the global pipe like bodies (unknown parameters refused), and
@@ -21,6 +21,24 @@ export class TimeTravelQuery {
   @ApiPropertyOptional({ example: '2024-01-31T12:00:00Z', description: 'record time: what the tracker knew at this instant' })
   @IsOptional() @IsTimestamp(code('invalid_timestamp')) knownAt?: string;
 }
+
+/**
+ * For `QuickQuery.admits` (see StrictValidationPipe): a query of the given parameters only, each a
+ * string that the rule of its decorator accepts. Must say no wherever class-validator would refuse.
+ */
+export function admitsOnly(rules: Readonly<Record<string, (value: string) => boolean>>) {
+  return (query: unknown): boolean => {
+    if (query === null || typeof query !== 'object') return false;
+    for (const [name, value] of Object.entries(query)) {
+      if (!Object.hasOwn(rules, name) || typeof value !== 'string' || !rules[name]!(value)) return false;
+    }
+    return true;
+  };
+}
+
+/** The rules of TimeTravelQuery's decorators, for DTOs that extend it and check their queries by hand. */
+export const TIME_TRAVEL_RULES = { asOf: isTrackedDate, knownAt: isTimestamp } as const;
+export const isVersionLabel = (value: string): boolean => VERSION_LABEL.test(value);
 
 /** A page of the log: the events after a position, at most `limit` of them. */
 export class LogPageQuery {

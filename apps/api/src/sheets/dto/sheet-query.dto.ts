@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { VERSION_LABEL } from '#domain';
-import { TimeTravelQuery, QueryText } from '../../http/query.dto.js';
+import { isTerritory, VERSION_LABEL } from '#domain';
+import { admitsOnly, isVersionLabel, TIME_TRAVEL_RULES, TimeTravelQuery, QueryText } from '../../http/query.dto.js';
 import { IsTerritory } from '../../http/validators.js';
 
 /** The sheets list: of a version (and how each ended there), by enjeu, status, pilot, roadmap; in time. */
@@ -17,6 +17,9 @@ export class SheetListQuery extends TimeTravelQuery {
 export class SheetQuery extends TimeTravelQuery {
   @ApiPropertyOptional({ example: 'V3', description: 'not with asOf or knownAt' })
   @IsOptional() @Matches(VERSION_LABEL, { message: 'version must be a version such as V3', context: { code: 'invalid_query' } }) version?: string;
+
+  /** The decorators' rules, checked by hand on the common case (StrictValidationPipe). */
+  static readonly admits = admitsOnly({ ...TIME_TRAVEL_RULES, version: isVersionLabel });
 }
 
 /** An indicator's series: one territory, or aggregated to the region; in time. */
@@ -26,4 +29,7 @@ export class SeriesQuery extends TimeTravelQuery {
 
   @ApiPropertyOptional({ enum: ['region'] })
   @IsOptional() @IsIn(['region'], { message: 'aggregate must be "region"', context: { code: 'invalid_aggregate' } }) aggregate?: 'region';
+
+  /** The decorators' rules, checked by hand on the common case (StrictValidationPipe). */
+  static readonly admits = admitsOnly({ ...TIME_TRAVEL_RULES, territory: isTerritory, aggregate: (value) => value === 'region' });
 }
