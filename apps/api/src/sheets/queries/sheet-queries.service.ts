@@ -69,7 +69,9 @@ export class SheetQueries {
     if (!tt.asOf && !tt.knownAt) return this.readModels.getSheet(sheetId);
     const doc = await this.sheets.at(sheetId, tt);
     if (!doc) throw notFound('sheet_not_found', `no sheet ${sheetId}${tt.knownAt ? ` known at ${tt.knownAt}` : ''}`, { sheetId });
-    return { ...doc, asOf: tt.asOf ?? null, knownAt: tt.knownAt ?? null };
+    // The fold's document is this query's own: the two bounds are added to it rather than to a copy
+    // (the same keys in the same order as a spread would give, one document less per query).
+    return Object.assign(doc, { asOf: tt.asOf ?? null, knownAt: tt.knownAt ?? null });
   }
 
   async list(query: Record<string, string | undefined>): Promise<unknown> {
