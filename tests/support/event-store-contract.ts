@@ -5,6 +5,7 @@ import {
   WrongExpectedRevisionError,
   type EventStore,
   type ExpectedRevision,
+  type FoldedEvent,
   type NewEvent,
   type RawStoredEvent,
   type StoredEvent,
@@ -299,6 +300,33 @@ export function eventStoreContract(
         expect(
           revisions(await store.readStream(stream, { fromRevision: 1, recordedUntil: '2023-01-03T23:00:00.000Z' })),
         ).toEqual([1, 2]);
+      });
+    });
+
+    describe('readStreamFolded', () => {
+      it('where the store has it, gives what readStream gives of each event: data upcast, revision, position, record time, schema version', async () => {
+        if (store.readStreamFolded === undefined || fixture.reopen === undefined) {
+          console.warn(`${name}: no readStreamFolded, or no reopen in the fixture: not checked`);
+          return;
+        }
+        const stream = streamName('folded');
+        await store.appendToStream(stream, [
+          event('IndicatorDefined', { kpi: 'datasets' }, { schemaVersion: 1, recordedAt: '2023-01-01T00:00:00.000Z' }),
+          event('IndicatorDefined', { indicatorId: 'services', tags: ['é'], nested: { b: 1, a: [1.5, null] } }, { schemaVersion: 2, recordedAt: '2023-02-01T00:00:00.000Z' }),
+          event('MilestoneReached', 'a bare string', { recordedAt: '2023-03-01T00:00:00.000Z' }),
+          event('MilestoneReached', { at: 4 }, { recordedAt: '2023-04-01T00:00:00.000Z' }),
+        ]);
+        await store.close();
+        store = await fixture.reopen({
+          upcast: (type, schemaVersion, data) =>
+            type === 'IndicatorDefined' && schemaVersion === 1 ? { indicatorId: (data as { kpi: string }).kpi } : data,
+        });
+        const folded = ({ type, revision, position, data, metadata }: FoldedEvent) => ({ type, revision, position, data, metadata: { recordedAt: metadata.recordedAt, schemaVersion: metadata.schemaVersion } });
+        for (const options of [{}, { fromRevision: 1, toRevision: 2 }, { recordedUntil: '2023-02-15T00:00:00Z' }, { fromRevision: 3 }, { fromRevision: 9 }]) {
+          expect(await store.readStreamFolded!(stream, options)).toEqual((await store.readStream(stream, options)).map(folded));
+        }
+        expect((await store.readStreamFolded!(stream)).map((e) => e.data)).toEqual([{ indicatorId: 'datasets' }, { indicatorId: 'services', tags: ['é'], nested: { b: 1, a: [1.5, null] } }, 'a bare string', { at: 4 }]);
+        expect(await store.readStreamFolded!(streamName('folded-none'))).toEqual([]);
       });
     });
 

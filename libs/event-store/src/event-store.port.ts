@@ -22,6 +22,18 @@ export interface NewEvent<Type extends string = string, Data = unknown> {
   metadata: Omit<EventMetadata, 'recordedAt' | 'schemaVersion'> & { schemaVersion?: number; recordedAt?: string };
 }
 
+/**
+ * What a fold of a stream reads of an event: its data (upcast), its place, and of its metadata only
+ * the record time and the schema version. A StoredEvent is one.
+ */
+export interface FoldedEvent<Type extends string = string, Data = unknown> {
+  type: Type;
+  revision: number;
+  position: number;
+  data: Data;
+  metadata: Pick<EventMetadata, 'recordedAt' | 'schemaVersion'>;
+}
+
 /** The envelope of a stored event. */
 export interface StoredEvent<Type extends string = string, Data = unknown> {
   id: string;
@@ -115,6 +127,12 @@ export interface EventStore {
    * chain needs (an audit looks at what was written, not at today's reading of it).
    */
   readAllRaw?(options?: ReadAllOptions): Promise<RawStoredEvent[]>;
+  /**
+   * Like readStream, each event with only what a fold reads (FoldedEvent): neither id nor stream, and
+   * of the metadata only record time and schema version, so that a query folding a few dozen events
+   * does not parse the rest of each envelope.
+   */
+  readStreamFolded?(stream: string, options?: ReadStreamOptions): Promise<FoldedEvent[]>;
   /**
    * Calls `listener` after each commit through this store object that wrote events, once they are
    * durable and readable (so before the appender's `await` returns), and when `notifyAppended` is called;

@@ -3,6 +3,7 @@ import type {
   EventStore,
   ExclusiveAppend,
   ExpectedRevision,
+  FoldedEvent,
   NewEvent,
   RawStoredEvent,
   ReadAllOptions,
@@ -30,6 +31,7 @@ export class InstrumentedEventStore implements EventStore {
   readonly name: string;
   readonly knownRevision?: (stream: string) => number | undefined;
   readonly readAllRaw?: (options?: ReadAllOptions) => Promise<RawStoredEvent[]>;
+  readonly readStreamFolded?: (stream: string, options?: ReadStreamOptions) => Promise<FoldedEvent[]>;
   readonly onAppended?: (listener: () => void) => () => void;
   readonly notifyAppended?: () => void;
   readonly appendExclusive?: (stream: string, prepare: () => Promise<ExclusiveAppend>) => Promise<AppendResult>;
@@ -42,6 +44,7 @@ export class InstrumentedEventStore implements EventStore {
     this.name = inner.name;
     if (inner.knownRevision) this.knownRevision = (stream) => inner.knownRevision!(stream);
     if (inner.readAllRaw) this.readAllRaw = (options) => inner.readAllRaw!(options);
+    if (inner.readStreamFolded) this.readStreamFolded = (stream, options) => inner.readStreamFolded!(stream, options);
     if (inner.onAppended) this.onAppended = (listener) => inner.onAppended!(listener);
     if (inner.notifyAppended) this.notifyAppended = () => inner.notifyAppended!();
     if (inner.sqlitePath !== undefined) this.sqlitePath = inner.sqlitePath;

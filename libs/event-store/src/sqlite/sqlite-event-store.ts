@@ -5,6 +5,7 @@ import type {
   EventStore,
   ExclusiveAppend,
   ExpectedRevision,
+  FoldedEvent,
   NewEvent,
   RawStoredEvent,
   ReadAllOptions,
@@ -112,6 +113,11 @@ export class SqliteEventStore implements EventStore {
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     this.assertOpen();
     return this.reads.readStream(stream, options);
+  }
+
+  async readStreamFolded(stream: string, options: ReadStreamOptions = {}): Promise<FoldedEvent[]> {
+    this.assertOpen();
+    return this.reads.readStreamFolded(stream, options);
   }
 
   knownRevision(stream: string): number | undefined {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { normalizeInstant } from '../event-envelope.js';
-import type { EventMetadata, RawStoredEvent, ReadAllOptions, ReadStreamOptions, StoredEvent, Upcaster } from '../event-store.port.js';
+import type { EventMetadata, FoldedEvent, RawStoredEvent, ReadAllOptions, ReadStreamOptions, StoredEvent, Upcaster } from '../event-store.port.js';
 
 /** Row as selected in raw (array) mode: the column order of SELECT_COLUMNS. */
 type Row = [position: number, id: string, stream: string, revision: number, type: string, data: string, metadata: string];
@@ -14,6 +14,8 @@ export class SqliteReads {
   private readonly selectHead: Database.Statement;
   private readonly selectStream: Database.Statement;
   private readonly selectStreamUntil: Database.Statement;
+  private readonly selectStreamFolded: Database.Statement;
+  private readonly selectStreamFoldedUntil: Database.Statement;
   private readonly selectAll: Database.Statement;
   private readonly selectAllUntil: Database.Statement;
   private readonly selectAllBelow: Database.Statement;
@@ -33,6 +35,12 @@ export class SqliteReads {
         `SELECT ${SELECT_COLUMNS} FROM events WHERE stream = ? AND revision BETWEEN ? AND ? AND recorded_at <= ? ORDER BY revision`,
       )
       .raw();
+    // recorded_at is written from metadata.recordedAt (see SqliteAppend): the same text, without parsing the metadata.
+    const folded = "SELECT position, revision, type, data, recorded_at, json_extract(metadata, '$.schemaVersion') FROM events";
+    this.selectStreamFolded = db.prepare(`${folded} WHERE stream = ? AND revision BETWEEN ? AND ? ORDER BY revision`).raw();
+    this.selectStreamFoldedUntil = db
+      .prepare(`${folded} WHERE stream = ? AND revision BETWEEN ? AND ? AND recorded_at <= ? ORDER BY revision`)
+      .raw();
     this.selectAll = db.prepare(`SELECT ${SELECT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw();
     this.selectAllBelow = db
       .prepare(`SELECT ${SELECT_COLUMNS} FROM events WHERE position > ? AND position < ? ORDER BY position LIMIT ?`)
@@ -51,6 +59,21 @@ export class SqliteReads {
         : this.selectStreamUntil.all(stream, from, to, normalizeInstant(options.recordedUntil, 'recordedUntil'))
     ) as Row[];
     return rows.map((row) => this.toStoredEvent(row));
+  }
+
+  readStreamFolded(stream: string, options: ReadStreamOptions): FoldedEvent[] {
+    const from = options.fromRevision ?? 0;
+    const to = options.toRevision ?? Number.MAX_SAFE_INTEGER;
+    const rows = (
+      options.recordedUntil === undefined
+        ? this.selectStreamFolded.all(stream, from, to)
+        : this.selectStreamFoldedUntil.all(stream, from, to, normalizeInstant(options.recordedUntil, 'recordedUntil'))
+    ) as Array<[position: number, revision: number, type: string, data: string, recordedAt: string, schemaVersion: number | null]>;
+    return rows.map(([position, revision, type, data, recordedAt, version]) => {
+      // As toStoredEvent reads it: a metadata without schemaVersion gives the upcaster undefined.
+      const schemaVersion = version ?? (undefined as unknown as number);
+      return { type, revision, position, data: this.applyUpcast(type, schemaVersion, JSON.parse(data)), metadata: { recordedAt, schemaVersion } };
+    });
   }
 
   readAll(options: ReadAllOptions): StoredEvent[] {

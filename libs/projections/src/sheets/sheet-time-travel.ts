@@ -1,6 +1,6 @@
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import { sheetStream } from '#domain';
-import { normalizeInstant, type EventStore, type StoredEvent } from '#event-store';
+import { normalizeInstant, type EventStore, type FoldedEvent, type ReadStreamOptions, type StoredEvent } from '#event-store';
 import { applySheetEvent, validDayOf, type LatestValue, type SheetView } from './sheet-view.js';
 import type { SnapshotMembership } from './sheets.projection.js';
 
@@ -13,7 +13,7 @@ export interface TimeTravel {
 }
 
 /** What time travel reads from the log: a sheet's stream, by revision range. */
-export type SheetStreamReader = Pick<EventStore, 'readStream' | 'streamRevision'>;
+export type SheetStreamReader = Pick<EventStore, 'readStream' | 'streamRevision' | 'readStreamFolded'>;
 
 /**
  * Events read at a time between two snapshots, until one falls after the query's day: what is read
@@ -81,7 +81,7 @@ function bounds(tt: TimeTravel): Bounds {
 }
 
 /** Whether an event is part of the sheet as it stood on asOf, as known at knownAt. */
-function within(e: StoredEvent, b: Bounds): boolean {
+function within(e: FoldedEvent, b: Bounds): boolean {
   if (b.knownAt !== null && e.metadata.recordedAt > b.knownAt) return false;
   if (b.asOf === null) return true;
   const day = validDayOf(e);
@@ -204,17 +204,21 @@ export class SheetTimeTravel {
       }
       ranges.push([Math.max(plan.next, plan.projected) + 1, Number.MAX_SAFE_INTEGER]);
     }
-    const tail: StoredEvent[] = [];
+    // A step is given whole events; the document alone needs only what a fold reads of each.
+    const read: (stream: string, options: ReadStreamOptions) => Promise<FoldedEvent[]> = !hooks && this.store.readStreamFolded
+      ? (s, o) => this.store.readStreamFolded!(s, o)
+      : (s, o) => this.store.readStream(s, o);
+    const tail: FoldedEvent[] = [];
     // The record-time bound is a column of the log: events recorded later are not even parsed.
     const recorded = bounds.knownAt === null ? {} : { recordedUntil: bounds.knownAt };
     const [window, ...rest] = ranges as [[number, number], ...Array<[number, number]>];
     if (plan.next !== null && bounds.asOf !== null) {
-      for (const e of await this.windowUpToAsOf(sheetId, stream, window, bounds.asOf, recorded)) {
+      for (const e of await this.windowUpToAsOf(read, sheetId, stream, window, bounds.asOf, recorded)) {
         if (within(e, bounds)) tail.push(e);
       }
     } else rest.unshift(window);
     for (const [fromRevision, toRevision] of rest) {
-      for (const e of await this.store.readStream(stream, { fromRevision, toRevision, ...recorded })) if (within(e, bounds)) tail.push(e);
+      for (const e of await read(stream, { fromRevision, toRevision, ...recorded })) if (within(e, bounds)) tail.push(e);
     }
     let doc: SheetView | null = plan.snap ? (JSON.parse(plan.snap.doc) as SheetView) : null;
     // Reports corrected in the tail, per indicator: what the regional reports seeded below must cover.
@@ -225,10 +229,12 @@ export class SheetTimeTravel {
       if (!correctedInTail.has(d.indicatorId)) correctedInTail.set(d.indicatorId, new Set());
       correctedInTail.get(d.indicatorId)!.add(d.reportId);
     }
-    const reports = new Map<string, Map<string, LatestValue>>();
+    // Without a correction in the tail no latest value is recomputed: the fold tracks no report (one map entry
+    // fewer per regional report folded).
+    const reports = correctedInTail.size > 0 ? new Map<string, Map<string, LatestValue>>() : undefined;
     const seeded = new Set<string>();
     for (const e of tail) {
-      if (plan.snap && e.type === 'IndicatorReportCorrected') {
+      if (reports && plan.snap && e.type === 'IndicatorReportCorrected') {
         const indicatorId = (e.data as { indicatorId: string }).indicatorId;
         if (!seeded.has(indicatorId)) {
           seeded.add(indicatorId);
@@ -241,7 +247,7 @@ export class SheetTimeTravel {
           ? { version: doc.version, status: doc.status, enjeu: doc.enjeu, ...(e.type === 'SheetCarriedOver' ? { left: structuredClone(doc) } : {}) }
           : null;
         doc = applySheetEvent(doc, e, reports);
-        hooks.step(before, e, doc);
+        hooks.step(before, e as StoredEvent, doc);
       } else doc = applySheetEvent(doc, e, reports);
     }
     return { doc };
@@ -255,18 +261,20 @@ export class SheetTimeTravel {
    * and only the listed ones are read. On a stream reported day by day that leaves half the window,
    * on average, unread.
    */
-  private async windowUpToAsOf(sheetId: string, stream: string, [from, to]: [number, number], asOf: string, recorded: { recordedUntil?: string }): Promise<StoredEvent[]> {
-    const out: StoredEvent[] = [];
+  private async windowUpToAsOf(
+    read: (stream: string, options: ReadStreamOptions) => Promise<FoldedEvent[]>, sheetId: string, stream: string, [from, to]: [number, number], asOf: string, recorded: { recordedUntil?: string },
+  ): Promise<FoldedEvent[]> {
+    const out: FoldedEvent[] = [];
     for (let fromRevision = from; fromRevision <= to; fromRevision += WINDOW_RUN) {
       const toRevision = Math.min(to, fromRevision + WINDOW_RUN - 1);
       // Filtered on record time by the store: runs are counted in revisions, not in what they return.
-      const run = await this.store.readStream(stream, { fromRevision, toRevision, ...recorded });
+      const run = await read(stream, { fromRevision, toRevision, ...recorded });
       for (const e of run) {
         out.push(e);
         const day = validDayOf(e);
         if (day === null || day <= asOf) continue;
         const listed = this.statements().validExceptions.all(sheetId, e.revision, to, asOf) as number[];
-        for (const [first, last] of contiguous(listed)) out.push(...(await this.store.readStream(stream, { fromRevision: first, toRevision: last, ...recorded })));
+        for (const [first, last] of contiguous(listed)) out.push(...(await read(stream, { fromRevision: first, toRevision: last, ...recorded })));
         return out;
       }
     }

@@ -72,7 +72,7 @@ export function newSheetView(data: SheetFields & { sheetId: string; roadmapId: s
 }
 
 import type { SheetEvent } from '#domain';
-import type { StoredEvent } from '#event-store';
+import type { FoldedEvent } from '#event-store';
 import { upcastStored } from '../upcast-stored.js';
 
 const regional = (territory: string | null) => territory === null || territory === '24';
@@ -84,7 +84,7 @@ const regional = (territory: string | null) => territory === null || territory =
  * regional report so that a correction moving a date can recompute the latest value exactly; the
  * projection recomputes from its table instead.
  */
-export function applySheetEvent(doc: SheetView | null, raw: StoredEvent, reports?: Map<string, Map<string, LatestValue>>): SheetView | null {
+export function applySheetEvent(doc: SheetView | null, raw: FoldedEvent, reports?: Map<string, Map<string, LatestValue>>): SheetView | null {
   const stored = upcastStored(raw);
   const event = { type: stored.type, data: stored.data } as SheetEvent;
   const at = { revision: stored.revision, position: stored.position, recordedAt: stored.metadata.recordedAt };
@@ -186,7 +186,7 @@ export function applySheetEvent(doc: SheetView | null, raw: StoredEvent, reports
 }
 
 /** The calendar day on which an event's fact was true in the world, or null for plan/definition events. */
-export function validDayOf(stored: StoredEvent): string | null {
+export function validDayOf(stored: Pick<FoldedEvent, 'type' | 'data'>): string | null {
   const d = stored.data as Record<string, unknown>;
   switch (stored.type) {
     case 'IndicatorReported':
