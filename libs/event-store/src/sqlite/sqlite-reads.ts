@@ -35,7 +35,7 @@ export class SqliteReads {
         `SELECT ${SELECT_COLUMNS} FROM events WHERE stream = ? AND revision BETWEEN ? AND ? AND recorded_at <= ? ORDER BY revision`,
       )
       .raw();
-    // recorded_at is written from metadata.recordedAt (see SqliteAppend): the same text, without parsing the metadata.
+    // recorded_at is written from metadata.recordedAt (see SqliteAppender): the same text, without parsing the metadata.
     const folded = "SELECT position, revision, type, data, recorded_at, json_extract(metadata, '$.schemaVersion') FROM events";
     this.selectStreamFolded = db.prepare(`${folded} WHERE stream = ? AND revision BETWEEN ? AND ? ORDER BY revision`).raw();
     this.selectStreamFoldedUntil = db
