@@ -50,25 +50,24 @@ export class SqliteReads {
       .raw();
   }
 
-  readStream(stream: string, options: ReadStreamOptions): StoredEvent[] {
+  /** The rows of a stream's revisions in `options`, with `select`, or `selectUntil` when bounded by record time. */
+  private streamRows(select: Database.Statement, selectUntil: Database.Statement, stream: string, options: ReadStreamOptions): unknown[] {
     const from = options.fromRevision ?? 0;
     const to = options.toRevision ?? Number.MAX_SAFE_INTEGER;
-    const rows = (
-      options.recordedUntil === undefined
-        ? this.selectStream.all(stream, from, to)
-        : this.selectStreamUntil.all(stream, from, to, normalizeInstant(options.recordedUntil, 'recordedUntil'))
-    ) as Row[];
+    return options.recordedUntil === undefined
+      ? select.all(stream, from, to)
+      : selectUntil.all(stream, from, to, normalizeInstant(options.recordedUntil, 'recordedUntil'));
+  }
+
+  readStream(stream: string, options: ReadStreamOptions): StoredEvent[] {
+    const rows = this.streamRows(this.selectStream, this.selectStreamUntil, stream, options) as Row[];
     return rows.map((row) => this.toStoredEvent(row));
   }
 
   readStreamFolded(stream: string, options: ReadStreamOptions): FoldedEvent[] {
-    const from = options.fromRevision ?? 0;
-    const to = options.toRevision ?? Number.MAX_SAFE_INTEGER;
-    const rows = (
-      options.recordedUntil === undefined
-        ? this.selectStreamFolded.all(stream, from, to)
-        : this.selectStreamFoldedUntil.all(stream, from, to, normalizeInstant(options.recordedUntil, 'recordedUntil'))
-    ) as Array<[position: number, revision: number, type: string, data: string, recordedAt: string, schemaVersion: number | null]>;
+    const rows = this.streamRows(this.selectStreamFolded, this.selectStreamFoldedUntil, stream, options) as Array<
+      [position: number, revision: number, type: string, data: string, recordedAt: string, schemaVersion: number | null]
+    >;
     return rows.map(([position, revision, type, data, recordedAt, version]) => {
       // As toStoredEvent reads it: a metadata without schemaVersion gives the upcaster undefined.
       const schemaVersion = version ?? (undefined as unknown as number);
