@@ -63,7 +63,7 @@ export async function handleCommands<C extends IssuedCommand, E extends EventSha
       if (attempt > 1 && store.appendExclusive) return await decideExclusively(store, streamName, decider, states, requests);
       const current = await states.read(store, streamName, decider);
       const decided = decideInTurn(decider, requests, current.state);
-      return await append(store, streamName, decider, states, current, decided);
+      return await append({ store, streamName, fold: decider, states, current, decided });
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
       if (attempt >= maxAttempts) {
@@ -89,7 +89,8 @@ async function decideExclusively<C extends IssuedCommand, E extends EventShape, 
     decided = decideInTurn(decider, requests, current.state);
     return { events: decided.events, expectedRevision: expectedRevisionOf(current) };
   });
-  return outcomes(store, streamName, decider, states, current!, decided!, appended);
+  const batch: Batch<S> = { store, streamName, fold: decider, states, current: current!, decided: decided! };
+  return batch.decided.events.length === 0 ? unchanged(batch) : outcomes(batch, appended);
 }
 
 const expectedRevisionOf = (current: StreamState<unknown>) => (current.revision === -1 ? 'no_stream' : current.revision);
@@ -123,30 +124,24 @@ function decideInTurn<C extends IssuedCommand, E extends EventShape, S>(decider:
   return { state, events, results };
 }
 
-async function append<S>(
-  store: EventStore,
-  streamName: string,
-  fold: Fold<S, never>,
-  states: StateSource,
-  current: StreamState<S>,
-  decided: Decided<S>,
-): Promise<PromiseSettledResult<CommandOutcome>[]> {
-  if (decided.events.length === 0) return unchanged(store, streamName, fold, states, current, decided);
-  const appended = await store.appendToStream(streamName, decided.events, { expectedRevision: expectedRevisionOf(current) });
-  return outcomes(store, streamName, fold, states, current, decided, appended);
+/** A stream's batch of commands once decided: where it goes, the state it was decided on, and what came of it. */
+interface Batch<S> {
+  store: EventStore;
+  streamName: string;
+  fold: Fold<S, never>;
+  states: StateSource;
+  current: StreamState<S>;
+  decided: Decided<S>;
 }
 
-/** Each command's answer once its batch's events are stored (`appended`; nothing to store: ignored). */
-async function outcomes<S>(
-  store: EventStore,
-  streamName: string,
-  fold: Fold<S, never>,
-  states: StateSource,
-  current: StreamState<S>,
-  decided: Decided<S>,
-  appended: AppendResult,
-): Promise<PromiseSettledResult<CommandOutcome>[]> {
-  if (decided.events.length === 0) return unchanged(store, streamName, fold, states, current, decided);
+async function append<S>(batch: Batch<S>): Promise<PromiseSettledResult<CommandOutcome>[]> {
+  const { store, streamName, current, decided } = batch;
+  if (decided.events.length === 0) return unchanged(batch);
+  return outcomes(batch, await store.appendToStream(streamName, decided.events, { expectedRevision: expectedRevisionOf(current) }));
+}
+
+/** Each command's answer once its batch's events (at least one) are stored (`appended`). */
+function outcomes<S>({ streamName, fold, states, current, decided }: Batch<S>, appended: AppendResult): PromiseSettledResult<CommandOutcome>[] {
   states.committed(streamName, fold, { state: decided.state, revision: appended.nextExpectedRevision, snapshotRevision: current.snapshotRevision });
   // The appended events in order, cut back into each command's share.
   let offset = 0;
@@ -162,14 +157,7 @@ async function outcomes<S>(
 }
 
 /** The answers of a batch that stored nothing. */
-async function unchanged<S>(
-  store: EventStore,
-  streamName: string,
-  fold: Fold<S, never>,
-  states: StateSource,
-  current: StreamState<S>,
-  decided: Decided<S>,
-): Promise<PromiseSettledResult<CommandOutcome>[]> {
+async function unchanged<S>({ store, streamName, fold, states, current, decided }: Batch<S>): Promise<PromiseSettledResult<CommandOutcome>[]> {
   // Nothing was evolved: the state is still the committed one.
   states.committed(streamName, fold, current);
   const head = await store.headPosition();
