@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { EventStore, Subscription } from '#event-store';
+import { FollowLoop, type EventStore, type Subscription } from '#event-store';
 import { canonicalJson } from './canonical-json.js';
 import { eachEnvelope, readEnvelopes, type ExportedEnvelope } from './event-log-reader.js';
 
@@ -127,11 +127,12 @@ export class HashChainer {
   }
 
   /**
-   * Follows the log from the chain's head. Where the store tells of its appends, each one starts a
-   * pass (wakes that come during a pass are folded into one more), and a timer finds what another
-   * connection wrote; a subscription would read and parse every event once more only to say that
-   * there is something new, which `extend` then reads as stored anyway. Any other store is followed
-   * by a subscription. A failed pass stops the chainer and is given to `onError`.
+   * Follows the log from the chain's head. Where the store tells of its appends, each one wakes a
+   * pass (`FollowLoop`: wakes that come during a pass are folded into one more), and the poll
+   * interval finds what another connection wrote; a subscription would read and parse every event
+   * once more only to say that there is something new, which `extend` then reads as stored anyway.
+   * Any other store is followed by a subscription. A failed pass stops the chainer and is given to
+   * `onError`.
    */
   start(onError?: (error: unknown) => void): void {
     if (this.subscription || this.following) return;
@@ -140,43 +141,30 @@ export class HashChainer {
       this.subscription = this.store.subscribeToAll(async () => { await this.catchUp(); }, { fromPosition: from, onError });
       return;
     }
-    let stopped = false;
-    let pass: Promise<void> | null = null;
-    let again = false;
-    const run = (): void => {
-      if (stopped) return;
-      if (pass) {
-        again = true;
-        return;
-      }
-      pass = this.catchUp().then(
-        () => undefined,
-        (error: unknown) => {
-          halt();
-          onError?.(error);
-        },
-      ).finally(() => {
-        pass = null;
-        if (again) {
-          again = false;
-          run();
+    const follow = new FollowLoop(this.pollIntervalMs);
+    const unsubscribe = this.store.onAppended(() => follow.wake());
+    const loop = (async () => {
+      try {
+        while (!follow.isStopped) {
+          follow.beginPass();
+          try {
+            await this.catchUp();
+          } catch (error) {
+            onError?.(error);
+            return;
+          }
+          await follow.sleep();
         }
-      });
-    };
-    const unsubscribe = this.store.onAppended(run);
-    const timer = setInterval(run, this.pollIntervalMs);
-    const halt = (): void => {
-      stopped = true;
-      unsubscribe();
-      clearInterval(timer);
-    };
+      } finally {
+        unsubscribe();
+      }
+    })();
     this.following = {
       stop: async () => {
-        halt();
-        await pass;
+        follow.stop();
+        await loop;
       },
     };
-    run();
   }
 
   async stop(): Promise<void> {

@@ -3,6 +3,7 @@ export * from './event-envelope.js';
 export * from './position-waiters.js';
 export * from './time-ordered-id.js';
 export * from './deterministic-id.js';
+export * from './follow-loop.js';
 export * from './polling-subscription.js';
 export * from './sqlite/sqlite-event-store.js';
 export { openEventsDatabase } from './sqlite/sqlite-schema.js';

@@ -1,3 +1,4 @@
+import { FollowLoop } from './follow-loop.js';
 import { PositionWaiters } from './position-waiters.js';
 import type { StoredEvent, Subscription, SubscriptionHandler } from './event-store.port.js';
 
@@ -29,16 +30,15 @@ export interface PollingSubscriptionOptions {
  */
 export class PollingSubscription implements Subscription {
   private position: number;
-  private stopped = false;
   private failure: unknown = undefined;
-  private pendingWake = false;
-  private wakeUp: (() => void) | null = null;
+  private readonly follow: FollowLoop;
   private unregister: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private readonly waiters = new PositionWaiters();
 
   constructor(private readonly options: PollingSubscriptionOptions) {
     this.position = options.fromPosition;
+    this.follow = new FollowLoop(options.pollIntervalMs);
   }
 
   /** Position of the last event delivered (the fromPosition until a first batch is delivered). */
@@ -48,13 +48,12 @@ export class PollingSubscription implements Subscription {
 
   start(): void {
     if (this.loop !== undefined) return;
-    this.unregister = this.options.onAppended?.(() => this.wake());
+    this.unregister = this.options.onAppended?.(() => this.follow.wake());
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.wake();
+    this.follow.stop();
     await this.loop;
     this.waiters.rejectAll(new Error(`Subscription stopped at position ${this.position}`));
   }
@@ -62,34 +61,28 @@ export class PollingSubscription implements Subscription {
   waitFor(position: number, timeoutMs?: number): Promise<void> {
     if (this.position >= position) return Promise.resolve();
     if (this.failure !== undefined) return Promise.reject(this.failure);
-    if (this.stopped) return Promise.reject(new Error(`Subscription stopped at position ${this.position}`));
+    if (this.follow.isStopped) return Promise.reject(new Error(`Subscription stopped at position ${this.position}`));
     return this.waiters.wait(position, timeoutMs, () => `Timed out after ${timeoutMs} ms waiting for position ${position} (delivered up to ${this.position})`);
-  }
-
-  private wake(): void {
-    this.pendingWake = true;
-    this.wakeUp?.();
   }
 
   private async run(): Promise<void> {
     try {
-      while (!this.stopped) {
-        // A wake-up that arrives from here on means the read below may have missed something.
-        this.pendingWake = false;
+      while (!this.follow.isStopped) {
+        this.follow.beginPass();
         let events: StoredEvent[];
         try {
           events = await this.options.readBatch(this.position);
         } catch (error) {
           if (this.options.retryReadErrors === true) {
-            await this.sleep(true);
+            await this.follow.sleep(true);
             continue;
           }
           this.fail(error);
           return;
         }
-        if (this.stopped) return;
+        if (this.follow.isStopped) return;
         if (events.length === 0) {
-          await this.sleep(false);
+          await this.follow.sleep();
           continue;
         }
         try {
@@ -103,29 +96,13 @@ export class PollingSubscription implements Subscription {
       }
     } finally {
       this.unregister?.();
-      this.wakeUp = null;
       this.options.onStopped?.();
     }
   }
 
-  /** Waits for a wake-up or the poll interval; `ignoreWakes` after a failed read, to back off. */
-  private sleep(ignoreWakes: boolean): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    if (this.pendingWake && !ignoreWakes) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.wakeUp = null;
-        resolve();
-      };
-      const timer = setTimeout(done, this.options.pollIntervalMs);
-      this.wakeUp = ignoreWakes ? () => (this.stopped ? done() : undefined) : done;
-    });
-  }
-
   private fail(error: unknown): void {
     this.failure = error;
-    this.stopped = true;
+    this.follow.stop();
     this.waiters.rejectAll(error);
     this.options.onError?.(error);
   }
