@@ -97,3 +97,50 @@ describeReseeding('re-seeding a store that holds the V3 sheets numbered "0"', as
     expect(v4.number).toBe('3.9');
   });
 });
+
+describeReseeding('re-seeding a store whose V4 milestones hold due dates in older forms', async (store, seed) => {
+  // What older code wrote: open ends as their first year, "après 2023" as 2024, "à 3 ans" as a day,
+  // no doubt on "au quatrième trimestre ?", and one milestone not at all.
+  const olderForm = (m: SeedSet['sheetsV4'][number]['milestones'][number]) => {
+    const { horizon, uncertain, ...rest } = m;
+    if (horizon) return { ...rest, due: '2026-06-26' };
+    if (m.due === '>2023/..') return { ...rest, due: '2024' };
+    if (m.due?.endsWith('/..')) return { ...rest, due: m.due.slice(0, -3) };
+    return uncertain ? rest : m;
+  };
+  const sheetsV4 = seed.sheetsV4.map((s) => ({
+    ...s, milestones: s.milestones.filter((m) => m.milestoneId !== 'suite-migrations-ouverture').map(olderForm),
+  }));
+  const commands = new RoadmapCommands(store);
+  await seedRoadmap(commands, { seed: { ...seed, sheetsV4 } });
+  // A pilot rescheduled one of them since: its date is the new plan's, not the definition's.
+  await commands.onSheet('net-irrig', { type: 'RescheduleMilestone', data: { milestoneId: 'application-web-de-reference', due: '2027', reason: 'Calendrier revu' }, metadata: { now: new Date('2024-02-01T00:00:00Z'), actor: 'pilot', source: 'api', correlationId: 'pilot-1' } });
+}, (ctx) => {
+  const doc = (sheetId: string) => JSON.parse((ctx.db.prepare('SELECT doc FROM sheet_summary WHERE sheetId = ?').get(sheetId) as { doc: string }).doc) as { milestones: Array<{ milestoneId: string; due: string | null; uncertain?: boolean; horizon?: { printed: string }; dueFr: string | null; rescheduled: unknown[] }> };
+  const milestone = (sheetId: string, milestoneId: string) => doc(sheetId).milestones.find((m) => m.milestoneId === milestoneId)!;
+
+  it('corrects each definition to the printed form by one new event that quotes the document, and adds the missing milestone', async () => {
+    const events = await ctx.store.readAll();
+    const corrected = events.filter((e) => e.type === 'MilestoneDefinitionCorrected').map((e) => e.data as any);
+    expect(corrected.map((d) => [d.sheetId, d.milestoneId, d.previous.due, d.due]).sort()).toEqual([
+      ['inclusion-numerique', 'renforcer-animation', '2024', '2024/..'],
+      ['junon', 'apres-2023', '2024', '>2023/..'],
+      ['net-irrig', 'extension-france-entiere', '2026-06-26', null],
+      ['suivi-regional-infrastructures-numeriques', 'crsn-infrastructures-2023', '2023-Q4', '2023-Q4'],
+      ['territoires-durables-connectes', 'evenements-structurants', '2024', '2024/..'],
+    ]);
+    expect(corrected.every((d) => d.reason.startsWith('Échéance telle qu\'imprimée : '))).toBe(true);
+    const added = events.filter((e) => e.type === 'MilestoneAdded').map((e) => e.data as any);
+    expect(added.map((d) => [d.sheetId, d.milestone.milestoneId, d.milestone.due])).toEqual([['datacentre', 'suite-migrations-ouverture', '2024/..']]);
+  });
+
+  it('shows the printed forms in the read models, and the rescheduled milestone with its new date', () => {
+    expect(milestone('inclusion-numerique', 'renforcer-animation')).toMatchObject({ due: '2024/..', dueFr: 'à partir de 2024', rescheduled: [] });
+    expect(milestone('junon', 'apres-2023')).toMatchObject({ due: '>2023/..', dueFr: 'après 2023' });
+    expect(milestone('net-irrig', 'extension-france-entiere')).toMatchObject({ due: null, horizon: { printed: 'à 3 ans' }, dueFr: 'à 3 ans' });
+    expect(milestone('suivi-regional-infrastructures-numeriques', 'crsn-infrastructures-2023')).toMatchObject({ due: '2023-Q4', uncertain: true });
+    expect(milestone('suivi-regional-infrastructures-numeriques', 'crsn-infrastructures-2023').dueFr).toMatch(/\?$/);
+    expect(milestone('net-irrig', 'application-web-de-reference')).toMatchObject({ due: '2027', rescheduled: [{ from: '2026-06-26', to: '2027', reason: 'Calendrier revu' }] });
+    expect(milestone('datacentre', 'suite-migrations-ouverture')).toMatchObject({ due: '2024/..', dueFr: 'à partir de 2024' });
+  });
+});

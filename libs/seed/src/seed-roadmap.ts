@@ -1,5 +1,5 @@
 import { RoadmapCommands, type CommandMetadata, type SheetCommandInput } from '#application';
-import { compareVersionLabels, DomainError, roadmapDecider, roadmapStream, sheetDecider, sheetStream, targetKey, type IndicatorInput, type MilestoneDefinition, type RetireReason, type SheetState, type TargetInput } from '#domain';
+import { compareVersionLabels, DomainError, roadmapDecider, roadmapStream, sameMilestoneDue, sheetDecider, sheetStream, targetKey, type IndicatorInput, type MilestoneDefinition, type RetireReason, type SheetState, type TargetInput } from '#domain';
 import { deterministicId } from '#event-store';
 import { loadSeed, type Provenance, type SeedDiscrepancy, type SeedGovernanceFact, type SeedIndicator, type SeedMilestone, type SeedSet, type SeedTarget } from './seed-files.js';
 
@@ -167,6 +167,7 @@ export async function seedRoadmap(commands: RoadmapCommands, options: { dir?: st
       }, sheetSources(s, s.indicators));
     }
     await importReports(s.sheetId, s.indicators, onSheet, sheetState);
+    await correctMilestones(s, onSheet, sheetState);
     for (const m of s.milestones) {
       if (m.reached) {
         await onSheet(s.sheetId, {
@@ -237,6 +238,30 @@ async function importIndicators(indicators: Array<SeedIndicator & { sheetId: str
       }
     }
     await importReports(i.sheetId, [i], onSheet, sheetState);
+  }
+}
+
+/**
+ * A store seeded by older code may hold a milestone's due date otherwise than the document prints
+ * it ("2024 et ensuite" as 2024, "à 3 ans" as a day) or lack a milestone: the definition is corrected
+ * by a new event quoting the document, or the milestone added. A milestone a pilot rescheduled since
+ * keeps its new date.
+ */
+async function correctMilestones(s: SeedSet['sheetsV4'][number], onSheet: OnSheet, sheetState: (id: string) => Promise<SheetState>): Promise<void> {
+  const state = await sheetState(s.sheetId);
+  for (const m of s.milestones) {
+    const recorded = state.milestones.get(m.milestoneId);
+    const printed = toMilestone(m);
+    if (!recorded) {
+      if (state.status === 'active') await onSheet(s.sheetId, { type: 'AddMilestone', data: { milestone: printed } }, m.provenance ?? s.provenance);
+      continue;
+    }
+    if (recorded.rescheduled || sameMilestoneDue(recorded, { due: printed.due, ...(printed.uncertain ? { uncertain: true } : {}), ...(printed.horizon ? { horizon: printed.horizon } : {}) })) continue;
+    const quoted = m.provenance ?? s.provenance;
+    await onSheet(s.sheetId, {
+      type: 'CorrectMilestoneDefinition',
+      data: { milestoneId: m.milestoneId, due: printed.due, uncertain: printed.uncertain, horizon: printed.horizon, reason: `Échéance telle qu'imprimée : ${quoted.section} — « ${quoted.quote} »`.slice(0, 500) },
+    }, quoted);
   }
 }
 

@@ -118,6 +118,7 @@ function describeEvent(doc: SheetView, e: { type: string; data: Record<string, a
     case 'IndicatorReportCorrected': return `${indName(d.indicatorId)} : ${formatPrinted(d.value, unitOf(d.indicatorId), d.qualifier)} ${formatObserved(d.observed, d.observedOn)} — ${d.reason}`;
     case 'MilestoneReached': return `${msTitle(d.milestoneId)}, ${formatObserved(d.reached, d.reachedOn)}`;
     case 'MilestoneRescheduled': return `${msTitle(d.milestoneId)} : nouvelle échéance ${formatDue(d.due)}${d.reason ? ` — ${d.reason}` : ''}`;
+    case 'MilestoneDefinitionCorrected': return `${msTitle(d.milestoneId)} : échéance ${formatMilestoneDue(d as { due: string | null })} au lieu de ${formatMilestoneDue(d.previous)} — ${d.reason}`;
     case 'ProjectCompleted': return `Le ${formatDay(d.completedOn)}${d.summary ? ` — ${d.summary}` : ''}`;
     case 'ProjectAbandoned': return `Le ${formatDay(d.effectiveOn)} (${REASON_FR[d.reason] ?? d.reason}) — ${d.explanation}`;
     case 'SheetRetired': return `En ${d.version} (${REASON_FR[d.reason] ?? d.reason})${d.mergedInto ? `, fusionnée dans ${d.mergedInto}` : ''} — ${d.explanation}`;

@@ -12,6 +12,7 @@ export const EVENT_FR: Record<string, string> = {
   MilestoneReached: 'Jalon atteint', MilestoneRescheduled: 'Jalon replanifié', ProjectCompleted: 'Projet terminé',
   ProjectAbandoned: 'Projet abandonné', SheetRetired: 'Fiche retirée', SheetCarriedOver: 'Fiche reconduite',
   IndicatorFrequencySet: 'Fréquence de saisie fixée', SheetVersionRecordCorrected: 'Fiche : numéro d\'une version passée corrigé',
+  MilestoneDefinitionCorrected: 'Jalon : échéance corrigée selon le document',
 };
 export const REASON_FR: Record<string, string> = {
   completed: 'achevée', not_renewed: 'non reconduite', insufficient_partners: 'partenaires insuffisants', merged: 'fusionnée',

@@ -1,6 +1,7 @@
 import type { AbandonReason, IndicatorDefinition, MilestoneDefinition, RetireReason, SheetFields } from './sheet.events.js';
 import type { CommandClock } from '../shared/decider.js';
 import type { ReportingFrequency } from '../shared/frequency.js';
+import type { Horizon } from '../shared/horizon.js';
 import type { Qualifier } from '../shared/quantity.js';
 import type { Zone } from '../shared/scope.js';
 
@@ -69,9 +70,20 @@ export type SetIndicatorFrequency = { type: 'SetIndicatorFrequency'; data: { ind
  */
 export type CorrectVersionRecord = { type: 'CorrectVersionRecord'; data: { version: string; number: null; reason: string } } & Ctx;
 
+/**
+ * A milestone's definition recorded its due date otherwise than the sources print it: corrected to
+ * their form (a dated label with its doubt, or a relative horizon). Allowed on a closed sheet, like
+ * CorrectVersionRecord; refused once the milestone was rescheduled (its date is then the new plan's).
+ */
+export type CorrectMilestoneDefinition = {
+  type: 'CorrectMilestoneDefinition';
+  data: { milestoneId: string; due: string | null; uncertain?: boolean; horizon?: Horizon; reason: string };
+} & Ctx;
+
 export type SheetCommand =
   | CreateSheet
   | CorrectVersionRecord
+  | CorrectMilestoneDefinition
   | ReviseSheet
   | AddIndicator
   | AddMilestone

@@ -3,7 +3,7 @@ import type { Decider } from '../shared/decider.js';
 import { isSlug, todayOf } from '../shared/decider.js';
 import { conflict, invalid, notFound, ruleBroken } from '../shared/domain-error.js';
 import { assertReportingFrequency, type ReportingFrequency } from '../shared/frequency.js';
-import { assertHorizon } from '../shared/horizon.js';
+import { assertHorizon, type Horizon } from '../shared/horizon.js';
 import { isDatedLabel, parseDated, statedOn, type Dated } from '../shared/dated.js';
 import { quantity, type Qualifier } from '../shared/quantity.js';
 import { scope } from '../shared/scope.js';
@@ -21,6 +21,7 @@ import {
   SHEET_KINDS,
   type IndicatorDefinition,
   type MilestoneDefinition,
+  type MilestoneDue,
   type SheetEvent,
   type SheetFields,
   type Target,
@@ -51,7 +52,11 @@ export interface MilestoneState {
   milestoneId: string;
   title: string;
   due: string | null;
+  uncertain?: true;
+  horizon?: Horizon;
   reachedOn: string | null;
+  /** A pilot gave it a new date since its definition: a correction of the definition no longer applies. */
+  rescheduled?: true;
 }
 
 export interface SheetState {
@@ -87,7 +92,19 @@ function indicatorState(def: IndicatorDefinition): IndicatorState {
   return { indicatorId: def.indicatorId, name: def.name, unit: def.unit, targets: sortTargets(def.targets), reports: new Map() };
 }
 function milestoneState(def: MilestoneDefinition): MilestoneState {
-  return { milestoneId: def.milestoneId, title: def.title, due: def.due, reachedOn: null };
+  return { milestoneId: def.milestoneId, title: def.title, ...dueOf(def), reachedOn: null };
+}
+
+/** A definition's due date in the events' shape: the flags only when set. */
+function dueOf(m: { due: string | null; uncertain?: boolean; horizon?: Horizon | null }): MilestoneDue {
+  return { due: m.due, ...(m.uncertain === true ? { uncertain: true as const } : {}), ...(m.horizon ? { horizon: m.horizon } : {}) };
+}
+
+/** Whether two milestone definitions give the same due date (label, doubt and horizon). */
+export function sameMilestoneDue(a: MilestoneDue, b: MilestoneDue): boolean {
+  return a.due === b.due && (a.uncertain === true) === (b.uncertain === true)
+    && (a.horizon?.duration ?? null) === (b.horizon?.duration ?? null) && (a.horizon?.from ?? null) === (b.horizon?.from ?? null)
+    && (a.horizon?.printed ?? null) === (b.horizon?.printed ?? null);
 }
 
 /**
@@ -176,7 +193,22 @@ export function evolveSheet(state: SheetState, event: SheetEvent): SheetState {
     }
     case 'MilestoneRescheduled': {
       const m = state.milestones.get(event.data.milestoneId);
-      if (m) m.due = event.data.due;
+      if (m) {
+        m.due = event.data.due;
+        if (event.data.uncertain) m.uncertain = true;
+        else delete m.uncertain;
+        delete m.horizon;
+        m.rescheduled = true;
+      }
+      return state;
+    }
+    case 'MilestoneDefinitionCorrected': {
+      const m = state.milestones.get(event.data.milestoneId);
+      if (m) {
+        delete m.uncertain;
+        delete m.horizon;
+        Object.assign(m, dueOf(event.data));
+      }
       return state;
     }
     case 'ProjectCompleted':
@@ -409,6 +441,18 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
       requireText('reason', d.reason, TEXT_LIMITS.reason);
       return [{ type: 'SheetVersionRecordCorrected', data: { sheetId, version: d.version, number: null, reason: d.reason } }];
     }
+    case 'CorrectMilestoneDefinition': {
+      const d = command.data;
+      if (state.status === 'none') throw notFound('sheet_not_found', 'no such sheet');
+      const m = requireMilestone(state, d.milestoneId);
+      const corrected = dueOf({ due: d.due ?? null, uncertain: d.uncertain, horizon: d.horizon });
+      checkMilestone({ milestoneId: m.milestoneId, title: m.title, ...corrected }, 'milestone');
+      requireText('reason', d.reason, TEXT_LIMITS.reason);
+      if (m.rescheduled) throw conflict('milestone_rescheduled', `milestone ${m.milestoneId} was rescheduled since its definition: its date is the new plan's`, { milestoneId: m.milestoneId });
+      const previous = dueOf(m);
+      if (sameMilestoneDue(previous, corrected)) throw conflict('definition_already_correct', `milestone ${m.milestoneId} is already defined so`, { milestoneId: m.milestoneId });
+      return [{ type: 'MilestoneDefinitionCorrected', data: { sheetId, milestoneId: m.milestoneId, ...corrected, previous, reason: d.reason } }];
+    }
     case 'ReviseSheet': {
       requireOpen(state);
       const changes = effectiveChanges(state, command.data.changes ?? {});
@@ -573,7 +617,7 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
 export const sheetDecider: Decider<SheetCommand, SheetEvent, SheetState> = {
   name: 'sheet',
   // Bump when SheetState's shape or evolveSheet changes: snapshots of another version are folded afresh.
-  snapshotSchemaVersion: 3,
+  snapshotSchemaVersion: 4,
   initialState: initialSheetState,
   evolve: evolveSheet,
   restore: restoreSheet,

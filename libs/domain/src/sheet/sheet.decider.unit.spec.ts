@@ -374,7 +374,7 @@ describe('milestones', () => {
   it('rescheduling moves the due period and remembers the previous one', () => {
     const state = aSheet().when(cmd('RescheduleMilestone', { milestoneId: 'first-edition', due: '2025-S1', reason: 'Report du jury' }))
       .then([{ type: 'MilestoneRescheduled', data: { sheetId: SHEET, milestoneId: 'first-edition', due: '2025-S1', previousDue: '2024-S2', reason: 'Report du jury' } }]);
-    expect(state.milestones.get('first-edition')).toEqual({ milestoneId: 'first-edition', title: 'Première édition', due: '2025-S1', reachedOn: null });
+    expect(state.milestones.get('first-edition')).toEqual({ milestoneId: 'first-edition', title: 'Première édition', due: '2025-S1', reachedOn: null, rescheduled: true });
   });
 
   it('a milestone without a date gets one, its previous due being null', () => {
@@ -396,6 +396,38 @@ describe('milestones', () => {
 
   it('only a milestone the sheet has can be rescheduled', () => {
     aSheet().when(cmd('RescheduleMilestone', { milestoneId: 'unknown', due: '2025' })).thenThrows('milestone_not_found', 'not_found');
+  });
+});
+
+describe('correcting a milestone definition to the document\'s form', () => {
+  const reason = 'Échéance telle qu\'imprimée : Partie III — « 2024 et ensuite »';
+  const horizon = { duration: 'P3Y', from: '2023-06-26', printed: 'à 3 ans' };
+
+  it('gives the printed form and says what the definition recorded, without counting as a rescheduling', () => {
+    const state = aSheet().when(cmd('CorrectMilestoneDefinition', { milestoneId: 'launch', due: '2024/..', uncertain: true, reason }))
+      .then([{ type: 'MilestoneDefinitionCorrected', data: { sheetId: SHEET, milestoneId: 'launch', due: '2024/..', uncertain: true, previous: { due: '2024-S1' }, reason } }]);
+    expect(state.milestones.get('launch')).toEqual({ milestoneId: 'launch', title: 'Lancement du défi', due: '2024/..', uncertain: true, reachedOn: null });
+    // A relative horizon replaces a day the document never gave; the doubt goes with the old label.
+    const openEnded: SheetEvent = { type: 'MilestoneDefinitionCorrected', data: { sheetId: SHEET, milestoneId: 'launch', due: '2024/..', uncertain: true, previous: { due: '2024-S1' }, reason } };
+    const relative = aSheet(openEnded).when(cmd('CorrectMilestoneDefinition', { milestoneId: 'launch', due: null, horizon, reason }))
+      .then([{ type: 'MilestoneDefinitionCorrected', data: { sheetId: SHEET, milestoneId: 'launch', due: null, horizon, previous: { due: '2024/..', uncertain: true }, reason } }]);
+    expect(relative.milestones.get('launch')).toEqual({ milestoneId: 'launch', title: 'Lancement du défi', due: null, horizon, reachedOn: null });
+  });
+
+  it('applies to a reached milestone and to a closed sheet: it corrects the record of the plan, not the sheet', () => {
+    aSheet(reached('launch'), completed).when(cmd('CorrectMilestoneDefinition', { milestoneId: 'launch', due: '2024', reason })).events();
+    expect(aSheet(reached('launch'), retired).when(cmd('CorrectMilestoneDefinition', { milestoneId: 'launch', due: '2024', reason })).events()[0]!.type).toBe('MilestoneDefinitionCorrected');
+  });
+
+  it('is refused once a pilot rescheduled the milestone, when nothing changes, and for what a definition cannot say', () => {
+    aSheet({ type: 'MilestoneRescheduled', data: { sheetId: SHEET, milestoneId: 'launch', due: '2025', previousDue: '2024-S1', reason: null } })
+      .when(cmd('CorrectMilestoneDefinition', { milestoneId: 'launch', due: '2024/..', reason })).thenThrows('milestone_rescheduled', 'conflict');
+    aSheet().when(cmd('CorrectMilestoneDefinition', { milestoneId: 'launch', due: '2024-S1', reason })).thenThrows('definition_already_correct', 'conflict');
+    aSheet().when(cmd('CorrectMilestoneDefinition', { milestoneId: 'launch', due: '2026', horizon, reason })).thenThrows('due_with_horizon', 'invalid');
+    aSheet().when(cmd('CorrectMilestoneDefinition', { milestoneId: 'launch', due: '2024-13', reason })).thenThrows('invalid_period', 'invalid');
+    aSheet().when(cmd('CorrectMilestoneDefinition', { milestoneId: 'launch', due: '2025', reason: ' ' })).thenThrows('missing_text', 'invalid');
+    aSheet().when(cmd('CorrectMilestoneDefinition', { milestoneId: 'unknown', due: '2025', reason })).thenThrows('milestone_not_found', 'not_found');
+    given(sheetDecider, []).when(cmd('CorrectMilestoneDefinition', { milestoneId: 'launch', due: '2025', reason })).thenThrows('sheet_not_found', 'not_found');
   });
 });
 

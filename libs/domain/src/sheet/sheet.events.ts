@@ -167,9 +167,23 @@ export type SheetCarriedOver = {
 /** What the sheet's record in `version` says is corrected to what the sources give (its number there unknown). */
 export type SheetVersionRecordCorrected = { type: 'SheetVersionRecordCorrected'; data: { sheetId: string; version: string; number: null; reason: string } };
 
+/** When a milestone is due, as its definition gives it: a dated label, its doubt, or a relative horizon. */
+export type MilestoneDue = { due: string | null; uncertain?: true; horizon?: Horizon };
+
+/**
+ * A milestone's due date as the sources print it, correcting what its definition recorded (written by
+ * older code: "2024 et ensuite" as 2024, "à 3 ans" as a day). Not a new plan, unlike a
+ * rescheduling: the milestone was always due so. `previous` is what the definition said.
+ */
+export type MilestoneDefinitionCorrected = {
+  type: 'MilestoneDefinitionCorrected';
+  data: { sheetId: string; milestoneId: string; previous: MilestoneDue; reason: string } & MilestoneDue;
+};
+
 export type SheetEvent =
   | SheetCreated
   | SheetVersionRecordCorrected
+  | MilestoneDefinitionCorrected
   | SheetRevised
   | IndicatorAdded
   | MilestoneAdded
@@ -188,7 +202,7 @@ export type SheetEventType = SheetEvent['type'];
 export const SHEET_EVENT_TYPES: readonly SheetEventType[] = [
   'SheetCreated', 'SheetRevised', 'IndicatorAdded', 'MilestoneAdded', 'IndicatorTargetSet', 'IndicatorReported',
   'IndicatorReportCorrected', 'MilestoneReached', 'MilestoneRescheduled', 'ProjectCompleted', 'ProjectAbandoned',
-  'SheetRetired', 'SheetCarriedOver', 'IndicatorFrequencySet', 'SheetVersionRecordCorrected',
+  'SheetRetired', 'SheetCarriedOver', 'IndicatorFrequencySet', 'SheetVersionRecordCorrected', 'MilestoneDefinitionCorrected',
 ];
 
 const SHEET_STREAM_PREFIX = 'sheet-';
@@ -205,5 +219,5 @@ export const sheetIdOf = (stream: string): string | null => (stream.startsWith(S
 export const SHEET_EVENT_SCHEMA_VERSIONS: Readonly<Record<SheetEventType, number>> = {
   SheetCreated: 2, SheetRevised: 1, IndicatorAdded: 2, MilestoneAdded: 1, IndicatorTargetSet: 2, IndicatorReported: 2,
   IndicatorReportCorrected: 2, MilestoneReached: 2, MilestoneRescheduled: 1, ProjectCompleted: 1, ProjectAbandoned: 1,
-  SheetRetired: 1, SheetCarriedOver: 2, IndicatorFrequencySet: 1, SheetVersionRecordCorrected: 1,
+  SheetRetired: 1, SheetCarriedOver: 2, IndicatorFrequencySet: 1, SheetVersionRecordCorrected: 1, MilestoneDefinitionCorrected: 1,
 };

@@ -158,6 +158,18 @@ export function applySheetEvent(doc: SheetView | null, raw: FoldedEvent, reports
       }
       break;
     }
+    case 'MilestoneDefinitionCorrected': {
+      const m = doc.milestones.find((x) => x.milestoneId === event.data.milestoneId);
+      if (m) {
+        m.due = event.data.due;
+        if (event.data.uncertain) m.uncertain = true;
+        else delete m.uncertain;
+        if (event.data.horizon) m.horizon = event.data.horizon;
+        else delete m.horizon;
+        m.dueFr = printedDueFr(m);
+      }
+      break;
+    }
     case 'ProjectCompleted':
       doc.outcome = outcomesSetBy({ version: doc.version, status: doc.status }, event)[0] ?? null;
       doc.status = 'completed';
