@@ -36,6 +36,13 @@ export interface AppConfig {
    * the read models' writes leave the request thread) or on the main thread. EventStoreDB: always main.
    */
   projectionThread: 'worker' | 'main';
+  /**
+   * SQLite's page cache of the request thread's read-model connection, in MB
+   * (READ_MODEL_QUERY_CACHE_MB), when the projections run on the worker. It fills up to its size and
+   * stays resident; the file's pages are in the system's page cache anyway, so a smaller one costs a
+   * copy per page read, not a disk read.
+   */
+  readModelQueryCacheMb: number;
   // --- Write side: memory of the command path (kept in this one block) ---
   /**
    * Committed states the write side keeps in memory, so that a command on a recently written stream
@@ -104,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: env.LOG_LEVEL ?? 'info',
     seedOnStart: (env.SEED_ON_START ?? 'true') !== 'false',
     projectionThread: (env.PROJECTION_THREAD ?? 'worker') as AppConfig['projectionThread'],
+    readModelQueryCacheMb: integer(env, 'READ_MODEL_QUERY_CACHE_MB', 4, 1, 4096, problems),
     // --- Write side (see AppConfig.writeSide) ---
     writeSide: {
       stateCacheStreams: integer(env, 'STATE_CACHE_STREAMS', 256, 0, 1_000_000, problems),

@@ -22,4 +22,11 @@ describe('where the embedded store lives, and what a node does', () => {
     expect(() => loadConfig({ ROLE: 'reader' })).toThrow(ConfigError);
     expect(() => loadConfig({ EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false', EVENT_STORE_PATH: '/x.sqlite' })).toThrow(/EVENT_STORE_PATH/);
   });
+
+  it('READ_MODEL_QUERY_CACHE_MB sizes the query connection\'s page cache: 4 MB unless set, a whole number of MB from 1', () => {
+    expect(loadConfig({}).readModelQueryCacheMb).toBe(4);
+    expect(loadConfig({ READ_MODEL_QUERY_CACHE_MB: '16' }).readModelQueryCacheMb).toBe(16);
+    expect(() => loadConfig({ READ_MODEL_QUERY_CACHE_MB: '0' })).toThrow(/READ_MODEL_QUERY_CACHE_MB/);
+    expect(() => loadConfig({ READ_MODEL_QUERY_CACHE_MB: '2.5' })).toThrow(/READ_MODEL_QUERY_CACHE_MB/);
+  });
 });

@@ -19,6 +19,8 @@ export interface WorkerProjectionHostOptions {
   log?: (level: 'info' | 'error', message: string) => void;
   /** How long to wait for the worker to open its files and prepare the tables (a version change rebuilds there). */
   readyTimeoutMs?: number;
+  /** SQLite's page cache of the query connection, in MB (libs/config: READ_MODEL_QUERY_CACHE_MB); QUERY_CACHE_MB when not given. */
+  queryCacheMb?: number;
 }
 
 /**
@@ -32,12 +34,13 @@ const WORKER_URL = import.meta.url.endsWith('.ts')
 /**
  * Page caches of the two read-model connections when the projections run on the worker. Each fills
  * up to its size over time and stays resident: with 64 MB each, an assessment (index scans over a
- * version's reports) took the process from 190 to 250–270 MB. Measured on the bench store: 16 MB for
- * queries gives 206–217 MB at the same point, with the same asOf times (100 queries: 213–224 ms
- * against 240 ms) and an assessment still well under a second; the writer's hot pages (the right
- * edges of the tables and one leaf per series) fit in far less than 32 MB (WORKER_WRITE_CACHE_MB).
+ * version's reports) took the process from 190 to 250–270 MB; 16 MB for queries gave 206–217 MB at
+ * the same point with the same asOf times. 4 MB (the configured default) takes another 10–20 MB off
+ * the read scenarios' peak on the bench store with the same asOf and assessment times: the pages
+ * come from the system's page cache, a copy each. The writer's hot pages (the right edges of the
+ * tables and one leaf per series) fit in far less than 32 MB (WORKER_WRITE_CACHE_MB).
  */
-const QUERY_CACHE_MB = 16;
+const QUERY_CACHE_MB = 4;
 
 /**
  * The projections on a worker thread of this process. The request thread appends and answers; the
@@ -99,7 +102,7 @@ export class WorkerProjectionHost extends ProjectionHost {
       worker.on('exit', onExit);
     });
     // Queries only on this connection; the worker's writes keep their own cache (see projection-worker.ts).
-    const db = openReadModelDb(options.readModelsPath, { cacheMb: QUERY_CACHE_MB });
+    const db = openReadModelDb(options.readModelsPath, { cacheMb: options.queryCacheMb ?? QUERY_CACHE_MB });
     return new WorkerProjectionHost(worker, db, position, options.hashChainPath !== undefined, options.log);
   }
 

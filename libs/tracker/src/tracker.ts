@@ -198,6 +198,7 @@ export class TrackerStart {
         readModelsPath: files.readModels,
         // The audit chain follows the log on the same thread (the API's hash-chain lifecycle then leaves it alone).
         hashChainPath: files.eventHashes,
+        queryCacheMb: config.readModelQueryCacheMb,
         // The worker logs only once started, which is after `finish` gave the log.
         log: (level, message) => start?.log?.(level, message),
       });
