@@ -1,7 +1,9 @@
-// Builds dist/ when it is missing or older than any TypeScript source, so that `npm start` works on a fresh clone.
+// Builds dist/ when it is missing or older than any TypeScript source, so that `npm start` works on a fresh clone,
+// then the services' bundles (scripts/bundle-services.mjs) from it.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { BUNDLE_DIR, bundleServices } from './bundle-services.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const stamp = join(root, 'dist', '.build-stamp');
@@ -27,3 +29,6 @@ if (!existsSync(stamp) || statSync(stamp).mtimeMs < sources) {
   execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
   execFileSync('touch', [stamp]);
 }
+// Rebuilt with every compilation, and when missing (a dist/ compiled before the bundles existed).
+const bundle = join(root, BUNDLE_DIR, 'api.js');
+if (!existsSync(bundle) || statSync(bundle).mtimeMs < statSync(stamp).mtimeMs) await bundleServices(root);

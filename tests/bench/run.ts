@@ -39,12 +39,11 @@ const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').
 const SCENARIOS = ['store', 'rebuild', 'start', 'timetravel', 'assessment', 'writes', 'import', 'sse', 'nodes', 'bare'];
 for (const name of only ?? []) if (!SCENARIOS.includes(name)) throw new Error(`BENCH_ONLY: unknown scenario ${name} (known: ${SCENARIOS.join(', ')})`);
 const want = (name: string) => only === null || only.has(name);
-const apiMain = join(root, 'dist', 'apps', 'api', 'src', 'main.js');
-/** The API runs with the node options of `npm start` (package.json), as deployed. */
-const apiNodeFlags: string[] = (() => {
-  const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
-  return start.slice(start.indexOf('node') + 1).filter((x) => x.startsWith('--'));
-})();
+/** The API runs as `npm start` (package.json) runs it, as deployed: the same file, the same node options. */
+const npmStart = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
+const apiScript = npmStart.findLast((x) => x.endsWith('.js'))!;
+const apiMain = join(root, apiScript);
+const apiNodeFlags: string[] = npmStart.slice(npmStart.indexOf('node') + 1).filter((x) => x.startsWith('--'));
 const baselineMain = join(root, 'dist', 'tests', 'bench', 'baseline-server.js');
 const fastifyDtoMain = join(root, 'dist', 'tests', 'bench', 'fastify-dto-server.js');
 
@@ -384,7 +383,7 @@ async function main(): Promise<void> {
   results.machine = machine();
   log(`machine: ${JSON.stringify(results.machine)}`);
   results.apiNodeFlags = apiNodeFlags;
-  log(`the API runs as: node ${[...apiNodeFlags, 'dist/apps/api/src/main.js'].join(' ')}`);
+  log(`the API runs as: node ${[...apiNodeFlags, apiScript].join(' ')}`);
 
   // 1. Data (kept from an earlier run of the same size when only some scenarios are run)
   const dataFile = join(benchDir, `data${small ? '-small' : ''}.json`);

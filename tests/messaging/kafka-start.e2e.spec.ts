@@ -9,6 +9,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { StoredEvent } from '#event-store';
 import { splitBrokers } from '#messaging';
 import { checkStreamOrder, deleteTopics, kafkaBrokers, makeTempDir, readWholeTopic, repoRoot, uniqueTopic, waitUntil, describeKafka } from '../support/kafka-test-support.js';
+import { serviceScript } from '../support/built-server.js';
 
 
 const ADMIN_TOKEN = `admin-${randomUUID()}`;
@@ -118,7 +119,7 @@ describeKafka('npm start with Kafka', 'npm start relays to Kafka', () => {
     execFileSync(process.execPath, ['scripts/build-if-needed.mjs'], { cwd: repoRoot, stdio: 'inherit' });
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    server = launch('dist/apps/api/src/main.js', {
+    server = launch(serviceScript('start'), {
       DATA_DIR: serverDir.dir, PORT: String(port), HOST: '127.0.0.1', KAFKA_BROKERS: kafkaBrokers, KAFKA_TOPIC: topic, SCORAN_ADMIN_TOKEN: ADMIN_TOKEN,
     });
     const deadline = Date.now() + 90_000;
@@ -156,7 +157,7 @@ describeKafka('npm start with Kafka', 'npm start relays to Kafka', () => {
   }, 120_000);
 
   it('feeds a projector on another data dir that ends with the same sheet read model as the server', async () => {
-    projector = launch('dist/apps/projector/src/main.js', {
+    projector = launch(serviceScript('start:projector'), {
       DATA_DIR: projectorDir.dir, PROJECTOR_SOURCE: 'kafka', KAFKA_BROKERS: kafkaBrokers, KAFKA_TOPIC: topic, PROJECTOR_GROUP_ID: `${topic}.projector`,
     });
     const projected = join(projectorDir.dir, 'read-models.sqlite');

@@ -1,4 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { httpCaller, type RunningApp } from './test-app.js';
 
@@ -9,6 +10,17 @@ export const freePort = () => new Promise<number>((resolve) => {
 /** Builds `dist/` when a source is newer (what `npm start` does first). */
 export function buildIfNeeded(): void {
   execFileSync(process.execPath, ['scripts/build-if-needed.mjs'], { stdio: 'inherit' });
+}
+
+/**
+ * The file a service's package.json script runs (`start`: the API's bundle, dist/bundle/api.js), relative to the
+ * repository root: the tests start what `npm start` and the image start.
+ */
+export function serviceScript(script: 'start' | 'start:relay' | 'start:projector'): string {
+  const scripts = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const file = scripts[script]?.split(/\s+/).findLast((word) => word.endsWith('.js'));
+  if (!file) throw new Error(`package.json's "${script}" script runs no .js file`);
+  return file;
 }
 
 export interface BuiltServer {
@@ -24,7 +36,7 @@ export interface BuiltServer {
 }
 
 /**
- * The built API (`node dist/apps/api/src/main.js`, as `npm start` runs it but for its GC option) on a free port, once it
+ * The built API (the file `npm start` runs, without its GC option) on a free port, once it
  * answers /health. `env` is laid over this process's environment; an `undefined` value removes a variable.
  */
 export async function startBuiltServer(env: Record<string, string | undefined>, options: { adminToken?: string; timeoutMs?: number } = {}): Promise<BuiltServer> {
@@ -32,7 +44,7 @@ export async function startBuiltServer(env: Record<string, string | undefined>, 
   const baseUrl = `http://127.0.0.1:${port}`;
   const merged: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env };
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete merged[name];
-  const child = spawn(process.execPath, ['dist/apps/api/src/main.js'], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [serviceScript('start')], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let stdout = '';
   child.stderr!.on('data', (d) => { stderr += d; });

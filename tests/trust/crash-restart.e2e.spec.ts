@@ -8,9 +8,10 @@ import { createEventStore } from '#event-store';
 import { allProjections, openReadModelDb, ProjectionRunner } from '#projections';
 import { createFixture } from '../support/roadmap-fixture.js';
 import type { RunningApp } from '../support/test-app.js';
+import { serviceScript } from '../support/built-server.js';
 
 const ROOT = process.cwd();
-const MAIN = join(ROOT, 'dist/apps/api/src/main.js');
+const MAIN = join(ROOT, serviceScript('start'));
 const ADMIN = 'crash-test-admin-token-0123456789';
 const SHEET = '/api/sheets/csirt-cyberreponse';
 

@@ -10,7 +10,7 @@ import { loadSeed, seedRoadmap } from '#seed';
 import { commandIdOf } from '../../apps/api/src/idempotency/idempotency.hooks.js';
 import { createFixture } from '../support/roadmap-fixture.js';
 import { checkStreamOrder, deleteTopics, describeKafka, kafkaBrokers, readWholeTopic, uniqueTopic, waitUntil } from '../support/kafka-test-support.js';
-import { buildIfNeeded, startBuiltServer, type BuiltServer } from '../support/built-server.js';
+import { buildIfNeeded, serviceScript, startBuiltServer, type BuiltServer } from '../support/built-server.js';
 import type { RunningApp } from '../support/test-app.js';
 
 const ADMIN = `multi-node-admin-${randomUUID()}`;
@@ -222,7 +222,7 @@ describe('many nodes, one service', () => {
   describeKafka('the relay on the shared store', 'the relay on the shared store', () => it('publishes the shared log to Kafka without the access log', async () => {
     const topic = uniqueTopic('multi-node');
     const relayDir = tempDir('relay');
-    const child = spawn(process.execPath, ['dist/apps/relay/src/main.js'], {
+    const child = spawn(process.execPath, [serviceScript('start:relay')], {
       env: { ...process.env, DATA_DIR: relayDir, ...(ESDB ? { EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: ESDB } : { EVENT_STORE: 'sqlite', EVENT_STORE_PATH: join(shared, 'events.sqlite') }), KAFKA_BROKERS: kafkaBrokers, KAFKA_TOPIC: topic, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

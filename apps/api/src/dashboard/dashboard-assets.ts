@@ -5,14 +5,19 @@ import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 /**
- * The stylesheet and the live-update script live next to the source; the compiled build (dist/)
- * does not copy them, so the source folder is looked up from there too.
+ * The stylesheet and the live-update script live next to the source; neither the compiled files
+ * (dist/apps/…) nor the bundle (dist/bundle/) copy them, so the source folder is looked up in every
+ * folder above this file too.
  */
 export function dashboardAssetsDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [resolve(here, 'assets'), resolve(here, '../../../../../apps/api/src/dashboard/assets')];
+  const candidates = [resolve(here, 'assets')];
+  for (let dir = here; ; dir = dirname(dir)) {
+    candidates.push(resolve(dir, 'apps/api/src/dashboard/assets'));
+    if (dirname(dir) === dir) break;
+  }
   const found = candidates.find((dir) => existsSync(resolve(dir, 'dashboard.css')));
-  if (!found) throw new Error(`dashboard assets not found in ${candidates.join(' or ')}`);
+  if (!found) throw new Error(`dashboard assets not found in ${here}/assets nor in apps/api/src/dashboard/assets above it`);
   return found;
 }
 

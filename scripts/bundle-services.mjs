@@ -1,0 +1,82 @@
+// Bundles the services' compiled start (dist/) into one file each, in dist/bundle/: a start then reads
+// a handful of files instead of the ~2 000 JavaScript files of Nest, Fastify, rxjs, class-validator…
+// that Node's module loader would resolve, read and compile one by one (most of a start's time).
+// The input is tsc's output, not the TypeScript sources, so that the decorator metadata tsc emits
+// (emitDecoratorMetadata, which esbuild does not produce) is kept as it is.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Where the bundles are written; the worker bundles sit next to the services, where `new URL('./…-worker.js', import.meta.url)` finds them. */
+export const BUNDLE_DIR = join('dist', 'bundle');
+
+const ENTRY_POINTS = {
+  api: 'dist/apps/api/src/main.js',
+  relay: 'dist/apps/relay/src/main.js',
+  projector: 'dist/apps/projector/src/main.js',
+  'projection-worker': 'dist/libs/projections/src/projection-worker.js',
+  'rebuild-worker': 'dist/libs/projections/src/rebuild-worker.js',
+};
+
+const EXTERNAL = [
+  // A native add-on, found by `bindings` relative to the package's own folder.
+  'better-sqlite3',
+  // Imported on the first rendering or import only, and they read files next to their own code
+  // (pdfkit's AFM fonts through __dirname): loaded from node_modules as before.
+  'pdfkit',
+  'exceljs',
+  'docx',
+  // Optional packages Nest and @nestjs/platform-fastify probe for at run time; not installed.
+  '@nestjs/microservices',
+  '@nestjs/microservices/*',
+  '@nestjs/websockets',
+  '@nestjs/websockets/*',
+  '@nestjs/platform-express',
+  '@fastify/view',
+  // @nestjs/mapped-types' fallback when class-transformer/cjs/storage is missing; it is not.
+  'class-transformer/storage',
+];
+
+/**
+ * Two packages require other packages through `createRequire(import.meta.url)`, which from a bundle
+ * would load second, unbundled copies from node_modules: @nestjs/mapped-types the storage of
+ * class-transformer (a second copy holds none of the bundle's `@Type()` metadata, so `OmitType(…)`
+ * DTOs would lose their nested types) and @nestjs/terminus all of @nestjs/swagger (~500 files). Their
+ * local `require` is removed, so that esbuild resolves those calls to the bundled modules.
+ */
+const BUNDLED_REQUIRES = /node_modules\/@nestjs\/(mapped-types\/dist\/type-helpers\.utils|terminus\/dist\/health-check\/health-check\.decorator)\.js$/;
+const LOCAL_REQUIRE = 'const require = createRequire(import.meta.url);';
+
+const bundledRequires = {
+  name: 'bundled-requires',
+  setup(build) {
+    build.onLoad({ filter: BUNDLED_REQUIRES }, ({ path }) => {
+      const source = readFileSync(path, 'utf8');
+      if (!source.includes(LOCAL_REQUIRE)) throw new Error(`${path}: no "${LOCAL_REQUIRE}" line any more; see scripts/bundle-services.mjs`);
+      return { contents: source.replace(LOCAL_REQUIRE, ''), loader: 'js' };
+    });
+  },
+};
+
+export async function bundleServices(root) {
+  const { build } = await import('esbuild');
+  await build({
+    absWorkingDir: root,
+    entryPoints: ENTRY_POINTS,
+    outdir: BUNDLE_DIR,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    // The stack traces of `node --enable-source-maps` name the TypeScript sources: esbuild follows
+    // the maps tsc wrote next to dist/'s files.
+    sourcemap: 'linked',
+    sourcesContent: false,
+    // Class and function names stay as written: Nest's tokens, logs and error messages use them.
+    keepNames: true,
+    external: EXTERNAL,
+    plugins: [bundledRequires],
+    // CommonJS packages inside the bundle call `require` for Node's modules and for the externals above.
+    banner: { js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+}
