@@ -71,7 +71,8 @@ export async function bundleServices(root) {
     // the maps tsc wrote next to dist/'s files.
     sourcemap: 'linked',
     sourcesContent: false,
-    // Class and function names stay as written: Nest's tokens, logs and error messages use them.
+    // Class and function names stay as written (esbuild renames clashing ones, e.g. a second `TargetDto`):
+    // the OpenAPI schemas, Nest's logs and error messages are named after them.
     keepNames: true,
     external: EXTERNAL,
     plugins: [bundledRequires],
