@@ -26,9 +26,15 @@ if (clean) rmSync(join(root, 'dist'), { recursive: true, force: true });
 const sources = Math.max(...['apps', 'libs', 'tests/bench'].map((d) => (existsSync(join(root, d)) ? newest(join(root, d)) : 0)));
 if (!existsSync(stamp) || statSync(stamp).mtimeMs < sources) {
   process.stderr.write('Building scoran-tracker…\n');
-  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  try {
+    execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  } finally {
+    // tsc emits JavaScript despite type errors: it is bundled all the same, and the stamp left stale
+    // (the error still ends this script), as the compiled files were before.
+    await bundleServices(root);
+  }
   execFileSync('touch', [stamp]);
+} else if (!existsSync(join(root, BUNDLE_DIR, 'api.js'))) {
+  // A dist/ compiled before the bundles existed.
+  await bundleServices(root);
 }
-// Rebuilt with every compilation, and when missing (a dist/ compiled before the bundles existed).
-const bundle = join(root, BUNDLE_DIR, 'api.js');
-if (!existsSync(bundle) || statSync(bundle).mtimeMs < statSync(stamp).mtimeMs) await bundleServices(root);

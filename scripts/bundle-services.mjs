@@ -35,6 +35,10 @@ const EXTERNAL = [
   // @nestjs/mapped-types' fallback when class-transformer/cjs/storage is missing; it is not.
   'class-transformer/storage',
 ];
+// Bundled although they can look files up beside their own code: pino, whose transports start a
+// worker from thread-stream's folder (the services' loggers write to stdout and use none), and
+// @nestjs/swagger, which finds swagger-ui-dist's folder through its own `createRequire` (kept, so the
+// documentation page's files are still served from node_modules).
 
 /**
  * Two packages require other packages through `createRequire(import.meta.url)`, which from a bundle
