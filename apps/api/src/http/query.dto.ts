@@ -23,7 +23,7 @@ export class TimeTravelQuery {
 }
 
 /**
- * For `QuickQuery.admits` (see StrictValidationPipe): a query of the given parameters only, each a
+ * For `QuickCheck.admits` (see StrictValidationPipe): a query of the given parameters only, each a
  * string that the rule of its decorator accepts. Must say no wherever class-validator would refuse.
  */
 export function admitsOnly(rules: Readonly<Record<string, (value: string) => boolean>>) {

@@ -50,7 +50,8 @@ export const IsDatedLabel = rule('isDatedLabel', isTrackedDatedLabel, `$property
   { type: 'string', maxLength: 40, pattern: `^(?:${DATED_POINT}|${DATED_POINT}/\\.\\.|\\.\\./${DATED_POINT})$`,
     description: 'a date as printed: YYYY, YYYY-S1|S2, YYYY-Q1..Q4, YYYY-MM, YYYY-MM-DD, YYYY[-MM]-early|mid|late, YYYY-spring|summer|autumn, or a range A/B (B not before A) with .. for an open end' });
 export const IsQualifier = rule('isQualifier', isQualifier, `$property must be one of ${QUALIFIERS.join(', ')}`, { type: 'string', enum: [...QUALIFIERS] });
-export const IsZone = rule('isZone', (v) => (ZONES as readonly unknown[]).includes(v), `$property must be one of ${ZONES.join(', ')}`, { type: 'string', enum: [...ZONES] });
+export const isZone = (v: unknown): boolean => (ZONES as readonly unknown[]).includes(v);
+export const IsZone = rule('isZone', isZone, `$property must be one of ${ZONES.join(', ')}`, { type: 'string', enum: [...ZONES] });
 
 /**
  * `scope`'s rule across a territory and a zone, for a DTO's schema (`@ApiSchemaRule`): the AMEL zone

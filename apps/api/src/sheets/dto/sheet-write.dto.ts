@@ -3,9 +3,10 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested,
 } from 'class-validator';
-import { ABANDON_REASONS, ENJEUX, QUALIFIERS, RETIRE_REASONS, SHEET_KINDS, SHEET_NUMBER, TEXT_LIMITS, UNITS, VERSION_LABEL, ZONES, type Qualifier, type Zone } from '#domain';
-import { AMEL_ZONE_RULE, IsCalendarDate, IsDatedLabel, IsIndicatorValue, IsNonBlank, IsQualifier, IsSlug, IsTerritory, IsZone } from '../../http/validators.js';
+import { ABANDON_REASONS, ENJEUX, isIndicatorValue, isQualifier, isTerritory, isTrackedDate, QUALIFIERS, RETIRE_REASONS, SHEET_KINDS, SHEET_NUMBER, TEXT_LIMITS, UNITS, VERSION_LABEL, ZONES, type Qualifier, type Zone } from '#domain';
+import { AMEL_ZONE_RULE, IsCalendarDate, IsDatedLabel, IsIndicatorValue, IsNonBlank, IsQualifier, IsSlug, IsTerritory, IsZone, isZone } from '../../http/validators.js';
 import { ApiSchemaRule } from '../../http/openapi/api-contract.decorators.js';
+import { admitsFields } from '../../http/validation.pipe.js';
 
 const DATED = 'a date as printed (libs/domain dated.ts): 2023, 2023-Q1, 2023-06, 2023-06-07, 2022-late (fin 2022), 2024/.. (à partir de 2024), >2023/.. (après 2023)';
 
@@ -99,6 +100,23 @@ export class ReportIndicatorDto {
   @ApiPropertyOptional({ enum: ZONES, description: 'the fibre table\'s breakdown (amel: Eure-et-Loir only)' }) @IsOptional() @IsZone() zone?: Zone;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT_LIMITS.reportSource) source?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT_LIMITS.reportComment) comment?: string;
+
+  /**
+   * The decorators' rules, checked by hand on the common case (StrictValidationPipe): a report dated
+   * by its day. One dated as printed (`observed`) goes through class-validator.
+   */
+  static readonly admits = admitsFields({
+    value: isIndicatorValue, observedOn: isTrackedDate, qualifier: isQualifier, territory: isTerritory,
+    zone: isZone, source: textOf(TEXT_LIMITS.reportSource), comment: textOf(TEXT_LIMITS.reportComment),
+  }, ['value', 'observedOn']);
+}
+
+/**
+ * `@IsString() @MaxLength(max)` by hand: MaxLength counts a surrogate pair as one character, so a
+ * text of at most `max` UTF-16 units is always within it (a longer one is left to class-validator).
+ */
+function textOf(max: number): (v: unknown) => boolean {
+  return (v) => typeof v === 'string' && v.length <= max;
 }
 
 export class CorrectReportDto {
