@@ -312,16 +312,18 @@ export class SheetsProjection implements Projection {
     for (const key of dirtyLatest) recomputeLatest(key);
     for (const doc of docs.values()) {
       const c = sheetCounters(doc);
+      // The current version's row keeps the same text as the summary: serialised once for both.
+      const text = JSON.stringify(doc);
       st.putDoc.run(
         doc.sheetId, doc.roadmapId, doc.version, doc.number, doc.kind, doc.enjeu, doc.title, doc.status, JSON.stringify(doc.pilots), doc.revision,
-        doc.position, JSON.stringify(doc), c.milestonesPlanned, c.milestonesReached, c.indicators, c.indicatorsReported, c.indicatorsOnTarget,
+        doc.position, text, c.milestonesPlanned, c.milestonesReached, c.indicators, c.indicatorsReported, c.indicatorsOnTarget,
       );
-      this.putVersionDoc(st, doc, c);
+      this.putVersionDoc(st, doc, c, text);
     }
   }
 
-  private putVersionDoc(st: Record<string, Statement>, doc: SheetView, c = sheetCounters(doc)): void {
-    st.putVersionDoc!.run(JSON.stringify(doc), c.milestonesPlanned, c.milestonesReached, c.indicators, c.indicatorsReported, c.indicatorsOnTarget, doc.sheetId, doc.version);
+  private putVersionDoc(st: Record<string, Statement>, doc: SheetView, c = sheetCounters(doc), text = JSON.stringify(doc)): void {
+    st.putVersionDoc!.run(text, c.milestonesPlanned, c.milestonesReached, c.indicators, c.indicatorsReported, c.indicatorsOnTarget, doc.sheetId, doc.version);
   }
 
   private putVersionRow(
