@@ -54,7 +54,19 @@ export interface AppConfig {
    */
   writeSide: { stateCacheStreams: number; stateCacheEvents: number };
   // --- end of the write side's block ---
+  // --- Projections: memory of the read models' writer (kept in this one block) ---
+  /**
+   * Sheet documents the sheets projection keeps parsed between its batches (SHEET_DOCUMENTS_KEPT),
+   * the most recently written first, so that a batch on a sheet written lately neither reads nor
+   * parses its document again (a document is a few KB: the default of 256 is about 2–3 MB of heap).
+   * 0 reads every document from its table.
+   */
+  projections: { sheetDocumentsKept: number };
+  // --- end of the projections' block ---
 }
+
+/** SHEET_DOCUMENTS_KEPT's default (see AppConfig.projections). */
+export const SHEET_DOCUMENTS_KEPT = 256;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -118,6 +130,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       stateCacheEvents: integer(env, 'STATE_CACHE_EVENTS', 250_000, 0, 100_000_000, problems),
     },
     // --- end of the write side's block ---
+    // --- Projections (see AppConfig.projections) ---
+    projections: {
+      sheetDocumentsKept: integer(env, 'SHEET_DOCUMENTS_KEPT', SHEET_DOCUMENTS_KEPT, 0, 1_000_000, problems),
+    },
+    // --- end of the projections' block ---
   };
   if (!['all', 'query'].includes(config.role)) problems.push(`ROLE must be "all" or "query" (got "${env.ROLE}")`);
   if (env.EVENT_STORE_PATH && eventStore !== 'sqlite') problems.push('EVENT_STORE_PATH names the embedded store\'s file: it needs EVENT_STORE=sqlite');

@@ -5,8 +5,9 @@ import { SheetsProjection, type SheetsPart } from './sheets/sheets.projection.js
 
 /**
  * Every read model of the tracker, fresh instances (statements are prepared per database). `sheets`:
- * which part of the sheets projection (a rebuild on two threads writes the series elsewhere).
+ * which part of the sheets projection (a rebuild on two threads writes the series elsewhere);
+ * `sheetDocumentsKept`: sheet documents kept parsed between batches (SHEET_DOCUMENTS_KEPT; none by default).
  */
-export const allProjections = (options: { sheets?: SheetsPart } = {}): Projection[] => [
-  new RoadmapsProjection(), new SheetsProjection(options.sheets), new EventFeedProjection(),
+export const allProjections = (options: { sheets?: SheetsPart; sheetDocumentsKept?: number } = {}): Projection[] => [
+  new RoadmapsProjection(), new SheetsProjection(options.sheets, { documentsKept: options.sheetDocumentsKept }), new EventFeedProjection(),
 ];

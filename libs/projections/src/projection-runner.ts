@@ -78,16 +78,21 @@ export class ProjectionRunner extends ProjectionHost {
     const last = events[events.length - 1]!.position;
     // Read models fold the current schema, whatever fed them (a store opened without the upcaster, a relay).
     events = events.map(upcastStored);
-    this.db.transaction(() => {
-      const updatedAt = new Date().toISOString();
-      for (const p of this.projections) {
-        const from = this.getCheckpoint.get(p.name)?.position ?? 0;
-        if (from >= last) continue;
-        const fresh = from < events[0]!.position ? events : events.filter((e) => e.position > from);
-        p.apply(this.db, fresh);
-        this.putCheckpoint.run({ name: p.name, version: p.version, position: last, updatedAt });
-      }
-    })();
+    try {
+      this.db.transaction(() => {
+        const updatedAt = new Date().toISOString();
+        for (const p of this.projections) {
+          const from = this.getCheckpoint.get(p.name)?.position ?? 0;
+          if (from >= last) continue;
+          const fresh = from < events[0]!.position ? events : events.filter((e) => e.position > from);
+          p.apply(this.db, fresh);
+          this.putCheckpoint.run({ name: p.name, version: p.version, position: last, updatedAt });
+        }
+      })();
+    } catch (error) {
+      for (const p of this.projections) p.rolledBack?.();
+      throw error;
+    }
     this.position = last;
     this.waiters.reached(last);
     this.options.onApplied?.(last);

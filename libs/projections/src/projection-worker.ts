@@ -17,6 +17,8 @@ export interface ProjectionWorkerInput {
   pollIntervalMs?: number;
   /** When given, the audit hash chain is also extended here, from the same log. */
   hashChainPath?: string;
+  /** Sheet documents kept parsed between batches (SHEET_DOCUMENTS_KEPT). */
+  sheetDocumentsKept?: number;
 }
 
 export type ToProjectionWorker = { type: 'start' } | { type: 'appended' } | { type: 'stop' };
@@ -42,7 +44,7 @@ async function runWorker(input: ProjectionWorkerInput): Promise<void> {
     // The worker reads the log itself: with the same upcaster as the tracker's store.
     store = new SqliteEventStore({ path: input.eventsPath, pollIntervalMs: input.pollIntervalMs, upcast: upcastDomainEvent });
     const db = openReadModelDb(input.readModelsPath, { cacheMb: WORKER_WRITE_CACHE_MB });
-    runner = new ProjectionRunner(db, allProjections(), undefined, {
+    runner = new ProjectionRunner(db, allProjections({ sheetDocumentsKept: input.sheetDocumentsKept }), undefined, {
       onApplied: (position) => post({ type: 'applied', position }),
       onFailed: (error) => post({ type: 'failed', message: error.message, stack: error.stack }),
     });

@@ -21,4 +21,9 @@ export interface Projection {
   apply(db: Database, events: readonly StoredEvent[]): void;
   /** After a bulk replay: creates the indexes and applies whatever the projection deferred. */
   endBulk?(db: Database): void;
+  /**
+   * The transaction of the last `apply` rolled back: whatever the projection keeps in memory from
+   * what it applied there is ahead of its tables and must be forgotten.
+   */
+  rolledBack?(): void;
 }

@@ -21,6 +21,8 @@ export interface WorkerProjectionHostOptions {
   readyTimeoutMs?: number;
   /** SQLite's page cache of the query connection, in MB (libs/config: READ_MODEL_QUERY_CACHE_MB); QUERY_CACHE_MB when not given. */
   queryCacheMb?: number;
+  /** Sheet documents the worker keeps parsed between batches (SHEET_DOCUMENTS_KEPT). */
+  sheetDocumentsKept?: number;
 }
 
 /**
@@ -72,7 +74,7 @@ export class WorkerProjectionHost extends ProjectionHost {
     }
     const input: ProjectionWorkerInput = {
       kind: 'scoran-projection-worker', eventsPath: options.eventsPath, readModelsPath: options.readModelsPath, pollIntervalMs: options.pollIntervalMs,
-      hashChainPath: options.hashChainPath,
+      hashChainPath: options.hashChainPath, sheetDocumentsKept: options.sheetDocumentsKept,
     };
     const worker = new Worker(WORKER_URL, { workerData: input });
     const position = await new Promise<number>((resolve, reject) => {

@@ -138,7 +138,7 @@ export class Tracker {
     for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
     renameSync(freshPath, target);
     for (const suffix of ['-wal', '-shm']) rmSync(`${freshPath}${suffix}`, { force: true });
-    this.readModels = new ProjectionRunner(openReadModelDb(target), allProjections());
+    this.readModels = new ProjectionRunner(openReadModelDb(target), allProjections({ sheetDocumentsKept: this.config.projections.sheetDocumentsKept }));
   }
 
   async close(): Promise<void> {
@@ -199,13 +199,14 @@ export class TrackerStart {
         // The audit chain follows the log on the same thread (the API's hash-chain lifecycle then leaves it alone).
         hashChainPath: files.eventHashes,
         queryCacheMb: config.readModelQueryCacheMb,
+        sheetDocumentsKept: config.projections.sheetDocumentsKept,
         // The worker logs only once started, which is after `finish` gave the log.
         log: (level, message) => start?.log?.(level, message),
       });
       // Awaited by `finish`; until then a worker that fails to start must not be an unhandled rejection.
       host.catch(() => undefined);
     } else if (placement !== 'none') {
-      host = Promise.resolve(new ProjectionRunner(openReadModelDb(files.readModels), allProjections()));
+      host = Promise.resolve(new ProjectionRunner(openReadModelDb(files.readModels), allProjections({ sheetDocumentsKept: config.projections.sheetDocumentsKept })));
     }
     start = new TrackerStart(config, store, host);
     return start;

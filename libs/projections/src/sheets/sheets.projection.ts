@@ -74,15 +74,28 @@ export class SheetsProjection implements Projection {
   private bulk: BulkState | null = null;
   /** The series part: the version each sheet is in, from its creation and carry-overs (it folds no document). */
   private readonly versions = new Map<string, string>();
+  /**
+   * Live: the documents of the sheets written last, parsed, as their rows now hold them (the least
+   * recently written first), at most `documentsKept`; forgotten when a batch's transaction rolls back.
+   */
+  private readonly kept = new Map<string, SheetView>();
+  private readonly documentsKept: number;
 
-  constructor(readonly part: SheetsPart = 'all') {
+  constructor(readonly part: SheetsPart = 'all', options: { documentsKept?: number } = {}) {
+    this.documentsKept = options.documentsKept ?? 0;
     this.tables = part === 'series' ? SERIES_TABLES : [
       'sheet_summary', 'sheet_versions', ...SERIES_TABLES,
       'sheet_snapshots', 'sheet_timeline', 'sheet_timeline_exceptions', 'sheet_record_exceptions',
     ];
   }
 
+  /** What was kept from the batch that rolled back is ahead of the tables. */
+  rolledBack(): void {
+    this.kept.clear();
+  }
+
   setup(db: Database, options: { bulk?: boolean } = {}): void {
+    this.kept.clear();
     this.stmts = null;
     this.series = null;
     if (this.part === 'series') {
@@ -237,9 +250,14 @@ export class SheetsProjection implements Projection {
       const ind = doc?.indicators.find((i) => i.indicatorId === indicatorId);
       if (ind) ind.latest = (st.latestRegional.get(sheetId, indicatorId) as LatestValue | undefined) ?? null;
     };
+    // A bulk replay reads each document once per batch of thousands of events: nothing to keep.
+    const keep = bulk === null && this.documentsKept > 0;
     const load = (sheetId: string): SheetView | null => {
-      const cached = docs.get(sheetId);
-      if (cached) return cached;
+      const cached = docs.get(sheetId) ?? (keep ? this.kept.get(sheetId) : undefined);
+      if (cached) {
+        docs.set(sheetId, cached);
+        return cached;
+      }
       const row = st.getDoc.get(sheetId) as { doc: string } | undefined;
       if (!row) return null;
       const doc = JSON.parse(row.doc) as SheetView;
@@ -319,7 +337,12 @@ export class SheetsProjection implements Projection {
         doc.position, text, c.milestonesPlanned, c.milestonesReached, c.indicators, c.indicatorsReported, c.indicatorsOnTarget,
       );
       this.putVersionDoc(st, doc, c, text);
+      if (keep) {
+        this.kept.delete(doc.sheetId);
+        this.kept.set(doc.sheetId, doc);
+      }
     }
+    while (this.kept.size > this.documentsKept) this.kept.delete(this.kept.keys().next().value!);
   }
 
   private putVersionDoc(st: Record<string, Statement>, doc: SheetView, c = sheetCounters(doc), text = JSON.stringify(doc)): void {
