@@ -23,8 +23,8 @@ describe('assessment over ten years of weekly reports', () => {
     db.prepare("INSERT INTO roadmap_versions (roadmapId, version, status, basedOn, draftedOn, adoptedOn, adoptedBy) VALUES ('r', 'V4', 'adopted', 'V3', '2015-01-01', '2015-01', 'CRSN')").run();
     const summary = db.prepare('INSERT INTO sheet_summary (sheetId, roadmapId, version, number, kind, enjeu, title, status, pilots, revision, position, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const version = db.prepare("INSERT INTO sheet_versions (sheetId, roadmapId, version, number, enjeu, kind, title, outcome) VALUES (?, 'r', 'V4', ?, 'avenir', 'projet', ?, 'active')");
-    const report = db.prepare(`INSERT INTO indicator_reports (reportId, sheetId, indicatorId, observedOn, observed, observedStart, observedEnd, qualifier, territory, zone, value, originalValue, originalObservedOn, originalObserved, originalQualifier, source, comment, eventId, position, recordedAt, actor)
-      VALUES (@reportId, @sheetId, @indicatorId, @day, @day, @day, @day, 'exact', '24', NULL, @value, @value, @day, @day, 'exact', NULL, NULL, @eventId, @position, '2025-01-01T00:00:00.000Z', 'bench')`);
+    const report = db.prepare(`INSERT INTO indicator_reports (reportId, sheetId, indicatorId, observedOn, observed, observedStart, observedEnd, qualifier, territory, zone, value, originalValue, originalObservedOn, originalObserved, originalQualifier, source, comment, position, recordedAt)
+      VALUES (@reportId, @sheetId, @indicatorId, @day, @day, @day, @day, 'exact', '24', NULL, @value, @value, @day, @day, 'exact', NULL, NULL, @position, '2025-01-01T00:00:00.000Z')`);
     let position = 0;
     db.transaction(() => {
       for (let s = 1; s <= 33; s++) {
@@ -37,7 +37,7 @@ describe('assessment over ten years of weekly reports', () => {
           let day = '2015-01-05';
           for (let w = 0; w < 520; w++) {
             position++;
-            report.run({ reportId: `rep-${position}`, sheetId, indicatorId: ind.indicatorId, day, value: w, eventId: `e-${position}`, position });
+            report.run({ reportId: `rep-${position}`, sheetId, indicatorId: ind.indicatorId, day, value: w, position });
             day = addDays(day, 7);
           }
         }

@@ -34,6 +34,11 @@ export interface FoldedEvent<Type extends string = string, Data = unknown> {
   metadata: Pick<EventMetadata, 'recordedAt' | 'schemaVersion'>;
 }
 
+/** A FoldedEvent with its stream: what a replay of the whole log into a read model that needs no more reads (readAllFolded). */
+export interface FoldedLogEvent<Type extends string = string, Data = unknown> extends FoldedEvent<Type, Data> {
+  stream: string;
+}
+
 /** The envelope of a stored event. */
 export interface StoredEvent<Type extends string = string, Data = unknown> {
   id: string;

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { PositionWaiters, type EventStore, type StoredEvent, type Subscription } from '#event-store';
+import { PositionWaiters, type EventStore, type FoldedLogEvent, type StoredEvent, type Subscription } from '#event-store';
 import type { Projection } from './projection.js';
 import { ProjectionHost, type ProjectionStatus } from './projection-host.js';
 import { upcastStored } from './upcast-stored.js';
@@ -19,7 +19,7 @@ export interface ProjectionRunnerOptions {
  * Feeds projections from a catch-up subscription. Each batch is applied to every projection that has
  * not seen it, and the checkpoints move, in ONE read-model transaction.
  */
-export class ProjectionRunner extends ProjectionHost {
+export class ProjectionRunner<E extends FoldedLogEvent = StoredEvent> extends ProjectionHost {
   readonly thread = 'main';
   private subscription: Subscription | null = null;
   private position = 0;
@@ -30,7 +30,7 @@ export class ProjectionRunner extends ProjectionHost {
 
   constructor(
     readonly db: Database,
-    private readonly projections: readonly Projection[],
+    private readonly projections: readonly Projection<E>[],
     private readonly batchSize = 2000,
     private readonly options: ProjectionRunnerOptions = {},
   ) {
@@ -73,7 +73,7 @@ export class ProjectionRunner extends ProjectionHost {
   }
 
   /** Applies one batch synchronously (used by the subscription and by rebuilds). */
-  applyBatch(events: readonly StoredEvent[]): void {
+  applyBatch(events: readonly E[]): void {
     if (events.length === 0) return;
     const last = events[events.length - 1]!.position;
     // Read models fold the current schema, whatever fed them (a store opened without the upcaster, a relay).
@@ -105,7 +105,7 @@ export class ProjectionRunner extends ProjectionHost {
     })();
   }
 
-  start(store: EventStore): void {
+  start(this: ProjectionRunner<StoredEvent>, store: EventStore): void {
     if (this.subscription) return;
     this.subscription = store.subscribeToAll(
       (events) => {

@@ -1,13 +1,14 @@
 import type { Database } from 'better-sqlite3';
-import type { StoredEvent } from '#event-store';
+import type { FoldedLogEvent, StoredEvent } from '#event-store';
 
 /**
  * A read model: a name, a version (bump it when its tables or logic change: the runner then rebuilds
  * it from the log), the tables it owns, and a batch handler. The runner calls `apply` inside the
  * transaction that also moves the projection's checkpoint, so a crash never applies an event twice
- * nor skips one.
+ * nor skips one. `E`: what it reads of each event; a projection that reads only a fold's fields and the
+ * stream (FoldedLogEvent) can be fed by a replay that parses no more of the log (readAllFolded).
  */
-export interface Projection {
+export interface Projection<E extends FoldedLogEvent = StoredEvent> {
   readonly name: string;
   readonly version: number;
   readonly tables: readonly string[];
@@ -18,7 +19,7 @@ export interface Projection {
    */
   setup(db: Database, options?: { bulk?: boolean }): void;
   /** Applies events in position order; runs inside the runner's transaction. */
-  apply(db: Database, events: readonly StoredEvent[]): void;
+  apply(db: Database, events: readonly E[]): void;
   /** After a bulk replay: creates the indexes and applies whatever the projection deferred. */
   endBulk?(db: Database): void;
   /**

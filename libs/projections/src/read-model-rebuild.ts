@@ -2,7 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
-import type { EventStore } from '#event-store';
+import type { EventStore, FoldedLogEvent, StoredEvent } from '#event-store';
 import { allProjections } from './all-projections.js';
 import type { Projection } from './projection.js';
 import { ProjectionRunner } from './projection-runner.js';
@@ -33,9 +33,9 @@ export interface RebuildResult {
 }
 
 /** The projection with its `apply` timed into `sink` (the projection itself is left untouched). */
-function timed(p: Projection, sink: Record<string, number>): Projection {
+function timed<E extends FoldedLogEvent>(p: Projection<E>, sink: Record<string, number>): Projection<E> {
   // Every method runs with the wrapper as `this`, so state set up by setup() is the state apply() sees.
-  const wrapper = Object.create(p) as Projection;
+  const wrapper = Object.create(p) as Projection<E>;
   const apply = p.apply;
   sink[p.name] = 0;
   wrapper.apply = (db, events) => {
@@ -57,25 +57,29 @@ function timed(p: Projection, sink: Record<string, number>): Projection {
  */
 const REBUILD_BATCH = 4_000;
 
+/** Up to `limit` events after position `after`, in position order. */
+export type ReplayRead<E> = (after: number, limit: number) => Promise<readonly E[]>;
+
 /**
  * Replays the log up to `head` into `db` (a fresh file from openFreshReadModelDb), in bulk: tables
- * first, secondary indexes once at the end. Used by both threads of a rebuild.
+ * first, secondary indexes once at the end. Used by both threads of a rebuild, each with the read
+ * that gives its projections what they use.
  */
-export async function replayInto(
+export async function replayInto<E extends FoldedLogEvent>(
   db: Database,
-  store: EventStore,
-  projections: readonly Projection[],
+  read: ReplayRead<E>,
+  projections: readonly Projection<E>[],
   options: { head: number; batchSize?: number; onProgress?: (position: number) => void },
 ): Promise<{ events: number; position: number; timings: ReplayTimings }> {
   const applyMs: Record<string, number> = {};
   let readMs = 0;
   let batchMs = 0;
-  const runner = new ProjectionRunner(db, projections.map((p) => timed(p, applyMs)), undefined, { bulk: true });
+  const runner = new ProjectionRunner<E>(db, projections.map((p) => timed(p, applyMs)), undefined, { bulk: true });
   let position = 0;
   let events = 0;
   while (position < options.head) {
     const t0 = performance.now();
-    let batch = await store.readAll({ fromPosition: position, limit: options.batchSize ?? REBUILD_BATCH });
+    let batch = await read(position, options.batchSize ?? REBUILD_BATCH);
     const t1 = performance.now();
     readMs += t1 - t0;
     if (batch.length === 0) break;
@@ -144,7 +148,8 @@ export async function rebuildReadModels(
   const db = openFreshReadModelDb(path);
   try {
     const projections = allProjections({ sheets: split ? 'documents' : 'all' });
-    const here = await replayInto(db, store, projections, { head, batchSize: options.batchSize, onProgress: options.onProgress });
+    const read: ReplayRead<StoredEvent> = (after, limit) => store.readAll({ fromPosition: after, limit });
+    const here = await replayInto(db, read, projections, { head, batchSize: options.batchSize, onProgress: options.onProgress });
     let timings: RebuildResult['timings'] = here.timings;
     if (worker) {
       const t0 = performance.now();

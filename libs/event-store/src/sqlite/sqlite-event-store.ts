@@ -6,6 +6,7 @@ import type {
   ExclusiveAppend,
   ExpectedRevision,
   FoldedEvent,
+  FoldedLogEvent,
   NewEvent,
   RawStoredEvent,
   ReadAllOptions,
@@ -133,6 +134,16 @@ export class SqliteEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     this.assertOpen();
     return this.reads.readAll(options);
+  }
+
+  /**
+   * Up to `limit` events after position `after` and up to `upTo`, in position order, each with its
+   * stream and only what a fold reads (FoldedEvent): for a replay that needs neither the events' ids
+   * nor the rest of their metadata, which are then neither read nor parsed.
+   */
+  async readAllFolded(after: number, upTo: number, limit: number): Promise<FoldedLogEvent[]> {
+    this.assertOpen();
+    return this.reads.readAllFolded(after, upTo, limit);
   }
 
   async readAllRaw(options: ReadAllOptions = {}): Promise<RawStoredEvent[]> {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { normalizeInstant } from '../event-envelope.js';
-import type { EventMetadata, FoldedEvent, RawStoredEvent, ReadAllOptions, ReadStreamOptions, StoredEvent, Upcaster } from '../event-store.port.js';
+import type { EventMetadata, FoldedEvent, FoldedLogEvent, RawStoredEvent, ReadAllOptions, ReadStreamOptions, StoredEvent, Upcaster } from '../event-store.port.js';
 
 /** Row as selected in raw (array) mode: the column order of SELECT_COLUMNS. */
 type Row = [position: number, id: string, stream: string, revision: number, type: string, data: string, metadata: string];
@@ -19,6 +19,7 @@ export class SqliteReads {
   private readonly selectAll: Database.Statement;
   private readonly selectAllUntil: Database.Statement;
   private readonly selectAllBelow: Database.Statement;
+  private readonly selectAllFolded: Database.Statement;
 
   constructor(
     db: Database.Database,
@@ -40,6 +41,9 @@ export class SqliteReads {
     this.selectStreamFolded = db.prepare(`${folded} WHERE stream = ? AND revision BETWEEN ? AND ? ORDER BY revision`).raw();
     this.selectStreamFoldedUntil = db
       .prepare(`${folded} WHERE stream = ? AND revision BETWEEN ? AND ? AND recorded_at <= ? ORDER BY revision`)
+      .raw();
+    this.selectAllFolded = db
+      .prepare("SELECT position, stream, revision, type, data, recorded_at, json_extract(metadata, '$.schemaVersion') FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?")
       .raw();
     this.selectAll = db.prepare(`SELECT ${SELECT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw();
     this.selectAllBelow = db
@@ -72,6 +76,21 @@ export class SqliteReads {
       // As toStoredEvent reads it: a metadata without schemaVersion gives the upcaster undefined.
       const schemaVersion = version ?? (undefined as unknown as number);
       return { type, revision, position, data: this.applyUpcast(type, schemaVersion, JSON.parse(data)), metadata: { recordedAt, schemaVersion } };
+    });
+  }
+
+  /**
+   * Up to `limit` events after `after` and up to `upTo`, each with only what a fold reads and its
+   * stream: neither the id nor the rest of the metadata is read or parsed.
+   */
+  readAllFolded(after: number, upTo: number, limit: number): FoldedLogEvent[] {
+    const rows = this.selectAllFolded.all(after, upTo, limit) as Array<
+      [position: number, stream: string, revision: number, type: string, data: string, recordedAt: string, schemaVersion: number | null]
+    >;
+    return rows.map(([position, stream, revision, type, data, recordedAt, version]) => {
+      // As toStoredEvent reads it: a metadata without schemaVersion gives the upcaster undefined.
+      const schemaVersion = version ?? (undefined as unknown as number);
+      return { type, stream, revision, position, data: this.applyUpcast(type, schemaVersion, JSON.parse(data)), metadata: { recordedAt, schemaVersion } };
     });
   }
 

@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { parseDated, type IndicatorReportCorrected, type IndicatorReported } from '#domain';
-import type { StoredEvent } from '#event-store';
+import type { FoldedLogEvent } from '#event-store';
 
 /**
  * The series tables of SheetsProjection: every indicator report and every correction. They are
@@ -11,19 +11,21 @@ export const SERIES_TABLES = ['indicator_reports', 'indicator_report_corrections
 
 export const SERIES_DDL = `
   -- Keyed by the report's log position (one event, one report): appends in key order; reportId is
-  -- a unique secondary index.
+  -- a unique secondary index. The event's id and its actor are not kept: no query reads them (they
+  -- are in the log).
   CREATE TABLE IF NOT EXISTS indicator_reports (
     reportId TEXT NOT NULL, sheetId TEXT NOT NULL, indicatorId TEXT NOT NULL, observedOn TEXT NOT NULL,
     observed TEXT NOT NULL, observedStart TEXT NOT NULL, observedEnd TEXT NOT NULL, qualifier TEXT NOT NULL,
     territory TEXT, zone TEXT, value REAL NOT NULL, originalValue REAL NOT NULL, originalObservedOn TEXT NOT NULL,
     originalObserved TEXT NOT NULL, originalQualifier TEXT NOT NULL,
-    source TEXT, comment TEXT, eventId TEXT NOT NULL, position INTEGER PRIMARY KEY, recordedAt TEXT NOT NULL, actor TEXT NOT NULL,
+    source TEXT, comment TEXT, position INTEGER PRIMARY KEY, recordedAt TEXT NOT NULL,
     -- The roadmap version the sheet was in when the figure was recorded: the version whose record it is.
     version TEXT
   );
+  -- Keyed by the correction's log position, like the reports.
   CREATE TABLE IF NOT EXISTS indicator_report_corrections (
-    eventId TEXT PRIMARY KEY, reportId TEXT NOT NULL, sheetId TEXT NOT NULL, indicatorId TEXT NOT NULL, value REAL NOT NULL,
-    observedOn TEXT NOT NULL, observed TEXT NOT NULL, qualifier TEXT, reason TEXT NOT NULL, position INTEGER NOT NULL, recordedAt TEXT NOT NULL, actor TEXT NOT NULL
+    position INTEGER PRIMARY KEY, reportId TEXT NOT NULL, sheetId TEXT NOT NULL, indicatorId TEXT NOT NULL, value REAL NOT NULL,
+    observedOn TEXT NOT NULL, observed TEXT NOT NULL, qualifier TEXT, reason TEXT NOT NULL, recordedAt TEXT NOT NULL
   );
 `;
 
@@ -70,31 +72,31 @@ export class SeriesWriter {
 
   constructor(db: Database, options: { bulk: boolean }) {
     // Positional parameters: binding by name costs about twice as much per row.
-    this.insertReport = db.prepare(`INSERT INTO indicator_reports (reportId, sheetId, indicatorId, observedOn, observed, observedStart, observedEnd, qualifier, territory, zone, value, originalValue, originalObservedOn, originalObserved, originalQualifier, source, comment, eventId, position, recordedAt, actor, version)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.insertReport = db.prepare(`INSERT INTO indicator_reports (reportId, sheetId, indicatorId, observedOn, observed, observedStart, observedEnd, qualifier, territory, zone, value, originalValue, originalObservedOn, originalObserved, originalQualifier, source, comment, position, recordedAt, version)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.correctReport = db.prepare(CORRECT_REPORT_SQL);
-    this.insertCorrection = db.prepare(`INSERT INTO indicator_report_corrections (eventId, reportId, sheetId, indicatorId, value, observedOn, observed, qualifier, reason, position, recordedAt, actor)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.insertCorrection = db.prepare(`INSERT INTO indicator_report_corrections (position, reportId, sheetId, indicatorId, value, observedOn, observed, qualifier, reason, recordedAt)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.deferred = options.bulk ? [] : null;
   }
 
   /** A report, recorded while its sheet was in `version`. */
-  reported(stored: StoredEvent, d: IndicatorReported['data'], version: string): void {
+  reported(stored: FoldedLogEvent, d: IndicatorReported['data'], version: string): void {
     const observed = boundsOf(d.observed);
     this.insertReport.run(
       d.reportId, d.sheetId, d.indicatorId, d.observedOn, d.observed, observed.start, observed.end, d.qualifier,
       d.territory, d.zone ?? null, d.value, d.value, d.observedOn, d.observed, d.qualifier, d.source, d.comment,
-      stored.id, stored.position, stored.metadata.recordedAt, stored.metadata.actor, version,
+      stored.position, stored.metadata.recordedAt, version,
     );
   }
 
-  corrected(stored: StoredEvent, d: IndicatorReportCorrected['data']): void {
+  corrected(stored: FoldedLogEvent, d: IndicatorReportCorrected['data']): void {
     const observed = boundsOf(d.observed);
     const row = [d.value, d.observedOn, d.observed, observed.start, observed.end, d.qualifier ?? null, d.reportId];
     if (this.deferred) this.deferred.push(row);
     else this.correctReport.run(...row);
     this.insertCorrection.run(
-      stored.id, d.reportId, d.sheetId, d.indicatorId, d.value, d.observedOn, d.observed, d.qualifier ?? null, d.reason, stored.position, stored.metadata.recordedAt, stored.metadata.actor,
+      stored.position, d.reportId, d.sheetId, d.indicatorId, d.value, d.observedOn, d.observed, d.qualifier ?? null, d.reason, stored.metadata.recordedAt,
     );
   }
 

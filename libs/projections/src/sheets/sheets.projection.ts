@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { DomainEvent, SheetEvent } from '#domain';
 import { outcomesSetBy, sheetIdOf, type VersionOutcome } from '#domain';
-import type { StoredEvent } from '#event-store';
+import type { FoldedLogEvent } from '#event-store';
 import { ENJEU_ROLLUP_VIEW_SQL, sheetCounters } from '../enjeu-rollup/enjeu-rollup.js';
 import type { Projection } from '../projection.js';
 import { SERIES_DDL, SERIES_INDEXES, SERIES_TABLES, SeriesWriter } from './indicator-series.tables.js';
@@ -44,6 +44,12 @@ interface Timeline { maxValidDay: string; maxRecordedAt: string; snapshotRevisio
 interface BulkState {
   /** Regional reports per sheet and indicator, so that a correction recomputes the latest value exactly. */
   regional: Map<string, Map<string, Map<string, LatestValue>>>;
+  /**
+   * Every sheet's document, kept from batch to batch and written once at the end: parsing and writing
+   * each document at every batch cost more than the documents themselves (a log has tens to hundreds
+   * of sheets). Nothing in the replay reads a current document back from its tables.
+   */
+  docs: Map<string, SheetView>;
 }
 
 /**
@@ -52,7 +58,7 @@ interface BulkState {
  * (the series), and the roll-up per enjeu (a view over the first two). One projection because they
  * change together; each table answers one kind of query.
  */
-export class SheetsProjection implements Projection {
+export class SheetsProjection implements Projection<FoldedLogEvent> {
   readonly name = 'sheets';
   // 5: a sheet is on target against its final target (latest day), not the last one listed.
   // 6: the document says how the sheet closed as `outcome` (the domain's VersionOutcome), no longer `closure`.
@@ -65,7 +71,9 @@ export class SheetsProjection implements Projection {
   //    each report says the version it was recorded in.
   // 10: a milestone's document prints its due date (`dueFr`: uncertain, open-ended, relative horizons);
   //     a version's record may be corrected (SheetVersionRecordCorrected: its number there unknown).
-  readonly version = 10;
+  // 11: report and correction rows without the columns no query read (the event's id and actor);
+  //     corrections are keyed by log position.
+  readonly version = 11;
   // enjeu_rollup is a view (see ENJEU_ROLLUP_VIEW_SQL), created and dropped by setup.
   readonly tables: readonly string[];
 
@@ -151,7 +159,7 @@ export class SheetsProjection implements Projection {
       ) WITHOUT ROWID;
     `);
     db.exec(ENJEU_ROLLUP_VIEW_SQL);
-    if (options.bulk) this.bulk = { regional: new Map() };
+    if (options.bulk) this.bulk = { regional: new Map(), docs: new Map() };
     else db.exec(DOCUMENT_INDEXES + SERIES_INDEXES);
   }
 
@@ -162,6 +170,7 @@ export class SheetsProjection implements Projection {
       return;
     }
     if (!this.bulk) return;
+    this.putDocs(this.statements(db), this.bulk.docs.values());
     // The documents part creates the series' indexes too: the other part's rows are copied in with them.
     db.exec(DOCUMENT_INDEXES + SERIES_INDEXES);
     this.series?.applyDeferred();
@@ -174,7 +183,7 @@ export class SheetsProjection implements Projection {
   }
 
   /** The series part: report and correction rows only, each under the version its sheet is in. */
-  private applySeries(db: Database, events: readonly StoredEvent[]): void {
+  private applySeries(db: Database, events: readonly FoldedLogEvent[]): void {
     const series = this.seriesWriter(db);
     for (const stored of events) {
       if (sheetIdOf(stored.stream) === null) continue;
@@ -227,13 +236,13 @@ export class SheetsProjection implements Projection {
     return this.stmts;
   }
 
-  apply(db: Database, events: readonly StoredEvent[]): void {
+  apply(db: Database, events: readonly FoldedLogEvent[]): void {
     if (this.part === 'series') return this.applySeries(db, events);
     const st = this.statements(db);
     const series = this.part === 'all' ? this.seriesWriter(db) : null;
     const bulk = this.bulk;
     // Batch cache: a document is parsed once and written once per batch, however many events touch it.
-    const docs = new Map<string, SheetView>();
+    const docs = bulk?.docs ?? new Map<string, SheetView>();
     const dirtyLatest = new Set<string>();
     const timelines = new Map<string, Timeline>();
     const timeline = (sheetId: string) => {
@@ -250,7 +259,7 @@ export class SheetsProjection implements Projection {
       const ind = doc?.indicators.find((i) => i.indicatorId === indicatorId);
       if (ind) ind.latest = (st.latestRegional.get(sheetId, indicatorId) as LatestValue | undefined) ?? null;
     };
-    // A bulk replay reads each document once per batch of thousands of events: nothing to keep.
+    // A bulk replay keeps every document itself, for the whole replay (BulkState.docs).
     const keep = bulk === null && this.documentsKept > 0;
     const load = (sheetId: string): SheetView | null => {
       const cached = docs.get(sheetId) ?? (keep ? this.kept.get(sheetId) : undefined);
@@ -328,7 +337,21 @@ export class SheetsProjection implements Projection {
     for (const [sheetId, t] of timelines) st.putTimeline.run(sheetId, t.maxValidDay, t.maxRecordedAt, t.snapshotRevision);
 
     for (const key of dirtyLatest) recomputeLatest(key);
-    for (const doc of docs.values()) {
+    // A bulk replay writes its documents once, at its end.
+    if (bulk) return;
+    this.putDocs(st, docs.values());
+    if (keep) {
+      for (const doc of docs.values()) {
+        this.kept.delete(doc.sheetId);
+        this.kept.set(doc.sheetId, doc);
+      }
+    }
+    while (this.kept.size > this.documentsKept) this.kept.delete(this.kept.keys().next().value!);
+  }
+
+  /** Each document into its summary row and into the row of the version it is in. */
+  private putDocs(st: Record<string, Statement>, docs: Iterable<SheetView>): void {
+    for (const doc of docs) {
       const c = sheetCounters(doc);
       // The current version's row keeps the same text as the summary: serialised once for both.
       const text = JSON.stringify(doc);
@@ -337,12 +360,7 @@ export class SheetsProjection implements Projection {
         doc.position, text, c.milestonesPlanned, c.milestonesReached, c.indicators, c.indicatorsReported, c.indicatorsOnTarget,
       );
       this.putVersionDoc(st, doc, c, text);
-      if (keep) {
-        this.kept.delete(doc.sheetId);
-        this.kept.set(doc.sheetId, doc);
-      }
     }
-    while (this.kept.size > this.documentsKept) this.kept.delete(this.kept.keys().next().value!);
   }
 
   private putVersionDoc(st: Record<string, Statement>, doc: SheetView, c = sheetCounters(doc), text = JSON.stringify(doc)): void {
