@@ -127,7 +127,7 @@ function replaySeriesOnWorker(input: RebuildWorkerInput): { done: Promise<Replay
  *
  * With a SQLite log and the compiled worker script at hand (and `threads` left at 2), the work is
  * split over two threads, each reading the log itself: the report and correction rows of the series
- * (about half of the work: a row of 22 values per report and three indexes over them) are written
+ * (about half of the work: a row of 20 values per report and five indexes over the series) are written
  * by a worker thread into a file of their own, the other read models here; the worker's tables are
  * then copied in with their indexes, page by page (SQLite's transfer of a table into an empty one
  * with the same definition). Both stop at the log's head as it was when the rebuild began.
