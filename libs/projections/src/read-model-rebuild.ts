@@ -2,7 +2,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
-import type { EventStore, FoldedLogEvent, StoredEvent } from '#event-store';
+import { upcastDomainEvent } from '#domain';
+import { SqliteEventStore, type EventStore, type FoldedLogEvent, type StoredEvent } from '#event-store';
 import { allProjections } from './all-projections.js';
 import type { Projection } from './projection.js';
 import { ProjectionRunner } from './projection-runner.js';
@@ -148,8 +149,16 @@ export async function rebuildReadModels(
   const db = openFreshReadModelDb(path);
   try {
     const projections = allProjections({ sheets: split ? 'documents' : 'all' });
-    const read: ReplayRead<StoredEvent> = (after, limit) => store.readAll({ fromPosition: after, limit });
-    const here = await replayInto(db, read, projections, { head, batchSize: options.batchSize, onProgress: options.onProgress });
+    // On a SQLite log, a store of this rebuild's own that upcasts as it parses: the runner's upcast then
+    // finds each event current and copies none (the caller's store may have been opened without the upcaster).
+    const log = split ? new SqliteEventStore({ path: store.sqlitePath!, upcast: upcastDomainEvent }) : store;
+    const read: ReplayRead<StoredEvent> = (after, limit) => log.readAll({ fromPosition: after, limit });
+    let here: Awaited<ReturnType<typeof replayInto>>;
+    try {
+      here = await replayInto(db, read, projections, { head, batchSize: options.batchSize, onProgress: options.onProgress });
+    } finally {
+      if (log !== store) await log.close();
+    }
     let timings: RebuildResult['timings'] = here.timings;
     if (worker) {
       const t0 = performance.now();
