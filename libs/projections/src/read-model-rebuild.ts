@@ -129,9 +129,11 @@ function replaySeriesOnWorker(input: RebuildWorkerInput): { done: Promise<Replay
  * With a SQLite log and the compiled worker script at hand (and `threads` left at 2), the work is
  * split over two threads, each reading the log itself: the report and correction rows of the series
  * (about half of the work: a row of 20 values per report and five indexes over the series) are written
- * by a worker thread into a file of their own, the other read models here; the worker's tables are
- * then copied in with their indexes, page by page (SQLite's transfer of a table into an empty one
- * with the same definition). Both stop at the log's head as it was when the rebuild began.
+ * by a worker thread into `path` itself, the other read models here into a file of their own; those
+ * tables are then copied into empty tables of the same definition in `path`, with their indexes
+ * (SQLite's transfer, record by record and index entry by index entry, without re-sorting). The
+ * copy goes that way because it is the smaller of the two. Both threads stop at the log's head as
+ * it was when the rebuild began.
  */
 export async function rebuildReadModels(
   store: EventStore,
@@ -140,13 +142,13 @@ export async function rebuildReadModels(
 ): Promise<RebuildResult> {
   const head = await store.headPosition();
   const split = (options.threads ?? 2) === 2 && store.sqlitePath !== undefined && head > 0 && rebuildWorkerAvailable();
-  const seriesPath = `${path}.series`;
-  const removeSeries = () => rmSync(seriesPath, { force: true });
-  removeSeries();
+  const documentsPath = `${path}.documents`;
+  const removeDocuments = () => rmSync(documentsPath, { force: true });
+  removeDocuments();
   const worker = split
-    ? replaySeriesOnWorker({ kind: 'scoran-rebuild-worker', eventsPath: store.sqlitePath!, path: seriesPath, head, batchSize: options.batchSize })
+    ? replaySeriesOnWorker({ kind: 'scoran-rebuild-worker', eventsPath: store.sqlitePath!, path, head, batchSize: options.batchSize })
     : null;
-  const db = openFreshReadModelDb(path);
+  let db = openFreshReadModelDb(split ? documentsPath : path);
   try {
     const projections = allProjections({ sheets: split ? 'documents' : 'all' });
     // On a SQLite log, a store of this rebuild's own that upcasts as it parses: the runner's upcast then
@@ -163,10 +165,19 @@ export async function rebuildReadModels(
     if (worker) {
       const t0 = performance.now();
       const secondThread = await worker.done;
-      db.prepare('ATTACH DATABASE ? AS series').run(seriesPath);
+      db.close();
+      // The worker's file, which it has closed: the other read models' tables are created there empty,
+      // with their indexes, then filled from this thread's file.
+      db = openFreshReadModelDb(path);
+      for (const p of allProjections({ sheets: 'documents' })) p.setup(db);
+      db.prepare('ATTACH DATABASE ? AS documents').run(documentsPath);
+      const tables = db.prepare(`SELECT name FROM documents.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+        AND name NOT IN (${SERIES_TABLES.map(() => '?').join(', ')}, 'projection_checkpoints')`).pluck().all(...SERIES_TABLES) as string[];
       // Into the empty tables (with the same indexes): SQLite copies the records and index entries as they are.
-      for (const table of SERIES_TABLES) db.exec(`INSERT INTO main.${table} SELECT * FROM series.${table}`);
-      db.exec('DETACH DATABASE series');
+      for (const table of tables) db.exec(`INSERT INTO main.${table} SELECT * FROM documents.${table}`);
+      // Every projection's checkpoint as this thread wrote it (the worker's, of its part of the sheets, is the same position).
+      db.exec('INSERT OR REPLACE INTO main.projection_checkpoints SELECT * FROM documents.projection_checkpoints');
+      db.exec('DETACH DATABASE documents');
       timings = { ...timings, secondThread, mergeMs: performance.now() - t0 };
     }
     db.pragma('journal_mode = WAL');
@@ -174,6 +185,6 @@ export async function rebuildReadModels(
   } finally {
     await worker?.stop();
     db.close();
-    removeSeries();
+    removeDocuments();
   }
 }

@@ -26,8 +26,8 @@ const DOCUMENT_INDEXES = `
 /**
  * Which tables a SheetsProjection writes. `all`: every table, the projection as it runs live. A
  * rebuild may split it over two threads, each writing a file of its own: `documents` writes all but
- * the series (whose tables it creates, left empty, to receive the other file's rows), `series` only
- * the series, in a bulk replay from the start of the log.
+ * the series (whose tables it creates and leaves empty: the series come from the other file), `series`
+ * only the series, in a bulk replay from the start of the log.
  */
 export type SheetsPart = 'all' | 'documents' | 'series';
 
@@ -171,7 +171,7 @@ export class SheetsProjection implements Projection<FoldedLogEvent> {
     }
     if (!this.bulk) return;
     this.putDocs(this.statements(db), this.bulk.docs.values());
-    // The documents part creates the series' indexes too: the other part's rows are copied in with them.
+    // The series' indexes too: the `all` part wrote their rows (the `documents` part's are empty, and cost nothing).
     db.exec(DOCUMENT_INDEXES + SERIES_INDEXES);
     this.series?.applyDeferred();
     this.bulk = null;
