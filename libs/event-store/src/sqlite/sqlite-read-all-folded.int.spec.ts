@@ -20,6 +20,9 @@ describe('SqliteEventStore.readAllFolded', () => {
     await writer.appendToStream('sheet-b', [
       { type: 'Reached', data: 'a bare string', metadata: meta(undefined, '2023-03-01T00:00:00.000Z') },
       { type: 'Defined', data: { kpi: 'x' }, metadata: meta(1, '2023-04-01T00:00:00.000Z') },
+      // The schema version elsewhere than last in the stored text, and of two digits.
+      { type: 'Defined', data: { kpi: 'y' }, metadata: { schemaVersion: 1, ...meta(undefined, '2023-05-01T00:00:00.000Z') } },
+      { type: 'Defined', data: { kpi: 'z' }, metadata: meta(12, '2023-06-01T00:00:00.000Z') },
     ]);
     await writer.close();
     const store = new SqliteEventStore({
@@ -32,8 +35,11 @@ describe('SqliteEventStore.readAllFolded', () => {
       expect(await store.readAllFolded(0, Number.MAX_SAFE_INTEGER, 100)).toEqual(all.map(folded));
       expect(await store.readAllFolded(1, 3, 100)).toEqual(all.slice(1, 3).map(folded));
       expect(await store.readAllFolded(0, 4, 2)).toEqual(all.slice(0, 2).map(folded));
-      expect((await store.readAllFolded(0, 4, 100)).map((e) => e.data)).toEqual([{ indicatorId: 'datasets' }, { indicatorId: 'services', tags: ['é'], nested: { b: 1, a: [1.5, null] } }, 'a bare string', { indicatorId: 'x' }]);
-      expect(await store.readAllFolded(4, 10, 100)).toEqual([]);
+      expect((await store.readAllFolded(0, 6, 100)).map((e) => e.data)).toEqual([
+        { indicatorId: 'datasets' }, { indicatorId: 'services', tags: ['é'], nested: { b: 1, a: [1.5, null] } }, 'a bare string', { indicatorId: 'x' }, { indicatorId: 'y' }, { kpi: 'z' },
+      ]);
+      expect((await store.readAllFolded(0, 6, 100)).map((e) => e.metadata.schemaVersion)).toEqual([1, 2, 1, 1, 1, 12]);
+      expect(await store.readAllFolded(6, 10, 100)).toEqual([]);
     } finally {
       await store.close();
     }

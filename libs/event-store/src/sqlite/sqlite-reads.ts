@@ -7,6 +7,24 @@ type Row = [position: number, id: string, stream: string, revision: number, type
 
 const SELECT_COLUMNS = 'position, id, stream, revision, type, data, metadata';
 
+const LAST_MEMBER_SCHEMA_VERSION = ',"schemaVersion":';
+
+/**
+ * The metadata's schemaVersion, as JSON.parse(metadata).schemaVersion gives it (undefined when it has
+ * none), without parsing the rest when the text ends with `,"schemaVersion":<digit>}`: the envelope as
+ * completeMetadata builds it, stringified. In JSON text of an object, that ending can only be its last
+ * member (a quote after a comma is never inside a string, and the closing brace is the object's own),
+ * and the last of duplicate members is the one JSON.parse keeps. Any other text is parsed.
+ */
+function schemaVersionOf(metadata: string): number {
+  const n = metadata.length;
+  if (n > 19 && metadata.charCodeAt(n - 1) === 0x7d && metadata.startsWith(LAST_MEMBER_SCHEMA_VERSION, n - 19)) {
+    const digit = metadata.charCodeAt(n - 2) - 0x30;
+    if (digit >= 0 && digit <= 9) return digit;
+  }
+  return (JSON.parse(metadata) as EventMetadata).schemaVersion;
+}
+
 /** The reads of the events table, each a statement prepared once; synchronous (the store wraps them). */
 export class SqliteReads {
   private readonly selectStreamHead: Database.Statement;
@@ -43,7 +61,7 @@ export class SqliteReads {
       .prepare(`${folded} WHERE stream = ? AND revision BETWEEN ? AND ? AND recorded_at <= ? ORDER BY revision`)
       .raw();
     this.selectAllFolded = db
-      .prepare("SELECT position, stream, revision, type, data, recorded_at, json_extract(metadata, '$.schemaVersion') FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?")
+      .prepare('SELECT position, stream, revision, type, data, recorded_at, metadata FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?')
       .raw();
     this.selectAll = db.prepare(`SELECT ${SELECT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw();
     this.selectAllBelow = db
@@ -85,11 +103,10 @@ export class SqliteReads {
    */
   readAllFolded(after: number, upTo: number, limit: number): FoldedLogEvent[] {
     const rows = this.selectAllFolded.all(after, upTo, limit) as Array<
-      [position: number, stream: string, revision: number, type: string, data: string, recordedAt: string, schemaVersion: number | null]
+      [position: number, stream: string, revision: number, type: string, data: string, recordedAt: string, metadata: string]
     >;
-    return rows.map(([position, stream, revision, type, data, recordedAt, version]) => {
-      // As toStoredEvent reads it: a metadata without schemaVersion gives the upcaster undefined.
-      const schemaVersion = version ?? (undefined as unknown as number);
+    return rows.map(([position, stream, revision, type, data, recordedAt, metadata]) => {
+      const schemaVersion = schemaVersionOf(metadata);
       return { type, stream, revision, position, data: this.applyUpcast(type, schemaVersion, JSON.parse(data)), metadata: { recordedAt, schemaVersion } };
     });
   }
