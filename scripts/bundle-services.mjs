@@ -3,7 +3,7 @@
 // that Node's module loader would resolve, read and compile one by one (most of a start's time).
 // The input is tsc's output, not the TypeScript sources, so that the decorator metadata tsc emits
 // (emitDecoratorMetadata, which esbuild does not produce) is kept as it is.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Where the bundles are written; the worker bundles sit next to the services, where `new URL('./…-worker.js', import.meta.url)` finds them. */
@@ -61,6 +61,29 @@ const bundledRequires = {
   },
 };
 
+/**
+ * esbuild's `keepNames` helper, as it writes it: every named function the bundle creates is passed
+ * through it, the closures that Fastify, Nest and the application make for each request included.
+ */
+const NAME_HELPER = /^var __name = \((\w+), (\w+)\) => __defProp\(\1, "name", \{ value(?:: \2)?, configurable: true \}\);$/m;
+/**
+ * The same helper, except that it leaves a function alone when it already bears the name (all but the
+ * few that esbuild renamed): redefining `name` to the value it has changes nothing but costs a
+ * property redefinition, which V8 makes slow, on each of those closures (~5 % of a report's request
+ * thread in a CPU profile). Functions keep an own, non-writable, configurable `name` either way.
+ */
+const CHEAP_NAME_HELPER = 'var __name = (target, value) => target.name === value ? target : __defProp(target, "name", { value, configurable: true });';
+
+function cheapenNameHelper(root) {
+  for (const entry of Object.keys(ENTRY_POINTS)) {
+    const path = join(root, BUNDLE_DIR, `${entry}.js`);
+    const source = readFileSync(path, 'utf8');
+    if (!NAME_HELPER.test(source)) throw new Error(`${path}: esbuild's __name helper is no longer written as scripts/bundle-services.mjs expects`);
+    // One line replaced by one line: the source map's line numbers stay right.
+    writeFileSync(path, source.replace(NAME_HELPER, CHEAP_NAME_HELPER));
+  }
+}
+
 export async function bundleServices(root) {
   const { build } = await import('esbuild');
   await build({
@@ -84,4 +107,5 @@ export async function bundleServices(root) {
     banner: { js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);" },
     logLevel: 'warning',
   });
+  cheapenNameHelper(root);
 }

@@ -47,6 +47,8 @@ export class SqliteAppender {
   private holdingLock = false;
   /** Commits settled since `onCommitted` last ran (see synced). */
   private committedUnannounced = false;
+  /** `data_version` was read in this turn of the event loop (see knownRevision). */
+  private versionReadThisTurn = false;
 
   constructor(
     private readonly db: Database.Database,
@@ -152,9 +154,20 @@ export class SqliteAppender {
   /**
    * SQLite's data_version changes whenever another connection (thread or process) commits to the
    * file; while it has not, the revisions this connection wrote are still the streams' heads.
+   *
+   * It is read once per turn of the event loop, not once per call: reading it outside a transaction
+   * opens and closes a read transaction on the WAL (~10 µs, a twentieth of a report's request thread),
+   * and the commands of one turn would each pay it for the same answer. An answer is a hint, never a
+   * guarantee, either way: another process can commit right after any read of it, and the append
+   * checks its expected revision under the write lock against a data_version read there (see
+   * writeBatch), so a stale hint costs a refused append and a retry, never a lost update.
    */
   knownRevision(stream: string): number | undefined {
-    this.refreshWritten();
+    if (!this.versionReadThisTurn) {
+      this.refreshWritten();
+      this.versionReadThisTurn = true;
+      setImmediate(() => { this.versionReadThisTurn = false; });
+    }
     return this.written.get(stream);
   }
 
