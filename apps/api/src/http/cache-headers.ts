@@ -42,7 +42,8 @@ export class LogPositionTags implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
-    const request = context.switchToHttp().getRequest<Tagged>();
+    // switchToHttp().getRequest() without its three closures per call (see AuthGuard).
+    const request = context.getArgByIndex<Tagged>(0);
     // Writes and credentialed requests are never tagged: decided before the metadata look-ups.
     if ((request.method !== 'GET' && request.method !== 'HEAD') || request.headers.authorization !== undefined) return true;
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [context.getHandler(), context.getClass()]) ?? 'public';

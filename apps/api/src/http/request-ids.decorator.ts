@@ -18,7 +18,8 @@ export interface CommandOrigin {
  * id of the command the request carries (stable across retries of an idempotent request).
  */
 export const CommandOrigin = createParamDecorator((_: unknown, ctx: ExecutionContext): CommandOrigin => {
-  const request = ctx.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
+  // switchToHttp().getRequest() without its three closures per call (see AuthGuard).
+  const request = ctx.getArgByIndex<FastifyRequest & { principal?: Principal }>(0);
   const principal = request.principal!;
   return { principal, actor: actorOf(principal), ...requestIds(request) };
 });
