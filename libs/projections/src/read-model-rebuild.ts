@@ -58,6 +58,16 @@ function timed<E extends FoldedLogEvent>(p: Projection<E>, sink: Record<string, 
  */
 const REBUILD_BATCH = 4_000;
 
+/**
+ * The page cache (KiB) of a bulk replay's connection while it builds its indexes, with the sorter's
+ * runs in temporary files. SQLite's sorter keeps every key in memory and sorts them at once when
+ * temporary storage is in memory; spilling to files, it sorts runs as large as the page cache and
+ * merges them. In runs of 2 MB the 1.1 million keys of the report rows' unique index sorted in
+ * 0.6 s of CPU instead of 1.3–1.45 s (the files stay in the operating system's cache; the tables
+ * are scanned from it either way, since they outgrow the page cache).
+ */
+const INDEX_BUILD_CACHE_KIB = 2048;
+
 /** Up to `limit` events after position `after`, in position order. */
 export type ReplayRead<E> = (after: number, limit: number) => Promise<readonly E[]>;
 
@@ -93,6 +103,8 @@ export async function replayInto<E extends FoldedLogEvent>(
     options.onProgress?.(position);
   }
   const t2 = performance.now();
+  db.pragma('temp_store = FILE');
+  db.pragma(`cache_size = -${INDEX_BUILD_CACHE_KIB}`);
   runner.endBulk();
   const endBulkMs = performance.now() - t2;
   const applied = Object.values(applyMs).reduce((a, b) => a + b, 0);
