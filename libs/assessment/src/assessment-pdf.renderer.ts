@@ -19,6 +19,9 @@ const pdfText = (text: string) => text.replace(/→/g, '->').replace(/≥/g, '>=
 type Doc = InstanceType<typeof PDFKit>;
 
 class Writer {
+  /** Line counts of the table cells measured so far in this document, by font, size, width and text. */
+  private readonly lineCounts = new Map<string, number>();
+
   constructor(private readonly doc: Doc) {}
 
   private get width() { return this.doc.page.width - 2 * MARGIN; }
@@ -46,21 +49,28 @@ class Writer {
   table(t: LayoutTable): void {
     const total = t.columns.reduce((s, c) => s + c.width, 0);
     const widths = t.columns.map((c) => (c.width / total) * this.width);
-    const rowHeight = (cells: string[], font: string, size = TABLE_SIZE) => {
+    // A cell is laid out by PDFKit's line wrapper (thousands of small allocations each time) once per
+    // distinct text, font and width of the document: most cells repeat (units, qualifiers, dates).
+    // Its line count serves both the page-break check and the drawing.
+    const measure = (cells: string[], font: string, size: number): number[] => {
       this.doc.font(font).fontSize(size);
-      return Math.max(...cells.map((text, k) => this.doc.heightOfString(text, { width: widths[k]! - 2 * CELL_PAD }))) + 2 * CELL_PAD;
+      return cells.map((text, k) => this.lineCount(text, font, size, widths[k]! - 2 * CELL_PAD));
     };
-    const drawRow = (cells: string[], font: string, header: boolean) => {
+    const rowHeight = (lines: number[], font: string, size: number) => {
+      this.doc.font(font).fontSize(size);
+      return Math.max(...lines.map((n) => this.linesHeight(n))) + 2 * CELL_PAD;
+    };
+    const drawRow = (cells: string[], font: string, header: boolean, lines: number[]) => {
       const size = header ? headerSize : TABLE_SIZE;
-      const h = rowHeight(cells, font, size);
+      const h = rowHeight(lines, font, size);
       const top = this.doc.y;
       let left = MARGIN;
       cells.forEach((text, k) => {
         const w = widths[k]!;
         if (header) this.doc.rect(left, top, w, h).fill('#e8edf3');
         this.doc.rect(left, top, w, h).lineWidth(0.4).stroke('#999999');
-        this.doc.fillColor('black').font(font).fontSize(size)
-          .text(text, left + CELL_PAD, top + CELL_PAD, { width: w - 2 * CELL_PAD, align: !header && t.columns[k]?.numeric ? 'right' : 'left' });
+        this.doc.fillColor('black').font(font).fontSize(size);
+        this.cell(text, left + CELL_PAD, top + CELL_PAD, w - 2 * CELL_PAD, !header && t.columns[k]?.numeric ? 'right' : 'left', lines[k]!);
         left += w;
       });
       this.doc.x = MARGIN;
@@ -68,19 +78,60 @@ class Writer {
     };
     const header = t.columns.map((c) => pdfText(c.title));
     const headerSize = this.fittingSize(header, widths);
-    const headerHeight = rowHeight(header, BOLD, headerSize);
+    const headerLines = measure(header, BOLD, headerSize);
+    const headerHeight = rowHeight(headerLines, BOLD, headerSize);
     const rows = t.rows.map((r) => r.map((v) => pdfText(cellText(v))));
     this.doc.font(ITALIC).fontSize(8.5);
-    this.room(this.doc.heightOfString(pdfText(t.caption)) + headerHeight + (rows[0] ? rowHeight(rows[0], FONT) : 0) + 8);
+    const captionHeight = this.doc.heightOfString(pdfText(t.caption));
+    const first = rows[0] ? measure(rows[0], FONT, TABLE_SIZE) : null;
+    this.room(captionHeight + headerHeight + (first ? rowHeight(first, FONT, TABLE_SIZE) : 0) + 8);
     this.doc.text(pdfText(t.caption), MARGIN, this.doc.y, { width: this.width });
     this.doc.moveDown(0.2);
-    drawRow(header, BOLD, true);
-    for (const row of rows) {
+    drawRow(header, BOLD, true, headerLines);
+    rows.forEach((cells, i) => {
+      const lines = i === 0 ? first! : measure(cells, FONT, TABLE_SIZE);
       // The header is repeated on each page the table runs onto.
-      if (this.doc.y + rowHeight(row, FONT) > this.bottom) { this.doc.addPage(); drawRow(header, BOLD, true); }
-      drawRow(row, FONT, false);
-    }
+      if (this.doc.y + rowHeight(lines, FONT, TABLE_SIZE) > this.bottom) { this.doc.addPage(); drawRow(header, BOLD, true, headerLines); }
+      drawRow(cells, FONT, false, lines);
+    });
     this.doc.moveDown(0.6);
+  }
+
+  /** Lines of `text` in the current font (`font` at `size`) at this width, as PDFKit wraps it. */
+  private lineCount(text: string, font: string, size: number, width: number): number {
+    const key = `${font}\u0000${size}\u0000${width}\u0000${text}`;
+    let lines = this.lineCounts.get(key);
+    if (lines === undefined) {
+      lines = Math.round(this.doc.heightOfString(text, { width }) / this.doc.currentLineHeight(true));
+      this.lineCounts.set(key, lines);
+    }
+    return lines;
+  }
+
+  /** The height `heightOfString` gives for that many lines here in the current font: the same additions from the same `y`. */
+  private linesHeight(lines: number): number {
+    const lineHeight = this.doc.currentLineHeight(true);
+    const from = this.doc.y;
+    let y = from;
+    for (let k = 0; k < lines; k++) y += lineHeight;
+    return y - from;
+  }
+
+  /**
+   * A table cell's text in the current font, `lines` being its line count at this width. One line is
+   * written as PDFKit's wrapper would write it, without laying it out again: at the left edge, or at
+   * the right one less its width without trailing spaces (as PDFKit aligns); any other count, and
+   * text with a break or a soft hyphen of its own, go through the wrapper.
+   */
+  private cell(text: string, x: number, y: number, width: number, align: 'left' | 'right', lines: number): void {
+    // An empty cell too: the wrapper may start a page for it near the bottom, and so it still does.
+    if (lines !== 1 || /[\n\r\v\f\u0085\u00ad\u2028\u2029]/.test(text)) {
+      this.doc.text(text, x, y, { width, align });
+      return;
+    }
+    // The wrapper's line width is `width` at its horizontal scaling (100 %), computed as it does.
+    const at = align === 'right' ? x + ((width * 100) / 100 - this.doc.widthOfString(text.replace(/\s+$/, ''))) : x;
+    this.doc.text(text, at, y, { lineBreak: false });
   }
 
   /** The header size at which no word of a column title has to be cut (narrow figure columns have long titles). */
