@@ -33,11 +33,13 @@ export class SqliteSnapshotStore implements SnapshotStore {
   private readonly insert: Database.Statement;
   private readonly prune: Database.Statement;
 
-  constructor(path: string) {
+  /** `cacheMb`: SQLite's page cache of the connection (libs/config: SQLITE_CACHE_MB); SQLite's build default when not given. */
+  constructor(path: string, options: { cacheMb?: number } = {}) {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    if (options.cacheMb !== undefined) this.db.pragma(`cache_size = -${Math.round(options.cacheMb * 1024)}`);
     this.db.exec(`CREATE TABLE IF NOT EXISTS snapshots (
       stream TEXT NOT NULL, kind TEXT NOT NULL, revision INTEGER NOT NULL, state BLOB NOT NULL, saved_at TEXT NOT NULL,
       PRIMARY KEY (stream, kind, revision)

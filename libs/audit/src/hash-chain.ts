@@ -29,13 +29,15 @@ export class HashChainStore {
   private readonly lastLink: Database.Statement;
   private readonly byEventId: Database.Statement;
 
-  constructor(path: string) {
+  /** `cacheMb`: SQLite's page cache of the connection (libs/config: SQLITE_CACHE_MB); SQLite's build default when not given. */
+  constructor(path: string, options: { cacheMb?: number } = {}) {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     // Like a read model: a power cut may lose the last links, never split one, and the chainer extends
     // again from its head, over the same stored events. No fsync on the request path for it.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    if (options.cacheMb !== undefined) this.db.pragma(`cache_size = -${Math.round(options.cacheMb * 1024)}`);
     this.db.exec(`CREATE TABLE IF NOT EXISTS event_hashes (
       position INTEGER PRIMARY KEY, eventId TEXT NOT NULL UNIQUE, hash TEXT NOT NULL, chainedAt TEXT NOT NULL
     )`);

@@ -43,6 +43,14 @@ export interface AppConfig {
    * copy per page read, not a disk read.
    */
   readModelQueryCacheMb: number;
+  /**
+   * SQLite's page cache, in MB (SQLITE_CACHE_MB), of each connection this process opens to the event
+   * store (the request thread's and the projection worker's), the write side's snapshots, the
+   * idempotency keys and the audit chain. The SQLite that better-sqlite3 builds gives each connection
+   * 16 MB, which fills up to its size and stays resident; the files' pages are in the system's page
+   * cache anyway, so a smaller one costs a copy per page read, not a disk read.
+   */
+  sqliteCacheMb: number;
   // --- Write side: memory of the command path (kept in this one block) ---
   /**
    * Committed states the write side keeps in memory, so that a command on a recently written stream
@@ -124,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     seedOnStart: (env.SEED_ON_START ?? 'true') !== 'false',
     projectionThread: (env.PROJECTION_THREAD ?? 'worker') as AppConfig['projectionThread'],
     readModelQueryCacheMb: integer(env, 'READ_MODEL_QUERY_CACHE_MB', 4, 1, 4096, problems),
+    sqliteCacheMb: integer(env, 'SQLITE_CACHE_MB', 2, 1, 4096, problems),
     // --- Write side (see AppConfig.writeSide) ---
     writeSide: {
       stateCacheStreams: integer(env, 'STATE_CACHE_STREAMS', 256, 0, 1_000_000, problems),

@@ -29,4 +29,11 @@ describe('where the embedded store lives, and what a node does', () => {
     expect(() => loadConfig({ READ_MODEL_QUERY_CACHE_MB: '0' })).toThrow(/READ_MODEL_QUERY_CACHE_MB/);
     expect(() => loadConfig({ READ_MODEL_QUERY_CACHE_MB: '2.5' })).toThrow(/READ_MODEL_QUERY_CACHE_MB/);
   });
+
+  it('SQLITE_CACHE_MB sizes the page cache of the other SQLite connections: 2 MB unless set, a whole number of MB from 1', () => {
+    expect(loadConfig({}).sqliteCacheMb).toBe(2);
+    expect(loadConfig({ SQLITE_CACHE_MB: '16' }).sqliteCacheMb).toBe(16);
+    expect(() => loadConfig({ SQLITE_CACHE_MB: '0' })).toThrow(/SQLITE_CACHE_MB/);
+    expect(() => loadConfig({ SQLITE_CACHE_MB: '1.5' })).toThrow(/SQLITE_CACHE_MB/);
+  });
 });

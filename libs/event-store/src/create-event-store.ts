@@ -16,6 +16,8 @@ export interface EventStoreConfig {
   upcast?: Upcaster;
   /** Idle subscriptions look for writes made elsewhere this often (ms); each adapter has its default. */
   pollIntervalMs?: number;
+  /** SQLite's page cache of the embedded store's connection, in MB (libs/config: SQLITE_CACHE_MB). */
+  cacheMb?: number;
 }
 
 /** The event store the configuration asks for; the embedded SQLite one unless told otherwise. */
@@ -28,6 +30,7 @@ export function createEventStore(config: EventStoreConfig): EventStore {
         path,
         upcast: config.upcast,
         pollIntervalMs: config.pollIntervalMs,
+        cacheMb: config.cacheMb,
       });
     }
     case 'eventstoredb':

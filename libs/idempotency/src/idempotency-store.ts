@@ -31,10 +31,12 @@ export class IdempotencyStore implements IdempotencyRecords {
   private readonly takeOverStmt;
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
-  constructor(path: string, retentionMs = 7 * 24 * 3600 * 1000) {
+  /** `cacheMb`: SQLite's page cache of the connection (libs/config: SQLITE_CACHE_MB); SQLite's build default when not given. */
+  constructor(path: string, retentionMs = 7 * 24 * 3600 * 1000, options: { cacheMb?: number } = {}) {
     this.db = new Database(path);
     // Several processes may open the file at once (nodes sharing the store).
     this.db.pragma('busy_timeout = 5000');
+    if (options.cacheMb !== undefined) this.db.pragma(`cache_size = -${Math.round(options.cacheMb * 1024)}`);
     this.db.pragma('journal_mode = WAL');
     // The answer is written before it is sent: an acknowledged write always finds its key again.
     this.db.pragma('synchronous = FULL');

@@ -19,6 +19,8 @@ export interface ProjectionWorkerInput {
   hashChainPath?: string;
   /** Sheet documents kept parsed between batches (SHEET_DOCUMENTS_KEPT). */
   sheetDocumentsKept?: number;
+  /** SQLite's page cache of the worker's connections to the log and the audit chain, in MB (libs/config: SQLITE_CACHE_MB). */
+  storeCacheMb?: number;
 }
 
 export type ToProjectionWorker = { type: 'start' } | { type: 'appended' } | { type: 'stop' };
@@ -42,13 +44,13 @@ async function runWorker(input: ProjectionWorkerInput): Promise<void> {
   let chain: HashChainStore | undefined;
   try {
     // The worker reads the log itself: with the same upcaster as the tracker's store.
-    store = new SqliteEventStore({ path: input.eventsPath, pollIntervalMs: input.pollIntervalMs, upcast: upcastDomainEvent });
+    store = new SqliteEventStore({ path: input.eventsPath, pollIntervalMs: input.pollIntervalMs, upcast: upcastDomainEvent, cacheMb: input.storeCacheMb });
     const db = openReadModelDb(input.readModelsPath, { cacheMb: WORKER_WRITE_CACHE_MB });
     runner = new ProjectionRunner(db, allProjections({ sheetDocumentsKept: input.sheetDocumentsKept }), undefined, {
       onApplied: (position) => post({ type: 'applied', position }),
       onFailed: (error) => post({ type: 'failed', message: error.message, stack: error.stack }),
     });
-    chain = input.hashChainPath ? new HashChainStore(input.hashChainPath) : undefined;
+    chain = input.hashChainPath ? new HashChainStore(input.hashChainPath, { cacheMb: input.storeCacheMb }) : undefined;
     const chainer = chain ? new HashChainer(store, chain, input.pollIntervalMs) : undefined;
     const started = { store, runner, db, chain, chainer };
     port.on('message', (message: ToProjectionWorker) => {

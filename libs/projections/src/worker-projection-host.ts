@@ -23,6 +23,8 @@ export interface WorkerProjectionHostOptions {
   queryCacheMb?: number;
   /** Sheet documents the worker keeps parsed between batches (SHEET_DOCUMENTS_KEPT). */
   sheetDocumentsKept?: number;
+  /** SQLite's page cache of the worker's connections to the log and the audit chain, in MB (libs/config: SQLITE_CACHE_MB); SQLite's build default when not given. */
+  storeCacheMb?: number;
 }
 
 /**
@@ -74,7 +76,7 @@ export class WorkerProjectionHost extends ProjectionHost {
     }
     const input: ProjectionWorkerInput = {
       kind: 'scoran-projection-worker', eventsPath: options.eventsPath, readModelsPath: options.readModelsPath, pollIntervalMs: options.pollIntervalMs,
-      hashChainPath: options.hashChainPath, sheetDocumentsKept: options.sheetDocumentsKept,
+      hashChainPath: options.hashChainPath, sheetDocumentsKept: options.sheetDocumentsKept, storeCacheMb: options.storeCacheMb,
     };
     const worker = new Worker(WORKER_URL, { workerData: input });
     const position = await new Promise<number>((resolve, reject) => {

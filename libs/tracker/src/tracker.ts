@@ -84,7 +84,7 @@ export class Tracker {
   }
 
   get snapshots(): SnapshotStore {
-    return this.once('snapshots', () => new SqliteSnapshotStore(this.files.snapshots), (s) => s.close());
+    return this.once('snapshots', () => new SqliteSnapshotStore(this.files.snapshots, { cacheMb: this.config.sqliteCacheMb }), (s) => s.close());
   }
 
   /** The write side over this tracker's store (snapshots in their file). */
@@ -104,11 +104,11 @@ export class Tracker {
    * embedded store, streams of the log on EventStoreDB (nodes on several machines).
    */
   get idempotency(): IdempotencyRecords {
-    return this.once('idempotency', () => (this.config.eventStore === 'eventstoredb' ? new EventLogIdempotencyStore(this.store) : new IdempotencyStore(this.files.idempotency)), (s) => s.close());
+    return this.once('idempotency', () => (this.config.eventStore === 'eventstoredb' ? new EventLogIdempotencyStore(this.store) : new IdempotencyStore(this.files.idempotency, undefined, { cacheMb: this.config.sqliteCacheMb })), (s) => s.close());
   }
 
   get hashChain(): HashChainStore {
-    return this.once('hashChain', () => new HashChainStore(this.files.eventHashes), (c) => c.close());
+    return this.once('hashChain', () => new HashChainStore(this.files.eventHashes, { cacheMb: this.config.sqliteCacheMb }), (c) => c.close());
   }
 
   get relayCheckpoints(): SqliteCheckpointStore {
@@ -186,7 +186,7 @@ export class TrackerStart {
   static begin(config: AppConfig, options: Pick<TrackerOptions, 'projections' | 'eventStore'> = {}): TrackerStart {
     mkdirSync(config.dataDir, { recursive: true });
     // Every reader of this store sees events of older schema versions as the current schema (old logs are never rewritten).
-    const store = options.eventStore === false ? null : createEventStore({ eventStore: config.eventStore, dataDir: config.dataDir, eventStorePath: config.eventStorePath, eventStoreConnectionString: config.eventStoreConnectionString, upcast: upcastDomainEvent });
+    const store = options.eventStore === false ? null : createEventStore({ eventStore: config.eventStore, dataDir: config.dataDir, eventStorePath: config.eventStorePath, eventStoreConnectionString: config.eventStoreConnectionString, upcast: upcastDomainEvent, cacheMb: config.sqliteCacheMb });
     const files = dataFiles(config.dataDir, config.eventStorePath);
     const placement = options.projections ?? 'main';
     let host: Promise<ProjectionHost | null> = Promise.resolve(null);
@@ -200,6 +200,7 @@ export class TrackerStart {
         hashChainPath: files.eventHashes,
         queryCacheMb: config.readModelQueryCacheMb,
         sheetDocumentsKept: config.projections.sheetDocumentsKept,
+        storeCacheMb: config.sqliteCacheMb,
         // The worker logs only once started, which is after `finish` gave the log.
         log: (level, message) => start?.log?.(level, message),
       });

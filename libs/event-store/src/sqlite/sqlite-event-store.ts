@@ -40,6 +40,8 @@ export interface SqliteEventStoreOptions {
    * its modification time (an extra journal write of the file system per commit).
    */
   fsync?: Fsync;
+  /** SQLite's page cache of the store's connection, in MB (libs/config: SQLITE_CACHE_MB); SQLite's build default when not given. */
+  cacheMb?: number;
 }
 
 /**
@@ -67,7 +69,7 @@ export class SqliteEventStore implements EventStore {
   readonly sqlitePath?: string;
 
   constructor(options: SqliteEventStoreOptions) {
-    this.db = openEventsDatabase(options.path, options.busyTimeoutMs);
+    this.db = openEventsDatabase(options.path, options.busyTimeoutMs, options.cacheMb);
     this.walSync = new WalSync(this.db.memory ? null : `${this.db.name}-wal`, options.fsync ?? fdatasync, () => this.appender.synced());
     this.reads = new SqliteReads(this.db, options.upcast);
     this.subscriptions = new SqliteSubscriptions({

@@ -3,13 +3,14 @@ import Database from 'better-sqlite3';
 /**
  * Opens the events file and creates its table. `synchronous = NORMAL`: SQLite itself then syncs only
  * around checkpoints, and the store fsyncs the WAL before it acknowledges an append (sqlite-wal-sync.ts),
- * off the calling thread.
+ * off the calling thread. `cacheMb`: the connection's page cache (SQLite's build default otherwise).
  */
-export function openEventsDatabase(path: string, busyTimeoutMs = 5000): Database.Database {
+export function openEventsDatabase(path: string, busyTimeoutMs = 5000, cacheMb?: number): Database.Database {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+  if (cacheMb !== undefined) db.pragma(`cache_size = -${Math.round(cacheMb * 1024)}`);
   // AUTOINCREMENT: a position once handed out is never reused, even if the tail were removed by hand,
   // so a consumer's checkpoint can never point past a different event.
   db.exec(`
