@@ -39,11 +39,12 @@ const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').
 const SCENARIOS = ['store', 'rebuild', 'start', 'timetravel', 'assessment', 'writes', 'import', 'sse', 'nodes', 'bare'];
 for (const name of only ?? []) if (!SCENARIOS.includes(name)) throw new Error(`BENCH_ONLY: unknown scenario ${name} (known: ${SCENARIOS.join(', ')})`);
 const want = (name: string) => only === null || only.has(name);
-/** The API runs as `npm start` (package.json) runs it, as deployed: the same file, the same node options. */
+/** The API runs as `npm start` (package.json) runs it, as deployed: the same file, the same node options and environment assignments. */
 const npmStart = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
 const apiScript = npmStart.findLast((x) => x.endsWith('.js'))!;
 const apiMain = join(root, apiScript);
 const apiNodeFlags: string[] = npmStart.slice(npmStart.indexOf('node') + 1).filter((x) => x.startsWith('--'));
+const apiEnv: Record<string, string> = Object.fromEntries(npmStart.slice(0, npmStart.indexOf('node')).filter((x) => /^[A-Z_][A-Z0-9_]*=/.test(x)).map((x) => [x.slice(0, x.indexOf('=')), x.slice(x.indexOf('=') + 1)]));
 const baselineMain = join(root, 'dist', 'tests', 'bench', 'baseline-server.js');
 const fastifyDtoMain = join(root, 'dist', 'tests', 'bench', 'fastify-dto-server.js');
 
@@ -98,7 +99,7 @@ async function startApi(port: number, logName: string) {
   const started = performance.now();
   const child = spawnNode(apiMain, [], {
     DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', SCORAN_ADMIN_TOKEN: ADMIN_TOKEN, SEED_ON_START: 'false', LOG_LEVEL: 'warn',
-    RATE_LIMIT_PER_MINUTE: '0', NODE_ENV: 'production',
+    RATE_LIMIT_PER_MINUTE: '0', NODE_ENV: 'production', ...apiEnv,
   }, join(resultsDir, logName), apiNodeFlags);
   child.stdout?.resume();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -362,7 +363,7 @@ async function twoNodes(baseUrl: string, requests: autocannon.Request[]) {
   const started = performance.now();
   const child = spawnNode(apiMain, [], {
     DATA_DIR: secondDir, EVENT_STORE_PATH: join(dataDir, 'events.sqlite'), PORT: String(port), HOST: '127.0.0.1', SCORAN_ADMIN_TOKEN: ADMIN_TOKEN,
-    SEED_ON_START: 'false', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', NODE_ENV: 'production',
+    SEED_ON_START: 'false', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', NODE_ENV: 'production', ...apiEnv,
   }, join(resultsDir, 'api-node-b.log'), apiNodeFlags);
   child.stdout?.resume();
   const second = `http://127.0.0.1:${port}`;
@@ -383,7 +384,8 @@ async function main(): Promise<void> {
   results.machine = machine();
   log(`machine: ${JSON.stringify(results.machine)}`);
   results.apiNodeFlags = apiNodeFlags;
-  log(`the API runs as: node ${[...apiNodeFlags, apiScript].join(' ')}`);
+  results.apiEnv = apiEnv;
+  log(`the API runs as: ${[...Object.entries(apiEnv).map(([k, v]) => `${k}=${v}`), 'node', ...apiNodeFlags, apiScript].join(' ')}`);
 
   // 1. Data (kept from an earlier run of the same size when only some scenarios are run)
   const dataFile = join(benchDir, `data${small ? '-small' : ''}.json`);
