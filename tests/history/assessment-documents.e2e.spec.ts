@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { elements, parseXml, pdfText, requireTools, textOf, unzipEntry, zipListing } from '../support/document-readers.js';
+import { elements, parseXml, pdfText, pdfTextRuns, requireTools, textOf, unzipEntry, zipListing } from '../support/document-readers.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { createHistoryRoadmap, createInfrastructureSheet, expectStatus, HISTORY_ROADMAP as ROADMAP, historySheet, INFRA } from '../support/roadmap-fixture.js';
 
@@ -21,7 +21,7 @@ describe('assessment documents (ODT, DOCX, PDF) read back by independent readers
   };
 
   beforeAll(async () => {
-    requireTools('unzip', 'pdftotext');
+    requireTools('unzip', 'pdftotext', 'pdftohtml');
     app = await startTestApp();
     await createHistoryRoadmap(app);
     await createInfrastructureSheet(app);
@@ -90,6 +90,13 @@ describe('assessment documents (ODT, DOCX, PDF) read back by independent readers
     expect(lines.some((l) => /^82 % de prises construites en 2022 30\/11\/2022 atteint à temps 0$/.test(l))).toBe(true);
     // The bar chart's caption of each bar.
     expect(squash(text)).toContain('104 % (85 % / 82 %)');
+    // A table's caption in its own font (italic, 8.5 pt), not its cells' (7.5 pt).
+    const runs = pdfTextRuns(r.bytes);
+    const caption = runs.find((x) => x.text.startsWith('Indicateurs de la fiche'));
+    const cell = runs.find((x) => x.text === 'Part des prises FttH construites');
+    expect(caption).toMatchObject({ family: expect.stringMatching(/Oblique|Italic/) });
+    expect(cell).toMatchObject({ family: expect.not.stringMatching(/Oblique|Italic|Bold/) });
+    expect(caption!.size).toBeGreaterThan(cell!.size);
   });
 
   it('gives the same bytes on every request', async () => {

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 
 /**
- * Readers written by others than the writers under test: Info-ZIP's unzip and poppler's pdftotext.
+ * Readers written by others than the writers under test: Info-ZIP's unzip and poppler's pdftotext and pdftohtml.
  * A missing tool is a failure, not a skip: a skipped document test would pass a broken document.
  */
-const TOOLS = { unzip: { args: ['-v'], debian: 'unzip' }, pdftotext: { args: ['-v'], debian: 'poppler-utils' } } as const;
+const TOOLS = { unzip: { args: ['-v'], debian: 'unzip' }, pdftotext: { args: ['-v'], debian: 'poppler-utils' }, pdftohtml: { args: ['-v'], debian: 'poppler-utils' } } as const;
 
 export function requireTools(...names: Array<keyof typeof TOOLS>): void {
   for (const name of names) {
@@ -42,6 +42,14 @@ export const zipListing = (zip: Uint8Array): string[] =>
 /** The text of a PDF as poppler lays it out (`pdftotext -layout`). */
 export const pdfText = (pdf: Uint8Array): string =>
   withFile(pdf, 'document.pdf', (path) => execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', path, '-'], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+
+/** Each run of text of a PDF with its font's full name and size, as poppler reads them (`pdftohtml -xml -fontfullname`; sizes at its 1.5 zoom). */
+export function pdfTextRuns(pdf: Uint8Array): Array<{ text: string; family: string; size: number }> {
+  const xml = withFile(pdf, 'document.pdf', (path) => execFileSync('pdftohtml', ['-xml', '-fontfullname', '-i', '-q', '-stdout', '-enc', 'UTF-8', path], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+  const fonts = new Map<string, { family: string; size: number }>();
+  for (const m of xml.matchAll(/<fontspec id="(\d+)" size="([\d.]+)" family="([^"]*)"/g)) fonts.set(m[1]!, { family: m[3]!, size: Number(m[2]) });
+  return [...xml.matchAll(/<text [^>]*font="(\d+)"[^>]*>(.*?)<\/text>/g)].map((m) => ({ text: m[2]!.replace(/<[^>]+>/g, ''), ...fonts.get(m[1]!)! }));
+}
 
 export const parseXml = (xml: string): unknown =>
   new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, trimValues: false }).parse(xml);

@@ -85,7 +85,8 @@ class Writer {
     const captionHeight = this.doc.heightOfString(pdfText(t.caption));
     const first = rows[0] ? measure(rows[0], FONT, TABLE_SIZE) : null;
     this.room(captionHeight + headerHeight + (first ? rowHeight(first, FONT, TABLE_SIZE) : 0) + 8);
-    this.doc.text(pdfText(t.caption), MARGIN, this.doc.y, { width: this.width });
+    // Measuring the first row set the cells' font: the caption is drawn in its own, as measured.
+    this.doc.font(ITALIC).fontSize(8.5).text(pdfText(t.caption), MARGIN, this.doc.y, { width: this.width });
     this.doc.moveDown(0.2);
     drawRow(header, BOLD, true, headerLines);
     rows.forEach((cells, i) => {
