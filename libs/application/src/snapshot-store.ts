@@ -1,5 +1,6 @@
 import { deserialize, serialize } from 'node:v8';
 import Database from 'better-sqlite3';
+import { setPageCacheMb } from '#event-store';
 
 /**
  * Folded aggregate states saved every so many events, so that loading a long stream reads one
@@ -39,7 +40,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
-    if (options.cacheMb !== undefined) this.db.pragma(`cache_size = -${Math.round(options.cacheMb * 1024)}`);
+    setPageCacheMb(this.db, options.cacheMb);
     this.db.exec(`CREATE TABLE IF NOT EXISTS snapshots (
       stream TEXT NOT NULL, kind TEXT NOT NULL, revision INTEGER NOT NULL, state BLOB NOT NULL, saved_at TEXT NOT NULL,
       PRIMARY KEY (stream, kind, revision)

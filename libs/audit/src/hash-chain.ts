@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { FollowLoop, type EventStore, type Subscription } from '#event-store';
+import { FollowLoop, setPageCacheMb, type EventStore, type Subscription } from '#event-store';
 import { canonicalJson } from './canonical-json.js';
 import { eachEnvelope, readEnvelopes, type ExportedEnvelope } from './event-log-reader.js';
 
@@ -37,7 +37,7 @@ export class HashChainStore {
     // again from its head, over the same stored events. No fsync on the request path for it.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
-    if (options.cacheMb !== undefined) this.db.pragma(`cache_size = -${Math.round(options.cacheMb * 1024)}`);
+    setPageCacheMb(this.db, options.cacheMb);
     this.db.exec(`CREATE TABLE IF NOT EXISTS event_hashes (
       position INTEGER PRIMARY KEY, eventId TEXT NOT NULL UNIQUE, hash TEXT NOT NULL, chainedAt TEXT NOT NULL
     )`);

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { setPageCacheMb } from '#event-store';
 
 /**
  * The read models' SQLite file. WAL with synchronous=NORMAL: a power cut may lose the last
@@ -14,7 +15,7 @@ export function openReadModelDb(
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
-  db.pragma(`cache_size = -${Math.round((options.cacheMb ?? 64) * 1024)}`);
+  setPageCacheMb(db, options.cacheMb ?? 64);
   db.exec(CHECKPOINTS_DDL);
   return db;
 }

@@ -5,12 +5,17 @@ import Database from 'better-sqlite3';
  * around checkpoints, and the store fsyncs the WAL before it acknowledges an append (sqlite-wal-sync.ts),
  * off the calling thread. `cacheMb`: the connection's page cache (SQLite's build default otherwise).
  */
+/** A connection's page cache, in MB; left at SQLite's build default (better-sqlite3's: 16 MB) when not given. */
+export function setPageCacheMb(db: Database.Database, cacheMb: number | undefined): void {
+  if (cacheMb !== undefined) db.pragma(`cache_size = -${Math.round(cacheMb * 1024)}`);
+}
+
 export function openEventsDatabase(path: string, busyTimeoutMs = 5000, cacheMb?: number): Database.Database {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
-  if (cacheMb !== undefined) db.pragma(`cache_size = -${Math.round(cacheMb * 1024)}`);
+  setPageCacheMb(db, cacheMb);
   // AUTOINCREMENT: a position once handed out is never reused, even if the tail were removed by hand,
   // so a consumer's checkpoint can never point past a different event.
   db.exec(`
