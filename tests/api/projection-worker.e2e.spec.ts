@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildIfNeeded, startBuiltServer, type BuiltServer } from '../support/built-server.js';
@@ -80,9 +80,14 @@ describe('projections on a worker thread (built server, default settings)', () =
 
   it('stops cleanly on SIGTERM, and a restart resumes from the checkpoints without replaying', async () => {
     const before = (await call('GET', '/health')).body.store.head as number;
+    // The worker writes the read models without fsync, under a marker naming this boot (see openReadModelWriter)…
+    const marker = join(dataDir, 'read-models.sqlite.unsynced');
+    expect(readFileSync(marker, 'utf8').trim()).toBe(readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
     const { code, signal } = await stop();
     expect(code === 0 || signal === 'SIGTERM').toBe(true);
     expect(server.stderr()).not.toMatch(/Error|failed/);
+    // …and a clean stop syncs the file and removes the marker.
+    expect(existsSync(marker)).toBe(false);
     await start();
     const health = await call('GET', '/health');
     expect(health.body.projections.checkpoint).toBe(before);

@@ -25,13 +25,29 @@ export function rssMb(pid: number): number {
   return kb / 1024;
 }
 
-/** Samples a process's RSS until stopped; returns the peak. */
-export function rssSampler(pid: number, everyMs = 100): { stop(): number; peak(): number } {
+/**
+ * Samples a process's RSS until stopped; returns the peak. `phase(name)` starts a named phase, and
+ * `phases()` gives the peak of each (the sample that opens a phase counts in it).
+ */
+export function rssSampler(pid: number, everyMs = 100): { stop(): number; peak(): number; phase(name: string): void; phases(): Record<string, number> } {
   let peak = 0;
-  const sample = () => { try { peak = Math.max(peak, rssMb(pid)); } catch { /* exited */ } };
+  let current: string | undefined;
+  const peaks: Record<string, number> = {};
+  const sample = () => {
+    try {
+      const rss = rssMb(pid);
+      peak = Math.max(peak, rss);
+      if (current !== undefined) peaks[current] = Math.max(peaks[current] ?? 0, rss);
+    } catch { /* exited */ }
+  };
   sample();
   const timer = setInterval(sample, everyMs);
-  return { stop: () => { clearInterval(timer); sample(); return peak; }, peak: () => peak };
+  return {
+    stop: () => { clearInterval(timer); sample(); return peak; },
+    peak: () => peak,
+    phase: (name: string) => { sample(); current = name; sample(); },
+    phases: () => ({ ...peaks }),
+  };
 }
 
 export interface Child {

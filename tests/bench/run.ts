@@ -433,6 +433,7 @@ async function main(): Promise<void> {
   if (!needsApi && !want('bare')) return finish();
   let app: LoadResult | undefined;
   let rssWrites: number | undefined;
+  let rssWritePhases: Record<string, number> | undefined;
   const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
   if (needsApi) {
     // 4. Start on a million events, persistent read models. The first start on a fresh data directory
@@ -482,6 +483,7 @@ async function main(): Promise<void> {
       }
       const requests = reportRequests(tokens, day);
       if (want('writes')) {
+        writeSampler.phase('big sheet');
         const bigTimes: number[] = [];
         for (let i = 0; i < 40; i++) {
           const t0 = performance.now();
@@ -495,21 +497,27 @@ async function main(): Promise<void> {
         log(`report on ${BIG_SHEET}: first ${round(firstBig)} ms, then p50 ${round(percentile(restBig, 50), 2)} ms`);
 
         log(`load: app, ${connections} connections, ${seconds} s…`);
+        writeSampler.phase('report load');
         await load(api.baseUrl, requests, connections, 3);
         app = await load(api.baseUrl, requests, connections, seconds);
         log(`load: app ${Math.round(app.requestsPerSecond)} req/s, p50 ${app.latencyP50} ms, p99 ${app.latencyP99} ms, ${app.errors + app.timeouts + app.non2xx} errors`);
       }
 
       // 8. The scenarios of the newer endpoints, each skipped with a line when its endpoint is not there
+      writeSampler.phase('import');
       if (want('import')) await spreadsheetImport(api.baseUrl, tokens.get(v4SheetId(0))!, v4SheetId(0));
+      writeSampler.phase('sse');
       if (want('sse')) {
         await sseFanOut(api.baseUrl, async () => {
           const res = await call(api.baseUrl, 'POST', `/api/sheets/${v4SheetId(1)}/indicators/ind-1/reports`, { value: 1, observedOn: day }, tokens.get(v4SheetId(1))!);
           if (res.status !== 201) throw new Error(`report for the SSE clients: HTTP ${res.status}`);
         });
       }
+      writeSampler.phase('two nodes');
       if (want('nodes')) await twoNodes(api.baseUrl, requests);
       rssWrites = writeSampler.stop();
+      rssWritePhases = writeSampler.phases();
+      log(`RSS peaks during the write scenarios: ${Object.entries(rssWritePhases).map(([name, mb]) => `${name} ${round(mb)} MB`).join(', ')}`);
       targets.push({ name: `RSS with ${data.events} events, write scenarios`, target: '≤ 200 MB peak', measured: `${round(rssWrites)} MB peak`, met: rssWrites <= 200 });
     }
     await stopChild(api.child);
@@ -524,7 +532,7 @@ async function main(): Promise<void> {
   const strongest = bare.full.requestsPerSecond >= bare.offload.requestsPerSecond ? 'full' : 'offload';
   const base = bare[strongest];
   const fastifyDto = await bareServer(fastifyDtoMain, strongest, day, 'fastify-dto');
-  results.http = { connections, seconds, app, baseline: base, baselineSync: strongest, baselines: bare, fastifyDto, rssPeakDuringWritesMb: rssWrites };
+  results.http = { connections, seconds, app, baseline: base, baselineSync: strongest, baselines: bare, fastifyDto, rssPeakDuringWritesMb: rssWrites, rssPeaksDuringWritePhasesMb: rssWritePhases };
   if (app) {
     const ratio = app.requestsPerSecond / base.requestsPerSecond;
     const ratioFastify = app.requestsPerSecond / fastifyDto.requestsPerSecond;

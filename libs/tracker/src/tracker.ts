@@ -8,7 +8,7 @@ import { upcastDomainEvent } from '#domain';
 import { createEventStore, type EventStore } from '#event-store';
 import { EventLogIdempotencyStore, IdempotencyStore, type IdempotencyRecords } from '#idempotency';
 import { SqliteCheckpointStore } from '#messaging';
-import { allProjections, openReadModelDb, ProjectionHost, ProjectionRunner, readModelsOf, WorkerProjectionHost, type TrackerReadModels } from '#projections';
+import { allProjections, closeReadModelDb, markUnsynced, openReadModelWriter, ProjectionHost, ProjectionRunner, readModelsOf, WorkerProjectionHost, type TrackerReadModels } from '#projections';
 
 export interface TrackerOptions {
   /**
@@ -136,9 +136,13 @@ export class Tracker {
     await this.closeReadModels();
     const target = this.files.readModels;
     for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
+    // The rebuilt file was written without fsync: until its writer closes it, another boot discards it
+    // (and the runner rebuilds it from the log).
+    const rebuildable = this.eventStore !== null;
+    if (rebuildable) markUnsynced(target);
     renameSync(freshPath, target);
     for (const suffix of ['-wal', '-shm']) rmSync(`${freshPath}${suffix}`, { force: true });
-    this.readModels = new ProjectionRunner(openReadModelDb(target), allProjections({ sheetDocumentsKept: this.config.projections.sheetDocumentsKept }));
+    this.readModels = new ProjectionRunner(openReadModelWriter(target, { unsynced: rebuildable }), allProjections({ sheetDocumentsKept: this.config.projections.sheetDocumentsKept }));
   }
 
   async close(): Promise<void> {
@@ -152,7 +156,7 @@ export class Tracker {
   private async closeReadModels(): Promise<void> {
     if (!this.readModels) return;
     await this.readModels.stop();
-    if (this.readModels.db.open) this.readModels.db.close();
+    closeReadModelDb(this.readModels.db);
     this.readModels = null;
     this.started = false;
   }
@@ -207,7 +211,8 @@ export class TrackerStart {
       // Awaited by `finish`; until then a worker that fails to start must not be an unhandled rejection.
       host.catch(() => undefined);
     } else if (placement !== 'none') {
-      host = Promise.resolve(new ProjectionRunner(openReadModelDb(files.readModels), allProjections({ sheetDocumentsKept: config.projections.sheetDocumentsKept })));
+      // Without a store (a projector fed from Kafka) the read models cannot be rebuilt here: their commits stay synced.
+      host = Promise.resolve(new ProjectionRunner(openReadModelWriter(files.readModels, { unsynced: store !== null }), allProjections({ sheetDocumentsKept: config.projections.sheetDocumentsKept })));
     }
     start = new TrackerStart(config, store, host);
     return start;
