@@ -103,11 +103,44 @@ describe('RoadmapCommands with cached states and snapshots', () => {
     await store.close();
   });
 
+  it('saves the states still held when it closes, and one dropped from memory to make room, so that their next load folds nothing', async () => {
+    const store = new SqliteEventStore({ path: join(dir, 'leaving.sqlite') });
+    const snapshotsPath = join(dir, 'leaving-snapshots.sqlite');
+    for (const s of ['s1', 's2']) await store.appendToStream(sheetStream(s), [{ ...created, data: { ...created.data, sheetId: s }, metadata: ctx }]);
+    // snapshotEvery 100: 40 reports do not reach the interval, only leaving memory saves them (10 or more unsaved).
+    const commands = new RoadmapCommands(store, { snapshots: new SqliteSnapshotStore(snapshotsPath), snapshotEvery: 100, cachedStreams: 1 });
+    for (let n = 1; n <= 40; n++) await commands.onSheet('s1', report(n));
+    const snapshotOf = (stream: string) => {
+      const kinds = [...listKinds(dir, 'leaving-snapshots.sqlite')];
+      const snapshots = new SqliteSnapshotStore(snapshotsPath);
+      try { return kinds.length ? snapshots.load(stream, kinds[0]!)?.revision ?? null : null; } finally { snapshots.close(); }
+    };
+    expect(snapshotOf(sheetStream('s1'))).toBeNull();
+    // s2's state pushes s1's out of the one-stream cache: s1 is saved as it leaves.
+    await commands.onSheet('s2', report(1));
+    expect(snapshotOf(sheetStream('s1'))).toBe(40);
+    for (let n = 2; n <= 30; n++) await commands.onSheet('s2', report(n));
+    expect(snapshotOf(sheetStream('s2'))).toBeNull();
+    commands.close();
+    expect(snapshotOf(sheetStream('s2'))).toBe(30);
+
+    // Started again on the same files: both states come from their snapshots, no event is read.
+    const restarted = new RoadmapCommands(store, { snapshots: new SqliteSnapshotStore(snapshotsPath), snapshotEvery: 100 });
+    const reads: string[] = [];
+    const readStream = store.readStream.bind(store);
+    store.readStream = (stream, options) => { reads.push(`${stream}@${options?.fromRevision}`); return readStream(stream, options); };
+    const s1 = await restarted.load(sheetStream('s1'), sheetDecider);
+    expect(reportsOf(s1.state)).toHaveLength(40);
+    expect(reads).toEqual([`${sheetStream('s1')}@41`]); // the read after the snapshot finds nothing
+    restarted.close();
+    await store.close();
+  });
+
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 });
 
-function listKinds(dir: string): Set<string> {
-  const db = new Database(join(dir, 'snapshots.sqlite'), { readonly: true });
+function listKinds(dir: string, file = 'snapshots.sqlite'): Set<string> {
+  const db = new Database(join(dir, file), { readonly: true });
   const kinds = new Set<string>((db.prepare('SELECT DISTINCT kind FROM snapshots').all() as { kind: string }[]).map((r) => r.kind));
   db.close();
   return kinds;

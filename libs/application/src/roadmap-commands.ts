@@ -43,12 +43,14 @@ export class RoadmapCommands {
   private readonly stored: StateSource;
   private readonly snapshotting: Snapshotting | undefined;
   private readonly batcher = new StreamBatcher();
+  private readonly cache: StateCache;
   private readonly options: Pick<HandleCommandOptions<unknown>, 'states' | 'maxAttempts'>;
 
   constructor(readonly store: EventStore, options: RoadmapCommandsOptions = {}) {
     this.snapshotting = options.snapshots ? new Snapshotting(options.snapshots, options.snapshotEvery) : undefined;
     this.stored = this.snapshotting ?? foldFromStart;
-    this.options = { states: new StateCache(this.stored, options.cachedStreams, options.cachedEvents), maxAttempts: options.maxAttempts };
+    this.cache = new StateCache(this.stored, options.cachedStreams, options.cachedEvents);
+    this.options = { states: this.cache, maxAttempts: options.maxAttempts };
   }
 
   /** `authorise` is checked against the very state the command is decided on. */
@@ -74,7 +76,14 @@ export class RoadmapCommands {
     return { state, revision };
   }
 
+  /** Saves the states held in memory that their snapshots lag (the process stops); the snapshot store stays open. */
+  flushStates(): void {
+    this.cache.flush();
+  }
+
+  /** Saves the states held in memory, then closes the snapshot store. */
   close(): void {
+    this.flushStates();
     this.snapshotting?.close();
   }
 

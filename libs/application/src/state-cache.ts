@@ -11,10 +11,12 @@ import { foldFromStart, foldStream, type Fold, type StateSource, type StreamStat
  * A read takes its stream's entry out (evolve changes states in place) and `committed` puts it back
  * only once its events are stored, so an entry is always exactly the fold of the stream up to its
  * revision. Writers elsewhere are caught up by reading the events after that revision; nothing is
- * read at all when the store vouches that the stream is still at that revision.
+ * read at all when the store vouches that the stream is still at that revision. A state dropped to
+ * make room, or still held when the process closes (`flush`), is handed to the source behind
+ * (`leaving`: the snapshots save it).
  */
 export class StateCache implements StateSource {
-  private readonly states = new Map<string, StreamState<unknown>>();
+  private readonly states = new Map<string, { state: StreamState<unknown>; fold: Fold<unknown, unknown> }>();
   /** Events folded into the states kept: the sum of their revisions + 1. */
   private events = 0;
 
@@ -30,8 +32,9 @@ export class StateCache implements StateSource {
   }
 
   read<S, E>(store: EventStore, stream: string, fold: Fold<S, E>): Promise<StreamState<S>> {
-    const cached = this.states.get(stream) as StreamState<S> | undefined;
-    if (!cached) return this.inner.read(store, stream, fold);
+    const entry = this.states.get(stream);
+    if (!entry) return this.inner.read(store, stream, fold);
+    const cached = entry.state as StreamState<S>;
     this.forget(stream, cached);
     if (store.knownRevision?.(stream) === cached.revision) return Promise.resolve(cached);
     return foldStream(store, stream, fold, cached);
@@ -40,16 +43,22 @@ export class StateCache implements StateSource {
   committed<S, E>(stream: string, fold: Fold<S, E>, state: StreamState<S>): StreamState<S> {
     const kept = this.inner.committed(stream, fold, state);
     const previous = this.states.get(stream);
-    if (previous) this.forget(stream, previous);
+    if (previous) this.forget(stream, previous.state);
     // Kept, it would push every other state out and still be over the budget.
     if (kept.revision + 1 > this.maxEvents) return kept;
-    this.states.set(stream, kept);
+    this.states.set(stream, { state: kept, fold: fold as Fold<unknown, unknown> });
     this.events += kept.revision + 1;
     while (this.states.size > 0 && (this.states.size > this.size || this.events > this.maxEvents)) {
-      const [oldest, entry] = this.states.entries().next().value as [string, StreamState<unknown>];
-      this.forget(oldest, entry);
+      const [oldest, entry] = this.states.entries().next().value as [string, { state: StreamState<unknown>; fold: Fold<unknown, unknown> }];
+      this.forget(oldest, entry.state);
+      this.inner.leaving?.(oldest, entry.fold, entry.state);
     }
     return kept;
+  }
+
+  /** Hands every state held to the source behind, as if leaving memory (the process closes); keeps them. */
+  flush(): void {
+    for (const [stream, entry] of this.states) this.inner.leaving?.(stream, entry.fold, entry.state);
   }
 
   private forget(stream: string, entry: StreamState<unknown>): void {

@@ -23,6 +23,11 @@ export interface StateSource {
   read<S, E>(store: EventStore, stream: string, fold: Fold<S, E>): Promise<StreamState<S>>;
   /** A state whose events are all stored; returns it as kept (a snapshot may have been saved). */
   committed<S, E>(stream: string, fold: Fold<S, E>, state: StreamState<S>): StreamState<S>;
+  /**
+   * A committed state that a cache in front of this source drops from memory (to make room, or as
+   * the process closes): a source with snapshots may save it, so that its next read folds little.
+   */
+  leaving?<S, E>(stream: string, fold: Fold<S, E>, state: StreamState<S>): void;
 }
 
 /** Events read per step when folding a stream. */

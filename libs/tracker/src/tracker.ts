@@ -91,7 +91,8 @@ export class Tracker {
   get commands(): RoadmapCommands {
     return this.once('commands', () => new RoadmapCommands(this.store, {
       snapshots: this.snapshots, cachedStreams: this.config.writeSide.stateCacheStreams, cachedEvents: this.config.writeSide.stateCacheEvents,
-    }), () => undefined);
+      // Closed before the snapshots (created first): the states held are saved into them as the tracker closes.
+    }), (commands) => commands.flushStates());
   }
 
   get tokens(): TokenStore {
