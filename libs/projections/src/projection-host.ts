@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { SerializedSnapshot } from '#application';
 import type { EventStore } from '#event-store';
 
 export interface ProjectionStatus {
@@ -27,4 +28,11 @@ export abstract class ProjectionHost {
   /** Starts following the log written through `store`. */
   abstract start(store: EventStore): void;
   abstract stop(): Promise<void>;
+  /**
+   * Writes a write-side snapshot, already serialised, on the projections' thread when that is not
+   * this one; false when it cannot (here the caller writes it itself).
+   */
+  offloadSnapshot(_snapshot: SerializedSnapshot): boolean {
+    return false;
+  }
 }

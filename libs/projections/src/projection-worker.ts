@@ -1,4 +1,5 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { SqliteSnapshotStore, type SerializedSnapshot } from '#application';
 import { HashChainer, HashChainStore } from '#audit';
 import { upcastDomainEvent } from '#domain';
 import { SqliteEventStore } from '#event-store';
@@ -26,9 +27,11 @@ export interface ProjectionWorkerInput {
   sheetDocumentsKept?: number;
   /** SQLite's page cache of the worker's connections to the log and the audit chain, in MB (libs/config: SQLITE_CACHE_MB). */
   storeCacheMb?: number;
+  /** The write side's snapshot file: snapshots serialised on the request thread are written here. */
+  snapshotsPath?: string;
 }
 
-export type ToProjectionWorker = { type: 'start' } | { type: 'appended' } | { type: 'stop' };
+export type ToProjectionWorker = { type: 'start' } | { type: 'appended' } | { type: 'snapshot'; snapshot: SerializedSnapshot } | { type: 'stop' };
 export type FromProjectionWorker =
   | { type: 'ready'; position: number }
   | { type: 'applied'; position: number }
@@ -60,6 +63,8 @@ async function runWorker(input: ProjectionWorkerInput): Promise<void> {
     });
     chain = input.hashChainPath ? new HashChainStore(input.hashChainPath, { cacheMb: input.storeCacheMb }) : undefined;
     const chainer = chain ? new HashChainer(store, chain, input.pollIntervalMs) : undefined;
+    // Opened on the first snapshot handed over.
+    let snapshots: SqliteSnapshotStore | undefined;
     const started = { store, runner, db, chain, chainer };
     port.on('message', (message: ToProjectionWorker) => {
       switch (message.type) {
@@ -76,11 +81,21 @@ async function runWorker(input: ProjectionWorkerInput): Promise<void> {
         case 'appended':
           started.store.notifyAppended();
           break;
+        case 'snapshot':
+          try {
+            snapshots ??= new SqliteSnapshotStore(input.snapshotsPath!, { cacheMb: input.storeCacheMb });
+            snapshots.write(message.snapshot);
+          } catch (error) {
+            // A snapshot is an optimisation: one not written costs a longer fold, never a wrong state.
+            post({ type: 'log', level: 'error', message: `snapshot of ${message.snapshot.stream} not written: ${error instanceof Error ? error.message : String(error)}` });
+          }
+          break;
         case 'stop':
           void (async () => {
             await started.runner.stop();
             await started.chainer?.stop();
             started.chain?.close();
+            snapshots?.close();
             await started.store.close();
             closeReadModelDb(started.db);
             post({ type: 'stopped' });

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Database, Statement } from 'better-sqlite3';
+import type { SerializedSnapshot } from '#application';
 import { PositionWaiters, type EventStore } from '#event-store';
 import { ProjectionHost, type ProjectionStatus } from './projection-host.js';
 import type { FromProjectionWorker, ProjectionWorkerInput, ToProjectionWorker } from './projection-worker.js';
@@ -25,6 +26,8 @@ export interface WorkerProjectionHostOptions {
   sheetDocumentsKept?: number;
   /** SQLite's page cache of the worker's connections to the log and the audit chain, in MB (libs/config: SQLITE_CACHE_MB); SQLite's build default when not given. */
   storeCacheMb?: number;
+  /** The write side's snapshot file: when given, the worker writes the snapshots handed to `offloadSnapshot`. */
+  snapshotsPath?: string;
 }
 
 /**
@@ -77,6 +80,7 @@ export class WorkerProjectionHost extends ProjectionHost {
     const input: ProjectionWorkerInput = {
       kind: 'scoran-projection-worker', eventsPath: options.eventsPath, readModelsPath: options.readModelsPath, pollIntervalMs: options.pollIntervalMs,
       hashChainPath: options.hashChainPath, sheetDocumentsKept: options.sheetDocumentsKept, storeCacheMb: options.storeCacheMb,
+      snapshotsPath: options.snapshotsPath,
     };
     const worker = new Worker(WORKER_URL, { workerData: input });
     const position = await new Promise<number>((resolve, reject) => {
@@ -107,7 +111,7 @@ export class WorkerProjectionHost extends ProjectionHost {
     });
     // Queries only on this connection; the worker's writes keep their own cache (see projection-worker.ts).
     const db = openReadModelDb(options.readModelsPath, { cacheMb: options.queryCacheMb ?? QUERY_CACHE_MB });
-    return new WorkerProjectionHost(worker, db, position, options.hashChainPath !== undefined, options.log);
+    return new WorkerProjectionHost(worker, db, position, options.hashChainPath !== undefined, options.snapshotsPath !== undefined, options.log);
   }
 
   private constructor(
@@ -116,6 +120,8 @@ export class WorkerProjectionHost extends ProjectionHost {
     position: number,
     /** Whether the worker also keeps the audit hash chain. */
     readonly chainsHashes: boolean,
+    /** Whether the worker writes the write side's snapshots handed to it. */
+    private readonly writesSnapshots: boolean,
     private readonly log: WorkerProjectionHostOptions['log'],
   ) {
     super();
@@ -167,6 +173,20 @@ export class WorkerProjectionHost extends ProjectionHost {
       this.waiters.rejectAll(new Error(`projections stopped at position ${this.position}`));
     })();
     return this.stopping;
+  }
+
+  /**
+   * Hands a serialised snapshot to the worker, which writes it into the snapshot file (its bytes are
+   * moved, not copied); false once the worker is stopping or failed: the caller writes it itself.
+   */
+  override offloadSnapshot(snapshot: SerializedSnapshot): boolean {
+    if (!this.writesSnapshots || this.exited || this.stopping !== undefined || this.failure !== null) return false;
+    const bytes = snapshot.state;
+    // v8.serialize gives the bytes their own buffer: moved as it is; a view into a larger one is copied.
+    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+    const message: ToProjectionWorker = { type: 'snapshot', snapshot };
+    this.worker.postMessage(message, own ? [bytes.buffer as ArrayBuffer] : []);
+    return true;
   }
 
   private send(message: ToProjectionWorker): void {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SqliteSnapshotStore } from '#application';
 import { dataFiles, loadConfig, type AppConfig } from '#config';
 import { rebuildReadModels } from '#projections';
 import { openTracker, TrackerStart } from './tracker.js';
@@ -61,6 +62,35 @@ describe('openTracker', () => {
     await tracker.commands.onRoadmap('r', { type: 'CreateRoadmap', data: { roadmapId: 'r', title: 'R', region: { code: '24', name: 'Centre-Val de Loire' }, enjeux: [] }, metadata: { now: new Date(), actor: 'test', correlationId: 'c', source: 'test' } });
     await tracker.catchUp();
     expect(tracker.readDb.prepare('SELECT COUNT(*) FROM roadmaps').pluck().get()).toBe(1);
+    await tracker.close();
+  });
+
+  it('with its projections on the worker, writes the write side\'s snapshots there; once the worker stops, writes them itself', async () => {
+    const tracker = await openTracker({ ...config, projectionThread: 'worker' }, { projections: 'configured' });
+    expect(tracker.projections.thread).toBe('worker');
+    const files = dataFiles(config.dataDir);
+    const latest = () => {
+      const reader = new SqliteSnapshotStore(files.snapshots);
+      try { return reader.load('sheet-s', 'sheet:v1') as { revision: number; state: { reports: string[] } } | null; } finally { reader.close(); }
+    };
+    const host = tracker.projections;
+    const handOver = host.offloadSnapshot.bind(host);
+    const handed: boolean[] = [];
+    host.offloadSnapshot = (snapshot) => { const moved = handOver(snapshot); handed.push(moved); return moved; };
+    const state = { reports: Array.from({ length: 500 }, (_, i) => `r${i}`) };
+    tracker.snapshots.save('sheet-s', 'sheet:v1', 41, state);
+    expect(handed).toEqual([true]);
+    // Serialised here, written by the worker: it shows once the worker has had the message.
+    const deadline = Date.now() + 10_000;
+    while (latest()?.revision !== 41 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(latest()).toEqual({ revision: 41, state });
+    // The state saved stays the caller's: the bytes moved to the worker were a copy's.
+    expect(state.reports).toHaveLength(500);
+
+    await tracker.projections.stop();
+    tracker.snapshots.save('sheet-s', 'sheet:v1', 42, { reports: ['after'] });
+    expect(handed).toEqual([true, false]);
+    expect(latest()).toEqual({ revision: 42, state: { reports: ['after'] } });
     await tracker.close();
   });
 

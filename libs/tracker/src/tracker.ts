@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import type { Database } from 'better-sqlite3';
-import { RoadmapCommands, SqliteSnapshotStore, type SnapshotStore } from '#application';
+import { RoadmapCommands, SqliteSnapshotStore, type SerializedSnapshot, type SnapshotStore } from '#application';
 import { HashChainStore } from '#audit';
 import { TokenStore } from '#auth';
 import { dataFiles, type AppConfig, type DataFiles } from '#config';
@@ -84,7 +84,10 @@ export class Tracker {
   }
 
   get snapshots(): SnapshotStore {
-    return this.once('snapshots', () => new SqliteSnapshotStore(this.files.snapshots, { cacheMb: this.config.sqliteCacheMb }), (s) => s.close());
+    // Serialised here, written on the projection worker when there is one (see SqliteSnapshotStore).
+    const host = this.readModels;
+    const offload = host?.thread === 'worker' ? (snapshot: SerializedSnapshot) => host.offloadSnapshot(snapshot) : undefined;
+    return this.once('snapshots', () => new SqliteSnapshotStore(this.files.snapshots, { cacheMb: this.config.sqliteCacheMb, offload }), (s) => s.close());
   }
 
   /** The write side over this tracker's store (snapshots in their file). */
@@ -203,6 +206,8 @@ export class TrackerStart {
         readModelsPath: files.readModels,
         // The audit chain follows the log on the same thread (the API's hash-chain lifecycle then leaves it alone).
         hashChainPath: files.eventHashes,
+        // The write side's snapshots are serialised on the request thread and written there.
+        snapshotsPath: files.snapshots,
         queryCacheMb: config.readModelQueryCacheMb,
         sheetDocumentsKept: config.projections.sheetDocumentsKept,
         storeCacheMb: config.sqliteCacheMb,
