@@ -89,7 +89,10 @@ describeReseeding('re-seeding a store that holds the V3 sheets numbered "0"', as
     const corrected = (await ctx.store.readAll()).filter((e) => e.type === 'SheetVersionRecordCorrected');
     expect(corrected.map((e) => (e.data as any).sheetId).sort()).toEqual(ctx.seed.sheetsV3.map((s) => s.sheetId).sort());
     expect(corrected.every((e) => (e.data as any).version === 'V3' && (e.data as any).number === null)).toBe(true);
-    const rows = ctx.db.prepare("SELECT sheetId, number, json_extract(COALESCE(v.doc, '{}'), '$.number') AS docNumber FROM sheet_versions v WHERE version = 'V3'").all() as Array<{ sheetId: string; number: string | null; docNumber: string | null }>;
+    // The document of the version (frozen at the carry-over, or the summary's for a sheet still in it).
+    const rows = ctx.db.prepare(`SELECT v.sheetId, v.number, json_extract(COALESCE(v.doc, s.doc), '$.number') AS docNumber, json_extract(COALESCE(v.doc, s.doc), '$.version') AS docVersion
+      FROM sheet_versions v JOIN sheet_summary s ON s.sheetId = v.sheetId WHERE v.version = 'V3'`).all() as Array<{ sheetId: string; number: string | null; docNumber: string | null; docVersion: string }>;
+    expect(rows.map((r) => r.docVersion)).toEqual(rows.map(() => 'V3'));
     expect(rows).toHaveLength(ctx.seed.sheetsV3.length);
     expect(rows.filter((r) => r.number !== null || r.docNumber !== null)).toEqual([]);
     // The V4 numbers of the carried-over sheets are the document's.

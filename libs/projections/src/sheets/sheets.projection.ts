@@ -73,7 +73,10 @@ export class SheetsProjection implements Projection<FoldedLogEvent> {
   //     a version's record may be corrected (SheetVersionRecordCorrected: its number there unknown).
   // 11: report and correction rows without the columns no query read (the event's id and actor);
   //     corrections are keyed by log position.
-  readonly version = 11;
+  // 12: sheet_versions keeps a document only for the versions a sheet left (frozen at the carry-over);
+  //     the current version's is the summary's (readers take COALESCE(v.doc, s.doc)), so that a report
+  //     rewrites one copy of its sheet's document, not two. Its counters stay current there.
+  readonly version = 12;
   // enjeu_rollup is a view (see ENJEU_ROLLUP_VIEW_SQL), created and dropped by setup.
   readonly tables: readonly string[];
 
@@ -126,8 +129,8 @@ export class SheetsProjection implements Projection<FoldedLogEvent> {
         indicatorsReported INTEGER NOT NULL DEFAULT 0, indicatorsOnTarget INTEGER NOT NULL DEFAULT 0
       );
       -- One row per version the sheet belonged to: how it ended there, and its document (doc) and
-      -- counters as they stood there: frozen at the carry-over for the versions it left, kept current
-      -- for the version it is in.
+      -- counters as they stood there: frozen at the carry-over for the versions it left; for the
+      -- version it is in, the counters kept current and no document (it is sheet_summary's).
       CREATE TABLE IF NOT EXISTS sheet_versions (
         sheetId TEXT NOT NULL, roadmapId TEXT NOT NULL, version TEXT NOT NULL, number TEXT, enjeu TEXT,
         kind TEXT, title TEXT NOT NULL,
@@ -222,6 +225,8 @@ export class SheetsProjection implements Projection<FoldedLogEvent> {
       correctVersionNumber: db.prepare(`UPDATE sheet_versions SET number = NULL, doc = CASE WHEN doc IS NULL THEN NULL ELSE json_set(doc, '$.number', json('null')) END
         WHERE sheetId = ? AND version = ?`),
       putVersionDoc: db.prepare(`UPDATE sheet_versions SET doc = ?, milestonesPlanned = ?, milestonesReached = ?, indicators = ?, indicatorsReported = ?, indicatorsOnTarget = ?
+        WHERE sheetId = ? AND version = ?`),
+      putVersionCounters: db.prepare(`UPDATE sheet_versions SET milestonesPlanned = ?, milestonesReached = ?, indicators = ?, indicatorsReported = ?, indicatorsOnTarget = ?
         WHERE sheetId = ? AND version = ?`),
       latestRegional: db.prepare(`SELECT reportId, value, qualifier, observed, observedOn, territory, zone FROM indicator_reports
         WHERE sheetId = ? AND indicatorId = ? AND (territory IS NULL OR territory = '24') ORDER BY observedOn DESC, position DESC LIMIT 1`),
@@ -349,20 +354,19 @@ export class SheetsProjection implements Projection<FoldedLogEvent> {
     while (this.kept.size > this.documentsKept) this.kept.delete(this.kept.keys().next().value!);
   }
 
-  /** Each document into its summary row and into the row of the version it is in. */
+  /** Each document into its summary row, and its counters into the row of the version it is in. */
   private putDocs(st: Record<string, Statement>, docs: Iterable<SheetView>): void {
     for (const doc of docs) {
       const c = sheetCounters(doc);
-      // The current version's row keeps the same text as the summary: serialised once for both.
-      const text = JSON.stringify(doc);
       st.putDoc.run(
         doc.sheetId, doc.roadmapId, doc.version, doc.number, doc.kind, doc.enjeu, doc.title, doc.status, JSON.stringify(doc.pilots), doc.revision,
-        doc.position, text, c.milestonesPlanned, c.milestonesReached, c.indicators, c.indicatorsReported, c.indicatorsOnTarget,
+        doc.position, JSON.stringify(doc), c.milestonesPlanned, c.milestonesReached, c.indicators, c.indicatorsReported, c.indicatorsOnTarget,
       );
-      this.putVersionDoc(st, doc, c, text);
+      st.putVersionCounters!.run(c.milestonesPlanned, c.milestonesReached, c.indicators, c.indicatorsReported, c.indicatorsOnTarget, doc.sheetId, doc.version);
     }
   }
 
+  /** The document a sheet leaves in a version (at its carry-over), with its counters, into that version's row. */
   private putVersionDoc(st: Record<string, Statement>, doc: SheetView, c = sheetCounters(doc), text = JSON.stringify(doc)): void {
     st.putVersionDoc!.run(text, c.milestonesPlanned, c.milestonesReached, c.indicators, c.indicatorsReported, c.indicatorsOnTarget, doc.sheetId, doc.version);
   }
