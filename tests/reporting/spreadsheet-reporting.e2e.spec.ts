@@ -171,6 +171,17 @@ describe('reporting from a spreadsheet, over real HTTP', () => {
       expect((await upload(template, { field: 'attachment' })).status).toBe(400);
     });
 
+    it('400 unexpected_field for a field sent besides the file, one or a dozen (not the 413 of the parser\'s limit)', async () => {
+      for (const count of [1, 12]) {
+        const form = new FormData();
+        for (let k = 0; k < count; k++) form.append(`extra${k}`, 'x');
+        form.append('file', new Blob([new Uint8Array(template)]), 'saisie.xlsx');
+        const res = await fetch(`${app.baseUrl}${ORG}/reports/import`, { method: 'POST', headers: { authorization: `Bearer ${pilot}` }, body: form });
+        const body = await res.json() as { error: string; fields?: Array<{ field: string }> };
+        expect([count, res.status, body.error]).toEqual([count, 400, 'unexpected_field']);
+      }
+    });
+
     it('413 for a file larger than the body limit', async () => {
       const r = await upload(Buffer.alloc(app.config.bodyLimitBytes + 1024, 0x41), { filename: 'big.csv' });
       expect(r.status).toBe(413);

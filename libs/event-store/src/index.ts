@@ -6,7 +6,7 @@ export * from './deterministic-id.js';
 export * from './follow-loop.js';
 export * from './polling-subscription.js';
 export * from './sqlite/sqlite-event-store.js';
-export { openEventsDatabase, setPageCacheMb } from './sqlite/sqlite-schema.js';
+export { enableWal, openEventsDatabase, setPageCacheMb } from './sqlite/sqlite-schema.js';
 export * from './eventstoredb/eventstoredb-event-store.js';
 export * from './create-event-store.js';
 export * from './instrumented-event-store.js';

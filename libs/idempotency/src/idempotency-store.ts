@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { setPageCacheMb } from '#event-store';
+import { enableWal, setPageCacheMb } from '#event-store';
 import type { IdempotencyRecords, PendingWrite, StoredAnswer, StoredClaim } from './idempotency.port.js';
 
 /** Stores open in this process, by owner id: a claim of one of them is held by a live writer. */
@@ -38,7 +38,7 @@ export class IdempotencyStore implements IdempotencyRecords {
     // Several processes may open the file at once (nodes sharing the store).
     this.db.pragma('busy_timeout = 5000');
     setPageCacheMb(this.db, options.cacheMb);
-    this.db.pragma('journal_mode = WAL');
+    enableWal(this.db);
     // The answer is written before it is sent: an acknowledged write always finds its key again.
     this.db.pragma('synchronous = FULL');
     this.db.exec(`CREATE TABLE IF NOT EXISTS idempotent_answers (

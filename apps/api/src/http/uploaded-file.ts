@@ -33,8 +33,17 @@ async function readUpload(req: FastifyRequest): Promise<UploadedFile> {
     part = await req.file();
     if (!part) throw invalid('missing_file', 'the request holds no file: send it in a field named "file"', { field: 'file' });
     if (part.fieldname !== 'file') throw invalid('missing_file', `the file must be sent in a field named "file", not "${part.fieldname}"`, { field: 'file' });
+    // The request is the file and nothing else (the options are in the query string): a field sent
+    // besides it is refused, not ignored, as the description says (no other property).
+    const others = Object.keys(part.fields).filter((name) => name !== 'file');
+    if (others.length > 0) throw invalid('unexpected_field', `the request holds only the file, in a field named "file"; not ${others.map((n) => `"${n}"`).join(', ')}`, { field: others[0]! });
     bytes = await part.toBuffer();
   } catch (error) {
+    // More fields or parts than the file alone: the same refusal as one unexpected field.
+    const code = (error as { code?: string }).code;
+    if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT') {
+      throw invalid('unexpected_field', 'the request holds only the file, in a field named "file"', { field: 'file' });
+    }
     // The multipart plugin's own refusals (a file over the limit: 413) keep their status; a body the
     // parser cannot read as multipart at all is the client's error, not the server's.
     if (error instanceof HttpException || (error as { statusCode?: number }).statusCode || (error as { kind?: string }).kind) throw error;

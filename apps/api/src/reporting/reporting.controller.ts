@@ -72,7 +72,7 @@ export class OrganisationReportingController {
   @Post('reports/import')
   @Allow(['admin', 'pilot'])
   @ApiBearerAuth() @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', minLength: 1, description: 'the filled template, .xlsx or .csv; an empty file is refused 400 `empty_file`' } } } })
+  @ApiBody({ schema: { type: 'object', required: ['file'], additionalProperties: false, properties: { file: { type: 'string', format: 'binary', minLength: 1, description: 'the filled template, .xlsx or .csv; an empty file is refused 400 `empty_file`; any other field 400 `unexpected_field`' } } } })
   @ApiOperation({ summary: 'Import a filled template (.xlsx or .csv, multipart field "file"): every row\'s outcome; ?dryRun=true writes nothing' })
   async import(
     @Param('organisationId', SlugPipe) org: string, @Query() query: ImportQuery, @CommandOrigin() origin: CommandOrigin,
