@@ -15,8 +15,14 @@ import { foldFromStart, foldStream, type Fold, type StateSource, type StreamStat
  * make room, or still held when the process closes (`flush`), is handed to the source behind
  * (`leaving`: the snapshots save it).
  */
+/** A state kept, with the fold that made it (what a snapshot of it is named after). */
+interface Entry {
+  state: StreamState<unknown>;
+  fold: Fold<unknown, unknown>;
+}
+
 export class StateCache implements StateSource {
-  private readonly states = new Map<string, { state: StreamState<unknown>; fold: Fold<unknown, unknown> }>();
+  private readonly states = new Map<string, Entry>();
   /** Events folded into the states kept: the sum of their revisions + 1. */
   private events = 0;
 
@@ -49,7 +55,7 @@ export class StateCache implements StateSource {
     this.states.set(stream, { state: kept, fold: fold as Fold<unknown, unknown> });
     this.events += kept.revision + 1;
     while (this.states.size > 0 && (this.states.size > this.size || this.events > this.maxEvents)) {
-      const [oldest, entry] = this.states.entries().next().value as [string, { state: StreamState<unknown>; fold: Fold<unknown, unknown> }];
+      const [oldest, entry] = this.states.entries().next().value as [string, Entry];
       this.forget(oldest, entry.state);
       this.inner.leaving?.(oldest, entry.fold, entry.state);
     }

@@ -58,7 +58,7 @@ const writers = new WeakMap<Database.Database, { path: string; marker: string }>
 /**
  * The connection that writes the read models: as openReadModelDb, but its commits are not fsynced
  * (`synchronous = OFF`), which under the report load took the wait for the disk out of every
- * read-your-writes answer (+18 % reports per second on the bench). The read models are derived from
+ * read-your-writes answer (+17 % reports per second on the bench). The read models are derived from
  * the log, so what this can lose is only ever rebuilt, never lost:
  * - a crash of the process loses nothing: every commit was handed to the system, which writes it;
  * - a crash of the system (power cut, kernel panic) may leave the file torn. Before the first
@@ -79,7 +79,7 @@ export function openReadModelWriter(path: string, options: ReadModelWriterOption
       options.onDiscarded?.(path, wroteUnder);
     }
   }
-  writeSynced(marker, `${boot}\n`);
+  markUnsynced(path, boot);
   const db = openReadModelDb(path, options);
   db.pragma('synchronous = OFF');
   writers.set(db, { path, marker });
@@ -139,7 +139,6 @@ function syncDirectory(dir: string): void {
     if (fd !== undefined) closeSync(fd);
   }
 }
-
 
 const CHECKPOINTS_DDL = `CREATE TABLE IF NOT EXISTS projection_checkpoints (
   name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL, updated_at TEXT NOT NULL

@@ -44,8 +44,8 @@ const WORKER_URL = import.meta.url.endsWith('.ts')
  * version's reports) took the process from 190 to 250–270 MB; 16 MB for queries gave 206–217 MB at
  * the same point with the same asOf times. 4 MB (the configured default) takes another 10–20 MB off
  * the read scenarios' peak on the bench store with the same asOf and assessment times: the pages
- * come from the system's page cache, a copy each. The writer's hot pages (the right edges of the
- * tables and one leaf per series) fit in far less than 32 MB (WORKER_WRITE_CACHE_MB).
+ * come from the system's page cache, a copy each. The writer's connection has its own, 8 MB
+ * (WORKER_WRITE_CACHE_MB in projection-worker.ts).
  */
 const QUERY_CACHE_MB = 4;
 

@@ -84,10 +84,12 @@ export class Tracker {
   }
 
   get snapshots(): SnapshotStore {
-    // Serialised here, written on the projection worker when there is one (see SqliteSnapshotStore).
-    const host = this.readModels;
-    const offload = host?.thread === 'worker' ? (snapshot: SerializedSnapshot) => host.offloadSnapshot(snapshot) : undefined;
-    return this.once('snapshots', () => new SqliteSnapshotStore(this.files.snapshots, { cacheMb: this.config.sqliteCacheMb, offload }), (s) => s.close());
+    return this.once('snapshots', () => {
+      // Serialised here, written by the projection worker when there is one (see SqliteSnapshotStore and offloadSnapshot).
+      const host = this.readModels;
+      const offload = host ? (snapshot: SerializedSnapshot) => host.offloadSnapshot(snapshot) : undefined;
+      return new SqliteSnapshotStore(this.files.snapshots, { cacheMb: this.config.sqliteCacheMb, offload });
+    }, (s) => s.close());
   }
 
   /** The write side over this tracker's store (snapshots in their file). */
@@ -206,7 +208,7 @@ export class TrackerStart {
         readModelsPath: files.readModels,
         // The audit chain follows the log on the same thread (the API's hash-chain lifecycle then leaves it alone).
         hashChainPath: files.eventHashes,
-        // The write side's snapshots are serialised on the request thread and written there.
+        // The write side's snapshots are serialised on the request thread and written by the worker.
         snapshotsPath: files.snapshots,
         queryCacheMb: config.readModelQueryCacheMb,
         sheetDocumentsKept: config.projections.sheetDocumentsKept,

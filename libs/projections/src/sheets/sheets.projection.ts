@@ -367,8 +367,9 @@ export class SheetsProjection implements Projection<FoldedLogEvent> {
   }
 
   /** The document a sheet leaves in a version (at its carry-over), with its counters, into that version's row. */
-  private putVersionDoc(st: Record<string, Statement>, doc: SheetView, c = sheetCounters(doc), text = JSON.stringify(doc)): void {
-    st.putVersionDoc!.run(text, c.milestonesPlanned, c.milestonesReached, c.indicators, c.indicatorsReported, c.indicatorsOnTarget, doc.sheetId, doc.version);
+  private putVersionDoc(st: Record<string, Statement>, doc: SheetView): void {
+    const c = sheetCounters(doc);
+    st.putVersionDoc!.run(JSON.stringify(doc), c.milestonesPlanned, c.milestonesReached, c.indicators, c.indicatorsReported, c.indicatorsOnTarget, doc.sheetId, doc.version);
   }
 
   private putVersionRow(
