@@ -56,9 +56,9 @@ export interface AppConfig {
    * Committed states the write side keeps in memory, so that a command on a recently written stream
    * neither reads nor folds it again: at most `stateCacheStreams` streams (STATE_CACHE_STREAMS) and,
    * together, the fold of at most `stateCacheEvents` events (STATE_CACHE_EVENTS): a sheet's state
-   * holds every report, so its size grows with its stream (~160 bytes a report, whether folded or
-   * restored from a snapshot: the default budget of 250 000 events is ~40 MB of heap). Beyond, a state
-   * is read from its snapshot.
+   * holds every report, so its size grows with its stream (50–100 bytes a report in its ReportTable,
+   * typed arrays outside the V8 heap that grow by doubling: the default budget of 500 000 events is at
+   * most ~50 MB). Beyond, a state is read from its snapshot.
    */
   writeSide: { stateCacheStreams: number; stateCacheEvents: number };
   // --- end of the write side's block ---
@@ -136,7 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     // --- Write side (see AppConfig.writeSide) ---
     writeSide: {
       stateCacheStreams: integer(env, 'STATE_CACHE_STREAMS', 256, 0, 1_000_000, problems),
-      stateCacheEvents: integer(env, 'STATE_CACHE_EVENTS', 250_000, 0, 100_000_000, problems),
+      stateCacheEvents: integer(env, 'STATE_CACHE_EVENTS', 500_000, 0, 100_000_000, problems),
     },
     // --- end of the write side's block ---
     // --- Projections (see AppConfig.projections) ---

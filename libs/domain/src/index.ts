@@ -13,6 +13,7 @@ export * from './shared/text-limits.js';
 export * from './sheet/sheet.events.js';
 export * from './sheet/sheet.commands.js';
 export * from './sheet/sheet.decider.js';
+export { ReportTable } from './sheet/report-table.js';
 export * from './sheet/indicator-targets.js';
 export * from './sheet/sheet-outcome.js';
 export * from './roadmap/version-label.js';

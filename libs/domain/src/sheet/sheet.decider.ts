@@ -12,6 +12,7 @@ import { optionalText, requireText, TEXT_LIMITS } from '../shared/text-limits.js
 import { assertFitsUnit, UNITS, type Unit } from '../shared/units.js';
 import { isLaterVersion, parseVersionLabel } from '../roadmap/version-label.js';
 import { mergeTarget, sortTargets, targetDay, targetKey } from './indicator-targets.js';
+import { ReportTable } from './report-table.js';
 import type { IndicatorInput, SheetCommand, TargetInput } from './sheet.commands.js';
 import {
   ABANDON_REASONS,
@@ -29,13 +30,7 @@ import {
 
 export type SheetStatus = 'none' | 'active' | 'completed' | 'abandoned' | 'retired';
 
-export interface ReportState {
-  value: number;
-  qualifier: Qualifier;
-  observed: string;
-  observedOn: string;
-  territory: string | null;
-}
+export type { ReportState } from './report-table.js';
 
 export interface IndicatorState {
   indicatorId: string;
@@ -43,7 +38,7 @@ export interface IndicatorState {
   unit: Unit;
   /** Sorted by due date (see indicator-targets.ts). */
   targets: Target[];
-  reports: Map<string, ReportState>;
+  reports: ReportTable;
   /** Absent until the secretariat sets one. */
   frequency?: ReportingFrequency | null;
 }
@@ -89,7 +84,7 @@ export const SHEET_NUMBER = /^\d{1,2}(\.\d{1,3}){0,2}$/;
 
 function indicatorState(def: IndicatorDefinition): IndicatorState {
   // Sorted here too: events stored before the decider sorted targets may give them in any order.
-  return { indicatorId: def.indicatorId, name: def.name, unit: def.unit, targets: sortTargets(def.targets), reports: new Map() };
+  return { indicatorId: def.indicatorId, name: def.name, unit: def.unit, targets: sortTargets(def.targets), reports: new ReportTable() };
 }
 function milestoneState(def: MilestoneDefinition): MilestoneState {
   return { milestoneId: def.milestoneId, title: def.title, ...dueOf(def), reachedOn: null };
@@ -107,28 +102,9 @@ export function sameMilestoneDue(a: MilestoneDue, b: MilestoneDue): boolean {
     && (a.horizon?.printed ?? null) === (b.horizon?.printed ?? null);
 }
 
-/**
- * A sheet read back from a snapshot, its reports rebuilt as evolve builds them: one object shape with
- * the properties inside the object, and the strings shared between reports. The V8 deserializer gives
- * each report's day, qualifier and territory its own copy and each object an out-of-line property
- * store: ~290 bytes a report instead of ~160, and a state keeps every report of its sheet (100 000 on
- * the longest). Changes `state` in place.
- */
+/** A sheet read back from a snapshot: its report tables made tables again (see ReportTable). Changes `state` in place. */
 export function restoreSheet(state: SheetState): SheetState {
-  // Local to one restore: the few hundred distinct days of a sheet, nothing kept across states.
-  const shared = new Map<string, string>();
-  const share = <T extends string | null>(s: T): T => {
-    if (s === null) return s;
-    const known = shared.get(s);
-    if (known !== undefined) return known as T;
-    shared.set(s, s);
-    return s;
-  };
-  for (const ind of state.indicators.values()) {
-    for (const [reportId, r] of ind.reports) {
-      ind.reports.set(reportId, { value: r.value, qualifier: share(r.qualifier), observed: share(r.observed), observedOn: share(r.observedOn), territory: share(r.territory) });
-    }
-  }
+  for (const ind of state.indicators.values()) ind.reports = ReportTable.revive(ind.reports);
   return state;
 }
 
@@ -177,13 +153,9 @@ export function evolveSheet(state: SheetState, event: SheetEvent): SheetState {
     }
     case 'IndicatorReportCorrected': {
       const d = event.data;
-      const report = state.indicators.get(d.indicatorId)?.reports.get(d.reportId);
-      if (report) {
-        report.value = d.value;
-        report.observed = d.observed;
-        report.observedOn = d.observedOn;
-        if (d.qualifier) report.qualifier = d.qualifier;
-      }
+      const reports = state.indicators.get(d.indicatorId)?.reports;
+      const report = reports?.get(d.reportId);
+      if (report) reports!.set(d.reportId, { ...report, value: d.value, observed: d.observed, observedOn: d.observedOn, ...(d.qualifier ? { qualifier: d.qualifier } : {}) });
       return state;
     }
     case 'MilestoneReached': {
@@ -617,7 +589,7 @@ export function decideSheet(command: SheetCommand, state: SheetState): SheetEven
 export const sheetDecider: Decider<SheetCommand, SheetEvent, SheetState> = {
   name: 'sheet',
   // Bump when SheetState's shape or evolveSheet changes: snapshots of another version are folded afresh.
-  snapshotSchemaVersion: 4,
+  snapshotSchemaVersion: 5,
   initialState: initialSheetState,
   evolve: evolveSheet,
   restore: restoreSheet,

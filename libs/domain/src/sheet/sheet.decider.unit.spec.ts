@@ -5,6 +5,7 @@ import type { DomainError } from '../shared/domain-error.js';
 import { TEXT_LIMITS } from '../shared/text-limits.js';
 import type { SheetCommand } from './sheet.commands.js';
 import { restoreSheet, sheetDecider } from './sheet.decider.js';
+import { ReportTable } from './report-table.js';
 import {
   ABANDON_REASONS,
   RETIRE_REASONS,
@@ -83,7 +84,7 @@ describe('creating a sheet', () => {
     expect(state).toMatchObject({ status: 'active', sheetId: SHEET, roadmapId: 'scoran-centre-val-de-loire', version: 'V4', fields });
     expect(state.versions).toEqual([{ version: 'V4', number: '3.10' }]);
     expect([...state.indicators.keys()]).toEqual(indicators.map((i) => i.indicatorId));
-    expect(state.indicators.get('datasets-published')).toMatchObject({ unit: 'count', targets: indicators[0]!.targets, reports: new Map() });
+    expect(state.indicators.get('datasets-published')).toMatchObject({ unit: 'count', targets: indicators[0]!.targets, reports: new ReportTable() });
     expect(state.milestones.get('launch')).toEqual({ milestoneId: 'launch', title: 'Lancement du défi', due: '2024-S1', reachedOn: null });
     expect(state.retired).toBeNull();
   });
@@ -289,7 +290,7 @@ describe('indicators', () => {
 
   it('an indicator can be added to an open sheet', () => {
     const state = aSheet().when(cmd('AddIndicator', { indicator: reuses })).then([{ type: 'IndicatorAdded', data: { sheetId: SHEET, indicator: reuses } }]);
-    expect(state.indicators.get('reuses')).toEqual({ ...reuses, reports: new Map() });
+    expect(state.indicators.get('reuses')).toEqual({ ...reuses, reports: new ReportTable() });
   });
 
   it('an added indicator without targets has none', () => {
@@ -438,7 +439,7 @@ describe('reporting an indicator value', () => {
   it('records the value, the day it was observed, the territory, the source and the comment', () => {
     const state = aSheet().when(report(12, { territory: '37', source: 'data.centrevaldeloire.fr', comment: 'T1' }))
       .then([{ type: 'IndicatorReported', data: { sheetId: SHEET, indicatorId: 'datasets-published', reportId: 'r1', value: 12, qualifier: 'exact', observed: '2024-03-31', observedOn: '2024-03-31', territory: '37', zone: null, source: 'data.centrevaldeloire.fr', comment: 'T1' } }]);
-    expect(state.indicators.get('datasets-published')!.reports).toEqual(new Map([['r1', { value: 12, qualifier: 'exact', observed: '2024-03-31', observedOn: '2024-03-31', territory: '37' }]]));
+    expect(new Map(state.indicators.get('datasets-published')!.reports)).toEqual(new Map([['r1', { value: 12, qualifier: 'exact', observed: '2024-03-31', observedOn: '2024-03-31', territory: '37' }]]));
   });
 
   it('absent territory, source and comment are null; a zone is kept when given', () => {
@@ -515,7 +516,7 @@ describe('correcting a reported value', () => {
   it('replaces the value, keeping the observation day unless one is given', () => {
     const state = aSheet(reported('r1', 5), reported('r2', 7, '2024-04-30')).when(correct(6))
       .then([{ type: 'IndicatorReportCorrected', data: { sheetId: SHEET, indicatorId: 'datasets-published', reportId: 'r1', value: 6, observed: '2024-03-31', observedOn: '2024-03-31', reason: 'Erreur de saisie' } }]);
-    expect(state.indicators.get('datasets-published')!.reports).toEqual(new Map([
+    expect(new Map(state.indicators.get('datasets-published')!.reports)).toEqual(new Map([
       ['r1', { value: 6, qualifier: 'exact', observed: '2024-03-31', observedOn: '2024-03-31', territory: '24' }],
       ['r2', { value: 7, qualifier: 'exact', observed: '2024-04-30', observedOn: '2024-04-30', territory: '24' }],
     ]));
@@ -683,7 +684,7 @@ describe('carrying a sheet over to the next version', () => {
     const state = aSheet(reported('r1', 5), reached('launch')).when(cmd('CarryOverSheet', { toVersion: 'V5', addedIndicators: [added], addedMilestones: [addedMilestone] }))
       .then([{ type: 'SheetCarriedOver', data: { sheetId: SHEET, fromVersion: 'V4', toVersion: 'V5', changes: {}, addedIndicators: [{ ...added, targets: [] }], addedMilestones: [{ ...addedMilestone, due: null }] } }]);
     expect(state.indicators.get('datasets-published')!.reports.get('r1')).toMatchObject({ value: 5 });
-    expect(state.indicators.get('reuses')).toMatchObject({ targets: [], reports: new Map() });
+    expect(state.indicators.get('reuses')).toMatchObject({ targets: [], reports: new ReportTable() });
     expect(state.milestones.get('launch')!.reachedOn).toBe('2024-04-15');
     expect(state.milestones.get('second-edition')).toEqual({ milestoneId: 'second-edition', title: 'Deuxième édition', due: null, reachedOn: null });
   });
@@ -992,7 +993,7 @@ describe('a state read back from a snapshot', () => {
     const folded = withReports().state();
     const restored = restoreSheet(deserialize(serialize(folded)));
     expect(restored).toEqual(folded);
-    expect(restored.indicators.get('datasets-published')!.reports).toEqual(new Map([
+    expect(new Map(restored.indicators.get('datasets-published')!.reports)).toEqual(new Map([
       ['r1', { value: 6, qualifier: 'about', observed: '2024-Q1', observedOn: '2024-03-31', territory: '24' }],
       ['r2', { value: 7, qualifier: 'exact', observed: '2024-04-30', observedOn: '2024-04-30', territory: '24' }],
     ]));
