@@ -5,7 +5,8 @@ import { isTerritory, TEXT_LIMITS } from '#domain';
 import { dateToDay, excelSerialToDay, parseDayText, parseDecimalText, parseQualifier, type Qualifier } from './cell-values.js';
 import { CSV_ID_COLUMNS, IDS_SHEET_NAME, TEMPLATE_COLUMNS, TEMPLATE_SHEET_NAME } from './template.js';
 import { checkZip, DEFAULT_ZIP_LIMITS, type ZipLimits, type ZipProblem } from './zip-guard.js';
-import { NotAZip, zipEntries } from './zip-entries.js';
+import { NotAZip, zipEntries, type ZipEntry } from './zip-entries.js';
+import { readXlsx as readXlsxCells, XlsxUnreadable, type XlsxValue, type XlsxWorkbook } from './xlsx-reader.js';
 
 export interface ImportLimits {
   /** Data rows (the header excluded) a file may hold. */
@@ -136,9 +137,11 @@ export async function parseReportFile(bytes: Buffer, limits: ImportLimits = DEFA
 
 async function readXlsx(bytes: Buffer, limits: ImportLimits): Promise<Grid> {
   let problem: ZipProblem | null;
+  let entries: ZipEntry[];
   try {
+    entries = zipEntries(bytes);
     problem = checkZip(bytes, limits.zip);
-    if (!problem && !zipEntries(bytes).some((e) => e.name === 'xl/workbook.xml')) {
+    if (!problem && !entries.some((e) => e.name === 'xl/workbook.xml')) {
       throw new ReportFileRefused(415, 'not_a_spreadsheet', 'the file is a zip archive but not an .xlsx workbook (an .ods or .docx is not accepted)');
     }
   } catch (error) {
@@ -149,75 +152,47 @@ async function readXlsx(bytes: Buffer, limits: ImportLimits): Promise<Grid> {
     const status = problem.code === 'corrupt' || problem.code === 'unsupported_compression' ? 415 : 413;
     throw new ReportFileRefused(status, status === 413 ? 'zip_bomb' : 'not_a_spreadsheet', ZIP_MESSAGES[problem.code](problem, limits.zip), { ...problem, reason: problem.code });
   }
-  const workbook = new (await loadExcel()).Workbook();
+  let workbook: XlsxWorkbook;
   try {
-    await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
-  } catch {
+    workbook = readXlsxCells(bytes, entries);
+  } catch (error) {
+    if (!(error instanceof XlsxUnreadable)) throw error;
     throw new ReportFileRefused(415, 'not_a_spreadsheet', 'the file is a zip archive but not a readable .xlsx workbook (an .ods or .docx is not accepted)');
   }
-  const sheet = workbook.getWorksheet(TEMPLATE_SHEET_NAME) ?? workbook.worksheets.find((w) => w.state === 'visible' && w.name !== IDS_SHEET_NAME);
+  const sheet = workbook.worksheets.find((w) => w.name === TEMPLATE_SHEET_NAME) ?? workbook.worksheets.find((w) => w.state === 'visible' && w.name !== IDS_SHEET_NAME);
   if (!sheet) throw new ReportFileRefused(422, 'missing_worksheet', `the workbook has no worksheet "${TEMPLATE_SHEET_NAME}"`);
-  if (sheet.hasMerges) {
-    const ranges = sheet.model.merges;
+  if (sheet.merges.length) {
+    const ranges = sheet.merges;
     throw new ReportFileRefused(422, 'merged_cells', `merged cells are not accepted (${ranges.slice(0, 10).join(', ')}): unmerge them so that each value has its own row`, { ranges });
   }
-  const idsSheet = workbook.getWorksheet(IDS_SHEET_NAME);
+  const idsSheet = workbook.worksheets.find((w) => w.name === IDS_SHEET_NAME);
   if (!idsSheet) throw new ReportFileRefused(422, 'missing_ids', `the workbook lost its hidden worksheet "${IDS_SHEET_NAME}": download a new template`);
   const ids: NonNullable<Grid['ids']> = new Map();
-  idsSheet.eachRow((row, n) => {
-    if (n === 1) return;
-    const text = (k: number) => { const v = row.getCell(k).value; return v === null || v === undefined ? '' : String(v).trim(); };
+  for (const row of [...idsSheet.rows.values()].sort((a, b) => a.number - b.number)) {
+    if (row.number === 1) continue;
+    const text = (k: number) => { const v = row.cells.get(k); return v?.kind === 'text' ? v.text.trim() : v?.kind === 'number' ? String(v.value) : ''; };
     const key = text(1);
     if (key) ids.set(key, { sheetId: text(2), indicatorId: text(3), territory: text(4) || null, zone: text(5) || null });
-  });
+  }
   const headers = new Map<number, string>();
-  sheet.getRow(1).eachCell((cell, col) => { const h = cellText(cell); if (h) headers.set(col, h); });
+  for (const [col, value] of sheet.rows.get(1)?.cells ?? []) {
+    const h = value.kind === 'text' ? value.text.trim() : value.kind === 'number' ? String(value.value) : '';
+    if (h) headers.set(col, h);
+  }
   const rows: GridRow[] = [];
-  const last = lastRowWithContent(sheet);
+  // Trailing rows that only carry a format are not rows of data.
+  const last = Math.max(1, ...[...sheet.rows.values()].filter((r) => r.cells.size > 0).map((r) => r.number));
   for (let n = 2; n <= last; n++) {
-    const row = sheet.getRow(n);
-    rows.push({ number: n, hidden: row.hidden, cells: (col) => xlsxCell(row.getCell(col)) });
+    const row = sheet.rows.get(n);
+    rows.push({ number: n, hidden: row?.hidden ?? false, cells: (col) => cellOf(row?.cells.get(col)) });
   }
-  return { format: 'xlsx', headers, rows, date1904: Boolean(workbook.properties?.date1904), ids };
+  return { format: 'xlsx', headers, rows, date1904: workbook.date1904, ids };
 }
 
-/** Trailing rows that only carry a format are not rows of data. */
-function lastRowWithContent(sheet: ExcelJS.Worksheet): number {
-  let last = 1;
-  sheet.eachRow({ includeEmpty: false }, (row, n) => {
-    if (row.values && (row.values as unknown[]).some((v) => v !== null && v !== undefined && v !== '')) last = n;
-  });
-  return last;
-}
-
-function cellText(cell: ExcelJS.Cell): string {
-  const c = xlsxCell(cell);
-  return c.kind === 'text' ? c.text.trim() : c.kind === 'number' ? String(c.value) : '';
-}
-
-/** exceljs's ValueType.Formula, without loading exceljs to read a constant. */
-const FORMULA = 6 as ExcelJS.ValueType;
-
-function xlsxCell(cell: ExcelJS.Cell): Cell {
-  const v = cell.value as unknown;
-  if (v === null || v === undefined) return { kind: 'empty' };
-  if (cell.type === FORMULA || (typeof v === 'object' && v !== null && ('formula' in v || 'sharedFormula' in v))) {
-    const f = v as { formula?: string; sharedFormula?: string };
-    return { kind: 'formula', formula: f.formula ?? f.sharedFormula ?? '' };
-  }
-  if (typeof v === 'number') return { kind: 'number', value: v };
-  if (typeof v === 'boolean') return { kind: 'boolean', value: v };
-  if (v instanceof Date) return { kind: 'date', value: v };
-  if (typeof v === 'string') return v.trim() === '' ? { kind: 'empty' } : { kind: 'text', text: v };
-  if (typeof v === 'object' && v !== null) {
-    if ('error' in v) return { kind: 'error', text: String((v as { error: unknown }).error) };
-    if ('richText' in v) {
-      const text = (v as { richText: Array<{ text: string }> }).richText.map((r) => r.text).join('');
-      return text.trim() === '' ? { kind: 'empty' } : { kind: 'text', text };
-    }
-    if ('text' in v) return { kind: 'text', text: String((v as { text: unknown }).text) };
-  }
-  return { kind: 'error', text: 'unreadable cell' };
+/** A text of spaces is an empty cell. */
+function cellOf(value: XlsxValue | undefined): Cell {
+  if (value === undefined || (value.kind === 'text' && value.text.trim() === '')) return { kind: 'empty' };
+  return value;
 }
 
 async function readCsv(bytes: Buffer): Promise<Grid> {
