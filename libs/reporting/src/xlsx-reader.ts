@@ -6,9 +6,9 @@ import type { ZipEntry } from './zip-entries.js';
  * worksheets' names and states, each cell's value, formula or error, hidden rows and merged ranges.
  * Nothing else (styles beyond number formats, comments, drawings) is read.
  *
- * Why not a general workbook library: one built the whole workbook model, 70 MB of heap and half a
- * second for a 10 000-row file; this reads the XML of the parts it needs in one pass each (a few MB
- * of strings and about a tenth of the time). Its readings follow that library's where a choice
+ * Why not a general workbook library: exceljs builds the whole workbook model, ~385 ms and ~65 MB
+ * of heap for the bench's 10 000-row file; this reads the XML of the parts it needs in one pass each,
+ * ~130 ms and ~20 MB. Its readings follow exceljs's where a choice
  * exists, so that a file reads as it did: a number styled with a date format (one with y, m, d, h, s
  * or b outside quotes and brackets) is a date, counted from 1900 or 1904 as the workbook says; a
  * shared or inline string keeps its text as written, rich-text runs joined; a cell holding a formula

@@ -48,16 +48,3 @@ export function zipEntries(buffer: Buffer): ZipEntry[] {
   }
   return entries;
 }
-
-/** Sets every entry's modification time to 1 January 2020, 00:00 (MS-DOS format), in place. */
-export function fixZipDates(buffer: Buffer): Buffer {
-  const time = 0;
-  const date = ((2020 - 1980) << 9) | (1 << 5) | 1;
-  for (const e of zipEntries(buffer)) {
-    buffer.writeUInt16LE(time, e.centralOffset + 12);
-    buffer.writeUInt16LE(date, e.centralOffset + 14);
-    buffer.writeUInt16LE(time, e.localOffset + 10);
-    buffer.writeUInt16LE(date, e.localOffset + 12);
-  }
-  return buffer;
-}
