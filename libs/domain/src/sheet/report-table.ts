@@ -16,8 +16,9 @@ const PREFIXED = ['seed', 'import'] as const; // kinds 2 and 3: `deterministicId
 const NO_TERRITORY = 0xffffffff;
 const FIELDS = 4; // qualifier, observed, observedOn, territory, each an index in `strings`
 
-// The id being looked up, parsed once per call (one thread, no reentrance).
+// The id last looked up, parsed once per call (one thread, no reentrance): its words and its kind.
 const key = new Uint32Array(4);
+let keyKind = 0;
 
 /** The places of a UUID's 32 hex digits, and of its dashes. */
 const UUID_DIGITS = Array.from({ length: 36 }, (_, i) => i).filter((i) => ![8, 13, 18, 23].includes(i));
@@ -175,6 +176,7 @@ export class ReportTable implements Iterable<[string, ReportState]> {
 
   private rowOf(id: string): number {
     const kind = parseKey(id);
+    keyKind = kind;
     if (kind === KEPT_AS_STRING) return this.named.get(id) ?? -1;
     const mask = this.slots.length - 1;
     for (let i = hashKey(kind) & mask; ; i = (i + 1) & mask) {
@@ -193,7 +195,7 @@ export class ReportTable implements Iterable<[string, ReportState]> {
     this.values = grown(this.values, this.count);
     this.ids = grown(this.ids, this.count * 4);
     this.fields = grown(this.fields, this.count * FIELDS);
-    const kind = parseKey(id);
+    const kind = keyKind;
     this.kinds[row] = kind;
     if (kind === KEPT_AS_STRING) {
       this.named.set(id, row);
