@@ -68,14 +68,8 @@ export interface ParsedFile {
   columns: Record<string, string>;
 }
 
-type Cell =
-  | { kind: 'empty' }
-  | { kind: 'text'; text: string }
-  | { kind: 'number'; value: number }
-  | { kind: 'date'; value: Date }
-  | { kind: 'boolean'; value: boolean }
-  | { kind: 'formula'; formula: string }
-  | { kind: 'error'; text: string };
+/** A cell of either format, as the xlsx reader gives it (a CSV cell is text, a formula or empty). */
+type Cell = XlsxValue;
 
 interface GridRow {
   number: number;
