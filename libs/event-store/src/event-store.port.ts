@@ -39,6 +39,14 @@ export interface FoldedLogEvent<Type extends string = string, Data = unknown> ex
   stream: string;
 }
 
+/**
+ * A FoldedLogEvent with who recorded it: what the read models of the whole log read of an event
+ * (the feed names the actor). Read by readAllLogged without parsing the rest of the metadata.
+ */
+export interface LoggedEvent<Type extends string = string, Data = unknown> extends FoldedLogEvent<Type, Data> {
+  metadata: Pick<EventMetadata, 'recordedAt' | 'schemaVersion' | 'actor'>;
+}
+
 /** The envelope of a stored event. */
 export interface StoredEvent<Type extends string = string, Data = unknown> {
   id: string;

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
 import { upcastDomainEvent } from '#domain';
-import { SqliteEventStore, type EventStore, type FoldedLogEvent, type StoredEvent } from '#event-store';
+import { SqliteEventStore, type EventStore, type FoldedLogEvent, type LoggedEvent, type StoredEvent } from '#event-store';
 import { allProjections } from './all-projections.js';
 import type { Projection } from './projection.js';
 import { ProjectionRunner } from './projection-runner.js';
@@ -175,7 +175,12 @@ export async function rebuildReadModels(
     // On a SQLite log, a store of this rebuild's own that upcasts as it parses: the runner's upcast then
     // finds each event current and copies none (the caller's store may have been opened without the upcaster).
     const log = split ? new SqliteEventStore({ path: store.sqlitePath!, upcast: upcastDomainEvent }) : store;
-    const read: ReplayRead<StoredEvent> = (after, limit) => log.readAll({ fromPosition: after, limit });
+    // On a SQLite log, the read models' own read (LoggedEvent): neither the ids nor the rest of the
+    // metadata, which these projections do not read, is parsed (0.3 s of this thread's 3.1 s of reading
+    // and parsing for the bench's million events).
+    const read: ReplayRead<LoggedEvent> = log instanceof SqliteEventStore
+      ? (after, limit) => log.readAllLogged(after, limit)
+      : (after, limit) => log.readAll({ fromPosition: after, limit });
     let here: Awaited<ReturnType<typeof replayInto>>;
     try {
       here = await replayInto(db, read, projections, { head, batchSize: options.batchSize, onProgress: options.onProgress });

@@ -7,6 +7,7 @@ import type {
   ExpectedRevision,
   FoldedEvent,
   FoldedLogEvent,
+  LoggedEvent,
   NewEvent,
   RawStoredEvent,
   ReadAllOptions,
@@ -146,6 +147,16 @@ export class SqliteEventStore implements EventStore {
   async readAllFolded(after: number, upTo: number, limit: number): Promise<FoldedLogEvent[]> {
     this.assertOpen();
     return this.reads.readAllFolded(after, upTo, limit);
+  }
+
+  /**
+   * Up to `limit` events after position `after`, in position order, each with its stream and what the
+   * read models of the whole log read (LoggedEvent): a rebuild's replay, which then neither reads the
+   * events' ids nor parses the rest of their metadata.
+   */
+  async readAllLogged(after: number, limit: number): Promise<LoggedEvent[]> {
+    this.assertOpen();
+    return this.reads.readAllLogged(after, limit);
   }
 
   async readAllRaw(options: ReadAllOptions = {}): Promise<RawStoredEvent[]> {

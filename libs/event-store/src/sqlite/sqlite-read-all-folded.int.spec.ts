@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
 import type { StoredEvent } from '../event-store.port.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
 
@@ -40,6 +41,38 @@ describe('SqliteEventStore.readAllFolded', () => {
       ]);
       expect((await store.readAllFolded(0, 6, 100)).map((e) => e.metadata.schemaVersion)).toEqual([1, 2, 1, 1, 1, 12]);
       expect(await store.readAllFolded(6, 10, 100)).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('SqliteEventStore.readAllLogged', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scoran-read-all-logged-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('gives what readAll gives of each event\'s place, data and record time, and its actor, whatever the metadata\'s text', async () => {
+    const path = join(dir, 'events.sqlite');
+    const writer = new SqliteEventStore({ path });
+    const actors = ['pilot:org-a', 'a "quoted" \\ actor', 'é€\u0001', '', 'actor'];
+    await writer.appendToStream('s', actors.map((actor, i) => ({ type: 'Defined', data: { kpi: `k${i}` }, metadata: { actor, correlationId: `c${i}`, causationId: null, source: 't', schemaVersion: 1 } })));
+    // The actor not first, then a duplicate member, as no writer of the tracker writes them: JSON.parse keeps the last.
+    await writer.appendToStream('s', [{ type: 'Defined', data: {}, metadata: { source: 't', actor: 'second place', correlationId: 'c', causationId: null } }], { expectedRevision: actors.length - 1 });
+    await writer.appendToStream('s', [{ type: 'Defined', data: {}, metadata: { actor: 'x', correlationId: 'c', causationId: null, source: 't' } }], { expectedRevision: actors.length });
+    await writer.close();
+    const db = new Database(path);
+    const last = db.prepare('SELECT position, metadata FROM events ORDER BY position DESC LIMIT 1').get() as { position: number; metadata: string };
+    db.prepare('UPDATE events SET metadata = ? WHERE position = ?').run(last.metadata.replace('{"actor":"x",', '{"actor":"first","actor":"last",'), last.position);
+    db.close();
+
+    const store = new SqliteEventStore({ path, upcast: (_type, schemaVersion, data) => (schemaVersion === 1 ? { upcast: data } : data) });
+    try {
+      const all = await store.readAll();
+      const logged = ({ type, stream, revision, position, data, metadata }: StoredEvent) => ({ type, stream, revision, position, data, metadata: { recordedAt: metadata.recordedAt, schemaVersion: metadata.schemaVersion, actor: metadata.actor } });
+      expect(await store.readAllLogged(0, 100)).toEqual(all.map(logged));
+      expect((await store.readAllLogged(0, 100)).map((e) => e.metadata.actor)).toEqual([...actors, 'second place', 'last']);
+      expect(await store.readAllLogged(2, 3)).toEqual(all.slice(2, 5).map(logged));
+      expect(await store.readAllLogged(all.length, 10)).toEqual([]);
     } finally {
       await store.close();
     }

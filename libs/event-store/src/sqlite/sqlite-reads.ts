@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { normalizeInstant } from '../event-envelope.js';
-import type { EventMetadata, FoldedEvent, FoldedLogEvent, RawStoredEvent, ReadAllOptions, ReadStreamOptions, StoredEvent, Upcaster } from '../event-store.port.js';
+import type { EventMetadata, FoldedEvent, FoldedLogEvent, LoggedEvent, RawStoredEvent, ReadAllOptions, ReadStreamOptions, StoredEvent, Upcaster } from '../event-store.port.js';
 
 /** Row as selected in raw (array) mode: the column order of SELECT_COLUMNS. */
 type Row = [position: number, id: string, stream: string, revision: number, type: string, data: string, metadata: string];
@@ -25,6 +25,24 @@ function schemaVersionOf(metadata: string): number {
   return (JSON.parse(metadata) as EventMetadata).schemaVersion;
 }
 
+const FIRST_MEMBER_ACTOR = '{"actor":"';
+
+/**
+ * The metadata's actor, as JSON.parse(metadata).actor gives it, without parsing the rest when the text
+ * starts with `{"actor":"` (completeMetadata's envelope, stringified), the value holds no escape, and
+ * no `"actor"` follows (JSON.parse keeps the last of duplicate members; inside a longer string the
+ * word would not stand between quotes of its own). Any other text is parsed.
+ */
+function actorOf(metadata: string): string {
+  if (metadata.startsWith(FIRST_MEMBER_ACTOR)) {
+    const end = metadata.indexOf('"', FIRST_MEMBER_ACTOR.length);
+    if (end > 0 && metadata.lastIndexOf('\\', end) < FIRST_MEMBER_ACTOR.length && metadata.indexOf('"actor"', end) < 0) {
+      return metadata.slice(FIRST_MEMBER_ACTOR.length, end);
+    }
+  }
+  return (JSON.parse(metadata) as EventMetadata).actor;
+}
+
 /** The reads of the events table, each a statement prepared once; synchronous (the store wraps them). */
 export class SqliteReads {
   private readonly selectStreamHead: Database.Statement;
@@ -34,6 +52,7 @@ export class SqliteReads {
   private readonly selectStreamUntil: Database.Statement;
   private readonly selectStreamFolded: Database.Statement;
   private readonly selectStreamFoldedUntil: Database.Statement;
+  private readonly selectAllLogged: Database.Statement;
   private readonly selectAll: Database.Statement;
   private readonly selectAllUntil: Database.Statement;
   private readonly selectAllBelow: Database.Statement;
@@ -62,6 +81,9 @@ export class SqliteReads {
       .raw();
     this.selectAllFolded = db
       .prepare('SELECT position, stream, revision, type, data, recorded_at, metadata FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?')
+      .raw();
+    this.selectAllLogged = db
+      .prepare('SELECT position, stream, revision, type, data, recorded_at, metadata FROM events WHERE position > ? ORDER BY position LIMIT ?')
       .raw();
     this.selectAll = db.prepare(`SELECT ${SELECT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw();
     this.selectAllBelow = db
@@ -108,6 +130,20 @@ export class SqliteReads {
     return rows.map(([position, stream, revision, type, data, recordedAt, metadata]) => {
       const schemaVersion = schemaVersionOf(metadata);
       return { type, stream, revision, position, data: this.applyUpcast(type, schemaVersion, JSON.parse(data)), metadata: { recordedAt, schemaVersion } };
+    });
+  }
+
+  /**
+   * Up to `limit` events after `after`, each with what the read models of the whole log read
+   * (LoggedEvent): of the metadata, the record time (its column), the schema version and the actor.
+   */
+  readAllLogged(after: number, limit: number): LoggedEvent[] {
+    const rows = this.selectAllLogged.all(after, limit) as Array<
+      [position: number, stream: string, revision: number, type: string, data: string, recordedAt: string, metadata: string]
+    >;
+    return rows.map(([position, stream, revision, type, data, recordedAt, metadata]) => {
+      const schemaVersion = schemaVersionOf(metadata);
+      return { type, stream, revision, position, data: this.applyUpcast(type, schemaVersion, JSON.parse(data)), metadata: { recordedAt, schemaVersion, actor: actorOf(metadata) } };
     });
   }
 

@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { DataQualityEvent } from '#domain';
-import type { StoredEvent } from '#event-store';
+import type { LoggedEvent } from '#event-store';
 import type { Projection } from '../projection.js';
 
 /**
@@ -9,7 +9,7 @@ import type { Projection } from '../projection.js';
  * It runs inside RoadmapsProjection (same streams, same checkpoint): bump that one's version when
  * this table or what it makes of an event changes.
  */
-export class DataQualityProjection implements Projection {
+export class DataQualityProjection implements Projection<LoggedEvent> {
   readonly name = 'data-quality';
   // 2: the figures a comparison is worked out from.
   readonly version = 2;
@@ -25,14 +25,14 @@ export class DataQualityProjection implements Projection {
     this.st = null;
   }
 
-  apply(db: Database, events: readonly StoredEvent[]): void {
+  apply(db: Database, events: readonly LoggedEvent[]): void {
     this.st ??= {
       record: db.prepare(`INSERT OR REPLACE INTO data_quality_findings (roadmapId, findingId, description, figures, workedFigures, refersTo, provenance, position, recordedAt, recordedBy)
         VALUES (@roadmapId, @findingId, @description, @figures, @workedFigures, @refersTo, @provenance, @position, @recordedAt, @recordedBy)`),
       resolve: db.prepare('UPDATE data_quality_findings SET resolution = @resolution, resolvedOn = @on, resolvedAt = @recordedAt WHERE roadmapId = @roadmapId AND findingId = @findingId'),
       withdraw: db.prepare('UPDATE data_quality_findings SET withdrawnReason = @reason, withdrawnAt = @recordedAt WHERE roadmapId = @roadmapId AND findingId = @findingId'),
     };
-    for (const e of events as readonly StoredEvent<DataQualityEvent['type']>[]) {
+    for (const e of events as readonly LoggedEvent<DataQualityEvent['type']>[]) {
       const recordedAt = e.metadata.recordedAt;
       if (e.type === 'DataQualityFindingRecorded') {
         const d = (e as unknown as Extract<DataQualityEvent, { type: 'DataQualityFindingRecorded' }>).data;

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { isPrivateStream, type StoredEvent } from '#event-store';
+import { isPrivateStream, type LoggedEvent } from '#event-store';
 import type { Projection } from '../projection.js';
 
 /**
@@ -7,7 +7,7 @@ import type { Projection } from '../projection.js';
  * on (`actor`, `type`) and its record time: GET /api/history pages through it, then reads the events
  * themselves from their streams (GlobalHistory), and the open-data catalogue dates itself by its last row.
  */
-export class EventFeedProjection implements Projection {
+export class EventFeedProjection implements Projection<LoggedEvent> {
   readonly name = 'event-feed';
   // 2: only the columns a query reads (the event's id, its sheet, source, correlation and a summary in
   //    words were written for every event and read by nothing), and no index by sheet (no query used it).
@@ -22,7 +22,7 @@ export class EventFeedProjection implements Projection {
     this.insert = null;
   }
 
-  apply(db: Database, events: readonly StoredEvent[]): void {
+  apply(db: Database, events: readonly LoggedEvent[]): void {
     // Positional parameters: binding by name costs about twice as much per row.
     this.insert ??= db.prepare('INSERT INTO event_feed VALUES (?, ?, ?, ?, ?, ?)');
     for (const e of events) {

@@ -1,10 +1,10 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { GovernanceRecorded } from '#domain';
-import type { StoredEvent } from '#event-store';
+import type { LoggedEvent } from '#event-store';
 import type { Projection } from '../projection.js';
 
 /** Each version's governance facts (Partie II of the V4, Annexe 3 §1 for the V3). Runs inside RoadmapsProjection, as the findings do. */
-export class GovernanceProjection implements Projection {
+export class GovernanceProjection implements Projection<LoggedEvent> {
   readonly name = 'governance';
   readonly version = 1;
   readonly tables = ['governance_facts'] as const;
@@ -17,7 +17,7 @@ export class GovernanceProjection implements Projection {
     this.insert = null;
   }
 
-  apply(db: Database, events: readonly StoredEvent[]): void {
+  apply(db: Database, events: readonly LoggedEvent[]): void {
     this.insert ??= db.prepare('INSERT OR REPLACE INTO governance_facts VALUES (@roadmapId, @version, @factId, @kind, @statement, @details, @provenance, @position, @recordedAt)');
     for (const e of events) {
       if (e.type !== 'GovernanceRecorded') continue;

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { StoredEvent } from '#event-store';
+import type { LoggedEvent } from '#event-store';
 import { DataQualityProjection } from '../data-quality/data-quality.projection.js';
 import { GovernanceProjection } from '../governance/governance.projection.js';
 import type { Projection } from '../projection.js';
@@ -8,14 +8,14 @@ import type { Projection } from '../projection.js';
  * Roadmaps and their versions, for listings and for the assessment's period bounds. The findings and
  * governance read models are written from the same roadmap streams, under the same checkpoint.
  */
-export class RoadmapsProjection implements Projection {
+export class RoadmapsProjection implements Projection<LoggedEvent> {
   readonly name = 'roadmaps';
   // 3: a draft date may be unknown; a version may be superseded (by, on).
   // 4: a finding's worked figures (DataQualityProjection 2).
   // 5: a version keeps the sheet count its sources print (sheetCount, JSON: "une trentaine" is about 30).
   // 6: an adoption the sources do not report is withdrawn (RoadmapVersionAdoptionWithdrawn).
   readonly version = 6;
-  private readonly parts: readonly Projection[] = [new DataQualityProjection(), new GovernanceProjection()];
+  private readonly parts: readonly Projection<LoggedEvent>[] = [new DataQualityProjection(), new GovernanceProjection()];
   readonly tables: readonly string[] = ['roadmaps', 'roadmap_versions', ...this.parts.flatMap((p) => p.tables)];
   private st: Record<string, Statement> | null = null;
 
@@ -27,7 +27,7 @@ export class RoadmapsProjection implements Projection {
     this.st = null;
   }
 
-  apply(db: Database, events: readonly StoredEvent[]): void {
+  apply(db: Database, events: readonly LoggedEvent[]): void {
     this.st ??= {
       roadmap: db.prepare('INSERT OR REPLACE INTO roadmaps VALUES (@roadmapId, @title, @region, @enjeux, @organisations)'),
       draft: db.prepare("INSERT OR REPLACE INTO roadmap_versions VALUES (@roadmapId, @version, 'draft', @basedOn, @draftedOn, NULL, NULL, @facts, NULL, NULL, NULL)"),
