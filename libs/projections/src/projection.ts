@@ -6,7 +6,8 @@ import type { FoldedLogEvent, StoredEvent } from '#event-store';
  * it from the log), the tables it owns, and a batch handler. The runner calls `apply` inside the
  * transaction that also moves the projection's checkpoint, so a crash never applies an event twice
  * nor skips one. `E`: what it reads of each event; a projection that reads only a fold's fields and the
- * stream (FoldedLogEvent) can be fed by a replay that parses no more of the log (readAllFolded).
+ * stream (FoldedLogEvent) can be fed by a replay that parses no more of the log (readAllFolded), one
+ * that also reads the actor (LoggedEvent) by readAllLogged.
  */
 export interface Projection<E extends FoldedLogEvent = StoredEvent> {
   readonly name: string;
