@@ -20,10 +20,9 @@ const ENTRY_POINTS = {
 const EXTERNAL = [
   // A native add-on, found by `bindings` relative to the package's own folder.
   'better-sqlite3',
-  // Imported on the first rendering or import only, and they read files next to their own code
+  // Imported on the first rendering only, and they read files next to their own code
   // (pdfkit's AFM fonts through __dirname): loaded from node_modules as before.
   'pdfkit',
-  'exceljs',
   'docx',
   // Optional packages Nest and @nestjs/platform-fastify probe for at run time; not installed.
   '@nestjs/microservices',

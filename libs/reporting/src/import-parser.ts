@@ -1,9 +1,7 @@
-import { Readable } from 'node:stream';
-import type ExcelJS from 'exceljs';
-import { loadExcel } from './load-excel.js';
 import { isTerritory, TEXT_LIMITS } from '#domain';
 import { dateToDay, excelSerialToDay, parseDayText, parseDecimalText, parseQualifier, type Qualifier } from './cell-values.js';
 import { CSV_ID_COLUMNS, IDS_SHEET_NAME, TEMPLATE_COLUMNS, TEMPLATE_SHEET_NAME } from './template.js';
+import { CsvMalformed, parseCsv } from './csv-reader.js';
 import { checkZip, DEFAULT_ZIP_LIMITS, type ZipLimits, type ZipProblem } from './zip-guard.js';
 import { NotAZip, zipEntries, type ZipEntry } from './zip-entries.js';
 import { readXlsx as readXlsxCells, XlsxUnreadable, type XlsxValue, type XlsxWorkbook } from './xlsx-reader.js';
@@ -203,33 +201,28 @@ async function readCsv(bytes: Buffer): Promise<Grid> {
   // The template is written with commas; a French spreadsheet saves "CSV" with semicolons: the header tells which.
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
   const knownHeaders = new Set<string>([...TEMPLATE_COLUMNS.map((c) => c.header), ...CSV_ID_COLUMNS.map((c) => c.header)]);
-  const workbook = new (await loadExcel()).Workbook();
-  let sheet: ExcelJS.Worksheet;
+  let records: string[][];
   try {
-    sheet = await workbook.csv.read(Readable.from([text]), { map: (datum: string) => datum, parserOptions: { delimiter, quote: '"' } } as never);
+    records = parseCsv(text, delimiter);
   } catch (error) {
-    throw new ReportFileRefused(422, 'malformed_csv', `the CSV text cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+    if (!(error instanceof CsvMalformed)) throw error;
+    throw new ReportFileRefused(422, 'malformed_csv', `the CSV text cannot be read: ${error.message}`);
   }
   const headers = new Map<number, string>();
-  sheet.getRow(1).eachCell((cell, col) => { const h = String(cell.value ?? '').trim(); if (h) headers.set(col, h); });
+  (records[0] ?? []).forEach((value, k) => { const h = value.trim(); if (h) headers.set(k + 1, h); });
   if (![...headers.values()].some((h) => knownHeaders.has(h))) {
     throw new ReportFileRefused(415, 'not_a_spreadsheet', 'the text has none of the template\'s column headers: it is not a filled template');
   }
-  const rows: GridRow[] = [];
-  for (let n = 2; n <= sheet.rowCount; n++) {
-    const row = sheet.getRow(n);
-    rows.push({
-      number: n, hidden: false,
-      cells: (col) => {
-        const raw = row.getCell(col).value;
-        const t = raw === null || raw === undefined ? '' : String(raw);
-        if (t.trim() === '') return { kind: 'empty' };
-        // What a spreadsheet would compute when the file is opened: refused as a formula (and a CSV-injection vector).
-        if (/^=/.test(t.trim())) return { kind: 'formula', formula: t.trim().slice(1) };
-        return { kind: 'text', text: t };
-      },
-    });
-  }
+  const rows: GridRow[] = records.slice(1).map((record, k) => ({
+    number: k + 2, hidden: false,
+    cells: (col) => {
+      const t = record[col - 1] ?? '';
+      if (t.trim() === '') return { kind: 'empty' };
+      // What a spreadsheet would compute when the file is opened: refused as a formula (and a CSV-injection vector).
+      if (/^=/.test(t.trim())) return { kind: 'formula', formula: t.trim().slice(1) };
+      return { kind: 'text', text: t };
+    },
+  }));
   // A trailing blank line is not a row.
   while (rows.length && TEMPLATE_COLUMNS.every((_, k) => rows.at(-1)!.cells(k + 1).kind === 'empty')) rows.pop();
   return { format: 'csv', headers, rows, date1904: false, ids: null };
