@@ -52,7 +52,6 @@ export class SqliteReads {
   private readonly selectStreamUntil: Database.Statement;
   private readonly selectStreamFolded: Database.Statement;
   private readonly selectStreamFoldedUntil: Database.Statement;
-  private readonly selectAllLogged: Database.Statement;
   private readonly selectAll: Database.Statement;
   private readonly selectAllUntil: Database.Statement;
   private readonly selectAllBelow: Database.Statement;
@@ -81,9 +80,6 @@ export class SqliteReads {
       .raw();
     this.selectAllFolded = db
       .prepare('SELECT position, stream, revision, type, data, recorded_at, metadata FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?')
-      .raw();
-    this.selectAllLogged = db
-      .prepare('SELECT position, stream, revision, type, data, recorded_at, metadata FROM events WHERE position > ? ORDER BY position LIMIT ?')
       .raw();
     this.selectAll = db.prepare(`SELECT ${SELECT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw();
     this.selectAllBelow = db
@@ -124,10 +120,7 @@ export class SqliteReads {
    * stream: neither the id nor the rest of the metadata is read or parsed.
    */
   readAllFolded(after: number, upTo: number, limit: number): FoldedLogEvent[] {
-    const rows = this.selectAllFolded.all(after, upTo, limit) as Array<
-      [position: number, stream: string, revision: number, type: string, data: string, recordedAt: string, metadata: string]
-    >;
-    return rows.map(([position, stream, revision, type, data, recordedAt, metadata]) => {
+    return this.foldedRows(after, upTo, limit).map(([position, stream, revision, type, data, recordedAt, metadata]) => {
       const schemaVersion = schemaVersionOf(metadata);
       return { type, stream, revision, position, data: this.applyUpcast(type, schemaVersion, JSON.parse(data)), metadata: { recordedAt, schemaVersion } };
     });
@@ -138,13 +131,17 @@ export class SqliteReads {
    * (LoggedEvent): of the metadata, the record time (its column), the schema version and the actor.
    */
   readAllLogged(after: number, limit: number): LoggedEvent[] {
-    const rows = this.selectAllLogged.all(after, limit) as Array<
-      [position: number, stream: string, revision: number, type: string, data: string, recordedAt: string, metadata: string]
-    >;
-    return rows.map(([position, stream, revision, type, data, recordedAt, metadata]) => {
+    return this.foldedRows(after, Number.MAX_SAFE_INTEGER, limit).map(([position, stream, revision, type, data, recordedAt, metadata]) => {
       const schemaVersion = schemaVersionOf(metadata);
       return { type, stream, revision, position, data: this.applyUpcast(type, schemaVersion, JSON.parse(data)), metadata: { recordedAt, schemaVersion, actor: actorOf(metadata) } };
     });
+  }
+
+  /** The rows both of the reads above map: the record time from its column, the metadata's text unparsed. */
+  private foldedRows(after: number, upTo: number, limit: number) {
+    return this.selectAllFolded.all(after, upTo, limit) as Array<
+      [position: number, stream: string, revision: number, type: string, data: string, recordedAt: string, metadata: string]
+    >;
   }
 
   readAll(options: ReadAllOptions): StoredEvent[] {
