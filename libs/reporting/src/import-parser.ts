@@ -4,7 +4,7 @@ import { CSV_ID_COLUMNS, IDS_SHEET_NAME, TEMPLATE_COLUMNS, TEMPLATE_SHEET_NAME }
 import { CsvMalformed, parseCsv } from './csv-reader.js';
 import { checkZip, DEFAULT_ZIP_LIMITS, type ZipLimits, type ZipProblem } from './zip-guard.js';
 import { NotAZip, zipEntries, type ZipEntry } from './zip-entries.js';
-import { readXlsx as readXlsxCells, XlsxUnreadable, type XlsxValue, type XlsxWorkbook } from './xlsx-reader.js';
+import { columnLetter, readXlsx as readXlsxCells, XlsxUnreadable, type XlsxValue, type XlsxWorkbook } from './xlsx-reader.js';
 
 export interface ImportLimits {
   /** Data rows (the header excluded) a file may hold. */
@@ -94,12 +94,7 @@ const ZIP_MESSAGES: Record<ZipProblem['code'], (p: any, l: ZipLimits) => string>
   corrupt: (p) => `zip entry ${p.entry} is corrupt`,
 };
 
-/** Column letters as spreadsheets show them: 1 → A, 27 → AA. */
-export function columnLetter(index: number): string {
-  let s = '';
-  for (let n = index; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
+export { columnLetter } from './xlsx-reader.js';
 
 const isZip = (b: Buffer) => b.length >= 4 && b.readUInt32LE(0) === 0x04034b50;
 const isOle2 = (b: Buffer) => b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]));
@@ -132,7 +127,7 @@ async function readXlsx(bytes: Buffer, limits: ImportLimits): Promise<Grid> {
   let entries: ZipEntry[];
   try {
     entries = zipEntries(bytes);
-    problem = checkZip(bytes, limits.zip);
+    problem = checkZip(bytes, limits.zip, entries);
     if (!problem && !entries.some((e) => e.name === 'xl/workbook.xml')) {
       throw new ReportFileRefused(415, 'not_a_spreadsheet', 'the file is a zip archive but not an .xlsx workbook (an .ods or .docx is not accepted)');
     }
@@ -162,13 +157,13 @@ async function readXlsx(bytes: Buffer, limits: ImportLimits): Promise<Grid> {
   const ids: NonNullable<Grid['ids']> = new Map();
   for (const row of [...idsSheet.rows.values()].sort((a, b) => a.number - b.number)) {
     if (row.number === 1) continue;
-    const text = (k: number) => { const v = row.cells.get(k); return v?.kind === 'text' ? v.text.trim() : v?.kind === 'number' ? String(v.value) : ''; };
+    const text = (k: number) => cellText(row.cells.get(k));
     const key = text(1);
     if (key) ids.set(key, { sheetId: text(2), indicatorId: text(3), territory: text(4) || null, zone: text(5) || null });
   }
   const headers = new Map<number, string>();
   for (const [col, value] of sheet.rows.get(1)?.cells ?? []) {
-    const h = value.kind === 'text' ? value.text.trim() : value.kind === 'number' ? String(value.value) : '';
+    const h = cellText(value);
     if (h) headers.set(col, h);
   }
   const rows: GridRow[] = [];
@@ -179,6 +174,11 @@ async function readXlsx(bytes: Buffer, limits: ImportLimits): Promise<Grid> {
     rows.push({ number: n, hidden: row?.hidden ?? false, cells: (col) => cellOf(row?.cells.get(col)) });
   }
   return { format: 'xlsx', headers, rows, date1904: workbook.date1904, ids };
+}
+
+/** A header's or an id's text: a text trimmed, a number as written, anything else nothing. */
+function cellText(value: XlsxValue | undefined): string {
+  return value?.kind === 'text' ? value.text.trim() : value?.kind === 'number' ? String(value.value) : '';
 }
 
 /** A text of spaces is an empty cell. */

@@ -225,6 +225,13 @@ function sharedStrings(xml: string | null): string[] {
 
 // ---- worksheets ----
 
+/** Column letters as spreadsheets show them: 1 → A, 27 → AA (the inverse of columnOf). */
+export function columnLetter(index: number): string {
+  let s = '';
+  for (let n = index; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
+
 /** `B12` → 2; null when the reference has no column letters. */
 function columnOf(ref: string): number | null {
   let col = 0;

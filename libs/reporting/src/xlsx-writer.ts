@@ -1,4 +1,5 @@
 import { crc32, deflateRawSync } from 'node:zlib';
+import { columnLetter } from './xlsx-reader.js';
 
 /**
  * A small .xlsx writer (ECMA-376 SpreadsheetML) for the reporting template: worksheets of text and
@@ -35,12 +36,6 @@ export interface XlsxDocument {
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 const escapeXml = (s: string) => s.replace(INVALID_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** `1` → A, `27` → AA. */
-function column(n: number): string {
-  let s = '';
-  for (let k = n; k > 0; k = Math.floor((k - 1) / 26)) s = String.fromCharCode(65 + ((k - 1) % 26)) + s;
-  return s;
-}
 
 const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
@@ -85,7 +80,7 @@ function worksheetXml(sheet: XlsxSheetInput): string {
     const cells: string[] = [];
     for (let c = 1; c <= Math.max(values.length, filled.size ? width : 0); c++) {
       const style = header ? 1 : r > 1 && filled.has(c) ? 2 : 0;
-      cells.push(cellXml(`${column(c)}${r}`, values[c - 1] ?? null, style));
+      cells.push(cellXml(`${columnLetter(c)}${r}`, values[c - 1] ?? null, style));
     }
     out.push(`<row r="${r}">${cells.join('')}</row>`);
   });

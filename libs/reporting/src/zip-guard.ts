@@ -26,8 +26,7 @@ export type ZipProblem =
  * first byte past what it declared — a zip that lies about its sizes is refused without ever being
  * held inflated in memory. Returns the first problem, or null.
  */
-export function checkZip(buffer: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS): ZipProblem | null {
-  const entries = zipEntries(buffer);
+export function checkZip(buffer: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS, entries: readonly ZipEntry[] = zipEntries(buffer)): ZipProblem | null {
   if (entries.length > limits.maxEntries) return { code: 'too_many_entries', entries: entries.length };
   const declared = entries.reduce((s, e) => s + e.uncompressedSize, 0);
   if (declared > limits.maxUncompressedBytes) return { code: 'uncompressed_too_large', bytes: declared };
