@@ -39,6 +39,6 @@ export const eventSchemaVersion = (type: string): number => (SHEET_EVENT_SCHEMA_
  * Reads a stored domain event as the current schema: the one upcaster every event store is opened
  * with (libs/tracker, the projection worker). Events of other types pass through unchanged.
  */
-export function upcastDomainEvent(type: string, schemaVersion: number, data: unknown): unknown {
-  return upcastSheetEvent(type, schemaVersion, data);
+export function upcastDomainEvent(type: string, schemaVersion: number, data: unknown, owned = false): unknown {
+  return upcastSheetEvent(type, schemaVersion, data, owned);
 }

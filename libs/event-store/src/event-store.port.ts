@@ -213,7 +213,11 @@ export interface RawStoredEvent {
   metadata: string;
 }
 
-/** Turns the data of an old schema version into the current shape, on read; stored events are never rewritten. */
-export type Upcaster = (type: string, schemaVersion: number, data: unknown) => unknown;
+/**
+ * Turns the data of an old schema version into the current shape, on read; stored events are never
+ * rewritten. `owned`: the reader has just parsed `data` and nothing else holds it, so the upcaster
+ * may change it in place and return it; otherwise it must leave `data` as it is.
+ */
+export type Upcaster = (type: string, schemaVersion: number, data: unknown, owned?: boolean) => unknown;
 
 export const EVENT_STORE = Symbol('EVENT_STORE');

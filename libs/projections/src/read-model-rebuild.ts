@@ -2,8 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
-import { upcastDomainEvent } from '#domain';
-import { SqliteEventStore, type EventStore, type FoldedLogEvent, type LoggedEvent, type StoredEvent } from '#event-store';
+import { SqliteEventStore, type EventStore, type FoldedLogEvent, type LoggedEvent } from '#event-store';
 import { allProjections } from './all-projections.js';
 import type { Projection } from './projection.js';
 import { ProjectionRunner } from './projection-runner.js';
@@ -23,12 +22,16 @@ export interface ReplayTimings {
   endBulkMs: number;
 }
 
+/** What one replay did: the events it applied, the position it stopped at, and where its time went. */
+export interface Replayed { events: number; position: number; timings: ReplayTimings }
+
 export interface RebuildResult {
   events: number;
   position: number;
   /**
-   * Where the time went (ms), on the calling thread; with a second thread, its own account, and what
-   * the calling thread spent waiting for it and copying its tables in (`mergeMs`).
+   * Where the time went (ms): on two threads, the documents' thread, with the series' thread as
+   * `secondThread` and the copy of the documents' tables into the series' file as `mergeMs`; on one
+   * thread, the calling thread's.
    */
   timings: ReplayTimings & { secondThread?: ReplayTimings; mergeMs?: number };
 }
@@ -68,6 +71,9 @@ const REBUILD_BATCH = 4_000;
  */
 const INDEX_BUILD_CACHE_KIB = 2048;
 
+/** The memory map of the documents' file while its tables are copied (larger files are read through the page cache beyond it). */
+const DOCUMENTS_MMAP_BYTES = 1 << 30;
+
 /** Up to `limit` events after position `after`, in position order. */
 export type ReplayRead<E> = (after: number, limit: number) => Promise<readonly E[]>;
 
@@ -81,7 +87,7 @@ export async function replayInto<E extends FoldedLogEvent>(
   read: ReplayRead<E>,
   projections: readonly Projection<E>[],
   options: { head: number; batchSize?: number; onProgress?: (position: number) => void },
-): Promise<{ events: number; position: number; timings: ReplayTimings }> {
+): Promise<Replayed> {
   const applyMs: Record<string, number> = {};
   let readMs = 0;
   let batchMs = 0;
@@ -119,24 +125,29 @@ const REBUILD_WORKER_URL = import.meta.url.endsWith('.ts')
 const rebuildWorkerAvailable = () => REBUILD_WORKER_URL.protocol === 'file:' && existsSync(fileURLToPath(REBUILD_WORKER_URL));
 
 /**
- * The young generation of the rebuild's worker thread (MB), larger than V8's default: its read and
+ * The young generation of a rebuild's worker threads (MB), larger than V8's default: their read and
  * parse of the log makes short-lived objects for every event, and with more room fewer of them are
- * scavenged while still alive. Over six alternated pairs the worker's read and parse took 2.7–2.9 s
- * instead of 3.0–3.6 s (process CPU 14.9–15.9 s against 15.2–16.8). Only on that thread, and only for
- * the time of a rebuild.
+ * scavenged while still alive. Over six alternated pairs the series' read and parse took 2.7–2.9 s
+ * instead of 3.0–3.6 s (process CPU 14.9–15.9 s against 15.2–16.8); on the calling thread, with
+ * V8's default, the garbage collector took 13 % of the documents' replay, against 4.5 % on the
+ * worker. Only on those threads, and only for the time of a rebuild.
  */
 const REBUILD_WORKER_YOUNG_GENERATION_MB = 96;
 
-/** The series part of the sheets projection replayed on a worker thread into `input.path`. */
-function replaySeriesOnWorker(input: RebuildWorkerInput): { done: Promise<ReplayTimings>; stop: () => Promise<void> } {
+/** One part of the read models replayed on a worker thread into `input.path`. */
+function replayOnWorker(
+  input: RebuildWorkerInput,
+  onProgress?: (position: number) => void,
+): { done: Promise<Replayed>; stop: () => Promise<void> } {
   const worker = new Worker(REBUILD_WORKER_URL, { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: REBUILD_WORKER_YOUNG_GENERATION_MB } });
-  const done = new Promise<ReplayTimings>((resolve, reject) => {
+  const done = new Promise<Replayed>((resolve, reject) => {
     worker.on('message', (message: FromRebuildWorker) => {
-      if (message.type === 'done') resolve(message.timings);
-      else reject(Object.assign(new Error(`rebuild of the series failed: ${message.message}`), { stack: message.stack }));
+      if (message.type === 'progress') onProgress?.(message.position);
+      else if (message.type === 'done') resolve(message);
+      else reject(Object.assign(new Error(`rebuild of the ${input.part} failed: ${message.message}`), { stack: message.stack }));
     });
     worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the rebuild worker exited (code ${code}) before it was done`)));
+    worker.once('exit', (code) => reject(new Error(`the rebuild worker of the ${input.part} exited (code ${code}) before it was done`)));
   });
   // Rejections are read by the caller's await; until then, none is left unhandled.
   done.catch(() => undefined);
@@ -148,13 +159,13 @@ function replaySeriesOnWorker(input: RebuildWorkerInput): { done: Promise<Replay
  * secondary indexes once at the end, no journal while loading. The caller switches the file in.
  *
  * With a SQLite log and the compiled worker script at hand (and `threads` left at 2), the work is
- * split over two threads, each reading the log itself: the report and correction rows of the series
- * (about half of the work: a row of 20 values per report and five indexes over the series) are written
- * by a worker thread into `path` itself, the other read models here into a file of their own; those
- * tables are then copied into empty tables of the same definition in `path`, with their indexes
- * (SQLite's transfer, record by record and index entry by index entry, without re-sorting). The
- * copy goes that way because it is the smaller of the two. Both threads stop at the log's head as
- * it was when the rebuild began.
+ * split over two worker threads, each reading the log itself: the report and correction rows of the
+ * series (about half of the work: a row of 20 values per report and five indexes over the series)
+ * are written into `path` itself, the other read models into a file of their own; once both are
+ * done, those tables are copied into empty tables of the same definition in `path`, with their
+ * indexes (SQLite's transfer, record by record and index entry by index entry, without re-sorting).
+ * The copy goes that way because it is the smaller of the two. Both threads stop at the log's head
+ * as it was when the rebuild began. Otherwise the calling thread replays everything into `path`.
  */
 export async function rebuildReadModels(
   store: EventStore,
@@ -163,54 +174,49 @@ export async function rebuildReadModels(
 ): Promise<RebuildResult> {
   const head = await store.headPosition();
   const split = (options.threads ?? 2) === 2 && store.sqlitePath !== undefined && head > 0 && rebuildWorkerAvailable();
+  if (!split) {
+    const db = openFreshReadModelDb(path);
+    try {
+      const read: ReplayRead<LoggedEvent> = store instanceof SqliteEventStore
+        ? (after, limit) => store.readAllLogged(after, limit)
+        : (after, limit) => store.readAll({ fromPosition: after, limit });
+      const here = await replayInto(db, read, allProjections(), { head, batchSize: options.batchSize, onProgress: options.onProgress });
+      db.pragma('journal_mode = WAL');
+      return here;
+    } finally {
+      db.close();
+    }
+  }
   const documentsPath = `${path}.documents`;
   const removeDocuments = () => rmSync(documentsPath, { force: true });
   removeDocuments();
-  const worker = split
-    ? replaySeriesOnWorker({ kind: 'scoran-rebuild-worker', eventsPath: store.sqlitePath!, path, head, batchSize: options.batchSize })
-    : null;
-  let db = openFreshReadModelDb(split ? documentsPath : path);
+  const common = { kind: 'scoran-rebuild-worker', eventsPath: store.sqlitePath!, head, batchSize: options.batchSize } as const;
+  const series = replayOnWorker({ ...common, part: 'series', path });
+  const documents = replayOnWorker({ ...common, part: 'documents', path: documentsPath }, options.onProgress);
+  let db: Database | null = null;
   try {
-    const projections = allProjections({ sheets: split ? 'documents' : 'all' });
-    // On a SQLite log, a store of this rebuild's own that upcasts as it parses: the runner's upcast then
-    // finds each event current and copies none (the caller's store may have been opened without the upcaster).
-    const log = split ? new SqliteEventStore({ path: store.sqlitePath!, upcast: upcastDomainEvent }) : store;
-    // On a SQLite log, the read models' own read (LoggedEvent): neither the ids nor the rest of the
-    // metadata, which these projections do not read, is parsed (0.3 s of this thread's 3.1 s of reading
-    // and parsing for the bench's million events).
-    const read: ReplayRead<LoggedEvent> = log instanceof SqliteEventStore
-      ? (after, limit) => log.readAllLogged(after, limit)
-      : (after, limit) => log.readAll({ fromPosition: after, limit });
-    let here: Awaited<ReturnType<typeof replayInto>>;
-    try {
-      here = await replayInto(db, read, projections, { head, batchSize: options.batchSize, onProgress: options.onProgress });
-    } finally {
-      if (log !== store) await log.close();
-    }
-    let timings: RebuildResult['timings'] = here.timings;
-    if (worker) {
-      const t0 = performance.now();
-      const secondThread = await worker.done;
-      db.close();
-      // The worker's file, which it has closed: the other read models' tables are created there empty,
-      // with their indexes, then filled from this thread's file.
-      db = openFreshReadModelDb(path);
-      for (const p of allProjections({ sheets: 'documents' })) p.setup(db);
-      db.prepare('ATTACH DATABASE ? AS documents').run(documentsPath);
-      const tables = db.prepare(`SELECT name FROM documents.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-        AND name NOT IN (${SERIES_TABLES.map(() => '?').join(', ')}, 'projection_checkpoints')`).pluck().all(...SERIES_TABLES) as string[];
-      // Into the empty tables (with the same indexes): SQLite copies the records and index entries as they are.
-      for (const table of tables) db.exec(`INSERT INTO main.${table} SELECT * FROM documents.${table}`);
-      // Every projection's checkpoint as this thread wrote it (the worker's, of its part of the sheets, is the same position).
-      db.exec('INSERT OR REPLACE INTO main.projection_checkpoints SELECT * FROM documents.projection_checkpoints');
-      db.exec('DETACH DATABASE documents');
-      timings = { ...timings, secondThread, mergeMs: performance.now() - t0 };
-    }
+    const [here, there] = await Promise.all([documents.done, series.done]);
+    const t0 = performance.now();
+    // The series' file, which its worker has closed: the other read models' tables are created there
+    // empty, with their indexes, then filled from the documents' file.
+    db = openFreshReadModelDb(path);
+    for (const p of allProjections({ sheets: 'documents' })) p.setup(db);
+    db.prepare('ATTACH DATABASE ? AS documents').run(documentsPath);
+    // Read through a memory map: the pages are copied once, not read into the page cache first
+    // (0.42–0.46 s instead of 0.48–0.62 s for the bench's 177 MB of documents and feed).
+    db.pragma(`documents.mmap_size = ${DOCUMENTS_MMAP_BYTES}`);
+    const tables = db.prepare(`SELECT name FROM documents.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+      AND name NOT IN (${SERIES_TABLES.map(() => '?').join(', ')}, 'projection_checkpoints')`).pluck().all(...SERIES_TABLES) as string[];
+    // Into the empty tables (with the same indexes): SQLite copies the records and index entries as they are.
+    for (const table of tables) db.exec(`INSERT INTO main.${table} SELECT * FROM documents.${table}`);
+    // Every projection's checkpoint as the documents' thread wrote it (the series' is the same position).
+    db.exec('INSERT OR REPLACE INTO main.projection_checkpoints SELECT * FROM documents.projection_checkpoints');
+    db.exec('DETACH DATABASE documents');
     db.pragma('journal_mode = WAL');
-    return { events: here.events, position: here.position, timings };
+    return { events: here.events, position: here.position, timings: { ...here.timings, secondThread: there.timings, mergeMs: performance.now() - t0 } };
   } finally {
-    await worker?.stop();
-    db.close();
+    await Promise.all([series.stop(), documents.stop()]);
+    db?.close();
     removeDocuments();
   }
 }

@@ -20,6 +20,31 @@ describe('sheet events of schema version 1, read as version 2', () => {
     expect(Object.keys(upcast)).toEqual(['sheetId', 'observedOn', '__proto__', 'qualifier', 'comment', 'observed', 'zone']);
   });
 
+  it('changes data the reader owns in place, to the same keys in the same order as the copy; data it does not own is left as it was', () => {
+    const text = JSON.stringify(reportV1);
+    const copy = upcastSheetEvent('IndicatorReported', 1, JSON.parse(text));
+    const owned = JSON.parse(text) as Record<string, unknown>;
+    const inPlace = upcastDomainEvent('IndicatorReported', 1, owned, true);
+    expect(inPlace).toBe(owned);
+    expect(JSON.stringify(inPlace)).toBe(JSON.stringify(copy));
+    const notOwned = JSON.parse(text) as Record<string, unknown>;
+    expect(upcastDomainEvent('IndicatorReported', 1, notOwned)).not.toBe(notOwned);
+    expect(notOwned).toEqual(reportV1);
+    for (const [type, data] of [
+      ['IndicatorReportCorrected', { sheetId: 's', indicatorId: 'i', reportId: 'r', value: 6, observedOn: '2024-03-31', reason: 'x' }],
+      ['MilestoneReached', { sheetId: 's', milestoneId: 'm', reachedOn: '2021-03-31', evidence: null }],
+      ['SheetCreated', { sheetId: 's', indicators: [{ indicatorId: 'i', name: 'I', unit: 'count', targets: [{ value: 1, by: '2025-12-31' }] }] }],
+    ] as const) {
+      const mine = JSON.parse(JSON.stringify(data)) as Record<string, unknown>;
+      expect(JSON.stringify(upcastSheetEvent(type, 1, mine, true))).toBe(JSON.stringify(upcastSheetEvent(type, 1, data)));
+    }
+    // An own "__proto__" key of the stored text stays a key, and the prototype stays Object's.
+    const odd = JSON.parse('{"sheetId":"s","observedOn":"2018-12-31","__proto__":{"x":1}}') as Record<string, unknown>;
+    const upcast = upcastSheetEvent('IndicatorReported', 1, odd, true) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(upcast)).toBe(Object.prototype);
+    expect(Object.keys(upcast)).toEqual(['sheetId', 'observedOn', '__proto__', 'qualifier', 'comment', 'observed', 'zone']);
+  });
+
   it('any other comment stays a comment and the value is exact; a zone given is kept', () => {
     expect(upcastSheetEvent('IndicatorReported', 1, { ...reportV1, comment: 'environ', zone: 'publique' })).toMatchObject({ qualifier: 'exact', comment: 'environ', zone: 'publique' });
     expect(upcastSheetEvent('IndicatorReported', 1, { ...reportV1, comment: null })).toMatchObject({ qualifier: 'exact', comment: null });

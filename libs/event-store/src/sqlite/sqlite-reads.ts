@@ -184,8 +184,9 @@ export class SqliteReads {
     return (this.selectHead.get() as number | null) ?? 0;
   }
 
+  /** `data` as the current schema reads it; `data` is what this read has just parsed, which the upcaster may change in place. */
   applyUpcast(type: string, schemaVersion: number, data: unknown): unknown {
-    return this.upcast === undefined ? data : this.upcast(type, schemaVersion, data);
+    return this.upcast === undefined ? data : this.upcast(type, schemaVersion, data, true);
   }
 
   private readAllRows(options: ReadAllOptions): Row[] {
