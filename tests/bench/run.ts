@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import { cpus, totalmem } from 'node:os';
@@ -77,6 +78,19 @@ async function readAndParseRate(): Promise<number> {
   const rate = n / ((performance.now() - started) / 1000);
   await store.close();
   return rate;
+}
+
+/**
+ * Writes out what earlier phases left in the system's page cache (`sync`) before a timed scenario:
+ * generating the data writes about 1.5 GB, and the system's writeback of it, running under the next
+ * scenario, took up to a fifth of the rebuild's time and moved the store's ratios from run to run.
+ * Each scenario then meets a disk with nothing pending but its own writes.
+ */
+function settleDisk(before: string): void {
+  const started = performance.now();
+  const done = spawnSync('sync', { stdio: 'ignore' });
+  if (done.error) log(`(sync before ${before} not run: ${done.error.message})`);
+  else log(`sync before ${before}: ${Math.round(performance.now() - started)} ms`);
 }
 
 /** The CLI's blue/green rebuild (rebuildReadModels), timed: every projection from position 0 into a fresh file. */
@@ -225,6 +239,7 @@ function reportRequests(tokens: Map<string, string>, day: string): autocannon.Re
 async function bareServer(main: string, sync: 'full' | 'offload', day: string, logName: string): Promise<LoadResult> {
   const dbPath = join(benchDir, `${logName}.sqlite`);
   for (const p of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]) rmSync(p, { force: true });
+  settleDisk(`the load on ${logName}`);
   const port = await freePort();
   const child = spawnNode(main, [dbPath, String(port), sync], {}, join(resultsDir, `${logName}.log`));
   child.stdout?.resume();
@@ -404,6 +419,7 @@ async function main(): Promise<void> {
 
   // 2. The event store alone against the bare appender, same process, same run
   if (want('store')) {
+    settleDisk('the store scenarios');
     const store = await storeScenarios(benchDir, small ? 3000 : 6000, log);
     results.store = store;
     for (const s of store) {
@@ -418,6 +434,7 @@ async function main(): Promise<void> {
   // 3. Rebuild, next to what reading and parsing the log costs alone
   if (want('rebuild')) {
     const readRate = await readAndParseRate();
+    settleDisk('the rebuild');
     const rebuilt = await rebuild();
     results.rebuild = { ...rebuilt, readAndParseEventsPerSecond: readRate };
     const t = rebuilt.timings;
@@ -498,6 +515,7 @@ async function main(): Promise<void> {
 
         log(`load: app, ${connections} connections, ${seconds} s…`);
         writeSampler.phase('report load');
+        settleDisk('the report load');
         await load(api.baseUrl, requests, connections, 3);
         app = await load(api.baseUrl, requests, connections, seconds);
         log(`load: app ${Math.round(app.requestsPerSecond)} req/s, p50 ${app.latencyP50} ms, p99 ${app.latencyP99} ms, ${app.errors + app.timeouts + app.non2xx} errors`);
