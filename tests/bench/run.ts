@@ -82,9 +82,9 @@ async function readAndParseRate(): Promise<number> {
 
 /**
  * Writes out what earlier phases left in the system's page cache (`sync`) before a timed scenario:
- * generating the data writes about 1.5 GB, and the system's writeback of it, running under the next
- * scenario, took up to a fifth of the rebuild's time and moved the store's ratios from run to run.
- * Each scenario then meets a disk with nothing pending but its own writes.
+ * generating the data writes about 1.5 GB, and what the system had not yet written of it (or of the
+ * phase before) would otherwise be written under the next scenario's own writes. Each scenario then
+ * meets a disk with nothing pending but its own writes. The time the sync took is printed.
  */
 function settleDisk(before: string): void {
   const started = performance.now();
