@@ -110,16 +110,21 @@ describe('bulk rebuild of the read models', () => {
   });
 
   it('gives the same file on one thread as on two', async () => {
-    const one = await rebuildReadModels(store, join(dir, 'one.sqlite'), { batchSize: 17, threads: 1 });
-    const two = await rebuildReadModels(store, join(dir, 'two.sqlite'), { batchSize: 17, threads: 2 });
+    const progress: Record<'one' | 'two', number[]> = { one: [], two: [] };
+    const one = await rebuildReadModels(store, join(dir, 'one.sqlite'), { batchSize: 17, threads: 1, onProgress: (p) => progress.one.push(p) });
+    const two = await rebuildReadModels(store, join(dir, 'two.sqlite'), { batchSize: 17, threads: 2, onProgress: (p) => progress.two.push(p) });
     expect(one.timings.secondThread).toBeUndefined();
     expect(two.timings.secondThread).toBeDefined();
     expect(two).toMatchObject({ events: one.events, position: one.position });
+    // On two threads the progress comes from the documents' worker: the same positions, batch by batch.
+    expect(progress.two).toEqual(progress.one);
+    expect(progress.two.length).toBeGreaterThan(1);
+    expect(progress.two.at(-1)).toBe(two.position);
     const oneDb = openReadModelDb(join(dir, 'one.sqlite'));
     const twoDb = openReadModelDb(join(dir, 'two.sqlite'));
     expect(dump(twoDb)).toEqual(dump(oneDb));
-    // Nothing of the second thread's file is left behind.
-    expect(existsSync(join(dir, 'two.sqlite.series'))).toBe(false);
+    // Nothing of the documents' own file is left behind.
+    expect(existsSync(join(dir, 'two.sqlite.documents'))).toBe(false);
     oneDb.close();
     twoDb.close();
   });
