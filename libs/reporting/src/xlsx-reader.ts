@@ -200,8 +200,8 @@ function dateStyles(xml: string | null): boolean[] {
 // ---- strings ----
 
 /**
- * The text of each shared string: its runs joined, phonetic readings (`rPh`) left out. Also used for
- * an inline string's `is` element.
+ * The text of each shared string: its runs joined, phonetic readings (`rPh`) left out (an inline
+ * string's `is` element is read by the same rule in worksheet()).
  */
 function sharedStrings(xml: string | null): string[] {
   const out: string[] = [];
@@ -284,6 +284,8 @@ function worksheet(xml: string, name: string, state: XlsxWorksheet['state'], str
     }
     if (out.kind !== 'empty' && !(out.kind === 'text' && out.text === '')) row!.cells.set(c.column, out);
     cell = null;
+    // Text after the cell belongs to none of its elements, even where one of them was left open.
+    capture = null;
   };
 
   walk(xml, (tag) => {
@@ -303,6 +305,7 @@ function worksheet(xml: string, name: string, state: XlsxWorksheet['state'], str
       case 'c': {
         if (tag.closing) { if (cell) finishCell(); return; }
         if (!row) throw new XlsxUnreadable('a cell outside a row');
+        if (cell) throw new XlsxUnreadable('a cell inside a cell');
         const ref = attribute(tag.attributes, 'r');
         const column = (ref !== undefined ? columnOf(ref) : null) ?? lastColumn + 1;
         lastColumn = column;

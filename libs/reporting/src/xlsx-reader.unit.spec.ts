@@ -86,6 +86,13 @@ describe('readXlsx', () => {
     const { 'xl/worksheets/other.xml': _, ...withoutIds } = parts(`<worksheet ${NS}><sheetData/></worksheet>`);
     expect(() => book(withoutIds)).toThrow(/ids & refs has no part/);
     expect(() => book(parts(`<worksheet ${NS}><sheetData><row r="1"><c r="A1"><v>&bogus;</v></c></row></sheetData></worksheet>`))).toThrow(/unknown entity/);
+    // A cell opened inside another one (its inline text too) is refused, not read as a third thing.
+    expect(() => book(parts(`<worksheet ${NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a<c r="B1"/>b</t></is></c></row></sheetData></worksheet>`))).toThrow(/a cell inside a cell/);
+  });
+
+  it('keeps the text an unclosed element leaves after its cell out of the next cell', () => {
+    const wb = book(parts(`<worksheet ${NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a</c><c r="B1">stray</c><c r="C1"><v>2</v></c><c r="D1" t="inlineStr"><is><t>d</t></is></c></row></sheetData></worksheet>`));
+    expect([...wb.worksheets[0]!.rows.get(1)!.cells]).toEqual([[1, { kind: 'text', text: 'a' }], [3, { kind: 'number', value: 2 }], [4, { kind: 'text', text: 'd' }]]);
   });
 });
 
