@@ -20,9 +20,9 @@ const FIELDS = 4; // qualifier, observed, observedOn, territory, each an index i
 const key = new Uint32Array(4);
 let keyKind = 0;
 
-/** The places of a UUID's 32 hex digits, and of its dashes. */
-const UUID_DIGITS = Array.from({ length: 36 }, (_, i) => i).filter((i) => ![8, 13, 18, 23].includes(i));
+/** The places of a UUID's dashes, and of its 32 hex digits. */
 const UUID_DASHES = [8, 13, 18, 23];
+const UUID_DIGITS = Array.from({ length: 36 }, (_, i) => i).filter((i) => !UUID_DASHES.includes(i));
 
 /** Lower-case hex digits only: an upper-case id is kept as its string, so that it is given back as it came. */
 function nibble(c: number): number {
@@ -134,17 +134,22 @@ export class ReportTable implements Iterable<[string, ReportState]> {
   }
 
   *keys(): IterableIterator<string> {
-    for (const [id] of this) yield id;
+    for (const [id] of this.rows()) yield id;
   }
 
   *[Symbol.iterator](): IterableIterator<[string, ReportState]> {
-    const named = new Map<number, string>();
-    for (const [id, row] of this.named) named.set(row, id);
-    for (let row = 0; row < this.count; row++) yield [this.idOf(row, named), this.at(row)];
+    for (const [id, row] of this.rows()) yield [id, this.at(row)];
   }
 
   entries(): IterableIterator<[string, ReportState]> {
     return this[Symbol.iterator]();
+  }
+
+  /** Each row's id and number, in the order reports were first set. */
+  private *rows(): IterableIterator<[string, number]> {
+    const named = new Map<number, string>();
+    for (const [id, row] of this.named) named.set(row, id);
+    for (let row = 0; row < this.count; row++) yield [this.idOf(row, named), row];
   }
 
   private at(row: number): ReportState {
