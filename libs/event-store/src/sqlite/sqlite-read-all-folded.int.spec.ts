@@ -6,12 +6,13 @@ import Database from 'better-sqlite3';
 import type { StoredEvent } from '../event-store.port.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
 
-describe('SqliteEventStore.readAllFolded', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'scoran-read-all-folded-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// One directory for both reads' logs, each test a file of its own.
+const dir = mkdtempSync(join(tmpdir(), 'scoran-read-all-folded-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+describe('SqliteEventStore.readAllFolded', () => {
   it('gives what readAll gives of each event: stream, type, revision, position, data upcast, record time, schema version, up to the bound', async () => {
-    const path = join(dir, 'events.sqlite');
+    const path = join(dir, 'folded.sqlite');
     const writer = new SqliteEventStore({ path });
     const meta = (schemaVersion: number | undefined, recordedAt: string) => ({ actor: 'a', correlationId: 'c', causationId: null, source: 't', recordedAt, ...(schemaVersion === undefined ? {} : { schemaVersion }) });
     await writer.appendToStream('sheet-a', [
@@ -48,11 +49,8 @@ describe('SqliteEventStore.readAllFolded', () => {
 });
 
 describe('SqliteEventStore.readAllLogged', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'scoran-read-all-logged-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
   it('gives what readAll gives of each event\'s place, data and record time, and its actor, whatever the metadata\'s text', async () => {
-    const path = join(dir, 'events.sqlite');
+    const path = join(dir, 'logged.sqlite');
     const writer = new SqliteEventStore({ path });
     const actors = ['pilot:org-a', 'a "quoted" \\ actor', 'é€\u0001', '', 'actor'];
     await writer.appendToStream('s', actors.map((actor, i) => ({ type: 'Defined', data: { kpi: `k${i}` }, metadata: { actor, correlationId: `c${i}`, causationId: null, source: 't', schemaVersion: 1 } })));
