@@ -167,8 +167,10 @@ async function readXlsx(bytes: Buffer, limits: ImportLimits): Promise<Grid> {
     if (h) headers.set(col, h);
   }
   const rows: GridRow[] = [];
-  // Trailing rows that only carry a format are not rows of data.
-  const last = Math.max(1, ...[...sheet.rows.values()].filter((r) => r.cells.size > 0).map((r) => r.number));
+  // Trailing rows that only carry a format are not rows of data. A loop, not Math.max(...rows): a
+  // spread of a few hundred thousand rows overflows the call stack.
+  let last = 1;
+  for (const r of sheet.rows.values()) if (r.cells.size > 0 && r.number > last) last = r.number;
   for (let n = 2; n <= last; n++) {
     const row = sheet.rows.get(n);
     rows.push({ number: n, hidden: row?.hidden ?? false, cells: (col) => cellOf(row?.cells.get(col)) });

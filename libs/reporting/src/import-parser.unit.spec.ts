@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import ExcelJS from 'exceljs';
-import { zipSync } from 'fflate';
+import { strToU8, unzipSync, zipSync } from 'fflate';
 import { indicator, report, sheet } from '../../../tests/support/reporting-facts.js';
 import { columnLetter, DEFAULT_IMPORT_LIMITS, parseReportFile, ReportFileRefused } from './import-parser.js';
 import { planImport } from './import-plan.js';
@@ -32,6 +32,15 @@ async function refusal(bytes: Buffer, limits = DEFAULT_IMPORT_LIMITS): Promise<R
 }
 
 describe('reading a filled .xlsx template', () => {
+  it('counts the rows of a worksheet of any length (more than a spread call takes) before refusing too many', async () => {
+    const files = unzipSync(await writeTemplateXlsx(rows, { organisationId: 'org' }));
+    const n = 200_001;
+    const data = Array.from({ length: n }, (_, k) => `<row r="${k + 2}"><c r="K${k + 2}"><v>1</v></c></row>`).join('');
+    files['xl/worksheets/sheet1.xml'] = strToU8(`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="K1" t="inlineStr"><is><t>Valeur</t></is></c></row>${data}</sheetData></worksheet>`);
+    const tooMany = await refusal(Buffer.from(zipSync(files)));
+    expect([tooMany.status, tooMany.code, tooMany.details]).toEqual([413, 'too_many_rows', { rows: n, maxRows: DEFAULT_IMPORT_LIMITS.maxRows }]);
+  });
+
   it('reads values, days as Excel dates, serial numbers, French or ISO text, decimal commas; skips and lists empty rows', async () => {
     const bytes = await filled((ws) => {
       ws.getCell(2, VALUE).value = 12; ws.getCell(2, OBSERVED).value = new Date(Date.UTC(2024, 2, 31)); ws.getCell(2, COMMENT).value = 'premier trimestre';
