@@ -115,11 +115,14 @@ const isOle2 = (b: Buffer) => b.length >= 8 && b.subarray(0, 8).equals(Buffer.fr
 export async function parseReportFile(bytes: Buffer, limits: ImportLimits = DEFAULT_IMPORT_LIMITS): Promise<ParsedFile> {
   if (bytes.length === 0) throw new ReportFileRefused(400, 'empty_file', 'the file is empty');
   const grid = isZip(bytes) ? await readXlsx(bytes, limits) : await readCsv(bytes);
-  const dataRows = grid.rows.length;
+  refuseTooManyRows(grid.rows.length, limits);
+  return readRows(grid);
+}
+
+function refuseTooManyRows(dataRows: number, limits: ImportLimits): void {
   if (dataRows > limits.maxRows) {
     throw new ReportFileRefused(413, 'too_many_rows', `the file holds ${dataRows} rows; at most ${limits.maxRows} are accepted`, { rows: dataRows, maxRows: limits.maxRows });
   }
-  return readRows(grid);
 }
 
 async function readXlsx(bytes: Buffer, limits: ImportLimits): Promise<Grid> {
@@ -171,6 +174,8 @@ async function readXlsx(bytes: Buffer, limits: ImportLimits): Promise<Grid> {
   // spread of a few hundred thousand rows overflows the call stack.
   let last = 1;
   for (const r of sheet.rows.values()) if (r.cells.size > 0 && r.number > last) last = r.number;
+  // Refused before a row is built: a single cell can name row 999 999 999.
+  refuseTooManyRows(last - 1, limits);
   for (let n = 2; n <= last; n++) {
     const row = sheet.rows.get(n);
     rows.push({ number: n, hidden: row?.hidden ?? false, cells: (col) => cellOf(row?.cells.get(col)) });

@@ -41,6 +41,14 @@ describe('reading a filled .xlsx template', () => {
     expect([tooMany.status, tooMany.code, tooMany.details]).toEqual([413, 'too_many_rows', { rows: n, maxRows: DEFAULT_IMPORT_LIMITS.maxRows }]);
   });
 
+  it('refuses a single cell that names a far row as that many rows, without building them', async () => {
+    const files = unzipSync(await writeTemplateXlsx(rows, { organisationId: 'org' }));
+    files['xl/worksheets/sheet1.xml'] = strToU8('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="999999999"><c r="K999999999"><v>1</v></c></row></sheetData></worksheet>');
+    // Building a row object per row number first would not end (a billion rows): refused at once instead.
+    const far = await refusal(Buffer.from(zipSync(files)));
+    expect([far.status, far.code, far.details]).toEqual([413, 'too_many_rows', { rows: 999_999_998, maxRows: DEFAULT_IMPORT_LIMITS.maxRows }]);
+  });
+
   it('reads values, days as Excel dates, serial numbers, French or ISO text, decimal commas; skips and lists empty rows', async () => {
     const bytes = await filled((ws) => {
       ws.getCell(2, VALUE).value = 12; ws.getCell(2, OBSERVED).value = new Date(Date.UTC(2024, 2, 31)); ws.getCell(2, COMMENT).value = 'premier trimestre';
