@@ -57,15 +57,15 @@ const header = (key: (typeof TEMPLATE_COLUMNS)[number]['key']) => TEMPLATE_COLUM
 /** The column a domain refusal points at, by the field its details name. */
 const FIELD_HEADERS: Record<string, string> = { value: header('value'), observedOn: header('observedOn'), territory: header('rowKey'), comment: header('comment') };
 
+/** Rows written together (see runReportImport). */
+const WRITE_CHUNK = 1000;
+
 /**
  * A filled template, row by row, through the same command as POST /api/sheets/:sheetId/indicators/
  * :indicatorId/reports (ReportIndicator), so that a file obeys the same rules as a form, whether it
  * arrives over HTTP or on the command line. A dry run decides each row against the sheet's current
  * state, in file order, and writes nothing.
  */
-/** Rows written together (see runReportImport). */
-const WRITE_CHUNK = 1000;
-
 export async function runReportImport(input: ImportRun): Promise<ImportAnswer> {
   const parsed = await parseReportFile(input.bytes, input.limits);
   const name = input.filename ?? 'fichier de saisie';
