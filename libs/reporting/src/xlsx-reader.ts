@@ -1,5 +1,5 @@
 import { inflateRawSync } from 'node:zlib';
-import type { ZipEntry } from './zip-entries.js';
+import { entryData, type ZipEntry } from './zip-entries.js';
 
 /**
  * A reader of the cells of an .xlsx workbook (ECMA-376 SpreadsheetML), for the report import: the
@@ -127,9 +127,9 @@ function partReader(bytes: Buffer, entries: readonly ZipEntry[]) {
   return (name: string): string | null => {
     const e = byName.get(name);
     if (!e) return null;
-    const method = bytes.readUInt16LE(e.centralOffset + 10);
-    const start = e.localOffset + 30 + bytes.readUInt16LE(e.localOffset + 26) + bytes.readUInt16LE(e.localOffset + 28);
-    const data = bytes.subarray(start, start + e.compressedSize);
+    const entry = entryData(bytes, e);
+    if (!entry) throw new XlsxUnreadable(`zip entry ${name} runs past the end of the file`);
+    const { method, data } = entry;
     let raw: Buffer;
     try {
       raw = method === 0 ? data : inflateRawSync(data, { maxOutputLength: Math.max(1, e.uncompressedSize) });

@@ -48,3 +48,14 @@ export function zipEntries(buffer: Buffer): ZipEntry[] {
   }
   return entries;
 }
+
+/**
+ * An entry's compression method as the central directory gives it (0 stored, 8 deflated) and its
+ * compressed bytes, which follow its local header (30 bytes, then the name and extra field that
+ * header declares); null when they run past the end of the buffer.
+ */
+export function entryData(buffer: Buffer, e: ZipEntry): { method: number; data: Buffer } | null {
+  const start = e.localOffset + 30 + buffer.readUInt16LE(e.localOffset + 26) + buffer.readUInt16LE(e.localOffset + 28);
+  if (start + e.compressedSize > buffer.length) return null;
+  return { method: buffer.readUInt16LE(e.centralOffset + 10), data: buffer.subarray(start, start + e.compressedSize) };
+}

@@ -1,5 +1,5 @@
 import { Inflate } from 'fflate';
-import { zipEntries, type ZipEntry } from './zip-entries.js';
+import { entryData, zipEntries, type ZipEntry } from './zip-entries.js';
 
 export interface ZipLimits {
   /** Total of the entries' uncompressed sizes. */
@@ -45,11 +45,9 @@ export function checkZip(buffer: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS,
 const CHUNK = 4 * 1024;
 
 function inflatesAsDeclared(buffer: Buffer, e: ZipEntry): ZipProblem | null {
-  const central = e.centralOffset;
-  const method = buffer.readUInt16LE(central + 10);
-  const start = e.localOffset + 30 + buffer.readUInt16LE(e.localOffset + 26) + buffer.readUInt16LE(e.localOffset + 28);
-  if (start + e.compressedSize > buffer.length) return { code: 'corrupt', entry: e.name };
-  const data = buffer.subarray(start, start + e.compressedSize);
+  const entry = entryData(buffer, e);
+  if (!entry) return { code: 'corrupt', entry: e.name };
+  const { method, data } = entry;
   if (method === 0) return data.length === e.uncompressedSize ? null : { code: 'size_mismatch', entry: e.name };
   if (method !== 8) return { code: 'unsupported_compression', entry: e.name };
   let produced = 0;
