@@ -5,6 +5,7 @@
 // (emitDecoratorMetadata, which esbuild does not produce) is kept as it is.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { asciiSource } from './ascii-source.mjs';
 
 /** Where the bundles are written; the worker bundles sit next to the services, where `new URL('./…-worker.js', import.meta.url)` finds them. */
 export const BUNDLE_DIR = join('dist', 'bundle');
@@ -73,13 +74,14 @@ const NAME_HELPER = /^var __name = \((\w+), (\w+)\) => __defProp\(\1, "name", \{
  */
 const CHEAP_NAME_HELPER = 'var __name = (target, value) => target.name === value ? target : __defProp(target, "name", { value, configurable: true });';
 
-function cheapenNameHelper(root) {
+/** Each bundle with the cheap name helper, then in ASCII (scripts/ascii-source.mjs: half the memory its source takes in V8). */
+function finishBundles(root) {
   for (const entry of Object.keys(ENTRY_POINTS)) {
     const path = join(root, BUNDLE_DIR, `${entry}.js`);
     const source = readFileSync(path, 'utf8');
     if (!NAME_HELPER.test(source)) throw new Error(`${path}: esbuild's __name helper is no longer written as scripts/bundle-services.mjs expects`);
-    // One line replaced by one line: the source map's line numbers stay right.
-    writeFileSync(path, source.replace(NAME_HELPER, CHEAP_NAME_HELPER));
+    // One line replaced by one line, and no line added by the ASCII rewriting: the source map's line numbers stay right.
+    writeFileSync(path, asciiSource(source.replace(NAME_HELPER, CHEAP_NAME_HELPER), path));
   }
 }
 
@@ -106,5 +108,5 @@ export async function bundleServices(root) {
     banner: { js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);" },
     logLevel: 'warning',
   });
-  cheapenNameHelper(root);
+  finishBundles(root);
 }
