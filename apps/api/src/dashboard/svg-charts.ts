@@ -12,6 +12,16 @@ const day = (d: string) => Date.parse(`${d}T00:00:00Z`);
 let chartCount = 0;
 const nextId = (prefix: string) => `${prefix}-${++chartCount}`;
 
+/** The lowest and highest of the values, by a loop: spread into Math.min/max, a series past ~120 000 points overflows the stack. */
+function extent(values: readonly number[]): { min: number; max: number } {
+  let min = Infinity, max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
+}
+
 function niceMax(max: number): number {
   if (max <= 0) return 1;
   const pow = 10 ** Math.floor(Math.log10(max));
@@ -27,9 +37,10 @@ export function lineChart(opts: { title: string; description: string; unit: stri
   if (opts.target) dates.push(day(opts.target.by));
   const values = opts.series.flatMap((s) => s.points.map((p) => p.value)).concat(opts.target ? [opts.target.value] : []);
   // The axis starts on 1 January of the first year so that its first tick is labelled.
-  let x0 = Date.UTC(new Date(Math.min(...dates)).getUTCFullYear(), 0, 1), x1 = Math.max(...dates);
+  const span = extent(dates);
+  let x0 = Date.UTC(new Date(span.min).getUTCFullYear(), 0, 1), x1 = span.max;
   if (x1 - x0 < 300 * 864e5) x1 = x0 + 365 * 864e5;
-  const yMax = opts.unit === 'percent' ? 100 : niceMax(Math.max(...values) * 1.05);
+  const yMax = opts.unit === 'percent' ? 100 : niceMax(extent(values).max * 1.05);
   const x = (d: string) => L + ((day(d) - x0) / (x1 - x0)) * (W - L - R);
   const y = (v: number) => T + (1 - v / yMax) * (H - T - B);
   const id = nextId('chart');
