@@ -9,6 +9,7 @@ import { ProjectionRunner } from './projection-runner.js';
 import { openFreshReadModelDb } from './read-model-db.js';
 import type { FromRebuildWorker, RebuildWorkerInput } from './rebuild-worker.js';
 import { SERIES_TABLES } from './sheets/indicator-series.tables.js';
+import { youngGenerationLimits } from './worker-limits.js';
 
 /** Where the time of one thread's replay went (ms). */
 export interface ReplayTimings {
@@ -139,7 +140,7 @@ function replayOnWorker(
   input: RebuildWorkerInput,
   onProgress?: (position: number) => void,
 ): { done: Promise<Replayed>; stop: () => Promise<void> } {
-  const worker = new Worker(REBUILD_WORKER_URL, { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: REBUILD_WORKER_YOUNG_GENERATION_MB } });
+  const worker = new Worker(REBUILD_WORKER_URL, { workerData: input, resourceLimits: youngGenerationLimits(REBUILD_WORKER_YOUNG_GENERATION_MB) });
   const done = new Promise<Replayed>((resolve, reject) => {
     worker.on('message', (message: FromRebuildWorker) => {
       if (message.type === 'progress') onProgress?.(message.position);

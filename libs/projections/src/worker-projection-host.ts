@@ -7,6 +7,7 @@ import { PositionWaiters, type EventStore } from '#event-store';
 import { ProjectionHost, type ProjectionStatus } from './projection-host.js';
 import type { FromProjectionWorker, ProjectionWorkerInput, ToProjectionWorker } from './projection-worker.js';
 import { openReadModelDb } from './read-model-db.js';
+import { youngGenerationLimits } from './worker-limits.js';
 
 export interface WorkerProjectionHostOptions {
   /** The SQLite event store's file. */
@@ -50,6 +51,16 @@ const WORKER_URL = import.meta.url.endsWith('.ts')
 const QUERY_CACHE_MB = 4;
 
 /**
+ * The projection worker's young generation, in MB (two 2 MB semi-spaces): it projects a commit's few
+ * events at a time and keeps little alive, and the default (two 8 MB semi-spaces under the API's
+ * `--max-semi-space-size=8`) held 16 MB for 9–13 MB of its heap in use. Under the report load on the
+ * million events, alternated: RSS peak 187 / 188 → 180 / 178 MB, 5 647 / 5 405 → 5 835 / 5 573
+ * reports/s. The price is on a replay from scratch (read models discarded): 1 027 180 events caught
+ * up in 37.3–37.9 s instead of 32.5–33.2.
+ */
+const PROJECTION_WORKER_YOUNG_GENERATION_MB = 6;
+
+/**
  * The projections on a worker thread of this process. The request thread appends and answers; the
  * worker reads what was appended (its own connection, woken by a message after each commit), applies
  * it to the read models and reports its checkpoint, which `waitFor` waits on (read-your-writes). The
@@ -82,7 +93,7 @@ export class WorkerProjectionHost extends ProjectionHost {
       hashChainPath: options.hashChainPath, sheetDocumentsKept: options.sheetDocumentsKept, storeCacheMb: options.storeCacheMb,
       snapshotsPath: options.snapshotsPath,
     };
-    const worker = new Worker(WORKER_URL, { workerData: input });
+    const worker = new Worker(WORKER_URL, { workerData: input, resourceLimits: youngGenerationLimits(PROJECTION_WORKER_YOUNG_GENERATION_MB) });
     const position = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => fail(new Error(`the projection worker was not ready within ${options.readyTimeoutMs ?? 600_000} ms`)), options.readyTimeoutMs ?? 600_000);
       const cleanup = () => {
