@@ -42,13 +42,15 @@ describe('enableWal: a new file shared by processes that start together', () => 
   it('SQLite refuses one of the two at once (busy timeout or not); enableWal lets both through', async () => {
     const plain: number[] = [];
     const retried: number[] = [];
-    for (let i = 0; i < 8; i++) {
+    // The race shows in about a quarter of the pairs here: eight pairs at least, and more (up to 60) until
+    // it has shown once, so that a run where it happens not to show does not fail for that alone.
+    for (let i = 0; i < 60 && (i < 8 || !plain.includes(1)); i++) {
       plain.push(...await startTogether(join(dir, `plain-${i}.sqlite`), 'pragma'));
       retried.push(...await startTogether(join(dir, `retried-${i}.sqlite`), 'enableWal'));
     }
-    // The race as two nodes met it (about one start in three here): SQLITE_BUSY, never another error.
+    // The race as two nodes met it: SQLITE_BUSY, never another error.
     expect(plain.filter((code) => code === 1).length).toBeGreaterThan(0);
     expect(plain.filter((code) => code !== 0 && code !== 1)).toEqual([]);
     expect(retried).toEqual(retried.map(() => 0));
-  }, 60_000);
+  }, 180_000);
 });
