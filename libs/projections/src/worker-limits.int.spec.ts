@@ -7,9 +7,9 @@ import { pathToFileURL } from 'node:url';
 const LIMITS = pathToFileURL(join(process.cwd(), 'dist/libs/projections/src/worker-limits.js')).href;
 
 /**
- * A process started as the API is (`--max-semi-space-size=8`) runs workers that churn through objects
- * while keeping 50 000 of them alive (so that V8 grows their young generation as far as it may) and
- * report the largest new space they reached, in MB.
+ * A process started as the API is (`--max-semi-space-size=8`) runs workers that make two million
+ * objects while keeping the last 50 000 alive (so that V8 grows their young generation as far as it
+ * may) and report the largest new space they reached, in MB.
  */
 const SCRIPT = `
 import { Worker } from 'node:worker_threads';
@@ -18,8 +18,7 @@ const probe = \`
 const v8 = require('node:v8');
 const ring = new Array(50000);
 let max = 0;
-const until = Date.now() + 300;
-for (let i = 0; Date.now() < until; i++) {
+for (let i = 0; i < 2000000; i++) {
   ring[i % ring.length] = { i, s: 'x' + i, a: [i, i + 1, i + 2] };
   if (i % 10000 === 0) max = Math.max(max, v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size);
 }
@@ -39,8 +38,8 @@ describe('youngGenerationLimits', () => {
   it('gives a worker the young generation it asks for, where the process flag would otherwise win', () => {
     const out = execFileSync(process.execPath, ['--max-semi-space-size=8', '--input-type=module', '-e', SCRIPT], { encoding: 'utf8', timeout: 30_000 });
     const { asked, limited, rebuild } = JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, number>;
-    // Plain resourceLimits: the flag's two 8 MB semi-spaces all the same.
-    expect(asked).toBe(16);
+    // Plain resourceLimits: past what 6 MB allows (two 2 MB semi-spaces), up to the flag's two 8 MB.
+    expect(asked).toBeGreaterThan(4);
     // Through the helper: two 2 MB semi-spaces for 6 MB; the rebuild's 96 MB grows past the flag's 16.
     expect(limited).toBeLessThanOrEqual(4);
     expect(rebuild).toBeGreaterThan(16);
