@@ -114,8 +114,8 @@ const isOle2 = (b: Buffer) => b.length >= 8 && b.subarray(0, 8).equals(Buffer.fr
  */
 export async function parseReportFile(bytes: Buffer, limits: ImportLimits = DEFAULT_IMPORT_LIMITS): Promise<ParsedFile> {
   if (bytes.length === 0) throw new ReportFileRefused(400, 'empty_file', 'the file is empty');
-  const grid = isZip(bytes) ? await readXlsx(bytes, limits) : await readCsv(bytes);
-  refuseTooManyRows(grid.rows.length, limits);
+  // Each reader refuses a file of too many rows itself, before the rows are built or handed on.
+  const grid = isZip(bytes) ? await readXlsx(bytes, limits) : await readCsv(bytes, limits);
   return readRows(grid);
 }
 
@@ -194,7 +194,7 @@ function cellOf(value: XlsxValue | undefined): Cell {
   return value;
 }
 
-async function readCsv(bytes: Buffer): Promise<Grid> {
+async function readCsv(bytes: Buffer, limits: ImportLimits): Promise<Grid> {
   if (isOle2(bytes)) throw new ReportFileRefused(415, 'not_a_spreadsheet', 'the file is an old binary .xls workbook: save it as .xlsx (or .csv) and send it again');
   let text: string;
   try {
@@ -232,6 +232,7 @@ async function readCsv(bytes: Buffer): Promise<Grid> {
   }));
   // A trailing blank line is not a row.
   while (rows.length && TEMPLATE_COLUMNS.every((_, k) => rows.at(-1)!.cells(k + 1).kind === 'empty')) rows.pop();
+  refuseTooManyRows(rows.length, limits);
   return { format: 'csv', headers, rows, date1904: false, ids: null };
 }
 
