@@ -3,7 +3,7 @@ import { upcastDomainEvent } from '#domain';
 import { SqliteEventStore } from '#event-store';
 import { allProjections } from './all-projections.js';
 import { openFreshReadModelDb } from './read-model-db.js';
-import { replayInto, type ReplayTimings } from './read-model-rebuild.js';
+import { replayInto, type Replayed } from './read-model-rebuild.js';
 import { SheetsProjection } from './sheets/sheets.projection.js';
 
 /**
@@ -23,7 +23,7 @@ export interface RebuildWorkerInput {
 
 export type FromRebuildWorker =
   | { type: 'progress'; position: number }
-  | { type: 'done'; events: number; position: number; timings: ReplayTimings }
+  | ({ type: 'done' } & Replayed)
   | { type: 'failed'; message: string; stack?: string };
 
 /** The body of a rebuild's worker thread: its part of the read models, from its own reading of the log. */
@@ -44,7 +44,7 @@ async function runRebuildWorker(input: RebuildWorkerInput): Promise<void> {
         onProgress: (position) => post({ type: 'progress', position }),
       });
     db.close();
-    post({ type: 'done', events: replayed.events, position: replayed.position, timings: replayed.timings });
+    post({ type: 'done', ...replayed });
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
     if (db.open) db.close();
