@@ -29,7 +29,7 @@ const LITERALS = new Set([
 
 const hex4 = (unit) => `\\u${unit.toString(16).padStart(4, '0')}`;
 
-/** Where each literal token of the text starts and ends, in order, with its kind. */
+/** Where each literal token of the text starts and ends, in order, with its node. */
 function literalRanges(text, name) {
   const file = ts.createSourceFile(name, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
   if ((file.parseDiagnostics ?? []).length > 0) {
