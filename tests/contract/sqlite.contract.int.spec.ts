@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { fstatSync, fsync, statSync } from 'node:fs';
+import { fdatasyncSync, fstatSync, fsync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -147,6 +147,85 @@ describe('SqliteEventStore', () => {
       } finally {
         await s.close();
       }
+    });
+
+    describe('a lone commit, synced on the calling thread', () => {
+      it('syncs the live WAL before the append settles, and sends commits to the pool when another waits for the disk', async () => {
+        const disk = slowDisk();
+        const inline: number[] = [];
+        const s = new SqliteEventStore({
+          path: join(fixture.dir, 'inline.sqlite'),
+          fsync: disk.fsync,
+          fsyncInline: (fd) => { inline.push(fd); fdatasyncSync(fd); },
+        });
+        try {
+          // Alone: synced inline, nothing asked of the pool.
+          await s.appendToStream('sheet-a', [event('A')]);
+          expect(inline).toHaveLength(1);
+          expect(disk.held).toHaveLength(0);
+          expect(fstatSync(inline[0]!).ino).toBe(statSync(join(fixture.dir, 'inline.sqlite-wal')).ino);
+
+          // Two appends in one commit: the pool's fsync, which the test holds.
+          let grouped = 0;
+          const pair = Promise.all([s.appendToStream('sheet-b', [event('B')]), s.appendToStream('sheet-c', [event('C')])]).then((r) => { grouped = r.length; return r; });
+          await delay(30);
+          expect(disk.held).toHaveLength(1);
+          expect(grouped).toBe(0);
+
+          // A lone append while that fsync runs waits for the next one on the pool: not inline, not acknowledged.
+          let loneAcknowledged = false;
+          const lone = s.appendToStream('sheet-d', [event('D')]).then((r) => { loneAcknowledged = true; return r; });
+          await delay(30);
+          expect(inline).toHaveLength(1);
+          expect(loneAcknowledged).toBe(false);
+          disk.release();
+          await pair;
+          await delay(30);
+          expect(loneAcknowledged).toBe(false);
+          expect(disk.held).toHaveLength(1);
+          disk.release();
+          expect((await lone).position).toBe(4);
+          expect(inline).toHaveLength(1);
+        } finally {
+          disk.release();
+          await s.close();
+        }
+      });
+
+      it('refuses to acknowledge when the inline sync fails, and the next append is written after it', async () => {
+        let fail = true;
+        const s = new SqliteEventStore({
+          path: join(fixture.dir, 'inline-failing.sqlite'),
+          fsyncInline: (fd) => {
+            if (fail) throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+            fdatasyncSync(fd);
+          },
+        });
+        try {
+          await expect(s.appendToStream('sheet-a', [event('A')])).rejects.toThrow(/disk did not confirm them.*EIO/);
+          fail = false;
+          const next = await s.appendToStream('sheet-a', [event('B')]);
+          expect(next.position).toBe(2);
+        } finally {
+          await s.close();
+        }
+      });
+
+      it('is the default of a store on a file: a lone append gives the pool nothing to do', async () => {
+        const pooled: number[] = [];
+        // With a pool fsync of the caller's own and the default inline one left out, every commit goes to the pool…
+        const custom = new SqliteEventStore({ path: join(fixture.dir, 'custom.sqlite'), fsync: (fd, cb) => { pooled.push(fd); fsync(fd, cb); } });
+        // …and with fsyncInline: null too.
+        const pooledOnly = new SqliteEventStore({ path: join(fixture.dir, 'pooled.sqlite'), fsyncInline: null, fsync: (fd, cb) => { pooled.push(fd); fsync(fd, cb); } });
+        try {
+          await custom.appendToStream('sheet-a', [event('A')]);
+          await pooledOnly.appendToStream('sheet-a', [event('A')]);
+          expect(pooled).toHaveLength(2);
+        } finally {
+          await custom.close();
+          await pooledOnly.close();
+        }
+      });
     });
   });
 

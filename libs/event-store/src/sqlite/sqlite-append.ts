@@ -237,7 +237,7 @@ export class SqliteAppender {
       }
     };
     if (!written || !this.walSync.enabled) settle();
-    else this.walSync.afterSync({ firstPosition, done: () => settle(), fail: (error) => settle(error) });
+    else this.walSync.afterSync({ firstPosition, done: () => settle(), fail: (error) => settle(error) }, batch.length === 1);
   }
 
   /** Runs inside a savepoint of the batch transaction; throwing rolls back this append only. */

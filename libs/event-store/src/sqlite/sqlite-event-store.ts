@@ -1,4 +1,4 @@
-import { fdatasync } from 'node:fs';
+import { fdatasync, fdatasyncSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type {
   AppendResult,
@@ -22,7 +22,7 @@ import { SqliteAppender, type SqliteEventStoreStats } from './sqlite-append.js';
 import { SqliteReads } from './sqlite-reads.js';
 import { journalSettings, openEventsDatabase } from './sqlite-schema.js';
 import { SqliteSubscriptions } from './sqlite-subscriptions.js';
-import { WalSync, type Fsync } from './sqlite-wal-sync.js';
+import { WalSync, type Fsync, type FsyncInline } from './sqlite-wal-sync.js';
 
 export type { SqliteEventStoreStats } from './sqlite-append.js';
 
@@ -41,6 +41,12 @@ export interface SqliteEventStoreOptions {
    * its modification time (an extra journal write of the file system per commit).
    */
   fsync?: Fsync;
+  /**
+   * How a lone commit (one append, no other commit waiting for the disk) is synced on the calling
+   * thread instead (see WalSync.afterSync). By default node:fs's fdatasyncSync when `fsync` is not
+   * given, none when it is; null: every commit is synced on libuv's pool.
+   */
+  fsyncInline?: FsyncInline | null;
   /** SQLite's page cache of the store's connection, in MB (libs/config: SQLITE_CACHE_MB); SQLite's build default when not given. */
   cacheMb?: number;
 }
@@ -71,7 +77,8 @@ export class SqliteEventStore implements EventStore {
 
   constructor(options: SqliteEventStoreOptions) {
     this.db = openEventsDatabase(options.path, options.busyTimeoutMs, options.cacheMb);
-    this.walSync = new WalSync(this.db.memory ? null : `${this.db.name}-wal`, options.fsync ?? fdatasync, () => this.appender.synced());
+    const inline = options.fsyncInline !== undefined ? options.fsyncInline : options.fsync === undefined ? fdatasyncSync : null;
+    this.walSync = new WalSync(this.db.memory ? null : `${this.db.name}-wal`, options.fsync ?? fdatasync, () => this.appender.synced(), inline);
     this.reads = new SqliteReads(this.db, options.upcast);
     this.subscriptions = new SqliteSubscriptions({
       pollIntervalMs: options.pollIntervalMs ?? 250,

@@ -1,6 +1,8 @@
 import { closeSync, openSync } from 'node:fs';
 
 export type Fsync = (fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => void;
+/** The same sync, done on the calling thread (throws when it fails). */
+export type FsyncInline = (fd: number) => void;
 
 /** A commit waiting for the WAL to be on disk. */
 export interface SyncWaiter {
@@ -15,7 +17,7 @@ export interface SyncWaiter {
  * the calling thread, which in the API is the request thread (half of the commit's time under load).
  * The connection runs with `synchronous = NORMAL` instead (SQLite then syncs only around checkpoints
  * and when the WAL is reused), and after each commit the store fsyncs the WAL file itself, here, on
- * libuv's thread pool. Appends are resolved, and subscribers woken, only when that fsync has
+ * libuv's thread pool (a lone commit on the calling thread, see afterSync). Appends are resolved, and subscribers woken, only when that fsync has
  * returned, so what is acknowledged is exactly as durable as with FULL: the commit frame is on disk,
  * and recovery replays the WAL up to the last valid commit. Meanwhile the thread goes on parsing and
  * deciding, and commits made while one fsync runs are covered by the next one (group sync).
@@ -32,6 +34,8 @@ export class WalSync {
     private readonly fsyncWal: Fsync,
     /** Runs after the waiters of each synced group are settled. */
     private readonly onGroupSettled: () => void = () => undefined,
+    /** When given, a lone commit is synced on the calling thread (see afterSync). */
+    private readonly fsyncWalInline: FsyncInline | null = null,
   ) {}
 
   /** False for an in-memory database: commits are acknowledged as they are made. */
@@ -39,10 +43,37 @@ export class WalSync {
     return this.walPath !== null;
   }
 
-  /** Runs `done` once the WAL, as committed so far, is on disk: one fsync covers every commit made before it starts. */
-  afterSync(waiter: SyncWaiter): void {
+  /**
+   * Runs `done` once the WAL, as committed so far, is on disk: one fsync covers every commit made
+   * before it starts.
+   *
+   * `lone`: the commit holds a single append. When no other commit is waiting for the disk either,
+   * it is synced here, on the calling thread, and `done` runs before this returns. The trip to
+   * libuv's pool and back costs a lone writer about a fifth of each append (the wake-up of a pool
+   * thread, then of the event loop); what the calling thread could do meanwhile is useful only when
+   * other appends come during the fsync, to be grouped into the next one, and an append alone at
+   * its commit with nothing in flight is the sign that none are coming. Under load, commits find an
+   * fsync running and wait for the next one on the pool, as before.
+   */
+  afterSync(waiter: SyncWaiter, lone = false): void {
+    if (lone && this.fsyncWalInline !== null && !this.syncing) {
+      this.syncInline(waiter);
+      return;
+    }
     this.awaitingSync.push(waiter);
     if (!this.syncing) this.syncing = this.run();
+  }
+
+  private syncInline(waiter: SyncWaiter): void {
+    let failure: unknown;
+    try {
+      this.fsyncWalInline!(this.openWal());
+    } catch (error) {
+      failure = error;
+    }
+    if (failure === undefined) waiter.done();
+    else waiter.fail(failure);
+    this.onGroupSettled();
   }
 
   /**
