@@ -22,6 +22,8 @@ export interface StoreScenarioResult {
   ratio: number;
   storeConflicts: number;
   bareConflicts: number;
+  /** The store's fsyncs of the WAL over the scenario, and how many ran on the calling thread (a lone writer's). */
+  storeSyncs: { commits: number; syncs: number; inline: number };
 }
 
 function reportEvent(sheet: string, i: number): BareEvent {
@@ -33,7 +35,7 @@ function reportEvent(sheet: string, i: number): BareEvent {
 }
 
 class StoreAppender implements Appender {
-  constructor(private readonly store: SqliteEventStore) {}
+  constructor(readonly store: SqliteEventStore) {}
   // No wrapper of its own around the store's promise: the bare side has none either.
   append(stream: string, events: BareEvent[], expectedRevision: number | 'any') {
     return this.store.appendToStream(stream, events as never, { expectedRevision });
@@ -98,7 +100,7 @@ interface Side { name: 'bareFull' | 'bareOffload' | 'store'; appender: Appender;
  * same disk: on this shared virtual disk one fsync takes 0.6 ms in one second and 2 ms in the next,
  * which, run one after the other, decided the ratio more than the code did.
  */
-async function sideBySide(dir: string, scenario: Scenario, ms: number): Promise<Side[]> {
+async function sideBySide(dir: string, scenario: Scenario, ms: number): Promise<{ sides: Side[]; storeSyncs: StoreScenarioResult['storeSyncs'] }> {
   const file = (name: string) => join(dir, `store-scenario-${name}.sqlite`);
   const sides: Side[] = [
     { name: 'bareFull', path: file('bare-full'), appender: new BareAppender(file('bare-full'), 'full'), appends: 0, ms: 0, conflicts: 0 },
@@ -118,24 +120,26 @@ async function sideBySide(dir: string, scenario: Scenario, ms: number): Promise<
       side.conflicts += r.conflicts;
     }
   }
+  const { commits, walSyncs, walSyncsInline } = (sides[2]!.appender as StoreAppender).store.stats;
   for (const side of sides) {
     await side.appender.close();
     for (const p of [side.path, `${side.path}-wal`, `${side.path}-shm`]) rmSync(p, { force: true });
   }
-  return sides;
+  return { sides, storeSyncs: { commits, syncs: walSyncs, inline: walSyncsInline } };
 }
 
 export async function storeScenarios(dir: string, ms: number, log: (line: string) => void): Promise<StoreScenarioResult[]> {
   const out: StoreScenarioResult[] = [];
   for (const scenario of scenarios) {
-    const sides = await sideBySide(dir, scenario, ms);
+    const { sides, storeSyncs } = await sideBySide(dir, scenario, ms);
     const rate = (name: Side['name']) => { const s = sides.find((x) => x.name === name)!; return s.appends / (s.ms / 1000); };
     const best = { bareFull: rate('bareFull'), bareOffload: rate('bareOffload'), store: rate('store') };
     const ratio = best.store / Math.max(best.bareFull, best.bareOffload);
     const storeConflicts = sides.find((x) => x.name === 'store')!.conflicts;
     const bareConflicts = sides.filter((x) => x.name !== 'store').reduce((a, x) => a + x.conflicts, 0);
-    log(`store, ${scenario.name}: ${Math.round(best.store)} appends/s; bare ${Math.round(best.bareFull)} (FULL) / ${Math.round(best.bareOffload)} (fdatasync offloaded) = ${ratio.toFixed(2)}×`);
-    out.push({ scenario: scenario.name, ...best, ratio, storeConflicts, bareConflicts });
+    log(`store, ${scenario.name}: ${Math.round(best.store)} appends/s; bare ${Math.round(best.bareFull)} (FULL) / ${Math.round(best.bareOffload)} (fdatasync offloaded) = ${ratio.toFixed(2)}×`
+      + ` (store: ${storeSyncs.commits} commits, ${storeSyncs.syncs} fsyncs of which ${storeSyncs.inline} on the calling thread)`);
+    out.push({ scenario: scenario.name, ...best, ratio, storeConflicts, bareConflicts, storeSyncs });
   }
   return out;
 }

@@ -150,7 +150,7 @@ describe('SqliteEventStore', () => {
     });
 
     describe('a lone commit, synced on the calling thread', () => {
-      it('syncs the live WAL before the append settles, and sends commits to the pool when another waits for the disk', async () => {
+      it('syncs the live WAL before the append settles, while the writer is alone; commits go to the pool once others come', async () => {
         const disk = slowDisk();
         const inline: number[] = [];
         const s = new SqliteEventStore({
@@ -158,6 +158,11 @@ describe('SqliteEventStore', () => {
           fsync: disk.fsync,
           fsyncInline: (fd) => { inline.push(fd); fdatasyncSync(fd); },
         });
+        const settledFlag = <T>(p: Promise<T>) => {
+          const flag = { settled: false, promise: p.then((r) => { flag.settled = true; return r; }) };
+          return flag;
+        };
+        const pair = (a: string, b: string) => settledFlag(Promise.all([s.appendToStream(a, [event(a)]), s.appendToStream(b, [event(b)])]));
         try {
           // Alone: synced inline, nothing asked of the pool.
           await s.appendToStream('sheet-a', [event('A')]);
@@ -166,26 +171,42 @@ describe('SqliteEventStore', () => {
           expect(fstatSync(inline[0]!).ino).toBe(statSync(join(fixture.dir, 'inline.sqlite-wal')).ino);
 
           // Two appends in one commit: the pool's fsync, which the test holds.
-          let grouped = 0;
-          const pair = Promise.all([s.appendToStream('sheet-b', [event('B')]), s.appendToStream('sheet-c', [event('C')])]).then((r) => { grouped = r.length; return r; });
+          const bc = pair('sheet-b', 'sheet-c');
           await delay(30);
           expect(disk.held).toHaveLength(1);
-          expect(grouped).toBe(0);
-
+          expect(bc.settled).toBe(false);
           // A lone append while that fsync runs waits for the next one on the pool: not inline, not acknowledged.
-          let loneAcknowledged = false;
-          const lone = s.appendToStream('sheet-d', [event('D')]).then((r) => { loneAcknowledged = true; return r; });
+          const d = settledFlag(s.appendToStream('sheet-d', [event('D')]));
           await delay(30);
           expect(inline).toHaveLength(1);
-          expect(loneAcknowledged).toBe(false);
+          expect(d.settled).toBe(false);
           disk.release();
-          await pair;
+          await bc.promise;
           await delay(30);
-          expect(loneAcknowledged).toBe(false);
+          expect(d.settled).toBe(false);
           expect(disk.held).toHaveLength(1);
           disk.release();
-          expect((await lone).position).toBe(4);
-          expect(inline).toHaveLength(1);
+          expect((await d.promise).position).toBe(4);
+
+          // D's fsync covered D alone, with no commit made while it ran: the next lone commit is inline again.
+          await s.appendToStream('sheet-e', [event('E')]);
+          expect(inline).toHaveLength(2);
+
+          // After a pool fsync of a commit of two appends, a lone commit still goes to the pool…
+          const fg = pair('sheet-f', 'sheet-g');
+          await delay(30);
+          disk.release();
+          await fg.promise;
+          const h = settledFlag(s.appendToStream('sheet-h', [event('H')]));
+          await delay(30);
+          expect(disk.held).toHaveLength(1);
+          expect(h.settled).toBe(false);
+          disk.release();
+          await h.promise;
+          // …and the one after it, found alone, is inline.
+          await s.appendToStream('sheet-i', [event('I')]);
+          expect(inline).toHaveLength(3);
+          expect(s.stats).toMatchObject({ walSyncs: 7, walSyncsInline: 3, appends: 9 });
         } finally {
           disk.release();
           await s.close();

@@ -5,11 +5,14 @@ import { timeOrderedId } from '../time-ordered-id.js';
 import type { SqliteReads } from './sqlite-reads.js';
 import type { WalSync } from './sqlite-wal-sync.js';
 
-/** Counters that show the group commit at work (one commit = one transaction = one fsync of the WAL). */
+/** Counters that show the group commit at work (one commit = one transaction; one fsync of the WAL covers one commit or more). */
 export interface SqliteEventStoreStats {
   commits: number;
   appends: number;
   events: number;
+  /** Fsyncs of the WAL, and how many ran on the calling thread (a lone writer's, see WalSync.afterSync). */
+  walSyncs: number;
+  walSyncsInline: number;
 }
 
 interface PendingAppend {
@@ -29,7 +32,7 @@ interface PendingAppend {
  * projection worker, which then reads everything new anyway).
  */
 export class SqliteAppender {
-  private readonly counters: SqliteEventStoreStats = { commits: 0, appends: 0, events: 0 };
+  private readonly counters = { commits: 0, appends: 0, events: 0 };
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
   /** Revisions this connection wrote last, valid while no other connection writes (see knownRevision). */
@@ -84,7 +87,7 @@ export class SqliteAppender {
     this.writeBatch = (batch) => batchTransaction.immediate(batch);
   }
 
-  get stats(): Readonly<SqliteEventStoreStats> {
+  get stats(): Readonly<Pick<SqliteEventStoreStats, 'commits' | 'appends' | 'events'>> {
     return { ...this.counters };
   }
 
@@ -237,7 +240,7 @@ export class SqliteAppender {
       }
     };
     if (!written || !this.walSync.enabled) settle();
-    else this.walSync.afterSync({ firstPosition, done: () => settle(), fail: (error) => settle(error) }, batch.length === 1);
+    else this.walSync.afterSync({ firstPosition, lone: batch.length === 1, done: () => settle(), fail: (error) => settle(error) });
   }
 
   /** Runs inside a savepoint of the batch transaction; throwing rolls back this append only. */

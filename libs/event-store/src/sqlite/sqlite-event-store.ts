@@ -100,7 +100,7 @@ export class SqliteEventStore implements EventStore {
 
   /** Transactions committed, appends and events written since this store was opened. */
   get stats(): Readonly<SqliteEventStoreStats> {
-    return this.appender.stats;
+    return { ...this.appender.stats, walSyncs: this.walSync.counts.syncs, walSyncsInline: this.walSync.counts.inline };
   }
 
   /** The settings that make a resolved append durable, as this connection reports them. */

@@ -8,6 +8,8 @@ export type FsyncInline = (fd: number) => void;
 export interface SyncWaiter {
   /** First position the commit wrote: until it is synced, the store's subscriptions stop below it. */
   firstPosition: number;
+  /** The commit holds a single append. */
+  lone: boolean;
   done: () => void;
   fail: (error: unknown) => void;
 }
@@ -27,6 +29,10 @@ export class WalSync {
   private syncing: Promise<void> | null = null;
   private awaitingSync: SyncWaiter[] = [];
   private syncingGroup: SyncWaiter[] = [];
+  /** The last sync found the writer alone (see afterSync). */
+  private alone = true;
+  /** Fsyncs of the WAL so far, and how many of them ran on the calling thread. */
+  readonly counts = { syncs: 0, inline: 0 };
 
   /** `walPath` null: an in-memory database, nothing to sync. */
   constructor(
@@ -47,16 +53,18 @@ export class WalSync {
    * Runs `done` once the WAL, as committed so far, is on disk: one fsync covers every commit made
    * before it starts.
    *
-   * `lone`: the commit holds a single append. When no other commit is waiting for the disk either,
-   * it is synced here, on the calling thread, and `done` runs before this returns. The trip to
-   * libuv's pool and back costs a lone writer about a fifth of each append (the wake-up of a pool
-   * thread, then of the event loop); what the calling thread could do meanwhile is useful only when
-   * other appends come during the fsync, to be grouped into the next one, and an append alone at
-   * its commit with nothing in flight is the sign that none are coming. Under load, commits find an
-   * fsync running and wait for the next one on the pool, as before.
+   * A lone writer's commit is synced here, on the calling thread, and `done` runs before this
+   * returns: the trip to libuv's pool and back costs such a writer about a fifth of each append (the
+   * wake-up of a pool thread, then of the event loop). What the calling thread does while the pool
+   * syncs is worth that trip only when other appends come meanwhile, to be grouped into the next
+   * fsync; so a commit is synced inline only when it holds a single append (`waiter.lone`), no fsync is
+   * running, and the last sync found the writer alone too: a pool fsync that covered one lone
+   * commit with none made while it ran, or an inline one (whose next commit, if more than one
+   * append came in the meantime, goes to the pool again). Under load, commits go to the pool.
    */
-  afterSync(waiter: SyncWaiter, lone = false): void {
-    if (lone && this.fsyncWalInline !== null && !this.syncing) {
+  afterSync(waiter: SyncWaiter): void {
+    if (!waiter.lone) this.alone = false;
+    else if (this.alone && this.fsyncWalInline !== null && !this.syncing) {
       this.syncInline(waiter);
       return;
     }
@@ -65,6 +73,8 @@ export class WalSync {
   }
 
   private syncInline(waiter: SyncWaiter): void {
+    this.counts.syncs += 1;
+    this.counts.inline += 1;
     let failure: unknown;
     try {
       this.fsyncWalInline!(this.openWal());
@@ -101,6 +111,7 @@ export class WalSync {
       const group = this.awaitingSync;
       this.awaitingSync = [];
       this.syncingGroup = group;
+      this.counts.syncs += 1;
       let failure: unknown;
       try {
         const fd = this.openWal();
@@ -109,6 +120,8 @@ export class WalSync {
         failure = error;
       }
       this.syncingGroup = [];
+      // Alone: this fsync covered one commit of one append, and no commit was made while it ran.
+      this.alone = group.length === 1 && group[0]!.lone && this.awaitingSync.length === 0;
       for (const waiter of group) {
         if (failure === undefined) waiter.done();
         else waiter.fail(failure);
