@@ -1,7 +1,24 @@
 import { WrongExpectedRevisionError, type EventMetadata, type ExpectedRevision, type NewEvent } from './event-store.port.js';
 
+let lastMs = Number.NaN;
+let lastInstant = '';
+
+/**
+ * The current instant in the stored form (UTC, milliseconds). The text is made once per
+ * millisecond, however many events that millisecond stamps: a group commit stamps tens of them, and
+ * `toISOString` was about a twelfth of the event store's CPU per append with 50 concurrent writers.
+ */
+export function nowInstant(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastInstant = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastInstant;
+}
+
 /** The metadata an adapter stores: the caller's, with record time and schema version filled in. */
-export function completeMetadata(metadata: NewEvent['metadata'], now: () => string = () => new Date().toISOString()): EventMetadata {
+export function completeMetadata(metadata: NewEvent['metadata'], now: () => string = nowInstant): EventMetadata {
   return {
     ...metadata,
     recordedAt:

@@ -257,13 +257,16 @@ export class SqliteAppender {
       };
     }
     const stored: StoredEvent[] = [];
-    const seen = new Set<string>();
+    // Ids repeated within the append (the unique index sees those of other appends); none in an append of one.
+    const seen = events.length > 1 ? new Set<string>() : null;
     let revision = current;
     let position = 0;
     for (const event of events) {
       const id = event.id ?? timeOrderedId();
-      if (seen.has(id)) throw new DuplicateEventIdError(stream, id);
-      seen.add(id);
+      if (seen !== null) {
+        if (seen.has(id)) throw new DuplicateEventIdError(stream, id);
+        seen.add(id);
+      }
       revision += 1;
       const metadata = completeMetadata(event.metadata);
       const data = JSON.stringify(event.data ?? null);
