@@ -38,6 +38,15 @@ describe('hash chain over a SQLite log', () => {
     store = new SqliteEventStore({ path: join(dir, 'events.sqlite') });
   }
 
+  it('hashes the previous hash followed by the canonical JSON, in UTF-8: the links of existing chains stay valid', () => {
+    // printf '%s%s' "$(printf '0%.0s' $(seq 64))" '{"data":{"k":0,"text":"note é"},"id":"e-1",…,"type":"Noted"}' | sha256sum
+    const envelope = {
+      id: 'e-1', type: 'Noted', stream: 'sheet-s0', revision: 0, position: 1,
+      data: { text: 'note é', k: 0 }, metadata: { recordedAt: '2026-01-01T00:00:00.000Z', actor: 'test' },
+    };
+    expect(chainHash(GENESIS_HASH, envelope)).toBe('7f7ae2e643a0d7cc207602481963d5def6e9284c89b20fc8b4951cc0186e0c08');
+  });
+
   it('links each event to the previous hash', async () => {
     const events = await store.readAllRaw();
     const first = { ...events[0]!, data: JSON.parse(events[0]!.data), metadata: JSON.parse(events[0]!.metadata) };

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hash as digestOf, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { WrongExpectedRevisionError, type EventStore, type NewEvent } from '#event-store';
 import { ACCESS_STREAM, accessDecider, type AccessCommand, type AccessState, type Role, type TokenInfo } from './access.decider.js';
@@ -17,7 +17,8 @@ export interface TokenStoreOptions {
   pollIntervalMs?: number;
 }
 
-const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+// One-shot digest: no Hash object per request (createHash was ~2 % of the request thread under the report load).
+const hash = (token: string) => digestOf('sha256', token, 'hex');
 const copy = ({ hash: _hash, ...info }: TokenInfo & { hash: string }): TokenInfo => ({ ...info });
 
 /**

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * An id that is the same whenever it is made from the same parts (`prefix-` then 24 hex digits of
@@ -6,5 +6,5 @@ import { createHash } from 'node:crypto';
  * same ids, and the second run is recognised as already written.
  */
 export function deterministicId(prefix: string, ...parts: unknown[]): string {
-  return `${prefix}-${createHash('sha256').update(parts.map(String).join('|')).digest('hex').slice(0, 24)}`;
+  return `${prefix}-${hash('sha256', parts.map(String).join('|'), 'hex').slice(0, 24)}`;
 }
