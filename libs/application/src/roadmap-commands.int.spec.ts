@@ -69,8 +69,9 @@ describe('RoadmapCommands with cached states and snapshots', () => {
     await store.appendToStream(sheetStream('s1'), [{ ...created, metadata: ctx }]);
     const commands = new RoadmapCommands(store);
     const reads: string[] = [];
-    const readStream = store.readStream.bind(store);
-    store.readStream = (stream, options) => { reads.push(stream); return readStream(stream, options); };
+    // A fold reads through readStreamFolded (type and data only).
+    const readStreamFolded = store.readStreamFolded.bind(store);
+    store.readStreamFolded = (stream, options) => { reads.push(stream); return readStreamFolded(stream, options); };
     await commands.onSheet('s1', report(1)); // first time: folds the stream
     const afterFirst = reads.length;
     expect(afterFirst).toBeGreaterThan(0);
@@ -127,8 +128,8 @@ describe('RoadmapCommands with cached states and snapshots', () => {
     // Started again on the same files: both states come from their snapshots, no event is read.
     const restarted = new RoadmapCommands(store, { snapshots: new SqliteSnapshotStore(snapshotsPath), snapshotEvery: 100 });
     const reads: string[] = [];
-    const readStream = store.readStream.bind(store);
-    store.readStream = (stream, options) => { reads.push(`${stream}@${options?.fromRevision}`); return readStream(stream, options); };
+    const readStreamFolded = store.readStreamFolded.bind(store);
+    store.readStreamFolded = (stream, options) => { reads.push(`${stream}@${options?.fromRevision}`); return readStreamFolded(stream, options); };
     const s1 = await restarted.load(sheetStream('s1'), sheetDecider);
     expect(reportsOf(s1.state)).toHaveLength(40);
     expect(reads).toEqual([`${sheetStream('s1')}@41`]); // the read after the snapshot finds nothing

@@ -1,5 +1,5 @@
 import type { Decider } from '#domain';
-import type { EventStore } from '#event-store';
+import type { EventStore, ReadStreamOptions } from '#event-store';
 
 /** What folding needs of a decider (its name and schema version key its snapshots). */
 export type Fold<S, E> = Pick<Decider<never, E, S>, 'name' | 'snapshotSchemaVersion' | 'initialState' | 'evolve' | 'restore'>;
@@ -38,8 +38,12 @@ export async function foldStream<S, E>(store: EventStore, stream: string, fold: 
   // In chunks: a long stream without a snapshot is never held in memory as a whole.
   let state = from.state;
   let revision = from.revision;
+  // A decider's evolve reads an event's type and data only: where the store has it, the read that
+  // parses neither the id nor the rest of the metadata (a sheet of 100 000 events folds in about
+  // two thirds of the time and garbage).
+  const read = store.readStreamFolded ? (options: ReadStreamOptions) => store.readStreamFolded!(stream, options) : (options: ReadStreamOptions) => store.readStream(stream, options);
   for (;;) {
-    const events = await store.readStream(stream, { fromRevision: revision + 1, toRevision: revision + FOLD_CHUNK });
+    const events = await read({ fromRevision: revision + 1, toRevision: revision + FOLD_CHUNK });
     for (const e of events) state = fold.evolve(state, e as unknown as E);
     if (events.length === 0) break;
     revision = events[events.length - 1]!.revision;
