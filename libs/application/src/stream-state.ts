@@ -39,8 +39,8 @@ export async function foldStream<S, E>(store: EventStore, stream: string, fold: 
   let state = from.state;
   let revision = from.revision;
   // A decider's evolve reads an event's type and data only: where the store has it, the read that
-  // parses neither the id nor the rest of the metadata (a sheet of 100 000 events folds in about
-  // two thirds of the time and garbage).
+  // parses neither the id nor the rest of the metadata (the first command on a sheet of 100 000
+  // events, folded from its first event: 393-407 -> 343-351 ms).
   const read = store.readStreamFolded ? (options: ReadStreamOptions) => store.readStreamFolded!(stream, options) : (options: ReadStreamOptions) => store.readStream(stream, options);
   for (;;) {
     const events = await read({ fromRevision: revision + 1, toRevision: revision + FOLD_CHUNK });

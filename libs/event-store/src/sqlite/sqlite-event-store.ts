@@ -42,9 +42,9 @@ export interface SqliteEventStoreOptions {
    */
   fsync?: Fsync;
   /**
-   * How a lone commit (one append, no other commit waiting for the disk) is synced on the calling
-   * thread instead (see WalSync.afterSync). By default node:fs's fdatasyncSync when `fsync` is not
-   * given, none when it is; null: every commit is synced on libuv's pool.
+   * How the commit of a writer alone (one append, nothing else waiting for the disk: see
+   * WalSync.afterSync) is synced on the calling thread instead. By default node:fs's fdatasyncSync
+   * when `fsync` is not given, none when it is; null: every commit is synced on libuv's pool.
    */
   fsyncInline?: FsyncInline | null;
   /** SQLite's page cache of the store's connection, in MB (libs/config: SQLITE_CACHE_MB); SQLite's build default when not given. */
