@@ -232,19 +232,19 @@ describe('SqliteEventStore', () => {
         }
       });
 
-      it('is the default of a store on a file: a lone append gives the pool nothing to do', async () => {
+      it('syncs a lone append inline by default; on the pool when the caller gives its own fsync, or fsyncInline: null', async () => {
         const pooled: number[] = [];
-        // With a pool fsync of the caller's own and the default inline one left out, every commit goes to the pool…
-        const custom = new SqliteEventStore({ path: join(fixture.dir, 'custom.sqlite'), fsync: (fd, cb) => { pooled.push(fd); fsync(fd, cb); } });
-        // …and with fsyncInline: null too.
-        const pooledOnly = new SqliteEventStore({ path: join(fixture.dir, 'pooled.sqlite'), fsyncInline: null, fsync: (fd, cb) => { pooled.push(fd); fsync(fd, cb); } });
+        const byDefault = new SqliteEventStore({ path: join(fixture.dir, 'default.sqlite') });
+        const ownFsync = new SqliteEventStore({ path: join(fixture.dir, 'custom.sqlite'), fsync: (fd, cb) => { pooled.push(fd); fsync(fd, cb); } });
+        const noInline = new SqliteEventStore({ path: join(fixture.dir, 'pooled.sqlite'), fsyncInline: null });
         try {
-          await custom.appendToStream('sheet-a', [event('A')]);
-          await pooledOnly.appendToStream('sheet-a', [event('A')]);
-          expect(pooled).toHaveLength(2);
+          for (const s of [byDefault, ownFsync, noInline]) await s.appendToStream('sheet-a', [event('A')]);
+          expect(byDefault.stats).toMatchObject({ walSyncs: 1, walSyncsInline: 1 });
+          expect(ownFsync.stats).toMatchObject({ walSyncs: 1, walSyncsInline: 0 });
+          expect(pooled).toHaveLength(1);
+          expect(noInline.stats).toMatchObject({ walSyncs: 1, walSyncsInline: 0 });
         } finally {
-          await custom.close();
-          await pooledOnly.close();
+          for (const s of [byDefault, ownFsync, noInline]) await s.close();
         }
       });
     });
