@@ -156,7 +156,8 @@ describe('SqliteEventStore', () => {
         const s = new SqliteEventStore({
           path: join(fixture.dir, 'inline.sqlite'),
           fsync: disk.fsync,
-          fsyncInline: (fd) => { inline.push(fd); fdatasyncSync(fd); },
+          // Recorded, not synced: a real sync slower than 2 ms would send the next lone commits to the pool (see the next test).
+          fsyncInline: (fd) => { inline.push(fd); },
         });
         const settledFlag = <T>(p: Promise<T>) => {
           const flag = { settled: false, promise: p.then((r) => { flag.settled = true; return r; }) };
@@ -227,6 +228,35 @@ describe('SqliteEventStore', () => {
           fail = false;
           const next = await s.appendToStream('sheet-a', [event('B')]);
           expect(next.position).toBe(2);
+        } finally {
+          await s.close();
+        }
+      });
+
+      it('sends lone commits to the pool for a second after a slow inline sync (a slow disk would hold the thread up)', async () => {
+        const pooled: number[] = [];
+        let slow = true;
+        const s = new SqliteEventStore({
+          path: join(fixture.dir, 'slow-inline.sqlite'),
+          fsync: (fd, cb) => { pooled.push(fd); fsync(fd, cb); },
+          fsyncInline: (fd) => {
+            fdatasyncSync(fd);
+            // A disk that took 5 ms to confirm.
+            const until = performance.now() + 5;
+            while (slow && performance.now() < until);
+          },
+        });
+        try {
+          await s.appendToStream('sheet-a', [event('A')]);
+          expect(s.stats).toMatchObject({ walSyncs: 1, walSyncsInline: 1 });
+          slow = false;
+          await s.appendToStream('sheet-a', [event('B')]);
+          await s.appendToStream('sheet-a', [event('C')]);
+          expect(s.stats).toMatchObject({ walSyncs: 3, walSyncsInline: 1 });
+          expect(pooled).toHaveLength(2);
+          await delay(1100);
+          await s.appendToStream('sheet-a', [event('D')]);
+          expect(s.stats).toMatchObject({ walSyncs: 4, walSyncsInline: 2 });
         } finally {
           await s.close();
         }

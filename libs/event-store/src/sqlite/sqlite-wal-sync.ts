@@ -4,6 +4,14 @@ export type Fsync = (fd: number, callback: (error: NodeJS.ErrnoException | null)
 /** The same sync, done on the calling thread (throws when it fails). */
 export type FsyncInline = (fd: number) => void;
 
+/**
+ * An inline fsync that took longer than this (ms) sends lone commits to the pool for the next
+ * INLINE_BACKOFF_MS: on a slow disk the trip to the pool is a small part of a sync, and a sync on the
+ * calling thread holds up everything else it serves (reads included) for as long as the disk takes.
+ */
+const INLINE_SLOW_MS = 2;
+const INLINE_BACKOFF_MS = 1000;
+
 /** A commit waiting for the WAL to be on disk. */
 export interface SyncWaiter {
   /** First position the commit wrote: until it is synced, the store's subscriptions stop below it. */
@@ -31,6 +39,8 @@ export class WalSync {
   private syncingGroup: SyncWaiter[] = [];
   /** The last sync found the writer alone (see afterSync). */
   private alone = true;
+  /** No commit is synced inline before this instant (performance.now()), after a slow inline sync. */
+  private inlineAfter = 0;
   /** Fsyncs of the WAL so far, and how many of them ran on the calling thread. */
   readonly counts = { syncs: 0, inline: 0 };
 
@@ -60,11 +70,12 @@ export class WalSync {
    * fsync; so a commit is synced inline only when it holds a single append (`waiter.lone`), no fsync is
    * running, and the last sync found the writer alone too: a pool fsync that covered one lone
    * commit with none made while it ran, or an inline one (whose next commit, if more than one
-   * append came in the meantime, goes to the pool again). Under load, commits go to the pool.
+   * append came in the meantime, goes to the pool again). Under load, commits go to the pool; and
+   * for a second after an inline sync slower than INLINE_SLOW_MS, all of them do.
    */
   afterSync(waiter: SyncWaiter): void {
     if (!waiter.lone) this.alone = false;
-    else if (this.alone && this.fsyncWalInline !== null && !this.syncing) {
+    else if (this.alone && this.fsyncWalInline !== null && !this.syncing && performance.now() >= this.inlineAfter) {
       this.syncInline(waiter);
       return;
     }
@@ -76,11 +87,14 @@ export class WalSync {
     this.counts.syncs += 1;
     this.counts.inline += 1;
     let failure: unknown;
+    const started = performance.now();
     try {
       this.fsyncWalInline!(this.openWal());
     } catch (error) {
       failure = error;
     }
+    const took = performance.now() - started;
+    if (took > INLINE_SLOW_MS) this.inlineAfter = started + took + INLINE_BACKOFF_MS;
     if (failure === undefined) waiter.done();
     else waiter.fail(failure);
     this.onGroupSettled();
