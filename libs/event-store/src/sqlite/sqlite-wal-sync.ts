@@ -27,10 +27,11 @@ export interface SyncWaiter {
  * the calling thread, which in the API is the request thread (half of the commit's time under load).
  * The connection runs with `synchronous = NORMAL` instead (SQLite then syncs only around checkpoints
  * and when the WAL is reused), and after each commit the store fsyncs the WAL file itself, here, on
- * libuv's thread pool (a lone commit on the calling thread, see afterSync). Appends are resolved, and subscribers woken, only when that fsync has
- * returned, so what is acknowledged is exactly as durable as with FULL: the commit frame is on disk,
- * and recovery replays the WAL up to the last valid commit. Meanwhile the thread goes on parsing and
- * deciding, and commits made while one fsync runs are covered by the next one (group sync).
+ * libuv's thread pool (a lone writer's commit on the calling thread, see afterSync). Appends are
+ * resolved, and subscribers woken, only when that fsync has returned, so what is acknowledged is
+ * exactly as durable as with FULL: the commit frame is on disk, and recovery replays the WAL up to
+ * the last valid commit. Meanwhile the thread goes on parsing and deciding, and commits made while
+ * one fsync runs are covered by the next one (group sync).
  */
 export class WalSync {
   private walFd: number | null = null;
@@ -74,8 +75,8 @@ export class WalSync {
    * for a second after an inline sync slower than INLINE_SLOW_MS, all of them do.
    */
   afterSync(waiter: SyncWaiter): void {
-    if (!waiter.lone) this.alone = false;
-    else if (this.alone && this.fsyncWalInline !== null && !this.syncing && performance.now() >= this.inlineAfter) {
+    // `alone` is set at the end of each pool fsync, and only read when none runs.
+    if (waiter.lone && this.alone && this.fsyncWalInline !== null && !this.syncing && performance.now() >= this.inlineAfter) {
       this.syncInline(waiter);
       return;
     }
@@ -95,8 +96,15 @@ export class WalSync {
     }
     const took = performance.now() - started;
     if (took > INLINE_SLOW_MS) this.inlineAfter = started + took + INLINE_BACKOFF_MS;
-    if (failure === undefined) waiter.done();
-    else waiter.fail(failure);
+    this.settle([waiter], failure);
+  }
+
+  /** The waiters of one sync told its outcome, then onGroupSettled. */
+  private settle(group: readonly SyncWaiter[], failure: unknown): void {
+    for (const waiter of group) {
+      if (failure === undefined) waiter.done();
+      else waiter.fail(failure);
+    }
     this.onGroupSettled();
   }
 
@@ -136,11 +144,7 @@ export class WalSync {
       this.syncingGroup = [];
       // Alone: this fsync covered one commit of one append, and no commit was made while it ran.
       this.alone = group.length === 1 && group[0]!.lone && this.awaitingSync.length === 0;
-      for (const waiter of group) {
-        if (failure === undefined) waiter.done();
-        else waiter.fail(failure);
-      }
-      this.onGroupSettled();
+      this.settle(group, failure);
     }
     this.syncing = null;
   }
