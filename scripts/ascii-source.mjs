@@ -45,23 +45,21 @@ function literalRanges(text, name) {
   return ranges.sort((a, b) => a.start - b.start);
 }
 
-/** The escape of the code point at `text[i]` inside a literal token, and how many UTF-16 units it takes. */
-function escapeIn(range, text, i, name) {
-  const point = text.codePointAt(i);
-  const units = point > 0xffff ? 2 : 1;
+/** The escape of the code point `point` at `text[i]` (`units` UTF-16 units) inside a literal token. */
+function escapeIn(range, text, i, point, units, name) {
   const kind = range.node.kind;
   if (kind === ts.SyntaxKind.RegularExpressionLiteral) {
     const flags = range.node.text.slice(range.node.text.lastIndexOf('/') + 1);
     const unicode = flags.includes('u') || flags.includes('v');
-    if (units === 1) return { escape: hex4(point), units };
+    if (units === 1) return hex4(point);
     // Outside unicode mode an astral character is its two surrogates, and so are their escapes.
-    return { escape: unicode ? `\\u{${point.toString(16)}}` : hex4(text.charCodeAt(i)) + hex4(text.charCodeAt(i + 1)), units };
+    return unicode ? `\\u{${point.toString(16)}}` : hex4(text.charCodeAt(i)) + hex4(text.charCodeAt(i + 1));
   }
   if (kind !== ts.SyntaxKind.StringLiteral && kind !== ts.SyntaxKind.Identifier && kind !== ts.SyntaxKind.PrivateIdentifier) {
     const tag = tagOf(range.node);
     if (tag !== null && !COOKED_TAGS.has(tag)) throw new Error(`${name}: a template tagged ${tag} holds a character past ASCII at ${i}; an escape would change its raw text`);
   }
-  return { escape: units === 1 ? hex4(point) : `\\u{${point.toString(16)}}`, units };
+  return units === 1 ? hex4(point) : `\\u{${point.toString(16)}}`;
 }
 
 /** Tags that read only the cooked strings of their template. */
@@ -90,22 +88,19 @@ export function asciiSource(text, name = 'source.js') {
     if (unit < 0x80) continue;
     while (r < ranges.length && ranges[r].end <= i) r++;
     const range = r < ranges.length && ranges[r].start <= i ? ranges[r] : null;
+    const point = text.codePointAt(i);
+    const units = point > 0xffff ? 2 : 1;
     if (range) {
-      const { escape, units } = escapeIn(range, text, i, name);
       // An identity escape (`\é`, an odd run of backslashes before it) gives way to the escape.
       let slashes = 0;
       while (text.charCodeAt(i - 1 - slashes) === 0x5c) slashes++;
-      out += text.slice(copied, i - (slashes % 2)) + escape;
-      copied = i + units;
-      i += units - 1;
+      out += text.slice(copied, i - (slashes % 2)) + escapeIn(range, text, i, point, units, name);
     } else {
-      const point = text.codePointAt(i);
       if (LINE_BREAKS.has(point)) throw new Error(`${name}: a line separator (U+${point.toString(16)}) outside any literal, at ${i}: the lines would move`);
-      const units = point > 0xffff ? 2 : 1;
       out += text.slice(copied, i) + (SPACE.test(String.fromCodePoint(point)) ? ' ' : '?').repeat(units);
-      copied = i + units;
-      i += units - 1;
     }
+    copied = i + units;
+    i += units - 1;
   }
   return out + text.slice(copied);
 }

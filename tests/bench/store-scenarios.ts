@@ -120,7 +120,7 @@ async function sideBySide(dir: string, scenario: Scenario, ms: number): Promise<
       side.conflicts += r.conflicts;
     }
   }
-  const { commits, walSyncs, walSyncsInline } = (sides[2]!.appender as StoreAppender).store.stats;
+  const { commits, walSyncs, walSyncsInline } = (sides.find((x) => x.name === 'store')!.appender as StoreAppender).store.stats;
   for (const side of sides) {
     await side.appender.close();
     for (const p of [side.path, `${side.path}-wal`, `${side.path}-shm`]) rmSync(p, { force: true });
