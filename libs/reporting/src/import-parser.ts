@@ -2,7 +2,7 @@ import { isTerritory, TEXT_LIMITS } from '#domain';
 import { dateToDay, excelSerialToDay, parseDayText, parseDecimalText, parseQualifier, type Qualifier } from './cell-values.js';
 import { CSV_ID_COLUMNS, IDS_SHEET_NAME, TEMPLATE_COLUMNS, TEMPLATE_SHEET_NAME } from './template.js';
 import { CsvMalformed, parseCsv } from './csv-reader.js';
-import { checkZip, DEFAULT_ZIP_LIMITS, type ZipLimits, type ZipProblem } from './zip-guard.js';
+import { checkZip, DEFAULT_ZIP_LIMITS, ZipEntryRefused, type ZipLimits, type ZipProblem } from './zip-guard.js';
 import { NotAZip, zipEntries, type ZipEntry } from './zip-entries.js';
 import { columnLetter, readXlsx as readXlsxCells, XlsxUnreadable, type XlsxValue, type XlsxWorkbook } from './xlsx-reader.js';
 
@@ -125,6 +125,11 @@ function refuseTooManyRows(dataRows: number, limits: ImportLimits): void {
   }
 }
 
+function zipRefusal(problem: ZipProblem, limits: ImportLimits): ReportFileRefused {
+  const status = problem.code === 'corrupt' || problem.code === 'unsupported_compression' ? 415 : 413;
+  return new ReportFileRefused(status, status === 413 ? 'zip_bomb' : 'not_a_spreadsheet', ZIP_MESSAGES[problem.code](problem, limits.zip), { ...problem, reason: problem.code });
+}
+
 async function readXlsx(bytes: Buffer, limits: ImportLimits): Promise<Grid> {
   let problem: ZipProblem | null;
   let entries: ZipEntry[];
@@ -138,14 +143,12 @@ async function readXlsx(bytes: Buffer, limits: ImportLimits): Promise<Grid> {
     if (error instanceof NotAZip) throw new ReportFileRefused(415, 'not_a_spreadsheet', `the file is not a readable .xlsx: ${error.message}`);
     throw error;
   }
-  if (problem) {
-    const status = problem.code === 'corrupt' || problem.code === 'unsupported_compression' ? 415 : 413;
-    throw new ReportFileRefused(status, status === 413 ? 'zip_bomb' : 'not_a_spreadsheet', ZIP_MESSAGES[problem.code](problem, limits.zip), { ...problem, reason: problem.code });
-  }
+  if (problem) throw zipRefusal(problem, limits);
   let workbook: XlsxWorkbook;
   try {
     workbook = readXlsxCells(bytes, entries);
   } catch (error) {
+    if (error instanceof ZipEntryRefused) throw zipRefusal(error.problem, limits);
     if (!(error instanceof XlsxUnreadable)) throw error;
     throw new ReportFileRefused(415, 'not_a_spreadsheet', 'the file is a zip archive but not a readable .xlsx workbook (an .ods or .docx is not accepted)');
   }

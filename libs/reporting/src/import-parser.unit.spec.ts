@@ -150,11 +150,37 @@ describe('refusing what is not a spreadsheet, or would inflate beyond the limits
     expect((await refusal(dense)).details.reason).toBe('compression_ratio');
   });
 
-  it('refuses a zip that lies about its sizes when one of its entries inflates past what it declared', async () => {
+  it('refuses a zip that lies about its sizes, from the entry it reads: inflating past, or short of, what it declared', async () => {
     const liar = Buffer.from(zipSync({ 'xl/worksheets/sheet1.xml': new Uint8Array(3 * 1024 * 1024) }, { level: 9 }));
     for (const e of zipEntries(liar)) { liar.writeUInt32LE(1000, e.centralOffset + 24); liar.writeUInt32LE(1000, e.localOffset + 22); }
-    const refused = await refusal(liar);
-    expect([refused.status, refused.details.reason]).toEqual([413, 'size_mismatch']);
+    // Not a workbook: refused for that, before anything is inflated.
+    expect((await refusal(liar)).code).toBe('not_a_spreadsheet');
+    const template = Buffer.from(await writeTemplateXlsx(rows, { organisationId: 'org' }));
+    const sheetEntry = (bytes: Buffer) => zipEntries(bytes).find((e) => e.name === 'xl/worksheets/sheet1.xml')!;
+    const declaring = (size: number) => {
+      const bytes = Buffer.from(template);
+      bytes.writeUInt32LE(size, sheetEntry(bytes).centralOffset + 24);
+      return bytes;
+    };
+    const real = sheetEntry(template).uncompressedSize;
+    expect((await parseReportFile(declaring(real))).format).toBe('xlsx');
+    for (const size of [real - 1, 10, 0, real + 1, real * 2]) {
+      const refused = await refusal(declaring(size));
+      expect([size, refused.status, refused.code, refused.details.reason, refused.details.entry]).toEqual([size, 413, 'zip_bomb', 'size_mismatch', 'xl/worksheets/sheet1.xml']);
+      expect(refused.message).toBe('zip entry xl/worksheets/sheet1.xml does not inflate to the size it declares');
+    }
+  });
+
+  it('415 for an entry whose deflated bytes are corrupt, or compressed by a method no reader knows', async () => {
+    const template = Buffer.from(await writeTemplateXlsx(rows, { organisationId: 'org' }));
+    const e = zipEntries(template).find((x) => x.name === 'xl/worksheets/sheet1.xml')!;
+    const corrupt = Buffer.from(template);
+    const start = e.localOffset + 30 + corrupt.readUInt16LE(e.localOffset + 26) + corrupt.readUInt16LE(e.localOffset + 28);
+    corrupt.fill(0xff, start, start + Math.min(64, e.compressedSize));
+    expect([(await refusal(corrupt)).status, (await refusal(corrupt)).details.reason]).toEqual([415, 'corrupt']);
+    const bzip2 = Buffer.from(template);
+    bzip2.writeUInt16LE(12, e.centralOffset + 10);
+    expect([(await refusal(bzip2)).status, (await refusal(bzip2)).details.reason]).toEqual([415, 'unsupported_compression']);
   });
 });
 

@@ -1,5 +1,5 @@
-import { inflateRawSync } from 'node:zlib';
-import { entryData, type ZipEntry } from './zip-entries.js';
+import type { ZipEntry } from './zip-entries.js';
+import { inflateEntry } from './zip-guard.js';
 
 /**
  * A reader of the cells of an .xlsx workbook (ECMA-376 SpreadsheetML), for the report import: the
@@ -14,9 +14,10 @@ import { entryData, type ZipEntry } from './zip-entries.js';
  * shared or inline string keeps its text as written, rich-text runs joined; a cell holding a formula
  * is a formula whatever its cached result.
  *
- * The caller has checked the zip first (checkZip: declared sizes, ratios, and that each entry inflates
- * to what it declares). A part that is not well-formed as far as this reader goes, a document type
- * declaration, or a workbook without its parts throws XlsxUnreadable.
+ * The caller has checked what the zip declares first (checkZip: sizes, ratios, methods); each part
+ * read is inflated to exactly the size it declares or throws ZipEntryRefused (inflateEntry). A part
+ * that is not well-formed as far as this reader goes, a document type declaration, or a workbook
+ * without its parts throws XlsxUnreadable.
  */
 export type XlsxValue =
   | { kind: 'empty' }
@@ -127,16 +128,7 @@ function partReader(bytes: Buffer, entries: readonly ZipEntry[]) {
   return (name: string): string | null => {
     const e = byName.get(name);
     if (!e) return null;
-    const entry = entryData(bytes, e);
-    if (!entry) throw new XlsxUnreadable(`zip entry ${name} runs past the end of the file`);
-    const { method, data } = entry;
-    let raw: Buffer;
-    try {
-      raw = method === 0 ? data : inflateRawSync(data, { maxOutputLength: Math.max(1, e.uncompressedSize) });
-    } catch {
-      throw new XlsxUnreadable(`zip entry ${name} cannot be inflated`);
-    }
-    let text = raw.toString('utf8');
+    let text = inflateEntry(bytes, e).toString('utf8');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     return text;
   };
