@@ -76,3 +76,51 @@ describe('SqliteEventStore.readAllLogged', () => {
     }
   });
 });
+
+describe('SqliteEventStore.readStreamFolded', () => {
+  it('gives what readStream gives of each event a fold reads, whatever the metadata\'s text says of the schema version, within revisions and record time', async () => {
+    const path = join(dir, 'stream-folded.sqlite');
+    const writer = new SqliteEventStore({ path });
+    const meta = (schemaVersion: number | undefined, recordedAt: string) => ({ actor: 'a', correlationId: 'c', causationId: null, source: 't', recordedAt, ...(schemaVersion === undefined ? {} : { schemaVersion }) });
+    await writer.appendToStream('sheet-a', [
+      { type: 'Defined', data: { kpi: 'v1' }, metadata: meta(1, '2023-01-01T00:00:00.000Z') },
+      { type: 'Defined', data: { kpi: 'v2' }, metadata: meta(2, '2023-02-01T00:00:00.000Z') },
+      { type: 'Defined', data: { kpi: 'none' }, metadata: meta(undefined, '2023-03-01T00:00:00.000Z') },
+      // Not last in the stored text, then of two digits: both read by parsing the text.
+      { type: 'Defined', data: { kpi: 'first' }, metadata: { schemaVersion: 1, ...meta(undefined, '2023-04-01T00:00:00.000Z') } },
+      { type: 'Defined', data: { kpi: 'twelve' }, metadata: meta(12, '2023-05-01T00:00:00.000Z') },
+    ]);
+    await writer.appendToStream('sheet-b', [{ type: 'Defined', data: { kpi: 'other stream' }, metadata: meta(1, '2023-01-15T00:00:00.000Z') }]);
+    await writer.close();
+    // The store writes a schema version into every metadata; a text without one, as an older writer left it.
+    const db = new Database(path);
+    const third = db.prepare("SELECT position, metadata FROM events WHERE stream = 'sheet-a' AND revision = 2").get() as { position: number; metadata: string };
+    db.prepare('UPDATE events SET metadata = ? WHERE position = ?').run(third.metadata.replace(',"schemaVersion":1}', '}'), third.position);
+    expect(db.prepare('SELECT metadata FROM events WHERE position = ?').pluck().get(third.position)).not.toContain('schemaVersion');
+    db.close();
+    const seen: Array<number | undefined> = [];
+    const store = new SqliteEventStore({
+      path,
+      upcast: (type, schemaVersion, data) => {
+        seen.push(schemaVersion);
+        return type === 'Defined' && schemaVersion === 1 ? { indicatorId: (data as { kpi: string }).kpi } : data;
+      },
+    });
+    try {
+      const folded = ({ type, revision, position, data, metadata }: StoredEvent) => ({ type, revision, position, data, metadata: { recordedAt: metadata.recordedAt, schemaVersion: metadata.schemaVersion } });
+      const all = await store.readStream('sheet-a');
+      seen.length = 0;
+      expect(await store.readStreamFolded('sheet-a')).toEqual(all.map(folded));
+      expect(seen).toEqual([1, 2, undefined, 1, 12]);
+      expect((await store.readStreamFolded('sheet-a')).map((e) => e.data)).toEqual([
+        { indicatorId: 'v1' }, { kpi: 'v2' }, { kpi: 'none' }, { indicatorId: 'first' }, { kpi: 'twelve' },
+      ]);
+      expect(await store.readStreamFolded('sheet-a', { fromRevision: 1, toRevision: 3 })).toEqual(all.slice(1, 4).map(folded));
+      expect(await store.readStreamFolded('sheet-a', { recordedUntil: '2023-03-01T00:00:00.000Z' })).toEqual(all.slice(0, 3).map(folded));
+      expect(await store.readStreamFolded('sheet-a', { fromRevision: 2, recordedUntil: '2023-04-15T00:00:00.000Z' })).toEqual(all.slice(2, 4).map(folded));
+      expect(await store.readStreamFolded('sheet-c')).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+});

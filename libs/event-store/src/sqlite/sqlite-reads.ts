@@ -73,7 +73,9 @@ export class SqliteReads {
       )
       .raw();
     // recorded_at is written from metadata.recordedAt (see SqliteAppender): the same text, without parsing the metadata.
-    const folded = "SELECT position, revision, type, data, recorded_at, json_extract(metadata, '$.schemaVersion') FROM events";
+    // The metadata's text, its schemaVersion read by schemaVersionOf: json_extract parsed the whole text
+    // in SQLite for every row (about a third of a row's read, on time travel's windows).
+    const folded = 'SELECT position, revision, type, data, recorded_at, metadata FROM events';
     this.selectStreamFolded = db.prepare(`${folded} WHERE stream = ? AND revision BETWEEN ? AND ? ORDER BY revision`).raw();
     this.selectStreamFoldedUntil = db
       .prepare(`${folded} WHERE stream = ? AND revision BETWEEN ? AND ? AND recorded_at <= ? ORDER BY revision`)
@@ -106,11 +108,11 @@ export class SqliteReads {
 
   readStreamFolded(stream: string, options: ReadStreamOptions): FoldedEvent[] {
     const rows = this.streamRows(this.selectStreamFolded, this.selectStreamFoldedUntil, stream, options) as Array<
-      [position: number, revision: number, type: string, data: string, recordedAt: string, schemaVersion: number | null]
+      [position: number, revision: number, type: string, data: string, recordedAt: string, metadata: string]
     >;
-    return rows.map(([position, revision, type, data, recordedAt, version]) => {
+    return rows.map(([position, revision, type, data, recordedAt, metadata]) => {
       // As toStoredEvent reads it: a metadata without schemaVersion gives the upcaster undefined.
-      const schemaVersion = version ?? (undefined as unknown as number);
+      const schemaVersion = schemaVersionOf(metadata);
       return { type, revision, position, data: this.applyUpcast(type, schemaVersion, JSON.parse(data)), metadata: { recordedAt, schemaVersion } };
     });
   }
