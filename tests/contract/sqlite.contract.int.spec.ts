@@ -233,30 +233,52 @@ describe('SqliteEventStore', () => {
         }
       });
 
-      it('sends lone commits to the pool for a second after a slow inline sync (a slow disk would hold the thread up)', async () => {
+      it('sends lone commits to the pool after a slow inline sync, for 50 times as long as it took and a second at most (a slow disk would hold the thread up)', async () => {
         const pooled: number[] = [];
-        let slow = true;
+        // A disk under the test's control: each inline sync takes the next of these (ms), or returns at
+        // once (no real fdatasync, whose own time would blur the rule's threshold).
+        const takes: number[] = [];
         const s = new SqliteEventStore({
           path: join(fixture.dir, 'slow-inline.sqlite'),
           fsync: (fd, cb) => { pooled.push(fd); fsync(fd, cb); },
-          fsyncInline: (fd) => {
-            fdatasyncSync(fd);
-            // A disk that took 5 ms to confirm.
-            const until = performance.now() + 5;
-            while (slow && performance.now() < until);
+          fsyncInline: () => {
+            const until = performance.now() + (takes.shift() ?? 0);
+            while (performance.now() < until);
           },
         });
+        const append = (type: string) => s.appendToStream('sheet-a', [event(type)]);
         try {
-          await s.appendToStream('sheet-a', [event('A')]);
-          expect(s.stats).toMatchObject({ walSyncs: 1, walSyncsInline: 1 });
-          slow = false;
-          await s.appendToStream('sheet-a', [event('B')]);
-          await s.appendToStream('sheet-a', [event('C')]);
-          expect(s.stats).toMatchObject({ walSyncs: 3, walSyncsInline: 1 });
+          // 1 ms is not slow: the next lone commit is synced inline too.
+          takes.push(1);
+          await append('A');
+          await append('B');
+          expect(s.stats).toMatchObject({ walSyncs: 2, walSyncsInline: 2 });
+          // 5 ms: the pool for the next ~250 ms.
+          takes.push(5);
+          await append('C');
+          const slowAt = performance.now();
+          await append('D');
+          await append('E');
+          expect(performance.now() - slowAt).toBeLessThan(200);
+          expect(s.stats).toMatchObject({ walSyncs: 5, walSyncsInline: 3 });
           expect(pooled).toHaveLength(2);
+          await delay(300);
+          // 20 ms: the pool for the next ~1 s; still there after 400 ms, inline again after 1.1 s.
+          takes.push(20);
+          await append('F');
+          expect(s.stats).toMatchObject({ walSyncs: 6, walSyncsInline: 4 });
+          await delay(400);
+          await append('G');
+          expect(s.stats).toMatchObject({ walSyncs: 7, walSyncsInline: 4 });
+          await delay(700);
+          // 60 ms: a second at most, not three.
+          takes.push(60);
+          await append('H');
+          expect(s.stats).toMatchObject({ walSyncs: 8, walSyncsInline: 5 });
           await delay(1100);
-          await s.appendToStream('sheet-a', [event('D')]);
-          expect(s.stats).toMatchObject({ walSyncs: 4, walSyncsInline: 2 });
+          await append('I');
+          expect(s.stats).toMatchObject({ walSyncs: 9, walSyncsInline: 6 });
+          expect(pooled).toHaveLength(3);
         } finally {
           await s.close();
         }
