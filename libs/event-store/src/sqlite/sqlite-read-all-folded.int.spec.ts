@@ -10,11 +10,13 @@ import { SqliteEventStore } from './sqlite-event-store.js';
 const dir = mkdtempSync(join(tmpdir(), 'scoran-read-all-folded-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** An event's metadata with its record time, and a schema version unless none is given. */
+const meta = (schemaVersion: number | undefined, recordedAt: string) => ({ actor: 'a', correlationId: 'c', causationId: null, source: 't', recordedAt, ...(schemaVersion === undefined ? {} : { schemaVersion }) });
+
 describe('SqliteEventStore.readAllFolded', () => {
   it('gives what readAll gives of each event: stream, type, revision, position, data upcast, record time, schema version, up to the bound', async () => {
     const path = join(dir, 'folded.sqlite');
     const writer = new SqliteEventStore({ path });
-    const meta = (schemaVersion: number | undefined, recordedAt: string) => ({ actor: 'a', correlationId: 'c', causationId: null, source: 't', recordedAt, ...(schemaVersion === undefined ? {} : { schemaVersion }) });
     await writer.appendToStream('sheet-a', [
       { type: 'Defined', data: { kpi: 'datasets' }, metadata: meta(1, '2023-01-01T00:00:00.000Z') },
       { type: 'Defined', data: { indicatorId: 'services', tags: ['é'], nested: { b: 1, a: [1.5, null] } }, metadata: meta(2, '2023-02-01T00:00:00.000Z') },
@@ -81,7 +83,6 @@ describe('SqliteEventStore.readStreamFolded', () => {
   it('gives what readStream gives of each event a fold reads, whatever the metadata\'s text says of the schema version, within revisions and record time', async () => {
     const path = join(dir, 'stream-folded.sqlite');
     const writer = new SqliteEventStore({ path });
-    const meta = (schemaVersion: number | undefined, recordedAt: string) => ({ actor: 'a', correlationId: 'c', causationId: null, source: 't', recordedAt, ...(schemaVersion === undefined ? {} : { schemaVersion }) });
     await writer.appendToStream('sheet-a', [
       { type: 'Defined', data: { kpi: 'v1' }, metadata: meta(1, '2023-01-01T00:00:00.000Z') },
       { type: 'Defined', data: { kpi: 'v2' }, metadata: meta(2, '2023-02-01T00:00:00.000Z') },
