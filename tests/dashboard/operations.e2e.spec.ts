@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { IndicatorSeriesReadModel } from '#projections';
 import { registerRelayLagSource, reportRelayLag } from '../../apps/api/src/metrics/metrics-registry.js';
-import { createFixture, ROADMAP } from '../support/roadmap-fixture.js';
+import { createFixture, ROADMAP, sheetBody } from '../support/roadmap-fixture.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 
 /** The value of one sample in a Prometheus exposition, or undefined. */
@@ -75,6 +76,57 @@ describe('operations: /metrics and health probes', () => {
     const second = await check();
     expect(second.reports).toBe(first.reports + 1);
     expect(second.onTimeShare).toBeGreaterThan(first.onTimeShare);
+  });
+
+  it('recomputes the reporting lag only of the sheets written since the last scrape, and follows a frequency changed without a report', async () => {
+    expect((await app.call('POST', '/api/sheets', { body: sheetBody({ sheetId: 'second-sheet', number: '4.14', title: 'Deuxième fiche', pilots: ['pilot-org', 'other-org'] }) })).status).toBe(201);
+    expect((await app.call('POST', '/api/sheets/second-sheet/indicators/interventions/reports', { body: { value: 3, observedOn: '2024-01-31' } })).status).toBe(201);
+    const series = app.app.get(IndicatorSeriesReadModel);
+    const read: string[] = [];
+    const reportTimes = series.reportTimes.bind(series);
+    const spy = jest.spyOn(series, 'reportTimes').mockImplementation((sheetId, indicatorId) => {
+      read.push(sheetId);
+      return reportTimes(sheetId, indicatorId);
+    });
+    try {
+      const scrape = async () => (await app.call('GET', '/metrics', { token: null })).text;
+      const agrees = async (organisation: string, text: string) => {
+        const lag = (await app.call('GET', `/api/organisations/${organisation}/reporting-lag`, { token: null })).body;
+        expect(sample(text, 'scoran_reporting_lag_days', { organisation, quantile: '0.5' })).toBe(lag.overall.medianDays ?? undefined);
+        expect(sample(text, 'scoran_reports_on_time_ratio', { organisation })).toBe(lag.overall.onTimeShare ?? undefined);
+        for (const sheet of lag.sheets) {
+          expect(sample(text, 'scoran_sheet_reporting_lag_days', { organisation, sheet: sheet.sheetId, quantile: '0.9' })).toBe(sheet.p90Days ?? undefined);
+          expect(sample(text, 'scoran_sheet_reports_on_time_ratio', { organisation, sheet: sheet.sheetId })).toBe(sheet.onTimeShare ?? undefined);
+        }
+        return lag;
+      };
+      let text = await scrape();
+      expect(read).toContain('second-sheet');
+      await agrees('pilot-org', text);
+      await agrees('other-org', text);
+      // Nothing written: the figures of the last scrape, nothing read again.
+      read.length = 0;
+      await scrape();
+      expect(read).toEqual([]);
+      // One sheet written: only its reports are read again.
+      expect((await app.call('POST', '/api/sheets/second-sheet/indicators/interventions/reports', { body: { value: 4, observedOn: '2024-04-30', territory: '45' } })).status).toBe(201);
+      text = await scrape();
+      expect(new Set(read)).toEqual(new Set(['second-sheet']));
+      const before = await agrees('other-org', text);
+      expect(before.overall.reports).toBe(2);
+      expect(before.overall.onTimeShare).toBeNull();
+      // A frequency set moves the share on time with no new report: the sheet's revision moved, so it is read again.
+      read.length = 0;
+      expect((await app.call('PUT', '/api/sheets/second-sheet/indicators/interventions/frequency', { body: { frequency: 'monthly' } })).status).toBe(201);
+      text = await scrape();
+      expect(new Set(read)).toEqual(new Set(['second-sheet']));
+      const after = await agrees('other-org', text);
+      expect(after.overall.reportsWithFrequency).toBe(2);
+      expect(after.overall.onTimeShare).not.toBeNull();
+      await agrees('pilot-org', text);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('shows the relay lag that the Kafka relay reports through reportRelayLag', async () => {

@@ -3,7 +3,7 @@ import ICAL from 'ical.js';
 import { dueItems, overdueItems } from './due.js';
 import { indicator, report, sheet } from '../../../tests/support/reporting-facts.js';
 import { dueCalendar, foldLine, writeCalendar } from './icalendar.js';
-import { median, percentile, reportingLag } from './reporting-lag.js';
+import { lagParts, median, percentile, reportingLag, summariseLags } from './reporting-lag.js';
 
 const facts = [
   sheet({
@@ -78,6 +78,26 @@ describe('reporting lag', () => {
     expect(lag.overall).toEqual({ reports: 4, medianDays: 50.5, p90Days: 193, onTimeShare: 2 / 3, reportsWithFrequency: 3 });
     expect(lag.sheets).toEqual([expect.objectContaining({ sheetId: 'open-data-challenge', reports: 4 })]);
     expect(reportingLag([]).overall).toEqual({ reports: 0, medianDays: null, p90Days: null, onTimeShare: null, reportsWithFrequency: 0 });
+  });
+
+  it('an organisation\'s figures are those of all its sheets\' reports together, not a mean of the sheets\' figures', () => {
+    const a = sheet({ sheetId: 'a', indicators: [indicator({ frequency: 'monthly', reports: [
+      report({ observedOn: '2024-01-31', recordedAt: '2024-02-01T10:00:00Z' }), // 1 day, on time
+      report({ observedOn: '2024-02-29', recordedAt: '2024-06-01T10:00:00Z' }), // 93 days, late
+    ] })] });
+    const b = sheet({ sheetId: 'b', indicators: [indicator({ frequency: null, reports: [
+      report({ observedOn: '2024-01-01', recordedAt: '2024-01-11T00:00:00Z' }), // 10 days
+      report({ observedOn: '2024-01-01', recordedAt: '2024-01-04T00:00:00Z' }), // 3 days
+      report({ observedOn: '2024-01-01', recordedAt: '2023-12-31T00:00:00Z' }), // recorded before: -1 day
+    ] })] });
+    const lag = reportingLag([a, b]);
+    // Sorted: -1, 1, 3, 10, 93.
+    expect(lag.overall).toEqual({ reports: 5, medianDays: 3, p90Days: 93, onTimeShare: 1 / 2, reportsWithFrequency: 2 });
+    expect(lag.sheets.map((s) => [s.sheetId, s.medianDays, s.p90Days, s.onTimeShare])).toEqual([['a', 47, 93, 1 / 2], ['b', 3, 10, null]]);
+    const parts = [lagParts(a), lagParts(b)];
+    expect(summariseLags(parts)).toEqual(lag.overall);
+    expect(summariseLags([parts[1]!])).toEqual({ reports: 3, medianDays: 3, p90Days: 10, onTimeShare: null, reportsWithFrequency: 0 });
+    expect(summariseLags([])).toEqual(reportingLag([]).overall);
   });
 });
 

@@ -117,6 +117,14 @@ export class IndicatorSeriesReadModel {
     return rows.map((r) => ({ reportId: r.reportId, observedOn: r.observedOn, observed: r.observed, value: r.value, qualifier: r.qualifier, territory: r.territory, zone: r.zone, recordedAt: r.recordedAt, corrected: Boolean(r.corrected) }));
   }
 
+  /**
+   * Each report of an indicator with only its two times (its current observedOn, as `series` gives
+   * it without bounds, and its recordedAt), in no particular order: what its reporting lag reads.
+   */
+  reportTimes(sheetId: string, indicatorId: string): Array<{ observedOn: string; recordedAt: string }> {
+    return this.st('SELECT observedOn, recordedAt FROM indicator_reports WHERE sheetId = ? AND indicatorId = ?').all(sheetId, indicatorId) as Array<{ observedOn: string; recordedAt: string }>;
+  }
+
   /** Every report, optionally of one sheet and observed on or before asOf, in no particular order. */
   reports(filter: { sheetId?: string; asOf?: string } = {}): ReportRow[] {
     const rows = this.st(`SELECT r.reportId, r.sheetId, r.indicatorId, r.observedOn, r.observed, r.qualifier, r.territory, r.zone, r.value, r.source, r.version,
