@@ -37,7 +37,7 @@ describe('import-reports on the command line', () => {
     const template = await withTracker(async (t) => {
       const open = t.queries.sheets.list({}).find((s) => s.status !== 'closed' && s.indicators > 0 && s.pilots.length > 0)!;
       organisationId = open.pilots[0]!;
-      return writeTemplateXlsx(templateRows(await readSheetFacts(organisationId, t.queries, t.commands)), { organisationId });
+      return writeTemplateXlsx(templateRows(readSheetFacts(organisationId, t.queries)), { organisationId });
     });
     good = join(dataDir, 'saisie.xlsx');
     writeFileSync(good, fillTemplate(template, { cells: [{ ref: 'K2', value: 1, as: 'number' }, { ref: 'L2', value: '2026-01-15', as: 'date' }, { ref: 'N2', value: 'saisie en ligne de commande' }] }));

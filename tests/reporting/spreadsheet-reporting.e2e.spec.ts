@@ -42,6 +42,9 @@ describe('reporting from a spreadsheet, over real HTTP', () => {
   afterAll(() => app.close(true));
 
   it('the secretariat sets an indicator\'s frequency; a pilot may not', async () => {
+    const frequencyOf = (doc: { indicators: Array<{ indicatorId: string; frequency: unknown }> }) => doc.indicators.map((i) => [i.indicatorId, i.frequency]);
+    const unset = (await app.call('GET', SHEET)).body;
+    expect(frequencyOf(unset)).toEqual([['interventions', null], ['coverage', null]]);
     const set = await app.call('PUT', `${SHEET}/indicators/interventions/frequency`, { body: { frequency: 'quarterly' } });
     expect(set.status).toBe(201);
     expect(set.body.eventIds).toHaveLength(1);
@@ -50,6 +53,9 @@ describe('reporting from a spreadsheet, over real HTTP', () => {
     expect((await app.call('PUT', `${SHEET}/indicators/interventions/frequency`, { body: { frequency: 'quarterly' } })).body.error).toBe('same_frequency');
     const history = await app.call('GET', `${SHEET}/history`);
     expect(history.body.events.at(-1)).toMatchObject({ type: 'IndicatorFrequencySet', data: { indicatorId: 'interventions', frequency: 'quarterly', previous: null } });
+    // The sheet's document carries it; as known before it was set, the sheet had none.
+    expect(frequencyOf((await app.call('GET', SHEET)).body)).toEqual([['interventions', 'quarterly'], ['coverage', null]]);
+    expect(frequencyOf((await app.call('GET', `${SHEET}?knownAt=${encodeURIComponent(unset.updatedAt)}`)).body)).toEqual([['interventions', null], ['coverage', null]]);
   });
 
   it('a pilot downloads its template as .xlsx and .csv; a pilot of another organisation may not', async () => {

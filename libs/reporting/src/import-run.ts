@@ -153,21 +153,18 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 /**
- * The sheets an organisation pilots (any status), with their indicators, every report (both times)
- * and their milestones, from the read models; empty when it pilots none. The frequency is not in
- * the sheet read model yet: it is read from the sheet's folded state.
+ * The sheets an organisation pilots (any status), with their indicators (their frequency included),
+ * every report (both times) and their milestones, from the read models; empty when it pilots none.
  */
-export async function readSheetFacts(
+export function readSheetFacts(
   organisationId: string,
   reads: { sheets: Pick<SheetsReadModel, 'list' | 'get'>; series: Pick<IndicatorSeriesReadModel, 'series'> },
-  commands: Pick<RoadmapCommands, 'load'>,
-): Promise<SheetFacts[]> {
+): SheetFacts[] {
   const out: SheetFacts[] = [];
   for (const item of reads.sheets.list({ pilot: organisationId })) {
     const sheetId = item.sheetId as string;
     const view = reads.sheets.get(sheetId);
     if (!view) continue;
-    const { state } = await commands.load(sheetStream(sheetId), sheetDecider);
     out.push({
       // Only sheets with a pilot are listed here, and those have a number (historic ones may have neither).
       sheetId, number: view.number ?? '', title: view.title, status: view.status, createdOn: dayOf(view.createdAt),
@@ -175,7 +172,7 @@ export async function readSheetFacts(
         // The region's final target (a target of no territory counts as the region's); one without a day has nothing to be due by.
         const target = finalTargetFor(i, scopeOf({ territory: REGION_CODE }));
         return {
-          indicatorId: i.indicatorId, name: i.name, unit: i.unit, frequency: state.indicators.get(i.indicatorId)?.frequency ?? null,
+          indicatorId: i.indicatorId, name: i.name, unit: i.unit, frequency: i.frequency,
           target: target && target.by ? { value: target.value, by: target.by } : null,
           reports: reads.series.series(sheetId, i.indicatorId, {}).map((p) => ({
             reportId: p.reportId, value: p.value, observedOn: p.observedOn, territory: p.territory, zone: p.zone, recordedAt: p.recordedAt,

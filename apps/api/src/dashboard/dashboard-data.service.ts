@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RoadmapCommands } from '#application';
 import type { VersionOutcome } from '#domain';
 import { DataQualityReadModel, GovernanceReadModel, IndicatorSeriesReadModel, SheetsReadModel, type Finding, type GovernanceFact, type SheetView } from '#projections';
 import { readSheetFacts, type SheetFacts } from '#reporting';
@@ -34,12 +33,11 @@ export class DashboardData {
     @Inject(DataQualityReadModel) private readonly dataQuality: DataQualityReadModel,
     @Inject(GovernanceReadModel) private readonly governanceFacts: GovernanceReadModel,
     @Inject(SheetsReadModel) private readonly sheetDocs: SheetsReadModel,
-    @Inject(RoadmapCommands) private readonly commands: RoadmapCommands,
   ) {}
 
   /** The sheets an organisation pilots, as the reporting endpoints read them (empty when none). */
-  organisationSheets(organisationId: string): Promise<SheetFacts[]> {
-    return readSheetFacts(organisationId, { sheets: this.sheetDocs, series: this.indicatorSeries }, this.commands);
+  organisationSheets(organisationId: string): SheetFacts[] {
+    return readSheetFacts(organisationId, { sheets: this.sheetDocs, series: this.indicatorSeries });
   }
 
   findings(roadmapId: string): Finding[] {

@@ -91,7 +91,7 @@ export class DashboardController {
     // What is due is today's: the page has no past to travel to, so the as-of date is not read.
     return this.page(reply, path, {}, async () => {
       if (!isSlug(organisationId)) throw new BadPage(HttpStatus.NOT_FOUND, 'Organisation introuvable', 'Cet identifiant d’organisation n’existe pas.');
-      const sheets = await this.data.organisationSheets(organisationId);
+      const sheets = this.data.organisationSheets(organisationId);
       if (sheets.length === 0) throw new BadPage(HttpStatus.NOT_FOUND, 'Organisation introuvable', 'Cette organisation ne pilote aucune fiche.');
       const on = today();
       const ctx: PageContext = { path, asOf: null, roadmapId: null, today: on };

@@ -1,7 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
-import type { RoadmapCommands } from '#application';
 import type { IndicatorSeriesReadModel, ProjectionHost, SheetsReadModel } from '#projections';
-import { sheetDecider, sheetStream } from '#domain';
 import { lagParts, summariseLags, type LagParts, type LagSummary } from '#reporting';
 
 interface LagFigures {
@@ -24,7 +22,6 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export function registerReportingLagMetrics(
   registry: Registry,
   reads: { sheets: SheetsReadModel; series: IndicatorSeriesReadModel },
-  commands: RoadmapCommands,
   runner: ProjectionHost,
 ): void {
   let cached: { position: number; figures: Promise<LagFigures> } | null = null;
@@ -43,14 +40,9 @@ export function registerReportingLagMetrics(
     }
     return cached.figures;
   };
-  const sheetLag = async (sheetId: string): Promise<LagParts | null> => {
+  const sheetLag = (sheetId: string): LagParts | null => {
     const view = reads.sheets.get(sheetId);
-    if (!view) return null;
-    // The frequency is not in the sheet read model: it is read from the sheet's folded state (as readSheetFacts does).
-    const { state } = await commands.load(sheetStream(sheetId), sheetDecider);
-    return lagParts({
-      indicators: view.indicators.map((i) => ({ frequency: state.indicators.get(i.indicatorId)?.frequency ?? null, reports: reads.series.reportTimes(sheetId, i.indicatorId) })),
-    });
+    return view ? lagParts({ indicators: view.indicators.map((i) => ({ frequency: i.frequency, reports: reads.series.reportTimes(sheetId, i.indicatorId) })) }) : null;
   };
   const compute = async (): Promise<LagFigures> => {
     const listed = reads.sheets.list({}).filter((s) => s.pilots.length > 0);
@@ -58,7 +50,7 @@ export function registerReportingLagMetrics(
     for (const item of listed) {
       seen.add(item.sheetId);
       if (kept.get(item.sheetId)?.revision === item.revision) continue;
-      const parts = await sheetLag(item.sheetId);
+      const parts = sheetLag(item.sheetId);
       if (parts) kept.set(item.sheetId, { revision: item.revision, parts, summary: summariseLags([parts]) });
       else kept.delete(item.sheetId);
       await nextTurn();

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { EventStore } from '#event-store';
-import { RoadmapCommands } from '#application';
 import { IndicatorSeriesReadModel, ProjectionHost, SheetsReadModel } from '#projections';
 import { EVENT_STORE } from '../infrastructure/tokens.js';
 import { AppendMetrics } from './append-metrics.js';
@@ -34,7 +33,6 @@ export class TrackerMetrics {
     @Inject(AppendMetrics) appends: AppendMetrics,
     @Inject(SheetsReadModel) sheets: SheetsReadModel,
     @Inject(IndicatorSeriesReadModel) series: IndicatorSeriesReadModel,
-    @Inject(RoadmapCommands) commands: RoadmapCommands,
   ) {
     this.registry.registerMetric(appends.eventsAppended);
     this.registry.registerMetric(appends.appendConflicts);
@@ -64,7 +62,7 @@ export class TrackerMetrics {
       registers: [this.registry],
       collect() { this.set(self.runner.error ? 1 : 0); },
     });
-    registerReportingLagMetrics(this.registry, { sheets, series }, commands, runner);
+    registerReportingLagMetrics(this.registry, { sheets, series }, runner);
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {

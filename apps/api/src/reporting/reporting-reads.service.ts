@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RoadmapCommands } from '#application';
 import { notFound } from '#domain';
 import { IndicatorSeriesReadModel, SheetsReadModel } from '#projections';
 import { readSheetFacts, type SheetFacts } from '#reporting';
@@ -10,12 +9,11 @@ export class ReportingReads {
   constructor(
     @Inject(SheetsReadModel) private readonly sheets: SheetsReadModel,
     @Inject(IndicatorSeriesReadModel) private readonly series: IndicatorSeriesReadModel,
-    @Inject(RoadmapCommands) private readonly commands: RoadmapCommands,
   ) {}
 
   /** The sheets the organisation pilots (any status); 404 when it pilots none. */
   async sheetsOf(organisationId: string): Promise<SheetFacts[]> {
-    const out = await readSheetFacts(organisationId, { sheets: this.sheets, series: this.series }, this.commands);
+    const out = readSheetFacts(organisationId, { sheets: this.sheets, series: this.series });
     if (out.length === 0) throw notFound('organisation_not_found', `organisation ${organisationId} pilots no sheet`, { organisationId });
     return out;
   }

@@ -43,7 +43,7 @@ export const importReportsCommand: CliCommand = {
       return 2;
     }
     await ctx.catchUp();
-    const sheets = await readSheetFacts(organisationId, ctx.queries, ctx.commands);
+    const sheets = readSheetFacts(organisationId, ctx.queries);
     if (sheets.length === 0) {
       process.stderr.write(`organisation ${organisationId} pilots no sheet\n`);
       return 2;

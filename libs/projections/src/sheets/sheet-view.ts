@@ -1,6 +1,6 @@
 import {
   formatDatedFr, formatQuantityFr, mergeTarget, outcomesSetBy, parseDated, printedDueFr, sortTargets, targetDay, type IndicatorDefinition, type IndicatorReported, type MilestoneDefinition,
-  type SheetFields, type Target, type Unit, type VersionOutcome,
+  type ReportingFrequency, type SheetFields, type Target, type Unit, type VersionOutcome,
 } from '#domain';
 
 /** The document the sheet-summary read model keeps per sheet (what GET /api/sheets/:sheetId shows). */
@@ -45,6 +45,8 @@ export interface IndicatorView extends IndicatorDefinition {
   /** Latest regional value (no territory, or the region): what the sheet shows against the target. */
   latest: LatestValue | null;
   reportCount: number;
+  /** How often a value is due (IndicatorFrequencySet, set by the secretariat); null until one is set, or once it is taken off. */
+  frequency: ReportingFrequency | null;
 }
 
 export interface MilestoneView extends MilestoneDefinition {
@@ -65,7 +67,7 @@ export function newSheetView(data: SheetFields & { sheetId: string; roadmapId: s
     sheetId: data.sheetId, roadmapId: data.roadmapId, version: data.version, number: data.number, kind: data.kind, enjeu: data.enjeu, title: data.title,
     objective: data.objective, theme: data.theme, context: data.context, objectives: data.objectives, pilots: data.pilots, partners: data.partners,
     status: 'active', outcome: null, retired: null, versions: [{ version: data.version, number: data.number }], continues: data.continues ?? [],
-    indicators: data.indicators.map((i) => ({ ...i, targets: targetViews(i), latest: null, reportCount: 0 })),
+    indicators: data.indicators.map((i) => ({ ...i, targets: targetViews(i), latest: null, reportCount: 0, frequency: null })),
     milestones: data.milestones.map(milestoneView),
     revision: at.revision, position: at.position, createdAt: at.recordedAt, updatedAt: at.recordedAt,
   };
@@ -104,11 +106,16 @@ export function applySheetEvent(doc: SheetView | null, raw: FoldedEvent, reports
       if (event.data.changes.number) doc.versions = doc.versions.map((v) => (v.version === doc.version ? { ...v, number: doc.number } : v));
       break;
     case 'IndicatorAdded':
-      doc.indicators.push({ ...event.data.indicator, targets: targetViews(event.data.indicator), latest: null, reportCount: 0 });
+      doc.indicators.push({ ...event.data.indicator, targets: targetViews(event.data.indicator), latest: null, reportCount: 0, frequency: null });
       break;
     case 'MilestoneAdded':
       doc.milestones.push(milestoneView(event.data.milestone));
       break;
+    case 'IndicatorFrequencySet': {
+      const ind = indicator(event.data.indicatorId);
+      if (ind) ind.frequency = event.data.frequency;
+      break;
+    }
     case 'IndicatorTargetSet': {
       const ind = indicator(event.data.indicatorId);
       if (ind) ind.targets = mergeTarget(ind.targets, event.data.target).map((t) => targetView(t, ind.unit));
@@ -189,7 +196,7 @@ export function applySheetEvent(doc: SheetView | null, raw: FoldedEvent, reports
       Object.assign(doc, d.changes);
       doc.version = d.toVersion;
       doc.versions = [...doc.versions, { version: d.toVersion, number: doc.number }];
-      for (const i of d.addedIndicators) doc.indicators.push({ ...i, targets: targetViews(i), latest: null, reportCount: 0 });
+      for (const i of d.addedIndicators) doc.indicators.push({ ...i, targets: targetViews(i), latest: null, reportCount: 0, frequency: null });
       for (const m of d.addedMilestones) doc.milestones.push(milestoneView(m));
       break;
     }

@@ -76,7 +76,10 @@ export class SheetsProjection implements Projection<FoldedLogEvent> {
   // 12: sheet_versions keeps a document only for the versions a sheet left (frozen at the carry-over);
   //     the current version's is the summary's (readers take COALESCE(v.doc, s.doc)), so that a report
   //     rewrites one copy of its sheet's document, not two. Its counters stay current there.
-  readonly version = 12;
+  // 13: each indicator's document carries its reporting frequency (IndicatorFrequencySet), which the
+  //     reporting reads (templates, what is due, the lag, the import) read there instead of loading the
+  //     write side's state of every sheet.
+  readonly version = 13;
   // enjeu_rollup is a view (see ENJEU_ROLLUP_VIEW_SQL), created and dropped by setup.
   readonly tables: readonly string[];
 
