@@ -37,7 +37,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const small = process.env.BENCH_SMALL === '1';
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((x) => x.trim()).filter(Boolean)) : null;
-const SCENARIOS = ['store', 'rebuild', 'start', 'timetravel', 'assessment', 'writes', 'import', 'sse', 'nodes', 'bare'];
+const SCENARIOS = ['store', 'rebuild', 'start', 'timetravel', 'assessment', 'writes', 'import', 'sse', 'nodes', 'metrics', 'bare'];
 for (const name of only ?? []) if (!SCENARIOS.includes(name)) throw new Error(`BENCH_ONLY: unknown scenario ${name} (known: ${SCENARIOS.join(', ')})`);
 const want = (name: string) => only === null || only.has(name);
 /** The API runs as `npm start` (package.json) runs it, as deployed: the same file, the same node options and environment assignments. */
@@ -339,6 +339,49 @@ async function spreadsheetImport(baseUrl: string, token: string, sheetId: string
   targets.push({ name, target: '≤ 2 s, 2xx', measured: `${Math.round(ms)} ms, HTTP ${res.status}${summary ? ` ${JSON.stringify(summary)}` : `: ${text.slice(0, 120)}`}`, met: res.ok && ms <= 2000 });
 }
 
+/**
+ * GET /metrics as Prometheus scrapes it, after the write scenarios: the first scrape since the start
+ * (every pilot organisation's reporting lag is computed over all its sheets), with GET /health probed
+ * every 20 ms meanwhile to show whether other requests wait for it; then a scrape after one report on
+ * the big sheet (only that sheet is read again), then one with nothing written.
+ */
+async function metricsScrapes(baseUrl: string, pid: number, day: string) {
+  const name = 'GET /metrics (a Prometheus scrape)';
+  const target = "first scrape ≤ 10 s (Prometheus' default timeout) with /health ≤ 100 ms meanwhile; after a report ≤ 1 s";
+  const scrape = async () => {
+    const t0 = performance.now();
+    const res = await fetch(`${baseUrl}/metrics`);
+    const text = await res.text();
+    if (!res.ok) throw new Error(`GET /metrics: HTTP ${res.status} ${text.slice(0, 200)}`);
+    return { ms: performance.now() - t0, lagSeries: text.split('\n').filter((l) => l.startsWith('scoran_sheet_reporting_lag_days{')).length };
+  };
+  const rssBeforeMb = rssMb(pid);
+  const probes: number[] = [];
+  let probing = true;
+  const probe = (async () => {
+    while (probing) {
+      probes.push((await timedGet(baseUrl, '/health')).ms);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  const first = await scrape();
+  probing = false;
+  await probe;
+  const rssAfterMb = rssMb(pid);
+  const token = await call(baseUrl, 'POST', '/api/tokens', { role: 'pilot', organisationId: pilotOf(BIG_SHEET), label: 'bench metrics' });
+  if (token.status !== 201) throw new Error(`token for ${BIG_SHEET}: HTTP ${token.status}`);
+  const report = await call(baseUrl, 'POST', `/api/sheets/${BIG_SHEET}/indicators/ind-2/reports`, { value: 1, observedOn: day }, token.body.token);
+  if (report.status !== 201) throw new Error(`report on ${BIG_SHEET}: HTTP ${report.status} ${JSON.stringify(report.body)}`);
+  const afterReport = await scrape();
+  const unchanged = await scrape();
+  probes.sort((a, b) => a - b);
+  const probeMax = probes.at(-1) ?? 0;
+  results.metrics = { firstMs: first.ms, afterReportMs: afterReport.ms, unchangedMs: unchanged.ms, lagSeries: first.lagSeries, healthProbes: probes.length, healthP99Ms: percentile(probes, 99), healthMaxMs: probeMax, rssBeforeMb, rssAfterMb };
+  const measured = `first ${Math.round(first.ms)} ms (${first.lagSeries} per-sheet lag series; /health meanwhile ${probes.length} probes, p99 ${round(percentile(probes, 99), 1)} ms, max ${round(probeMax, 1)} ms; RSS ${round(rssBeforeMb)} → ${round(rssAfterMb)} MB), after a report on ${BIG_SHEET} ${Math.round(afterReport.ms)} ms, nothing written ${Math.round(unchanged.ms)} ms`;
+  log(`metrics: ${measured}`);
+  targets.push({ name, target, measured, met: first.ms <= 10_000 && probeMax <= 100 && afterReport.ms <= 1000 });
+}
+
 /** 1 000 clients on the SSE stream, one write: the time until each has received it. */
 async function sseFanOut(baseUrl: string, write: () => Promise<void>) {
   const name = '1 000 SSE clients, one write';
@@ -476,7 +519,7 @@ async function main(): Promise<void> {
     targets.push({ name: 'Rebuild of all projections', target: '≥ 150 000 events/s', measured: `${Math.round(rebuilt.eventsPerSecond)} events/s (read+parse alone ${Math.round(readRate)}/s; ${split.join(', ')})`, met: rebuilt.eventsPerSecond >= 150_000 });
   }
 
-  const needsApi = ['start', 'timetravel', 'assessment', 'writes', 'import', 'sse', 'nodes'].some(want);
+  const needsApi = ['start', 'timetravel', 'assessment', 'writes', 'import', 'sse', 'nodes', 'metrics'].some(want);
   if (!needsApi && !want('bare')) return finish();
   let app: LoadResult | undefined;
   // The bare baselines measured just before and just after the API's report load (with 'bare'):
@@ -580,6 +623,9 @@ async function main(): Promise<void> {
       log(`RSS peaks during the write scenarios: ${Object.entries(rssWritePhases).map(([name, mb]) => `${name} ${round(mb)} MB`).join(', ')}`);
       targets.push({ name: `RSS with ${data.events} events, write scenarios`, target: '≤ 200 MB peak', measured: `${round(rssWrites)} MB peak`, met: rssWrites <= 200 });
     }
+
+    // 9. A Prometheus scrape of /metrics, outside the RSS samplers (its own RSS before and after is given)
+    if (want('metrics')) await metricsScrapes(api.baseUrl, api.child.pid!, day);
     await stopChild(api.child);
   }
   if (!want('bare')) return finish();

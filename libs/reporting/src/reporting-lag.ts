@@ -48,19 +48,32 @@ export interface LagParts {
   onTime: number;
 }
 
-/** The lag of each report of a sheet (see LagSummary). */
+/**
+ * The lag of each report of a sheet (see LagSummary). Reports share their days (a sheet reported
+ * weekly for ten years has ~500 distinct ones), so each day's number and each observation's next due
+ * day are computed once.
+ */
 export function lagParts(sheet: LagFacts): LagParts {
   let count = 0;
   for (const ind of sheet.indicators) count += ind.reports.length;
   const days = new Int32Array(count);
+  const dayNumbers = new Map<string, number>();
+  const dayNumber = (day: string) => {
+    let n = dayNumbers.get(day);
+    if (n === undefined) dayNumbers.set(day, (n = daysBetween('1970-01-01', day)));
+    return n;
+  };
   let i = 0;
   let judged = 0;
   let onTime = 0;
   for (const ind of sheet.indicators) {
+    const limits = new Map<string, string | null>();
     for (const r of ind.reports) {
       const recordedOn = dayOf(r.recordedAt);
-      days[i++] = daysBetween(r.observedOn, recordedOn);
-      const limit = ind.frequency ? nextValueDue(r.observedOn, ind.frequency) : null;
+      days[i++] = dayNumber(recordedOn) - dayNumber(r.observedOn);
+      if (!ind.frequency) continue;
+      let limit = limits.get(r.observedOn);
+      if (limit === undefined) limits.set(r.observedOn, (limit = nextValueDue(r.observedOn, ind.frequency)));
       if (limit !== null) {
         judged++;
         if (recordedOn <= limit) onTime++;
@@ -70,29 +83,31 @@ export function lagParts(sheet: LagFacts): LagParts {
   return { days: days.sort(), judged, onTime };
 }
 
-/** The summary of one or more sheets' lags taken together. */
-export function summariseLags(parts: readonly LagParts[]): LagSummary {
-  let sorted: Int32Array;
-  if (parts.length === 1) sorted = parts[0]!.days;
-  else {
-    let count = 0;
-    for (const p of parts) count += p.days.length;
-    sorted = new Int32Array(count);
-    let at = 0;
-    for (const p of parts) {
-      sorted.set(p.days, at);
-      at += p.days.length;
-    }
-    sorted.sort();
-  }
+/** Several sheets' lags as one (an organisation's, or a sheet's from its indicators'). */
+export function mergeLagParts(parts: readonly LagParts[]): LagParts {
+  if (parts.length === 1) return parts[0]!;
+  let count = 0;
   let judged = 0;
   let onTime = 0;
   for (const p of parts) {
+    count += p.days.length;
     judged += p.judged;
     onTime += p.onTime;
   }
+  const days = new Int32Array(count);
+  let at = 0;
+  for (const p of parts) {
+    days.set(p.days, at);
+    at += p.days.length;
+  }
+  return { days: days.sort(), judged, onTime };
+}
+
+/** The summary of one or more sheets' lags taken together. */
+export function summariseLags(parts: readonly LagParts[]): LagSummary {
+  const { days, judged, onTime } = parts.length === 0 ? { days: new Int32Array(0), judged: 0, onTime: 0 } : mergeLagParts(parts);
   return {
-    reports: sorted.length, medianDays: median(sorted), p90Days: percentile(sorted, 90),
+    reports: days.length, medianDays: median(days), p90Days: percentile(days, 90),
     onTimeShare: judged ? onTime / judged : null,
     reportsWithFrequency: judged,
   };
