@@ -17,7 +17,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * scrapes between two writes reuse the figures. Each sheet's lags are kept with its stream's
  * revision, so a scrape recomputes only the sheets written since the last one (a million reports
  * took the request thread 12–14 s per scrape when every sheet was read again); each recomputed sheet
- * reads only its reports' two times, and the work gives way to other requests between two sheets.
+ * reads only its reports' two times, and the work gives way to other requests between two indicators.
  */
 export function registerReportingLagMetrics(
   registry: Registry,
