@@ -105,7 +105,7 @@ export function mergeLagParts(parts: readonly LagParts[]): LagParts {
 
 /** The summary of one or more sheets' lags taken together. */
 export function summariseLags(parts: readonly LagParts[]): LagSummary {
-  const { days, judged, onTime } = parts.length === 0 ? { days: new Int32Array(0), judged: 0, onTime: 0 } : mergeLagParts(parts);
+  const { days, judged, onTime } = mergeLagParts(parts);
   return {
     reports: days.length, medianDays: median(days), p90Days: percentile(days, 90),
     onTimeShare: judged ? onTime / judged : null,

@@ -7,7 +7,7 @@ interface LagFigures {
 }
 
 /** What is kept of a sheet between two computations: its lags as of its stream's revision. */
-interface KeptSheet { revision: number; parts: LagParts; summary: LagSummary }
+interface KeptSheet { revision: number; parts: LagParts }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -59,7 +59,7 @@ export function registerReportingLagMetrics(
       seen.add(item.sheetId);
       if (kept.get(item.sheetId)?.revision === item.revision) continue;
       const parts = await sheetLag(item.sheetId);
-      if (parts) kept.set(item.sheetId, { revision: item.revision, parts, summary: summariseLags([parts]) });
+      if (parts) kept.set(item.sheetId, { revision: item.revision, parts });
       else kept.delete(item.sheetId);
     }
     for (const sheetId of kept.keys()) if (!seen.has(sheetId)) kept.delete(sheetId);
@@ -71,7 +71,7 @@ export function registerReportingLagMetrics(
       const key = sheets.map((s) => `${s.sheetId}@${s.revision}`).join(' ');
       let overall = keptOrganisations.get(organisation);
       if (overall?.key !== key) keptOrganisations.set(organisation, (overall = { key, overall: summariseLags(sheets.map((s) => s.parts)) }));
-      out.push({ organisation, overall: overall.overall, sheets: sheets.map((s) => ({ sheetId: s.sheetId, ...s.summary })) });
+      out.push({ organisation, overall: overall.overall, sheets: sheets.map((s) => ({ sheetId: s.sheetId, ...summariseLags([s.parts]) })) });
     }
     for (const organisation of keptOrganisations.keys()) if (!organisations.includes(organisation)) keptOrganisations.delete(organisation);
     return { organisations: out };
