@@ -4,7 +4,7 @@ import { CSV_ID_COLUMNS, IDS_SHEET_NAME, TEMPLATE_COLUMNS, TEMPLATE_SHEET_NAME }
 import { CsvMalformed, parseCsv } from './csv-reader.js';
 import { checkZip, DEFAULT_ZIP_LIMITS, ZipEntryRefused, type ZipLimits, type ZipProblem } from './zip-guard.js';
 import { NotAZip, zipEntries, type ZipEntry } from './zip-entries.js';
-import { columnLetter, readXlsx as readXlsxCells, XlsxUnreadable, type XlsxValue, type XlsxWorkbook } from './xlsx-reader.js';
+import { columnLetter, readXlsx as readXlsxCells, XlsxUnreadable, type XlsxRow, type XlsxValue, type XlsxWorkbook, type XlsxWorksheet } from './xlsx-reader.js';
 
 export interface ImportLimits {
   /** Data rows (the header excluded) a file may hold. */
@@ -112,12 +112,22 @@ const isOle2 = (b: Buffer) => b.length >= 8 && b.subarray(0, 8).equals(Buffer.fr
  *   see in the file is written; an empty hidden row is an empty row;
  * - rows with nothing filled are skipped and listed; columns the template lacks are ignored and listed.
  */
-export async function parseReportFile(bytes: Buffer, limits: ImportLimits = DEFAULT_IMPORT_LIMITS): Promise<ParsedFile> {
+export async function parseReportFile(bytes: Buffer, limits: ImportLimits = DEFAULT_IMPORT_LIMITS, options: ParseOptions = {}): Promise<ParsedFile> {
   if (bytes.length === 0) throw new ReportFileRefused(400, 'empty_file', 'the file is empty');
   // Each reader refuses a file of too many rows itself, before the rows are built or handed on.
-  const grid = isZip(bytes) ? await readXlsx(bytes, limits) : await readCsv(bytes, limits);
-  return readRows(grid);
+  return isZip(bytes) ? readXlsx(bytes, limits, options) : readRows(await readCsv(bytes, limits));
 }
+
+export interface ParseOptions {
+  /**
+   * Reads the worksheet whole before its rows, as for a file whose rows are out of order (the
+   * same result, more memory): for comparing the two ways.
+   */
+  rowsAtOnce?: boolean;
+}
+
+/** The worksheet's rows are not in ascending order: they are read again, whole, then sorted. */
+class RowsOutOfOrder extends Error {}
 
 function refuseTooManyRows(dataRows: number, limits: ImportLimits): void {
   if (dataRows > limits.maxRows) {
@@ -130,7 +140,7 @@ function zipRefusal(problem: ZipProblem, limits: ImportLimits): ReportFileRefuse
   return new ReportFileRefused(status, status === 413 ? 'zip_bomb' : 'not_a_spreadsheet', ZIP_MESSAGES[problem.code](problem, limits.zip), { ...problem, reason: problem.code });
 }
 
-async function readXlsx(bytes: Buffer, limits: ImportLimits): Promise<Grid> {
+async function readXlsx(bytes: Buffer, limits: ImportLimits, options: ParseOptions): Promise<ParsedFile> {
   let problem: ZipProblem | null;
   let entries: ZipEntry[];
   try {
@@ -144,34 +154,25 @@ async function readXlsx(bytes: Buffer, limits: ImportLimits): Promise<Grid> {
     throw error;
   }
   if (problem) throw zipRefusal(problem, limits);
-  let workbook: XlsxWorkbook;
-  try {
-    workbook = readXlsxCells(bytes, entries);
-  } catch (error) {
-    if (error instanceof ZipEntryRefused) throw zipRefusal(error.problem, limits);
-    if (!(error instanceof XlsxUnreadable)) throw error;
-    throw new ReportFileRefused(415, 'not_a_spreadsheet', 'the file is a zip archive but not a readable .xlsx workbook (an .ods or .docx is not accepted)');
+  const cells = <T>(read: () => T): T => {
+    try {
+      return read();
+    } catch (error) {
+      if (error instanceof ZipEntryRefused) throw zipRefusal(error.problem, limits);
+      if (!(error instanceof XlsxUnreadable)) throw error;
+      throw new ReportFileRefused(415, 'not_a_spreadsheet', 'the file is a zip archive but not a readable .xlsx workbook (an .ods or .docx is not accepted)');
+    }
+  };
+  if (!options.rowsAtOnce) {
+    try {
+      return cells(() => streamXlsx(bytes, entries, limits));
+    } catch (error) {
+      if (!(error instanceof RowsOutOfOrder)) throw error;
+    }
   }
-  const sheet = workbook.worksheets.find((w) => w.name === TEMPLATE_SHEET_NAME) ?? workbook.worksheets.find((w) => w.state === 'visible' && w.name !== IDS_SHEET_NAME);
-  if (!sheet) throw new ReportFileRefused(422, 'missing_worksheet', `the workbook has no worksheet "${TEMPLATE_SHEET_NAME}"`);
-  if (sheet.merges.length) {
-    const ranges = sheet.merges;
-    throw new ReportFileRefused(422, 'merged_cells', `merged cells are not accepted (${ranges.slice(0, 10).join(', ')}): unmerge them so that each value has its own row`, { ranges });
-  }
-  const idsSheet = workbook.worksheets.find((w) => w.name === IDS_SHEET_NAME);
-  if (!idsSheet) throw new ReportFileRefused(422, 'missing_ids', `the workbook lost its hidden worksheet "${IDS_SHEET_NAME}": download a new template`);
-  const ids: NonNullable<Grid['ids']> = new Map();
-  for (const row of [...idsSheet.rows.values()].sort((a, b) => a.number - b.number)) {
-    if (row.number === 1) continue;
-    const text = (k: number) => cellText(row.cells.get(k));
-    const key = text(1);
-    if (key) ids.set(key, { sheetId: text(2), indicatorId: text(3), territory: text(4) || null, zone: text(5) || null });
-  }
-  const headers = new Map<number, string>();
-  for (const [col, value] of sheet.rows.get(1)?.cells ?? []) {
-    const h = cellText(value);
-    if (h) headers.set(col, h);
-  }
+  const workbook: XlsxWorkbook = cells(() => readXlsxCells(bytes, entries));
+  const { sheet, idsSheet } = refuseWorkbook(templateSheetOf(workbook.worksheets), workbook.worksheets);
+  const headers = headersOf(sheet.rows.get(1));
   const rows: GridRow[] = [];
   // Trailing rows that only carry a format are not rows of data. A loop, not Math.max(...rows): a
   // spread of a few hundred thousand rows overflows the call stack.
@@ -181,10 +182,108 @@ async function readXlsx(bytes: Buffer, limits: ImportLimits): Promise<Grid> {
   refuseTooManyRows(last - 1, limits);
   for (let n = 2; n <= last; n++) {
     const row = sheet.rows.get(n);
-    rows.push({ number: n, hidden: row?.hidden ?? false, cells: (col) => cellOf(row?.cells.get(col)) });
+    rows.push(row ? gridRow(row) : emptyRow(n));
   }
-  return { format: 'xlsx', headers, rows, date1904: workbook.date1904, ids };
+  return readRows({ format: 'xlsx', headers, rows, date1904: workbook.date1904, ids: idsOf(idsSheet) });
 }
+
+/**
+ * The template's worksheet read row by row, each row's rules applied as it is read (xlsx-reader's
+ * XlsxRowStream): the rows are not kept, only what the file gives. The result and the refusals are
+ * those of reading it whole, in the same order (the whole file's refusals first: the worksheet,
+ * merged cells, the ids, too many rows, the columns); a worksheet whose rows are out of order throws
+ * RowsOutOfOrder, and is read whole.
+ */
+function streamXlsx(bytes: Buffer, entries: readonly ZipEntry[], limits: ImportLimits): ParsedFile {
+  let ids: NonNullable<Grid['ids']> = new Map();
+  let headers: Map<number, string> = new Map();
+  let date1904 = false;
+  let rules: RowRules | null = null;
+  let columnsRefused: ReportFileRefused | null = null;
+  /** The last row number read, the last one handed to the rules, the last one with a cell. */
+  let previous = 0;
+  let handed = 1;
+  let last = 1;
+  const begin = (): RowRules | null => {
+    if (rules || columnsRefused) return rules;
+    try {
+      rules = new RowRules('xlsx', headers, ids, date1904);
+    } catch (error) {
+      if (!(error instanceof ReportFileRefused)) throw error;
+      columnsRefused = error;
+    }
+    return rules;
+  };
+  const workbook = readXlsxCells(bytes, entries, {
+    choose: (sheets) => templateSheetOf(sheets)?.name,
+    start: (others, d1904) => {
+      date1904 = d1904;
+      const idsSheet = others.find((w) => w.name === IDS_SHEET_NAME);
+      if (idsSheet) ids = idsOf(idsSheet);
+      return (row) => {
+        if (row.number <= previous) throw new RowsOutOfOrder();
+        previous = row.number;
+        if (row.number === 1) { headers = headersOf(row); return; }
+        // Rows without a cell (a format only) are rows only if a row with a cell follows.
+        if (row.cells.size === 0) return;
+        last = row.number;
+        // Refused at the end, with the last row's number; nothing is built for the rows between.
+        if (last - 1 > limits.maxRows) return;
+        const to = begin();
+        if (!to) return;
+        for (let n = handed + 1; n < row.number; n++) to.add(emptyRow(n));
+        to.add(gridRow(row));
+        handed = row.number;
+      };
+    },
+  });
+  refuseWorkbook(templateSheetOf(workbook.worksheets), workbook.worksheets);
+  refuseTooManyRows(last - 1, limits);
+  const done = begin();
+  if (!done) throw columnsRefused!;
+  return done.out;
+}
+
+/** The worksheet to read: the template's, else the first visible one that is not the ids'. */
+function templateSheetOf<T extends { name: string; state: XlsxWorksheet['state'] }>(sheets: readonly T[]): T | undefined {
+  return sheets.find((w) => w.name === TEMPLATE_SHEET_NAME) ?? sheets.find((w) => w.state === 'visible' && w.name !== IDS_SHEET_NAME);
+}
+
+/** What refuses the whole workbook, whatever its rows: no worksheet to read, merged cells, the ids lost. */
+function refuseWorkbook(sheet: XlsxWorksheet | undefined, worksheets: readonly XlsxWorksheet[]): { sheet: XlsxWorksheet; idsSheet: XlsxWorksheet } {
+  if (!sheet) throw new ReportFileRefused(422, 'missing_worksheet', `the workbook has no worksheet "${TEMPLATE_SHEET_NAME}"`);
+  if (sheet.merges.length) {
+    const ranges = sheet.merges;
+    throw new ReportFileRefused(422, 'merged_cells', `merged cells are not accepted (${ranges.slice(0, 10).join(', ')}): unmerge them so that each value has its own row`, { ranges });
+  }
+  const idsSheet = worksheets.find((w) => w.name === IDS_SHEET_NAME);
+  if (!idsSheet) throw new ReportFileRefused(422, 'missing_ids', `the workbook lost its hidden worksheet "${IDS_SHEET_NAME}": download a new template`);
+  return { sheet, idsSheet };
+}
+
+function idsOf(idsSheet: XlsxWorksheet): NonNullable<Grid['ids']> {
+  const ids: NonNullable<Grid['ids']> = new Map();
+  for (const row of [...idsSheet.rows.values()].sort((a, b) => a.number - b.number)) {
+    if (row.number === 1) continue;
+    const text = (k: number) => cellText(row.cells.get(k));
+    const key = text(1);
+    if (key) ids.set(key, { sheetId: text(2), indicatorId: text(3), territory: text(4) || null, zone: text(5) || null });
+  }
+  return ids;
+}
+
+function headersOf(row: XlsxRow | undefined): Map<number, string> {
+  const headers = new Map<number, string>();
+  for (const [col, value] of row?.cells ?? []) {
+    const h = cellText(value);
+    if (h) headers.set(col, h);
+  }
+  return headers;
+}
+
+const gridRow = (row: XlsxRow): GridRow => ({ number: row.number, hidden: row.hidden, cells: (col) => cellOf(row.cells.get(col)) });
+const emptyRow = (number: number): GridRow => ({ number, hidden: false, cells: () => EMPTY_CELL });
+const EMPTY_CELL: Cell = { kind: 'empty' };
 
 /** A header's or an id's text: a text trimmed, a number as written, anything else nothing. */
 function cellText(value: XlsxValue | undefined): string {
@@ -242,73 +341,91 @@ async function readCsv(bytes: Buffer, limits: ImportLimits): Promise<Grid> {
 const HEADER_OF = Object.fromEntries(TEMPLATE_COLUMNS.map((c) => [c.key, c.header])) as Record<(typeof TEMPLATE_COLUMNS)[number]['key'], string>;
 
 function readRows(grid: Grid): ParsedFile {
-  const byHeader = new Map<string, number>();
-  const ignoredColumns: ParsedFile['ignoredColumns'] = [];
-  const known = new Set<string>([...TEMPLATE_COLUMNS.map((c) => c.header), ...(grid.ids ? [] : CSV_ID_COLUMNS.map((c) => c.header))]);
-  for (const [col, header] of [...grid.headers].sort((a, b) => a[0] - b[0])) {
-    if (known.has(header) && !byHeader.has(header)) byHeader.set(header, col);
-    else ignoredColumns.push({ column: columnLetter(col), header });
-  }
-  const required = [HEADER_OF.rowKey, HEADER_OF.value, HEADER_OF.observedOn, ...(grid.ids ? [] : CSV_ID_COLUMNS.map((c) => c.header))];
-  const missing = required.filter((h) => !byHeader.has(h));
-  if (missing.length) throw new ReportFileRefused(422, 'missing_columns', `the file lacks the template's columns ${missing.map((h) => `"${h}"`).join(', ')}`, { columns: missing });
+  const rules = new RowRules(grid.format, grid.headers, grid.ids, grid.date1904);
+  for (const row of grid.rows) rules.add(row);
+  return rules.out;
+}
 
-  const col = (header: string) => byHeader.get(header) ?? null;
-  const filled = [HEADER_OF.value, HEADER_OF.observedOn, HEADER_OF.qualifier, HEADER_OF.comment].map(col).filter((c): c is number => c !== null);
-  const checked = [...byHeader.values()];
-  const columns = Object.fromEntries([...byHeader].map(([h, c]) => [h, columnLetter(c)]));
-  const out: ParsedFile = { format: grid.format, reports: [], refused: [], emptyRows: [], ignoredColumns, columns };
-  for (const row of grid.rows) {
-    if (filled.every((c) => row.cells(c).kind === 'empty')) {
-      out.emptyRows.push(row.number);
-      continue;
+/**
+ * The rules of a file's rows, one row at a time, under its headers: the columns it lacks refuse
+ * the file (the constructor throws), each row gives a report, a refusal or an empty row in `out`.
+ */
+class RowRules {
+  readonly out: ParsedFile;
+  private readonly col: (header: string) => number | null;
+  /** The columns a pilot fills in, and every column the template has. */
+  private readonly filled: number[];
+  private readonly checked: number[];
+
+  constructor(format: Grid['format'], private readonly headers: Map<number, string>, private readonly ids: Grid['ids'], private readonly date1904: boolean) {
+    const byHeader = new Map<string, number>();
+    const ignoredColumns: ParsedFile['ignoredColumns'] = [];
+    const known = new Set<string>([...TEMPLATE_COLUMNS.map((c) => c.header), ...(ids ? [] : CSV_ID_COLUMNS.map((c) => c.header))]);
+    for (const [col, header] of [...headers].sort((a, b) => a[0] - b[0])) {
+      if (known.has(header) && !byHeader.has(header)) byHeader.set(header, col);
+      else ignoredColumns.push({ column: columnLetter(col), header });
     }
-    const keyCell = row.cells(col(HEADER_OF.rowKey)!);
+    const required = [HEADER_OF.rowKey, HEADER_OF.value, HEADER_OF.observedOn, ...(ids ? [] : CSV_ID_COLUMNS.map((c) => c.header))];
+    const missing = required.filter((h) => !byHeader.has(h));
+    if (missing.length) throw new ReportFileRefused(422, 'missing_columns', `the file lacks the template's columns ${missing.map((h) => `"${h}"`).join(', ')}`, { columns: missing });
+
+    this.col = (header: string) => byHeader.get(header) ?? null;
+    this.filled = [HEADER_OF.value, HEADER_OF.observedOn, HEADER_OF.qualifier, HEADER_OF.comment].map(this.col).filter((c): c is number => c !== null);
+    this.checked = [...byHeader.values()];
+    const columns = Object.fromEntries([...byHeader].map(([h, c]) => [h, columnLetter(c)]));
+    this.out = { format, reports: [], refused: [], emptyRows: [], ignoredColumns, columns };
+  }
+
+  add(row: GridRow): void {
+    if (this.filled.every((c) => row.cells(c).kind === 'empty')) {
+      this.out.emptyRows.push(row.number);
+      return;
+    }
+    const keyCell = row.cells(this.col(HEADER_OF.rowKey)!);
     const rowKey = keyCell.kind === 'text' ? keyCell.text.trim() : null;
     const refuse = (header: string | null, code: string, message: string) => {
-      const c = header ? col(header) : null;
-      out.refused.push({ row: row.number, rowKey, column: c ? columnLetter(c) : null, columnName: header, code, message });
+      const c = header ? this.col(header) : null;
+      this.out.refused.push({ row: row.number, rowKey, column: c ? columnLetter(c) : null, columnName: header, code, message });
     };
-    if (row.hidden) { refuse(null, 'hidden_row', `row ${row.number} is hidden: show it (or clear it) so that what is imported is what the file shows`); continue; }
-    const formulaAt = checked.find((c) => row.cells(c).kind === 'formula');
+    if (row.hidden) { refuse(null, 'hidden_row', `row ${row.number} is hidden: show it (or clear it) so that what is imported is what the file shows`); return; }
+    const formulaAt = this.checked.find((c) => row.cells(c).kind === 'formula');
     if (formulaAt !== undefined) {
-      const header = grid.headers.get(formulaAt)!;
+      const header = this.headers.get(formulaAt)!;
       refuse(header, 'formula', `cell ${columnLetter(formulaAt)}${row.number} (${header}) holds a formula: type the value itself`);
-      continue;
+      return;
     }
-    const errorAt = checked.find((c) => row.cells(c).kind === 'error');
+    const errorAt = this.checked.find((c) => row.cells(c).kind === 'error');
     if (errorAt !== undefined) {
-      const header = grid.headers.get(errorAt)!;
+      const header = this.headers.get(errorAt)!;
       refuse(header, 'cell_error', `cell ${columnLetter(errorAt)}${row.number} (${header}) holds an error value`);
-      continue;
+      return;
     }
-    const ids = grid.ids ? (rowKey ? grid.ids.get(rowKey) : undefined) : csvIds(row, col);
+    const ids = this.ids ? (rowKey ? this.ids.get(rowKey) : undefined) : csvIds(row, this.col);
     if (!rowKey || !ids || !ids.sheetId || !ids.indicatorId) {
       refuse(HEADER_OF.rowKey, 'unknown_row', `row ${row.number} has no reference the template knows (column ${HEADER_OF.rowKey}): copy rows from a downloaded template`);
-      continue;
+      return;
     }
     if (ids.territory !== null && !isTerritory(ids.territory)) {
-      refuse(grid.ids ? HEADER_OF.rowKey : 'territory', 'invalid_territory', `row ${row.number}: territory ${ids.territory} is neither the region (24) nor one of its departments`);
-      continue;
+      refuse(this.ids ? HEADER_OF.rowKey : 'territory', 'invalid_territory', `row ${row.number}: territory ${ids.territory} is neither the region (24) nor one of its departments`);
+      return;
     }
-    const value = readNumber(row.cells(col(HEADER_OF.value)!));
-    if (value === null) { refuse(HEADER_OF.value, 'invalid_value', `row ${row.number}: ${HEADER_OF.value} must be a number (12, 12,5 or 12.5)`); continue; }
-    const observedOn = readDay(row.cells(col(HEADER_OF.observedOn)!), grid.date1904);
-    if (observedOn === null) { refuse(HEADER_OF.observedOn, 'invalid_date', `row ${row.number}: ${HEADER_OF.observedOn} must be a real day (31/03/2024 or 2024-03-31)`); continue; }
-    const qualifierColumn = col(HEADER_OF.qualifier);
+    const value = readNumber(row.cells(this.col(HEADER_OF.value)!));
+    if (value === null) { refuse(HEADER_OF.value, 'invalid_value', `row ${row.number}: ${HEADER_OF.value} must be a number (12, 12,5 or 12.5)`); return; }
+    const observedOn = readDay(row.cells(this.col(HEADER_OF.observedOn)!), this.date1904);
+    if (observedOn === null) { refuse(HEADER_OF.observedOn, 'invalid_date', `row ${row.number}: ${HEADER_OF.observedOn} must be a real day (31/03/2024 or 2024-03-31)`); return; }
+    const qualifierColumn = this.col(HEADER_OF.qualifier);
     const qualifierCell = qualifierColumn ? row.cells(qualifierColumn) : { kind: 'empty' as const };
     let qualifier: Qualifier | null = null;
     if (qualifierCell.kind !== 'empty') {
       qualifier = qualifierCell.kind === 'text' ? parseQualifier(qualifierCell.text) : null;
-      if (!qualifier) { refuse(HEADER_OF.qualifier, 'invalid_qualifier', `row ${row.number}: ${HEADER_OF.qualifier} must be empty or one of exact, environ, plus de, au moins, moins de, au plus`); continue; }
+      if (!qualifier) { refuse(HEADER_OF.qualifier, 'invalid_qualifier', `row ${row.number}: ${HEADER_OF.qualifier} must be empty or one of exact, environ, plus de, au moins, moins de, au plus`); return; }
     }
-    const commentColumn = col(HEADER_OF.comment);
+    const commentColumn = this.col(HEADER_OF.comment);
     const commentCell = commentColumn ? row.cells(commentColumn) : { kind: 'empty' as const };
     const comment = commentCell.kind === 'text' ? commentCell.text.trim() : commentCell.kind === 'number' ? String(commentCell.value) : null;
-    if (comment !== null && comment.length > TEXT_LIMITS.reportComment) { refuse(HEADER_OF.comment, 'text_too_long', `row ${row.number}: ${HEADER_OF.comment} is longer than ${TEXT_LIMITS.reportComment} characters`); continue; }
-    out.reports.push({ row: row.number, rowKey, ...ids, value, observedOn, qualifier, comment: comment || null });
+    if (comment !== null && comment.length > TEXT_LIMITS.reportComment) { refuse(HEADER_OF.comment, 'text_too_long', `row ${row.number}: ${HEADER_OF.comment} is longer than ${TEXT_LIMITS.reportComment} characters`); return; }
+    this.out.reports.push({ row: row.number, rowKey, ...ids, value, observedOn, qualifier, comment: comment || null });
   }
-  return out;
 }
 
 function csvIds(row: GridRow, col: (header: string) => number | null) {

@@ -126,6 +126,56 @@ describe('reading a filled .xlsx template', () => {
     const tooMany = await refusal(await filled(() => undefined), { ...DEFAULT_IMPORT_LIMITS, maxRows: 2 });
     expect([tooMany.status, tooMany.code, tooMany.details]).toEqual([413, 'too_many_rows', { rows: 3, maxRows: 2 }]);
   });
+
+  it('reads the worksheet row by row to the same outcome as read whole, rows out of order or missing included', async () => {
+    /** The outcome of a file read both ways: what it gives, or how it is refused. */
+    const outcome = async (bytes: Buffer, limits: typeof DEFAULT_IMPORT_LIMITS, rowsAtOnce: boolean) => {
+      try {
+        return await parseReportFile(bytes, limits, { rowsAtOnce });
+      } catch (error) {
+        if (!(error instanceof ReportFileRefused)) throw error;
+        return { status: error.status, code: error.code, details: error.details };
+      }
+    };
+    const base = await filled((ws) => {
+      ws.getCell(2, VALUE).value = 12; ws.getCell(2, OBSERVED).value = new Date(Date.UTC(2024, 2, 31));
+      ws.getCell(3, VALUE).value = { formula: 'K2+1', result: 13 } as ExcelJS.CellFormulaValue; ws.getCell(3, OBSERVED).value = '2024-03-31';
+      ws.getCell(4, VALUE).value = '1 200'; ws.getCell(4, OBSERVED).value = '30/02/2024'; ws.getCell(4, COMMENT).value = 'à revoir';
+    });
+    const files = unzipSync(base);
+    const xml = new TextDecoder().decode(files['xl/worksheets/sheet1.xml']!);
+    const rowsXml = [...xml.matchAll(/<row r="(\d+)"[\s\S]*?<\/row>/g)].map((m) => m[0]);
+    expect(rowsXml.length).toBeGreaterThanOrEqual(4);
+    const [header, second, third, fourth] = rowsXml;
+    const withRows = (...rows: string[]) => {
+      const data = xml.replace(/<sheetData>[\s\S]*<\/sheetData>/, `<sheetData>${rows.join('')}</sheetData>`);
+      return Buffer.from(zipSync({ ...files, 'xl/worksheets/sheet1.xml': strToU8(data) }));
+    };
+    const renumbered = (row: string, n: number) => row.replace(/(<row r=")\d+/, `$1${n}`).replace(/(<c r="[A-Z]+)\d+/g, `$1${n}`);
+    const variants: Array<[string, Buffer, typeof DEFAULT_IMPORT_LIMITS]> = [
+      ['as written', base, DEFAULT_IMPORT_LIMITS],
+      ['a gap, a row with only a format, a cell of spaces, and trailing rows with only a format',
+        withRows(header!, second!, renumbered(fourth!, 6), '<row r="7" ht="20" customHeight="1"/>', renumbered(second!, 9).replace(/<c r="K9"[^>]*>[\s\S]*?<\/c>/, '<c r="K9" t="inlineStr"><is><t>   </t></is></c>'), '<row r="12" ht="20" customHeight="1"/>', '<row r="13" hidden="1"/>'),
+        DEFAULT_IMPORT_LIMITS],
+      ['rows out of order', withRows(header!, fourth!, second!, third!), DEFAULT_IMPORT_LIMITS],
+      ['the header after the data', withRows(second!, header!, third!), DEFAULT_IMPORT_LIMITS],
+      ['a row given twice', withRows(header!, second!, third!, renumbered(fourth!, 3)), DEFAULT_IMPORT_LIMITS],
+      ['no header row', withRows(second!, third!), DEFAULT_IMPORT_LIMITS],
+      ['too many rows and no header', withRows(second!, third!, fourth!), { ...DEFAULT_IMPORT_LIMITS, maxRows: 2 }],
+      ['too many rows and merged cells', Buffer.from(await filled((ws) => { ws.mergeCells('K2:K3'); })), { ...DEFAULT_IMPORT_LIMITS, maxRows: 1 }],
+    ];
+    for (const [name, bytes, limits] of variants) {
+      const [streamed, whole] = [await outcome(bytes, limits, false), await outcome(bytes, limits, true)];
+      expect({ name, outcome: streamed }).toEqual({ name, outcome: whole });
+    }
+    // What the comparison compares is not empty: the variants give reports, refusals and empty rows.
+    const gaps = (await outcome(variants[1]![1], DEFAULT_IMPORT_LIMITS, false)) as Awaited<ReturnType<typeof parseReportFile>>;
+    expect([gaps.reports.map((r) => r.row), gaps.refused.map((r) => [r.row, r.code]), gaps.emptyRows]).toEqual([[2], [[6, 'invalid_date'], [9, 'invalid_value']], [3, 4, 5, 7, 8]]);
+    const unordered = (await outcome(variants[2]![1], DEFAULT_IMPORT_LIMITS, false)) as Awaited<ReturnType<typeof parseReportFile>>;
+    expect([unordered.reports.map((r) => r.row), unordered.refused.map((r) => [r.row, r.code])]).toEqual([[2], [[3, 'formula'], [4, 'invalid_date']]]);
+    expect(await outcome(variants[6]![1], variants[6]![2], false)).toMatchObject({ status: 413, code: 'too_many_rows' });
+    expect(await outcome(variants[7]![1], variants[7]![2], false)).toMatchObject({ status: 422, code: 'merged_cells' });
+  });
 });
 
 describe('refusing what is not a spreadsheet, or would inflate beyond the limits', () => {
