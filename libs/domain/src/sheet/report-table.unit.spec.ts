@@ -67,6 +67,20 @@ describe('ReportTable', () => {
     ids.forEach((id, i) => expect(revived.get(id)?.value).toBe(i));
   });
 
+  it('keeps no view into its snapshot\'s bytes once revived: each column has a buffer of its own', () => {
+    const table = new ReportTable();
+    ids.forEach((id, i) => table.set(id, report(i)));
+    const bytes = serialize(table);
+    const columns = (t: object) => Object.values(t).filter((v): v is Uint8Array => ArrayBuffer.isView(v));
+    const read = deserialize(bytes) as ReportTable;
+    // What Node's deserializer gives: an aligned column is a view into the buffer of the bytes it read.
+    expect(columns(read).some((c) => c.buffer.byteLength > c.byteLength)).toBe(true);
+    const revived = ReportTable.revive(read);
+    expect(columns(revived)).toHaveLength(5);
+    for (const c of columns(revived)) expect([c.byteOffset, c.buffer.byteLength]).toEqual([0, c.byteLength]);
+    expect([...revived]).toEqual([...table]);
+  });
+
   it('hands out copies: changing one changes nothing in the table', () => {
     const table = new ReportTable().set('r1', report(1));
     table.get('r1')!.value = 99;
