@@ -30,6 +30,13 @@ describe('where the embedded store lives, and what a node does', () => {
     expect(() => loadConfig({ READ_MODEL_QUERY_CACHE_MB: '2.5' })).toThrow(/READ_MODEL_QUERY_CACHE_MB/);
   });
 
+  it('READ_MODEL_WRITE_CACHE_MB sizes the projection worker\'s writing connection\'s page cache: 8 MB unless set, a whole number of MB from 1', () => {
+    expect(loadConfig({}).readModelWriteCacheMb).toBe(8);
+    expect(loadConfig({ READ_MODEL_WRITE_CACHE_MB: '3' }).readModelWriteCacheMb).toBe(3);
+    expect(() => loadConfig({ READ_MODEL_WRITE_CACHE_MB: '0' })).toThrow(/READ_MODEL_WRITE_CACHE_MB/);
+    expect(() => loadConfig({ READ_MODEL_WRITE_CACHE_MB: 'eight' })).toThrow(/READ_MODEL_WRITE_CACHE_MB/);
+  });
+
   it('SQLITE_CACHE_MB sizes the page cache of the other SQLite connections: 2 MB unless set, a whole number of MB from 1', () => {
     expect(loadConfig({}).sqliteCacheMb).toBe(2);
     expect(loadConfig({ SQLITE_CACHE_MB: '16' }).sqliteCacheMb).toBe(16);

@@ -8,10 +8,10 @@ import { ProjectionRunner } from './projection-runner.js';
 import { closeReadModelDb, openReadModelWriter } from './read-model-db.js';
 
 /**
- * Page cache of the worker's read-model connection (see QUERY_CACHE_MB in worker-projection-host.ts).
- * The writer's hot pages (the right edges of the tables, a leaf per series, the sheets' documents)
- * fit in it: under the report load 8 MB gave the same reports per second as 32 MB, and a write-load
- * peak 26 MB lower.
+ * Page cache of the worker's read-model connection when the host gives none (libs/config:
+ * READ_MODEL_WRITE_CACHE_MB; see QUERY_CACHE_MB in worker-projection-host.ts). The writer's hot pages
+ * (the right edges of the tables, a leaf per series, the sheets' documents) fit in it: under the
+ * report load 8 MB gave the same reports per second as 32 MB, and a write-load peak 26 MB lower.
  */
 const WORKER_WRITE_CACHE_MB = 8;
 
@@ -27,13 +27,16 @@ export interface ProjectionWorkerInput {
   sheetDocumentsKept?: number;
   /** SQLite's page cache of the worker's connections to the log and the audit chain, in MB (libs/config: SQLITE_CACHE_MB). */
   storeCacheMb?: number;
+  /** SQLite's page cache of the worker's read-model connection, in MB (libs/config: READ_MODEL_WRITE_CACHE_MB); WORKER_WRITE_CACHE_MB when not given. */
+  writeCacheMb?: number;
   /** The write side's snapshot file: snapshots serialised on the request thread are written here. */
   snapshotsPath?: string;
 }
 
 export type ToProjectionWorker = { type: 'start' } | { type: 'appended' } | { type: 'snapshot'; snapshot: SerializedSnapshot } | { type: 'stop' };
 export type FromProjectionWorker =
-  | { type: 'ready'; position: number }
+  /** `writeCacheKib`: the page cache its read-model connection was given, as SQLite reads it back. */
+  | { type: 'ready'; position: number; writeCacheKib: number }
   | { type: 'applied'; position: number }
   | { type: 'failed'; message: string; stack?: string }
   | { type: 'log'; level: 'info' | 'error'; message: string }
@@ -54,7 +57,7 @@ async function runWorker(input: ProjectionWorkerInput): Promise<void> {
     // The worker reads the log itself: with the same upcaster as the tracker's store.
     store = new SqliteEventStore({ path: input.eventsPath, pollIntervalMs: input.pollIntervalMs, upcast: upcastDomainEvent, cacheMb: input.storeCacheMb });
     const db = openReadModelWriter(input.readModelsPath, {
-      cacheMb: WORKER_WRITE_CACHE_MB,
+      cacheMb: input.writeCacheMb ?? WORKER_WRITE_CACHE_MB,
       onDiscarded: (path, wroteUnder) => post({ type: 'log', level: 'info', message: `the read models (${path}) had writes not yet on disk when the system stopped (boot ${wroteUnder}): rebuilding them from the log` }),
     });
     runner = new ProjectionRunner(db, allProjections({ sheetDocumentsKept: input.sheetDocumentsKept }), undefined, {
@@ -104,7 +107,7 @@ async function runWorker(input: ProjectionWorkerInput): Promise<void> {
           break;
       }
     });
-    post({ type: 'ready', position: runner.checkpoint });
+    post({ type: 'ready', position: runner.checkpoint, writeCacheKib: -Number(db.pragma('cache_size', { simple: true })) });
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
     post({ type: 'failed', message: e.message, stack: e.stack });

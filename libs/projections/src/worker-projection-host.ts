@@ -27,6 +27,8 @@ export interface WorkerProjectionHostOptions {
   sheetDocumentsKept?: number;
   /** SQLite's page cache of the worker's connections to the log and the audit chain, in MB (libs/config: SQLITE_CACHE_MB); SQLite's build default when not given. */
   storeCacheMb?: number;
+  /** SQLite's page cache of the worker's read-model connection, in MB (libs/config: READ_MODEL_WRITE_CACHE_MB); 8 MB when not given. */
+  writeCacheMb?: number;
   /** The write side's snapshot file: when given, the worker writes the snapshots handed to `offloadSnapshot`. */
   snapshotsPath?: string;
 }
@@ -45,8 +47,8 @@ const WORKER_URL = import.meta.url.endsWith('.ts')
  * version's reports) took the process from 190 to 250–270 MB; 16 MB for queries gave 206–217 MB at
  * the same point with the same asOf times. 4 MB (the configured default) takes another 10–20 MB off
  * the read scenarios' peak on the bench store with the same asOf and assessment times: the pages
- * come from the system's page cache, a copy each. The writer's connection has its own, 8 MB
- * (WORKER_WRITE_CACHE_MB in projection-worker.ts).
+ * come from the system's page cache, a copy each. The writer's connection has its own, 8 MB unless
+ * configured (`writeCacheMb`; WORKER_WRITE_CACHE_MB in projection-worker.ts).
  */
 const QUERY_CACHE_MB = 4;
 
@@ -91,10 +93,10 @@ export class WorkerProjectionHost extends ProjectionHost {
     const input: ProjectionWorkerInput = {
       kind: 'scoran-projection-worker', eventsPath: options.eventsPath, readModelsPath: options.readModelsPath, pollIntervalMs: options.pollIntervalMs,
       hashChainPath: options.hashChainPath, sheetDocumentsKept: options.sheetDocumentsKept, storeCacheMb: options.storeCacheMb,
-      snapshotsPath: options.snapshotsPath,
+      writeCacheMb: options.writeCacheMb, snapshotsPath: options.snapshotsPath,
     };
     const worker = new Worker(WORKER_URL, { workerData: input, resourceLimits: youngGenerationLimits(PROJECTION_WORKER_YOUNG_GENERATION_MB) });
-    const position = await new Promise<number>((resolve, reject) => {
+    const ready = await new Promise<{ position: number; writeCacheKib: number }>((resolve, reject) => {
       const timer = setTimeout(() => fail(new Error(`the projection worker was not ready within ${options.readyTimeoutMs ?? 600_000} ms`)), options.readyTimeoutMs ?? 600_000);
       const cleanup = () => {
         clearTimeout(timer);
@@ -110,7 +112,7 @@ export class WorkerProjectionHost extends ProjectionHost {
       const onMessage = (message: FromProjectionWorker) => {
         if (message.type === 'ready') {
           cleanup();
-          resolve(message.position);
+          resolve(message);
         } else if (message.type === 'failed') {
           fail(Object.assign(new Error(`projection worker: ${message.message}`), { stack: message.stack }));
         }
@@ -122,13 +124,15 @@ export class WorkerProjectionHost extends ProjectionHost {
     });
     // Queries only on this connection; the worker's writes keep their own cache (see projection-worker.ts).
     const db = openReadModelDb(options.readModelsPath, { cacheMb: options.queryCacheMb ?? QUERY_CACHE_MB });
-    return new WorkerProjectionHost(worker, db, position, options.hashChainPath !== undefined, options.snapshotsPath !== undefined, options.log);
+    return new WorkerProjectionHost(worker, db, ready.position, ready.writeCacheKib, options.hashChainPath !== undefined, options.snapshotsPath !== undefined, options.log);
   }
 
   private constructor(
     private readonly worker: Worker,
     readonly db: Database,
     position: number,
+    /** The page cache of the worker's read-model connection (KiB), as the worker read it back from SQLite. */
+    readonly writeCacheKib: number,
     /** Whether the worker also keeps the audit hash chain. */
     readonly chainsHashes: boolean,
     /** Whether the worker writes the write side's snapshots handed to it. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteSnapshotStore } from '#application';
 import { dataFiles, loadConfig, type AppConfig } from '#config';
-import { rebuildReadModels } from '#projections';
+import { rebuildReadModels, WorkerProjectionHost } from '#projections';
 import { openTracker, TrackerStart } from './tracker.js';
 
 describe('openTracker', () => {
@@ -92,6 +92,19 @@ describe('openTracker', () => {
     expect(handed).toEqual([true, false]);
     expect(latest()).toEqual({ revision: 42, state: { reports: ['after'] } });
     await tracker.close();
+  });
+
+  it('gives the projection worker\'s writing connection the page cache of READ_MODEL_WRITE_CACHE_MB, 8 MB unless set', async () => {
+    for (const [env, kib] of [[{}, 8192], [{ READ_MODEL_WRITE_CACHE_MB: '3' }, 3072]] as const) {
+      const sized = loadConfig({ DATA_DIR: join(dir, 'data'), SCORAN_ADMIN_TOKEN: 'tracker-admin-token-0123', ...env });
+      const tracker = await openTracker({ ...sized, projectionThread: 'worker' }, { projections: 'configured' });
+      try {
+        expect(tracker.projections).toBeInstanceOf(WorkerProjectionHost);
+        expect((tracker.projections as WorkerProjectionHost).writeCacheKib).toBe(kib);
+      } finally {
+        await tracker.close();
+      }
+    }
   });
 
   it('without read models or store when the process needs neither (relay, Kafka-fed projector)', async () => {

@@ -211,6 +211,7 @@ export class TrackerStart {
         // The write side's snapshots are serialised on the request thread and written by the worker.
         snapshotsPath: files.snapshots,
         queryCacheMb: config.readModelQueryCacheMb,
+        writeCacheMb: config.readModelWriteCacheMb,
         sheetDocumentsKept: config.projections.sheetDocumentsKept,
         storeCacheMb: config.sqliteCacheMb,
         // The worker logs only once started, which is after `finish` gave the log.
