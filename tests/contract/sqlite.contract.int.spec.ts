@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
 import { fdatasyncSync, fstatSync, fsync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -488,6 +489,84 @@ describe('SqliteEventStore', () => {
       } finally {
         await other.close();
       }
+    });
+  });
+
+  describe('another connection holding the write lock', () => {
+    /** A connection of its own (as another process's would be) that takes the file's write lock and keeps it until released. */
+    function lockHolder(path: string) {
+      const db = new Database(path);
+      db.exec('BEGIN IMMEDIATE');
+      return { release: () => { db.exec('COMMIT'); db.close(); } };
+    }
+    /** Counts the turns of a 5 ms timer: a thread held up by a wait for the lock counts none meanwhile. */
+    function ticking() {
+      let ticks = 0;
+      const timer = setInterval(() => { ticks++; }, 5);
+      return { get ticks() { return ticks; }, stop: () => clearInterval(timer) };
+    }
+
+    it('waits for it without holding up the thread, and commits the appends queued meanwhile once it is released', async () => {
+      await store.appendToStream('sheet-a', [event('Created')]);
+      const holder = lockHolder(fixture.path);
+      const clock = ticking();
+      let settled = 0;
+      const appends = [
+        store.appendToStream('sheet-a', [event('First')], { expectedRevision: 0 }),
+        store.appendToStream('sheet-b', [event('Second')]),
+      ].map((p) => p.finally(() => { settled++; }));
+      await delay(60);
+      // Queued while the lock is held: it goes with the next try.
+      appends.push(store.appendToStream('sheet-c', [event('Third')]).finally(() => { settled++; }));
+      await delay(90);
+      expect(settled).toBe(0);
+      expect(clock.ticks).toBeGreaterThanOrEqual(10);
+      holder.release();
+      const results = await Promise.all(appends);
+      clock.stop();
+      expect(results.map((r) => r.events.map((e) => e.type))).toEqual([['First'], ['Second'], ['Third']]);
+      expect((await store.readAll()).map((e) => e.type)).toEqual(['Created', 'First', 'Second', 'Third']);
+    });
+
+    it('refuses the appends once the lock has been held past the busy timeout, having written nothing, and writes the next ones', async () => {
+      const impatient = new SqliteEventStore({ path: fixture.path, busyTimeoutMs: 150 });
+      try {
+        const holder = lockHolder(fixture.path);
+        const clock = ticking();
+        const started = performance.now();
+        const refused = await impatient.appendToStream('sheet-a', [event('Late')]).then(() => null, (error: unknown) => error);
+        const waited = performance.now() - started;
+        clock.stop();
+        expect(refused).toMatchObject({ code: 'SQLITE_BUSY' });
+        expect(waited).toBeGreaterThanOrEqual(140);
+        expect(clock.ticks).toBeGreaterThanOrEqual(10);
+        holder.release();
+        expect(await impatient.readAll()).toEqual([]);
+        await impatient.appendToStream('sheet-a', [event('Next')], { expectedRevision: 'no_stream' });
+        expect((await store.readAll()).map((e) => e.type)).toEqual(['Next']);
+      } finally {
+        await impatient.close();
+      }
+    });
+
+    it('an exclusive append waits for it the same way, and decides only once it holds the lock', async () => {
+      await store.appendToStream('sheet-a', [event('Created')]);
+      const holder = lockHolder(fixture.path);
+      const clock = ticking();
+      let preparedAt: number | null = null;
+      const exclusive = store.appendExclusive!('sheet-a', async () => {
+        preparedAt = performance.now();
+        return { events: [event('Decided')], expectedRevision: await store.streamRevision('sheet-a') };
+      });
+      await delay(100);
+      expect(preparedAt).toBeNull();
+      expect(clock.ticks).toBeGreaterThanOrEqual(10);
+      const releasedAt = performance.now();
+      holder.release();
+      const result = await exclusive;
+      clock.stop();
+      expect(preparedAt!).toBeGreaterThanOrEqual(releasedAt);
+      expect(result.events.map((e) => [e.type, e.revision])).toEqual([['Decided', 1]]);
     });
   });
 

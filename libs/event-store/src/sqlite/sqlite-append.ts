@@ -52,6 +52,14 @@ export class SqliteAppender {
   private committedUnannounced = false;
   /** `data_version` was read in this turn of the event loop (see knownRevision). */
   private versionReadThisTurn = false;
+  /** The connection's busy timeout (ms): how long a commit may wait for another connection's write lock. */
+  private readonly busyTimeoutMs: number;
+  private readonly busyNoWait: Database.Statement;
+  private readonly busyWait: Database.Statement;
+  /** While another connection holds the write lock: when this connection's commits began to wait for it, and how many tries so far. */
+  private lockWait: { since: number; tries: number } | null = null;
+  /** A retry of the queued commit is scheduled (see lockBusy). */
+  private retryScheduled = false;
 
   constructor(
     private readonly db: Database.Database,
@@ -64,6 +72,9 @@ export class SqliteAppender {
     );
     this.selectDataVersion = db.prepare('PRAGMA data_version').pluck();
     this.seenDataVersion = this.selectDataVersion.get() as number;
+    this.busyTimeoutMs = Number(db.pragma('busy_timeout', { simple: true }));
+    this.busyNoWait = db.prepare('PRAGMA busy_timeout = 0');
+    this.busyWait = db.prepare(`PRAGMA busy_timeout = ${this.busyTimeoutMs}`);
 
     // Nested inside writeBatch, better-sqlite3 runs this as a SAVEPOINT: a failing append rolls back alone.
     // A single-event append needs none: its checks run before its one INSERT, which is atomic by itself.
@@ -84,7 +95,8 @@ export class SqliteAppender {
       });
     });
     // IMMEDIATE takes the write lock up front, so the revision checks read what the commit will follow.
-    this.writeBatch = (batch) => batchTransaction.immediate(batch);
+    // Inside a transaction an exclusive append opened, the lock is held already: a savepoint.
+    this.writeBatch = (batch) => (db.inTransaction ? batchTransaction.immediate(batch) : this.withoutBusyWait(() => batchTransaction.immediate(batch)));
   }
 
   get stats(): Readonly<Pick<SqliteEventStoreStats, 'commits' | 'appends' | 'events'>> {
@@ -104,9 +116,57 @@ export class SqliteAppender {
   }
 
   private scheduleFlush(): void {
-    if (this.flushScheduled) return;
+    // While another connection holds the write lock, what is queued goes with the scheduled retry.
+    if (this.flushScheduled || this.retryScheduled) return;
     this.flushScheduled = true;
     setImmediate(() => this.flush());
+  }
+
+  /**
+   * Runs `take` (which takes the write lock) with the connection's busy timeout at 0. SQLite's busy
+   * handler would wait for another connection's lock by sleeping on this thread (1, 2, 5, 10… ms),
+   * which in the API is the request thread: with two processes on one file, each froze whenever the
+   * other committed. SQLITE_BUSY comes back at once instead, nothing written, and the caller tries
+   * again from the event loop (lockBusy).
+   */
+  private withoutBusyWait<T>(take: () => T): T {
+    this.busyNoWait.get();
+    try {
+      return take();
+    } finally {
+      this.busyWait.get();
+    }
+  }
+
+  /**
+   * After SQLITE_BUSY on taking the write lock: true when the caller is to try again later (within
+   * the busy timeout, counted from the first refusal), false once that has passed. The tries come
+   * at the next turn of the event loop, then 1, 2, 4… ms apart, 16 ms at most.
+   */
+  private lockBusy(error: unknown): boolean {
+    if ((error as { code?: unknown } | null)?.code !== 'SQLITE_BUSY') return false;
+    const now = performance.now();
+    this.lockWait ??= { since: now, tries: 0 };
+    if (now - this.lockWait.since >= this.busyTimeoutMs) {
+      this.lockWait = null;
+      return false;
+    }
+    this.lockWait.tries += 1;
+    return true;
+  }
+
+  /** The pause before the next try for the lock (see lockBusy). */
+  private lockRetryDelay(): Promise<void> {
+    const tries = this.lockWait?.tries ?? 1;
+    return tries <= 2 ? new Promise((resolve) => setImmediate(resolve)) : new Promise((resolve) => setTimeout(resolve, Math.min(2 ** (tries - 3), 16)));
+  }
+
+  private scheduleRetry(): void {
+    this.retryScheduled = true;
+    void this.lockRetryDelay().then(() => {
+      this.retryScheduled = false;
+      this.flush();
+    });
   }
 
   /**
@@ -134,9 +194,19 @@ export class SqliteAppender {
   }
 
   private async runExclusive(stream: string, prepare: () => Promise<ExclusiveAppend>): Promise<AppendResult> {
-    // What was accepted before goes first, in its own commit.
+    // What was accepted before goes first, in its own commit (unless the lock is busy: it then goes in
+    // the exclusive append's commit, after its events, each append checked against its expected revision).
     if (this.queue.length > 0) this.flush();
-    this.db.exec('BEGIN IMMEDIATE');
+    for (;;) {
+      try {
+        this.withoutBusyWait(() => this.db.exec('BEGIN IMMEDIATE'));
+        break;
+      } catch (error) {
+        if (!this.lockBusy(error)) throw error;
+      }
+      await this.lockRetryDelay();
+    }
+    this.lockWait = null;
     this.holdingLock = true;
     let prepared: ExclusiveAppend;
     try {
@@ -197,12 +267,20 @@ export class SqliteAppender {
       outcomes = this.writeBatch(batch);
       if (openedByExclusive) this.db.exec('COMMIT');
     } catch (error) {
-      if (openedByExclusive && this.db.inTransaction) this.db.exec('ROLLBACK');
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
       this.batchHeads = new Map();
+      // Another connection holds the write lock: nothing was written; the batch, and whatever is
+      // queued meanwhile, is tried again shortly, the thread free in between.
+      if (!openedByExclusive && this.lockBusy(error)) {
+        this.queue = batch.concat(this.queue);
+        this.scheduleRetry();
+        return;
+      }
       // The whole transaction failed (I/O error, lock timeout): nothing was written.
       for (const append of batch) append.reject(error);
       return;
     }
+    this.lockWait = null;
     this.counters.commits += 1;
     let written = false;
     let firstPosition = Number.MAX_SAFE_INTEGER;
