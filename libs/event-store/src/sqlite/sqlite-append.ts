@@ -15,6 +15,9 @@ export interface SqliteEventStoreStats {
   walSyncsInline: number;
 }
 
+/** A writer waiting for another connection's write lock: since its first refusal, and its tries since. */
+interface LockWait { since: number; tries: number }
+
 interface PendingAppend {
   stream: string;
   events: NewEvent[];
@@ -56,9 +59,9 @@ export class SqliteAppender {
   private readonly busyTimeoutMs: number;
   private readonly busyNoWait: Database.Statement;
   private readonly busyWait: Database.Statement;
-  /** While another connection holds the write lock: when this connection's commits began to wait for it, and how many tries so far. */
-  private lockWait: { since: number; tries: number } | null = null;
-  /** A retry of the queued commit is scheduled (see lockBusy). */
+  /** While another connection holds the write lock: since when the queued commit has waited for it, and its tries so far. */
+  private flushWait: LockWait | null = null;
+  /** A retry of the queued commit is scheduled (see waitForLock). */
   private retryScheduled = false;
 
   constructor(
@@ -127,7 +130,7 @@ export class SqliteAppender {
    * handler would wait for another connection's lock by sleeping on this thread (1, 2, 5, 10… ms),
    * which in the API is the request thread: with two processes on one file, each froze whenever the
    * other committed. SQLITE_BUSY comes back at once instead, nothing written, and the caller tries
-   * again from the event loop (lockBusy).
+   * again from the event loop (waitForLock).
    */
   private withoutBusyWait<T>(take: () => T): T {
     this.busyNoWait.get();
@@ -139,34 +142,16 @@ export class SqliteAppender {
   }
 
   /**
-   * After SQLITE_BUSY on taking the write lock: true when the caller is to try again later (within
-   * the busy timeout, counted from the first refusal), false once that has passed. The tries come
-   * at the next turn of the event loop, then 1, 2, 4… ms apart, 16 ms at most.
+   * After `error` on taking the write lock, with `wait` the waiter's state (a fresh one at its first
+   * refusal): the pause before its next try when the error is SQLITE_BUSY and the busy timeout,
+   * counted from that first refusal, has not passed; null otherwise (the error stands). The tries
+   * come at the next turn of the event loop, then 1, 2, 4… ms apart, 16 ms at most.
    */
-  private lockBusy(error: unknown): boolean {
-    if ((error as { code?: unknown } | null)?.code !== 'SQLITE_BUSY') return false;
-    const now = performance.now();
-    this.lockWait ??= { since: now, tries: 0 };
-    if (now - this.lockWait.since >= this.busyTimeoutMs) {
-      this.lockWait = null;
-      return false;
-    }
-    this.lockWait.tries += 1;
-    return true;
-  }
-
-  /** The pause before the next try for the lock (see lockBusy). */
-  private lockRetryDelay(): Promise<void> {
-    const tries = this.lockWait?.tries ?? 1;
-    return tries <= 2 ? new Promise((resolve) => setImmediate(resolve)) : new Promise((resolve) => setTimeout(resolve, Math.min(2 ** (tries - 3), 16)));
-  }
-
-  private scheduleRetry(): void {
-    this.retryScheduled = true;
-    void this.lockRetryDelay().then(() => {
-      this.retryScheduled = false;
-      this.flush();
-    });
+  private waitForLock(error: unknown, wait: LockWait): Promise<void> | null {
+    if ((error as { code?: unknown } | null)?.code !== 'SQLITE_BUSY') return null;
+    if (performance.now() - wait.since >= this.busyTimeoutMs) return null;
+    wait.tries += 1;
+    return wait.tries <= 2 ? new Promise((resolve) => setImmediate(resolve)) : new Promise((resolve) => setTimeout(resolve, Math.min(2 ** (wait.tries - 3), 16)));
   }
 
   /**
@@ -197,16 +182,18 @@ export class SqliteAppender {
     // What was accepted before goes first, in its own commit (unless the lock is busy: it then goes in
     // the exclusive append's commit, after its events, each append checked against its expected revision).
     if (this.queue.length > 0) this.flush();
+    let wait: LockWait | null = null;
     for (;;) {
       try {
         this.withoutBusyWait(() => this.db.exec('BEGIN IMMEDIATE'));
         break;
       } catch (error) {
-        if (!this.lockBusy(error)) throw error;
+        wait ??= { since: performance.now(), tries: 0 };
+        const pause = this.waitForLock(error, wait);
+        if (pause === null) throw error;
+        await pause;
       }
-      await this.lockRetryDelay();
     }
-    this.lockWait = null;
     this.holdingLock = true;
     let prepared: ExclusiveAppend;
     try {
@@ -271,16 +258,23 @@ export class SqliteAppender {
       this.batchHeads = new Map();
       // Another connection holds the write lock: nothing was written; the batch, and whatever is
       // queued meanwhile, is tried again shortly, the thread free in between.
-      if (!openedByExclusive && this.lockBusy(error)) {
+      this.flushWait ??= { since: performance.now(), tries: 0 };
+      const pause = openedByExclusive ? null : this.waitForLock(error, this.flushWait);
+      if (pause !== null) {
         this.queue = batch.concat(this.queue);
-        this.scheduleRetry();
+        this.retryScheduled = true;
+        void pause.then(() => {
+          this.retryScheduled = false;
+          this.flush();
+        });
         return;
       }
+      this.flushWait = null;
       // The whole transaction failed (I/O error, lock timeout): nothing was written.
       for (const append of batch) append.reject(error);
       return;
     }
-    this.lockWait = null;
+    this.flushWait = null;
     this.counters.commits += 1;
     let written = false;
     let firstPosition = Number.MAX_SAFE_INTEGER;
