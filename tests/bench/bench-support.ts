@@ -19,6 +19,53 @@ export function freePort(): Promise<number> {
 }
 
 /** Resident set size of a process, in MB (Linux /proc). */
+/** The machine's CPU time from the first line of /proc/stat (ticks): what the hypervisor gave to others (steal), and all of it. */
+function cpuTicks(): { steal: number; total: number } | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    return { steal: fields[7] ?? 0, total: fields.reduce((a, b) => a + b, 0) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The CPU steal of each phase of a run (%): the share of the machine's CPU time that the hypervisor
+ * gave to other guests. On a shared host it moves from a few percent to a third within minutes, and
+ * every figure measured meanwhile moves with it; printed with the results, it says which ones met a
+ * busy host. A phase named twice adds up. Null figures where /proc/stat cannot be read.
+ */
+export function stealMeter(): { phase(name: string): void; stop(): { overallPercent: number | null; phasesPercent: Record<string, number> } } {
+  const sums = new Map<string, { steal: number; total: number }>();
+  const first = cpuTicks();
+  let current: { name: string; at: { steal: number; total: number } | null } | null = null;
+  const close = () => {
+    const now = cpuTicks();
+    if (current && current.at && now) {
+      const sum = sums.get(current.name) ?? { steal: 0, total: 0 };
+      sum.steal += now.steal - current.at.steal;
+      sum.total += now.total - current.at.total;
+      sums.set(current.name, sum);
+    }
+    current = null;
+    return now;
+  };
+  const percent = (steal: number, total: number) => (total > 0 ? Math.round((1000 * steal) / total) / 10 : 0);
+  return {
+    phase(name) {
+      close();
+      current = { name, at: cpuTicks() };
+    },
+    stop() {
+      const last = close();
+      return {
+        overallPercent: first && last ? percent(last.steal - first.steal, last.total - first.total) : null,
+        phasesPercent: Object.fromEntries([...sums].map(([name, sum]) => [name, percent(sum.steal, sum.total)])),
+      };
+    },
+  };
+}
+
 export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { SqliteEventStore } from '#event-store';
 import { rebuildReadModels } from '#projections';
 import {
-  ADMIN_TOKEN, call, freePort, load, percentile, round, rssMb, rssSampler, spawnNode, stopChild, timedGet, waitForAnswer, type LoadResult,
+  ADMIN_TOKEN, call, freePort, load, percentile, round, rssMb, rssSampler, spawnNode, stealMeter, stopChild, timedGet, waitForAnswer, type LoadResult,
 } from './bench-support.js';
 import { BIG_SHEET, generateData, pilotOf, v4SheetId, V4_SHEETS, type GeneratedData } from './generate-data.js';
 import { storeScenarios } from './store-scenarios.js';
@@ -53,6 +53,8 @@ interface Target { name: string; target: string; measured: string; met: boolean 
 const targets: Target[] = [];
 const results: Record<string, unknown> = {};
 const log = (line: string) => process.stderr.write(`${line}\n`);
+/** The CPU steal of each phase (see stealMeter), in latest.json and in the table. */
+const steal = stealMeter();
 /** A scenario whose endpoint or setting is not there: a printed line and a row with met = n/a. */
 const skip = (name: string, target: string, why: string) => {
   log(`skipped: ${name}: ${why}`);
@@ -492,6 +494,7 @@ async function main(): Promise<void> {
 
   // 2. The event store alone against the bare appender, same process, same run
   if (want('store')) {
+    steal.phase('store');
     settleDisk('the store scenarios');
     const store = await storeScenarios(benchDir, small ? 3000 : 6000, log);
     results.store = store;
@@ -506,6 +509,7 @@ async function main(): Promise<void> {
 
   // 3. Rebuild, next to what reading and parsing the log costs alone
   if (want('rebuild')) {
+    steal.phase('rebuild');
     const readRate = await readAndParseRate();
     settleDisk('the rebuild');
     const rebuilt = await rebuild();
@@ -542,6 +546,7 @@ async function main(): Promise<void> {
       results.firstStartMs = primeMs = prime.firstAnswerMs;
       results.firstStartHashChainMs = chainBuiltMs;
     }
+    steal.phase('start');
     const port = await freePort();
     const api = await startApi(port, 'api.log');
     const sampler = rssSampler(api.child.pid!);
@@ -551,6 +556,7 @@ async function main(): Promise<void> {
 
     // 5. Time travel on the 100 000-event sheet
     if (want('timetravel')) {
+      steal.phase('time travel');
       const tt = await timeTravel(api.baseUrl, data.firstDay, data.lastDay);
       results.timeTravel = tt;
       log(`time travel: asOf p50 ${round(tt.asOf.p50Ms, 2)} / p99 ${round(tt.asOf.p99Ms, 2)} ms; knownAt p50 ${round(tt.knownAt.p50Ms, 2)} / p99 ${round(tt.knownAt.p99Ms, 2)} ms; both p99 ${round(tt.both.p99Ms, 2)} ms (after 1 500 queries; after 100: asOf p99 ${round(tt.cold.asOf.p99Ms, 2)}, knownAt p99 ${round(tt.cold.knownAt.p99Ms, 2)} ms)`);
@@ -560,6 +566,7 @@ async function main(): Promise<void> {
     }
 
     // 6. Assessment of V4 (33 sheets, 10 years of weekly reports), in each format
+    steal.phase('assessment');
     if (want('assessment')) results.assessment = await assessments(api.baseUrl);
 
     const rssRead = sampler.stop();
@@ -578,6 +585,7 @@ async function main(): Promise<void> {
       const requests = reportRequests(tokens, day);
       if (want('writes')) {
         writeSampler.phase('big sheet');
+        steal.phase('writes');
         const bigTimes: number[] = [];
         for (let i = 0; i < 40; i++) {
           const t0 = performance.now();
@@ -592,24 +600,29 @@ async function main(): Promise<void> {
 
         if (want('bare')) {
           log(`load: bare baselines before the API's, ${connections} connections, ${seconds} s each…`);
+          steal.phase('bare baselines');
           bareBefore = await bareRuns(day);
         }
         log(`load: app, ${connections} connections, ${seconds} s…`);
         writeSampler.phase('report load');
+        steal.phase('report load');
         settleDisk('the report load');
         await load(api.baseUrl, requests, connections, 3);
         app = await load(api.baseUrl, requests, connections, seconds);
         log(`load: app ${Math.round(app.requestsPerSecond)} req/s, p50 ${app.latencyP50} ms, p99 ${app.latencyP99} ms, ${app.errors + app.timeouts + app.non2xx} errors`);
         if (want('bare')) {
           log(`load: bare baselines after the API's…`);
+          steal.phase('bare baselines');
           bareAfter = await bareRuns(day);
         }
       }
 
       // 8. The scenarios of the newer endpoints, each skipped with a line when its endpoint is not there
       writeSampler.phase('import');
+      steal.phase('import');
       if (want('import')) await spreadsheetImport(api.baseUrl, tokens.get(v4SheetId(0))!, v4SheetId(0));
       writeSampler.phase('sse');
+      steal.phase('sse');
       if (want('sse')) {
         await sseFanOut(api.baseUrl, async () => {
           const res = await call(api.baseUrl, 'POST', `/api/sheets/${v4SheetId(1)}/indicators/ind-1/reports`, { value: 1, observedOn: day }, tokens.get(v4SheetId(1))!);
@@ -617,6 +630,7 @@ async function main(): Promise<void> {
         });
       }
       writeSampler.phase('two nodes');
+      steal.phase('two nodes');
       if (want('nodes')) await twoNodes(api.baseUrl, requests);
       rssWrites = writeSampler.stop();
       rssWritePhases = writeSampler.phases();
@@ -625,17 +639,20 @@ async function main(): Promise<void> {
     }
 
     // 9. A Prometheus scrape of /metrics, outside the RSS samplers (its own RSS before and after is given)
+    steal.phase('metrics');
     if (want('metrics')) await metricsScrapes(api.baseUrl, api.child.pid!, day);
     await stopChild(api.child);
   }
   if (!want('bare')) return finish();
 
+  steal.phase('bare baselines');
   if (!bareBefore || !bareAfter) log(`load: bare baselines, ${connections} connections, ${seconds} s each…`);
   const bare = bareBefore && bareAfter
     ? { full: bracketed(bareBefore.full, bareAfter.full), offload: bracketed(bareBefore.offload, bareAfter.offload) }
     : await bareRuns(day);
   const strongest = bare.full.requestsPerSecond >= bare.offload.requestsPerSecond ? 'full' : 'offload';
   const base = bare[strongest];
+  steal.phase('fastify route');
   const fastifyDto = await bareServer(fastifyDtoMain, strongest, day, 'fastify-dto');
   results.http = {
     connections, seconds, app, baseline: base, baselineSync: strongest, baselines: bare, baselinesBefore: bareBefore, baselinesAfter: bareAfter,
@@ -661,6 +678,13 @@ async function main(): Promise<void> {
 }
 
 function finish(): void {
+  const stolen = steal.stop();
+  results.cpuSteal = stolen;
+  if (stolen.overallPercent !== null) {
+    const phases = Object.entries(stolen.phasesPercent).map(([name, pct]) => `${name} ${pct} %`).join(', ');
+    log(`CPU steal (the machine's time given by the host to other guests): ${stolen.overallPercent} % over the run; ${phases}`);
+    targets.push({ name: 'CPU steal during the run', target: 'shown (no target)', measured: `${stolen.overallPercent} % over the run; ${phases}`, met: null });
+  }
   results.targets = targets;
   results.finishedAt = new Date().toISOString();
   writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
