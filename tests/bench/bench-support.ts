@@ -18,7 +18,6 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Resident set size of a process, in MB (Linux /proc). */
 /** The machine's CPU time from the first line of /proc/stat (ticks): what the hypervisor gave to others (steal), and all of it. */
 function cpuTicks(): { steal: number; total: number } | null {
   try {
@@ -66,6 +65,7 @@ export function stealMeter(): { phase(name: string): void; stop(): { overallPerc
   };
 }
 
+/** Resident set size of a process, in MB (Linux /proc). */
 export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
