@@ -98,8 +98,7 @@ export class SqliteAppender {
       });
     });
     // IMMEDIATE takes the write lock up front, so the revision checks read what the commit will follow.
-    // Inside a transaction an exclusive append opened, the lock is held already: a savepoint.
-    this.writeBatch = (batch) => (db.inTransaction ? batchTransaction.immediate(batch) : this.withoutBusyWait(() => batchTransaction.immediate(batch)));
+    this.writeBatch = (batch) => batchTransaction.immediate(batch);
   }
 
   get stats(): Readonly<Pick<SqliteEventStoreStats, 'commits' | 'appends' | 'events'>> {
@@ -251,7 +250,8 @@ export class SqliteAppender {
     // Inside the transaction an exclusive append opened, the batch runs as a savepoint: commit it here.
     const openedByExclusive = this.db.inTransaction;
     try {
-      outcomes = this.writeBatch(batch);
+      // Inside an exclusive append's transaction the lock is held already; otherwise it is taken without SQLite's busy wait.
+      outcomes = openedByExclusive ? this.writeBatch(batch) : this.withoutBusyWait(() => this.writeBatch(batch));
       if (openedByExclusive) this.db.exec('COMMIT');
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
