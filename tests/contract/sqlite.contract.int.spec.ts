@@ -281,48 +281,47 @@ describe('SqliteEventStore', () => {
       });
 
       it('ends that back-off early once sixteen syncs in a row on the pool were quick (under 1 ms); a slow one on the pool starts the count again', async () => {
-        // Both syncs under the test's control: the inline one takes the next of `inlineTakes` (ms), the
-        // pool's calls back after `poolTakes` ms (0: at once, with no real fdatasync to blur the threshold).
+        // The syncs are timed on a clock of the test's own, which only they move: the inline sync moves
+        // it by the next of `inlineTakes` (ms), a sync on the pool by `poolTakes`; both return at once.
+        // No real fdatasync, no preemption of a busy machine, blurs the thresholds.
+        let clock = 0;
         const inlineTakes: number[] = [];
         let poolTakes = 0;
         let pooled = 0;
         const s = new SqliteEventStore({
           path: join(fixture.dir, 'recovering.sqlite'),
-          fsync: (_fd, cb) => { pooled++; if (poolTakes === 0) setImmediate(() => cb(null)); else setTimeout(() => cb(null), poolTakes); },
-          fsyncInline: () => {
-            const until = performance.now() + (inlineTakes.shift() ?? 0);
-            while (performance.now() < until);
-          },
+          syncClock: () => clock,
+          fsync: (_fd, cb) => { pooled++; clock += poolTakes; cb(null); },
+          fsyncInline: () => { clock += inlineTakes.shift() ?? 0; },
         });
         let n = 0;
         const append = () => s.appendToStream('sheet-a', [event(`E${n++}`)]);
         try {
           await append();
           expect(s.stats).toMatchObject({ walSyncs: 1, walSyncsInline: 1 });
-          // 30 ms inline: the pool for a second by the time-based rule.
+          // 30 ms inline: the pool until 30 + 1 000 ms by the time-based rule.
           inlineTakes.push(30);
           await append();
-          const slowAt = performance.now();
           // Slow syncs on the pool (5 ms): the disk is still slow, the commits stay there.
           poolTakes = 5;
           for (let i = 0; i < 20; i++) await append();
           expect(s.stats).toMatchObject({ walSyncs: 22, walSyncsInline: 2 });
-          // Fifteen quick ones, then a slow one: the run starts again.
-          poolTakes = 0;
+          // Fifteen quick ones (0.5 ms), then a slow one: the run starts again.
+          poolTakes = 0.5;
           for (let i = 0; i < 15; i++) await append();
           poolTakes = 5;
           await append();
-          poolTakes = 0;
+          poolTakes = 0.5;
           for (let i = 0; i < 15; i++) await append();
           expect(s.stats).toMatchObject({ walSyncs: 53, walSyncsInline: 2 });
           expect(pooled).toBe(51);
           // The sixteenth quick one in a row ends the back-off: the next lone commit is synced inline,
-          // well before the second of the time-based rule is over.
+          // long before the second of the time-based rule is over.
           await append();
           await append();
           expect(s.stats).toMatchObject({ walSyncs: 55, walSyncsInline: 3 });
           expect(pooled).toBe(52);
-          expect(performance.now() - slowAt).toBeLessThan(900);
+          expect(clock).toBeLessThan(30 + 1000);
         } finally {
           await s.close();
         }

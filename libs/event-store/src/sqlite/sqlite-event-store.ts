@@ -47,6 +47,8 @@ export interface SqliteEventStoreOptions {
    * when `fsync` is not given, none when it is; null: every commit is synced on libuv's pool.
    */
   fsyncInline?: FsyncInline | null;
+  /** The clock (ms, monotonic) that times the WAL's syncs for the lone writer's back-off (see WalSync); performance.now unless given. */
+  syncClock?: () => number;
   /** SQLite's page cache of the store's connection, in MB (libs/config: SQLITE_CACHE_MB); SQLite's build default when not given. */
   cacheMb?: number;
 }
@@ -78,7 +80,7 @@ export class SqliteEventStore implements EventStore {
   constructor(options: SqliteEventStoreOptions) {
     this.db = openEventsDatabase(options.path, options.busyTimeoutMs, options.cacheMb);
     const inline = options.fsyncInline !== undefined ? options.fsyncInline : options.fsync === undefined ? fdatasyncSync : null;
-    this.walSync = new WalSync(this.db.memory ? null : `${this.db.name}-wal`, options.fsync ?? fdatasync, () => this.appender.synced(), inline);
+    this.walSync = new WalSync(this.db.memory ? null : `${this.db.name}-wal`, options.fsync ?? fdatasync, () => this.appender.synced(), inline, options.syncClock);
     this.reads = new SqliteReads(this.db, options.upcast);
     this.subscriptions = new SqliteSubscriptions({
       pollIntervalMs: options.pollIntervalMs ?? 250,

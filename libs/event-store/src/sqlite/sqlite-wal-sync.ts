@@ -55,7 +55,7 @@ export class WalSync {
   private syncingGroup: SyncWaiter[] = [];
   /** The last sync found the writer alone (see afterSync). */
   private alone = true;
-  /** No commit is synced inline before this instant (performance.now()), after a slow inline sync. */
+  /** No commit is synced inline before this instant (on `now`), after a slow inline sync. */
   private inlineAfter = 0;
   /** Quick fsyncs on the pool in a row since the last slow inline one (see INLINE_RECOVERY_SYNCS). */
   private quickSinceSlow = 0;
@@ -70,6 +70,8 @@ export class WalSync {
     private readonly onGroupSettled: () => void = () => undefined,
     /** When given, a lone commit is synced on the calling thread (see afterSync). */
     private readonly fsyncWalInline: FsyncInline | null = null,
+    /** The clock (ms) that times the syncs for the back-off: performance.now unless given. */
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** False for an in-memory database: commits are acknowledged as they are made. */
@@ -94,7 +96,7 @@ export class WalSync {
    */
   afterSync(waiter: SyncWaiter): void {
     // `alone` is set at the end of each pool fsync, and only read when none runs.
-    if (waiter.lone && this.alone && this.fsyncWalInline !== null && !this.syncing && performance.now() >= this.inlineAfter) {
+    if (waiter.lone && this.alone && this.fsyncWalInline !== null && !this.syncing && this.now() >= this.inlineAfter) {
       this.syncInline(waiter);
       return;
     }
@@ -106,13 +108,13 @@ export class WalSync {
     this.counts.syncs += 1;
     this.counts.inline += 1;
     let failure: unknown;
-    const started = performance.now();
+    const started = this.now();
     try {
       this.fsyncWalInline!(this.openWal());
     } catch (error) {
       failure = error;
     }
-    const took = performance.now() - started;
+    const took = this.now() - started;
     if (took > INLINE_SLOW_MS) {
       this.inlineAfter = started + took + Math.min(took * INLINE_BACKOFF_FACTOR, INLINE_BACKOFF_MAX_MS);
       this.quickSinceSlow = 0;
@@ -156,14 +158,14 @@ export class WalSync {
       this.syncingGroup = group;
       this.counts.syncs += 1;
       let failure: unknown;
-      const started = performance.now();
+      const started = this.now();
       try {
         const fd = this.openWal();
         await new Promise<void>((resolve, reject) => this.fsyncWal(fd, (error) => (error ? reject(error) : resolve())));
       } catch (error) {
         failure = error;
       }
-      this.afterPoolSync(performance.now() - started, failure);
+      this.afterPoolSync(this.now() - started, failure);
       this.syncingGroup = [];
       // Alone: this fsync covered one commit of one append, and no commit was made while it ran.
       this.alone = group.length === 1 && group[0]!.lone && this.awaitingSync.length === 0;
@@ -174,7 +176,7 @@ export class WalSync {
 
   /** During a back-off, a run of quick fsyncs on the pool ends it (see INLINE_RECOVERY_SYNCS); a slow or failed one starts the run again. */
   private afterPoolSync(took: number, failure: unknown): void {
-    if (performance.now() >= this.inlineAfter) return;
+    if (this.now() >= this.inlineAfter) return;
     if (failure !== undefined || took >= INLINE_RECOVERED_MS) {
       this.quickSinceSlow = 0;
     } else if (++this.quickSinceSlow >= INLINE_RECOVERY_SYNCS) {
