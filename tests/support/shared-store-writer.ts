@@ -21,6 +21,8 @@ const counter: Decider<Count, Counted, { count: number }> = {
   snapshotSchemaVersion: 1,
   initialState: () => ({ count: 0 }),
   evolve: (state) => ({ count: state.count + 1 }),
+  // After a lost race the state decided on goes back without its events (a wrong count would show as before ≠ revision).
+  revert: (state, events) => ({ count: state.count - events.length }),
   decide: (command, state) => [{ type: 'Counted', data: { ...command.data, before: state.count } }],
 };
 

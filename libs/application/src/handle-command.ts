@@ -57,15 +57,20 @@ export async function handleCommands<C extends IssuedCommand, E extends EventSha
   const states = options.states ?? foldFromStart;
   const maxAttempts = options.maxAttempts ?? 8;
   for (let attempt = 1; ; attempt++) {
+    let decidedOn: { current: StreamState<S>; decided: Decided<S, E> } | undefined;
     try {
       // Once a race is lost, the next attempt holds the store's write lock where it has one: a writer
       // in another process that keeps winning could otherwise exhaust the attempts.
       if (attempt > 1 && store.appendExclusive) return await decideExclusively(store, streamName, decider, states, requests);
       const current = await states.read(store, streamName, decider);
       const decided = decideInTurn(decider, requests, current.state);
+      decidedOn = { current, decided };
       return await append({ store, streamName, fold: decider, states, current, decided });
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      // Nothing was stored: the state the race was lost on goes back as it was, where the decider can
+      // take its events back, so that the next attempt folds only what the other writer appended.
+      if (decidedOn) keepLostRaceState(states, streamName, decider, decidedOn.current, decidedOn.decided);
       if (attempt >= maxAttempts) {
         throw new DomainError('concurrent_update', `stream ${streamName} kept changing while the command was decided; retry`, 'conflict');
       }
@@ -93,25 +98,45 @@ async function decideExclusively<C extends IssuedCommand, E extends EventShape, 
   return batch.decided.events.length === 0 ? unchanged(batch) : outcomes(batch, appended);
 }
 
+/**
+ * After a lost race: the state decided on, its events taken back (Decider.revert), handed back to the
+ * state source as the committed state it was. Without a revert, or when the decider cannot take those
+ * events back, nothing is handed back: the source has not kept the state (a read takes it out), so the
+ * next attempt reads it again, from its snapshot.
+ */
+function keepLostRaceState<C extends IssuedCommand, E extends EventShape, S>(
+  states: StateSource, streamName: string, decider: Decider<C, E, S>, current: StreamState<S>, decided: Decided<S, E>,
+): void {
+  if (!decider.revert || decided.evolved.length === 0) return;
+  const reverted = decider.revert(decided.state, decided.evolved);
+  if (reverted !== null) states.committed(streamName, decider, { ...current, state: reverted });
+}
+
 const expectedRevisionOf = (current: StreamState<unknown>) => (current.revision === -1 ? 'no_stream' : current.revision);
 
-interface Decided<S> {
+interface Decided<S, E = unknown> {
   /** The state after every accepted command's events. */
   state: S;
+  /** Those events as evolve was given them, in order. */
+  evolved: E[];
   events: NewEvent[];
   /** Per request: the number of events it produced, or why it was refused. */
   results: Array<number | { error: unknown }>;
 }
 
-function decideInTurn<C extends IssuedCommand, E extends EventShape, S>(decider: Decider<C, E, S>, requests: readonly CommandRequest<C, S>[], initial: S): Decided<S> {
+function decideInTurn<C extends IssuedCommand, E extends EventShape, S>(decider: Decider<C, E, S>, requests: readonly CommandRequest<C, S>[], initial: S): Decided<S, E> {
   let state = initial;
+  const evolved: E[] = [];
   const events: NewEvent[] = [];
   const results: Decided<S>['results'] = [];
   for (const { command, authorise } of requests) {
     try {
       authorise?.(state);
       const produced = decider.decide(command, state);
-      for (const e of produced) state = decider.evolve(state, e);
+      for (const e of produced) {
+        state = decider.evolve(state, e);
+        evolved.push(e);
+      }
       if (produced.length) {
         const metadata = eventMetadata(command.metadata);
         for (const e of produced) events.push({ type: e.type, data: e.data, metadata: { ...metadata, schemaVersion: decider.eventSchemaVersion?.(e.type) ?? 1 } });
@@ -121,7 +146,7 @@ function decideInTurn<C extends IssuedCommand, E extends EventShape, S>(decider:
       results.push({ error });
     }
   }
-  return { state, events, results };
+  return { state, evolved, events, results };
 }
 
 /** A stream's batch of commands once decided: where it goes, the state it was decided on, and what came of it. */

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { sheetDecider, sheetStream, type SheetState } from '#domain';
 import { SqliteEventStore } from '#event-store';
-import { handleCommand } from './handle-command.js';
+import { handleCommand, handleCommands } from './handle-command.js';
+import { StateCache } from './state-cache.js';
 import { foldFromStart, type StateSource } from './stream-state.js';
 import { metadataAt, reportCommand, reportedEvent, sheetCreated } from '../../../tests/support/write-fixtures.js';
 
@@ -74,6 +75,70 @@ describe('handleCommand: read the stream, fold, decide, append with the expected
       expect(outcome.revision).toBe(2);
       const { state } = await foldFromStart.read(store, stream, sheetDecider);
       expect(reportsOf(state)).toEqual(['elsewhere-0', 'x1']);
+    });
+
+    describe('with the states kept in memory (StateCache) in front of a source that counts its reads', () => {
+      /** The cache, behind a source that lets `writes` reports of another writer land after each read, until none is left. */
+      const setUp = () => {
+        const reads: number[] = [];
+        const behind: StateSource = {
+          read: async (s, name, fold) => { reads.push(1); return foldFromStart.read(s, name, fold); },
+          committed: (_name, _fold, state) => state,
+        };
+        const cache = new StateCache(behind);
+        let left = 0;
+        const raced: StateSource = {
+          async read(s, name, fold) {
+            const current = await cache.read(s, name, fold);
+            if (left-- > 0) await s.appendToStream(name, [reportedEvent(`elsewhere-${left}`)]);
+            return current;
+          },
+          committed: (name, fold, state) => cache.committed(name, fold, state),
+        };
+        return { reads, cache, raced, race: (n: number) => { left = n; } };
+      };
+      const folded = async () => reportsOf((await foldFromStart.read(store, stream, sheetDecider)).state);
+
+      it('then the reports the lost race was decided with are taken back: the retry folds only the other writer\'s event, and the state kept is the stream\'s', async () => {
+        const { reads, cache, raced, race } = setUp();
+        await handleCommand(store, stream, sheetDecider, reportCommand('x0'), { states: raced });
+        expect(reads).toHaveLength(1);
+        race(1);
+        // Two reports decided together, then the race lost: both are taken back, last first.
+        const answers = await handleCommands(store, stream, sheetDecider, [{ command: reportCommand('x1') }, { command: reportCommand('x2') }], { states: raced });
+
+        expect(answers.map((a) => a.status)).toEqual(['fulfilled', 'fulfilled']);
+        expect(reads).toHaveLength(1);
+        expect(await folded()).toEqual(['x0', 'elsewhere-0', 'x1', 'x2']);
+        const kept = await cache.read(store, stream, sheetDecider);
+        expect(kept.revision).toBe(4);
+        expect(reportsOf(kept.state)).toEqual(['x0', 'elsewhere-0', 'x1', 'x2']);
+        expect(reads).toHaveLength(1);
+      });
+
+      it('then, for a decider without revert, the state is read again from the source behind, and comes out the same', async () => {
+        const { reads, raced, race } = setUp();
+        const { revert: _revert, ...withoutRevert } = sheetDecider;
+        await handleCommand(store, stream, withoutRevert, reportCommand('x0'), { states: raced });
+        race(1);
+        await handleCommand(store, stream, withoutRevert, reportCommand('x1'), { states: raced });
+
+        expect(reads).toHaveLength(2);
+        expect(await folded()).toEqual(['x0', 'elsewhere-0', 'x1']);
+      });
+
+      it('then an event the decider cannot take back (a frequency set) drops the state, which is read again, and no report is lost', async () => {
+        const { reads, cache, raced, race } = setUp();
+        await handleCommand(store, stream, sheetDecider, reportCommand('x0'), { states: raced });
+        race(1);
+        const setFrequency = { type: 'SetIndicatorFrequency', data: { indicatorId: 'i1', frequency: 'monthly' }, metadata: metadataAt('2024-06-30T12:00:00Z') } as const;
+        await handleCommands(store, stream, sheetDecider, [{ command: reportCommand('x1') }, { command: setFrequency }], { states: raced });
+
+        expect(reads).toHaveLength(2);
+        const kept = await cache.read(store, stream, sheetDecider);
+        expect(reportsOf(kept.state)).toEqual(['x0', 'elsewhere-0', 'x1']);
+        expect(kept.state.indicators.get('i1')!.frequency).toBe('monthly');
+      });
     });
 
     it('then, when the stream keeps changing, it gives up after `maxAttempts` with concurrent_update and writes nothing of its own', async () => {

@@ -34,6 +34,14 @@ export interface Decider<Command, Event, State> {
    * May change `state` in place; returns what it was given when there is nothing to do.
    */
   restore?: (state: State) => State;
+  /**
+   * Takes back from a state the events `evolve` was just given (`events`, in the order they were
+   * evolved, taken back last first), for a writer whose append was refused because the stream moved
+   * on (another writer got there first): the state as it stood before them, or null where these
+   * events cannot be taken back. Without it, or on null, the caller drops the state, which evolve may
+   * have changed in place, and reads the stream's state again (from its snapshot).
+   */
+  revert?: (state: State, events: readonly Event[]) => State | null;
   /** Returns the events the command produces, or throws a DomainError. */
   decide: (command: Command, state: State) => Event[];
   /** The schema version each event type is written with; 1 when absent. */

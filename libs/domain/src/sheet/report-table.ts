@@ -151,6 +151,33 @@ export class ReportTable implements Iterable<[string, ReportState]> {
     return this;
   }
 
+  /**
+   * Takes back the last report added, if it is `id` (a fold's last `set` of a new id): the table is
+   * then as it was before that `set`. False, changing nothing, for any other id. Taken back last
+   * first, rows come out in the reverse of their placing, so no other id's probe runs through the slot
+   * freed (a later id was placed past it, and no later id is left). The id's strings stay interned:
+   * nothing reads an index no row holds.
+   */
+  removeLast(id: string): boolean {
+    if (this.count === 0) return false;
+    const row = this.rowOf(id);
+    if (row !== this.count - 1) return false;
+    if (this.kinds[row] === KEPT_AS_STRING) this.named.delete(id);
+    else {
+      // rowOf left the id's words in `key`: its probe run ends on its slot.
+      const mask = this.slots.length - 1;
+      let i = hashKey(this.kinds[row]!) & mask;
+      while (this.slots[i] !== row + 1) i = (i + 1) & mask;
+      this.slots[i] = 0;
+    }
+    this.count--;
+    this.values[row] = 0;
+    this.kinds[row] = 0;
+    this.ids.fill(0, row * 4, row * 4 + 4);
+    this.fields.fill(0, row * FIELDS, row * FIELDS + FIELDS);
+    return true;
+  }
+
   *keys(): IterableIterator<string> {
     for (const [id] of this.rows()) yield id;
   }

@@ -44,6 +44,36 @@ describe('ReportTable', () => {
     expect([...table]).toEqual([['r1', report(10)], [ids[0], report(20, { observed: '2024-Q1', qualifier: 'about' })], ['r3', report(3)]]);
   });
 
+  it('takes back its last reports, last first, and is then as it was before they were set', () => {
+    // 200 reports over a table that rehashes seven times: probe runs cross each other and wrap around.
+    const many = Array.from({ length: 200 }, (_, i) => (i % 7 === 3 ? `r-${i}` : i % 5 === 0 ? deterministicId('import', i) : timeOrderedId()));
+    const table = new ReportTable();
+    many.forEach((id, i) => table.set(id, report(i, { territory: i % 2 ? null : '18' })));
+    for (let n = many.length; n > 0; n--) {
+      // Only the last report can be taken back; any other id changes nothing.
+      expect(table.removeLast(many[0]!)).toBe(n === 1);
+      if (n === 1) break;
+      expect(table.removeLast('r-unknown')).toBe(false);
+      expect(table.removeLast(many[n - 1]!)).toBe(true);
+      expect(table.size).toBe(n - 1);
+      expect(table.has(many[n - 1]!)).toBe(false);
+      if (n % 37 === 0) {
+        expect([...table.keys()]).toEqual(many.slice(0, n - 1));
+        many.slice(0, n - 1).forEach((id, i) => expect(table.get(id)).toEqual(report(i, { territory: i % 2 ? null : '18' })));
+      }
+    }
+    expect(table.size).toBe(0);
+    expect(table.removeLast(many[0]!)).toBe(false);
+    // Taken back, then given again: the same table as one that never had them.
+    many.forEach((id, i) => table.set(id, report(i)));
+    table.removeLast(many[199]!);
+    table.removeLast(many[198]!);
+    table.set(many[198]!, report(198));
+    expect([...table.keys()]).toEqual(many.slice(0, 199));
+    many.slice(0, 199).forEach((id, i) => expect(table.get(id)).toEqual(report(i)));
+    expect(table.has(many[199]!)).toBe(false);
+  });
+
   it('keeps 100 000 reports, in order, and finds each of them again', () => {
     const table = new ReportTable();
     const many = Array.from({ length: 100_000 }, (_, i) => (i % 10 === 0 ? deterministicId('import', i) : timeOrderedId()));

@@ -109,6 +109,21 @@ export function restoreSheet(state: SheetState): SheetState {
 }
 
 /**
+ * Takes back reports just evolved into a sheet's state (see Decider.revert): the one event a command
+ * under load is most often decided on, and the one evolve changes in a single place, the indicator's
+ * report table, where each report was added last (decide refuses a report id the table holds). Any
+ * other event, or a report that is not its table's last, gives null: the state is then read again.
+ */
+export function revertSheet(state: SheetState, events: readonly SheetEvent[]): SheetState | null {
+  if (!events.every((e) => e.type === 'IndicatorReported')) return null;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const d = (events[i] as Extract<SheetEvent, { type: 'IndicatorReported' }>).data;
+    if (state.indicators.get(d.indicatorId)?.reports.removeLast(d.reportId) !== true) return null;
+  }
+  return state;
+}
+
+/**
  * evolve updates the state it is given in place (its indicator and milestone maps and their entries)
  * and returns it, or returns a shallow copy that shares those maps: folding 100 000 events must stay
  * cheap. A state is never used again once evolved (the state cache takes it out while a command runs),
@@ -593,6 +608,7 @@ export const sheetDecider: Decider<SheetCommand, SheetEvent, SheetState> = {
   initialState: initialSheetState,
   evolve: evolveSheet,
   restore: restoreSheet,
+  revert: revertSheet,
   decide: decideSheet,
   eventSchemaVersion: (type) => (SHEET_EVENT_SCHEMA_VERSIONS as Record<string, number>)[type] ?? 1,
 };
