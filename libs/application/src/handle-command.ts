@@ -167,7 +167,10 @@ async function append<S>(batch: Batch<S>): Promise<PromiseSettledResult<CommandO
 
 /** Each command's answer once its batch's events (at least one) are stored (`appended`). */
 function outcomes<S>({ streamName, fold, states, current, decided }: Batch<S>, appended: AppendResult): PromiseSettledResult<CommandOutcome>[] {
-  states.committed(streamName, fold, { state: decided.state, revision: appended.nextExpectedRevision, snapshotRevision: current.snapshotRevision });
+  states.committed(streamName, fold, {
+    state: decided.state, revision: appended.nextExpectedRevision, snapshotRevision: current.snapshotRevision,
+    recordedAt: appended.events[appended.events.length - 1]?.metadata.recordedAt ?? current.recordedAt,
+  });
   // The appended events in order, cut back into each command's share.
   let offset = 0;
   return decided.results.map((r): PromiseSettledResult<CommandOutcome> => {

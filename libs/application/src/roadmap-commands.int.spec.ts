@@ -1,12 +1,13 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serialize } from 'node:v8';
 import { sheetDecider, sheetStream, type SheetState } from '#domain';
 import { SqliteEventStore } from '#event-store';
 import { RoadmapCommands } from './roadmap-commands.js';
-import { SqliteSnapshotStore } from './snapshot-store.js';
+import { snapshotKind, SqliteSnapshotStore } from './snapshot-store.js';
 
 const ctx = { actor: 'test', correlationId: 'c-1', source: 'test' };
 const metadata = { ...ctx, now: new Date() };
@@ -132,8 +133,92 @@ describe('RoadmapCommands with cached states and snapshots', () => {
     store.readStreamFolded = (stream, options) => { reads.push(`${stream}@${options?.fromRevision}`); return readStreamFolded(stream, options); };
     const s1 = await restarted.load(sheetStream('s1'), sheetDecider);
     expect(reportsOf(s1.state)).toHaveLength(40);
-    expect(reads).toEqual([`${sheetStream('s1')}@41`]); // the read after the snapshot finds nothing
+    // The snapshot's own event, read to check that the log still holds it; then the read after it, which finds nothing.
+    expect(reads).toEqual([`${sheetStream('s1')}@40`, `${sheetStream('s1')}@41`]);
     restarted.close();
+    await store.close();
+  });
+
+  describe('given snapshots the log no longer agrees with (the log restored from a backup older than them)', () => {
+    /** A log of the sheet and 20 reports, copied as its backup; then 10 more reports and a command, which snapshots at revision 31. */
+    const setUp = async (name: string) => {
+      const logPath = join(dir, `${name}.sqlite`);
+      const snapshotsPath = join(dir, `${name}-snapshots.sqlite`);
+      const store = new SqliteEventStore({ path: logPath });
+      await store.appendToStream(sheetStream('s1'), [{ ...created, metadata: ctx }]);
+      await store.appendToStream(sheetStream('s1'), Array.from({ length: 20 }, (_, n) => ({ ...reported(n), metadata: ctx })));
+      await store.close();
+      copyFileSync(logPath, `${logPath}.backup`);
+      const later = new SqliteEventStore({ path: logPath });
+      await later.appendToStream(sheetStream('s1'), Array.from({ length: 10 }, (_, n) => ({ ...reported(20 + n), metadata: ctx })));
+      const commands = new RoadmapCommands(later, { snapshots: new SqliteSnapshotStore(snapshotsPath), snapshotEvery: 10 });
+      await commands.onSheet('s1', report(1));
+      commands.close();
+      await later.close();
+      const kind = [...listKinds(dir, `${name}-snapshots.sqlite`)][0]!;
+      const snapshotAt = () => {
+        const snapshots = new SqliteSnapshotStore(snapshotsPath);
+        try { return snapshots.load(sheetStream('s1'), kind)?.revision ?? null; } finally { snapshots.close(); }
+      };
+      expect(snapshotAt()).toBe(31);
+      // The restore: the backup, without the last 11 events, back in the log's place.
+      copyFileSync(`${logPath}.backup`, logPath);
+      return { logPath, snapshotsPath, snapshotAt };
+    };
+
+    it('when the log is shorter than a snapshot, then the snapshot is discarded, and commands are decided on the log as it is', async () => {
+      const { logPath, snapshotsPath, snapshotAt } = await setUp('restored-shorter');
+      const store = new SqliteEventStore({ path: logPath });
+      const commands = new RoadmapCommands(store, { snapshots: new SqliteSnapshotStore(snapshotsPath), snapshotEvery: 10 });
+      const outcome = await commands.onSheet('s1', report(1));
+
+      // On the snapshot, x1 would be refused as a report it holds, or the append would lose every race on revision 31.
+      expect(outcome.revision).toBe(21);
+      expect(snapshotAt()).not.toBe(31);
+      const { state } = await new RoadmapCommands(store).load(sheetStream('s1'), sheetDecider);
+      expect(reportsOf(state)).toEqual([...Array.from({ length: 20 }, (_, n) => `r${n}`), 'x1']);
+      commands.close();
+      await store.close();
+    });
+
+    it('when the log has grown past a snapshot along another history, then the snapshot, whose event was recorded at another time, is discarded too', async () => {
+      const { logPath, snapshotsPath, snapshotAt } = await setUp('restored-other');
+      const store = new SqliteEventStore({ path: logPath });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await store.appendToStream(sheetStream('s1'), Array.from({ length: 15 }, (_, n) => ({ ...reported(200 + n), metadata: ctx })));
+      const commands = new RoadmapCommands(store, { snapshots: new SqliteSnapshotStore(snapshotsPath), snapshotEvery: 10 });
+      const loaded = await commands.load(sheetStream('s1'), sheetDecider);
+
+      expect(loaded.revision).toBe(35);
+      expect(reportsOf(loaded.state)).toEqual([...Array.from({ length: 20 }, (_, n) => `r${n}`), ...Array.from({ length: 15 }, (_, n) => `r${200 + n}`)]);
+      expect(snapshotAt()).toBeNull();
+      commands.close();
+      await store.close();
+    });
+  });
+
+  it('reads a snapshot file made before snapshots kept their event\'s record time: the column is added, and such a snapshot is used while its event is in the log', async () => {
+    const store = new SqliteEventStore({ path: join(dir, 'older-file.sqlite') });
+    await store.appendToStream(sheetStream('s1'), [{ ...created, metadata: ctx }]);
+    await store.appendToStream(sheetStream('s1'), Array.from({ length: 12 }, (_, n) => ({ ...reported(n), metadata: ctx })));
+    const snapshotsPath = join(dir, 'older-file-snapshots.sqlite');
+    const kind = snapshotKind(sheetDecider);
+    const folded = await new RoadmapCommands(store).load(sheetStream('s1'), sheetDecider);
+    const old = new Database(snapshotsPath);
+    old.exec(`CREATE TABLE snapshots (stream TEXT NOT NULL, kind TEXT NOT NULL, revision INTEGER NOT NULL, state BLOB NOT NULL, saved_at TEXT NOT NULL,
+      PRIMARY KEY (stream, kind, revision)) WITHOUT ROWID`);
+    old.prepare('INSERT INTO snapshots VALUES (?, ?, ?, ?, ?)').run(sheetStream('s1'), kind, 12, serialize(folded.state), new Date().toISOString());
+    old.close();
+
+    const snapshots = new SqliteSnapshotStore(snapshotsPath);
+    expect(snapshots.load(sheetStream('s1'), kind)).toMatchObject({ revision: 12, recordedAt: null });
+    const reads: string[] = [];
+    const readStreamFolded = store.readStreamFolded.bind(store);
+    store.readStreamFolded = (stream, options) => { reads.push(`${options?.fromRevision}`); return readStreamFolded(stream, options); };
+    const loaded = await new RoadmapCommands(store, { snapshots }).load(sheetStream('s1'), sheetDecider);
+    expect(reportsOf(loaded.state)).toHaveLength(12);
+    expect(reads).toEqual(['12', '13']);
+    snapshots.close();
     await store.close();
   });
 

@@ -6,12 +6,15 @@ import { setPageCacheMb } from '#event-store';
  * Folded aggregate states saved every so many events, so that loading a long stream reads one
  * snapshot and the events after it instead of the whole stream. A snapshot is a cache: losing one
  * costs a longer fold, never a wrong answer, and `kind` changes whenever the decider's declared
- * snapshot schema version does.
+ * snapshot schema version does. Each snapshot keeps when the event it was folded up to was recorded,
+ * by which a reader tells that the log still holds that event (see Snapshotting.read).
  */
 export interface SnapshotStore {
-  /** The latest snapshot of `stream` made by the fold `kind`, or null. */
-  load(stream: string, kind: string): { revision: number; state: unknown } | null;
-  save(stream: string, kind: string, revision: number, state: unknown): void;
+  /** The latest snapshot of `stream` made by the fold `kind`, or null; `recordedAt` null for a snapshot saved without it. */
+  load(stream: string, kind: string): { revision: number; state: unknown; recordedAt: string | null } | null;
+  save(stream: string, kind: string, revision: number, state: unknown, recordedAt?: string | null): void;
+  /** Removes that snapshot (one the log no longer agrees with). */
+  discard(stream: string, kind: string, revision: number): void;
   close(): void;
 }
 
@@ -31,6 +34,8 @@ export interface SerializedSnapshot {
   revision: number;
   state: Uint8Array;
   savedAt: string;
+  /** When the event at `revision` was recorded, or null where the saver did not know it. */
+  recordedAt: string | null;
 }
 
 /**
@@ -54,6 +59,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
   private readonly select: Database.Statement;
   private readonly insert: Database.Statement;
   private readonly prune: Database.Statement;
+  private readonly remove: Database.Statement;
 
   /** `cacheMb`: SQLite's page cache of the connection (libs/config: SQLITE_CACHE_MB); SQLite's build default when not given. */
   constructor(path: string, private readonly options: { cacheMb?: number; offload?: SnapshotOffload } = {}) {
@@ -66,24 +72,28 @@ export class SqliteSnapshotStore implements SnapshotStore {
       stream TEXT NOT NULL, kind TEXT NOT NULL, revision INTEGER NOT NULL, state BLOB NOT NULL, saved_at TEXT NOT NULL,
       PRIMARY KEY (stream, kind, revision)
     ) WITHOUT ROWID`);
-    this.select = this.db.prepare('SELECT revision, state FROM snapshots WHERE stream = ? AND kind = ? ORDER BY revision DESC LIMIT 1');
-    this.insert = this.db.prepare('INSERT OR REPLACE INTO snapshots (stream, kind, revision, state, saved_at) VALUES (?, ?, ?, ?, ?)');
+    // Files made before snapshots kept their event's record time: the column is added, null in their rows.
+    const columns = this.db.prepare('SELECT name FROM pragma_table_info(\'snapshots\')').pluck().all() as string[];
+    if (!columns.includes('event_recorded_at')) this.db.exec('ALTER TABLE snapshots ADD COLUMN event_recorded_at TEXT');
+    this.select = this.db.prepare('SELECT revision, state, event_recorded_at FROM snapshots WHERE stream = ? AND kind = ? ORDER BY revision DESC LIMIT 1');
+    this.insert = this.db.prepare('INSERT OR REPLACE INTO snapshots (stream, kind, revision, state, saved_at, event_recorded_at) VALUES (?, ?, ?, ?, ?, ?)');
+    this.remove = this.db.prepare('DELETE FROM snapshots WHERE stream = ? AND kind = ? AND revision = ?');
     // One snapshot per stream is enough: older ones, and those of a fold that changed, are dead weight.
     this.prune = this.db.prepare('DELETE FROM snapshots WHERE stream = ? AND NOT (kind = ? AND revision = ?)');
   }
 
-  load(stream: string, kind: string): { revision: number; state: unknown } | null {
-    const row = this.select.get(stream, kind) as { revision: number; state: Buffer } | undefined;
+  load(stream: string, kind: string): { revision: number; state: unknown; recordedAt: string | null } | null {
+    const row = this.select.get(stream, kind) as { revision: number; state: Buffer; event_recorded_at: string | null } | undefined;
     if (!row) return null;
     try {
-      return { revision: row.revision, state: deserialize(row.state) };
+      return { revision: row.revision, state: deserialize(row.state), recordedAt: row.event_recorded_at };
     } catch {
       return null;
     }
   }
 
-  save(stream: string, kind: string, revision: number, state: unknown): void {
-    const snapshot: SerializedSnapshot = { stream, kind, revision, state: serialize(state), savedAt: new Date().toISOString() };
+  save(stream: string, kind: string, revision: number, state: unknown, recordedAt: string | null = null): void {
+    const snapshot: SerializedSnapshot = { stream, kind, revision, state: serialize(state), savedAt: new Date().toISOString(), recordedAt };
     if (this.options.offload?.(snapshot) === true) return;
     this.write(snapshot);
   }
@@ -91,9 +101,13 @@ export class SqliteSnapshotStore implements SnapshotStore {
   /** Stores a snapshot serialised elsewhere (the offload's other end), as `save` would. */
   write(snapshot: SerializedSnapshot): void {
     this.db.transaction(() => {
-      this.insert.run(snapshot.stream, snapshot.kind, snapshot.revision, snapshot.state, snapshot.savedAt);
+      this.insert.run(snapshot.stream, snapshot.kind, snapshot.revision, snapshot.state, snapshot.savedAt, snapshot.recordedAt ?? null);
       this.prune.run(snapshot.stream, snapshot.kind, snapshot.revision);
     })();
+  }
+
+  discard(stream: string, kind: string, revision: number): void {
+    this.remove.run(stream, kind, revision);
   }
 
   close(): void {

@@ -12,12 +12,29 @@ export class Snapshotting implements StateSource {
     private readonly snapshotEvery = 1000,
   ) {}
 
-  read<S, E>(store: EventStore, stream: string, fold: Fold<S, E>): Promise<StreamState<S>> {
-    const snapshot = this.snapshots.load(stream, snapshotKind(fold));
-    const start: StreamState<S> = snapshot
-      ? { state: fold.restore ? fold.restore(snapshot.state as S) : snapshot.state as S, revision: snapshot.revision, snapshotRevision: snapshot.revision }
+  async read<S, E>(store: EventStore, stream: string, fold: Fold<S, E>): Promise<StreamState<S>> {
+    const kind = snapshotKind(fold);
+    const snapshot = this.snapshots.load(stream, kind);
+    const recordedAt = snapshot ? await this.inLog(store, stream, kind, snapshot) : null;
+    const start: StreamState<S> = snapshot && recordedAt !== null
+      ? { state: fold.restore ? fold.restore(snapshot.state as S) : snapshot.state as S, revision: snapshot.revision, snapshotRevision: snapshot.revision, recordedAt }
       : { state: fold.initialState(), revision: -1, snapshotRevision: -1 };
     return foldStream(store, stream, fold, start);
+  }
+
+  /**
+   * Whether the log still holds the event a snapshot was folded up to, recorded when the snapshot
+   * says (snapshots saved before it kept that time are checked for the event alone): the record
+   * time of that event, or null. A snapshot from another history (the log restored from a backup
+   * older than the snapshots, or a node's snapshots kept beside another log) is not this stream's
+   * state: it is discarded, and the stream folded from its first event.
+   */
+  private async inLog(store: EventStore, stream: string, kind: string, snapshot: { revision: number; recordedAt: string | null }): Promise<string | null> {
+    const range = { fromRevision: snapshot.revision, toRevision: snapshot.revision };
+    const [event] = store.readStreamFolded ? await store.readStreamFolded(stream, range) : await store.readStream(stream, range);
+    if (event && event.revision === snapshot.revision && (snapshot.recordedAt === null || event.metadata.recordedAt === snapshot.recordedAt)) return event.metadata.recordedAt;
+    this.snapshots.discard(stream, kind, snapshot.revision);
+    return null;
   }
 
   /**
@@ -45,7 +62,7 @@ export class Snapshotting implements StateSource {
 
   private save<S, E>(stream: string, fold: Fold<S, E>, state: StreamState<S>): StreamState<S> {
     try {
-      this.snapshots.save(stream, snapshotKind(fold), state.revision, state.state);
+      this.snapshots.save(stream, snapshotKind(fold), state.revision, state.state, state.recordedAt ?? null);
       return { ...state, snapshotRevision: state.revision };
     } catch {
       // A snapshot is an optimisation: failing to write one never fails a stored command.

@@ -78,19 +78,19 @@ describe('openTracker', () => {
     const handed: boolean[] = [];
     host.offloadSnapshot = (snapshot) => { const moved = handOver(snapshot); handed.push(moved); return moved; };
     const state = { reports: Array.from({ length: 500 }, (_, i) => `r${i}`) };
-    tracker.snapshots.save('sheet-s', 'sheet:v1', 41, state);
+    tracker.snapshots.save('sheet-s', 'sheet:v1', 41, state, '2026-12-04T10:00:00.000Z');
     expect(handed).toEqual([true]);
-    // Serialised here, written by the worker: it shows once the worker has had the message.
+    // Serialised here, written by the worker (with the record time of the event it was folded up to): it shows once the worker has had the message.
     const deadline = Date.now() + 10_000;
     while (latest()?.revision !== 41 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(latest()).toEqual({ revision: 41, state });
+    expect(latest()).toEqual({ revision: 41, state, recordedAt: '2026-12-04T10:00:00.000Z' });
     // The state saved stays the caller's: the bytes moved to the worker were a copy's.
     expect(state.reports).toHaveLength(500);
 
     await tracker.projections.stop();
     tracker.snapshots.save('sheet-s', 'sheet:v1', 42, { reports: ['after'] });
     expect(handed).toEqual([true, false]);
-    expect(latest()).toEqual({ revision: 42, state: { reports: ['after'] } });
+    expect(latest()).toEqual({ revision: 42, state: { reports: ['after'] }, recordedAt: null });
     await tracker.close();
   });
 
