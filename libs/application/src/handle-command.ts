@@ -107,7 +107,8 @@ async function decideExclusively<C extends IssuedCommand, E extends EventShape, 
 function keepLostRaceState<C extends IssuedCommand, E extends EventShape, S>(
   states: StateSource, streamName: string, decider: Decider<C, E, S>, current: StreamState<S>, decided: Decided<S, E>,
 ): void {
-  if (!decider.revert || decided.evolved.length === 0) return;
+  // A race is lost only by an append, and only a batch with events appends: there is always something to take back.
+  if (!decider.revert) return;
   const reverted = decider.revert(decided.state, decided.evolved);
   if (reverted !== null) states.committed(streamName, decider, { ...current, state: reverted });
 }
