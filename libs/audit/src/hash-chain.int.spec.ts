@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore, type EventStore } from '#event-store';
-import { chainHash, GENESIS_HASH, HashChainer, HashChainStore, verifyChain } from './hash-chain.js';
+import { CHAIN_COMMIT, CHAIN_READ, chainHash, GENESIS_HASH, HashChainer, HashChainStore, verifyChain } from './hash-chain.js';
 
 const meta = { actor: 'test', correlationId: 'c-1', causationId: null, source: 'test' };
 
@@ -133,5 +133,34 @@ describe('hash chain over a SQLite log', () => {
     await store.appendToStream('sheet-s0', [{ type: 'Noted', data: { late: true }, metadata: meta }]);
     await new Promise((resolve) => setTimeout(resolve, 120));
     expect(chain.head()?.position).toBe(26);
+  });
+  it('reads a long catch-up a few events at a time, lets the thread run between reads, and commits the links in larger steps', async () => {
+    for (let k = 0; k < 26; k++) {
+      await store.appendToStream(`sheet-b${k % 4}`, Array.from({ length: 100 }, (_, i) => ({ type: 'Noted', data: { k, i }, metadata: meta })));
+    }
+    const total = 5 + 2600;
+    const limits: number[] = [];
+    const reading = { readAllRaw: (options: { fromPosition?: number; limit?: number }) => { limits.push(options.limit!); return store.readAllRaw(options); } } as unknown as EventStore;
+    const fresh = new HashChainStore(join(dir, 'fresh-hashes.sqlite'));
+    const commits: number[] = [];
+    const append = fresh.append.bind(fresh);
+    fresh.append = (links) => { commits.push(links.length); append(links); };
+    try {
+      let ended = false;
+      let ranMeanwhile = false;
+      const done = new HashChainer(reading, fresh).catchUp().then((added) => { ended = true; return added; });
+      setImmediate(() => { ranMeanwhile = !ended; });
+      expect(await done).toBe(total);
+      expect(ranMeanwhile).toBe(true);
+      expect(Math.max(...limits)).toBe(CHAIN_READ);
+      expect(limits.length).toBe(Math.floor(total / CHAIN_READ) + 1);
+      expect(commits).toEqual([CHAIN_COMMIT, total - CHAIN_COMMIT]);
+      // The same links as the chain extended from its first five links.
+      await new HashChainer(store, chain).catchUp();
+      expect([...fresh.links()]).toEqual([...chain.links()]);
+      expect(await verifyChain(store, fresh)).toMatchObject({ ok: true, checked: total, unchained: 0, problem: null });
+    } finally {
+      fresh.close();
+    }
   });
 });

@@ -80,8 +80,19 @@ export class HashChainStore {
   }
 }
 
-/** Events hashed per step of a catch-up. */
-const CHAIN_BATCH = 2000;
+/** Links written per commit of the chain's file. */
+export const CHAIN_COMMIT = 2000;
+
+/**
+ * Events read and hashed at a time: only their links wait for the commit, and the thread the chainer
+ * shares (the projections' worker) runs its other work between reads. Read 2 000 at a time, a burst
+ * of appends kept each read's envelopes alive at once (data and metadata parsed, each one's canonical
+ * JSON), and the worker's heap grew by ~10 MB during an import: after the report load on the million events, an import of
+ * 10 000 spreadsheet rows peaked at 196–204 MB of RSS over five runs, against 191–192 over four read
+ * 250 at a time, the import answered in 1.35–1.76 s against 1.51–1.58. The first chaining of the
+ * whole log (1.14 million events) took 98.5 s, then 94.3.
+ */
+export const CHAIN_READ = 250;
 
 /**
  * Extends the chain as events are appended, like a projection with its checkpoint (the last link).
@@ -113,20 +124,28 @@ export class HashChainer {
     let previous = head?.hash ?? GENESIS_HASH;
     let from = head?.position ?? 0;
     let added = 0;
-    for (;;) {
-      const batch = await readEnvelopes(this.store, from, CHAIN_BATCH);
-      if (batch.length === 0) return added;
-      const links = batch.map((envelope) => {
-        previous = chainHash(previous, envelope);
-        return { position: envelope.position, eventId: envelope.id, hash: previous };
-      });
-      this.chain.append(links);
+    let caughtUp = false;
+    while (!caughtUp) {
+      const links: ChainLink[] = [];
+      while (links.length < CHAIN_COMMIT) {
+        const batch = await readEnvelopes(this.store, from, CHAIN_READ);
+        for (const envelope of batch) {
+          previous = chainHash(previous, envelope);
+          links.push({ position: envelope.position, eventId: envelope.id, hash: previous });
+        }
+        if (batch.length > 0) from = batch[batch.length - 1]!.position;
+        if (batch.length < CHAIN_READ) {
+          caughtUp = true;
+          break;
+        }
+        // A long catch-up (a first start on a large log, a burst of appends) must not hold the
+        // thread: the projections and the messages of the worker it shares run between reads.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      if (links.length > 0) this.chain.append(links);
       added += links.length;
-      from = batch[batch.length - 1]!.position;
-      // A long catch-up (a first start on a large log) must not hold the thread: the projections
-      // and the messages of the worker it shares run between batches.
-      if (batch.length === CHAIN_BATCH) await new Promise<void>((resolve) => setImmediate(resolve));
     }
+    return added;
   }
 
   /**
