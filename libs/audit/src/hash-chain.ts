@@ -88,9 +88,9 @@ export const CHAIN_COMMIT = 2000;
  * shares (the projections' worker) runs its other work between reads. Read 2 000 at a time, a burst
  * of appends kept each read's envelopes alive at once (data and metadata parsed, each one's canonical
  * JSON), and the worker's heap grew by ~10 MB during an import: after the report load on the million events, an import of
- * 10 000 spreadsheet rows peaked at 196–204 MB of RSS over five runs, against 191–192 over four read
- * 250 at a time, the import answered in 1.35–1.76 s against 1.51–1.58. The first chaining of the
- * whole log (1.14 million events) took 98.5 s, then 94.3.
+ * 10 000 spreadsheet rows peaked at 199–202 MB of RSS over three runs, against 190–198 over three read
+ * 250 at a time (alternated), and answered in 1.39–1.45 s against 1.20–1.63. The first chaining of
+ * the whole log (1.14 million events, under a background load) took 98.5 s, then 94.3.
  */
 export const CHAIN_READ = 250;
 
