@@ -34,8 +34,10 @@ export function shownOutcome(outcome: { outcome: string; reason: string | null }
 
 export const ZONE_FR: Record<string, string> = { privee: 'Zone privée', publique: 'Zone publique', amel: 'AMEL' };
 
-const numberFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
-export const formatNumber = (n: number) => numberFormat.format(n);
+// The formatters are made on first use: the first one made in a process loads ICU's data, which a
+// start of the API, that renders no page, does without (see scripts/bundle-services.mjs).
+let numberFormat: Intl.NumberFormat | undefined;
+export const formatNumber = (n: number) => (numberFormat ??= new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 })).format(n);
 export function formatValue(n: number, unit: string): string {
   if (unit === 'percent') return `${formatNumber(n)} %`;
   if (unit === 'amount') return `${formatNumber(n)} €`;
@@ -71,11 +73,11 @@ export function formatObserved(label: string | null | undefined, day: string | n
   return day ? `le ${formatDay(day)}` : '';
 }
 
-const dayFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+let dayFormat: Intl.DateTimeFormat | undefined;
 /** A calendar day in words (« 31 mars 2023 »); other labels (periods) are shown as given. */
 export function formatDay(day: string | null | undefined): string {
   if (!day) return '—';
-  if (/^\d{4}-\d{2}-\d{2}$/.test(day)) return dayFormat.format(new Date(`${day}T00:00:00Z`));
+  if (/^\d{4}-\d{2}-\d{2}$/.test(day)) return (dayFormat ??= new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })).format(new Date(`${day}T00:00:00Z`));
   const m = /^(\d{4})-(S|Q)(\d)$/.exec(day);
   if (m) return m[2] === 'S' ? `${m[3] === '1' ? '1er' : '2e'} semestre ${m[1]}` : `T${m[3]} ${m[1]}`;
   const month = /^(\d{4})-(\d{2})$/.exec(day);
