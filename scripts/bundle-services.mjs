@@ -16,6 +16,7 @@ const ENTRY_POINTS = {
   projector: 'dist/apps/projector/src/main.js',
   'projection-worker': 'dist/libs/projections/src/projection-worker.js',
   'rebuild-worker': 'dist/libs/projections/src/rebuild-worker.js',
+  'assessment-document.worker': 'dist/libs/assessment/src/assessment-document.worker.js',
 };
 
 const EXTERNAL = [

@@ -1,9 +1,10 @@
 import type { Assessment } from './assessment.model.js';
 import { renderAssessment } from './assessment-renderers.js';
-import { DOCX_MEDIA_TYPE, renderDocx } from './assessment-docx.renderer.js';
+import { renderBinaryHere, type BinaryAssessmentRenderer } from './assessment-binary.renderer.js';
+import { DOCX_MEDIA_TYPE } from './assessment-docx.renderer.js';
 import type { AssessmentDocumentInput } from './assessment-layout.renderer.js';
-import { ODT_MEDIA_TYPE, renderOdt } from './assessment-odt.renderer.js';
-import { PDF_MEDIA_TYPE, renderPdf } from './assessment-pdf.renderer.js';
+import { ODT_MEDIA_TYPE } from './assessment-odt.renderer.js';
+import { PDF_MEDIA_TYPE } from './assessment-pdf.renderer.js';
 
 export type AssessmentDocumentFormat = 'json' | 'md' | 'html' | 'odt' | 'docx' | 'pdf';
 export const ASSESSMENT_DOCUMENT_FORMATS: readonly AssessmentDocumentFormat[] = ['json', 'md', 'html', 'odt', 'docx', 'pdf'];
@@ -28,11 +29,15 @@ export function assessmentFilename(a: Pick<Assessment, 'roadmapId' | 'version' |
   return `bilan-${a.roadmapId}-${a.version}${until}.${format}`.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
-/** The assessment in any of its formats, as bytes: the same assessment always gives the same bytes. */
-export async function renderAssessmentDocument(a: AssessmentDocumentInput, format: AssessmentDocumentFormat): Promise<RenderedAssessment> {
+/**
+ * The assessment in any of its formats, as bytes: the same assessment always gives the same bytes.
+ * The file formats go to `binary`: this thread by default; the API passes its documents' thread
+ * (AssessmentDocumentThread), so that the libraries they load do not stay in the request thread's heap.
+ */
+export async function renderAssessmentDocument(a: AssessmentDocumentInput, format: AssessmentDocumentFormat, binary: BinaryAssessmentRenderer = renderBinaryHere): Promise<RenderedAssessment> {
   const filename = assessmentFilename(a, format);
   if (isText(format)) return { body: Buffer.from(renderAssessment(a, format), 'utf8'), contentType: `${ASSESSMENT_MEDIA_TYPES[format]}; charset=utf-8`, filename };
-  const bytes = format === 'odt' ? renderOdt(a) : format === 'docx' ? await renderDocx(a) : await renderPdf(a);
+  const bytes = await binary(a, format);
   return { body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), contentType: ASSESSMENT_MEDIA_TYPES[format], filename };
 }
 

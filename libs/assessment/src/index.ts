@@ -10,3 +10,5 @@ export * from './assessment-pdf.renderer.js';
 export * from './assessment-document.renderer.js';
 export * from './assessment-restatement.js';
 export * from './assessment-verification.js';
+export * from './assessment-binary.renderer.js';
+export * from './assessment-document.thread.js';

@@ -22,3 +22,4 @@ export * from './read-models.js';
 
 export * from './all-projections.js';
 export * from './read-model-rebuild.js';
+export { youngGenerationLimits } from './worker-limits.js';

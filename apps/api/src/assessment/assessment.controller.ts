@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/com
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { VersionPipe } from '../http/version.pipe.js';
 import type { FastifyReply } from 'fastify';
-import { ASSESSMENT_DOCUMENT_FORMATS, ASSESSMENT_MEDIA_TYPES, buildAssessment, loadAssessmentInputAt, negotiateAssessmentFormat, renderAssessmentDocument, renderRestatement, restateAssessment, type AssessmentSources } from '#assessment';
+import { ASSESSMENT_DOCUMENT_FORMATS, ASSESSMENT_MEDIA_TYPES, AssessmentDocumentThread, buildAssessment, loadAssessmentInputAt, negotiateAssessmentFormat, renderAssessmentDocument, renderRestatement, restateAssessment, type AssessmentSources } from '#assessment';
 import { HashChainStore } from '#audit';
 import { invalid, parseVersionLabel } from '#domain';
 import type { EventStore } from '#event-store';
@@ -26,6 +26,7 @@ export class AssessmentController {
     @Inject(DataQualityReadModel) private readonly dataQuality: DataQualityReadModel,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(HashChainStore) private readonly chain: HashChainStore,
+    @Inject(AssessmentDocumentThread) private readonly documents: AssessmentDocumentThread,
   ) {}
 
   private sources(): AssessmentSources & Required<Pick<AssessmentSources, 'log'>> {
@@ -56,7 +57,7 @@ export class AssessmentController {
     if (format === null) throw invalid('invalid_query', `format must be one of ${ASSESSMENT_DOCUMENT_FORMATS.join(', ')}`, { field: 'format' });
     parseVersionLabel(version);
     const model = buildAssessment(await loadAssessmentInputAt(this.sources(), roadmapId, version, until ?? null, knownAt));
-    const doc = await renderAssessmentDocument(model, format);
+    const doc = await renderAssessmentDocument(model, format, this.documents.render);
     await reply.header('content-type', doc.contentType).header('vary', 'accept')
       .header('content-disposition', `${INLINE.has(format) ? 'inline' : 'attachment'}; filename="${doc.filename}"`).send(doc.body);
   }
