@@ -26,7 +26,9 @@ export interface AssessmentDocumentThreadOptions {
  * its fonts) take ~20 MB of a heap once loaded, and a module, once loaded, is never unloaded: on the
  * request thread they stayed for the process's lifetime after one download. On this thread they go
  * with it. The rendering's CPU is off the request thread too, and the thread runs the same functions
- * as the command line (renderBinaryHere): the same assessment gives the same bytes.
+ * as the command line (renderBinaryHere): the same assessment gives the same bytes. The API on the
+ * bench's data, after the six formats: RssAnon 88 MB with the libraries on the request thread, 74 MB
+ * once the thread has ended (104 MB while it lives).
  *
  * Jobs run one at a time, in their order. A job that fails is refused with the worker's error and
  * the thread goes on; a thread that dies (an error outside a job, or its exit) refuses the jobs it
