@@ -6,8 +6,6 @@ import { renderPdf } from './assessment-pdf.renderer.js';
 /** The assessment's formats that are files rather than text: rendered by a library, on this thread or on the documents' thread. */
 export type BinaryAssessmentFormat = 'odt' | 'docx' | 'pdf';
 
-export const BINARY_ASSESSMENT_FORMATS: readonly BinaryAssessmentFormat[] = ['odt', 'docx', 'pdf'];
-
 /** Renders the assessment as one of its file formats; the same assessment gives the same bytes wherever it runs. */
 export type BinaryAssessmentRenderer = (a: AssessmentDocumentInput, format: BinaryAssessmentFormat) => Promise<Uint8Array>;
 

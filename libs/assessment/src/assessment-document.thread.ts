@@ -40,7 +40,7 @@ export class AssessmentDocumentThread {
   private nextId = 1;
   private idleTimer: NodeJS.Timeout | null = null;
   private closed = false;
-  /** Threads started so far (for the tests and the logs). */
+  /** Threads started so far (read by the tests). */
   started = 0;
 
   constructor(private readonly options: AssessmentDocumentThreadOptions) {}
@@ -88,7 +88,8 @@ export class AssessmentDocumentThread {
   /** No job left: the thread no longer keeps the process alive, and ends unless a job comes within `idleMs`. */
   private idle(worker: Worker): void {
     worker.unref();
-    this.idleTimer = setTimeout(() => { if (this.worker === worker && this.pending.size === 0) void this.stop(null); }, this.options.idleMs);
+    // A job (render) or an end (stop) clears this timer: when it fires, the thread is idle.
+    this.idleTimer = setTimeout(() => void this.stop(null), this.options.idleMs);
     this.idleTimer.unref();
   }
 
